@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"testing"
 
 	"github.com/minio/pkg/v3/policy"
 )
@@ -61,4 +62,36 @@ func (l *minioLoaded) prepare(r Request) (func() outcome, error) {
 	return func() outcome {
 		return outcome{allowed: p.IsAllowed(args)}
 	}, nil
+}
+
+// BenchmarkMinioLoad splits minio's load of the large scenario into its two steps, to
+// show where BenchmarkCompile/minio/large spends its time: parsing and validating the
+// 50 documents, and merging them (MergePolicies drops duplicate statements by
+// comparing every pair).
+func BenchmarkMinioLoad(b *testing.B) {
+	s := mustLoadScenario(b, "large")
+	parseAll := func(b *testing.B) []policy.Policy {
+		ps := make([]policy.Policy, 0, len(s.Policies))
+		for _, p := range s.Policies {
+			parsed, err := policy.ParseConfig(bytes.NewReader(p.Document))
+			if err != nil {
+				b.Fatal(err)
+			}
+			ps = append(ps, *parsed)
+		}
+		return ps
+	}
+	b.Run("parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			parseAll(b)
+		}
+	})
+	b.Run("merge", func(b *testing.B) {
+		ps := parseAll(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			policy.MergePolicies(ps...)
+		}
+	})
 }
