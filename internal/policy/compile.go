@@ -1,0 +1,141 @@
+package policy
+
+import "strings"
+
+// PolicyRef identifies a policy in explanations.
+type PolicyRef struct {
+	ID        string // ARN for managed policies; any stable identifier for inline ones
+	Name      string // policy name (or "user/alice/inline-name" style label)
+	VersionID string // managed policy version ("v3"), "" for inline policies
+}
+
+// Policy is a compiled policy document: patterns precompiled, condition values parsed,
+// statements indexed by action. It is immutable and safe for concurrent use; compile
+// once when a policy is created or loaded, evaluate many times.
+type Policy struct {
+	Ref  PolicyRef
+	Kind Kind
+
+	stmts []cstmt
+	// Statements are indexed by what their Action element can match, so that a
+	// request only visits statements that could apply to its action:
+	// exact["s3:getobject"] lists statements naming that action literally,
+	// service["s3"] those with a wildcard inside the s3 namespace, and global
+	// those that match across services ("*", "*:Get*", NotAction).
+	// Each statement is in exactly one list for a given action, and every list is
+	// in statement order.
+	exact   map[string][]int32
+	service map[string][]int32
+	global  []int32
+}
+
+// cstmt is a compiled statement.
+type cstmt struct {
+	idx        int32
+	effect     Effect
+	sid        string
+	start, end Pos
+
+	notAction bool
+	actions   []glob // lower-cased patterns
+
+	notResource bool
+	anyResource bool // Resource "*", or no Resource element at all (trust policies)
+	resources   []arnPattern
+
+	hasPrincipal bool
+	notPrincipal bool
+	principals   []PrincipalEntry
+
+	conds []ccond
+}
+
+// Compile turns a parsed document into a Policy. It cannot fail: Parse has refused
+// everything that cannot be evaluated, and values an operator cannot read (a date
+// that is not a date) simply never match, as in AWS.
+func Compile(ref PolicyRef, doc *Document) *Policy {
+	p := &Policy{Ref: ref, Kind: doc.Kind, exact: map[string][]int32{}, service: map[string][]int32{}}
+	vars := doc.Variables()
+	p.stmts = make([]cstmt, len(doc.Statements))
+	for i := range doc.Statements {
+		st := &doc.Statements[i]
+		cs := &p.stmts[i]
+		*cs = cstmt{idx: int32(i), effect: st.Effect, sid: st.Sid, start: st.Start, end: st.End,
+			notAction: st.NotAction, notResource: st.NotResource,
+			hasPrincipal: st.HasPrincipal, notPrincipal: st.NotPrincipal, principals: st.Principal}
+		for _, a := range st.Action {
+			// Actions never take policy variables; wildcards only.
+			cs.actions = append(cs.actions, compileGlob(strings.ToLower(a), true, false, false))
+		}
+		if !st.HasResource {
+			cs.anyResource = true
+		}
+		for _, r := range st.Resource {
+			if r == "*" && !st.NotResource {
+				cs.anyResource = true
+			}
+			cs.resources = append(cs.resources, compileARN(r, vars))
+		}
+		for _, c := range st.Condition {
+			cs.conds = append(cs.conds, compileCondition(c, vars))
+		}
+		p.index(int32(i), st)
+	}
+	return p
+}
+
+// MustCompile parses and compiles a document known to be valid; it panics on error.
+func MustCompile(ref PolicyRef, doc string, kind Kind) *Policy {
+	return Compile(ref, MustParse(doc, kind))
+}
+
+func (p *Policy) index(i int32, st *Statement) {
+	if st.NotAction {
+		p.global = append(p.global, i)
+		return
+	}
+	type bucket struct {
+		wild bool
+		acts []string
+	}
+	bySvc := map[string]*bucket{}
+	var order []string
+	for _, a := range st.Action {
+		l := strings.ToLower(a)
+		svc, name, ok := strings.Cut(l, ":")
+		if !ok || strings.ContainsAny(svc, "*?") {
+			p.global = append(p.global, i)
+			return
+		}
+		b := bySvc[svc]
+		if b == nil {
+			b = &bucket{}
+			bySvc[svc] = b
+			order = append(order, svc)
+		}
+		if strings.ContainsAny(name, "*?") {
+			b.wild = true
+		}
+		b.acts = append(b.acts, l)
+	}
+	for _, svc := range order {
+		b := bySvc[svc]
+		if b.wild {
+			p.service[svc] = appendOnce(p.service[svc], i)
+			continue
+		}
+		for _, a := range b.acts {
+			p.exact[a] = appendOnce(p.exact[a], i)
+		}
+	}
+}
+
+func appendOnce(l []int32, i int32) []int32 {
+	if n := len(l); n > 0 && l[n-1] == i {
+		return l
+	}
+	return append(l, i)
+}
+
+// Statements is the number of statements in the policy.
+func (p *Policy) Statements() int { return len(p.stmts) }
