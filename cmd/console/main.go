@@ -1,0 +1,80 @@
+// Command console is IAM Console: a self-hosted identity and access
+// management console compatible with AWS IAM. With no subcommand it serves
+// the console; see `console --help` for the rest.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+)
+
+// Globals are the flags every subcommand takes, each with its environment
+// twin.
+type Globals struct {
+	DB            string `name:"db" env:"CONSOLE_DB" default:"sqlite:console.db" help:"Database: sqlite:PATH (relative to --data-dir) or a postgres:// URL."`
+	DataDir       string `name:"data-dir" env:"CONSOLE_DATA_DIR" default:"./data" help:"Directory for the SQLite database and the master key."`
+	MasterKeyFile string `name:"master-key-file" env:"CONSOLE_MASTER_KEY_FILE" help:"File with the base64 AES-256 master key (default: DATA_DIR/master.key, made at first start)."`
+	LogFormat     string `name:"log-format" env:"CONSOLE_LOG_FORMAT" enum:"text,json" default:"text" help:"Log format on standard error: text or json."`
+	LogLevel      string `name:"log-level" env:"CONSOLE_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Lowest log level written."`
+}
+
+// CLI is the whole command line.
+type CLI struct {
+	Globals
+
+	Serve     ServeCmd     `cmd:"" default:"withargs" help:"Serve the console and the AWS API (the default)."`
+	Bootstrap BootstrapCmd `cmd:"" help:"Create the root user without a browser."`
+}
+
+// env is what commands get from main: where to print, and the context that
+// ends on SIGINT/SIGTERM.
+type env struct {
+	ctx    context.Context
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args and runs the command, returning the exit code: 0 on
+// success, 1 when the command failed, 2 for a usage error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var cli CLI
+	exitCode := -1
+	parser, err := kong.New(&cli,
+		kong.Name("console"),
+		kong.Description("IAM Console: a self-hosted identity and access management console, compatible with AWS IAM."),
+		kong.UsageOnError(),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(c int) { exitCode = c }),
+		kong.Bind(&env{ctx: ctx, stdout: stdout, stderr: stderr}),
+	)
+	if err != nil {
+		fmt.Fprintln(stderr, "console:", err)
+		return 2
+	}
+	kctx, err := parser.Parse(args)
+	if exitCode >= 0 { // --help
+		return exitCode
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "console:", err)
+		return 2
+	}
+	if err := kctx.Run(&cli.Globals); err != nil {
+		fmt.Fprintln(stderr, "console:", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/iamconsole/console/internal/auth"
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models"
+)
+
+// logger builds the process's slog logger from the global flags.
+func (g *Globals) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(g.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if g.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// open connects to the database (migrating it) and loads the master key.
+func (g *Globals) open(ctx context.Context) (*models.Store, *auth.Sealer, error) {
+	store, err := models.Open(ctx, g.DB, g.DataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyFile, create := g.MasterKeyFile, false
+	if keyFile == "" {
+		keyFile, create = filepath.Join(g.DataDir, "master.key"), true
+	}
+	key, err := auth.LoadOrCreateMasterKey(keyFile, create)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	sealer, err := auth.NewSealer(key)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, sealer, nil
+}
+
+func (g *Globals) service(store *models.Store, log *slog.Logger, cfg iam.Config) *iam.Service {
+	cfg.Log = log
+	return iam.New(store, cfg)
+}

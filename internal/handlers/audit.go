@@ -1,0 +1,49 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/web/templates"
+)
+
+const auditPageSize = 50
+
+// auditList shows the audit log with filters, newest first.
+func (s *Server) auditList(c echo.Context) error {
+	fv := templates.AuditFilterView{
+		Principal: c.QueryParam("principal"), Event: c.QueryParam("event"), Resource: c.QueryParam("resource"),
+		Result: c.QueryParam("result"), Since: c.QueryParam("since"), Until: c.QueryParam("until"),
+	}
+	f := models.AuditFilter{PrincipalARN: fv.Principal, EventName: fv.Event, Resource: fv.Resource,
+		Result: fv.Result, Limit: auditPageSize + 1}
+	f.Since, _ = time.Parse("2006-01-02T15:04", fv.Since)
+	f.Until, _ = time.Parse("2006-01-02T15:04", fv.Until)
+	if b, err := strconv.ParseUint(c.QueryParam("before"), 10, 64); err == nil {
+		f.BeforeID = b
+	}
+	evs, err := s.svc.AuditLog(c.Request().Context(), principal(c), f)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(evs) > auditPageSize {
+		evs = evs[:auditPageSize]
+		q := c.QueryParams()
+		q.Set("before", strconv.FormatUint(evs[len(evs)-1].ID, 10))
+		next = "/audit?" + url.Values(q).Encode()
+	}
+	rows := make([]templates.AuditRow, len(evs))
+	for i, e := range evs {
+		rows[i] = templates.AuditRow{ID: e.ID, Time: e.EventTime.UTC().Format("2006-01-02 15:04:05"),
+			EventName: e.EventName, Principal: e.PrincipalARN, SourceIP: e.SourceIP, Resource: e.Resource,
+			Result: e.Result, ErrorCode: e.ErrorCode, Parameters: e.RequestParameters,
+			RequestID: e.RequestID, UserAgent: e.UserAgent}
+	}
+	return render(c, http.StatusOK, templates.AuditPage(s.page(c, "Audit log", "audit"), fv, rows, next))
+}

@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/web/templates"
+)
+
+func asIAMError(err error, target **iam.Error) bool { return errors.As(err, target) }
+
+// loginShow shows the sign-in form; before setup it sends visitors to
+// the setup instructions instead.
+func (s *Server) loginShow(c echo.Context) error {
+	if principal(c) != nil {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	f := templates.LoginForm{Next: safeNext(c.QueryParam("next"))}
+	return render(c, http.StatusOK, templates.LoginPage(s.page(c, "Sign in", ""), f))
+}
+
+// loginSave checks the password and opens a session.
+func (s *Server) loginSave(c echo.Context) error {
+	username, next := c.FormValue("username"), safeNext(c.FormValue("next"))
+	res, err := s.svc.SignIn(c.Request().Context(), username, c.FormValue("password"), meta(c))
+	if k := iam.KindOf(err); err != nil && (k == iam.Unauthenticated || k == iam.Throttled) {
+		f := templates.LoginForm{Username: username, Next: next, Error: err.(*iam.Error).Message}
+		return render(c, statusOf(k), templates.LoginPage(s.page(c, "Sign in", ""), f))
+	}
+	if err != nil {
+		return err
+	}
+	s.startSession(c, res)
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// startSession sets the new session's cookie and a fresh CSRF token: both
+// change at every sign-in.
+func (s *Server) startSession(c echo.Context, res *iam.SignInResult) {
+	if old := principal(c); old != nil {
+		// The browser's previous session ends with the new sign-in.
+		_ = s.svc.SignOut(c.Request().Context(), old, meta(c))
+	}
+	s.setCookie(c, sessionCookie, res.Token, res.ExpiresAt, http.SameSiteLaxMode)
+	s.rotateCSRF(c)
+	c.Set(principalKey, res.Principal)
+}
+
+// logout ends the session server-side and clears the cookie.
+func (s *Server) logout(c echo.Context) error {
+	if err := s.svc.SignOut(c.Request().Context(), principal(c), meta(c)); err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, "", time.Time{}, http.SameSiteLaxMode)
+	s.rotateCSRF(c)
+	s.flash(c, "info", "You have signed out.")
+	return c.Redirect(http.StatusSeeOther, "/login")
+}

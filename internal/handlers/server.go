@@ -1,0 +1,134 @@
+package handlers
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/iamconsole/console/internal/iam"
+)
+
+// Config tunes the HTTP layer.
+type Config struct {
+	// SecureCookies marks cookies Secure and uses the __Host- prefix even
+	// when TLS ends at a proxy in front of the console.
+	SecureCookies bool
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	TrustedProxies []*net.IPNet
+	// BodyLimit caps request bodies (Echo's size syntax, e.g. "1M").
+	BodyLimit string
+	Log       *slog.Logger
+	// Registerer receives the HTTP metrics; nil means a fresh registry.
+	Registry *prometheus.Registry
+}
+
+// Server holds what the handlers share.
+type Server struct {
+	svc     *iam.Service
+	cfg     Config
+	log     *slog.Logger
+	metrics *httpMetrics
+}
+
+// New builds the console's HTTP handler with every route.
+func New(svc *iam.Service, cfg Config) *echo.Echo {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{svc: svc, cfg: cfg, log: cfg.Log, metrics: newHTTPMetrics(cfg.Registry)}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		Generator: uuid.NewString,
+		// An ID a client sends is not trusted into our logs.
+		TargetHeader: echo.HeaderXRequestID,
+	}))
+	e.Use(s.recoverPanics)
+	e.Use(s.logRequests)
+	e.Use(s.metrics.middleware)
+	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(s.securityHeaders)
+
+	// Health and metrics: no session, no CSRF.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metricsHandler())
+	e.GET("/static/*", staticHandler())
+
+	// Console pages.
+	page := e.Group("", s.csrf, s.loadSession)
+	page.GET("/setup", s.setupShow)
+	page.POST("/setup", s.setupSave)
+	page.GET("/login", s.loginShow)
+	page.POST("/login", s.loginSave)
+
+	signedIn := page.Group("", s.requireSession)
+	signedIn.POST("/logout", s.logout)
+	signedIn.GET("/", s.dashboardShow)
+	signedIn.GET("/audit", s.auditList)
+
+	return e
+}
+
+// ipExtractor believes X-Forwarded-For only from trusted proxies; without
+// any, the client IP is the connection's, so a forged header changes nothing.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// ParseCIDRs parses a comma-separated list of CIDRs or bare IPs.
+func ParseCIDRs(list string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			if ip := net.ParseIP(item); ip != nil && ip.To4() != nil {
+				item += "/32"
+			} else {
+				item += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// Timeouts for the HTTP server: slow clients cannot hold connections open.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 60 * time.Second
+	IdleTimeout       = 120 * time.Second
+)

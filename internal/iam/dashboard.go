@@ -1,0 +1,50 @@
+package iam
+
+import (
+	"context"
+	"time"
+
+	"github.com/iamconsole/console/internal/models"
+)
+
+// Dashboard is the account overview shown after sign-in.
+type Dashboard struct {
+	AccountID        string
+	Alias            string
+	ActiveSessions   int64
+	SignInFailures24 int64
+	Events24         int64
+	Warnings         []string
+}
+
+// Dashboard summarises the caller's account.
+func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, error) {
+	acct, err := s.store.Account(ctx, p.AccountID)
+	if err != nil {
+		return nil, internal(err, "account")
+	}
+	d := &Dashboard{AccountID: acct.ID, Alias: acct.Alias}
+	since := s.now().Add(-24 * time.Hour)
+	if d.ActiveSessions, err = s.store.CountSessions(ctx, acct.ID); err != nil {
+		return nil, internal(err, "count sessions")
+	}
+	if d.Events24, err = s.store.CountAudit(ctx, acct.ID, models.AuditFilter{Since: since}); err != nil {
+		return nil, internal(err, "count events")
+	}
+	if d.SignInFailures24, err = s.store.CountAudit(ctx, acct.ID, models.AuditFilter{Since: since, EventName: "ConsoleLogin", Result: models.ResultFailure}); err != nil {
+		return nil, internal(err, "count failures")
+	}
+	if d.SignInFailures24 > 0 {
+		d.Warnings = append(d.Warnings, "There were failed sign-in attempts in the last 24 hours: review the audit log.")
+	}
+	return d, nil
+}
+
+// AuditLog lists the caller's account's events, newest first.
+func (s *Service) AuditLog(ctx context.Context, p *Principal, f models.AuditFilter) ([]models.AuditEvent, error) {
+	evs, err := s.store.ListAudit(ctx, p.AccountID, f)
+	if err != nil {
+		return nil, internal(err, "audit log")
+	}
+	return evs, nil
+}

@@ -1,0 +1,87 @@
+package iam
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an operation's failure. Each front door (HTML page, AWS
+// XML error, CLI exit code) maps a Kind in exactly one place.
+type Kind uint8
+
+// Kinds of failure.
+const (
+	Internal        Kind = iota // a bug or an outage: details are logged, not shown
+	NotFound                    // the entity does not exist
+	AlreadyExists               // the name is taken
+	Conflict                    // the entity is in use (DeleteConflict)
+	LimitExceeded               // a quota would be exceeded
+	Malformed                   // a policy document is malformed
+	Invalid                     // an input is invalid (ValidationError)
+	AccessDenied                // the caller is not allowed
+	Unauthenticated             // no valid credentials
+	Throttled                   // too many attempts
+)
+
+var kindNames = [...]string{"Internal", "NotFound", "AlreadyExists", "Conflict", "LimitExceeded",
+	"Malformed", "Invalid", "AccessDenied", "Unauthenticated", "Throttled"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// Error is an operation's failure: a Kind, an AWS error code where one
+// applies, and a message safe to show the caller. Field names the input at
+// fault, for forms that show errors beside the field.
+type Error struct {
+	Kind    Kind
+	Code    string
+	Message string
+	Field   string
+	Err     error // the cause, for logs; never shown
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns err's Kind, Internal for anything that is not an *Error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return Internal
+}
+
+// awsCodes are AWS's error codes for each kind.
+var awsCodes = map[Kind]string{
+	NotFound: "NoSuchEntity", AlreadyExists: "EntityAlreadyExists", Conflict: "DeleteConflict",
+	LimitExceeded: "LimitExceeded", Malformed: "MalformedPolicyDocument", Invalid: "ValidationError",
+	AccessDenied: "AccessDenied", Unauthenticated: "InvalidClientTokenId", Throttled: "Throttling",
+	Internal: "ServiceFailure",
+}
+
+func newErr(k Kind, format string, args ...any) *Error {
+	return &Error{Kind: k, Code: awsCodes[k], Message: fmt.Sprintf(format, args...)}
+}
+
+func invalidField(field, format string, args ...any) *Error {
+	e := newErr(Invalid, format, args...)
+	e.Field = field
+	return e
+}
+
+func internal(err error, what string) *Error {
+	return &Error{Kind: Internal, Code: awsCodes[Internal], Message: "Internal error.", Err: fmt.Errorf("%s: %w", what, err)}
+}
+
+func asError(err error, target **Error) bool { return errors.As(err, target) }

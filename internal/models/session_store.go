@@ -1,0 +1,52 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// CreateSession stores a new console session.
+func (s *Store) CreateSession(ctx context.Context, sess *Session) error {
+	return translate(s.q(ctx).Create(sess).Error, "create session")
+}
+
+// SessionByHash returns the session whose ID hashes to idHash.
+func (s *Store) SessionByHash(ctx context.Context, idHash string) (*Session, error) {
+	var sess Session
+	if err := s.q(ctx).Where("id_hash = ?", idHash).Take(&sess).Error; err != nil {
+		return nil, translate(err, "session")
+	}
+	return &sess, nil
+}
+
+// TouchSession records activity on a session, for the idle timeout.
+func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) error {
+	return translate(s.q(ctx).Model(&Session{}).Where("id_hash = ?", idHash).Update("last_seen_at", at).Error, "touch session")
+}
+
+// DeleteSession ends one session. Deleting one that is already gone is not
+// an error: sign-out is idempotent.
+func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
+	return translate(s.q(ctx).Where("id_hash = ?", idHash).Delete(&Session{}).Error, "delete session")
+}
+
+// DeleteSessionsOf ends every session of a principal in an account, except
+// the one whose hash is keep (empty keeps none).
+func (s *Store) DeleteSessionsOf(ctx context.Context, accountID, principalARN, keep string) (int64, error) {
+	res := s.q(ctx).Where("account_id = ? AND principal_arn = ? AND id_hash <> ?", accountID, principalARN, keep).Delete(&Session{})
+	return res.RowsAffected, translate(res.Error, "delete sessions")
+}
+
+// DeleteExpiredSessions removes sessions past their absolute expiry or idle
+// for longer than idle, as housekeeping; validity never depends on it.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int64, error) {
+	res := s.q(ctx).Where("expires_at <= ? OR last_seen_at <= ?", now, now.Add(-idle)).Delete(&Session{})
+	return res.RowsAffected, translate(res.Error, "delete expired sessions")
+}
+
+// CountSessions counts an account's sessions.
+func (s *Store) CountSessions(ctx context.Context, accountID string) (int64, error) {
+	var n int64
+	err := s.q(ctx).Model(&Session{}).Where("account_id = ?", accountID).Count(&n).Error
+	return n, translate(err, "count sessions")
+}

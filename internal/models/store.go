@@ -1,0 +1,132 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Errors every Store method may return, wrapped with context.
+var (
+	// ErrNotFound means the record asked for does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means a unique key (a name, a singleton) is already taken.
+	ErrConflict = errors.New("conflict")
+)
+
+// Store is the console's database. It is safe for concurrent use; Tx gives a
+// Store bound to one transaction.
+type Store struct {
+	db *gorm.DB
+}
+
+// Open connects to dsn ("sqlite:PATH", a bare path, or a postgres:// URL)
+// and applies pending migrations. A relative SQLite path is taken under
+// dataDir.
+func Open(ctx context.Context, dsn, dataDir string) (*Store, error) {
+	dialector, err := dialectorFor(dsn, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		TranslateError: true,
+		Logger:         logger.Discard,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if db.Dialector.Name() == "sqlite" {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		// SQLite allows one writer; a small pool with IMMEDIATE transactions
+		// and a busy timeout serialises writers instead of failing them.
+		sqlDB.SetMaxOpenConns(4)
+	}
+	s := &Store{db: db}
+	if err := migrate(ctx, db); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func dialectorFor(dsn, dataDir string) (gorm.Dialector, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgres.Open(dsn), nil
+	case dsn == "" || strings.HasPrefix(dsn, "sqlite:") || !strings.Contains(dsn, "://"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			path = "console.db"
+		}
+		if path != ":memory:" && !filepath.IsAbs(path) {
+			path = filepath.Join(dataDir, path)
+		}
+		if dir := filepath.Dir(path); path != ":memory:" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		return sqlite.Open("file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"), nil
+	default:
+		return nil, fmt.Errorf("unsupported --db %q: use sqlite:PATH or a postgres:// URL", dsn)
+	}
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.db.Dialector.Name() }
+
+// Close releases the database connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Tx runs fn in one transaction: everything fn does through the Store it is
+// given commits together, or not at all.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx})
+	})
+}
+
+func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// translate maps GORM's errors to the Store's, with what was being done.
+func translate(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%s: %w", what, ErrConflict)
+	default:
+		return fmt.Errorf("%s: %w", what, err)
+	}
+}
