@@ -74,7 +74,7 @@ func Compile(ref PolicyRef, doc *Document) *Policy {
 			if r == "*" && !st.NotResource {
 				cs.anyResource = true
 			}
-			cs.resources = append(cs.resources, compileARN(r, vars))
+			cs.resources = append(cs.resources, compileARN(r, vars, true))
 		}
 		for _, c := range st.Condition {
 			cs.conds = append(cs.conds, compileCondition(c, vars))

@@ -44,7 +44,7 @@ func compileCondition(c Condition, vars bool) ccond {
 		case famStringLike:
 			v.g = compileGlob(s, true, vars, false)
 		case famArn:
-			v.arn = compileARN(s, vars)
+			v.arn = compileARN(s, vars, false)
 		case famNumeric:
 			v.num, v.ok = parseNumber(s)
 		case famDate:

@@ -11,12 +11,12 @@ type Code string
 
 // Error codes: the document is refused.
 const (
-	CodeMalformedJSON     Code = "MalformedJSON"     // not JSON at all
-	CodeTooDeep           Code = "TooDeep"           // nesting beyond any policy's shape
-	CodeDuplicateKey      Code = "DuplicateKey"      // the same member twice in one object
-	CodeUnknownElement    Code = "UnknownElement"    // a member IAM does not define
-	CodeWrongType         Code = "WrongType"         // e.g. a number where a string list belongs
-	CodeMissingElement    Code = "MissingElement"    // Effect, Action or Resource absent
+	CodeMalformedJSON     Code = "MalformedJSON"  // not JSON at all
+	CodeTooDeep           Code = "TooDeep"        // nesting beyond any policy's shape
+	CodeDuplicateKey      Code = "DuplicateKey"   // the same member twice in one object
+	CodeUnknownElement    Code = "UnknownElement" // a member IAM does not define
+	CodeWrongType         Code = "WrongType"      // e.g. a number where a string list belongs
+	CodeMissingElement    Code = "MissingElement" // Effect, Action or Resource absent
 	CodeConflict          Code = "ConflictingElements"
 	CodeBadVersion        Code = "BadVersion"        // Version other than 2012-10-17 or 2008-10-17
 	CodeBadEffect         Code = "BadEffect"         // Effect other than Allow or Deny
@@ -35,8 +35,8 @@ const (
 
 // Warning codes: the document is accepted, but probably not what its author meant.
 const (
-	CodeBadConditionValue   Code = "BadConditionValue"   // value the operator can never match
-	CodeAllowNotAction      Code = "AllowWithNotAction"  // grants every other action, now and future
+	CodeBadConditionValue   Code = "BadConditionValue"  // value the operator can never match
+	CodeAllowNotAction      Code = "AllowWithNotAction" // grants every other action, now and future
 	CodeAllowNotResource    Code = "AllowWithNotResource"
 	CodeAllowNotPrincipal   Code = "AllowWithNotPrincipal"
 	CodePassRoleWildcard    Code = "PassRoleWithStarResource"

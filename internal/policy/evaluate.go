@@ -161,17 +161,27 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 	sessionOK := in.Session == nil || sessAllow
 	cross := in.ResourceAccount != "" && in.ResourceAccount != e.r.Principal.account()
 	resourceRequired := cross || (in.Resource != nil && in.Resource.Kind == Trust)
-	switch {
 	// Within one account, a resource policy naming the caller itself (user or
 	// session ARN) allows on its own: implicit denies in identity policies,
-	// boundaries and session policies do not limit it.
-	case !cross && grant == grantDirect:
-		return Allowed
-	// Naming the role behind a session allows without an identity policy, but
-	// within the boundary and session policies.
-	case !cross && grant == grantRole && boundaryOK && sessionOK:
-		return Allowed
-	case idAllow && boundaryOK && sessionOK && (!resourceRequired || grant != grantNone):
+	// boundaries and session policies do not limit it. Naming the role behind a
+	// session allows without an identity policy, but within the boundary and
+	// session policies. Otherwise the identity side must allow, within the
+	// boundary and session policies, and the resource side too when it is another
+	// account's or a trust policy.
+	var layers uint8
+	if !cross && grant == grantDirect {
+		layers |= 1 << LayerResource
+	}
+	if !cross && grant == grantRole && boundaryOK && sessionOK {
+		layers |= 1<<LayerResource | 1<<LayerBoundary | 1<<LayerSession
+	}
+	if idAllow && boundaryOK && sessionOK && (!resourceRequired || grant != grantNone) {
+		layers |= 1<<LayerIdentity | 1<<LayerBoundary | 1<<LayerSession | 1<<LayerResource
+	}
+	if d != nil {
+		d.allowLayers = layers
+	}
+	if layers != 0 {
 		return Allowed
 	}
 	return ImplicitDeny
@@ -280,15 +290,22 @@ func (st *cstmt) matchResource(r *Request) bool {
 // matchPrincipal reports how the statement's Principal names the caller. Principal
 // names never take wildcards except the whole "*".
 func (st *cstmt) matchPrincipal(p *Principal) grantKind {
+	if st.notPrincipal {
+		// NotPrincipal names principals exactly: an account's root ARN excludes the
+		// root user only, and a role ARN does not exclude the role's sessions (AWS:
+		// "principals must always name a specific session").
+		for i := range st.principals {
+			e := &st.principals[i]
+			if e.Value == "*" || (e.Type == "AWS" && (e.Value == p.ARN || (p.ID != "" && e.Value == p.ID))) ||
+				(e.Type != "AWS" && principalEntryGrant(e, p) == grantDirect) {
+				return grantNone
+			}
+		}
+		return grantDirect
+	}
 	g := grantNone
 	for i := range st.principals {
 		g = max(g, principalEntryGrant(&st.principals[i], p))
-	}
-	if st.notPrincipal {
-		if g != grantNone {
-			return grantNone
-		}
-		return grantDirect
 	}
 	return g
 }

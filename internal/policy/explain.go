@@ -70,6 +70,8 @@ type Decision struct {
 	// BoundaryAllowed is false when a permissions boundary was given and allowed
 	// nothing for this request (AWS's AllowedByPermissionsBoundary).
 	BoundaryAllowed bool
+
+	allowLayers uint8 // bit per Layer whose Allow statements made the decision
 }
 
 // Allowed reports whether the request is allowed.
@@ -91,7 +93,7 @@ func (d *Decision) Deciding() []MatchedStatement {
 	}
 	var out []MatchedStatement
 	for _, m := range d.Matched {
-		if m.Effect == want {
+		if m.Effect == want && (want == Deny || d.allowLayers&(1<<m.Layer) != 0) {
 			out = append(out, m)
 		}
 	}
@@ -103,6 +105,7 @@ func (d *Decision) reset() {
 	d.Matched = d.Matched[:0]
 	d.Missing = d.Missing[:0]
 	d.BoundaryAllowed = true
+	d.allowLayers = 0
 }
 
 func (d *Decision) addMissing(k string) {

@@ -312,13 +312,18 @@ func resolveVar(v *varRef, r *Request) (string, bool) {
 // stretch across colons. When the first five parts hold no wildcard or variable (the
 // usual "arn:aws:s3:::bucket/*"), that is exactly a plain glob over the whole string,
 // which is what we use; the part-by-part matcher is for the rest.
+//
+// The Arn* condition operators are stricter than Resource: AWS documents that
+// "arn:aws:svc:*:111122223333:x/*" does not match an ARN whose region part would have
+// to swallow colons, so for them stars do not stretch (stretch = false).
 type arnPattern struct {
-	whole glob   // used when parts == nil
-	parts []glob // split at the first five colons
-	star  []bool // parts[i] ends with '*'
+	whole   glob   // used when parts == nil
+	parts   []glob // split at the first five colons
+	star    []bool // parts[i] ends with '*'
+	stretch bool   // a part's trailing '*' may run across colons
 }
 
-func compileARN(s string, vars bool) arnPattern {
+func compileARN(s string, vars, stretch bool) arnPattern {
 	if s == "*" || !strings.HasPrefix(s, "arn:") {
 		return arnPattern{whole: compileGlob(s, true, vars, false)}
 	}
@@ -332,7 +337,7 @@ func compileARN(s string, vars bool) arnPattern {
 	if plain && len(fields) == 6 {
 		return arnPattern{whole: compileGlob(s, true, vars, false)}
 	}
-	p := arnPattern{}
+	p := arnPattern{stretch: stretch}
 	for _, f := range fields {
 		p.parts = append(p.parts, compileGlob(f, true, vars, false))
 		p.star = append(p.star, strings.HasSuffix(f, "*"))
@@ -367,7 +372,7 @@ func (p *arnPattern) matchParts(i int, s string, r *Request, budget *int) bool {
 		if g.match(s[:c], r) && p.matchParts(i+1, s[c+1:], r, budget) {
 			return true
 		}
-		if !p.star[i] {
+		if !p.stretch || !p.star[i] {
 			return false
 		}
 		next := strings.IndexByte(s[c+1:], ':')
