@@ -30,12 +30,15 @@ type corpusFile struct {
 }
 
 type corpusCase struct {
-	Name           string          `json:"name"`
-	Doc            string          `json:"doc"`
-	KnownEngineBug string          `json:"knownEngineBug"`
-	Policies       corpusPolicies  `json:"policies"`
-	Principal      corpusPrincipal `json:"principal"`
-	Requests       []corpusRequest `json:"requests"`
+	Name           string         `json:"name"`
+	Doc            string         `json:"doc"`
+	KnownEngineBug string         `json:"knownEngineBug"`
+	Policies       corpusPolicies `json:"policies"`
+	// ResourceAccount owns the resource when it differs from the principal's account
+	// (cross-account access: both sides must allow); empty means the same account.
+	ResourceAccount string          `json:"resourceAccount"`
+	Principal       corpusPrincipal `json:"principal"`
+	Requests        []corpusRequest `json:"requests"`
 }
 
 type corpusPolicies struct {
@@ -202,6 +205,7 @@ func TestCorpus(t *testing.T) {
 					t.Skipf("KNOWN ENGINE BUG (%s): %s", c.Doc, c.KnownEngineBug)
 				}
 				in := buildInputs(t, c.Policies)
+				in.ResourceAccount = c.ResourceAccount
 				principal := buildPrincipal(c.Principal)
 				for i, r := range c.Requests {
 					t.Run(fmt.Sprint(i), func(t *testing.T) {
