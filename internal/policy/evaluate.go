@@ -29,8 +29,9 @@ type Inputs struct {
 // explanation. It allocates nothing for typical requests. Use Evaluate or
 // EvaluateInto when the caller needs to know why.
 func Decide(in *Inputs, req *Request) Outcome {
-	var e evaluator
-	e.init(req)
+	var buf [96]byte
+	e := evaluator{r: req}
+	e.action, e.service = actionKey(&buf, req.Action)
 	return e.run(in, nil)
 }
 
@@ -46,8 +47,9 @@ func Evaluate(in *Inputs, req *Request) Decision {
 // EvaluateInto is Evaluate writing into d, reusing d's slices: a caller that keeps a
 // Decision per goroutine gets full explanations without allocating.
 func EvaluateInto(in *Inputs, req *Request, d *Decision) {
-	var e evaluator
-	e.init(req)
+	var buf [96]byte
+	e := evaluator{r: req}
+	e.action, e.service = actionKey(&buf, req.Action)
 	d.reset()
 	d.Outcome = e.run(in, d)
 	if in.Boundary != nil {
@@ -70,17 +72,17 @@ type evaluator struct {
 	r       *Request
 	action  string // lower-cased
 	service string
-	buf     [96]byte
 
 	boundaryAllow bool
 }
 
-func (e *evaluator) init(r *Request) {
-	e.r = r
-	e.action = lowerInto(&e.buf, r.Action)
-	if i := strings.IndexByte(e.action, ':'); i >= 0 {
-		e.service = e.action[:i]
+// actionKey returns the lower-cased action and its service prefix.
+func actionKey(buf *[96]byte, action string) (string, string) {
+	a := lowerInto(buf, action)
+	if i := strings.IndexByte(a, ':'); i >= 0 {
+		return a, a[:i]
 	}
+	return a, ""
 }
 
 // lowerInto lower-cases ASCII s without allocating when it is short: the result aliases
@@ -192,26 +194,9 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 // strongest way an applying Allow named the caller. skipAllows is the fast path's
 // "this layer already allows": only Deny statements can change the answer.
 func (e *evaluator) scan(p *Policy, layer Layer, d *Decision, skipAllows bool) (allow, deny bool, grant grantKind) {
-	ex := p.exact[e.action]
-	sv := p.service[e.service]
-	gl := p.global
-	for len(ex)+len(sv)+len(gl) > 0 {
-		// Merge the three sorted lists so statements are visited in order.
-		var i int32
-		exact := false
-		switch {
-		case len(ex) > 0 && (len(sv) == 0 || ex[0] < sv[0]) && (len(gl) == 0 || ex[0] < gl[0]):
-			i, ex, exact = ex[0], ex[1:], true
-		case len(sv) > 0 && (len(gl) == 0 || sv[0] < gl[0]):
-			i, sv = sv[0], sv[1:]
-		default:
-			i, gl = gl[0], gl[1:]
-		}
+	for _, i := range p.candidates(e.action, e.service) {
 		st := &p.stmts[i]
 		if skipAllows && st.effect == Allow {
-			continue
-		}
-		if !exact && !st.matchAction(e.action) {
 			continue
 		}
 		if !st.matchResource(e.r) {
