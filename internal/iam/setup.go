@@ -151,6 +151,9 @@ func (s *Service) failSetup(ctx context.Context, m Meta, e *Error) error {
 
 // asInternal passes an *Error through and wraps anything else as Internal.
 func asInternal(err error, what string) error {
+	if err == nil {
+		return nil
+	}
 	var e *Error
 	if asError(err, &e) {
 		return e

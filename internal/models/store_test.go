@@ -1,0 +1,160 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/internal/models/dbtest"
+)
+
+func mustOpenStore(t *testing.T, dsn string) *models.Store {
+	t.Helper()
+	s, err := models.Open(context.Background(), dsn, t.TempDir())
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func forEachBackend(t *testing.T, fn func(t *testing.T, s *models.Store, dsn string)) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := b.DSN(t)
+			fn(t, mustOpenStore(t, dsn), dsn)
+		})
+	}
+}
+
+func TestMigrateTwiceKeepsData(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, dsn string) {
+		ctx := context.Background()
+		a := &models.Account{ID: "123456789012", RootEmail: "Root@Example.com", RootPasswordHash: "h"}
+		if err := s.CompleteSetup(ctx, a, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		s2 := mustOpenStore(t, dsn) // migrations run again: must be a no-op
+		got, err := s2.LiveAccount(ctx)
+		if err != nil || got.ID != a.ID || got.RootEmail != "root@example.com" {
+			t.Fatalf("after reopen: %+v, %v", got, err)
+		}
+	})
+}
+
+func TestSetupHappensOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.Tx(ctx, func(tx *models.Store) error {
+					id := []byte("100000000000")
+					id[11] = byte('0' + i)
+					return tx.CompleteSetup(ctx, &models.Account{ID: string(id), RootEmail: string(id) + "@x.io"}, time.Now())
+				})
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, models.ErrConflict):
+				t.Errorf("losing setup: want ErrConflict, got %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d setups succeeded, want exactly 1", ok)
+		}
+	})
+}
+
+func TestNotFound(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		if _, err := s.LiveAccount(ctx); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("LiveAccount before setup: %v", err)
+		}
+		if _, err := s.SessionByHash(ctx, "nope"); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("SessionByHash: %v", err)
+		}
+		if err := s.UpdateRootPassword(ctx, "000000000000", "x"); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("UpdateRootPassword: %v", err)
+		}
+	})
+}
+
+func TestSessions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Second)
+		arn := "arn:aws:iam::123456789012:root"
+		for _, h := range []string{"a", "b", "c"} {
+			if err := s.CreateSession(ctx, &models.Session{IDHash: h, AccountID: "123456789012", PrincipalARN: arn,
+				CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.CreateSession(ctx, &models.Session{IDHash: "a"}); !errors.Is(err, models.ErrConflict) {
+			t.Fatalf("duplicate session: %v", err)
+		}
+		n, err := s.DeleteSessionsOf(ctx, "123456789012", arn, "b")
+		if err != nil || n != 2 {
+			t.Fatalf("DeleteSessionsOf = %d, %v", n, err)
+		}
+		if _, err := s.SessionByHash(ctx, "b"); err != nil {
+			t.Fatalf("kept session gone: %v", err)
+		}
+		if n, _ := s.DeleteExpiredSessions(ctx, now.Add(2*time.Hour), time.Hour); n != 1 {
+			t.Fatalf("DeleteExpiredSessions = %d", n)
+		}
+	})
+}
+
+func TestAuditIsAppendOnly(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		ev := &models.AuditEvent{EventID: "e1", AccountID: "123456789012", EventTime: time.Now(), EventName: "X", Result: models.ResultSuccess}
+		if err := s.AppendAudit(ctx, ev); err != nil {
+			t.Fatal(err)
+		}
+		// The database refuses to rewrite history, whatever the caller.
+		if err := s.Tx(ctx, func(tx *models.Store) error { return tx.RawExecForTest(ctx, "UPDATE audit_events SET event_name = 'Y'") }); err == nil {
+			t.Fatal("UPDATE of an audit event succeeded")
+		}
+		if err := s.Tx(ctx, func(tx *models.Store) error { return tx.RawExecForTest(ctx, "DELETE FROM audit_events") }); err == nil {
+			t.Fatal("DELETE of an audit event succeeded")
+		}
+		evs, err := s.ListAudit(ctx, "123456789012", models.AuditFilter{EventName: "X"})
+		if err != nil || len(evs) != 1 {
+			t.Fatalf("ListAudit = %v, %v", evs, err)
+		}
+	})
+}
+
+func TestAuditRollsBackWithChange(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		boom := errors.New("boom")
+		err := s.Tx(ctx, func(tx *models.Store) error {
+			if err := tx.AppendAudit(ctx, &models.AuditEvent{EventID: "e2", AccountID: "1", EventTime: time.Now()}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		if n, _ := s.CountAudit(ctx, "1", models.AuditFilter{}); n != 0 {
+			t.Fatalf("rolled-back event is there: %d", n)
+		}
+	})
+}
