@@ -127,7 +127,9 @@ func TestAuditIsAppendOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The database refuses to rewrite history, whatever the caller.
-		if err := s.Tx(ctx, func(tx *models.Store) error { return tx.RawExecForTest(ctx, "UPDATE audit_events SET event_name = 'Y'") }); err == nil {
+		if err := s.Tx(ctx, func(tx *models.Store) error {
+			return tx.RawExecForTest(ctx, "UPDATE audit_events SET event_name = 'Y'")
+		}); err == nil {
 			t.Fatal("UPDATE of an audit event succeeded")
 		}
 		if err := s.Tx(ctx, func(tx *models.Store) error { return tx.RawExecForTest(ctx, "DELETE FROM audit_events") }); err == nil {
