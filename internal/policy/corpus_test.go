@@ -51,7 +51,9 @@ type corpusPolicies struct {
 }
 
 type corpusPolicy struct {
-	ID       string          `json:"id"`
+	ID string `json:"id"`
+	// Kind is "trust" for a role trust policy in the resource slot; empty otherwise.
+	Kind     string          `json:"kind"`
 	Document json.RawMessage `json:"document"`
 }
 
@@ -175,7 +177,11 @@ func buildInputs(t *testing.T, ps corpusPolicies) *policy.Inputs {
 		}
 	}
 	if ps.Resource != nil {
-		in.Resource = compileCorpusPolicy(t, *ps.Resource, policy.Resource)
+		kind := policy.Resource
+		if ps.Resource.Kind != "" {
+			kind = kindOf(t, ps.Resource.Kind)
+		}
+		in.Resource = compileCorpusPolicy(t, *ps.Resource, kind)
 	}
 	return in
 }
