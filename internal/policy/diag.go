@@ -46,6 +46,8 @@ const (
 	CodeUnknownService      Code = "UnknownServicePrefix"
 	CodeVariableInOldPolicy Code = "VariableWithoutVersion" // ${...} in a 2008-10-17 policy is literal
 	CodeSetOperatorOnSingle Code = "SetOperatorOnSingleValuedKey"
+	CodeMissingVersion      Code = "MissingVersion"   // no Version: variables are not substituted
+	CodeUnknownGlobalKey    Code = "UnknownGlobalKey" // aws: key AWS does not define (a typo)
 )
 
 // AWSErrorCode is the AWS API error code for a document refused for this reason.
