@@ -6,6 +6,7 @@ replace github.com/iamconsole/console => ../
 
 require (
 	github.com/cedar-policy/cedar-go v1.9.1
+	github.com/iamconsole/console v0.0.0-00010101000000-000000000000
 	github.com/minio/pkg/v3 v3.1.3
 )
 
