@@ -253,9 +253,15 @@ func headerValues(r *http.Request, lower string) []string {
 			}
 		}
 	}
-	if len(vals) == 0 && lower == "content-length" && r.ContentLength > 0 {
-		// net/http keeps the length in r.ContentLength on client requests.
-		return []string{strconv.FormatInt(r.ContentLength, 10)}
+	if len(vals) == 0 {
+		switch {
+		case lower == "content-length" && r.ContentLength > 0:
+			// net/http keeps the length in r.ContentLength on client requests.
+			return []string{strconv.FormatInt(r.ContentLength, 10)}
+		case lower == "transfer-encoding" && len(r.TransferEncoding) > 0:
+			// and moves Transfer-Encoding out of the header on server requests.
+			return []string{strings.Join(r.TransferEncoding, ",")}
+		}
 	}
 	return vals
 }
