@@ -58,6 +58,7 @@ func TestBrowserSetupSignInSignOut(t *testing.T) {
 			if h := browsertest.Text(t, ctx, "h1"); h != "Dashboard" {
 				t.Fatalf("heading %q", h)
 			}
+			browsertest.Screenshot(t, ctx, "dashboard")
 			browsertest.Step(t, ctx, "sign out again", chromedp.Click("#sign-out"), chromedp.WaitVisible("#username"))
 
 			// The setup link is dead: it lands on the sign-in page.

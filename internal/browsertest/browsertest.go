@@ -7,6 +7,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -86,4 +87,24 @@ func Location(t testing.TB, ctx context.Context) string {
 		t.Fatalf("location: %v", err)
 	}
 	return u
+}
+
+// Screenshot saves the page as NAME.png in $CONSOLE_SCREENSHOT_DIR, when
+// that is set (for the README and for looking at pages); otherwise it does
+// nothing.
+func Screenshot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("CONSOLE_SCREENSHOT_DIR")
+	if dir == "" {
+		return
+	}
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
