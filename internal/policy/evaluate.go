@@ -117,7 +117,7 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 	var idAllow, sessAllow, deny bool
 	grant := grantNone
 	for _, p := range in.Identity {
-		a, dn, _ := e.scan(p, LayerIdentity, d, idAllow)
+		a, dn, _ := e.scan(p, LayerIdentity, d, idAllow && d == nil)
 		idAllow = idAllow || a
 		if dn {
 			if d == nil {
@@ -137,7 +137,7 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 		}
 	}
 	for _, p := range in.Session {
-		a, dn, _ := e.scan(p, LayerSession, d, sessAllow)
+		a, dn, _ := e.scan(p, LayerSession, d, sessAllow && d == nil)
 		sessAllow = sessAllow || a
 		if dn {
 			if d == nil {
