@@ -32,18 +32,12 @@ type Policy struct {
 	service map[string][]int32
 	global  []int32
 
-	// byAction memoises, per lower-cased action, the statements whose Action or
-	// NotAction matches it, in order. Requests use few distinct actions, so after the
-	// first request for an action its statements are one map lookup away and no
-	// action pattern is matched again. Readers load the map without locking; writers
-	// copy it (bounded by maxCachedActions, past which results are not kept).
-	byAction atomic.Pointer[map[string][]int32]
-	mu       sync.Mutex
+	// memo maps lower-cased actions to their actionEntry (see index.go). Readers
+	// load it without locking; writers rebuild it under mu from memoSrc.
+	memo    atomic.Pointer[strTable[*actionEntry]]
+	mu      sync.Mutex
+	memoSrc map[string]*actionEntry
 }
-
-// maxCachedActions bounds the per-policy action memo: IAM has about 17,000 actions,
-// a console serves a few hundred, and arbitrary request strings must not grow memory.
-const maxCachedActions = 2048
 
 // cstmt is a compiled statement.
 type cstmt struct {
@@ -64,6 +58,8 @@ type cstmt struct {
 	principals   []PrincipalEntry
 
 	conds []ccond
+
+	rkeys []string // resource keys (index.go); nil: check for every resource
 }
 
 // Compile turns a parsed document into a Policy. It cannot fail: Parse has refused
@@ -95,6 +91,7 @@ func Compile(ref PolicyRef, doc *Document) *Policy {
 		for _, c := range st.Condition {
 			cs.conds = append(cs.conds, compileCondition(c, vars))
 		}
+		cs.rkeys = statementKeys(st)
 		p.index(int32(i), st)
 	}
 	return p
@@ -151,52 +148,6 @@ func appendOnce(l []int32, i int32) []int32 {
 		return l
 	}
 	return append(l, i)
-}
-
-// candidates returns the statements whose action element matches action (lower-cased,
-// service its prefix), in statement order. The result is shared: do not modify it.
-func (p *Policy) candidates(action, service string) []int32 {
-	if m := p.byAction.Load(); m != nil {
-		if l, ok := (*m)[action]; ok {
-			return l
-		}
-	}
-	var l []int32
-	ex, sv, gl := p.exact[action], p.service[service], p.global
-	for len(ex)+len(sv)+len(gl) > 0 {
-		// Merge the three sorted lists so statements stay in order.
-		var i int32
-		exact := false
-		switch {
-		case len(ex) > 0 && (len(sv) == 0 || ex[0] < sv[0]) && (len(gl) == 0 || ex[0] < gl[0]):
-			i, ex, exact = ex[0], ex[1:], true
-		case len(sv) > 0 && (len(gl) == 0 || sv[0] < gl[0]):
-			i, sv = sv[0], sv[1:]
-		default:
-			i, gl = gl[0], gl[1:]
-		}
-		if exact || p.stmts[i].matchAction(action) {
-			l = append(l, i)
-		}
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	old := p.byAction.Load()
-	n := 0
-	if old != nil {
-		n = len(*old)
-	}
-	if n < maxCachedActions {
-		m := make(map[string][]int32, n+1)
-		if old != nil {
-			for k, v := range *old {
-				m[k] = v
-			}
-		}
-		m[strings.Clone(action)] = l
-		p.byAction.Store(&m)
-	}
-	return l
 }
 
 // Statements is the number of statements in the policy.

@@ -30,8 +30,7 @@ type Inputs struct {
 // EvaluateInto when the caller needs to know why.
 func Decide(in *Inputs, req *Request) Outcome {
 	var buf [96]byte
-	e := evaluator{r: req}
-	e.action, e.service = actionKey(&buf, req.Action)
+	e := newEvaluator(req, &buf)
 	return e.run(in, nil)
 }
 
@@ -48,8 +47,7 @@ func Evaluate(in *Inputs, req *Request) Decision {
 // Decision per goroutine gets full explanations without allocating.
 func EvaluateInto(in *Inputs, req *Request, d *Decision) {
 	var buf [96]byte
-	e := evaluator{r: req}
-	e.action, e.service = actionKey(&buf, req.Action)
+	e := newEvaluator(req, &buf)
 	d.reset()
 	d.Outcome = e.run(in, d)
 	if in.Boundary != nil {
@@ -69,11 +67,27 @@ const (
 )
 
 type evaluator struct {
-	r       *Request
-	action  string // lower-cased
-	service string
+	r          *Request
+	action     string // lower-cased
+	service    string
+	actionHash uint64
+	key        string // resourceKey of the request's resource
+	keyHash    uint64
+	hasKey     bool
 
 	boundaryAllow bool
+}
+
+// newEvaluator returns the evaluator by value: it holds a string aliasing buf, and
+// keeping both in the caller's frame is what lets the hot path allocate nothing.
+func newEvaluator(r *Request, buf *[96]byte) evaluator {
+	e := evaluator{r: r}
+	e.action, e.service = actionKey(buf, r.Action)
+	e.actionHash = hashString(e.action)
+	if e.key, e.hasKey = resourceKey(r.Resource); e.hasKey {
+		e.keyHash = hashString(e.key)
+	}
+	return e
 }
 
 // actionKey returns the lower-cased action and its service prefix.
@@ -194,7 +208,19 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 // strongest way an applying Allow named the caller. skipAllows is the fast path's
 // "this layer already allows": only Deny statements can change the answer.
 func (e *evaluator) scan(p *Policy, layer Layer, d *Decision, skipAllows bool) (allow, deny bool, grant grantKind) {
-	for _, i := range p.candidates(e.action, e.service) {
+	ent := p.lookup(e.action, e.actionHash, e.service)
+	wild := ent.wild
+	var keyed []int32
+	if e.hasKey {
+		keyed, _ = ent.byKey.get(e.keyHash, e.key)
+	}
+	for len(wild)+len(keyed) > 0 {
+		var i int32
+		if len(keyed) == 0 || (len(wild) > 0 && wild[0] < keyed[0]) {
+			i, wild = wild[0], wild[1:]
+		} else {
+			i, keyed = keyed[0], keyed[1:]
+		}
 		st := &p.stmts[i]
 		if skipAllows && st.effect == Allow {
 			continue
