@@ -16,6 +16,7 @@ type ccond struct {
 	op   opInfo
 	key  ckey
 	vals []cval
+	vars []*varRef // policy variables in the values
 }
 
 // cval is one policy value in the form its operator compares.
@@ -57,6 +58,29 @@ func compileCondition(c Condition, vars bool) ccond {
 		case famIP:
 			v.ip, v.ok = parseCIDR(s)
 		}
+		for _, ch := range v.g.chunks {
+			for _, t := range ch {
+				if t.kind == tVar {
+					cc.vars = append(cc.vars, t.v)
+				}
+			}
+		}
+		for _, pg := range v.arn.parts {
+			for _, ch := range pg.chunks {
+				for _, t := range ch {
+					if t.kind == tVar {
+						cc.vars = append(cc.vars, t.v)
+					}
+				}
+			}
+		}
+		for _, ch := range v.arn.whole.chunks {
+			for _, t := range ch {
+				if t.kind == tVar {
+					cc.vars = append(cc.vars, t.v)
+				}
+			}
+		}
 		cc.vals[i] = v
 	}
 	return cc
@@ -90,6 +114,9 @@ func parseDate(s string) (int64, bool) {
 		}
 		return n * 1e9, true
 	}
+	if t, ok := parseUTCSeconds(s); ok {
+		return t, true
+	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t.UnixNano(), true
 	}
@@ -99,6 +126,34 @@ func parseDate(s string) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// parseUTCSeconds is the fast path for the form aws:CurrentTime takes,
+// "2006-01-02T15:04:05Z", which every date condition evaluation parses.
+func parseUTCSeconds(s string) (int64, bool) {
+	if len(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+		return 0, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for j := i; j < i+n; j++ {
+			c := s[j]
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, se := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, se, 0, time.UTC)
+	if t.Day() != d { // Feb 30 and friends: time.Date would roll over
+		return 0, false
+	}
+	return t.UnixNano(), true
 }
 
 var dateLayouts = []string{
@@ -141,49 +196,57 @@ func parseCIDR(s string) (netip.Prefix, bool) {
 //     does. Without a qualifier a multi-valued request key behaves as ForAnyValue for
 //     positive operators and as "no value matches" for negated ones.
 //
-// missing reports that the key was needed and absent (for MissingContextValues).
-func (c *ccond) eval(r *Request) (result, missing bool) {
+// A comparison with a policy variable that has no value and no default fails,
+// negated operators included: AWS documents that it makes the statement invalid.
+//
+// missing is the key that was needed and absent (for MissingContextValues), or nil.
+func (c *ccond) eval(r *Request) (result bool, missing *ckey) {
 	vs, present := r.lookup(&c.key)
 	if c.op.fam == famNull {
 		for i := range c.vals {
 			if c.vals[i].ok && c.vals[i].b != present {
-				return true, false
+				return true, nil
 			}
 		}
-		return false, false
+		return false, nil
 	}
 	if !present {
 		switch {
 		case c.op.ifExists, c.op.set == setAll:
-			return true, false
+			return true, nil
 		case c.op.set == setAny:
-			return false, true
+			return false, &c.key
 		}
-		return c.op.neg, true
+		return c.op.neg, &c.key
+	}
+	for _, v := range c.vars {
+		if _, ok := resolveVar(v, r); !ok {
+			return false, &v.key
+		}
 	}
 	n := vs.n()
 	switch c.op.set {
 	case setAll:
 		for i := 0; i < n; i++ {
 			if c.anyMatch(&vs, i, r) == c.op.neg {
-				return false, false
+				return false, nil
 			}
 		}
-		return true, false
+		return true, nil
 	case setAny:
 		for i := 0; i < n; i++ {
 			if c.anyMatch(&vs, i, r) != c.op.neg {
-				return true, false
+				return true, nil
 			}
 		}
-		return false, false
+		return false, nil
 	}
 	for i := 0; i < n; i++ {
 		if c.anyMatch(&vs, i, r) {
-			return !c.op.neg, false
+			return !c.op.neg, nil
 		}
 	}
-	return c.op.neg, false
+	return c.op.neg, nil
 }
 
 // anyMatch reports whether request value i matches any policy value under the

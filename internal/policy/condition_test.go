@@ -59,7 +59,7 @@ func TestConditionOperators(t *testing.T) {
 		{"StringEquals", "k:a", "${aws:username}", []string{"alice"}, true},
 		{"StringEquals", "k:a", "${aws:PrincipalTag/TEAM}", []string{"blue"}, true},
 		{"StringEquals", "k:a", "${k:missing}", []string{""}, false},
-		{"StringNotEquals", "k:a", "${k:missing}", []string{"x"}, true},
+		{"StringNotEquals", "k:a", "${k:missing}", []string{"x"}, false}, // unresolved variable: statement invalid
 		{"StringEquals", "k:a", "${k:missing, 'd'}", []string{"d"}, true},
 		{"StringEquals", "aws:PrincipalTag/Team", "blue", nil, true},
 		{"StringEquals", "aws:PrincipalAccount", "111122223333", nil, true},
@@ -175,5 +175,23 @@ func TestRequestTime(t *testing.T) {
 	req.Time = time.Time{}
 	if d := Evaluate(in, req); d.Outcome != ImplicitDeny || len(d.Missing) != 2 {
 		t.Errorf("without time: %v missing %v", d.Outcome, d.Missing)
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, s := range []string{"2025-06-01T12:00:00Z", "2025-06-01T12:00:00.5Z", "2025-06-01T14:00:00+02:00", "2025-06-01", "1748779200", "2024-02-29T00:00:00Z"} {
+		if _, ok := parseDate(s); !ok {
+			t.Errorf("parseDate(%q) failed", s)
+		}
+	}
+	for _, s := range []string{"", "2025-02-30T00:00:00Z", "2025-13-01T00:00:00Z", "yesterday", "2025-06-01T25:00:00Z"} {
+		if _, ok := parseDate(s); ok {
+			t.Errorf("parseDate(%q) succeeded", s)
+		}
+	}
+	a, _ := parseDate("2025-06-01T12:00:00Z")
+	b, _ := parseDate("1748779200")
+	if a != b {
+		t.Errorf("ISO %d != epoch %d", a, b)
 	}
 }

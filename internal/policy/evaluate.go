@@ -174,9 +174,12 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 		return ExplicitDeny
 	}
 	boundaryOK := in.Boundary == nil || e.boundaryAllow
-	sessionOK := in.Session == nil || sessAllow
+	// A federated user (GetFederationToken) session without session policies has
+	// no permissions from the identity side.
+	sessionOK := sessAllow || (in.Session == nil && e.r.Principal.kind() != PrincipalFederated)
+	trust := in.Resource != nil && in.Resource.Kind == Trust
 	cross := in.ResourceAccount != "" && in.ResourceAccount != e.r.Principal.account()
-	resourceRequired := cross || (in.Resource != nil && in.Resource.Kind == Trust)
+	resourceRequired := cross || trust
 	// Within one account, a resource policy naming the caller itself (user or
 	// session ARN) allows on its own: implicit denies in identity policies,
 	// boundaries and session policies do not limit it. Naming the role behind a
@@ -185,8 +188,14 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 	// boundary and session policies, and the resource side too when it is another
 	// account's or a trust policy.
 	var layers uint8
-	if !cross && grant == grantDirect {
+	if !cross && grant == grantDirect && !trust {
 		layers |= 1 << LayerResource
+	}
+	// A trust policy naming the caller lets it assume the role without an
+	// identity policy, but the caller's boundary (and session policies) must
+	// still allow sts:AssumeRole.
+	if !cross && grant == grantDirect && trust && boundaryOK && sessionOK {
+		layers |= 1<<LayerResource | 1<<LayerBoundary | 1<<LayerSession
 	}
 	if !cross && grant == grantRole && boundaryOK && sessionOK {
 		layers |= 1<<LayerResource | 1<<LayerBoundary | 1<<LayerSession
@@ -264,8 +273,8 @@ func (e *evaluator) conditions(st *cstmt, d *Decision) bool {
 	for i := range st.conds {
 		c := &st.conds[i]
 		res, missing := c.eval(e.r)
-		if missing && d != nil {
-			d.addMissing(c.key.orig)
+		if missing != nil && d != nil {
+			d.addMissing(missing.orig)
 		}
 		if !res {
 			if d == nil {
