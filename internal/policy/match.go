@@ -393,3 +393,20 @@ func (p *arnPattern) matchParts(i int, s string, r *Request, budget *int) bool {
 	}
 	return false
 }
+
+// MatchAction reports whether an Action pattern such as "s3:Get*" matches an action,
+// as a statement's Action element does: case-insensitively, '*' and '?' wildcards.
+// It compiles the pattern on every call; evaluation uses compiled policies instead.
+func MatchAction(pattern, action string) bool {
+	g := compileGlob(strings.ToLower(pattern), true, false, false)
+	return g.match(strings.ToLower(action), nil)
+}
+
+// MatchResource reports whether a Resource pattern matches an ARN, as a statement's
+// Resource element does (case-sensitive; ARN parts matched separately). Policy
+// variables are not substituted: a pattern containing one matches nothing unless it
+// has a default. It compiles the pattern on every call.
+func MatchResource(pattern, arn string) bool {
+	p := compileARN(pattern, true, true)
+	return p.match(arn, nil)
+}

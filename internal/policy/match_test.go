@@ -105,3 +105,13 @@ func TestPrincipalDerivation(t *testing.T) {
 		t.Errorf("anonymous: %v", a.kind())
 	}
 }
+
+func TestMatchHelpers(t *testing.T) {
+	if !MatchAction("S3:get*", "s3:GetObject") || MatchAction("s3:Get*", "s3:PutObject") {
+		t.Error("MatchAction")
+	}
+	if !MatchResource("arn:aws:s3:::b/*", "arn:aws:s3:::b/k") || MatchResource("arn:aws:s3:::B/*", "arn:aws:s3:::b/k") ||
+		MatchResource("arn:aws:s3:::${aws:username}", "arn:aws:s3:::alice") {
+		t.Error("MatchResource")
+	}
+}
