@@ -64,14 +64,21 @@ func median(vs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// spread is the largest distance of a run from the median, as a fraction of it.
+// spread is half the interquartile range as a fraction of the median: how far the
+// middle half of the runs strays, robust to the outliers a shared machine produces
+// (the min column shows the other end).
 func spread(vs []float64) float64 {
-	m := median(vs)
-	var d float64
-	for _, v := range vs {
-		d = max(d, math.Abs(v-m))
+	s := slices.Clone(vs)
+	slices.Sort(s)
+	q := func(p float64) float64 { // linear interpolation between closest ranks
+		x := p * float64(len(s)-1)
+		i := int(x)
+		if i+1 >= len(s) {
+			return s[len(s)-1]
+		}
+		return s[i] + (x-float64(i))*(s[i+1]-s[i])
 	}
-	return d / m
+	return (q(0.75) - q(0.25)) / 2 / median(vs)
 }
 
 type report struct {
@@ -119,7 +126,7 @@ func (r report) row(label, name string) {
 }
 
 func (r report) tables() {
-	fmt.Fprintln(r.w, "| scenario / request / engine | ns/op (median) | ns/op (min) | spread | B/op | allocs/op | runs |")
+	fmt.Fprintln(r.w, "| scenario / request / engine | ns/op (median) | ns/op (min) | ±IQR/2 | B/op | allocs/op | runs |")
 	fmt.Fprintln(r.w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, s := range scenarios {
 		for _, q := range requests {
@@ -129,7 +136,7 @@ func (r report) tables() {
 		}
 	}
 	fmt.Fprintln(r.w)
-	fmt.Fprintln(r.w, "| compile large (50 policies, 500 statements) / engine | ns/op (median) | ns/op (min) | spread | B/op | allocs/op | runs |")
+	fmt.Fprintln(r.w, "| compile large (50 policies, 500 statements) / engine | ns/op (median) | ns/op (min) | ±IQR/2 | B/op | allocs/op | runs |")
 	fmt.Fprintln(r.w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, e := range engines {
 		if e != "ours-explain" { // same load as ours
