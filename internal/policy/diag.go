@@ -67,6 +67,7 @@ const (
 	SeverityWarning
 )
 
+// String returns "error" or "warning".
 func (s Severity) String() string {
 	if s == SeverityWarning {
 		return "warning"
@@ -84,6 +85,7 @@ type Diagnostic struct {
 	Path     string // element path, e.g. "Statement[1].Condition.StringEquals"
 }
 
+// String formats the diagnostic as "LINE:COL: severity: path: message [Code]".
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	if d.Line > 0 {
@@ -111,6 +113,7 @@ type ParseError struct {
 	Diagnostics []Diagnostic
 }
 
+// Error reports the first diagnostic and how many more there are.
 func (e *ParseError) Error() string {
 	if len(e.Diagnostics) == 0 {
 		return "policy: malformed policy document"

@@ -22,6 +22,7 @@ const (
 	Boundary
 )
 
+// String returns the kind's lower-case name, as used in messages.
 func (k Kind) String() string {
 	switch k {
 	case Identity:
@@ -47,6 +48,7 @@ const (
 	Deny
 )
 
+// String returns "Allow" or "Deny", as written in policies.
 func (e Effect) String() string {
 	switch e {
 	case Allow:

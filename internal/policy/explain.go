@@ -32,6 +32,7 @@ const (
 	LayerResource              // resource-based or trust policy
 )
 
+// String returns the layer's lower-case name.
 func (l Layer) String() string {
 	switch l {
 	case LayerBoundary:
@@ -75,15 +76,15 @@ type Decision struct {
 }
 
 // Allowed reports whether the request is allowed.
-func (d *Decision) Allowed() bool { return d.Outcome == Allowed }
+func (d Decision) Allowed() bool { return d.Outcome == Allowed }
 
 // String returns the outcome's name.
-func (d *Decision) String() string { return d.Outcome.String() }
+func (d Decision) String() string { return d.Outcome.String() }
 
 // Deciding returns the matched statements that determined the outcome: the Deny
 // statements of an explicit deny, the Allow statements of an allow, none for an
 // implicit deny. This is what AWS's simulator reports as MatchedStatements.
-func (d *Decision) Deciding() []MatchedStatement {
+func (d Decision) Deciding() []MatchedStatement {
 	want := Allow
 	switch d.Outcome {
 	case ImplicitDeny:
