@@ -128,6 +128,9 @@ func lowerInto(buf *[96]byte, s string) string {
 
 // run applies AWS's evaluation logic. d is nil on the fast path.
 func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
+	if in == nil {
+		in = &Inputs{}
+	}
 	var idAllow, sessAllow, deny bool
 	grant := grantNone
 	for _, p := range in.Identity {
@@ -217,6 +220,9 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 // strongest way an applying Allow named the caller. skipAllows is the fast path's
 // "this layer already allows": only Deny statements can change the answer.
 func (e *evaluator) scan(p *Policy, layer Layer, d *Decision, skipAllows bool) (allow, deny bool, grant grantKind) {
+	if p == nil {
+		return false, false, grantNone
+	}
 	ent := p.lookup(e.action, e.actionHash, e.service)
 	wild := ent.wild
 	var keyed []int32

@@ -183,3 +183,10 @@ func TestScaling(t *testing.T) {
 		t.Errorf("large/small = %.1fx; the index is not doing its job", l/s)
 	}
 }
+
+func TestNilInputs(t *testing.T) {
+	req := &Request{Principal: alice, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}
+	if Decide(nil, req) != ImplicitDeny || Evaluate(&Inputs{Identity: []*Policy{nil}, Session: []*Policy{nil}}, req).Outcome != ImplicitDeny {
+		t.Error("nil inputs")
+	}
+}
