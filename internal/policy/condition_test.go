@@ -122,8 +122,8 @@ func TestConditionOperators(t *testing.T) {
 		{"ForAllValues:StringLike", "aws:TagKeys", "env*", []string{"env", "environment"}, true},
 		{"StringEquals", "aws:TagKeys", "a", []string{"b", "a"}, true}, // multi-valued without qualifier: any
 		{"StringNotEquals", "aws:TagKeys", "a", []string{"b", "a"}, false},
-		// Keys are case-insensitive; operators too.
-		{"stringequals", "AWS:SOURCEVPC", "vpc-1", []string{"vpc-1"}, true},
+		// Keys are case-insensitive.
+		{"StringEquals", "AWS:SOURCEVPC", "vpc-1", []string{"vpc-1"}, true},
 	}
 	for _, tt := range tests {
 		got, _ := evalCond(t, tt, Version2012)

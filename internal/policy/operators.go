@@ -48,49 +48,50 @@ type opInfo struct {
 }
 
 var baseOperators = map[string]opInfo{
-	"stringequals":              {fam: famString},
-	"stringnotequals":           {fam: famString, neg: true},
-	"stringequalsignorecase":    {fam: famStringFold},
-	"stringnotequalsignorecase": {fam: famStringFold, neg: true},
-	"stringlike":                {fam: famStringLike},
-	"stringnotlike":             {fam: famStringLike, neg: true},
-	"numericequals":             {fam: famNumeric, cmp: cmpEq},
-	"numericnotequals":          {fam: famNumeric, cmp: cmpEq, neg: true},
-	"numericlessthan":           {fam: famNumeric, cmp: cmpLt},
-	"numericlessthanequals":     {fam: famNumeric, cmp: cmpLe},
-	"numericgreaterthan":        {fam: famNumeric, cmp: cmpGt},
-	"numericgreaterthanequals":  {fam: famNumeric, cmp: cmpGe},
-	"dateequals":                {fam: famDate, cmp: cmpEq},
-	"datenotequals":             {fam: famDate, cmp: cmpEq, neg: true},
-	"datelessthan":              {fam: famDate, cmp: cmpLt},
-	"datelessthanequals":        {fam: famDate, cmp: cmpLe},
-	"dategreaterthan":           {fam: famDate, cmp: cmpGt},
-	"dategreaterthanequals":     {fam: famDate, cmp: cmpGe},
-	"bool":                      {fam: famBool},
-	"binaryequals":              {fam: famBinary},
-	"ipaddress":                 {fam: famIP},
-	"notipaddress":              {fam: famIP, neg: true},
-	"arnequals":                 {fam: famArn},
-	"arnlike":                   {fam: famArn},
-	"arnnotequals":              {fam: famArn, neg: true},
-	"arnnotlike":                {fam: famArn, neg: true},
-	"null":                      {fam: famNull},
+	"StringEquals":              {fam: famString},
+	"StringNotEquals":           {fam: famString, neg: true},
+	"StringEqualsIgnoreCase":    {fam: famStringFold},
+	"StringNotEqualsIgnoreCase": {fam: famStringFold, neg: true},
+	"StringLike":                {fam: famStringLike},
+	"StringNotLike":             {fam: famStringLike, neg: true},
+	"NumericEquals":             {fam: famNumeric, cmp: cmpEq},
+	"NumericNotEquals":          {fam: famNumeric, cmp: cmpEq, neg: true},
+	"NumericLessThan":           {fam: famNumeric, cmp: cmpLt},
+	"NumericLessThanEquals":     {fam: famNumeric, cmp: cmpLe},
+	"NumericGreaterThan":        {fam: famNumeric, cmp: cmpGt},
+	"NumericGreaterThanEquals":  {fam: famNumeric, cmp: cmpGe},
+	"DateEquals":                {fam: famDate, cmp: cmpEq},
+	"DateNotEquals":             {fam: famDate, cmp: cmpEq, neg: true},
+	"DateLessThan":              {fam: famDate, cmp: cmpLt},
+	"DateLessThanEquals":        {fam: famDate, cmp: cmpLe},
+	"DateGreaterThan":           {fam: famDate, cmp: cmpGt},
+	"DateGreaterThanEquals":     {fam: famDate, cmp: cmpGe},
+	"Bool":                      {fam: famBool},
+	"BinaryEquals":              {fam: famBinary},
+	"IpAddress":                 {fam: famIP},
+	"NotIpAddress":              {fam: famIP, neg: true},
+	"ArnEquals":                 {fam: famArn},
+	"ArnLike":                   {fam: famArn},
+	"ArnNotEquals":              {fam: famArn, neg: true},
+	"ArnNotLike":                {fam: famArn, neg: true},
+	"Null":                      {fam: famNull},
 }
 
-// parseOperator reads "[ForAnyValue:|ForAllValues:]Base[IfExists]". Operator names
-// are matched without regard to case so that any document AWS accepted evaluates.
+// parseOperator reads "[ForAnyValue:|ForAllValues:]Base[IfExists]". Names are
+// case-sensitive, as in IAM, which refuses "stringEquals" with MalformedPolicyDocument
+// ("Invalid Condition type").
 func parseOperator(s string) (opInfo, bool) {
-	l := strings.ToLower(s)
+	l := s
 	var set setQual
 	switch {
-	case strings.HasPrefix(l, "foranyvalue:"):
-		set, l = setAny, l[len("foranyvalue:"):]
-	case strings.HasPrefix(l, "forallvalues:"):
-		set, l = setAll, l[len("forallvalues:"):]
+	case strings.HasPrefix(l, "ForAnyValue:"):
+		set, l = setAny, l[len("ForAnyValue:"):]
+	case strings.HasPrefix(l, "ForAllValues:"):
+		set, l = setAll, l[len("ForAllValues:"):]
 	}
 	info, ok := baseOperators[l]
 	if !ok {
-		base, found := strings.CutSuffix(l, "ifexists")
+		base, found := strings.CutSuffix(l, "IfExists")
 		if !found {
 			return opInfo{}, false
 		}

@@ -388,32 +388,20 @@ func (p *parser) condition(n *jnode, path string) []Condition {
 	return out
 }
 
-// suggestOperator helps with the commonest mistakes: wrong case and typos of the
-// family name.
+// suggestOperator helps with the commonest mistakes: wrong case and typos.
 func suggestOperator(op string) string {
 	l := strings.ToLower(op)
+	best := ""
 	for name := range baseOperators {
-		if strings.Contains(l, name) {
-			return "; did you mean one based on " + strconv.Quote(canonicalOperator(name)) + "?"
+		if strings.Contains(l, strings.ToLower(name)) && len(name) > len(best) {
+			best = name
 		}
+	}
+	if best != "" {
+		return "; operator names are case-sensitive: did you mean one based on " + strconv.Quote(best) + "?"
 	}
 	return "; see the IAM condition operators reference"
 }
-
-func canonicalOperator(lower string) string {
-	for _, c := range canonicalOperators {
-		if strings.ToLower(c) == lower {
-			return c
-		}
-	}
-	return lower
-}
-
-var canonicalOperators = []string{"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-	"StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
-	"NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
-	"DateGreaterThan", "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike",
-	"ArnNotEquals", "ArnNotLike", "Null"}
 
 // checkSids enforces what IAM enforces: Sids unique within a policy and, outside
 // resource policies, alphanumeric.

@@ -41,6 +41,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad arn", Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "bucket/*"}}`, CodeBadARN, 1, 65},
 		{"short arn", Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3"}}`, CodeBadARN, 1, 65},
 		{"unknown operator", Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringEqual": {"aws:username": "a"}}}}`, CodeUnknownOperator, 1, 84},
+		{"operator case", Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"stringEquals": {"aws:username": "a"}}}}`, CodeUnknownOperator, 1, 84},
 		{"null ifexists", Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"NullIfExists": {"aws:username": "true"}}}}`, CodeUnknownOperator, 1, 84},
 		{"condition value object", Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"aws:username": {}}}}}`, CodeWrongType, 1, 117},
 		{"condition key without prefix", Identity, `{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"StringEquals": {"username": "a"}}}}`, CodeBadConditionKey, 1, 101},
