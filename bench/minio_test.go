@@ -59,8 +59,16 @@ func (l *minioLoaded) prepare(r Request) (func() outcome, error) {
 		ConditionValues: cv,
 	}
 	p := l.policy
+	// IsAllowed answers a bare bool; asking again with DenyOnly (only Deny statements
+	// apply) tells, outside the timed decision, whether a denial is explicit.
+	denyOnly := args
+	denyOnly.DenyOnly = true
+	explicit := no
+	if !p.IsAllowed(denyOnly) {
+		explicit = yes
+	}
 	return func() outcome {
-		return outcome{allowed: p.IsAllowed(args)}
+		return outcome{allowed: p.IsAllowed(args), explicit: explicit}
 	}, nil
 }
 
