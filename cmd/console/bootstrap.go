@@ -21,12 +21,12 @@ func (b *BootstrapCmd) Run(g *Globals, e *env) error {
 		return fmt.Errorf("read password file: %w", err)
 	}
 	pw := strings.TrimSuffix(strings.TrimSuffix(string(raw), "\n"), "\r")
-	store, _, err := g.open(e.ctx)
+	store, sealer, err := g.open(e.ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	svc := g.service(store, g.logger(e.stderr), iam.Config{})
+	svc := g.service(store, sealer, g.logger(e.stderr), iam.Config{})
 	res, err := svc.Setup(e.ctx, iam.SetupInput{Email: b.Email, Password: pw}, iam.Meta{Source: "cli", UserAgent: "console bootstrap"})
 	if err == iam.ErrSetupDone {
 		return fmt.Errorf("root already exists: bootstrap runs once")

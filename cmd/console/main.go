@@ -30,6 +30,7 @@ type CLI struct {
 
 	Serve     ServeCmd     `cmd:"" default:"withargs" help:"Serve the console and the AWS API (the default)."`
 	Bootstrap BootstrapCmd `cmd:"" help:"Create the root user without a browser."`
+	Admin     AdminCmd     `cmd:"" help:"Operator commands."`
 }
 
 // env is what commands get from main: where to print, and the context that

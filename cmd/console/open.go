@@ -45,7 +45,7 @@ func (g *Globals) open(ctx context.Context) (*models.Store, *auth.Sealer, error)
 	return store, sealer, nil
 }
 
-func (g *Globals) service(store *models.Store, log *slog.Logger, cfg iam.Config) *iam.Service {
-	cfg.Log = log
+func (g *Globals) service(store *models.Store, sealer *auth.Sealer, log *slog.Logger, cfg iam.Config) *iam.Service {
+	cfg.Log, cfg.Sealer = log, sealer
 	return iam.New(store, cfg)
 }

@@ -30,12 +30,12 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 	if err != nil {
 		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
-	store, _, err := g.open(e.ctx)
+	store, sealer, err := g.open(e.ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	svc := g.service(store, log, iam.Config{SessionIdle: s.SessionIdle, SessionMax: s.SessionMax})
+	svc := g.service(store, sealer, log, iam.Config{SessionIdle: s.SessionIdle, SessionMax: s.SessionMax})
 
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {

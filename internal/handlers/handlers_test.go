@@ -12,6 +12,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/iamconsole/console/internal/auth"
 	"github.com/iamconsole/console/internal/handlers"
@@ -26,11 +30,35 @@ const (
 )
 
 type env struct {
-	t     *testing.T
-	srv   *httptest.Server
-	svc   *iam.Service
-	store *models.Store
-	token string // setup token
+	t      *testing.T
+	srv    *httptest.Server
+	svc    *iam.Service
+	store  *models.Store
+	token  string // setup token
+	clk    *clock
+	secret string // root's TOTP secret, once enrolled
+}
+
+// clock is the service's injectable time: tests step it forward instead of
+// sleeping, so each sign-in can use a fresh TOTP code.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// code returns the TOTP code of the enrolled secret for the current step
+// plus offset steps.
+func (e *env) code(offset int) string {
+	e.t.Helper()
+	c, err := totp.GenerateCodeCustom(e.secret, e.clk.Now().Add(time.Duration(offset)*30*time.Second),
+		totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
 }
 
 func newEnv(t *testing.T, cfg handlers.Config) *env {
@@ -40,7 +68,8 @@ func newEnv(t *testing.T, cfg handlers.Config) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	svc := iam.New(store, iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
+	clk := &clock{t: time.Now().UTC()}
+	svc := iam.New(store, iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Now: clk.Now})
 	tok, err := svc.NewSetupToken(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +79,7 @@ func newEnv(t *testing.T, cfg handlers.Config) *env {
 	}
 	srv := httptest.NewServer(handlers.New(svc, cfg))
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, svc: svc, store: store, token: tok}
+	return &env{t: t, srv: srv, svc: svc, store: store, token: tok, clk: clk}
 }
 
 // browser is a client with a cookie jar that does not follow redirects.
@@ -112,19 +141,62 @@ func (b *browser) cookie(name string) string {
 	return ""
 }
 
+var secretRE = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
+
+// setup creates root and enrolls its authenticator, as the console
+// requires before anything else.
 func (b *browser) setup() {
 	b.t.Helper()
 	tok := b.csrf("/setup?token=" + b.e.token)
 	res, body := b.post("/setup", url.Values{"_csrf": {tok}, "token": {b.e.token}, "email": {rootEmail}, "password": {rootPassword}})
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/mfa/enroll" {
 		b.t.Fatalf("setup: %d %s", res.StatusCode, body)
 	}
+	b.enroll("phone")
 }
 
+// enroll adds an authenticator to the signed-in principal.
+func (b *browser) enroll(name string) []string {
+	b.t.Helper()
+	tok := b.csrf("/mfa/enroll")
+	res, body := b.post("/mfa/enroll", url.Values{"_csrf": {tok}, "name": {name}, "password": {rootPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("start enrollment: %d %s", res.StatusCode, body)
+	}
+	_, body = b.get("/mfa/enroll")
+	m := secretRE.FindStringSubmatch(body)
+	if m == nil {
+		b.t.Fatalf("no #totp-secret on the enrollment page")
+	}
+	b.e.secret = m[1]
+	tok = csrfField.FindStringSubmatch(body)[1]
+	res, body = b.post("/mfa/enroll/confirm", url.Values{"_csrf": {tok}, "code1": {b.e.code(-1)}, "code2": {b.e.code(0)}})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "recovery-codes") {
+		b.t.Fatalf("confirm enrollment: %d", res.StatusCode)
+	}
+	codes := regexp.MustCompile(`<li>([A-Z0-9]{5}-[A-Z0-9]{5})</li>`).FindAllStringSubmatch(body, -1)
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = c[1]
+	}
+	return out
+}
+
+// login signs in with the password and, when asked, a fresh TOTP code, and
+// returns the last response.
 func (b *browser) login(user, pass, next string) *http.Response {
 	b.t.Helper()
 	tok := b.csrf("/login")
 	res, _ := b.post("/login", url.Values{"_csrf": {tok}, "username": {user}, "password": {pass}, "next": {next}})
+	if res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/login/mfa") {
+		b.e.clk.Advance(30 * time.Second)
+		nextParam := ""
+		if u, err := url.Parse(res.Header.Get("Location")); err == nil {
+			nextParam = u.Query().Get("next")
+		}
+		tok := b.csrf(res.Header.Get("Location"))
+		res, _ = b.post("/login/mfa", url.Values{"_csrf": {tok}, "code": {b.e.code(0)}, "next": {nextParam}})
+	}
 	return res
 }
 
@@ -305,8 +377,14 @@ func TestSessionRotationAndReplay(t *testing.T) {
 	// Signing in again from a signed-in browser (the login form is not
 	// shown then, so take the token from the dashboard).
 	tok := b.csrf("/")
-	if res, _ := b.post("/login", url.Values{"_csrf": {tok}, "username": {rootEmail}, "password": {rootPassword}}); res.StatusCode != http.StatusSeeOther {
+	res, _ := b.post("/login", url.Values{"_csrf": {tok}, "username": {rootEmail}, "password": {rootPassword}})
+	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login: %d", res.StatusCode)
+	}
+	e.clk.Advance(30 * time.Second)
+	tok = b.csrf("/login/mfa")
+	if res, _ := b.post("/login/mfa", url.Values{"_csrf": {tok}, "code": {e.code(0)}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mfa: %d", res.StatusCode)
 	}
 	second := b.cookie("session")
 	if second == "" || second == first {
@@ -327,7 +405,7 @@ func TestSessionRotationAndReplay(t *testing.T) {
 	replay := e.browser()
 	u, _ := url.Parse(e.srv.URL)
 	replay.jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: second, Path: "/"}})
-	res, _ := replay.get("/")
+	res, _ = replay.get("/")
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
 		t.Fatalf("replayed cookie: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
@@ -363,7 +441,7 @@ func TestConcurrentSetupsOverHTTP(t *testing.T) {
 			tok := b.csrf("/setup?token=" + e.token)
 			res, _ := b.post("/setup", url.Values{"_csrf": {tok}, "token": {e.token},
 				"email": {string(rune('a'+i)) + "@example.com"}, "password": {rootPassword}})
-			if res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/" {
+			if res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/mfa/enroll" {
 				mu.Lock()
 				roots++
 				mu.Unlock()

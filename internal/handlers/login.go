@@ -3,6 +3,8 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -34,6 +36,10 @@ func (s *Server) loginSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if res.MFAChallenge != "" {
+		s.setCookie(c, mfaCookie, res.MFAChallenge, time.Now().Add(iam.MFAChallengeLifetime), http.SameSiteStrictMode)
+		return c.Redirect(http.StatusSeeOther, "/login/mfa?next="+url.QueryEscape(next))
+	}
 	s.startSession(c, res)
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -60,3 +66,5 @@ func (s *Server) logout(c echo.Context) error {
 	s.flash(c, "info", "You have signed out.")
 	return c.Redirect(http.StatusSeeOther, "/login")
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -79,11 +79,22 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	page.POST("/setup", s.setupSave)
 	page.GET("/login", s.loginShow)
 	page.POST("/login", s.loginSave)
+	page.GET("/login/mfa", s.mfaShow)
+	page.POST("/login/mfa", s.mfaSave)
+	page.POST("/login/cancel", s.loginCancel)
 
-	signedIn := page.Group("", s.requireSession)
+	signedIn := page.Group("", s.requireSession, s.requireEnrolledMFA)
 	signedIn.POST("/logout", s.logout)
 	signedIn.GET("/", s.dashboardShow)
 	signedIn.GET("/audit", s.auditList)
+	signedIn.GET("/security", s.securityShow)
+	signedIn.GET("/mfa/enroll", s.enrollShow)
+	signedIn.POST("/mfa/enroll", s.enrollStart)
+	signedIn.POST("/mfa/enroll/confirm", s.enrollConfirm)
+	signedIn.POST("/mfa/recovery-codes", s.recoveryRegenerate)
+	signedIn.POST("/mfa/devices/delete", s.deviceDelete)
+	signedIn.GET("/sessions", s.sessionsList)
+	signedIn.POST("/sessions/:id/delete", s.sessionEnd)
 
 	return e
 }

@@ -44,8 +44,8 @@ func (s *Server) setupSave(c echo.Context) error {
 		return err
 	}
 	s.startSession(c, res.Session)
-	s.flash(c, "success", "Root user created. Welcome to your account.")
-	return c.Redirect(http.StatusSeeOther, "/")
+	s.flash(c, "success", "Root user created. Now protect it with an authenticator app.")
+	return c.Redirect(http.StatusSeeOther, "/mfa/enroll")
 }
 
 // fieldError turns a validation error into a form's field errors.

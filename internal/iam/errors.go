@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"crypto/subtle"
 	"errors"
 	"fmt"
 )
@@ -85,3 +86,6 @@ func internal(err error, what string) *Error {
 }
 
 func asError(err error, target **Error) bool { return errors.As(err, target) }
+
+// constantEqual compares two short secrets in constant time.
+func constantEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

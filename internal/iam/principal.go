@@ -20,6 +20,8 @@ type Principal struct {
 	MFA       bool
 	AuthTime  time.Time
 	SessionID string // hash of the console session, empty for API callers
+	// MustEnrollMFA confines the session to MFA enrollment.
+	MustEnrollMFA bool
 }
 
 // IsRoot reports whether p is the account's root user.

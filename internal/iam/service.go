@@ -22,6 +22,10 @@ type Config struct {
 	// Now is the clock; tests inject one.
 	Now func() time.Time
 	Log *slog.Logger
+	// Sealer seals TOTP seeds and secret keys under the master key.
+	Sealer *auth.Sealer
+	// Throttle tunes brute-force protection.
+	Throttle ThrottleConfig
 }
 
 // Service runs the operations over one store.
@@ -47,6 +51,18 @@ func New(store *models.Store, cfg Config) *Service {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Sealer == nil {
+		// A per-process key: fine for tests, useless across restarts. The
+		// command always passes the master key.
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		sealer, err := auth.NewSealer(key)
+		if err != nil {
+			panic(err) // a 32-byte key cannot be refused
+		}
+		cfg.Sealer = sealer
+	}
+	cfg.Throttle = cfg.Throttle.withDefaults()
 	return &Service{store: store, cfg: cfg}
 }
 

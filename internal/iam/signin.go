@@ -19,37 +19,249 @@ var ErrSignInFailed = &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId"
 var ErrSessionInvalid = &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId",
 	Message: "Your session has ended. Sign in again."}
 
-// SignInResult is a successful sign-in: the new session's bearer token (for
-// the cookie; only its hash is stored) and who signed in.
+// SignInResult is a sign-in that got past the password. Either MFAChallenge
+// is set (the principal must now give a code: the token goes in a
+// short-lived cookie and opens nothing else), or Token is the new session's
+// bearer token (for the cookie; only its hash is stored).
 type SignInResult struct {
-	Token     string
-	Principal *Principal
-	ExpiresAt time.Time
+	Token        string
+	Principal    *Principal
+	ExpiresAt    time.Time
+	MFAChallenge string
+	// RecoveryCodesLeft is set (>= 0) when a recovery code was used.
+	RecoveryCodesLeft int
 }
 
-// SignIn checks a user name (or root's email) and password and opens a
-// session. Every failure is ErrSignInFailed after the same amount of work.
+// MFAChallengeLifetime bounds the password-only state.
+const MFAChallengeLifetime = 5 * time.Minute
+
+// SignIn checks a user name (or root's email) and password. Every failure,
+// including a locked principal, is ErrSignInFailed after the same work; a
+// client IP that failed too often gets ErrThrottled. A principal with an
+// MFA device gets a challenge, not a session.
 func (s *Service) SignIn(ctx context.Context, username, password string, m Meta) (*SignInResult, error) {
 	username = strings.TrimSpace(username)
 	if len(password) > auth.MaxPasswordLength*4 { // bound argon2's input; still the generic answer
 		password = password[:auth.MaxPasswordLength*4]
 	}
+	key := principalKey(username)
 	p, hash, err := s.lookupPrincipal(ctx, username)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, internal(err, "sign-in lookup")
 	}
+	accountID := ""
+	if p != nil {
+		accountID = p.AccountID
+	}
+	ev := event{name: "ConsoleLogin", resource: truncate(username, 256), params: map[string]any{"userName": truncate(username, 256)}}
+	if gerr := s.gate(ctx, key, m.SourceIP, m, accountID); gerr != nil {
+		auth.SpendVerifyTime(password)
+		if aerr := s.audit(ctx, s.store, m, accountID, "", ev, gerr); aerr != nil {
+			return nil, aerr
+		}
+		return nil, gerr
+	}
 	if p == nil {
 		auth.SpendVerifyTime(password)
-		return nil, s.failSignIn(ctx, m, "", username)
+		if err := s.recordFailure(ctx, key, m, accountID, ev, ErrSignInFailed); err != nil {
+			return nil, err
+		}
+		return nil, ErrSignInFailed
 	}
 	ok, verr := auth.VerifyPassword(password, hash)
 	if verr != nil {
 		s.cfg.Log.Error("stored password hash unreadable", "principal", p.ARN, "err", verr)
 	}
 	if !ok {
-		return nil, s.failSignIn(ctx, m, p.AccountID, p.ARN)
+		if err := s.recordFailure(ctx, key, m, accountID, ev, ErrSignInFailed); err != nil {
+			return nil, err
+		}
+		return nil, ErrSignInFailed
 	}
-	return s.openSession(ctx, p, m, "ConsoleLogin")
+	devs, err := s.store.MFADevices(ctx, p.AccountID, p.ARN)
+	if err != nil {
+		return nil, internal(err, "devices")
+	}
+	if len(devs) > 0 {
+		return s.challenge(ctx, p, key, m)
+	}
+	var res *SignInResult
+	err = s.store.Tx(ctx, func(tx *models.Store) (err error) {
+		if _, err := tx.ResetThrottle(ctx, key); err != nil {
+			return err
+		}
+		res, err = s.createSession(ctx, tx, p, m, "ConsoleLogin")
+		return err
+	})
+	if err != nil {
+		return nil, asInternal(err, "open session")
+	}
+	return res, nil
+}
+
+// challenge records the password-only state: single-use, five minutes.
+func (s *Service) challenge(ctx context.Context, p *Principal, key string, m Meta) (*SignInResult, error) {
+	tok := auth.NewToken(32)
+	now := s.now()
+	err := s.store.CreateMFAChallenge(ctx, &models.MFAChallenge{IDHash: auth.HashToken(tok), AccountID: p.AccountID,
+		PrincipalType: p.Type, PrincipalID: p.ID, PrincipalName: p.Name, PrincipalARN: p.ARN, ThrottleKey: key,
+		CreatedAt: now, ExpiresAt: now.Add(MFAChallengeLifetime)})
+	if err != nil {
+		return nil, internal(err, "create challenge")
+	}
+	return &SignInResult{MFAChallenge: tok, Principal: p, RecoveryCodesLeft: -1}, nil
+}
+
+// ErrMFAFailed is the answer to a wrong, reused or malformed code.
+var ErrMFAFailed = &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId",
+	Message: "The code is not valid or was already used. Wait for the next code and try again."}
+
+// ErrMFAExpired means the password step is missing, used or expired.
+var ErrMFAExpired = &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId",
+	Message: "Your sign-in has expired. Sign in again."}
+
+// VerifyMFA completes a sign-in with a TOTP code or a recovery code. Every
+// code works once: a TOTP code only for a time step later than the last one
+// accepted for its device, checked with a conditional update in the same
+// transaction that creates the session, so two sign-ins racing with one code
+// get one session.
+func (s *Service) VerifyMFA(ctx context.Context, challengeToken, code string, m Meta) (*SignInResult, error) {
+	if challengeToken == "" || len(challengeToken) > 128 {
+		return nil, ErrMFAExpired
+	}
+	h := auth.HashToken(challengeToken)
+	ch, err := s.store.MFAChallenge(ctx, h, s.now())
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, ErrMFAExpired
+	}
+	if err != nil {
+		return nil, internal(err, "challenge")
+	}
+	p := &Principal{AccountID: ch.AccountID, Type: ch.PrincipalType, Name: ch.PrincipalName, ID: ch.PrincipalID, ARN: ch.PrincipalARN, MFA: true}
+	ev := event{name: "ConsoleLogin", resource: p.ARN, params: map[string]any{"mfaUsed": true}}
+	if gerr := s.gate(ctx, ch.ThrottleKey, m.SourceIP, m, p.AccountID); gerr != nil {
+		if gerr == ErrSignInFailed {
+			gerr = ErrMFAFailed
+		}
+		if aerr := s.audit(ctx, s.store, m, p.AccountID, "", ev, gerr); aerr != nil {
+			return nil, aerr
+		}
+		return nil, gerr
+	}
+	code = strings.TrimSpace(code)
+	var res *SignInResult
+	if rc, ok := normalizeRecoveryCode(code); ok && !validTOTPFormat(code) {
+		res, err = s.signInWithRecoveryCode(ctx, h, ch, p, rc, m)
+	} else if validTOTPFormat(code) {
+		res, err = s.signInWithTOTP(ctx, h, ch, p, code, m)
+	} else {
+		err = ErrMFAFailed
+	}
+	if err == ErrMFAFailed {
+		if ferr := s.recordFailure(ctx, ch.ThrottleKey, m, p.AccountID, ev, ErrMFAFailed); ferr != nil {
+			return nil, ferr
+		}
+		return nil, ErrMFAFailed
+	}
+	if errors.Is(err, models.ErrNotFound) { // the challenge was taken by a racing request
+		return nil, ErrMFAExpired
+	}
+	return res, asInternal(err, "verify MFA")
+}
+
+// errReplay rolls back a transaction whose code turned out to be used.
+var errReplay = errors.New("code already used")
+
+func (s *Service) signInWithTOTP(ctx context.Context, h string, ch *models.MFAChallenge, p *Principal, code string, m Meta) (*SignInResult, error) {
+	devs, err := s.store.MFADevices(ctx, p.AccountID, p.ARN)
+	if err != nil {
+		return nil, internal(err, "devices")
+	}
+	for _, d := range devs {
+		seed, err := s.cfg.Sealer.Open(d.SealedSeed, []byte("mfa:"+d.SerialNumber))
+		if err != nil {
+			return nil, internal(err, "unseal device "+d.SerialNumber)
+		}
+		step, ok, err := matchTOTP(string(seed), code, s.now())
+		if err != nil {
+			return nil, internal(err, "totp")
+		}
+		if !ok {
+			continue
+		}
+		var res *SignInResult
+		err = s.store.Tx(ctx, func(tx *models.Store) error {
+			if err := tx.TakeMFAChallenge(ctx, h); err != nil {
+				return err
+			}
+			fresh, err := tx.ConsumeTOTPStep(ctx, p.AccountID, d.ID, step)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return errReplay
+			}
+			res, err = s.finishSignIn(ctx, tx, ch, p, m)
+			return err
+		})
+		if errors.Is(err, errReplay) {
+			return nil, ErrMFAFailed
+		}
+		return res, err
+	}
+	return nil, ErrMFAFailed
+}
+
+func (s *Service) signInWithRecoveryCode(ctx context.Context, h string, ch *models.MFAChallenge, p *Principal, code string, m Meta) (*SignInResult, error) {
+	codes, err := s.store.UnusedRecoveryCodes(ctx, p.AccountID, p.ARN)
+	if err != nil {
+		return nil, internal(err, "recovery codes")
+	}
+	for _, rc := range codes {
+		if ok, _ := auth.VerifyPassword(code, rc.Hash); !ok {
+			continue
+		}
+		var res *SignInResult
+		err = s.store.Tx(ctx, func(tx *models.Store) error {
+			if err := tx.TakeMFAChallenge(ctx, h); err != nil {
+				return err
+			}
+			fresh, err := tx.UseRecoveryCode(ctx, p.AccountID, rc.ID, s.now())
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return errReplay
+			}
+			if err := s.audit(ctx, tx, m, p.AccountID, p.ARN, event{name: "RecoveryCodeUsed", resource: p.ARN,
+				params: map[string]any{"remaining": len(codes) - 1}}, nil); err != nil {
+				return err
+			}
+			res, err = s.finishSignIn(ctx, tx, ch, p, m)
+			return err
+		})
+		if errors.Is(err, errReplay) {
+			return nil, ErrMFAFailed
+		}
+		if res != nil {
+			res.RecoveryCodesLeft = len(codes) - 1
+		}
+		return res, err
+	}
+	return nil, ErrMFAFailed
+}
+
+// finishSignIn opens the session of a completed MFA sign-in and forgets the
+// principal's failures, inside tx.
+func (s *Service) finishSignIn(ctx context.Context, tx *models.Store, ch *models.MFAChallenge, p *Principal, m Meta) (*SignInResult, error) {
+	if _, err := tx.ResetThrottle(ctx, ch.ThrottleKey); err != nil {
+		return nil, err
+	}
+	res, err := s.createSession(ctx, tx, p, m, "ConsoleLogin")
+	if res != nil {
+		res.RecoveryCodesLeft = -1
+	}
+	return res, err
 }
 
 // lookupPrincipal finds who signs in as username: root by email. IAM users
@@ -67,14 +279,6 @@ func (s *Service) lookupPrincipal(ctx context.Context, username string) (*Princi
 
 func rootPrincipal(acct *models.Account) *Principal {
 	return &Principal{AccountID: acct.ID, Type: TypeRoot, Name: acct.RootEmail, ID: acct.ID, ARN: acct.RootARN()}
-}
-
-func (s *Service) failSignIn(ctx context.Context, m Meta, accountID, who string) error {
-	if err := s.audit(ctx, s.store, m, accountID, "", event{name: "ConsoleLogin", resource: who,
-		params: map[string]any{"userName": truncate(who, 256)}}, ErrSignInFailed); err != nil {
-		return err
-	}
-	return ErrSignInFailed
 }
 
 // openSession opens a session for p and records the event, in one
@@ -97,7 +301,7 @@ func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Princi
 	tok := auth.NewToken(32)
 	now := s.now()
 	sess := &models.Session{
-		IDHash: auth.HashToken(tok), AccountID: p.AccountID, PrincipalType: p.Type, PrincipalID: p.ID,
+		IDHash: auth.HashToken(tok), PublicID: auth.NewToken(12), AccountID: p.AccountID, PrincipalType: p.Type, PrincipalID: p.ID,
 		PrincipalName: p.Name, PrincipalARN: p.ARN, MFA: p.MFA, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.cfg.SessionMax), SourceIP: m.SourceIP, UserAgent: truncate(m.UserAgent, 512),
 	}
@@ -138,8 +342,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 			return nil, internal(err, "touch session")
 		}
 	}
-	return &Principal{AccountID: sess.AccountID, Type: sess.PrincipalType, Name: sess.PrincipalName,
-		ID: sess.PrincipalID, ARN: sess.PrincipalARN, MFA: sess.MFA, AuthTime: sess.CreatedAt, SessionID: h}, nil
+	p := &Principal{AccountID: sess.AccountID, Type: sess.PrincipalType, Name: sess.PrincipalName,
+		ID: sess.PrincipalID, ARN: sess.PrincipalARN, MFA: sess.MFA, AuthTime: sess.CreatedAt, SessionID: h}
+	// Root without MFA may only enroll a device: a root session opened
+	// without a second factor means root had none.
+	p.MustEnrollMFA = p.IsRoot() && !p.MFA
+	return p, nil
 }
 
 // SignOut ends the caller's session server-side.

@@ -15,66 +15,67 @@ import (
 // New columns and tables are new steps at the end.
 func migrations() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
-		{
-			ID: "0001_foundation",
-			Migrate: func(tx *gorm.DB) error {
-				type Account struct {
-					ID               string `gorm:"primaryKey;size:12"`
-					Alias            string `gorm:"size:63"`
-					RootEmail        string `gorm:"size:254;uniqueIndex"`
-					RootPasswordHash string `gorm:"size:255"`
-					Imported         bool
-					Label            string `gorm:"size:128"`
-					CreatedAt        time.Time
-				}
-				type SetupState struct {
-					ID          int `gorm:"primaryKey;autoIncrement:false"`
-					AccountID   string
-					CompletedAt time.Time
-				}
-				type SetupToken struct {
-					Hash      string `gorm:"primaryKey;size:64"`
-					CreatedAt time.Time
-					ExpiresAt time.Time
-				}
-				type Session struct {
-					IDHash        string `gorm:"primaryKey;size:64"`
-					AccountID     string `gorm:"size:12;index"`
-					PrincipalType string `gorm:"size:32"`
-					PrincipalID   string `gorm:"size:32"`
-					PrincipalName string `gorm:"size:254"`
-					PrincipalARN  string `gorm:"size:2048;index"`
-					MFA           bool
-					CreatedAt     time.Time
-					LastSeenAt    time.Time
-					ExpiresAt     time.Time
-					SourceIP      string `gorm:"size:64"`
-					UserAgent     string `gorm:"size:512"`
-				}
-				type AuditEvent struct {
-					ID                uint64    `gorm:"primaryKey;autoIncrement"`
-					EventID           string    `gorm:"size:36;uniqueIndex"`
-					AccountID         string    `gorm:"size:12;index:idx_audit_account_time,priority:1"`
-					EventTime         time.Time `gorm:"index:idx_audit_account_time,priority:2"`
-					EventSource       string    `gorm:"size:64"`
-					EventName         string    `gorm:"size:128;index"`
-					PrincipalARN      string    `gorm:"size:2048"`
-					SourceIP          string    `gorm:"size:64"`
-					UserAgent         string    `gorm:"size:512"`
-					RequestID         string    `gorm:"size:64"`
-					Resource          string    `gorm:"size:2048"`
-					Result            string    `gorm:"size:16"`
-					ErrorCode         string    `gorm:"size:128"`
-					ErrorMessage      string    `gorm:"size:1024"`
-					RequestParameters string    `gorm:"type:text"`
-				}
-				if err := tx.Migrator().CreateTable(&Account{}, &SetupState{}, &SetupToken{}, &Session{}, &AuditEvent{}); err != nil {
-					return err
-				}
-				return appendOnlyAudit(tx)
-			},
-		},
+		{ID: "0001_foundation", Migrate: migrate0001Foundation},
+		{ID: "0002_mfa", Migrate: migrate0002MFA},
+		{ID: "0003_entities", Migrate: migrate0003Entities},
 	}
+}
+
+func migrate0001Foundation(tx *gorm.DB) error {
+	type Account struct {
+		ID               string `gorm:"primaryKey;size:12"`
+		Alias            string `gorm:"size:63"`
+		RootEmail        string `gorm:"size:254;uniqueIndex"`
+		RootPasswordHash string `gorm:"size:255"`
+		Imported         bool
+		Label            string `gorm:"size:128"`
+		CreatedAt        time.Time
+	}
+	type SetupState struct {
+		ID          int `gorm:"primaryKey;autoIncrement:false"`
+		AccountID   string
+		CompletedAt time.Time
+	}
+	type SetupToken struct {
+		Hash      string `gorm:"primaryKey;size:64"`
+		CreatedAt time.Time
+		ExpiresAt time.Time
+	}
+	type Session struct {
+		IDHash        string `gorm:"primaryKey;size:64"`
+		AccountID     string `gorm:"size:12;index"`
+		PrincipalType string `gorm:"size:32"`
+		PrincipalID   string `gorm:"size:32"`
+		PrincipalName string `gorm:"size:254"`
+		PrincipalARN  string `gorm:"size:2048;index"`
+		MFA           bool
+		CreatedAt     time.Time
+		LastSeenAt    time.Time
+		ExpiresAt     time.Time
+		SourceIP      string `gorm:"size:64"`
+		UserAgent     string `gorm:"size:512"`
+	}
+	type AuditEvent struct {
+		ID                uint64    `gorm:"primaryKey;autoIncrement"`
+		EventID           string    `gorm:"size:36;uniqueIndex"`
+		AccountID         string    `gorm:"size:12;index:idx_audit_account_time,priority:1"`
+		EventTime         time.Time `gorm:"index:idx_audit_account_time,priority:2"`
+		EventSource       string    `gorm:"size:64"`
+		EventName         string    `gorm:"size:128;index"`
+		PrincipalARN      string    `gorm:"size:2048"`
+		SourceIP          string    `gorm:"size:64"`
+		UserAgent         string    `gorm:"size:512"`
+		RequestID         string    `gorm:"size:64"`
+		Resource          string    `gorm:"size:2048"`
+		Result            string    `gorm:"size:16"`
+		ErrorCode         string    `gorm:"size:128"`
+		ErrorMessage      string    `gorm:"size:1024"`
+		RequestParameters string    `gorm:"type:text"`
+	}
+	if err := tx.Migrator().CreateTable(&Account{}, &SetupState{}, &SetupToken{}, &Session{}, &AuditEvent{}); err != nil {
+		return err
+	}
+	return appendOnlyAudit(tx)
 }
 
 // appendOnlyAudit makes the database itself refuse to update or delete an

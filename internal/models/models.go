@@ -37,7 +37,9 @@ type SetupToken struct {
 // Session is a console session. Only the SHA-256 of the cookie value is
 // stored, so a database leak does not hand out live sessions.
 type Session struct {
-	IDHash        string `gorm:"primaryKey;size:64"`
+	IDHash string `gorm:"primaryKey;size:64"`
+	// PublicID names the session on the sessions page; it opens nothing.
+	PublicID      string `gorm:"size:32;index"`
 	AccountID     string `gorm:"size:12;index"`
 	PrincipalType string `gorm:"size:32"`
 	PrincipalID   string `gorm:"size:32"`

@@ -50,3 +50,20 @@ func (s *Store) CountSessions(ctx context.Context, accountID string) (int64, err
 	err := s.q(ctx).Model(&Session{}).Where("account_id = ?", accountID).Count(&n).Error
 	return n, translate(err, "count sessions")
 }
+
+// SessionsOf lists a principal's sessions, newest first.
+func (s *Store) SessionsOf(ctx context.Context, accountID, principalARN string) ([]Session, error) {
+	var ss []Session
+	err := s.q(ctx).Where("account_id = ? AND principal_arn = ?", accountID, principalARN).Order("created_at DESC").Find(&ss).Error
+	return ss, translate(err, "list sessions")
+}
+
+// DeleteSessionByPublicID ends one of a principal's sessions by the ID the
+// sessions page shows.
+func (s *Store) DeleteSessionByPublicID(ctx context.Context, accountID, principalARN, publicID string) error {
+	res := s.q(ctx).Where("account_id = ? AND principal_arn = ? AND public_id = ?", accountID, principalARN, publicID).Delete(&Session{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrNotFound, "delete session")
+	}
+	return translate(res.Error, "delete session")
+}

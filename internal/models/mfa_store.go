@@ -1,0 +1,139 @@
+package models
+
+import (
+	"context"
+	"time"
+)
+
+// PutMFAEnrollment starts (or restarts) the principal's enrollment: any
+// earlier unfinished one is replaced.
+func (s *Store) PutMFAEnrollment(ctx context.Context, e *MFAEnrollment) error {
+	if err := s.q(ctx).Where("account_id = ? AND owner_arn = ?", e.AccountID, e.OwnerARN).Delete(&MFAEnrollment{}).Error; err != nil {
+		return translate(err, "replace MFA enrollment")
+	}
+	return translate(s.q(ctx).Create(e).Error, "create MFA enrollment")
+}
+
+// MFAEnrollment returns the principal's enrollment in progress.
+func (s *Store) MFAEnrollment(ctx context.Context, accountID, ownerARN string) (*MFAEnrollment, error) {
+	var e MFAEnrollment
+	err := s.q(ctx).Where("account_id = ? AND owner_arn = ?", accountID, ownerARN).Take(&e).Error
+	if err != nil {
+		return nil, translate(err, "MFA enrollment")
+	}
+	return &e, nil
+}
+
+// DeleteMFAEnrollment drops the principal's enrollment in progress. It
+// returns ErrNotFound when there was none, so two confirmations racing with
+// the same codes cannot both make a device.
+func (s *Store) DeleteMFAEnrollment(ctx context.Context, accountID, ownerARN string) error {
+	res := s.q(ctx).Where("account_id = ? AND owner_arn = ?", accountID, ownerARN).Delete(&MFAEnrollment{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrNotFound, "delete MFA enrollment")
+	}
+	return translate(res.Error, "delete MFA enrollment")
+}
+
+// CreateMFADevice stores a confirmed device.
+func (s *Store) CreateMFADevice(ctx context.Context, d *MFADevice) error {
+	return translate(s.q(ctx).Create(d).Error, "create MFA device")
+}
+
+// MFADevices lists a principal's devices, oldest first.
+func (s *Store) MFADevices(ctx context.Context, accountID, ownerARN string) ([]MFADevice, error) {
+	var ds []MFADevice
+	err := s.q(ctx).Where("account_id = ? AND owner_arn = ?", accountID, ownerARN).Order("id").Find(&ds).Error
+	return ds, translate(err, "list MFA devices")
+}
+
+// AllMFADevices lists every device of an account (for ListMFADevices
+// without a user, the credential report and the dashboard).
+func (s *Store) AllMFADevices(ctx context.Context, accountID string) ([]MFADevice, error) {
+	var ds []MFADevice
+	err := s.q(ctx).Where("account_id = ?", accountID).Order("id").Find(&ds).Error
+	return ds, translate(err, "list MFA devices")
+}
+
+// MFADeviceBySerial returns one device of an account by serial number (ARN).
+func (s *Store) MFADeviceBySerial(ctx context.Context, accountID, serial string) (*MFADevice, error) {
+	var d MFADevice
+	if err := s.q(ctx).Where("account_id = ? AND serial_number = ?", accountID, serial).Take(&d).Error; err != nil {
+		return nil, translate(err, "MFA device "+serial)
+	}
+	return &d, nil
+}
+
+// DeleteMFADevice removes a device.
+func (s *Store) DeleteMFADevice(ctx context.Context, accountID string, id uint64) error {
+	res := s.q(ctx).Where("account_id = ? AND id = ?", accountID, id).Delete(&MFADevice{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrNotFound, "delete MFA device")
+	}
+	return translate(res.Error, "delete MFA device")
+}
+
+// ConsumeTOTPStep records that a device's code for step was used, only if
+// no code of that step or a later one was used before. It is one
+// conditional UPDATE, so of two requests racing with the same code exactly
+// one sees true, on SQLite and PostgreSQL alike.
+func (s *Store) ConsumeTOTPStep(ctx context.Context, accountID string, deviceID uint64, step int64) (bool, error) {
+	res := s.q(ctx).Model(&MFADevice{}).
+		Where("account_id = ? AND id = ? AND last_used_step < ?", accountID, deviceID, step).
+		Update("last_used_step", step)
+	return res.RowsAffected == 1, translate(res.Error, "consume TOTP step")
+}
+
+// CreateMFAChallenge stores the pending MFA step of a sign-in.
+func (s *Store) CreateMFAChallenge(ctx context.Context, c *MFAChallenge) error {
+	return translate(s.q(ctx).Create(c).Error, "create MFA challenge")
+}
+
+// MFAChallenge returns a pending MFA step that has not expired at now.
+func (s *Store) MFAChallenge(ctx context.Context, idHash string, now time.Time) (*MFAChallenge, error) {
+	var c MFAChallenge
+	if err := s.q(ctx).Where("id_hash = ? AND expires_at > ?", idHash, now).Take(&c).Error; err != nil {
+		return nil, translate(err, "MFA challenge")
+	}
+	return &c, nil
+}
+
+// TakeMFAChallenge deletes a pending MFA step, returning ErrNotFound when it
+// is already gone: whoever deletes it is the one sign-in it completes.
+func (s *Store) TakeMFAChallenge(ctx context.Context, idHash string) error {
+	res := s.q(ctx).Where("id_hash = ?", idHash).Delete(&MFAChallenge{})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrNotFound, "take MFA challenge")
+	}
+	return translate(res.Error, "take MFA challenge")
+}
+
+// ReplaceRecoveryCodes invalidates a principal's recovery codes and stores
+// new hashes.
+func (s *Store) ReplaceRecoveryCodes(ctx context.Context, accountID, ownerARN string, hashes []string, now time.Time) error {
+	if err := s.q(ctx).Where("account_id = ? AND owner_arn = ?", accountID, ownerARN).Delete(&RecoveryCode{}).Error; err != nil {
+		return translate(err, "delete recovery codes")
+	}
+	codes := make([]RecoveryCode, len(hashes))
+	for i, h := range hashes {
+		codes[i] = RecoveryCode{AccountID: accountID, OwnerARN: ownerARN, Hash: h, CreatedAt: now}
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	return translate(s.q(ctx).Create(&codes).Error, "create recovery codes")
+}
+
+// UnusedRecoveryCodes lists a principal's recovery codes not yet used.
+func (s *Store) UnusedRecoveryCodes(ctx context.Context, accountID, ownerARN string) ([]RecoveryCode, error) {
+	var cs []RecoveryCode
+	err := s.q(ctx).Where("account_id = ? AND owner_arn = ? AND used_at IS NULL", accountID, ownerARN).Order("id").Find(&cs).Error
+	return cs, translate(err, "recovery codes")
+}
+
+// UseRecoveryCode marks a code used, only if it was not: false means another
+// request used it first.
+func (s *Store) UseRecoveryCode(ctx context.Context, accountID string, id uint64, now time.Time) (bool, error) {
+	res := s.q(ctx).Model(&RecoveryCode{}).Where("account_id = ? AND id = ? AND used_at IS NULL", accountID, id).Update("used_at", now)
+	return res.RowsAffected == 1, translate(res.Error, "use recovery code")
+}
