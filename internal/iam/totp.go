@@ -3,10 +3,10 @@ package iam
 import (
 	"bytes"
 	"context"
-	"net/url"
 	"encoding/base64"
 	"fmt"
 	"image/png"
+	"net/url"
 	"time"
 
 	"github.com/pquerna/otp"
