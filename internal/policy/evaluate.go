@@ -173,13 +173,16 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 			deny = true
 		}
 	}
-	if deny {
-		return ExplicitDeny
-	}
 	boundaryOK := in.Boundary == nil || e.boundaryAllow
 	// A federated user (GetFederationToken) session without session policies has
 	// no permissions from the identity side.
 	sessionOK := sessAllow || (in.Session == nil && e.r.Principal.kind() != PrincipalFederated)
+	if d != nil {
+		d.IdentityAllowed, d.SessionAllowed, d.ResourceAllowed = idAllow, sessionOK, grant != grantNone
+	}
+	if deny {
+		return ExplicitDeny
+	}
 	trust := in.Resource != nil && in.Resource.Kind == Trust
 	cross := in.ResourceAccount != "" && in.ResourceAccount != e.r.Principal.account()
 	resourceRequired := cross || trust

@@ -110,7 +110,7 @@ func TestExplanation(t *testing.T) {
 		}
 	}
 	d = Evaluate(in, &Request{Principal: alice, Action: "s3:PutObject", Resource: "arn:aws:s3:::x/y"})
-	if d.Outcome != ImplicitDeny || d.BoundaryAllowed || d.Deciding() != nil {
+	if d.Outcome != ImplicitDeny || d.BoundaryAllowed || !d.IdentityAllowed || !d.SessionAllowed || d.ResourceAllowed || d.Deciding() != nil {
 		t.Errorf("put: %+v", d)
 	}
 	for o, s := range map[Outcome]string{Allowed: "allowed", ExplicitDeny: "explicitDeny", ImplicitDeny: "implicitDeny"} {

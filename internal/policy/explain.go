@@ -71,6 +71,14 @@ type Decision struct {
 	// BoundaryAllowed is false when a permissions boundary was given and allowed
 	// nothing for this request (AWS's AllowedByPermissionsBoundary).
 	BoundaryAllowed bool
+	// IdentityAllowed: some identity-policy Allow statement applied.
+	IdentityAllowed bool
+	// SessionAllowed is false when session policies were given (or the caller is a
+	// federated user session, which needs one) and none allowed the request.
+	SessionAllowed bool
+	// ResourceAllowed: some Allow statement of the resource policy applied to the
+	// caller.
+	ResourceAllowed bool
 
 	allowLayers uint8 // bit per Layer whose Allow statements made the decision
 }
@@ -106,6 +114,7 @@ func (d *Decision) reset() {
 	d.Matched = d.Matched[:0]
 	d.Missing = d.Missing[:0]
 	d.BoundaryAllowed = true
+	d.IdentityAllowed, d.SessionAllowed, d.ResourceAllowed = false, true, false
 	d.allowLayers = 0
 }
 
