@@ -66,7 +66,10 @@
 // from the resource policy that names the caller itself (which no boundary or session
 // policy limits) or the role behind the caller's session (which they do). A trust
 // policy, or a resource in another account (Inputs.ResourceAccount), must allow as
-// well as the identity side. Anything else is an implicit deny.
+// well as the identity side. A federated-user session (GetFederationToken) with no
+// session policy gets nothing from its identity policies. Anything else is an
+// implicit deny. The engine does not special-case the account root user: callers
+// that let root do everything decide that before asking.
 //
 // Three entry points trade explanation for speed:
 //

@@ -3,7 +3,10 @@ package policy
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // fuzzSeeds are documents that exercise every part of the grammar; the committed
@@ -81,6 +84,37 @@ func FuzzEvaluate(f *testing.F) {
 			if Decide(in, req) != Evaluate(in, req).Outcome {
 				t.Fatalf("Decide and Evaluate disagree")
 			}
+		}
+	})
+}
+
+// FuzzGlob checks the wildcard matcher against a regular-expression reference.
+func FuzzGlob(f *testing.F) {
+	f.Add("a*b?c", "axxbyc")
+	f.Add("*a*a*a*b", "aaaaaaaaaaaa")
+	f.Add("s3:get*", "s3:getobject")
+	f.Add("??*?", "é漢x")
+	f.Fuzz(func(t *testing.T, pattern, s string) {
+		if len(pattern) > 64 || !utf8.ValidString(pattern) || !utf8.ValidString(s) {
+			return
+		}
+		var re strings.Builder
+		re.WriteString(`(?s)^`)
+		for _, r := range pattern {
+			switch r {
+			case '*':
+				re.WriteString(`.*`)
+			case '?':
+				re.WriteString(`.`)
+			default:
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		re.WriteString(`$`)
+		want := regexp.MustCompile(re.String()).MatchString(s)
+		g := compileGlob(pattern, true, false, false)
+		if got := g.match(s, nil); got != want {
+			t.Fatalf("glob %q ~ %q = %v, regexp says %v", pattern, s, got, want)
 		}
 	})
 }
