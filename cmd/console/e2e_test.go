@@ -5,17 +5,31 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/iamconsole/console/internal/browsertest"
 	"github.com/iamconsole/console/internal/models/dbtest"
 )
 
-// TestBrowserSetupSignInSignOut walks the first-run story in Chromium:
-// setup from the printed URL, sign out, sign in, dashboard, sign out; the
-// setup page is dead afterwards; a wrong password shows the generic message.
-func TestBrowserSetupSignInSignOut(t *testing.T) {
+func totpCode(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	c, err := totp.GenerateCodeCustom(secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestBrowserFirstRun walks the first-run story in Chromium: setup from the
+// printed URL, forced MFA enrollment (reading #totp-secret and computing
+// codes), sign out, sign in with password + code, the same code refused,
+// a recovery code once, the password-only state opening no page, the setup
+// page dead afterwards, and the generic message for a wrong password.
+func TestBrowserFirstRun(t *testing.T) {
 	ctx := browsertest.New(t)
 	for _, b := range dbtest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -30,14 +44,42 @@ func TestBrowserSetupSignInSignOut(t *testing.T) {
 				chromedp.SendKeys("#email", email),
 				chromedp.SendKeys("#password", password),
 				chromedp.Submit("#password"),
-				chromedp.WaitVisible("#account-id"),
+				chromedp.WaitVisible("#name"),
 			)
+			// Root can do nothing else until it has a device.
+			browsertest.Step(t, ctx, "forced enrollment", chromedp.Navigate(srv.Console+"audit"), chromedp.WaitVisible("#name"))
+			if u := browsertest.Location(t, ctx); !strings.HasSuffix(u, "/mfa/enroll") {
+				t.Fatalf("root without MFA reached %s", u)
+			}
+			browsertest.Step(t, ctx, "start enrollment",
+				chromedp.SendKeys("#password", password),
+				chromedp.Submit("#password"),
+				chromedp.WaitVisible("#totp-secret"),
+			)
+			secret := browsertest.Text(t, ctx, "#totp-secret")
+			if !regexp.MustCompile(`^[A-Z2-7]{32}$`).MatchString(secret) {
+				t.Fatalf("secret %q", secret)
+			}
+			browsertest.Screenshot(t, ctx, "enroll")
+			now := time.Now()
+			browsertest.Step(t, ctx, "confirm enrollment",
+				chromedp.SendKeys("#code1", totpCode(t, secret, now.Add(-30*time.Second))),
+				chromedp.SendKeys("#code2", totpCode(t, secret, now)),
+				chromedp.Submit("#code2"),
+				chromedp.WaitVisible("#recovery-codes"),
+			)
+			codes := strings.Fields(browsertest.Text(t, ctx, "#recovery-codes"))
+			if len(codes) != 10 {
+				t.Fatalf("recovery codes: %q", codes)
+			}
+			browsertest.Step(t, ctx, "dashboard", chromedp.Navigate(srv.Console), chromedp.WaitVisible("#account-id"))
 			if id := browsertest.Text(t, ctx, "#account-id"); !regexp.MustCompile(`^\d{12}$`).MatchString(id) {
 				t.Fatalf("account ID %q", id)
 			}
+			browsertest.Screenshot(t, ctx, "dashboard")
 			browsertest.Step(t, ctx, "sign out", chromedp.Click("#sign-out"), chromedp.WaitVisible("#username"))
 
-			// A wrong password: the generic message, still on the sign-in page.
+			// A wrong password: the generic message.
 			browsertest.Step(t, ctx, "wrong password",
 				chromedp.SendKeys("#username", email),
 				chromedp.SendKeys("#password", "not my password at all"),
@@ -48,18 +90,53 @@ func TestBrowserSetupSignInSignOut(t *testing.T) {
 				t.Fatalf("login error %q", msg)
 			}
 
-			browsertest.Step(t, ctx, "sign in",
-				chromedp.Clear("#username"),
-				chromedp.SendKeys("#username", email),
-				chromedp.SendKeys("#password", password),
-				chromedp.Submit("#password"),
+			signInPassword := func(what string) {
+				browsertest.Step(t, ctx, what,
+					chromedp.Navigate(srv.Console+"login"),
+					chromedp.WaitVisible("#username"),
+					chromedp.Clear("#username"),
+					chromedp.SendKeys("#username", email),
+					chromedp.SendKeys("#password", password),
+					chromedp.Submit("#password"),
+					chromedp.WaitVisible("#code"),
+				)
+			}
+			signInPassword("password step")
+			// The password-only state opens no page.
+			browsertest.Step(t, ctx, "no page before the code", chromedp.Navigate(srv.Console+"audit"), chromedp.WaitVisible("#username"))
+			browsertest.Step(t, ctx, "back to the code step", chromedp.Navigate(srv.Console+"login/mfa"), chromedp.WaitVisible("#code"))
+			code := totpCode(t, secret, time.Now().Add(30*time.Second))
+			browsertest.Step(t, ctx, "code step",
+				chromedp.SendKeys("#code", code),
+				chromedp.Submit("#code"),
 				chromedp.WaitVisible("#account-id"),
 			)
-			if h := browsertest.Text(t, ctx, "h1"); h != "Dashboard" {
-				t.Fatalf("heading %q", h)
+			browsertest.Step(t, ctx, "sign out 2", chromedp.Click("#sign-out"), chromedp.WaitVisible("#username"))
+
+			// The same code again, within its window: refused.
+			signInPassword("password step 2")
+			browsertest.Step(t, ctx, "replayed code",
+				chromedp.SendKeys("#code", code),
+				chromedp.Submit("#code"),
+				chromedp.WaitVisible("#mfa-error"),
+			)
+			// A recovery code works, once, and says how many are left.
+			browsertest.Step(t, ctx, "recovery code",
+				chromedp.Clear("#code"),
+				chromedp.SendKeys("#code", codes[0]),
+				chromedp.Submit("#code"),
+				chromedp.WaitVisible("#account-id"),
+			)
+			if msg := browsertest.Text(t, ctx, ".flash-warning"); !strings.Contains(msg, "9 recovery codes left") {
+				t.Fatalf("recovery warning %q", msg)
 			}
-			browsertest.Screenshot(t, ctx, "dashboard")
-			browsertest.Step(t, ctx, "sign out again", chromedp.Click("#sign-out"), chromedp.WaitVisible("#username"))
+			browsertest.Step(t, ctx, "sign out 3", chromedp.Click("#sign-out"), chromedp.WaitVisible("#username"))
+			signInPassword("password step 3")
+			browsertest.Step(t, ctx, "used recovery code",
+				chromedp.SendKeys("#code", codes[0]),
+				chromedp.Submit("#code"),
+				chromedp.WaitVisible("#mfa-error"),
+			)
 
 			// The setup link is dead: it lands on the sign-in page.
 			browsertest.Step(t, ctx, "dead setup", chromedp.Navigate(srv.Setup), chromedp.WaitVisible("#username"))
