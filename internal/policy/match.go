@@ -237,6 +237,9 @@ func (g *glob) match(s string, r *Request) bool {
 	}
 	last := cs[len(cs)-1]
 	for p := 0; p <= len(s); p++ {
+		if p < len(s) && !utf8.RuneStart(s[p]) {
+			continue // '?' matches whole characters: never start inside one
+		}
 		if n, ok := g.chunkAt(last, s[p:], r); ok && p+n == len(s) {
 			return true
 		}
@@ -260,6 +263,9 @@ func (g *glob) find(c []token, s string, r *Request) (pos, n int, ok bool) {
 		return 0, 0, false
 	}
 	for p := 0; p <= len(s); p++ {
+		if p < len(s) && !utf8.RuneStart(s[p]) {
+			continue
+		}
 		if n, ok := g.chunkAt(c, s[p:], r); ok {
 			return p, n, true
 		}
