@@ -50,7 +50,7 @@ func EvaluateInto(in *Inputs, req *Request, d *Decision) {
 	e := newEvaluator(req, &buf)
 	d.reset()
 	d.Outcome = e.run(in, d)
-	if in.Boundary != nil {
+	if in != nil && in.Boundary != nil {
 		d.BoundaryAllowed = e.boundaryAllow
 	}
 }

@@ -186,7 +186,7 @@ func TestScaling(t *testing.T) {
 
 func TestNilInputs(t *testing.T) {
 	req := &Request{Principal: alice, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"}
-	if Decide(nil, req) != ImplicitDeny || Evaluate(&Inputs{Identity: []*Policy{nil}, Session: []*Policy{nil}}, req).Outcome != ImplicitDeny {
+	if Decide(nil, req) != ImplicitDeny || Evaluate(nil, req).Outcome != ImplicitDeny || Evaluate(&Inputs{Identity: []*Policy{nil}, Session: []*Policy{nil}}, req).Outcome != ImplicitDeny {
 		t.Error("nil inputs")
 	}
 }
