@@ -153,3 +153,17 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkValidate measures parsing, checking and linting one 10-statement policy
+// (the small scenario's user policy set, as one document each).
+func BenchmarkValidate(b *testing.B) {
+	ls := loadScenario(b, "small")
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, raw := range ls.docs {
+			if rep := Validate(raw, Identity, LimitManaged); !rep.OK() {
+				b.Fatal(rep.Errors)
+			}
+		}
+	}
+}
