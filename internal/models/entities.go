@@ -209,8 +209,11 @@ func (f ListFilter) apply(q *gorm.DB) *gorm.DB {
 		q = q.Where("substr(path, 1, ?) = ?", utf8.RuneCountInString(f.PathPrefix), f.PathPrefix)
 	}
 	if f.NamePrefix != "" {
+		// The range lets the name index bound the scan; substr keeps the
+		// match exact.
 		p := strings.ToLower(f.NamePrefix)
-		q = q.Where("substr(name_key, 1, ?) = ?", utf8.RuneCountInString(p), p)
+		q = q.Where("name_key >= ? AND name_key < ? AND substr(name_key, 1, ?) = ?",
+			p, p+string(utf8.MaxRune), utf8.RuneCountInString(p), p)
 	}
 	if f.NameContains != "" {
 		q = q.Where(`name_key LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(f.NameContains))+"%")
