@@ -433,12 +433,20 @@ func TestConcurrentSetupsOverHTTP(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	roots := 0
-	for i := range 5 {
+	type ready struct {
+		b   *browser
+		tok string
+	}
+	var bs []ready
+	for range 5 { // every browser has the form before any submits
+		b := e.browser()
+		bs = append(bs, ready{b, b.csrf("/setup?token=" + e.token)})
+	}
+	for i, r := range bs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			b := e.browser()
-			tok := b.csrf("/setup?token=" + e.token)
+			b, tok := r.b, r.tok
 			res, _ := b.post("/setup", url.Values{"_csrf": {tok}, "token": {e.token},
 				"email": {string(rune('a'+i)) + "@example.com"}, "password": {rootPassword}})
 			if res.StatusCode == http.StatusSeeOther && res.Header.Get("Location") == "/mfa/enroll" {

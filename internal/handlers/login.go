@@ -51,6 +51,12 @@ func (s *Server) startSession(c echo.Context, res *iam.SignInResult) {
 		// The browser's previous session ends with the new sign-in.
 		_ = s.svc.SignOut(c.Request().Context(), old, meta(c))
 	}
+	s.useSession(c, res)
+}
+
+// useSession points the browser at a session the operation already made
+// (a sign-in, or a rotation at a change of privilege).
+func (s *Server) useSession(c echo.Context, res *iam.SignInResult) {
 	s.setCookie(c, sessionCookie, res.Token, res.ExpiresAt, http.SameSiteLaxMode)
 	s.rotateCSRF(c)
 	c.Set(principalKey, res.Principal)

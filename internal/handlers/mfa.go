@@ -123,7 +123,7 @@ func (s *Server) enrollConfirm(c echo.Context) error {
 		return err
 	}
 	if res.Session != nil {
-		s.startSession(c, res.Session)
+		s.useSession(c, res.Session)
 	}
 	return s.showRecoveryCodes(c, res.RecoveryCodes)
 }
@@ -160,7 +160,7 @@ func (s *Server) deviceDelete(c echo.Context) error {
 		return err
 	}
 	if res != nil {
-		s.startSession(c, res)
+		s.useSession(c, res)
 	}
 	s.flash(c, "success", "The MFA device was removed. Your other sessions have ended.")
 	return c.Redirect(http.StatusSeeOther, "/security")

@@ -93,6 +93,11 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.POST("/mfa/enroll/confirm", s.enrollConfirm)
 	signedIn.POST("/mfa/recovery-codes", s.recoveryRegenerate)
 	signedIn.POST("/mfa/devices/delete", s.deviceDelete)
+	signedIn.GET("/security/password", s.passwordShow)
+	signedIn.POST("/security/password", s.passwordSave)
+	signedIn.GET("/settings", s.settingsShow)
+	signedIn.POST("/settings/password-policy", s.passwordPolicySave)
+	signedIn.POST("/settings/password-policy/delete", s.passwordPolicyDelete)
 	signedIn.GET("/sessions", s.sessionsList)
 	signedIn.POST("/sessions/:id/delete", s.sessionEnd)
 

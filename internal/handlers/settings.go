@@ -1,0 +1,88 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/web/templates"
+)
+
+func policyForm(p iam.PasswordPolicy) templates.PasswordPolicyForm {
+	return templates.PasswordPolicyForm{MinimumPasswordLength: p.MinimumPasswordLength, RequireSymbols: p.RequireSymbols,
+		RequireNumbers: p.RequireNumbers, RequireUppercaseCharacters: p.RequireUppercaseCharacters,
+		RequireLowercaseCharacters: p.RequireLowercaseCharacters, AllowUsersToChangePassword: p.AllowUsersToChangePassword,
+		MaxPasswordAge: p.MaxPasswordAge, PasswordReusePrevention: p.PasswordReusePrevention, HardExpiry: p.HardExpiry, Default: p.Default}
+}
+
+// settingsShow shows the account settings: the password policy.
+func (s *Server) settingsShow(c echo.Context) error {
+	pol, err := s.svc.GetPasswordPolicy(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.SettingsPage(s.page(c, "Settings", "settings"), policyForm(pol)))
+}
+
+// passwordPolicySave sets the password policy.
+func (s *Server) passwordPolicySave(c echo.Context) error {
+	num := func(name string) int {
+		n, err := strconv.Atoi(c.FormValue(name))
+		if err != nil {
+			return -1 // out of range: Validate names the field
+		}
+		return n
+	}
+	pol := iam.PasswordPolicy{
+		MinimumPasswordLength: num("MinimumPasswordLength"), RequireSymbols: c.FormValue("RequireSymbols") == "true",
+		RequireNumbers: c.FormValue("RequireNumbers") == "true", RequireUppercaseCharacters: c.FormValue("RequireUppercaseCharacters") == "true",
+		RequireLowercaseCharacters: c.FormValue("RequireLowercaseCharacters") == "true",
+		AllowUsersToChangePassword: c.FormValue("AllowUsersToChangePassword") == "true",
+		MaxPasswordAge:             num("MaxPasswordAge"), PasswordReusePrevention: num("PasswordReusePrevention"),
+		HardExpiry: c.FormValue("HardExpiry") == "true",
+	}
+	err := s.svc.UpdatePasswordPolicy(c.Request().Context(), principal(c), pol, meta(c))
+	if fe := fieldError(err); fe != nil {
+		f := policyForm(pol)
+		f.Errors = fe
+		return render(c, http.StatusBadRequest, templates.SettingsPage(s.page(c, "Settings", "settings"), f))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "The password policy was saved.")
+	return c.Redirect(http.StatusSeeOther, "/settings")
+}
+
+// passwordPolicyDelete removes the password policy.
+func (s *Server) passwordPolicyDelete(c echo.Context) error {
+	err := s.svc.DeletePasswordPolicy(c.Request().Context(), principal(c), meta(c))
+	if err != nil && iam.KindOf(err) != iam.NotFound {
+		return err
+	}
+	s.flash(c, "success", "The password policy was deleted: the defaults apply.")
+	return c.Redirect(http.StatusSeeOther, "/settings")
+}
+
+// passwordShow shows the change-password form.
+func (s *Server) passwordShow(c echo.Context) error {
+	return render(c, http.StatusOK, templates.ChangePasswordPage(s.page(c, "Change password", ""), templates.ChangePasswordForm{}))
+}
+
+// passwordSave changes the caller's password.
+func (s *Server) passwordSave(c echo.Context) error {
+	res, err := s.svc.ChangeMyPassword(c.Request().Context(), principal(c), c.FormValue("old_password"), c.FormValue("new_password"), meta(c))
+	if fe := fieldError(err); fe != nil {
+		return render(c, http.StatusBadRequest, templates.ChangePasswordPage(s.page(c, "Change password", ""), templates.ChangePasswordForm{Errors: fe}))
+	}
+	if err != nil {
+		return err
+	}
+	if res != nil {
+		s.useSession(c, res)
+	}
+	s.flash(c, "success", "Your password was changed. Your other sessions have ended.")
+	return c.Redirect(http.StatusSeeOther, "/security")
+}
