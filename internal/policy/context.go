@@ -137,6 +137,14 @@ func (p *Principal) kind() PrincipalType {
 	return ""
 }
 
+// federated reports a GetFederationToken session, cheaply: it is asked per decision.
+func (p *Principal) federated() bool {
+	if p.Type != "" {
+		return p.Type == PrincipalFederated
+	}
+	return strings.Contains(p.ARN, ":federated-user/")
+}
+
 // userName is aws:username: present for IAM users only.
 func (p *Principal) userName() string {
 	if p.Name != "" {

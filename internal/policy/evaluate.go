@@ -176,7 +176,7 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 	boundaryOK := in.Boundary == nil || e.boundaryAllow
 	// A federated user (GetFederationToken) session without session policies has
 	// no permissions from the identity side.
-	sessionOK := sessAllow || (in.Session == nil && e.r.Principal.kind() != PrincipalFederated)
+	sessionOK := sessAllow || (in.Session == nil && !e.r.Principal.federated())
 	if d != nil {
 		d.IdentityAllowed, d.SessionAllowed, d.ResourceAllowed = idAllow, sessionOK, grant != grantNone
 	}
