@@ -184,7 +184,10 @@ func (e *evaluator) run(in *Inputs, d *Decision) Outcome {
 		return ExplicitDeny
 	}
 	trust := in.Resource != nil && in.Resource.Kind == Trust
-	cross := in.ResourceAccount != "" && in.ResourceAccount != e.r.Principal.account()
+	// Callers without an account (anonymous, AWS services) are judged by the
+	// resource policy alone, whoever owns the resource.
+	acct := e.r.Principal.account()
+	cross := in.ResourceAccount != "" && acct != "" && in.ResourceAccount != acct
 	resourceRequired := cross || trust
 	// Within one account, a resource policy naming the caller itself (user or
 	// session ARN) allows on its own: implicit denies in identity policies,

@@ -62,6 +62,8 @@ func TestEvaluateLayers(t *testing.T) {
 		{"cross account needs both sides", &Inputs{Identity: []*Policy{pol("a", allowS3, Identity)}, ResourceAccount: "111122223333"}, get(bobElse), ImplicitDeny},
 		{"cross account with both", &Inputs{Identity: []*Policy{pol("a", allowS3, Identity)}, Resource: pol("r", resourcePolicy(bobElse.ARN), Resource), ResourceAccount: "111122223333"}, get(bobElse), Allowed},
 		{"cross account resource alone", &Inputs{Resource: pol("r", resourcePolicy(bobElse.ARN), Resource), ResourceAccount: "111122223333"}, get(bobElse), ImplicitDeny},
+		{"anonymous and a public resource policy", &Inputs{Resource: pol("r", resourcePolicy("*"), Resource), ResourceAccount: "111122223333"}, get(Principal{}), Allowed},
+		{"anonymous without resource policy", &Inputs{ResourceAccount: "111122223333"}, get(Principal{}), ImplicitDeny},
 		{"trust needs identity for account principal", &Inputs{Resource: trust}, assume, ImplicitDeny},
 		{"trust with identity", &Inputs{Identity: []*Policy{allowAssume}, Resource: trust}, assume, Allowed},
 		{"identity alone cannot assume", &Inputs{Identity: []*Policy{allowAssume}, Resource: pol("t", `{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}}`, Trust)}, assume, ImplicitDeny},
