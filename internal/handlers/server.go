@@ -98,6 +98,8 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/settings", s.settingsShow)
 	signedIn.POST("/settings/password-policy", s.passwordPolicySave)
 	signedIn.POST("/settings/password-policy/delete", s.passwordPolicyDelete)
+	signedIn.GET("/simulator", s.simulatorShow)
+	signedIn.POST("/simulator", s.simulatorRun)
 	signedIn.GET("/sessions", s.sessionsList)
 	signedIn.POST("/sessions/:id/delete", s.sessionEnd)
 

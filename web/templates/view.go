@@ -27,23 +27,25 @@ type Flash struct {
 	Text string
 }
 
-// NavItem is one entry of the side navigation.
+// NavItem is one entry of the side navigation. Areas not built yet are
+// listed (so the console's shape is visible) but are not links.
 type NavItem struct {
 	Key, Label, Href string
+	Ready            bool
 }
 
 // Nav lists the console's areas in the order the sidebar shows them.
 var Nav = []NavItem{
-	{"dashboard", "Dashboard", "/"},
-	{"users", "Users", "/users"},
-	{"groups", "Groups", "/groups"},
-	{"roles", "Roles", "/roles"},
-	{"policies", "Policies", "/policies"},
-	{"graph", "Access graph", "/graph"},
-	{"simulator", "Simulator", "/simulator"},
-	{"findings", "Findings", "/findings"},
-	{"audit", "Audit log", "/audit"},
-	{"settings", "Settings", "/settings"},
+	{"dashboard", "Dashboard", "/", true},
+	{"users", "Users", "/users", false},
+	{"groups", "Groups", "/groups", false},
+	{"roles", "Roles", "/roles", false},
+	{"policies", "Policies", "/policies", false},
+	{"graph", "Access graph", "/graph", false},
+	{"simulator", "Simulator", "/simulator", true},
+	{"findings", "Findings", "/findings", false},
+	{"audit", "Audit log", "/audit", true},
+	{"settings", "Settings", "/settings", true},
 }
 
 // FieldErrors maps a form field's name to the message shown beside it.

@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/web/templates"
+)
+
+// simulatorShow shows the empty simulator.
+func (s *Server) simulatorShow(c echo.Context) error {
+	f := templates.SimulatorForm{Actions: "s3:GetObject", Policy1: `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "arn:aws:s3:::example-bucket/*"
+    }
+  ]
+}`}
+	return render(c, http.StatusOK, templates.SimulatorPage(s.page(c, "Policy simulator", "simulator"), f, nil))
+}
+
+// simulatorRun evaluates the pasted policies. It changes nothing; POST
+// carries the (possibly large) documents.
+func (s *Server) simulatorRun(c echo.Context) error {
+	f := templates.SimulatorForm{
+		Policy1: c.FormValue("policy1"), Policy2: c.FormValue("policy2"), Boundary: c.FormValue("boundary"),
+		ResourcePolicy: c.FormValue("resource_policy"), PrincipalARN: strings.TrimSpace(c.FormValue("principal_arn")),
+		Actions: c.FormValue("actions"), Resources: c.FormValue("resources"), Context: c.FormValue("context"),
+	}
+	page := s.page(c, "Policy simulator", "simulator")
+	keys, err := iam.ParseContextLines(f.Context)
+	if fe := fieldError(err); fe != nil {
+		f.Errors = fe
+		return render(c, http.StatusBadRequest, templates.SimulatorPage(page, f, nil))
+	}
+	res, err := s.svc.SimulateCustom(c.Request().Context(), principal(c), iam.CustomSimulation{
+		IdentityPolicies: []string{f.Policy1, f.Policy2}, Boundary: f.Boundary, ResourcePolicy: f.ResourcePolicy,
+		PrincipalARN: f.PrincipalARN, Actions: lines(f.Actions), Resources: lines(f.Resources), Context: keys,
+	})
+	if k := iam.KindOf(err); err != nil && (k == iam.Invalid || k == iam.Malformed) {
+		e := err.(*iam.Error)
+		f.Errors = templates.FieldErrors{e.Field: e.Message}
+		return render(c, http.StatusBadRequest, templates.SimulatorPage(page, f, nil))
+	}
+	if err != nil {
+		return err
+	}
+	rows := make([]templates.SimRow, len(res))
+	for i, r := range res {
+		row := templates.SimRow{Action: r.Action, Resource: r.Resource, Decision: r.Decision, Missing: r.Missing,
+			BoundaryDenied: f.Boundary != "" && !r.BoundaryAllowed}
+		for _, st := range r.Statements {
+			row.Statements = append(row.Statements, templates.SimStatement{Source: st.Source, Sid: st.Sid, Effect: st.Effect,
+				Index: st.Index, Deciding: st.Deciding, Text: st.Text,
+				Lines: fmt.Sprintf("lines %d–%d", st.Start.Line, st.End.Line)})
+		}
+		rows[i] = row
+	}
+	return render(c, http.StatusOK, templates.SimulatorPage(page, f, rows))
+}
+
+// lines splits a textarea into its non-empty trimmed lines.
+func lines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
