@@ -184,7 +184,6 @@ func ParseContextLines(text string) (map[string][]string, error) {
 	return out, nil
 }
 
-
 // malformed turns a policy parse error into MalformedPolicyDocument, naming
 // the first problem's line and column.
 func malformed(label string, err error) *Error {
