@@ -138,6 +138,12 @@ func actionServices(st *Statement) []string {
 }
 
 func keyFitsServices(prefix string, services []string) bool {
+	// Identity-provider keys ("accounts.google.com:aud",
+	// "token.actions.githubusercontent.com:sub") are named after the provider's
+	// host and go with the sts:AssumeRoleWith* actions.
+	if strings.Contains(prefix, ".") && contains(services, "sts") {
+		return true
+	}
 	for _, s := range services {
 		if s == prefix || contains(keyPrefixAliases[prefix], s) {
 			return true
