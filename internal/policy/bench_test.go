@@ -122,6 +122,23 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkEvaluateMerged measures Decide with the principal's identity policies
+// merged into one (Merge), as a caller that caches per principal would run it.
+func BenchmarkEvaluateMerged(b *testing.B) {
+	for _, name := range []string{"small", "large"} {
+		ls := loadScenario(b, name)
+		in := &Inputs{Identity: []*Policy{Merge(PolicyRef{ID: "merged"}, ls.in.Identity...)}}
+		for i, req := range ls.requests {
+			b.Run(name+"/"+ls.names[i], func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					Decide(in, req)
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkExplain measures the full-explanation path with a reused Decision.
 func BenchmarkExplain(b *testing.B) {
 	for _, name := range []string{"small", "large"} {

@@ -259,7 +259,7 @@ func (e *evaluator) scan(p *Policy, layer Layer, d *Decision, skipAllows bool) (
 			continue
 		}
 		if d != nil {
-			d.Matched = append(d.Matched, MatchedStatement{Policy: p.Ref, Layer: layer, Index: int(st.idx),
+			d.Matched = append(d.Matched, MatchedStatement{Policy: *st.ref, Layer: layer, Index: int(st.idx),
 				Sid: st.sid, Effect: st.effect, Start: st.start, End: st.end})
 		}
 		if st.effect == Deny {

@@ -192,3 +192,29 @@ func TestNilInputs(t *testing.T) {
 		t.Error("nil inputs")
 	}
 }
+
+// TestMergeEquivalent checks that a merged identity policy decides and explains
+// exactly as the list it was merged from.
+func TestMergeEquivalent(t *testing.T) {
+	for _, name := range []string{"small", "large"} {
+		ls := loadScenario(t, name)
+		merged := &Inputs{Identity: []*Policy{Merge(PolicyRef{ID: "merged"}, ls.in.Identity...)}}
+		actions := []string{"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:RestoreObject", "iam:PassRole"}
+		for _, base := range ls.requests {
+			for _, a := range actions {
+				req := *base
+				req.Action = a
+				want, got := Evaluate(ls.in, &req), Evaluate(merged, &req)
+				if want.Outcome != got.Outcome || Decide(merged, &req) != want.Outcome ||
+					len(want.Matched) != len(got.Matched) || len(want.Missing) != len(got.Missing) {
+					t.Fatalf("%s %s %s: merged %+v, list %+v", name, a, req.Resource, got, want)
+				}
+				for i := range want.Matched {
+					if want.Matched[i] != got.Matched[i] {
+						t.Fatalf("matched[%d]: merged %+v, list %+v", i, got.Matched[i], want.Matched[i])
+					}
+				}
+			}
+		}
+	}
+}
