@@ -79,5 +79,9 @@
 //     missing context key, reusing its slices (no allocation once warm).
 //   - Evaluate is EvaluateInto with a fresh Decision.
 //
-// Compiled policies are immutable and safe for concurrent use.
+// Compiled policies are immutable and safe for concurrent use. Each indexes its
+// statements by action (memoised per action on first use) and by resource head, so a
+// request meets only the statements that could apply. Merge combines a principal's
+// identity policies under one index for callers that evaluate the same principal
+// often; explanations still name each statement's own policy.
 package policy
