@@ -1,18 +1,252 @@
 package iam
 
-import "context"
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
 
-// authorize decides whether caller may take action on resource. A nil
-// caller is the operator at the command line (console admin …), who has
-// the machine and so every right. Root may do everything. IAM principals
-// are decided by the policy engine once they exist (issue 04); until then
-// nothing else can sign in.
-func (s *Service) authorize(_ context.Context, caller *Principal, action, resource string) error {
+	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// authorize decides whether caller may take action on resource, with the
+// policy engine and AWS's logic, and audits a refusal. A nil caller is the
+// operator at the command line (console admin …), who holds the machine and
+// so every right. Root may do everything (the engine does not special-case
+// root: this is the one place that does).
+func (s *Service) authorize(ctx context.Context, caller *Principal, action, resource string) error {
+	return s.authorizeMeta(ctx, caller, Meta{}, action, resource)
+}
+
+// authorizeMeta is authorize with the request's facts for context keys
+// (aws:SourceIp, aws:SecureTransport).
+func (s *Service) authorizeMeta(ctx context.Context, caller *Principal, m Meta, action, resource string) error {
 	if caller == nil || caller.IsRoot() {
 		return nil
 	}
-	return &Error{Kind: AccessDenied, Code: "AccessDenied",
-		Message: "User: " + caller.ARN + " is not authorized to perform: " + action + " on resource: " + resource}
+	allowed, err := s.Allowed(ctx, caller, m, action, resource)
+	if err != nil {
+		return err
+	}
+	if allowed {
+		return nil
+	}
+	denied := accessDenied(caller, action, resource)
+	name := action
+	if _, n, ok := strings.Cut(action, ":"); ok {
+		name = n
+	}
+	if aerr := s.audit(ctx, s.store, m, caller.AccountID, caller.ARN, event{name: name, resource: resource}, denied); aerr != nil {
+		return aerr
+	}
+	return denied
+}
+
+func accessDenied(caller *Principal, action, resource string) *Error {
+	e := newErr(AccessDenied, "User: %s is not authorized to perform: %s on resource: %s", caller.ARN, action, resource)
+	e.Action, e.Resource = action, resource
+	return e
+}
+
+// Allowed reports whether caller may take action on resource, without
+// auditing: pages use it to decide which buttons to show.
+func (s *Service) Allowed(ctx context.Context, caller *Principal, m Meta, action, resource string) (bool, error) {
+	if caller == nil || caller.IsRoot() {
+		return true, nil
+	}
+	in, err := s.inputsFor(ctx, caller)
+	if err != nil {
+		return false, err
+	}
+	req := &policy.Request{Principal: s.enginePrincipal(caller), Action: action, Resource: resource,
+		Context: policy.NewContext(s.contextKeys(caller, m)), Time: s.now()}
+	return policy.Decide(in, req) == policy.Allowed, nil
+}
+
+// enginePrincipal is the caller as the policy engine sees it.
+func (s *Service) enginePrincipal(p *Principal) policy.Principal {
+	ep := policy.Principal{ARN: p.ARN, ID: p.ID, Account: p.AccountID, Tags: p.Tags}
+	if p.Type == TypeUser {
+		ep.Name = p.Name
+	}
+	return ep
+}
+
+// contextKeys are the global condition keys the console supplies.
+func (s *Service) contextKeys(p *Principal, m Meta) map[string][]string {
+	now := s.now()
+	keys := map[string][]string{
+		"aws:CurrentTime":            {now.Format(time.RFC3339)},
+		"aws:EpochTime":              {strconv.FormatInt(now.Unix(), 10)},
+		"aws:SecureTransport":        {strconv.FormatBool(m.Secure)},
+		"aws:MultiFactorAuthPresent": {strconv.FormatBool(p.MFA)},
+		"aws:PrincipalArn":           {p.ARN},
+		"aws:PrincipalAccount":       {p.AccountID},
+		"aws:PrincipalType":          {p.Type},
+		"aws:userid":                 {p.ID},
+		"aws:ViaAWSService":          {"false"},
+		"aws:PrincipalIsAWSService":  {"false"},
+		"aws:RequestedRegion":        {"us-east-1"},
+		"aws:ResourceAccount":        {p.AccountID},
+	}
+	if m.UserAgent != "" {
+		keys["aws:UserAgent"] = []string{m.UserAgent}
+	}
+	if !p.AuthTime.IsZero() {
+		keys["aws:TokenIssueTime"] = []string{p.AuthTime.UTC().Format(time.RFC3339)}
+	}
+	if m.SourceIP != "" {
+		keys["aws:SourceIp"] = []string{m.SourceIP}
+	}
+	if p.Type == TypeUser {
+		keys["aws:username"] = []string{p.Name}
+	}
+	if p.MFA && !p.AuthTime.IsZero() {
+		keys["aws:MultiFactorAuthAge"] = []string{strconv.FormatInt(int64(now.Sub(p.AuthTime).Seconds()), 10)}
+	}
+	for k, v := range p.RequestContext {
+		keys[k] = v
+	}
+	return keys
+}
+
+// inputsFor gathers the policies that govern caller: for a user, its inline
+// and managed policies, its groups' policies and its permissions boundary.
+func (s *Service) inputsFor(ctx context.Context, p *Principal) (*policy.Inputs, error) {
+	switch p.Type {
+	case TypeUser:
+		return s.userInputs(ctx, s.store, p.AccountID, p.ID)
+	default:
+		return &policy.Inputs{}, nil // nothing allows an unknown kind of caller
+	}
+}
+
+// userInputs loads a user's policies (through st, so a transaction sees its
+// own changes).
+func (s *Service) userInputs(ctx context.Context, st *models.Store, accountID, userID string) (*policy.Inputs, error) {
+	u, err := st.UserByID(ctx, accountID, userID)
+	if errors.Is(err, models.ErrNotFound) {
+		return &policy.Inputs{}, nil // a deleted user may do nothing
+	}
+	if err != nil {
+		return nil, internal(err, "user")
+	}
+	in := &policy.Inputs{}
+	add := func(et models.EntityType, id string) error {
+		atts, err := st.ListAttachedPolicies(ctx, accountID, et, id)
+		if err != nil {
+			return err
+		}
+		for _, a := range atts {
+			p, err := s.managedPolicy(ctx, st, accountID, a.PolicyARN)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				in.Identity = append(in.Identity, p)
+			}
+		}
+		inl, err := st.ListInlinePolicies(ctx, accountID, et, id)
+		if err != nil {
+			return err
+		}
+		for _, ip := range inl {
+			p, err := s.compiled(policy.PolicyRef{ID: string(et) + "/" + id + "/" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity)
+			if err != nil {
+				return err
+			}
+			in.Identity = append(in.Identity, p)
+		}
+		return nil
+	}
+	if err := add(models.EntityUser, u.UserID); err != nil {
+		return nil, internal(err, "user policies")
+	}
+	groups, _, err := st.ListGroupsForUser(ctx, accountID, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
+	if err != nil {
+		return nil, internal(err, "groups")
+	}
+	for _, g := range groups {
+		if err := add(models.EntityGroup, g.GroupID); err != nil {
+			return nil, internal(err, "group policies")
+		}
+	}
+	if u.PermissionsBoundaryARN != "" {
+		b, err := s.managedPolicy(ctx, st, accountID, u.PermissionsBoundaryARN)
+		if err != nil {
+			return nil, internal(err, "boundary")
+		}
+		if b == nil { // a boundary that no longer exists allows nothing
+			b = policy.MustCompile(policy.PolicyRef{ID: u.PermissionsBoundaryARN}, `{"Version":"2012-10-17","Statement":[]}`, policy.Identity)
+		}
+		in.Boundary = b
+	}
+	return in, nil
+}
+
+// managedPolicy returns the compiled default version of a managed policy
+// (built-in or the account's), or nil when it does not exist.
+func (s *Service) managedPolicy(ctx context.Context, st *models.Store, accountID, arn string) (*policy.Policy, error) {
+	if b := Builtin(arn); b != nil {
+		return s.compiled(policy.PolicyRef{ID: arn, Name: b.Name, VersionID: b.VersionID()}, b.Document, policy.Identity)
+	}
+	mp, err := st.PolicyByARN(ctx, accountID, arn)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	v, err := st.PolicyVersion(ctx, accountID, mp.PolicyID, mp.DefaultVersionID)
+	if err != nil {
+		return nil, err
+	}
+	return s.compiled(policy.PolicyRef{ID: arn, Name: mp.Name, VersionID: v.VersionID}, v.Document, policy.Identity)
+}
+
+// policyCache keeps compiled policies by the hash of their text (and their
+// identity), so a request does not re-parse what it saw before.
+type policyCache struct {
+	mu sync.RWMutex
+	m  map[string]*policy.Policy
+}
+
+const policyCacheMax = 20000
+
+func (c *policyCache) get(key string) *policy.Policy {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[key]
+}
+
+func (c *policyCache) put(key string, p *policy.Policy) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= policyCacheMax {
+		c.m = make(map[string]*policy.Policy) // simple and bounded: start over
+	}
+	c.m[key] = p
+}
+
+// compiled parses and compiles doc once per (ref, text).
+func (s *Service) compiled(ref policy.PolicyRef, doc string, kind policy.Kind) (*policy.Policy, error) {
+	sum := sha256.Sum256([]byte(doc))
+	key := ref.ID + "\x00" + ref.Name + "\x00" + ref.VersionID + "\x00" + strconv.Itoa(int(kind)) + "\x00" + hex.EncodeToString(sum[:])
+	if p := s.policies.get(key); p != nil {
+		return p, nil
+	}
+	d, err := policy.Parse([]byte(doc), kind)
+	if err != nil {
+		return nil, internal(err, "stored policy "+ref.ID+" does not parse")
+	}
+	p := policy.Compile(ref, d)
+	s.policies.put(key, p)
+	return p, nil
 }
 
 func callerARN(p *Principal) string {

@@ -42,7 +42,9 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
-	Err     error // the cause, for logs; never shown
+	// Action and Resource name what was denied, for AccessDenied.
+	Action, Resource string
+	Err              error // the cause, for logs; never shown
 }
 
 func (e *Error) Error() string {

@@ -65,7 +65,16 @@ func (s *Service) passwordHashOf(ctx context.Context, p *Principal) (string, err
 		}
 		return acct.RootPasswordHash, nil
 	}
-	return "", newErr(Invalid, "This principal has no console password.")
+	if p.Type == TypeUser {
+		lp, err := s.store.LoginProfile(ctx, p.AccountID, p.ID)
+		if err == nil {
+			return lp.PasswordHash, nil
+		}
+		if !errors.Is(err, models.ErrNotFound) {
+			return "", internal(err, "login profile")
+		}
+	}
+	return "", invalidField("password", "This principal has no console password.")
 }
 
 // StartEnrollment begins enrolling a virtual MFA device for the caller,

@@ -22,6 +22,11 @@ type Principal struct {
 	SessionID string // hash of the console session, empty for API callers
 	// MustEnrollMFA confines the session to MFA enrollment.
 	MustEnrollMFA bool
+	// Tags are the principal's tags (aws:PrincipalTag/*).
+	Tags map[string]string
+	// RequestContext adds request-specific condition keys (aws:RequestTag/…,
+	// aws:TagKeys, sts:ExternalId) for one authorization.
+	RequestContext map[string][]string
 }
 
 // IsRoot reports whether p is the account's root user.

@@ -30,8 +30,9 @@ type Config struct {
 
 // Service runs the operations over one store.
 type Service struct {
-	store *models.Store
-	cfg   Config
+	store    *models.Store
+	cfg      Config
+	policies policyCache
 }
 
 // New makes a Service.

@@ -264,17 +264,34 @@ func (s *Service) finishSignIn(ctx context.Context, tx *models.Store, ch *models
 	return res, err
 }
 
-// lookupPrincipal finds who signs in as username: root by email. IAM users
-// sign in by name once they exist.
+// lookupPrincipal finds who signs in as username: root by email, an IAM
+// user of the live account by name (case-insensitively) when it has a
+// console password.
 func (s *Service) lookupPrincipal(ctx context.Context, username string) (*Principal, string, error) {
-	if !strings.Contains(username, "@") {
-		return nil, "", models.ErrNotFound
+	if strings.Contains(username, "@") {
+		acct, err := s.store.AccountByRootEmail(ctx, username)
+		if err == nil {
+			return rootPrincipal(acct), acct.RootPasswordHash, nil
+		}
+		if !errors.Is(err, models.ErrNotFound) {
+			return nil, "", err
+		}
+		// IAM user names may contain @ too: fall through.
 	}
-	acct, err := s.store.AccountByRootEmail(ctx, username)
+	acct, err := s.store.LiveAccount(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	return rootPrincipal(acct), acct.RootPasswordHash, nil
+	u, err := s.store.User(ctx, acct.ID, username)
+	if err != nil {
+		return nil, "", err
+	}
+	lp, err := s.store.LoginProfile(ctx, acct.ID, u.UserID)
+	if err != nil {
+		return nil, "", err
+	}
+	return &Principal{AccountID: acct.ID, Type: TypeUser, Name: u.Name, ID: u.UserID,
+		ARN: userARN(acct.ID, u.Path, u.Name)}, lp.PasswordHash, nil
 }
 
 func rootPrincipal(acct *models.Account) *Principal {
