@@ -155,3 +155,16 @@ func (s *Service) Ready(ctx context.Context) error {
 	}
 	return nil
 }
+
+// accountOf is the account an operation acts on: the caller's, or for the
+// operator at the command line (nil caller) the live account.
+func (s *Service) accountOf(ctx context.Context, caller *Principal) (string, error) {
+	if caller != nil {
+		return caller.AccountID, nil
+	}
+	acct, err := s.store.LiveAccount(ctx)
+	if err != nil {
+		return "", internal(err, "live account")
+	}
+	return acct.ID, nil
+}
