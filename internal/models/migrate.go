@@ -18,6 +18,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0001_foundation", Migrate: migrate0001Foundation},
 		{ID: "0002_mfa", Migrate: migrate0002MFA},
 		{ID: "0003_entities", Migrate: migrate0003Entities},
+		{ID: "0005_sts", Migrate: migrate0005STS},
 	}
 }
 
