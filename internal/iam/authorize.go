@@ -71,8 +71,11 @@ func (s *Service) Allowed(ctx context.Context, caller *Principal, m Meta, action
 // enginePrincipal is the caller as the policy engine sees it.
 func (s *Service) enginePrincipal(p *Principal) policy.Principal {
 	ep := policy.Principal{ARN: p.ARN, ID: p.ID, Account: p.AccountID, Tags: p.Tags}
-	if p.Type == TypeUser {
+	switch {
+	case p.Type == TypeUser:
 		ep.Name = p.Name
+	case p.Session != nil && p.Session.RoleARN != "":
+		ep.RoleARN = p.Session.RoleARN
 	}
 	return ep
 }
@@ -116,25 +119,81 @@ func (s *Service) contextKeys(p *Principal, m Meta) map[string][]string {
 }
 
 // inputsFor gathers the policies that govern caller: for a user, its inline
-// and managed policies, its groups' policies and its permissions boundary.
+// and managed policies, its groups' policies and its permissions boundary;
+// for a role session, the role's policies and boundary, narrowed by the
+// session policies.
 func (s *Service) inputsFor(ctx context.Context, p *Principal) (*policy.Inputs, error) {
-	switch p.Type {
-	case TypeUser:
-		return s.userInputs(ctx, s.store, p.AccountID, p.ID)
+	switch {
+	case p.Type == TypeUser:
+		return s.identityInputs(ctx, s.store, p.AccountID, models.EntityUser, p.userID())
+	case p.Type == TypeAssumedRole && p.Session != nil:
+		in, err := s.identityInputs(ctx, s.store, p.AccountID, models.EntityRole, p.Session.RoleID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.addSessionPolicies(ctx, in, p); err != nil {
+			return nil, err
+		}
+		return in, nil
 	default:
 		return &policy.Inputs{}, nil // nothing allows an unknown kind of caller
 	}
 }
 
-// userInputs loads a user's policies (through st, so a transaction sees its
-// own changes).
-func (s *Service) userInputs(ctx context.Context, st *models.Store, accountID, userID string) (*policy.Inputs, error) {
-	u, err := st.UserByID(ctx, accountID, userID)
-	if errors.Is(err, models.ErrNotFound) {
-		return &policy.Inputs{}, nil // a deleted user may do nothing
+// addSessionPolicies narrows a session by the policies passed at AssumeRole.
+func (s *Service) addSessionPolicies(ctx context.Context, in *policy.Inputs, p *Principal) error {
+	if p.Session.Policy == "" && len(p.Session.PolicyARNs) == 0 {
+		return nil
 	}
-	if err != nil {
-		return nil, internal(err, "user")
+	in.Session = []*policy.Policy{}
+	if p.Session.Policy != "" {
+		sp, err := s.compiled(policy.PolicyRef{ID: "session:" + p.ARN, Name: "session policy"}, p.Session.Policy, policy.Session)
+		if err != nil {
+			return err
+		}
+		in.Session = append(in.Session, sp)
+	}
+	for _, arn := range p.Session.PolicyARNs {
+		mp, err := s.managedPolicy(ctx, s.store, p.AccountID, arn)
+		if err != nil {
+			return internal(err, "session policy "+arn)
+		}
+		if mp != nil {
+			in.Session = append(in.Session, mp)
+		}
+	}
+	return nil
+}
+
+// identityInputs loads the identity policies of a user (with its groups')
+// or a role, and its permissions boundary, through st (so a transaction sees
+// its own changes).
+func (s *Service) identityInputs(ctx context.Context, st *models.Store, accountID string, et models.EntityType, id string) (*policy.Inputs, error) {
+	var boundary string
+	var groups []models.Group
+	switch et {
+	case models.EntityUser:
+		u, err := st.UserByID(ctx, accountID, id)
+		if errors.Is(err, models.ErrNotFound) {
+			return &policy.Inputs{}, nil // a deleted user may do nothing
+		}
+		if err != nil {
+			return nil, internal(err, "user")
+		}
+		boundary = u.PermissionsBoundaryARN
+		groups, _, err = st.ListGroupsForUser(ctx, accountID, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
+		if err != nil {
+			return nil, internal(err, "groups")
+		}
+	case models.EntityRole:
+		r, err := st.RoleByID(ctx, accountID, id)
+		if errors.Is(err, models.ErrNotFound) {
+			return &policy.Inputs{}, nil
+		}
+		if err != nil {
+			return nil, internal(err, "role")
+		}
+		boundary = r.PermissionsBoundaryARN
 	}
 	in := &policy.Inputs{}
 	add := func(et models.EntityType, id string) error {
@@ -164,25 +223,21 @@ func (s *Service) userInputs(ctx context.Context, st *models.Store, accountID, u
 		}
 		return nil
 	}
-	if err := add(models.EntityUser, u.UserID); err != nil {
-		return nil, internal(err, "user policies")
-	}
-	groups, _, err := st.ListGroupsForUser(ctx, accountID, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
-	if err != nil {
-		return nil, internal(err, "groups")
+	if err := add(et, id); err != nil {
+		return nil, internal(err, "policies")
 	}
 	for _, g := range groups {
 		if err := add(models.EntityGroup, g.GroupID); err != nil {
 			return nil, internal(err, "group policies")
 		}
 	}
-	if u.PermissionsBoundaryARN != "" {
-		b, err := s.managedPolicy(ctx, st, accountID, u.PermissionsBoundaryARN)
+	if boundary != "" {
+		b, err := s.managedPolicy(ctx, st, accountID, boundary)
 		if err != nil {
 			return nil, internal(err, "boundary")
 		}
 		if b == nil { // a boundary that no longer exists allows nothing
-			b = policy.MustCompile(policy.PolicyRef{ID: u.PermissionsBoundaryARN}, `{"Version":"2012-10-17","Statement":[]}`, policy.Identity)
+			b = policy.MustCompile(policy.PolicyRef{ID: boundary}, `{"Version":"2012-10-17","Statement":[]}`, policy.Identity)
 		}
 		in.Boundary = b
 	}

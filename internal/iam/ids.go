@@ -67,3 +67,6 @@ func normalizePath(field, path string) (string, error) {
 	}
 	return path, nil
 }
+
+// randRead is crypto/rand.Read.
+var randRead = rand.Read

@@ -24,9 +24,33 @@ type Principal struct {
 	MustEnrollMFA bool
 	// Tags are the principal's tags (aws:PrincipalTag/*).
 	Tags map[string]string
+	// Session is set for callers with temporary credentials.
+	Session *TempCredentials
 	// RequestContext adds request-specific condition keys (aws:RequestTag/…,
 	// aws:TagKeys, sts:ExternalId) for one authorization.
 	RequestContext map[string][]string
+}
+
+// TempCredentials describes the temporary credentials an API caller signed
+// with (AssumeRole or GetSessionToken).
+type TempCredentials struct {
+	AccessKeyID string
+	Kind        string // "AssumedRole" or "Session"
+	RoleID      string
+	RoleARN     string
+	SessionName string
+	UserID      string // GetSessionToken: the user behind the session
+	Policy      string
+	PolicyARNs  []string
+}
+
+// userID is the IAM user behind p: its own ID, or the user that got a
+// GetSessionToken session.
+func (p *Principal) userID() string {
+	if p.Session != nil && p.Session.UserID != "" {
+		return p.Session.UserID
+	}
+	return p.ID
 }
 
 // IsRoot reports whether p is the account's root user.

@@ -1,0 +1,433 @@
+package iam
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iamconsole/console/internal/auth"
+	"github.com/iamconsole/console/internal/auth/sigv4"
+	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// Now is the service's clock (the SigV4 verifier shares it).
+func (s *Service) Now() time.Time { return s.now() }
+
+// AccessKeySecret unseals a long-term access key's secret, for the SigV4
+// verifier. NotFound for an unknown key.
+func (s *Service) AccessKeySecret(ctx context.Context, accessKeyID string) (secret, accountID, userID string, active bool, err error) {
+	k, err := s.store.AccessKeyByID(ctx, accessKeyID)
+	if errors.Is(err, models.ErrNotFound) {
+		return "", "", "", false, newErr(NotFound, "The Access Key with id %s cannot be found.", accessKeyID)
+	}
+	if err != nil {
+		return "", "", "", false, internal(err, "access key")
+	}
+	pt, err := s.cfg.Sealer.Open(k.SealedSecret, []byte("accesskey:"+k.AccessKeyID))
+	if err != nil {
+		return "", "", "", false, internal(err, "unseal access key")
+	}
+	return string(pt), k.AccountID, k.UserID, k.Status == models.AccessKeyActive, nil
+}
+
+// APICredential is the SigV4 verifier's lookup: long-term keys (AKIA) of
+// users that still exist, and unexpired temporary credentials (ASIA).
+// Unknown, inactive and deleted keys are sigv4.ErrUnknownKey
+// (InvalidClientTokenId).
+func (s *Service) APICredential(ctx context.Context, accessKeyID string) (sigv4.Credential, error) {
+	if strings.HasPrefix(accessKeyID, PrefixTempKey) {
+		x, err := s.store.STSSessionByKey(ctx, accessKeyID)
+		if errors.Is(err, models.ErrNotFound) {
+			return sigv4.Credential{}, sigv4.ErrUnknownKey
+		}
+		if err != nil {
+			return sigv4.Credential{}, err
+		}
+		secret, err1 := s.cfg.Sealer.Open(x.SealedSecret, []byte("sts-secret:"+x.AccessKeyID))
+		token, err2 := s.cfg.Sealer.Open(x.SealedToken, []byte("sts-token:"+x.AccessKeyID))
+		if err1 != nil || err2 != nil {
+			return sigv4.Credential{}, errors.Join(err1, err2)
+		}
+		return sigv4.Credential{AccessKeyID: x.AccessKeyID, Secret: string(secret), SessionToken: string(token),
+			Expiration: x.Expiration, AccountID: x.AccountID, PrincipalARN: x.PrincipalARN}, nil
+	}
+	secret, acct, userID, active, err := s.AccessKeySecret(ctx, accessKeyID)
+	if KindOf(err) == NotFound || err == nil && !active {
+		return sigv4.Credential{}, sigv4.ErrUnknownKey
+	}
+	if err != nil {
+		return sigv4.Credential{}, err
+	}
+	if _, err := s.store.UserByID(ctx, acct, userID); errors.Is(err, models.ErrNotFound) {
+		return sigv4.Credential{}, sigv4.ErrUnknownKey
+	} else if err != nil {
+		return sigv4.Credential{}, err
+	}
+	return sigv4.Credential{AccessKeyID: accessKeyID, Secret: secret, AccountID: acct}, nil
+}
+
+// APIPrincipal turns a verified request into its caller, and records the
+// access key's last use.
+func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (*Principal, error) {
+	id := res.AccessKeyID
+	if strings.HasPrefix(id, PrefixTempKey) {
+		x, err := s.store.STSSessionByKey(ctx, id)
+		if err != nil {
+			return nil, asInvalidToken(err)
+		}
+		p := &Principal{AccountID: x.AccountID, ARN: x.PrincipalARN, MFA: x.MFA, AuthTime: x.CreatedAt,
+			Session: &TempCredentials{AccessKeyID: id, Kind: x.Kind, RoleID: x.RoleID, RoleARN: x.RoleARN,
+				SessionName: x.SessionName, UserID: x.UserID, Policy: x.SessionPolicy}}
+		if x.PolicyARNs != "" {
+			_ = json.Unmarshal([]byte(x.PolicyARNs), &p.Session.PolicyARNs)
+		}
+		if x.Kind == "AssumedRole" {
+			p.Type, p.ID, p.Name = TypeAssumedRole, x.RoleID+":"+x.SessionName, x.SessionName
+		} else {
+			u, err := s.store.UserByID(ctx, x.AccountID, x.UserID)
+			if err != nil {
+				return nil, asInvalidToken(err)
+			}
+			p.Type, p.ID, p.Name = TypeUser, u.UserID, u.Name
+		}
+		return p, nil
+	}
+	k, err := s.store.AccessKeyByID(ctx, id)
+	if err != nil {
+		return nil, asInvalidToken(err)
+	}
+	u, err := s.store.UserByID(ctx, k.AccountID, k.UserID)
+	if err != nil {
+		return nil, asInvalidToken(err)
+	}
+	if err := s.store.RecordAccessKeyUse(ctx, k.AccountID, id, s.now(), res.Service, res.Region); err != nil {
+		s.cfg.Log.Warn("record access key use", "err", err)
+	}
+	return &Principal{AccountID: k.AccountID, Type: TypeUser, Name: u.Name, ID: u.UserID,
+		ARN: userARN(k.AccountID, u.Path, u.Name)}, nil
+}
+
+func asInvalidToken(err error) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid."}
+	}
+	return internal(err, "credentials")
+}
+
+// AssumeRoleInput is STS AssumeRole's input.
+type AssumeRoleInput struct {
+	RoleArn         string
+	RoleSessionName string
+	DurationSeconds int // 0 = 3600
+	ExternalId      string
+	SerialNumber    string
+	TokenCode       string
+	Policy          string
+	PolicyArns      []string
+}
+
+// Credentials are temporary credentials.
+type Credentials struct {
+	AccessKeyId     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      time.Time
+}
+
+// AssumeRoleResult is AssumeRole's output.
+type AssumeRoleResult struct {
+	Credentials      Credentials
+	AssumedRoleId    string
+	Arn              string
+	PackedPolicySize int
+}
+
+var sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+
+// AssumeRole returns temporary credentials for a role of the caller's
+// account. It is allowed only when the role's trust policy allows the caller
+// and the caller's own policies allow sts:AssumeRole on the role, as AWS's
+// engine decides (conditions such as sts:ExternalId and MFA included). The
+// session's permissions are the role's, narrowed by Policy and PolicyArns.
+func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRoleInput, m Meta) (*AssumeRoleResult, error) {
+	if caller == nil || caller.IsRoot() {
+		return nil, newErr(AccessDenied, "Roles may not be assumed by root accounts.")
+	}
+	if !sessionNameRE.MatchString(in.RoleSessionName) {
+		return nil, newErr(Invalid, "1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", in.RoleSessionName)
+	}
+	acct, roleName, ok := parseRoleARN(in.RoleArn)
+	if !ok {
+		return nil, newErr(Invalid, "%s is invalid", in.RoleArn)
+	}
+	denied := func() error {
+		e := newErr(AccessDenied, "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, in.RoleArn)
+		if aerr := s.audit(ctx, s.store, m, caller.AccountID, caller.ARN, event{name: "AssumeRole", resource: in.RoleArn}, e); aerr != nil {
+			return aerr
+		}
+		return e
+	}
+	if acct != caller.AccountID {
+		return nil, denied() // only roles of this installation's account exist here
+	}
+	role, err := s.store.Role(ctx, acct, roleName)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, denied()
+	}
+	if err != nil {
+		return nil, internal(err, "role")
+	}
+	if roleARN(acct, role.Path, role.Name) != in.RoleArn {
+		return nil, denied()
+	}
+	chained := caller.Type == TypeAssumedRole
+	maxDur := role.MaxSessionDuration
+	if chained {
+		maxDur = 3600
+	}
+	dur := in.DurationSeconds
+	if dur == 0 {
+		dur = min(3600, maxDur)
+	}
+	if dur < 900 || dur > maxDur {
+		return nil, newErr(Invalid, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	// Session policies must parse; they count against 2,048 characters.
+	if in.Policy != "" {
+		if _, err := policy.Parse([]byte(in.Policy), policy.Session); err != nil {
+			return nil, malformed("Policy", err)
+		}
+		if models.DocumentSize(in.Policy) > 2048 {
+			return nil, newErr(LimitExceeded, "Packed policy consumes more than 100%% of allotted space")
+		}
+	}
+	if len(in.PolicyArns) > 10 {
+		return nil, newErr(Invalid, "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+	}
+	// MFA: the code must be the caller's device's, and fresh.
+	mfa := caller.MFA
+	var device *models.MFADevice
+	var step int64
+	if in.SerialNumber != "" || in.TokenCode != "" {
+		device, step, err = s.checkMFACode(ctx, caller, in.SerialNumber, in.TokenCode)
+		if err != nil {
+			return nil, err
+		}
+		mfa = true
+	}
+	trust, err := s.compiled(policy.PolicyRef{ID: in.RoleArn + "#trust", Name: "trust policy"}, role.AssumeRolePolicyDocument, policy.Trust)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := s.inputsFor(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	inputs.Resource = trust
+	p := *caller
+	p.MFA = mfa
+	keys := s.contextKeys(&p, m)
+	keys["sts:RoleSessionName"] = []string{in.RoleSessionName}
+	if in.ExternalId != "" {
+		keys["sts:ExternalId"] = []string{in.ExternalId}
+	}
+	if mfa && in.TokenCode != "" {
+		keys["aws:MultiFactorAuthAge"] = []string{"0"}
+	}
+	req := &policy.Request{Principal: s.enginePrincipal(caller), Action: "sts:AssumeRole", Resource: in.RoleArn,
+		Context: policy.NewContext(keys), Time: s.now()}
+	if policy.Decide(inputs, req) != policy.Allowed {
+		return nil, denied()
+	}
+	now := s.now()
+	keyID := newID(PrefixTempKey, 16)
+	secret := newSecret()
+	token := "IQoJ" + auth.NewToken(96) // opaque; only its sealed copy is kept
+	arns, _ := json.Marshal(in.PolicyArns)
+	assumedARN := "arn:aws:sts::" + acct + ":assumed-role/" + role.Name + "/" + in.RoleSessionName
+	x := &models.STSSession{AccessKeyID: keyID, AccountID: acct,
+		SealedSecret: s.cfg.Sealer.Seal([]byte(secret), []byte("sts-secret:"+keyID)),
+		SealedToken:  s.cfg.Sealer.Seal([]byte(token), []byte("sts-token:"+keyID)),
+		Kind:         "AssumedRole", RoleID: role.RoleID, RoleARN: in.RoleArn, SessionName: in.RoleSessionName,
+		PrincipalARN: assumedARN, SessionPolicy: in.Policy, MFA: mfa, SourceARN: caller.ARN, Chained: chained,
+		CreatedAt: now, Expiration: now.Add(time.Duration(dur) * time.Second)}
+	if len(in.PolicyArns) > 0 {
+		x.PolicyARNs = string(arns)
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if device != nil {
+			fresh, err := tx.ConsumeTOTPStep(ctx, device.AccountID, device.ID, step)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return errReplay
+			}
+		}
+		if err := tx.CreateSTSSession(ctx, x); err != nil {
+			return err
+		}
+		if err := tx.RecordRoleUse(ctx, acct, role.RoleID, now, "us-east-1"); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, caller.ARN, event{name: "AssumeRole", resource: in.RoleArn,
+			params: map[string]any{"roleSessionName": in.RoleSessionName, "durationSeconds": dur,
+				"accessKeyId": keyID, "mfa": mfa, "policyArns": in.PolicyArns}}, nil)
+	})
+	if errors.Is(err, errReplay) {
+		return nil, newErr(AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+	}
+	if err != nil {
+		return nil, asInternal(err, "assume role")
+	}
+	return &AssumeRoleResult{Credentials: Credentials{AccessKeyId: keyID, SecretAccessKey: secret, SessionToken: token,
+		Expiration: x.Expiration}, AssumedRoleId: role.RoleID + ":" + in.RoleSessionName, Arn: assumedARN,
+		PackedPolicySize: packedSize(in)}, nil
+}
+
+func packedSize(in AssumeRoleInput) int {
+	if in.Policy == "" && len(in.PolicyArns) == 0 {
+		return 0
+	}
+	return min(100, (models.DocumentSize(in.Policy)+len(in.PolicyArns)*64)*100/2048)
+}
+
+// checkMFACode verifies a caller's MFA code for STS: the serial must be one
+// of the caller's devices, the code one of its T-1..T+1 codes. The step is
+// consumed by the caller's transaction.
+func (s *Service) checkMFACode(ctx context.Context, caller *Principal, serial, code string) (*models.MFADevice, int64, error) {
+	fail := newErr(AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+	if serial == "" || !validTOTPFormat(code) {
+		return nil, 0, fail
+	}
+	owner := caller.ARN
+	if caller.Type == TypeUser && caller.Session != nil {
+		owner = "" // a session's user: look it up below
+	}
+	d, err := s.store.MFADeviceBySerial(ctx, caller.AccountID, serial)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, 0, fail
+	}
+	if err != nil {
+		return nil, 0, internal(err, "mfa device")
+	}
+	if owner != "" && d.OwnerARN != owner {
+		return nil, 0, fail
+	}
+	seed, err := s.cfg.Sealer.Open(d.SealedSeed, []byte("mfa:"+d.SerialNumber))
+	if err != nil {
+		return nil, 0, internal(err, "unseal device")
+	}
+	step, ok, err := matchTOTP(string(seed), code, s.now())
+	if err != nil {
+		return nil, 0, internal(err, "totp")
+	}
+	if !ok || step <= d.LastUsedStep {
+		return nil, 0, fail
+	}
+	return d, step, nil
+}
+
+// GetSessionTokenInput is STS GetSessionToken's input.
+type GetSessionTokenInput struct {
+	DurationSeconds int // 0 = 43200
+	SerialNumber    string
+	TokenCode       string
+}
+
+// GetSessionToken returns temporary credentials for an IAM user, with
+// aws:MultiFactorAuthPresent true when an MFA code is given.
+func (s *Service) GetSessionToken(ctx context.Context, caller *Principal, in GetSessionTokenInput, m Meta) (*Credentials, error) {
+	if caller == nil || caller.Type != TypeUser || caller.Session != nil {
+		return nil, newErr(AccessDenied, "Cannot call GetSessionToken with session credentials")
+	}
+	dur := in.DurationSeconds
+	if dur == 0 {
+		dur = 43200
+	}
+	if dur < 900 || dur > 129600 {
+		return nil, newErr(Invalid, "1 validation error detected: Value '%d' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 129600", dur)
+	}
+	var device *models.MFADevice
+	var step int64
+	var err error
+	mfa := false
+	if in.SerialNumber != "" || in.TokenCode != "" {
+		if device, step, err = s.checkMFACode(ctx, caller, in.SerialNumber, in.TokenCode); err != nil {
+			return nil, err
+		}
+		mfa = true
+	}
+	now := s.now()
+	keyID := newID(PrefixTempKey, 16)
+	secret := newSecret()
+	token := "IQoJ" + auth.NewToken(96)
+	x := &models.STSSession{AccessKeyID: keyID, AccountID: caller.AccountID,
+		SealedSecret: s.cfg.Sealer.Seal([]byte(secret), []byte("sts-secret:"+keyID)),
+		SealedToken:  s.cfg.Sealer.Seal([]byte(token), []byte("sts-token:"+keyID)),
+		Kind:         "Session", UserID: caller.ID, PrincipalARN: caller.ARN, MFA: mfa, SourceARN: caller.ARN,
+		CreatedAt: now, Expiration: now.Add(time.Duration(dur) * time.Second)}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if device != nil {
+			fresh, err := tx.ConsumeTOTPStep(ctx, device.AccountID, device.ID, step)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				return errReplay
+			}
+		}
+		if err := tx.CreateSTSSession(ctx, x); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, caller.AccountID, caller.ARN, event{name: "GetSessionToken", resource: caller.ARN,
+			params: map[string]any{"durationSeconds": dur, "mfa": mfa, "accessKeyId": keyID}}, nil)
+	})
+	if errors.Is(err, errReplay) {
+		return nil, newErr(AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+	}
+	if err != nil {
+		return nil, asInternal(err, "get session token")
+	}
+	return &Credentials{AccessKeyId: keyID, SecretAccessKey: secret, SessionToken: token, Expiration: x.Expiration}, nil
+}
+
+// parseRoleARN splits arn:aws:iam::ACCOUNT:role/PATH/NAME.
+func parseRoleARN(arn string) (account, name string, ok bool) {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::")
+	if !ok {
+		return "", "", false
+	}
+	account, res, ok := strings.Cut(rest, ":")
+	if !ok || len(account) != 12 {
+		return "", "", false
+	}
+	if _, err := strconv.ParseUint(account, 10, 64); err != nil {
+		return "", "", false
+	}
+	res, ok = strings.CutPrefix(res, "role/")
+	if !ok || res == "" {
+		return "", "", false
+	}
+	if i := strings.LastIndex(res, "/"); i >= 0 {
+		res = res[i+1:]
+	}
+	return account, res, res != ""
+}
+
+// newSecret returns a 40-character secret access key.
+func newSecret() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	b := make([]byte, 40)
+	raw := make([]byte, 40)
+	_, _ = randRead(raw)
+	for i := range b {
+		b[i] = alphabet[int(raw[i])%len(alphabet)]
+	}
+	return string(b)
+}
