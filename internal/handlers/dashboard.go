@@ -15,6 +15,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 		return err
 	}
 	v := templates.DashboardView{AccountID: d.AccountID, Alias: d.Alias, ActiveSessions: d.ActiveSessions,
-		SignInFailures24: d.SignInFailures24, Events24: d.Events24, Warnings: d.Warnings}
+		SignInFailures24: d.SignInFailures24, Events24: d.Events24, Warnings: d.Warnings,
+		Users: d.Users, Groups: d.Groups, Roles: d.Roles, Policies: d.Policies}
 	return render(c, http.StatusOK, templates.DashboardPage(s.page(c, "Dashboard", "dashboard"), v))
 }

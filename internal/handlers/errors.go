@@ -84,6 +84,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		msg = "There is nothing at this address."
 	}
 	view := templates.ErrorView{Status: status, Heading: heading, Message: msg}
+	if ie != nil && ie.Kind == iam.AccessDenied {
+		// As AWS's console does: name what was denied.
+		view.Action, view.Resource = ie.Action, ie.Resource
+		view.Message = "You are not allowed to do this. Ask an administrator for the permission below."
+	}
 	if rerr := render(c, status, templates.ErrorPage(s.page(c, heading, ""), view)); rerr != nil {
 		s.log.Error("render error page", "err", rerr)
 		_ = c.String(status, msg)

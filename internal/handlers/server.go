@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/iamconsole/console/internal/handlers/awsapi"
 	"github.com/iamconsole/console/internal/iam"
 )
 
@@ -72,6 +73,9 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsHandler())
 	e.GET("/static/*", staticHandler())
+
+	// The AWS query API: SigV4, no cookies, no CSRF.
+	awsapi.New(svc, cfg.Log).Register(e)
 
 	// Console pages.
 	page := e.Group("", s.csrf, s.loadSession)

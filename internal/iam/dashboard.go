@@ -14,6 +14,9 @@ type Dashboard struct {
 	ActiveSessions   int64
 	SignInFailures24 int64
 	Events24         int64
+	Users, Groups    int64
+	Roles, Policies  int64
+	MFADevices       int
 	Warnings         []string
 }
 
@@ -33,6 +36,23 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 	}
 	if d.SignInFailures24, err = s.store.CountAudit(ctx, acct.ID, models.AuditFilter{Since: since, EventName: "ConsoleLogin", Result: models.ResultFailure}); err != nil {
 		return nil, internal(err, "count failures")
+	}
+	counts, err := s.store.EntityCounts(ctx, acct.ID)
+	if err != nil {
+		return nil, internal(err, "entity counts")
+	}
+	d.Users, d.Groups, d.Roles, d.Policies = counts.Users, counts.Groups, counts.Roles, counts.Policies
+	devs, err := s.store.AllMFADevices(ctx, acct.ID)
+	if err != nil {
+		return nil, internal(err, "mfa devices")
+	}
+	d.MFADevices = len(devs)
+	rootMFA := false
+	for _, dev := range devs {
+		rootMFA = rootMFA || dev.OwnerARN == acct.RootARN()
+	}
+	if !rootMFA {
+		d.Warnings = append(d.Warnings, "The root user has no MFA device: add one under My security credentials.")
 	}
 	if d.SignInFailures24 > 0 {
 		d.Warnings = append(d.Warnings, "There were failed sign-in attempts in the last 24 hours: review the audit log.")
