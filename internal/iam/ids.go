@@ -33,10 +33,18 @@ const (
 )
 
 // ARNs, as AWS writes them; path is "/" or "/a/b/".
-func userARN(account, path, name string) string   { return "arn:aws:iam::" + account + ":user" + path + name }
-func groupARN(account, path, name string) string  { return "arn:aws:iam::" + account + ":group" + path + name }
-func roleARN(account, path, name string) string   { return "arn:aws:iam::" + account + ":role" + path + name }
-func policyARN(account, path, name string) string { return "arn:aws:iam::" + account + ":policy" + path + name }
+func userARN(account, path, name string) string {
+	return "arn:aws:iam::" + account + ":user" + path + name
+}
+func groupARN(account, path, name string) string {
+	return "arn:aws:iam::" + account + ":group" + path + name
+}
+func roleARN(account, path, name string) string {
+	return "arn:aws:iam::" + account + ":role" + path + name
+}
+func policyARN(account, path, name string) string {
+	return "arn:aws:iam::" + account + ":policy" + path + name
+}
 
 var (
 	userNameRE   = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
