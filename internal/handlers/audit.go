@@ -27,7 +27,7 @@ func (s *Server) auditList(c echo.Context) error {
 	if b, err := strconv.ParseUint(c.QueryParam("before"), 10, 64); err == nil {
 		f.BeforeID = b
 	}
-	evs, err := s.svc.AuditLog(c.Request().Context(), principal(c), f)
+	evs, err := s.svc.AuditLog(c.Request().Context(), principal(c), f, meta(c))
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,6 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	}
 	v := templates.DashboardView{AccountID: d.AccountID, Alias: d.Alias, ActiveSessions: d.ActiveSessions,
 		SignInFailures24: d.SignInFailures24, Events24: d.Events24, Warnings: d.Warnings,
-		Users: d.Users, Groups: d.Groups, Roles: d.Roles, Policies: d.Policies}
+		Users: d.Users, Groups: d.Groups, Roles: d.Roles, Policies: d.Policies, Limited: d.Limited}
 	return render(c, http.StatusOK, templates.DashboardPage(s.page(c, "Dashboard", "dashboard"), v))
 }

@@ -18,6 +18,9 @@ type Dashboard struct {
 	Roles, Policies  int64
 	MFADevices       int
 	Warnings         []string
+	// Limited is set when the caller may not read the account summary
+	// (iam:GetAccountSummary): only the account ID is shown.
+	Limited bool
 }
 
 // Dashboard summarises the caller's account.
@@ -27,6 +30,12 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 		return nil, internal(err, "account")
 	}
 	d := &Dashboard{AccountID: acct.ID, Alias: acct.Alias}
+	if ok, err := s.Allowed(ctx, p, Meta{}, "iam:GetAccountSummary", "*"); err != nil {
+		return nil, err
+	} else if !ok {
+		d.Limited = true
+		return d, nil
+	}
 	since := s.now().Add(-24 * time.Hour)
 	if d.ActiveSessions, err = s.store.CountSessions(ctx, acct.ID); err != nil {
 		return nil, internal(err, "count sessions")
@@ -61,7 +70,10 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 }
 
 // AuditLog lists the caller's account's events, newest first.
-func (s *Service) AuditLog(ctx context.Context, p *Principal, f models.AuditFilter) ([]models.AuditEvent, error) {
+func (s *Service) AuditLog(ctx context.Context, p *Principal, f models.AuditFilter, m Meta) ([]models.AuditEvent, error) {
+	if err := s.authorizeMeta(ctx, p, m, "cloudtrail:LookupEvents", "*"); err != nil {
+		return nil, err
+	}
 	evs, err := s.store.ListAudit(ctx, p.AccountID, f)
 	if err != nil {
 		return nil, internal(err, "audit log")

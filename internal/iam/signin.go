@@ -364,6 +364,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	// Root without MFA may only enroll a device: a root session opened
 	// without a second factor means root had none.
 	p.MustEnrollMFA = p.IsRoot() && !p.MFA
+	if p.Type == TypeAssumedRole {
+		if err := s.roleSessionFromID(ctx, p); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 

@@ -220,28 +220,18 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 		}
 		mfa = true
 	}
-	trust, err := s.compiled(policy.PolicyRef{ID: in.RoleArn + "#trust", Name: "trust policy"}, role.AssumeRolePolicyDocument, policy.Trust)
-	if err != nil {
-		return nil, err
-	}
-	inputs, err := s.inputsFor(ctx, caller)
-	if err != nil {
-		return nil, err
-	}
-	inputs.Resource = trust
-	p := *caller
-	p.MFA = mfa
-	keys := s.contextKeys(&p, m)
-	keys["sts:RoleSessionName"] = []string{in.RoleSessionName}
+	extra := map[string][]string{"sts:RoleSessionName": {in.RoleSessionName}}
 	if in.ExternalId != "" {
-		keys["sts:ExternalId"] = []string{in.ExternalId}
+		extra["sts:ExternalId"] = []string{in.ExternalId}
 	}
 	if mfa && in.TokenCode != "" {
-		keys["aws:MultiFactorAuthAge"] = []string{"0"}
+		extra["aws:MultiFactorAuthAge"] = []string{"0"}
 	}
-	req := &policy.Request{Principal: s.enginePrincipal(caller), Action: "sts:AssumeRole", Resource: in.RoleArn,
-		Context: policy.NewContext(keys), Time: s.now()}
-	if policy.Decide(inputs, req) != policy.Allowed {
+	ok, err = s.mayAssume(ctx, caller, role, in.RoleArn, mfa, extra, m)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, denied()
 	}
 	now := s.now()
@@ -295,6 +285,30 @@ func packedSize(in AssumeRoleInput) int {
 		return 0
 	}
 	return min(100, (models.DocumentSize(in.Policy)+len(in.PolicyArns)*64)*100/2048)
+}
+
+// mayAssume asks the engine whether caller may assume role: the role's
+// trust policy (as a resource policy) and the caller's own policies decide
+// together, with the request's context keys.
+func (s *Service) mayAssume(ctx context.Context, caller *Principal, role *models.Role, arn string, mfa bool, extra map[string][]string, m Meta) (bool, error) {
+	trust, err := s.compiled(policy.PolicyRef{ID: arn + "#trust", Name: "trust policy"}, role.AssumeRolePolicyDocument, policy.Trust)
+	if err != nil {
+		return false, err
+	}
+	inputs, err := s.inputsFor(ctx, caller)
+	if err != nil {
+		return false, err
+	}
+	inputs.Resource = trust
+	p := *caller
+	p.MFA = mfa
+	keys := s.contextKeys(&p, m)
+	for k, v := range extra {
+		keys[k] = v
+	}
+	req := &policy.Request{Principal: s.enginePrincipal(caller), Action: "sts:AssumeRole", Resource: arn,
+		Context: policy.NewContext(keys), Time: s.now()}
+	return policy.Decide(inputs, req) == policy.Allowed, nil
 }
 
 // checkMFACode verifies a caller's MFA code for STS: the serial must be one

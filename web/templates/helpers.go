@@ -1,5 +1,7 @@
 package templates
 
+import "strings"
+
 func flashRole(kind string) string {
 	if kind == "error" {
 		return "alert"
@@ -13,4 +15,14 @@ func describedBy(errs FieldErrors, field string) string {
 		return field + "-error"
 	}
 	return ""
+}
+
+// roleNameOf is ROLE in arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION.
+func roleNameOf(arn string) string {
+	_, rest, ok := strings.Cut(arn, ":assumed-role/")
+	if !ok {
+		return arn
+	}
+	role, _, _ := strings.Cut(rest, "/")
+	return role
 }
