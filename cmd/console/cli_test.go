@@ -70,3 +70,36 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestBackupRestore(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("a long and unguessable passphrase"), 0o600)
+	if code, out, errOut := runCLI(t, "bootstrap", "--email", "root@example.com", "--password-file", pw, "--data-dir", dir); code != 0 {
+		t.Fatalf("bootstrap: %s %s", out, errOut)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if code, out, errOut := runCLI(t, "backup", backup, "--data-dir", dir); code != 0 {
+		t.Fatalf("backup: %s %s", out, errOut)
+	}
+	if code, _, _ := runCLI(t, "backup", backup, "--data-dir", dir); code == 0 {
+		t.Fatal("backup over an existing file succeeded")
+	}
+	// Restore into a fresh data directory: root exists there afterwards.
+	dir2 := t.TempDir()
+	if code, out, errOut := runCLI(t, "restore", backup, "--data-dir", dir2); code != 0 {
+		t.Fatalf("restore: %s %s", out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "bootstrap", "--email", "x@example.com", "--password-file", pw, "--data-dir", dir2); code != 1 || !strings.Contains(errOut, "root already exists") {
+		t.Fatalf("restored database has no root: %d %s", code, errOut)
+	}
+	// Without --force an existing database is kept; garbage is refused.
+	if code, _, _ := runCLI(t, "restore", backup, "--data-dir", dir2); code == 0 {
+		t.Fatal("restore over an existing database without --force")
+	}
+	junk := filepath.Join(t.TempDir(), "junk.db")
+	os.WriteFile(junk, []byte("not a database"), 0o600)
+	if code, _, _ := runCLI(t, "restore", junk, "--data-dir", t.TempDir()); code == 0 {
+		t.Fatal("restored garbage")
+	}
+}

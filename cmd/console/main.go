@@ -31,6 +31,8 @@ type CLI struct {
 	Serve     ServeCmd     `cmd:"" default:"withargs" help:"Serve the console and the AWS API (the default)."`
 	Bootstrap BootstrapCmd `cmd:"" help:"Create the root user without a browser."`
 	Admin     AdminCmd     `cmd:"" help:"Operator commands."`
+	Backup    BackupCmd    `cmd:"" help:"Copy the SQLite database while the console runs."`
+	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }
 
 // env is what commands get from main: where to print, and the context that

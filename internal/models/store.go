@@ -67,13 +67,7 @@ func dialectorFor(dsn, dataDir string) (gorm.Dialector, error) {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		return postgres.Open(dsn), nil
 	case dsn == "" || strings.HasPrefix(dsn, "sqlite:") || !strings.Contains(dsn, "://"):
-		path := strings.TrimPrefix(dsn, "sqlite:")
-		if path == "" {
-			path = "console.db"
-		}
-		if path != ":memory:" && !filepath.IsAbs(path) {
-			path = filepath.Join(dataDir, path)
-		}
+		path := SQLitePath(dsn, dataDir)
 		if dir := filepath.Dir(path); path != ":memory:" {
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				return nil, fmt.Errorf("create data directory: %w", err)
@@ -129,4 +123,36 @@ func translate(err error, what string) error {
 	default:
 		return fmt.Errorf("%s: %w", what, err)
 	}
+}
+
+// ErrBackupUnsupported is returned by BackupTo on PostgreSQL, whose own
+// tools (pg_dump) do it better.
+var ErrBackupUnsupported = errors.New("online backup is for SQLite; for PostgreSQL use pg_dump")
+
+// BackupTo writes a consistent copy of a SQLite database to path while the
+// console keeps running (VACUUM INTO). The file must not exist.
+func (s *Store) BackupTo(ctx context.Context, path string) error {
+	if s.Dialect() != "sqlite" {
+		return ErrBackupUnsupported
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s already exists", path)
+	}
+	return translate(s.q(ctx).Exec("VACUUM INTO ?", path).Error, "backup")
+}
+
+// SQLitePath returns the database file a SQLite DSN names (as Open
+// resolves it), or "" for PostgreSQL.
+func SQLitePath(dsn, dataDir string) string {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return ""
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path == "" {
+		path = "console.db"
+	}
+	if path != ":memory:" && !filepath.IsAbs(path) {
+		path = filepath.Join(dataDir, path)
+	}
+	return path
 }
