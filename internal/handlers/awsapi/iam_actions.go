@@ -1,6 +1,66 @@
 package awsapi
 
-// iamActions is the IAM action table.
+import (
+	"net/url"
+	"strings"
+)
+
+// iamActions is the IAM action table: AWS's action names, each to the
+// handler that decodes its parameters, calls one operation and shapes the
+// result. Families live in iam_users.go, iam_groups.go, iam_keys.go,
+// iam_roles.go, iam_policies.go and iam_account.go.
 func iamActions() map[string]action {
-	return map[string]action{}
+	t := map[string]action{}
+	for _, fam := range []map[string]action{accountActions()} {
+		for name, fn := range fam {
+			t[name] = fn
+		}
+	}
+	return t
+}
+
+// members is AWS's list encoding in responses: <Name><member>…</member></Name>.
+type members[T any] struct {
+	Member []T `xml:"member"`
+}
+
+func list[T any](items []T) members[T] { return members[T]{Member: items} }
+
+// page is the tail of every paginated list result.
+type page struct {
+	IsTruncated bool   `xml:"IsTruncated"`
+	Marker      string `xml:"Marker,omitempty"`
+}
+
+func pageOf(next string) page { return page{IsTruncated: next != "", Marker: next} }
+
+// paging reads Marker and MaxItems (1–1000, as AWS allows; 0 when absent,
+// which the operations take as their default page).
+func (p params) paging() (marker string, maxItems int, err error) {
+	n, err := p.integer("MaxItems", 0)
+	if err != nil {
+		return "", 0, err
+	}
+	if p.has("MaxItems") && (n < 1 || n > 1000) {
+		return "", 0, validation("1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 1000", n)
+	}
+	return p.str("Marker"), n, nil
+}
+
+// required returns the named parameters' values, or the ValidationError AWS
+// gives for the first one missing.
+func (p params) required(names ...string) error {
+	for _, n := range names {
+		if p.str(n) == "" {
+			return missing(n)
+		}
+	}
+	return nil
+}
+
+// urlDoc encodes a policy document as AWS returns it: percent-encoded, with
+// spaces as %20 so that both url.QueryUnescape and Python's unquote (the
+// CLI) give the document back unchanged.
+func urlDoc(doc string) string {
+	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
 }

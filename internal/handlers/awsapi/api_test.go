@@ -1,0 +1,185 @@
+package awsapi_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/iamconsole/console/internal/auth"
+	"github.com/iamconsole/console/internal/handlers"
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/internal/models/dbtest"
+)
+
+// env is the whole console in-process, with root bootstrapped and an admin
+// user (AdministratorAccess) whose access key the SDK clients sign with.
+type env struct {
+	t      *testing.T
+	ctx    context.Context
+	srv    *httptest.Server
+	svc    *iam.Service
+	store  *models.Store
+	sealer *auth.Sealer
+	acct   *models.Account
+	root   *iam.Principal
+	// admin's SDK clients.
+	iam *iamsdk.Client
+	sts *stssdk.Client
+	// adminKey and adminSecret are admin's access key.
+	adminKey, adminSecret string
+}
+
+// newEnv starts the console on a fresh database of backend b.
+func newEnv(t *testing.T, b dbtest.Backend) *env {
+	t.Helper()
+	ctx := context.Background()
+	store, err := models.Open(ctx, b.DSN(t), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	sealer, err := auth.NewSealer(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := iam.New(store, iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Sealer: sealer, Log: discard})
+	srv := httptest.NewServer(handlers.New(svc, handlers.Config{Log: discard}))
+	t.Cleanup(srv.Close)
+	res, err := svc.Setup(ctx, iam.SetupInput{Email: "root@example.com", Password: "correct horse battery staple"}, iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, ctx: ctx, srv: srv, svc: svc, store: store, sealer: sealer, acct: res.Account,
+		root: &iam.Principal{Type: iam.TypeRoot, AccountID: res.Account.ID, ARN: res.Account.RootARN()}}
+	e.adminKey, e.adminSecret = e.user("admin", "arn:aws:iam::aws:policy/AdministratorAccess")
+	e.iam = e.iamClient(e.adminKey, e.adminSecret, "")
+	e.sts = e.stsClient(e.adminKey, e.adminSecret, "")
+	return e
+}
+
+// backends runs fn on SQLite, and on PostgreSQL when configured.
+func backends(t *testing.T, fn func(t *testing.T, e *env)) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) { fn(t, newEnv(t, b)) })
+	}
+}
+
+// sqlite is a fresh env on SQLite, for tests that need no second backend.
+func sqlite(t *testing.T) *env {
+	t.Helper()
+	return newEnv(t, dbtest.Backend{Name: "sqlite", DSN: dbtest.SQLite})
+}
+
+func (e *env) cfg(id, secret, token string) aws.Config {
+	return aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(id, secret, token),
+		RetryMaxAttempts: 1}
+}
+
+func (e *env) iamClient(id, secret, token string) *iamsdk.Client {
+	return iamsdk.NewFromConfig(e.cfg(id, secret, token), func(o *iamsdk.Options) { o.BaseEndpoint = aws.String(e.srv.URL + "/aws") })
+}
+
+func (e *env) stsClient(id, secret, token string) *stssdk.Client {
+	return stssdk.NewFromConfig(e.cfg(id, secret, token), func(o *stssdk.Options) { o.BaseEndpoint = aws.String(e.srv.URL + "/aws") })
+}
+
+// user makes an IAM user with the given managed policies attached and one
+// access key, and returns the key.
+func (e *env) user(name string, policyARNs ...string) (id, secret string) {
+	e.t.Helper()
+	return seedUser(e, name, policyARNs...)
+}
+
+// seedUser writes the user straight into the store: the harness must not
+// depend on the operations it tests.
+func seedUser(e *env, name string, policyARNs ...string) (string, string) {
+	e.t.Helper()
+	now := time.Now().UTC()
+	u := &models.User{UserID: "AIDA" + randID(17), Name: name, Path: "/", CreatedAt: now}
+	if err := e.store.CreateUser(e.ctx, e.acct.ID, u); err != nil {
+		e.t.Fatal(err)
+	}
+	for _, arn := range policyARNs {
+		if err := e.store.AttachPolicy(e.ctx, e.acct.ID, models.EntityUser, u.UserID, arn, now); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	id, secret := "AKIA"+randID(16), randID(40)
+	k := &models.AccessKey{AccessKeyID: id, UserID: u.UserID, CreatedAt: now,
+		SealedSecret: e.sealer.Seal([]byte(secret), []byte("accesskey:"+id))}
+	if err := e.store.CreateAccessKey(e.ctx, e.acct.ID, k); err != nil {
+		e.t.Fatal(err)
+	}
+	return id, secret
+}
+
+func randID(n int) string {
+	const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = chars[int(b[i])%len(chars)]
+	}
+	return string(b)
+}
+
+// apiCode returns the AWS error code of err ("" for nil or a non-API error).
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// wantCode fails unless err carries AWS error code want.
+func wantCode(t *testing.T, err error, want string) {
+	t.Helper()
+	if got := apiCode(err); got != want {
+		t.Fatalf("error = %v (code %q), want code %s", err, got, want)
+	}
+}
+
+func must[T any](t *testing.T) func(v T, err error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func ok(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// contains fails unless s contains sub.
+func contains(t *testing.T, what, s, sub string) {
+	t.Helper()
+	if !strings.Contains(s, sub) {
+		t.Errorf("%s = %q, want it to contain %q", what, s, sub)
+	}
+}
+
+// asErr is errors.As, for the SDK's typed errors.
+func asErr[T error](err error, target *T) bool { return errors.As(err, target) }

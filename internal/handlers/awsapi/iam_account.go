@@ -1,0 +1,246 @@
+package awsapi
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/iamconsole/console/internal/iam"
+)
+
+func accountActions() map[string]action {
+	return map[string]action{
+		"GetAccountPasswordPolicy":    getAccountPasswordPolicy,
+		"UpdateAccountPasswordPolicy": updateAccountPasswordPolicy,
+		"DeleteAccountPasswordPolicy": deleteAccountPasswordPolicy,
+		"SimulateCustomPolicy":        simulateCustomPolicy,
+		"ListMFADevices":              listMFADevices,
+	}
+}
+
+type xmlPasswordPolicy struct {
+	MinimumPasswordLength      int  `xml:"MinimumPasswordLength"`
+	RequireSymbols             bool `xml:"RequireSymbols"`
+	RequireNumbers             bool `xml:"RequireNumbers"`
+	RequireUppercaseCharacters bool `xml:"RequireUppercaseCharacters"`
+	RequireLowercaseCharacters bool `xml:"RequireLowercaseCharacters"`
+	AllowUsersToChangePassword bool `xml:"AllowUsersToChangePassword"`
+	ExpirePasswords            bool `xml:"ExpirePasswords"`
+	MaxPasswordAge             int  `xml:"MaxPasswordAge,omitempty"`
+	PasswordReusePrevention    int  `xml:"PasswordReusePrevention,omitempty"`
+	HardExpiry                 bool `xml:"HardExpiry,omitempty"`
+}
+
+type getAccountPasswordPolicyResult struct {
+	PasswordPolicy xmlPasswordPolicy `xml:"PasswordPolicy"`
+}
+
+// getAccountPasswordPolicy answers NoSuchEntity while no policy is set, as
+// AWS does (the console shows the defaults that apply meanwhile).
+func getAccountPasswordPolicy(s *Server, c *call) (any, error) {
+	p, err := s.svc.GetPasswordPolicy(c.ctx, c.caller)
+	if err != nil {
+		return nil, err
+	}
+	if p.Default {
+		return nil, &apiError{Status: 404, Code: "NoSuchEntity",
+			Message: "The Password Policy with domain name " + c.caller.AccountID + " cannot be found."}
+	}
+	return getAccountPasswordPolicyResult{PasswordPolicy: xmlPasswordPolicy{
+		MinimumPasswordLength: p.MinimumPasswordLength, RequireSymbols: p.RequireSymbols, RequireNumbers: p.RequireNumbers,
+		RequireUppercaseCharacters: p.RequireUppercaseCharacters, RequireLowercaseCharacters: p.RequireLowercaseCharacters,
+		AllowUsersToChangePassword: p.AllowUsersToChangePassword, ExpirePasswords: p.MaxPasswordAge > 0,
+		MaxPasswordAge: p.MaxPasswordAge, PasswordReusePrevention: p.PasswordReusePrevention, HardExpiry: p.HardExpiry}}, nil
+}
+
+// updateAccountPasswordPolicy replaces the whole policy: a parameter left
+// out takes AWS's default (6 characters, no rules, no expiry), as AWS's
+// UpdateAccountPasswordPolicy does.
+func updateAccountPasswordPolicy(s *Server, c *call) (any, error) {
+	var p iam.PasswordPolicy
+	var err error
+	ints := []struct {
+		name string
+		dst  *int
+		def  int
+	}{{"MinimumPasswordLength", &p.MinimumPasswordLength, 6}, {"MaxPasswordAge", &p.MaxPasswordAge, 0},
+		{"PasswordReusePrevention", &p.PasswordReusePrevention, 0}}
+	for _, f := range ints {
+		if *f.dst, err = c.p.integer(f.name, f.def); err != nil {
+			return nil, err
+		}
+	}
+	bools := []struct {
+		name string
+		dst  *bool
+	}{{"RequireSymbols", &p.RequireSymbols}, {"RequireNumbers", &p.RequireNumbers},
+		{"RequireUppercaseCharacters", &p.RequireUppercaseCharacters}, {"RequireLowercaseCharacters", &p.RequireLowercaseCharacters},
+		{"AllowUsersToChangePassword", &p.AllowUsersToChangePassword}, {"HardExpiry", &p.HardExpiry}}
+	for _, f := range bools {
+		if *f.dst, err = c.p.boolean(f.name, false); err != nil {
+			return nil, err
+		}
+	}
+	return nil, s.svc.UpdatePasswordPolicy(c.ctx, c.caller, p, c.meta)
+}
+
+func deleteAccountPasswordPolicy(s *Server, c *call) (any, error) {
+	return nil, s.svc.DeletePasswordPolicy(c.ctx, c.caller, c.meta)
+}
+
+type xmlPosition struct {
+	Line   int `xml:"Line"`
+	Column int `xml:"Column"`
+}
+
+type xmlStatement struct {
+	SourcePolicyID   string       `xml:"SourcePolicyId"`
+	SourcePolicyType string       `xml:"SourcePolicyType,omitempty"`
+	StartPosition    *xmlPosition `xml:"StartPosition,omitempty"`
+	EndPosition      *xmlPosition `xml:"EndPosition,omitempty"`
+}
+
+type xmlEvaluationResult struct {
+	EvalActionName                    string                `xml:"EvalActionName"`
+	EvalResourceName                  string                `xml:"EvalResourceName"`
+	EvalDecision                      string                `xml:"EvalDecision"`
+	MatchedStatements                 members[xmlStatement] `xml:"MatchedStatements"`
+	MissingContextValues              members[string]       `xml:"MissingContextValues"`
+	PermissionsBoundaryDecisionDetail *struct {
+		AllowedByPermissionsBoundary bool `xml:"AllowedByPermissionsBoundary"`
+	} `xml:"PermissionsBoundaryDecisionDetail,omitempty"`
+}
+
+type simulatePolicyResult struct {
+	EvaluationResults members[xmlEvaluationResult] `xml:"EvaluationResults"`
+	page
+}
+
+// simulateCustomPolicy runs the simulator over the policies given as text.
+// Results name the policies as AWS does: PolicyInputList.N,
+// PermissionsBoundaryPolicyInputList.1, ResourcePolicy.
+func simulateCustomPolicy(s *Server, c *call) (any, error) {
+	if len(c.p.members("PolicyInputList")) == 0 {
+		return nil, missing("PolicyInputList")
+	}
+	if len(c.p.members("ActionNames")) == 0 {
+		return nil, missing("ActionNames")
+	}
+	marker, maxItems, err := c.p.paging()
+	if err != nil {
+		return nil, err
+	}
+	bounds := c.p.list("PermissionsBoundaryPolicyInputList")
+	if len(bounds) > 1 {
+		return nil, validation("Only one permissions boundary policy can be simulated.")
+	}
+	ctxKeys := map[string][]string{}
+	for _, n := range c.p.members("ContextEntries") {
+		name := c.p.field("ContextEntries", n, "ContextKeyName")
+		if name == "" {
+			return nil, missing("ContextEntries.member." + strconv.Itoa(n) + ".ContextKeyName")
+		}
+		ctxKeys[name] = append(ctxKeys[name], c.p.list("ContextEntries.member."+strconv.Itoa(n)+".ContextKeyValues")...)
+	}
+	in := iam.CustomSimulation{IdentityPolicies: c.p.list("PolicyInputList"), ResourcePolicy: c.p.str("ResourcePolicy"),
+		PrincipalARN: c.p.str("CallerArn"), Actions: c.p.list("ActionNames"), Resources: c.p.list("ResourceArns"), Context: ctxKeys}
+	if len(bounds) == 1 {
+		in.Boundary = bounds[0]
+	}
+	res, err := s.svc.SimulateCustom(c.ctx, c.caller, in)
+	if err != nil {
+		return nil, err
+	}
+	out := simulatePolicyResult{}
+	items, next, err := window(res, marker, maxItems)
+	if err != nil {
+		return nil, err
+	}
+	out.page = pageOf(next)
+	for _, r := range items {
+		e := xmlEvaluationResult{EvalActionName: r.Action, EvalResourceName: r.Resource, EvalDecision: r.Decision,
+			MissingContextValues: list(r.Missing)}
+		for _, st := range r.Statements {
+			if !st.Deciding {
+				continue
+			}
+			e.MatchedStatements.Member = append(e.MatchedStatements.Member, xmlStatement{SourcePolicyID: simSourceID(st.Source),
+				StartPosition: &xmlPosition{Line: st.Start.Line, Column: st.Start.Column},
+				EndPosition:   &xmlPosition{Line: st.End.Line, Column: st.End.Column}})
+		}
+		if in.Boundary != "" {
+			e.PermissionsBoundaryDecisionDetail = &struct {
+				AllowedByPermissionsBoundary bool `xml:"AllowedByPermissionsBoundary"`
+			}{r.BoundaryAllowed}
+		}
+		out.EvaluationResults.Member = append(out.EvaluationResults.Member, e)
+	}
+	return out, nil
+}
+
+// simSourceID names a simulated policy as AWS's simulator does.
+func simSourceID(label string) string {
+	switch {
+	case strings.HasPrefix(label, "Identity policy "):
+		return "PolicyInputList." + strings.TrimPrefix(label, "Identity policy ")
+	case label == "Permissions boundary":
+		return "PermissionsBoundaryPolicyInputList.1"
+	case label == "Resource policy":
+		return "ResourcePolicy"
+	}
+	return label
+}
+
+// window pages a result computed whole (the simulator's): the marker is the
+// index of the next item.
+func window[T any](items []T, marker string, maxItems int) ([]T, string, error) {
+	from := 0
+	if marker != "" {
+		n, err := strconv.Atoi(marker)
+		if err != nil || n < 0 || n > len(items) {
+			return nil, "", validation("Invalid Marker.")
+		}
+		from = n
+	}
+	if maxItems <= 0 {
+		maxItems = 100
+	}
+	to := min(from+maxItems, len(items))
+	next := ""
+	if to < len(items) {
+		next = strconv.Itoa(to)
+	}
+	return items[from:to], next, nil
+}
+
+type xmlMFADevice struct {
+	UserName     string  `xml:"UserName,omitempty"`
+	SerialNumber string  `xml:"SerialNumber"`
+	EnableDate   isoTime `xml:"EnableDate"`
+}
+
+type listMFADevicesResult struct {
+	MFADevices members[xmlMFADevice] `xml:"MFADevices"`
+	page
+}
+
+// listMFADevices lists the caller's own devices (UserName absent or the
+// caller's own name); another user's devices need an operation that
+// internal/iam does not have yet.
+func listMFADevices(s *Server, c *call) (any, error) {
+	if u := c.p.str("UserName"); u != "" && (c.caller.Type != iam.TypeUser || !strings.EqualFold(u, c.caller.Name)) {
+		return nil, validation("Listing another user's MFA devices is not supported: call ListMFADevices as that user.")
+	}
+	st, err := s.svc.MyMFA(c.ctx, c.caller)
+	if err != nil {
+		return nil, err
+	}
+	out := listMFADevicesResult{}
+	for _, d := range st.Devices {
+		x := xmlMFADevice{SerialNumber: d.Serial, EnableDate: ts(d.EnabledAt)}
+		if c.caller.Type == iam.TypeUser {
+			x.UserName = c.caller.Name
+		}
+		out.MFADevices.Member = append(out.MFADevices.Member, x)
+	}
+	return out, nil
+}

@@ -1,0 +1,138 @@
+package awsapi_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+)
+
+func TestAccountPasswordPolicy(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		_, err := e.iam.GetAccountPasswordPolicy(e.ctx, &iamsdk.GetAccountPasswordPolicyInput{})
+		var nse *types.NoSuchEntityException
+		if !asErr(err, &nse) {
+			t.Fatalf("GetAccountPasswordPolicy with none set = %v, want NoSuchEntityException", err)
+		}
+		_, err = e.iam.DeleteAccountPasswordPolicy(e.ctx, &iamsdk.DeleteAccountPasswordPolicyInput{})
+		wantCode(t, err, "NoSuchEntity")
+
+		_, err = e.iam.UpdateAccountPasswordPolicy(e.ctx, &iamsdk.UpdateAccountPasswordPolicyInput{
+			MinimumPasswordLength: aws.Int32(14), RequireSymbols: true, RequireNumbers: true,
+			AllowUsersToChangePassword: true, MaxPasswordAge: aws.Int32(90), PasswordReusePrevention: aws.Int32(5)})
+		ok(t, err)
+		out := must[*iamsdk.GetAccountPasswordPolicyOutput](t)(e.iam.GetAccountPasswordPolicy(e.ctx, &iamsdk.GetAccountPasswordPolicyInput{}))
+		p := out.PasswordPolicy
+		if aws.ToInt32(p.MinimumPasswordLength) != 14 || !p.RequireSymbols || !p.RequireNumbers || p.RequireUppercaseCharacters ||
+			!p.AllowUsersToChangePassword || !p.ExpirePasswords || aws.ToInt32(p.MaxPasswordAge) != 90 ||
+			aws.ToInt32(p.PasswordReusePrevention) != 5 || aws.ToBool(p.HardExpiry) {
+			t.Errorf("password policy = %+v", p)
+		}
+		_, err = e.iam.UpdateAccountPasswordPolicy(e.ctx, &iamsdk.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(3)})
+		wantCode(t, err, "ValidationError")
+
+		// A read-only user reads, and is refused the write.
+		k, s := e.user("auditor", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+		ro := e.iamClient(k, s, "")
+		_, err = ro.GetAccountPasswordPolicy(e.ctx, &iamsdk.GetAccountPasswordPolicyInput{})
+		ok(t, err)
+		_, err = ro.DeleteAccountPasswordPolicy(e.ctx, &iamsdk.DeleteAccountPasswordPolicyInput{})
+		wantCode(t, err, "AccessDenied")
+
+		_, err = e.iam.DeleteAccountPasswordPolicy(e.ctx, &iamsdk.DeleteAccountPasswordPolicyInput{})
+		ok(t, err)
+		_, err = e.iam.GetAccountPasswordPolicy(e.ctx, &iamsdk.GetAccountPasswordPolicyInput{})
+		wantCode(t, err, "NoSuchEntity")
+	})
+}
+
+const simPolicy = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "*",
+      "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}
+    },
+    {
+      "Effect": "Deny",
+      "Action": "s3:DeleteObject",
+      "Resource": "*"
+    }
+  ]
+}`
+
+func TestSimulateCustomPolicy(t *testing.T) {
+	e := sqlite(t)
+	out, err := e.iam.SimulateCustomPolicy(e.ctx, &iamsdk.SimulateCustomPolicyInput{
+		PolicyInputList: []string{simPolicy},
+		ActionNames:     []string{"s3:GetObject", "s3:DeleteObject", "s3:PutObject"},
+		ContextEntries: []types.ContextEntry{{ContextKeyName: aws.String("aws:RequestedRegion"),
+			ContextKeyValues: []string{"eu-west-1"}, ContextKeyType: types.ContextKeyTypeEnumString}},
+	})
+	ok(t, err)
+	if len(out.EvaluationResults) != 3 || out.IsTruncated {
+		t.Fatalf("results = %+v", out.EvaluationResults)
+	}
+	get, del, put := out.EvaluationResults[0], out.EvaluationResults[1], out.EvaluationResults[2]
+	if aws.ToString(get.EvalActionName) != "s3:GetObject" || aws.ToString(get.EvalResourceName) != "*" ||
+		get.EvalDecision != types.PolicyEvaluationDecisionTypeAllowed {
+		t.Errorf("GetObject = %+v", get)
+	}
+	if len(get.MatchedStatements) != 1 {
+		t.Fatalf("GetObject matched %+v", get.MatchedStatements)
+	}
+	m := get.MatchedStatements[0]
+	if aws.ToString(m.SourcePolicyId) != "PolicyInputList.1" || m.StartPosition == nil || m.StartPosition.Line != 4 ||
+		m.EndPosition == nil || m.EndPosition.Line != 9 {
+		t.Errorf("GetObject statement = %s %+v %+v", aws.ToString(m.SourcePolicyId), m.StartPosition, m.EndPosition)
+	}
+	if del.EvalDecision != types.PolicyEvaluationDecisionTypeExplicitDeny || len(del.MatchedStatements) != 1 ||
+		del.MatchedStatements[0].StartPosition.Line != 10 {
+		t.Errorf("DeleteObject = %+v", del)
+	}
+	if put.EvalDecision != types.PolicyEvaluationDecisionTypeImplicitDeny || len(put.MatchedStatements) != 0 {
+		t.Errorf("PutObject = %+v", put)
+	}
+
+	// Without the context key, the condition's key is reported missing.
+	out, err = e.iam.SimulateCustomPolicy(e.ctx, &iamsdk.SimulateCustomPolicyInput{
+		PolicyInputList: []string{simPolicy}, ActionNames: []string{"s3:GetObject"}, ResourceArns: []string{"arn:aws:s3:::b/k"},
+		PermissionsBoundaryPolicyInputList: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`},
+	})
+	ok(t, err)
+	r := out.EvaluationResults[0]
+	if r.EvalDecision != types.PolicyEvaluationDecisionTypeImplicitDeny || aws.ToString(r.EvalResourceName) != "arn:aws:s3:::b/k" ||
+		len(r.MissingContextValues) != 1 || r.MissingContextValues[0] != "aws:RequestedRegion" {
+		t.Errorf("without context = %+v", r)
+	}
+	if r.PermissionsBoundaryDecisionDetail == nil || !r.PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary {
+		t.Errorf("boundary detail = %+v", r.PermissionsBoundaryDecisionDetail)
+	}
+
+	// Paged: MaxItems 2 over 3 results.
+	pg := iamsdk.NewSimulateCustomPolicyPaginator(e.iam, &iamsdk.SimulateCustomPolicyInput{PolicyInputList: []string{simPolicy},
+		ActionNames: []string{"s3:GetObject", "s3:DeleteObject", "s3:PutObject"}, MaxItems: aws.Int32(2)})
+	var n, pages int
+	for pg.HasMorePages() {
+		p, err := pg.NextPage(e.ctx)
+		ok(t, err)
+		n, pages = n+len(p.EvaluationResults), pages+1
+	}
+	if n != 3 || pages != 2 {
+		t.Errorf("paged simulation: %d results in %d pages", n, pages)
+	}
+
+	_, err = e.iam.SimulateCustomPolicy(e.ctx, &iamsdk.SimulateCustomPolicyInput{PolicyInputList: []string{`{"Statement":`}, ActionNames: []string{"s3:GetObject"}})
+	wantCode(t, err, "MalformedPolicyDocument")
+}
+
+func TestListMFADevicesOwn(t *testing.T) {
+	e := sqlite(t)
+	out := must[*iamsdk.ListMFADevicesOutput](t)(e.iam.ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{}))
+	if len(out.MFADevices) != 0 || out.IsTruncated {
+		t.Errorf("ListMFADevices = %+v", out)
+	}
+}

@@ -1,0 +1,161 @@
+package awsapi_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamconsole/console/internal/models"
+)
+
+// seedRole writes a role with a trust policy and managed policies straight
+// into the store.
+func (e *env) seedRole(name, trust string, policyARNs ...string) string {
+	e.t.Helper()
+	now := time.Now().UTC()
+	r := &models.Role{RoleID: "AROA" + randID(17), Name: name, Path: "/", AssumeRolePolicyDocument: trust,
+		MaxSessionDuration: 3600, CreatedAt: now}
+	if err := e.store.CreateRole(e.ctx, e.acct.ID, r); err != nil {
+		e.t.Fatal(err)
+	}
+	for _, arn := range policyARNs {
+		if err := e.store.AttachPolicy(e.ctx, e.acct.ID, models.EntityRole, r.RoleID, arn, now); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return "arn:aws:iam::" + e.acct.ID + ":role/" + name
+}
+
+// seedInline gives a user an inline policy straight through the store.
+func (e *env) seedInline(userName, policyName, doc string) {
+	e.t.Helper()
+	u, err := e.store.User(e.ctx, e.acct.ID, userName)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.store.PutInlinePolicy(e.ctx, e.acct.ID, &models.InlinePolicy{EntityType: models.EntityUser, EntityID: u.UserID,
+		Name: policyName, Document: doc, CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) userARN(name string) string { return "arn:aws:iam::" + e.acct.ID + ":user/" + name }
+
+func trustFor(principalARN, condition string) string {
+	if condition != "" {
+		condition = `,"Condition":` + condition
+	}
+	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":%q},"Action":"sts:AssumeRole"%s}]}`,
+		principalARN, condition)
+}
+
+const allowAssume = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`
+
+func TestGetCallerIdentity(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		out := must[*stssdk.GetCallerIdentityOutput](t)(e.sts.GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{}))
+		if aws.ToString(out.Arn) != e.userARN("admin") || aws.ToString(out.Account) != e.acct.ID || !strings.HasPrefix(aws.ToString(out.UserId), "AIDA") {
+			t.Errorf("GetCallerIdentity = %s %s %s", aws.ToString(out.Arn), aws.ToString(out.Account), aws.ToString(out.UserId))
+		}
+	})
+}
+
+func TestAssumeRole(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		devKey, devSecret := e.user("dev")
+		e.seedInline("dev", "assume", allowAssume)
+		dev := e.stsClient(devKey, devSecret, "")
+		admin := e.seedRole("admin-role", trustFor(e.userARN("dev"), ""), "arn:aws:iam::aws:policy/AdministratorAccess")
+		other := e.seedRole("other-role", trustFor(e.userARN("someone-else"), ""))
+		ext := e.seedRole("ext-role", trustFor(e.userARN("dev"), `{"StringEquals":{"sts:ExternalId":"xyz-123"}}`))
+
+		out, err := dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(admin), RoleSessionName: aws.String("s1")})
+		ok(t, err)
+		wantARN := "arn:aws:sts::" + e.acct.ID + ":assumed-role/admin-role/s1"
+		if aws.ToString(out.AssumedRoleUser.Arn) != wantARN || !strings.HasPrefix(aws.ToString(out.Credentials.AccessKeyId), "ASIA") ||
+			aws.ToString(out.Credentials.SessionToken) == "" || out.Credentials.Expiration.Before(time.Now()) {
+			t.Fatalf("AssumeRole = %+v %+v", out.AssumedRoleUser, out.Credentials)
+		}
+		c := out.Credentials
+		tmp := e.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+		id := must[*stssdk.GetCallerIdentityOutput](t)(tmp.GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{}))
+		if aws.ToString(id.Arn) != wantARN {
+			t.Errorf("caller with role credentials = %s, want %s", aws.ToString(id.Arn), wantARN)
+		}
+		// The role's own permissions apply: AdministratorAccess may write.
+		roleIAM := e.iamClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+		_, err = roleIAM.UpdateAccountPasswordPolicy(e.ctx, &iamsdk.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(12)})
+		ok(t, err)
+
+		t.Run("missing or wrong session token", func(t *testing.T) {
+			for _, tok := range []string{"", "wrong-token"} {
+				bad := e.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), tok)
+				_, err := bad.GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{})
+				wantCode(t, err, "InvalidClientTokenId")
+			}
+		})
+		t.Run("trust does not allow", func(t *testing.T) {
+			_, err := dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(other), RoleSessionName: aws.String("sess")})
+			wantCode(t, err, "AccessDenied")
+		})
+		t.Run("trust names the account: identity allow needed", func(t *testing.T) {
+			k, s := e.user("nobody")
+			trusting := e.seedRole("trusts-account", trustFor("arn:aws:iam::"+e.acct.ID+":root", ""))
+			_, err := e.stsClient(k, s, "").AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(trusting), RoleSessionName: aws.String("sess")})
+			wantCode(t, err, "AccessDenied")
+			_, err = dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(trusting), RoleSessionName: aws.String("sess")})
+			ok(t, err)
+		})
+		t.Run("duration below 900", func(t *testing.T) {
+			_, err := dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(admin), RoleSessionName: aws.String("sess"), DurationSeconds: aws.Int32(899)})
+			wantCode(t, err, "ValidationError")
+		})
+		t.Run("external id", func(t *testing.T) {
+			_, err := dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(ext), RoleSessionName: aws.String("sess")})
+			wantCode(t, err, "AccessDenied")
+			_, err = dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(ext), RoleSessionName: aws.String("sess"), ExternalId: aws.String("wrong")})
+			wantCode(t, err, "AccessDenied")
+			_, err = dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(ext), RoleSessionName: aws.String("sess"), ExternalId: aws.String("xyz-123")})
+			ok(t, err)
+		})
+		t.Run("session policy narrows", func(t *testing.T) {
+			ro := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*"],"Resource":"*"}]}`
+			out, err := dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(admin), RoleSessionName: aws.String("ro"), Policy: aws.String(ro)})
+			ok(t, err)
+			if out.PackedPolicySize == nil {
+				t.Error("PackedPolicySize missing with a session policy")
+			}
+			c := out.Credentials
+			cl := e.iamClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+			_, err = cl.GetAccountPasswordPolicy(e.ctx, &iamsdk.GetAccountPasswordPolicyInput{})
+			ok(t, err)
+			_, err = cl.UpdateAccountPasswordPolicy(e.ctx, &iamsdk.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(20)})
+			wantCode(t, err, "AccessDenied")
+		})
+	})
+}
+
+func TestGetSessionToken(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		out := must[*stssdk.GetSessionTokenOutput](t)(e.sts.GetSessionToken(e.ctx, &stssdk.GetSessionTokenInput{DurationSeconds: aws.Int32(900)}))
+		c := out.Credentials
+		if !strings.HasPrefix(aws.ToString(c.AccessKeyId), "ASIA") || aws.ToString(c.SessionToken) == "" {
+			t.Fatalf("GetSessionToken = %+v", c)
+		}
+		if d := time.Until(aws.ToTime(c.Expiration)); d < 14*time.Minute || d > 16*time.Minute {
+			t.Errorf("expiration in %v, want 15m", d)
+		}
+		tmp := e.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+		id := must[*stssdk.GetCallerIdentityOutput](t)(tmp.GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{}))
+		if aws.ToString(id.Arn) != e.userARN("admin") {
+			t.Errorf("session caller = %s", aws.ToString(id.Arn))
+		}
+		_, err := e.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), "").GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{})
+		wantCode(t, err, "InvalidClientTokenId")
+	})
+}
