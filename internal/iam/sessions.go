@@ -51,3 +51,34 @@ func (s *Service) EndMySession(ctx context.Context, p *Principal, publicID strin
 	}
 	return asInternal(err, "end session")
 }
+
+// EndUserSessions ends every console session of an IAM user (an
+// administrator's "sign out everywhere"). It is authorized as
+// iam:UpdateLoginProfile on the user, the permission that governs the
+// user's console access.
+func (s *Service) EndUserSessions(ctx context.Context, caller *Principal, userName string, m Meta) (int64, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return 0, err
+	}
+	u, err := s.store.User(ctx, acct, userName)
+	if errors.Is(err, models.ErrNotFound) {
+		return 0, newErr(NotFound, "The user with name %s cannot be found.", userName)
+	}
+	if err != nil {
+		return 0, internal(err, "user")
+	}
+	arn := userARN(acct, u.Path, u.Name)
+	if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateLoginProfile", arn); err != nil {
+		return 0, err
+	}
+	var n int64
+	err = s.store.Tx(ctx, func(tx *models.Store) (err error) {
+		if n, err = tx.DeleteSessionsOf(ctx, acct, arn, ""); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "EndUserSessions", resource: arn,
+			params: map[string]any{"userName": u.Name, "sessions": n}}, nil)
+	})
+	return n, asInternal(err, "end user sessions")
+}
