@@ -3,6 +3,8 @@ package awsapi
 import (
 	"net/url"
 	"strings"
+
+	"github.com/iamconsole/console/internal/iam"
 )
 
 // iamActions is the IAM action table: AWS's action names, each to the
@@ -63,4 +65,24 @@ func (p params) required(names ...string) error {
 // CLI) give the document back unchanged.
 func urlDoc(doc string) string {
 	return strings.ReplaceAll(url.QueryEscape(doc), "+", "%20")
+}
+
+// tagList is an entity's Tags element, left out when there are none.
+func tagList(tags []iam.Tag) *members[xmlTag] {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make([]xmlTag, len(tags))
+	for i, t := range tags {
+		out[i] = xmlTag{Key: t.Key, Value: t.Value}
+	}
+	return &members[xmlTag]{Member: out}
+}
+
+// boundary is a principal's PermissionsBoundary element, left out when none.
+func boundary(b *iam.AttachedPermissionsBoundary) *xmlBoundary {
+	if b == nil || b.PermissionsBoundaryArn == "" {
+		return nil
+	}
+	return &xmlBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: b.PermissionsBoundaryArn}
 }
