@@ -14,7 +14,7 @@ type groupResult struct {
 }
 
 type getGroupResult struct {
-	Group xmlGroup          `xml:"Group"`
+	Group xmlGroup         `xml:"Group"`
 	Users members[xmlUser] `xml:"Users"`
 	page
 }
