@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	engines = append([]engine{oursEngine{}, oursExplainEngine{}}, engines...)
+	engines = append([]engine{oursEngine{}, oursMergedEngine{}, oursExplainEngine{}}, engines...)
 }
 
 // oursEngine is IAM Console's engine (internal/policy) on its authorization hot path:
@@ -21,7 +21,7 @@ type oursEngine struct{}
 
 func (oursEngine) name() string { return "ours" }
 
-func (oursEngine) load(s *Scenario) (loaded, error) { return loadOurs(s, false) }
+func (oursEngine) load(s *Scenario) (loaded, error) { return loadOurs(s, false, false) }
 
 // oursExplainEngine is the same engine answering with the full explanation
 // (policy.EvaluateInto: every statement evaluated, matched statements and missing
@@ -32,12 +32,22 @@ type oursExplainEngine struct{}
 
 func (oursExplainEngine) name() string { return "ours-explain" }
 
-func (oursExplainEngine) load(s *Scenario) (loaded, error) { return loadOurs(s, true) }
+func (oursExplainEngine) load(s *Scenario) (loaded, error) { return loadOurs(s, false, true) }
+
+// oursMergedEngine is ours with the principal's policies combined by policy.Merge into
+// one policy indexed as a whole, as a caller that evaluates the same principal often
+// may do (and as MinIO merges a user's and its groups' policies): one index probe per
+// request instead of one per policy. Decisions go through policy.Decide.
+type oursMergedEngine struct{}
+
+func (oursMergedEngine) name() string { return "ours-merged" }
+
+func (oursMergedEngine) load(s *Scenario) (loaded, error) { return loadOurs(s, true, false) }
 
 // benchAccount is the principal's account: the scenarios name none.
 const benchAccount = "111122223333"
 
-func loadOurs(s *Scenario, explain bool) (loaded, error) {
+func loadOurs(s *Scenario, merge, explain bool) (loaded, error) {
 	in := &policy.Inputs{Identity: make([]*policy.Policy, 0, len(s.Policies))}
 	for _, p := range s.Policies {
 		doc, err := policy.Parse(p.Document, policy.Identity)
@@ -46,6 +56,10 @@ func loadOurs(s *Scenario, explain bool) (loaded, error) {
 		}
 		ref := policy.PolicyRef{ID: p.AttachedTo + "/" + p.Name, Name: p.Name}
 		in.Identity = append(in.Identity, policy.Compile(ref, doc))
+	}
+	if merge {
+		ref := policy.PolicyRef{ID: "user:" + s.Principal.Username + "/merged", Name: "merged"}
+		in.Identity = []*policy.Policy{policy.Merge(ref, in.Identity...)}
 	}
 	return &oursLoaded{s: s, in: in, explain: explain}, nil
 }
