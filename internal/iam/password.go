@@ -141,6 +141,9 @@ func (s *Service) checkNewPassword(ctx context.Context, st *models.Store, accoun
 // ChangeMyPassword changes the caller's own password (old + new). The
 // caller's other sessions end and this one gets a new ID.
 func (s *Service) ChangeMyPassword(ctx context.Context, p *Principal, oldPW, newPW string, m Meta) (*SignInResult, error) {
+	if p.Type == TypeUser {
+		return s.ChangePassword(ctx, p, oldPW, newPW, m)
+	}
 	if !p.IsRoot() {
 		return nil, newErr(Invalid, "Changing an IAM user's password arrives with IAM users.")
 	}

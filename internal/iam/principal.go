@@ -22,6 +22,10 @@ type Principal struct {
 	SessionID string // hash of the console session, empty for API callers
 	// MustEnrollMFA confines the session to MFA enrollment.
 	MustEnrollMFA bool
+	// MustChangePassword confines the session to changing its password: an
+	// administrator required a reset, or the password is past its maximum
+	// age (without hard expiry).
+	MustChangePassword bool
 	// Tags are the principal's tags (aws:PrincipalTag/*).
 	Tags map[string]string
 	// Session is set for callers with temporary credentials.

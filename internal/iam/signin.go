@@ -78,6 +78,12 @@ func (s *Service) SignIn(ctx context.Context, username, password string, m Meta)
 		}
 		return nil, ErrSignInFailed
 	}
+	if perr := s.checkPasswordExpiry(ctx, p); perr != nil {
+		if aerr := s.audit(ctx, s.store, m, accountID, "", ev, perr); aerr != nil {
+			return nil, aerr
+		}
+		return nil, perr
+	}
 	devs, err := s.store.MFADevices(ctx, p.AccountID, p.ARN)
 	if err != nil {
 		return nil, internal(err, "devices")
@@ -315,12 +321,16 @@ func (s *Service) openSession(ctx context.Context, p *Principal, m Meta, eventNa
 // createSession stores a session for p with a fresh random ID, and its
 // audit event, through tx.
 func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Principal, m Meta, eventName string) (*SignInResult, error) {
+	if err := s.passwordState(ctx, tx, p, eventName); err != nil {
+		return nil, err
+	}
 	tok := auth.NewToken(32)
 	now := s.now()
 	sess := &models.Session{
 		IDHash: auth.HashToken(tok), PublicID: auth.NewToken(12), AccountID: p.AccountID, PrincipalType: p.Type, PrincipalID: p.ID,
 		PrincipalName: p.Name, PrincipalARN: p.ARN, MFA: p.MFA, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.cfg.SessionMax), SourceIP: m.SourceIP, UserAgent: truncate(m.UserAgent, 512),
+		MustChangePassword: p.MustChangePassword,
 	}
 	if err := tx.CreateSession(ctx, sess); err != nil {
 		return nil, err
@@ -364,6 +374,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	// Root without MFA may only enroll a device: a root session opened
 	// without a second factor means root had none.
 	p.MustEnrollMFA = p.IsRoot() && !p.MFA
+	p.MustChangePassword = sess.MustChangePassword
 	if p.Type == TypeAssumedRole {
 		if err := s.roleSessionFromID(ctx, p); err != nil {
 			return nil, err

@@ -52,6 +52,8 @@ type Session struct {
 	ExpiresAt  time.Time
 	SourceIP   string `gorm:"size:64"`
 	UserAgent  string `gorm:"size:512"`
+	// MustChangePassword confines the session to changing its password.
+	MustChangePassword bool `gorm:"not null;default:false"`
 }
 
 // AuditEvent is one entry of the append-only audit log, shaped like a
