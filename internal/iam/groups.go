@@ -1,0 +1,349 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/iamconsole/console/internal/models"
+)
+
+// Group is AWS's Group.
+type Group struct {
+	Path       string
+	GroupName  string
+	GroupId    string
+	Arn        string
+	CreateDate time.Time
+}
+
+// CreateGroupInput is CreateGroup's input.
+type CreateGroupInput struct {
+	GroupName string
+	Path      string
+}
+
+// GetGroupInput is GetGroup's input: the group and a page of its users.
+type GetGroupInput struct {
+	GroupName string
+	Marker    string
+	MaxItems  int
+}
+
+// ListGroupsInput is ListGroups' input; NameContains is the console's
+// search.
+type ListGroupsInput struct {
+	PathPrefix   string
+	Marker       string
+	MaxItems     int
+	NameContains string
+}
+
+// UpdateGroupInput renames a group or changes its path; empty new fields
+// keep the current value.
+type UpdateGroupInput struct {
+	GroupName    string
+	NewGroupName string
+	NewPath      string
+}
+
+func noSuchGroup(name string) *Error {
+	return newErr(NotFound, "The group with name %s cannot be found.", name)
+}
+
+func groupOut(acct string, g *models.Group) Group {
+	return Group{Path: g.Path, GroupName: g.Name, GroupId: g.GroupID, Arn: groupARN(acct, g.Path, g.Name),
+		CreateDate: g.CreatedAt.UTC()}
+}
+
+// authorizedGroup finds the named group and authorizes action on its ARN; a
+// group that does not exist is authorized at path "/" before NotFound.
+func (s *Service) authorizedGroup(ctx context.Context, caller *Principal, acct, name string, m Meta, action string) (*models.Group, string, error) {
+	if name == "" {
+		return nil, "", invalidField("GroupName", "GroupName is required.")
+	}
+	g, err := s.store.Group(ctx, acct, name)
+	if errors.Is(err, models.ErrNotFound) {
+		if aerr := s.authorizeMeta(ctx, caller, m, action, groupARN(acct, "/", name)); aerr != nil {
+			return nil, "", aerr
+		}
+		return nil, "", noSuchGroup(name)
+	}
+	if err != nil {
+		return nil, "", internal(err, "group")
+	}
+	arn := groupARN(acct, g.Path, g.Name)
+	if err := s.authorizeMeta(ctx, caller, m, action, arn); err != nil {
+		return nil, "", err
+	}
+	return g, arn, nil
+}
+
+// CreateGroup creates a group. AlreadyExists when the name is taken in any
+// case; LimitExceeded past AWS's 300 groups per account.
+func (s *Service) CreateGroup(ctx context.Context, caller *Principal, in CreateGroupInput, m Meta) (*Group, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	path, perr := normalizePath("Path", in.Path)
+	if perr != nil {
+		path = in.Path
+	}
+	arn := groupARN(acct, path, in.GroupName)
+	if err := s.authorizeMeta(ctx, caller, m, "iam:CreateGroup", arn); err != nil {
+		return nil, err
+	}
+	if err := validName("group", "GroupName", in.GroupName); err != nil {
+		return nil, err
+	}
+	if perr != nil {
+		return nil, perr
+	}
+	g := &models.Group{GroupID: newID(PrefixGroup, 17), Name: in.GroupName, Path: path, CreatedAt: s.now()}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		n, err := tx.CountGroups(ctx, acct)
+		if err != nil {
+			return err
+		}
+		if n >= MaxGroupsPerAccount {
+			return newErr(LimitExceeded, "Cannot exceed quota for GroupsPerAccount: %d", MaxGroupsPerAccount)
+		}
+		if err := tx.CreateGroup(ctx, acct, g); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "CreateGroup", resource: arn,
+			params: map[string]any{"groupName": in.GroupName, "path": path}}, nil)
+	})
+	if errors.Is(err, models.ErrConflict) {
+		return nil, newErr(AlreadyExists, "Group with name %s already exists.", in.GroupName)
+	}
+	if err != nil {
+		return nil, asInternal(err, "create group")
+	}
+	out := groupOut(acct, g)
+	return &out, nil
+}
+
+// GetGroup returns a group and one page of its users, with the marker of
+// the next page.
+func (s *Service) GetGroup(ctx context.Context, caller *Principal, in GetGroupInput, m Meta) (*Group, []User, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	g, _, err := s.authorizedGroup(ctx, caller, acct, in.GroupName, m, "iam:GetGroup")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	f, err := listFilter("", in.Marker, in.MaxItems, "")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	rows, next, err := s.store.ListGroupMembers(ctx, acct, g.GroupID, f)
+	if err != nil {
+		return nil, nil, "", internal(err, "group members")
+	}
+	users := make([]User, len(rows))
+	for i := range rows {
+		users[i] = userOut(acct, &rows[i])
+	}
+	out := groupOut(acct, g)
+	return &out, users, next, nil
+}
+
+// ListGroups returns one page of the account's groups in name order.
+func (s *Service) ListGroups(ctx context.Context, caller *Principal, in ListGroupsInput, m Meta) ([]Group, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:ListGroups", listResource(acct, "group", in.PathPrefix)); err != nil {
+		return nil, "", err
+	}
+	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, in.NameContains)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, next, err := s.store.ListGroups(ctx, acct, f)
+	if err != nil {
+		return nil, "", internal(err, "list groups")
+	}
+	out := make([]Group, len(rows))
+	for i := range rows {
+		out[i] = groupOut(acct, &rows[i])
+	}
+	return out, next, nil
+}
+
+// UpdateGroup renames a group or changes its path, authorized on both the
+// old and the new ARN. Members and policies follow (they are by ID).
+func (s *Service) UpdateGroup(ctx context.Context, caller *Principal, in UpdateGroupInput, m Meta) (*Group, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	g, oldARN, err := s.authorizedGroup(ctx, caller, acct, in.GroupName, m, "iam:UpdateGroup")
+	if err != nil {
+		return nil, err
+	}
+	name, path := g.Name, g.Path
+	if in.NewGroupName != "" {
+		if err := validName("group", "NewGroupName", in.NewGroupName); err != nil {
+			return nil, err
+		}
+		name = in.NewGroupName
+	}
+	if in.NewPath != "" {
+		if path, err = normalizePath("NewPath", in.NewPath); err != nil {
+			return nil, err
+		}
+	}
+	newARN := groupARN(acct, path, name)
+	if newARN != oldARN {
+		if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateGroup", newARN); err != nil {
+			return nil, err
+		}
+	}
+	params := map[string]any{"groupName": g.Name}
+	if in.NewGroupName != "" {
+		params["newGroupName"] = in.NewGroupName
+	}
+	if in.NewPath != "" {
+		params["newPath"] = in.NewPath
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.RenameGroup(ctx, acct, g.GroupID, name, path); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "UpdateGroup", resource: oldARN, params: params}, nil)
+	})
+	switch {
+	case errors.Is(err, models.ErrConflict):
+		return nil, newErr(AlreadyExists, "Group with name %s already exists.", name)
+	case errors.Is(err, models.ErrNotFound):
+		return nil, noSuchGroup(in.GroupName)
+	case err != nil:
+		return nil, asInternal(err, "update group")
+	}
+	g.Name, g.Path = name, path
+	out := groupOut(acct, g)
+	return &out, nil
+}
+
+// DeleteGroup deletes a group that has no members and no policies
+// (DeleteConflict otherwise, with AWS's messages).
+func (s *Service) DeleteGroup(ctx context.Context, caller *Principal, name string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	g, arn, err := s.authorizedGroup(ctx, caller, acct, name, m, "iam:DeleteGroup")
+	if err != nil {
+		return err
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		d, err := tx.GroupDependents(ctx, acct, g.GroupID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.Members > 0:
+			return newErr(Conflict, "Cannot delete entity, must remove users from group first.")
+		case d.AttachedPolicies > 0:
+			return newErr(Conflict, "Cannot delete entity, must detach all policies first.")
+		case d.InlinePolicies > 0:
+			return newErr(Conflict, "Cannot delete entity, must delete policies first.")
+		}
+		if err := tx.DeleteGroup(ctx, acct, g.GroupID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "DeleteGroup", resource: arn,
+			params: map[string]any{"groupName": g.Name}}, nil)
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return noSuchGroup(name)
+	}
+	return asInternal(err, "delete group")
+}
+
+// AddUserToGroup puts a user in a group, authorized on the group as AWS
+// does. Adding a member again succeeds; LimitExceeded past AWS's 10 groups
+// per user.
+func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupName, userName string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	g, arn, err := s.authorizedGroup(ctx, caller, acct, groupName, m, "iam:AddUserToGroup")
+	if err != nil {
+		return err
+	}
+	if userName == "" {
+		return invalidField("UserName", "UserName is required.")
+	}
+	u, err := s.store.User(ctx, acct, userName)
+	if errors.Is(err, models.ErrNotFound) {
+		return noSuchUser(userName)
+	}
+	if err != nil {
+		return internal(err, "user")
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		member, err := tx.IsGroupMember(ctx, acct, g.GroupID, u.UserID)
+		if err != nil {
+			return err
+		}
+		if !member {
+			n, err := tx.CountGroupsForUser(ctx, acct, u.UserID)
+			if err != nil {
+				return err
+			}
+			if n >= MaxGroupsPerUser {
+				return newErr(LimitExceeded, "Cannot exceed quota for GroupsPerUser: %d", MaxGroupsPerUser)
+			}
+			if err := tx.AddUserToGroup(ctx, acct, g.GroupID, u.UserID, s.now()); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "AddUserToGroup", resource: arn,
+			params: map[string]any{"groupName": g.Name, "userName": u.Name}}, nil)
+	})
+	if errors.Is(err, models.ErrConflict) {
+		return nil // a racing request added it: the outcome asked for
+	}
+	return asInternal(err, "add user to group")
+}
+
+// RemoveUserFromGroup ends a membership, authorized on the group.
+func (s *Service) RemoveUserFromGroup(ctx context.Context, caller *Principal, groupName, userName string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	g, arn, err := s.authorizedGroup(ctx, caller, acct, groupName, m, "iam:RemoveUserFromGroup")
+	if err != nil {
+		return err
+	}
+	if userName == "" {
+		return invalidField("UserName", "UserName is required.")
+	}
+	u, err := s.store.User(ctx, acct, userName)
+	if errors.Is(err, models.ErrNotFound) {
+		return noSuchUser(userName)
+	}
+	if err != nil {
+		return internal(err, "user")
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.RemoveUserFromGroup(ctx, acct, g.GroupID, u.UserID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "RemoveUserFromGroup", resource: arn,
+			params: map[string]any{"groupName": g.Name, "userName": u.Name}}, nil)
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return newErr(NotFound, "The user with name %s is not in group %s.", u.Name, g.Name)
+	}
+	return asInternal(err, "remove user from group")
+}

@@ -1,0 +1,676 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"time"
+
+	"github.com/iamconsole/console/internal/models"
+)
+
+// User is AWS's User. Lists leave Tags out, as AWS's do.
+type User struct {
+	Path                string
+	UserName            string
+	UserId              string
+	Arn                 string
+	CreateDate          time.Time
+	PasswordLastUsed    *time.Time
+	PermissionsBoundary *AttachedPermissionsBoundary
+	Tags                []Tag
+}
+
+// CreateUserInput is CreateUser's input. PermissionsBoundary is the ARN of
+// a managed policy (built-in or the account's), or empty.
+type CreateUserInput struct {
+	UserName            string
+	Path                string
+	PermissionsBoundary string
+	Tags                []Tag
+}
+
+// ListUsersInput is ListUsers' input. NameContains (not AWS's) narrows by a
+// case-insensitive substring of the name, for the console's search.
+type ListUsersInput struct {
+	PathPrefix   string
+	Marker       string
+	MaxItems     int
+	NameContains string
+}
+
+// UpdateUserInput renames a user or moves it to another path; empty new
+// fields keep the current value.
+type UpdateUserInput struct {
+	UserName    string
+	NewUserName string
+	NewPath     string
+}
+
+// Quotas, as AWS's.
+const (
+	MaxUsersPerAccount   = 5000
+	MaxGroupsPerAccount  = 300
+	MaxGroupsPerUser     = 10
+	MaxAccessKeysPerUser = 2
+)
+
+func noSuchUser(name string) *Error {
+	return newErr(NotFound, "The user with name %s cannot be found.", name)
+}
+
+// userOut shapes a stored user as AWS's User.
+func userOut(acct string, u *models.User) User {
+	out := User{Path: u.Path, UserName: u.Name, UserId: u.UserID, Arn: userARN(acct, u.Path, u.Name),
+		CreateDate: u.CreatedAt.UTC(), PasswordLastUsed: u.PasswordLastUsed}
+	if u.PermissionsBoundaryARN != "" {
+		out.PermissionsBoundary = &AttachedPermissionsBoundary{PermissionsBoundaryType: "Policy",
+			PermissionsBoundaryArn: u.PermissionsBoundaryARN}
+	}
+	return out
+}
+
+// withRequestContext is caller with request condition keys added for one
+// authorization (aws:RequestTag/…, aws:TagKeys, iam:PermissionsBoundary).
+func withRequestContext(caller *Principal, keys map[string][]string) *Principal {
+	if caller == nil || len(keys) == 0 {
+		return caller
+	}
+	c := *caller
+	c.RequestContext = make(map[string][]string, len(caller.RequestContext)+len(keys))
+	for k, v := range caller.RequestContext {
+		c.RequestContext[k] = v
+	}
+	for k, v := range keys {
+		c.RequestContext[k] = v
+	}
+	return &c
+}
+
+// tagRequestKeys are the condition keys a request carrying tags sets.
+func tagRequestKeys(tags []Tag) map[string][]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	keys := map[string][]string{}
+	for _, t := range tags {
+		keys["aws:RequestTag/"+t.Key] = []string{t.Value}
+		keys["aws:TagKeys"] = append(keys["aws:TagKeys"], t.Key)
+	}
+	return keys
+}
+
+var pathPrefixRE = regexp.MustCompile(`^/[\x21-\x7E]*$`)
+
+// listFilter checks AWS's paging inputs and makes the store's filter.
+func listFilter(pathPrefix, marker string, maxItems int, nameContains string) (models.ListFilter, error) {
+	if maxItems == 0 {
+		maxItems = models.DefaultListLimit
+	}
+	if maxItems < 1 || maxItems > models.MaxListLimit {
+		return models.ListFilter{}, invalidField("MaxItems", "MaxItems must be between 1 and 1000.")
+	}
+	if pathPrefix != "" && (len(pathPrefix) > 512 || !pathPrefixRE.MatchString(pathPrefix)) {
+		return models.ListFilter{}, invalidField("PathPrefix", "The path prefix must begin with / and hold at most 512 printable ASCII characters.")
+	}
+	if len(marker) > 320 || len(nameContains) > 128 {
+		return models.ListFilter{}, invalidField("Marker", "The marker is not valid.")
+	}
+	return models.ListFilter{PathPrefix: pathPrefix, After: marker, Limit: maxItems, NameContains: nameContains}, nil
+}
+
+// listResource is the ARN a List call is authorized on: the entity kind's
+// ARN prefix under the path prefix ("arn:aws:iam::ACCT:user/").
+func listResource(acct, kind, pathPrefix string) string {
+	if pathPrefix == "" {
+		pathPrefix = "/"
+	}
+	return "arn:aws:iam::" + acct + ":" + kind + pathPrefix
+}
+
+// ownUser is the IAM user behind caller, for calls whose UserName may be
+// omitted (AWS then acts on the caller's own user).
+func (s *Service) ownUser(ctx context.Context, caller *Principal, acct string) (*models.User, error) {
+	if caller == nil || caller.Type != TypeUser {
+		return nil, invalidField("UserName", "Must specify userName when calling with non-User credentials")
+	}
+	u, err := s.store.UserByID(ctx, acct, caller.userID())
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, noSuchUser(caller.Name)
+	}
+	if err != nil {
+		return nil, internal(err, "user")
+	}
+	return u, nil
+}
+
+// authorizedUser finds the named user (the caller's own when name is empty)
+// and authorizes action on its ARN. A user that does not exist is
+// authorized at path "/" before NotFound is told, so a caller without the
+// right learns nothing of which users exist.
+func (s *Service) authorizedUser(ctx context.Context, caller *Principal, acct, name string, m Meta, action string) (*models.User, string, error) {
+	var u *models.User
+	var err error
+	if name == "" {
+		if u, err = s.ownUser(ctx, caller, acct); err != nil {
+			return nil, "", err
+		}
+	} else {
+		u, err = s.store.User(ctx, acct, name)
+		if errors.Is(err, models.ErrNotFound) {
+			if aerr := s.authorizeMeta(ctx, caller, m, action, userARN(acct, "/", name)); aerr != nil {
+				return nil, "", aerr
+			}
+			return nil, "", noSuchUser(name)
+		}
+		if err != nil {
+			return nil, "", internal(err, "user")
+		}
+	}
+	arn := userARN(acct, u.Path, u.Name)
+	if err := s.authorizeMeta(ctx, caller, m, action, arn); err != nil {
+		return nil, "", err
+	}
+	return u, arn, nil
+}
+
+// checkBoundaryPolicy makes sure a permissions boundary names a managed
+// policy that exists.
+func (s *Service) checkBoundaryPolicy(ctx context.Context, acct, arn string) error {
+	if arn == "" || Builtin(arn) != nil {
+		return nil
+	}
+	if !regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy/`).MatchString(arn) || len(arn) > 2048 {
+		return invalidField("PermissionsBoundary", "ARN %s is not valid.", arn)
+	}
+	_, err := s.store.PolicyByARN(ctx, acct, arn)
+	if errors.Is(err, models.ErrNotFound) {
+		return newErr(NotFound, "Policy %s does not exist or is not attachable.", arn)
+	}
+	if err != nil {
+		return internal(err, "policy")
+	}
+	return nil
+}
+
+// CreateUser creates an IAM user, with its tags and permissions boundary.
+// AlreadyExists when the name is taken in any case; tags need iam:TagUser
+// too.
+func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUserInput, m Meta) (*User, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	path, perr := normalizePath("Path", in.Path)
+	if perr != nil {
+		path = in.Path
+	}
+	arn := userARN(acct, path, in.UserName)
+	keys := tagRequestKeys(in.Tags)
+	if in.PermissionsBoundary != "" {
+		if keys == nil {
+			keys = map[string][]string{}
+		}
+		keys["iam:PermissionsBoundary"] = []string{in.PermissionsBoundary}
+	}
+	ac := withRequestContext(caller, keys)
+	if err := s.authorizeMeta(ctx, ac, m, "iam:CreateUser", arn); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) > 0 {
+		if err := s.authorizeMeta(ctx, ac, m, "iam:TagUser", arn); err != nil {
+			return nil, err
+		}
+	}
+	if err := validName("user", "UserName", in.UserName); err != nil {
+		return nil, err
+	}
+	if perr != nil {
+		return nil, perr
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := s.checkBoundaryPolicy(ctx, acct, in.PermissionsBoundary); err != nil {
+		return nil, err
+	}
+	u := &models.User{UserID: newID(PrefixUser, 17), Name: in.UserName, Path: path,
+		PermissionsBoundaryARN: in.PermissionsBoundary, CreatedAt: s.now()}
+	params := map[string]any{"userName": in.UserName, "path": path}
+	if in.PermissionsBoundary != "" {
+		params["permissionsBoundary"] = in.PermissionsBoundary
+	}
+	if len(in.Tags) > 0 {
+		params["tags"] = in.Tags
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		n, err := tx.CountUsers(ctx, acct)
+		if err != nil {
+			return err
+		}
+		if n >= MaxUsersPerAccount {
+			return newErr(LimitExceeded, "Cannot exceed quota for UsersPerAccount: %d", MaxUsersPerAccount)
+		}
+		if err := tx.CreateUser(ctx, acct, u); err != nil {
+			return err
+		}
+		if err := tx.SetTags(ctx, acct, models.EntityUser, u.UserID, storeTags(in.Tags)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "CreateUser", resource: arn, params: params}, nil)
+	})
+	if errors.Is(err, models.ErrConflict) {
+		return nil, newErr(AlreadyExists, "User with name %s already exists.", in.UserName)
+	}
+	if err != nil {
+		return nil, asInternal(err, "create user")
+	}
+	out := userOut(acct, u)
+	out.Tags = in.Tags
+	return &out, nil
+}
+
+func storeTags(tags []Tag) []models.Tag {
+	out := make([]models.Tag, len(tags))
+	for i, t := range tags {
+		out[i] = models.Tag{Key: t.Key, Value: t.Value}
+	}
+	return out
+}
+
+// GetUser returns a user with its tags and permissions boundary. An empty
+// name is the caller's own user, as AWS's GetUser; root gets its own
+// identity (no name, the root ARN).
+func (s *Service) GetUser(ctx context.Context, caller *Principal, name string, m Meta) (*User, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	if name == "" && caller.IsRoot() {
+		a, err := s.store.Account(ctx, acct)
+		if err != nil {
+			return nil, internal(err, "account")
+		}
+		return &User{UserId: acct, Arn: a.RootARN(), CreateDate: a.CreatedAt.UTC()}, nil
+	}
+	u, _, err := s.authorizedUser(ctx, caller, acct, name, m, "iam:GetUser")
+	if err != nil {
+		return nil, err
+	}
+	tags, err := s.store.ListTags(ctx, acct, models.EntityUser, u.UserID)
+	if err != nil {
+		return nil, internal(err, "tags")
+	}
+	out := userOut(acct, u)
+	for _, t := range tags {
+		out.Tags = append(out.Tags, Tag{Key: t.Key, Value: t.Value})
+	}
+	return &out, nil
+}
+
+// ListUsers returns one page of the account's users in name order and the
+// marker of the next page ("" on the last).
+func (s *Service) ListUsers(ctx context.Context, caller *Principal, in ListUsersInput, m Meta) ([]User, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:ListUsers", listResource(acct, "user", in.PathPrefix)); err != nil {
+		return nil, "", err
+	}
+	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, in.NameContains)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, next, err := s.store.ListUsers(ctx, acct, f)
+	if err != nil {
+		return nil, "", internal(err, "list users")
+	}
+	out := make([]User, len(rows))
+	for i := range rows {
+		out[i] = userOut(acct, &rows[i])
+	}
+	return out, next, nil
+}
+
+// UpdateUser renames a user or changes its path, authorized on both the old
+// and the new ARN as AWS does. The user's console sessions end (they carry
+// the old ARN). A user with MFA devices cannot be renamed: its devices are
+// bound to its ARN; remove them first.
+func (s *Service) UpdateUser(ctx context.Context, caller *Principal, in UpdateUserInput, m Meta) (*User, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	u, oldARN, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, "iam:UpdateUser")
+	if err != nil {
+		return nil, err
+	}
+	name, path := u.Name, u.Path
+	if in.NewUserName != "" {
+		if err := validName("user", "NewUserName", in.NewUserName); err != nil {
+			return nil, err
+		}
+		name = in.NewUserName
+	}
+	if in.NewPath != "" {
+		if path, err = normalizePath("NewPath", in.NewPath); err != nil {
+			return nil, err
+		}
+	}
+	newARN := userARN(acct, path, name)
+	if newARN != oldARN {
+		if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateUser", newARN); err != nil {
+			return nil, err
+		}
+	}
+	params := map[string]any{"userName": u.Name}
+	if in.NewUserName != "" {
+		params["newUserName"] = in.NewUserName
+	}
+	if in.NewPath != "" {
+		params["newPath"] = in.NewPath
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if newARN != oldARN {
+			devs, err := tx.MFADevices(ctx, acct, oldARN)
+			if err != nil {
+				return err
+			}
+			if len(devs) > 0 {
+				return newErr(Conflict, "Cannot rename a user with an MFA device: its device is bound to its name. Remove the device, rename, then enroll again.")
+			}
+		}
+		if err := tx.RenameUser(ctx, acct, u.UserID, name, path); err != nil {
+			return err
+		}
+		if newARN != oldARN {
+			if _, err := tx.DeleteSessionsOf(ctx, acct, oldARN, ""); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "UpdateUser", resource: oldARN, params: params}, nil)
+	})
+	switch {
+	case errors.Is(err, models.ErrConflict):
+		return nil, newErr(AlreadyExists, "User with name %s already exists.", name)
+	case errors.Is(err, models.ErrNotFound):
+		return nil, noSuchUser(in.UserName)
+	case err != nil:
+		return nil, asInternal(err, "update user")
+	}
+	u.Name, u.Path = name, path
+	out := userOut(acct, u)
+	return &out, nil
+}
+
+// userConflict is AWS's DeleteConflict for what a user still has.
+func (s *Service) userConflict(ctx context.Context, tx *models.Store, acct, arn, userID string) error {
+	d, err := tx.UserDependents(ctx, acct, userID)
+	if err != nil {
+		return err
+	}
+	devs, err := tx.MFADevices(ctx, acct, arn)
+	if err != nil {
+		return err
+	}
+	switch {
+	case d.LoginProfile:
+		return newErr(Conflict, "Cannot delete entity, must delete login profile first.")
+	case d.AccessKeys > 0:
+		return newErr(Conflict, "Cannot delete entity, must delete access keys first.")
+	case len(devs) > 0:
+		return newErr(Conflict, "Cannot delete entity, must delete MFA device first.")
+	case d.AttachedPolicies > 0:
+		return newErr(Conflict, "Cannot delete entity, must detach all policies first.")
+	case d.InlinePolicies > 0:
+		return newErr(Conflict, "Cannot delete entity, must delete policies first.")
+	case d.Groups > 0:
+		return newErr(Conflict, "Cannot delete entity, must remove users from group first.")
+	}
+	return nil
+}
+
+// dropUserRow removes a user that has nothing left, with its tags, sessions,
+// recovery codes and unfinished MFA enrollment, through tx.
+func (s *Service) dropUserRow(ctx context.Context, tx *models.Store, acct, arn, userID string) error {
+	if err := tx.DeleteTagsOf(ctx, acct, models.EntityUser, userID); err != nil {
+		return err
+	}
+	if _, err := tx.DeleteSessionsOf(ctx, acct, arn, ""); err != nil {
+		return err
+	}
+	if err := tx.ReplaceRecoveryCodes(ctx, acct, arn, nil, s.now()); err != nil {
+		return err
+	}
+	if err := tx.DeleteMFAEnrollment(ctx, acct, arn); err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	return tx.DeleteUser(ctx, acct, userID)
+}
+
+// DeleteUser deletes a user that has nothing left: DeleteConflict, with
+// AWS's message, while it has a login profile, access keys, MFA devices,
+// policies or group memberships. Its tags go with it.
+func (s *Service) DeleteUser(ctx context.Context, caller *Principal, name string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return invalidField("UserName", "UserName is required.")
+	}
+	u, arn, err := s.authorizedUser(ctx, caller, acct, name, m, "iam:DeleteUser")
+	if err != nil {
+		return err
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := s.userConflict(ctx, tx, acct, arn, u.UserID); err != nil {
+			return err
+		}
+		if err := s.dropUserRow(ctx, tx, acct, arn, u.UserID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "DeleteUser", resource: arn,
+			params: map[string]any{"userName": u.Name}}, nil)
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return noSuchUser(name)
+	}
+	return asInternal(err, "delete user")
+}
+
+// userEverything is what DeleteUserWithEverything removes.
+type userEverything struct {
+	keys     []models.AccessKey
+	profile  bool
+	devices  []models.MFADevice
+	attached []models.PolicyAttachment
+	inline   []string
+	groups   []models.Group
+}
+
+func (s *Service) gatherUser(ctx context.Context, st *models.Store, acct, arn, userID string) (*userEverything, error) {
+	var e userEverything
+	var err error
+	if e.keys, err = st.ListAccessKeys(ctx, acct, userID); err != nil {
+		return nil, err
+	}
+	if _, err := st.LoginProfile(ctx, acct, userID); err == nil {
+		e.profile = true
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	if e.devices, err = st.MFADevices(ctx, acct, arn); err != nil {
+		return nil, err
+	}
+	if e.attached, err = st.ListAttachedPolicies(ctx, acct, models.EntityUser, userID); err != nil {
+		return nil, err
+	}
+	if e.inline, err = st.InlinePolicyNames(ctx, acct, models.EntityUser, userID); err != nil {
+		return nil, err
+	}
+	f := models.ListFilter{Limit: models.MaxListLimit}
+	for {
+		gs, next, err := st.ListGroupsForUser(ctx, acct, userID, f)
+		if err != nil {
+			return nil, err
+		}
+		e.groups = append(e.groups, gs...)
+		if next == "" {
+			break
+		}
+		f.After = next
+	}
+	return &e, nil
+}
+
+// DeleteUserWithEverything is the console's "delete with everything": it
+// deletes the user's access keys, login profile (ending its sessions), MFA
+// devices and recovery codes, detaches its managed policies, deletes its
+// inline policies, removes it from its groups, drops its tags, then deletes
+// the user, all in one transaction with one audit event per step. Each step
+// is authorized as the API call that does it would be, before anything
+// changes.
+func (s *Service) DeleteUserWithEverything(ctx context.Context, caller *Principal, name string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return invalidField("UserName", "UserName is required.")
+	}
+	u, arn, err := s.authorizedUser(ctx, caller, acct, name, m, "iam:DeleteUser")
+	if err != nil {
+		return err
+	}
+	e, err := s.gatherUser(ctx, s.store, acct, arn, u.UserID)
+	if err != nil {
+		return internal(err, "user's dependents")
+	}
+	type check struct{ action, resource string }
+	var checks []check
+	if len(e.keys) > 0 {
+		checks = append(checks, check{"iam:DeleteAccessKey", arn})
+	}
+	if e.profile {
+		checks = append(checks, check{"iam:DeleteLoginProfile", arn})
+	}
+	for _, d := range e.devices {
+		checks = append(checks, check{"iam:DeactivateMFADevice", arn}, check{"iam:DeleteVirtualMFADevice", d.SerialNumber})
+	}
+	if len(e.attached) > 0 {
+		checks = append(checks, check{"iam:DetachUserPolicy", arn})
+	}
+	if len(e.inline) > 0 {
+		checks = append(checks, check{"iam:DeleteUserPolicy", arn})
+	}
+	for _, g := range e.groups {
+		checks = append(checks, check{"iam:RemoveUserFromGroup", groupARN(acct, g.Path, g.Name)})
+	}
+	for _, c := range checks {
+		if err := s.authorizeMeta(ctx, caller, m, c.action, c.resource); err != nil {
+			return err
+		}
+	}
+	who := callerARN(caller)
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		// Read again inside the transaction: what changed since is removed too.
+		e, err := s.gatherUser(ctx, tx, acct, arn, u.UserID)
+		if err != nil {
+			return err
+		}
+		step := func(name string, params map[string]any) error {
+			params["userName"] = u.Name
+			return s.audit(ctx, tx, m, acct, who, event{name: name, resource: arn, params: params}, nil)
+		}
+		for _, k := range e.keys {
+			if err := tx.DeleteAccessKey(ctx, acct, u.UserID, k.AccessKeyID); err != nil {
+				return err
+			}
+			if err := step("DeleteAccessKey", map[string]any{"accessKeyId": k.AccessKeyID}); err != nil {
+				return err
+			}
+		}
+		if e.profile {
+			if err := tx.DeleteLoginProfile(ctx, acct, u.UserID); err != nil {
+				return err
+			}
+			if err := step("DeleteLoginProfile", map[string]any{}); err != nil {
+				return err
+			}
+		}
+		for _, d := range e.devices {
+			if err := tx.DeleteMFADevice(ctx, acct, d.ID); err != nil {
+				return err
+			}
+			if err := step("DeactivateMFADevice", map[string]any{"serialNumber": d.SerialNumber}); err != nil {
+				return err
+			}
+		}
+		for _, a := range e.attached {
+			if err := tx.DetachPolicy(ctx, acct, models.EntityUser, u.UserID, a.PolicyARN); err != nil {
+				return err
+			}
+			if err := step("DetachUserPolicy", map[string]any{"policyArn": a.PolicyARN}); err != nil {
+				return err
+			}
+		}
+		for _, n := range e.inline {
+			if err := tx.DeleteInlinePolicy(ctx, acct, models.EntityUser, u.UserID, n); err != nil {
+				return err
+			}
+			if err := step("DeleteUserPolicy", map[string]any{"policyName": n}); err != nil {
+				return err
+			}
+		}
+		for _, g := range e.groups {
+			if err := tx.RemoveUserFromGroup(ctx, acct, g.GroupID, u.UserID); err != nil {
+				return err
+			}
+			if err := step("RemoveUserFromGroup", map[string]any{"groupName": g.Name}); err != nil {
+				return err
+			}
+		}
+		if err := s.dropUserRow(ctx, tx, acct, arn, u.UserID); err != nil {
+			return err
+		}
+		return step("DeleteUser", map[string]any{"withEverything": true})
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return noSuchUser(name)
+	}
+	return asInternal(err, "delete user with everything")
+}
+
+// ListGroupsForUserInput is ListGroupsForUser's input.
+type ListGroupsForUserInput struct {
+	UserName string
+	Marker   string
+	MaxItems int
+}
+
+// ListGroupsForUser returns one page of the groups a user is in.
+func (s *Service) ListGroupsForUser(ctx context.Context, caller *Principal, in ListGroupsForUserInput, m Meta) ([]Group, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	u, _, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, "iam:ListGroupsForUser")
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := listFilter("", in.Marker, in.MaxItems, "")
+	if err != nil {
+		return nil, "", err
+	}
+	rows, next, err := s.store.ListGroupsForUser(ctx, acct, u.UserID, f)
+	if err != nil {
+		return nil, "", internal(err, "groups for user")
+	}
+	out := make([]Group, len(rows))
+	for i := range rows {
+		out[i] = groupOut(acct, &rows[i])
+	}
+	return out, next, nil
+}
