@@ -13,7 +13,7 @@ import (
 // iam_roles.go, iam_policies.go and iam_account.go.
 func iamActions() map[string]action {
 	t := map[string]action{}
-	for _, fam := range []map[string]action{accountActions()} {
+	for _, fam := range []map[string]action{accountActions(), userActions(), groupActions()} {
 		for name, fn := range fam {
 			t[name] = fn
 		}
@@ -80,9 +80,10 @@ func tagList(tags []iam.Tag) *members[xmlTag] {
 }
 
 // boundary is a principal's PermissionsBoundary element, left out when none.
+// AWS spells the one attachment type "PermissionsBoundaryPolicy".
 func boundary(b *iam.AttachedPermissionsBoundary) *xmlBoundary {
 	if b == nil || b.PermissionsBoundaryArn == "" {
 		return nil
 	}
-	return &xmlBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: b.PermissionsBoundaryArn}
+	return &xmlBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: b.PermissionsBoundaryArn}
 }
