@@ -60,7 +60,9 @@ func TestAWSCLI(t *testing.T) {
 	if id.Arn != e.userARN("admin") || id.Account != e.acct.ID {
 		t.Errorf("sts get-caller-identity = %+v", id)
 	}
-	var users struct{ Users []struct{ UserName, Arn string } }
+	var users struct {
+		Users []struct{ UserName, Arn string }
+	}
 	e.awsCLI(t, &users, "iam", "list-users")
 	if len(users.Users) != 1 || users.Users[0].UserName != "admin" || users.Users[0].Arn != e.userARN("admin") {
 		t.Errorf("iam list-users = %+v", users)
