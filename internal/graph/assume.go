@@ -1,0 +1,249 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// allowAll stands for the unknown policies of a principal in another account:
+// the trust policy is what this account controls, so an edge from an external
+// account says "this account lets them in; theirs decides the rest".
+var allowAll = policy.MustCompile(policy.PolicyRef{ID: "external", Name: "policies of the other account (unknown)"},
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole*","Resource":"*"}]}`, policy.Identity)
+
+// trustCandidates reads a trust policy's Principal elements to find who could
+// possibly match: the engine still decides every candidate. all is true when
+// the trust names the account, "*", a wildcard or uses NotPrincipal.
+type trustCandidates struct {
+	all       bool
+	arns      map[string][]string // principal ARN -> session names the trust names ("" = any)
+	services  []string
+	external  []string // external account root ARNs, "*"
+	federated []string
+	extIDs    []string // sts:ExternalId values the conditions compare with
+}
+
+func (g *Graph) candidates(doc *policy.Document) trustCandidates {
+	c := trustCandidates{arns: map[string][]string{}}
+	seen := map[string]bool{}
+	ext := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			c.external = append(c.external, id)
+		}
+	}
+	acct := g.acct.ID
+	for _, st := range doc.Statements {
+		if st.Effect != policy.Allow {
+			continue
+		}
+		for _, cd := range st.Condition {
+			if strings.EqualFold(cd.Key, "sts:ExternalId") {
+				c.extIDs = append(c.extIDs, cd.Values...)
+			}
+		}
+		if st.NotPrincipal {
+			c.all = true
+			ext("*")
+			continue
+		}
+		for _, pe := range st.Principal {
+			v := pe.Value
+			switch pe.Type {
+			case "*":
+				c.all = true
+				ext("*")
+			case "Service":
+				c.services = append(c.services, v)
+			case "Federated":
+				c.federated = append(c.federated, v)
+			case "AWS":
+				switch {
+				case v == "*":
+					c.all = true
+					ext("*")
+				case strings.ContainsAny(v, "*?"):
+					c.all = true
+				case arnAccount(v) != acct:
+					ext("arn:aws:iam::" + arnAccount(v) + ":root")
+				case strings.HasSuffix(v, ":root"):
+					c.all = true
+				case strings.HasPrefix(v, "arn:aws:sts::"):
+					// arn:aws:sts::ACCT:assumed-role/ROLE/SESSION: a session of ROLE.
+					parts := strings.SplitN(v[strings.Index(v, ":assumed-role/")+len(":assumed-role/"):], "/", 2)
+					if len(parts) == 2 {
+						for _, p := range g.principals {
+							if p.kind == KindRole && p.name == parts[0] {
+								c.arns[p.arn] = append(c.arns[p.arn], parts[1])
+							}
+						}
+					}
+				default:
+					c.arns[v] = append(c.arns[v], "")
+				}
+			}
+		}
+	}
+	return c
+}
+
+// assumeContexts are the context variants tried, in order: plain, with MFA,
+// with the ExternalId the trust expects, with both.
+func assumeContexts(extIDs []string) []struct {
+	keys  map[string][]string
+	needs []string
+} {
+	out := []struct {
+		keys  map[string][]string
+		needs []string
+	}{{nil, nil}, {mfaKeys, []string{"MFA"}}}
+	if len(extIDs) > 0 {
+		e := map[string][]string{"sts:ExternalId": {extIDs[0]}}
+		both := map[string][]string{"sts:ExternalId": {extIDs[0]}}
+		for k, v := range mfaKeys {
+			both[k] = v
+		}
+		out = append(out, struct {
+			keys  map[string][]string
+			needs []string
+		}{e, []string{"ExternalId"}}, struct {
+			keys  map[string][]string
+			needs []string
+		}{both, []string{"ExternalId", "MFA"}})
+	}
+	return out
+}
+
+// assumeEdges adds a can-assume edge wherever the engine, given the role's
+// trust policy as the resource policy and the principal's own policies, allows
+// sts:AssumeRole in one evaluation.
+func (g *Graph) assumeEdges() {
+	for _, r := range g.principals {
+		if r.kind != KindRole {
+			continue
+		}
+		trust, doc := g.trusts[r.arn], g.trustDocs[r.arn]
+		if trust == nil {
+			continue
+		}
+		c := g.candidates(doc)
+		ctxs := assumeContexts(c.extIDs)
+		for _, p := range g.principals {
+			if p == r {
+				continue
+			}
+			sessions, named := c.arns[p.arn]
+			if !named && !c.all {
+				continue
+			}
+			if !named {
+				sessions = []string{""}
+			}
+			if e, ok := g.tryAssume(p, r, trust, sessions, ctxs); ok {
+				g.addEdge(e)
+			}
+		}
+		for _, s := range uniq(c.services) {
+			g.addNode(Node{ID: s, Kind: KindService, Name: s})
+			sp := &principal{arn: s, req: policy.Principal{ARN: s, Type: policy.PrincipalService}}
+			if e, ok := g.tryAssume(sp, r, trust, []string{""}, ctxs[:1]); ok {
+				g.addEdge(e)
+			}
+		}
+		for _, x := range c.external {
+			g.addNode(Node{ID: x, Kind: KindExternal, Name: externalName(x)})
+			acct := arnAccount(x)
+			if x == "*" {
+				acct = otherAccount(g.acct.ID)
+			}
+			xp := &principal{arn: x, req: policy.Principal{ARN: "arn:aws:iam::" + acct + ":root", Account: acct, Type: policy.PrincipalAccount},
+				in: policy.Inputs{Identity: []*policy.Policy{allowAll}, ResourceAccount: g.acct.ID}}
+			if e, ok := g.tryAssume(xp, r, trust, []string{""}, ctxs); ok {
+				g.addEdge(e)
+			}
+		}
+		for _, f := range uniq(c.federated) {
+			g.addNode(Node{ID: f, Kind: KindExternal, Name: externalName(f)})
+			action := "sts:AssumeRoleWithWebIdentity"
+			if strings.Contains(f, ":saml-provider/") {
+				action = "sts:AssumeRoleWithSAML"
+			}
+			fp := &principal{arn: f, req: policy.Principal{ARN: f, Type: policy.PrincipalFederated}}
+			in := policy.Inputs{Resource: trust}
+			d := policy.Evaluate(&in, &policy.Request{Principal: fp.req, Action: action, Resource: r.arn, Context: g.context(nil), Time: g.now})
+			if d.Allowed() || (d.ResourceAllowed || len(d.Missing) > 0) && d.Outcome != policy.ExplicitDeny {
+				e := Edge{From: f, To: r.arn, Kind: EdgeCanAssume, Technique: "sts-001", Label: action,
+					Steps: []Step{{Action: action, Resource: r.arn, Statements: statements(d.Deciding())}}}
+				if !d.Allowed() {
+					e.Needs = append([]string(nil), d.Missing...)
+				}
+				g.addEdge(e)
+			}
+		}
+	}
+}
+
+// tryAssume evaluates p assuming r under each session name and context
+// variant; the first that the engine allows makes the edge.
+func (g *Graph) tryAssume(p, r *principal, trust *policy.Policy, sessions []string, ctxs []struct {
+	keys  map[string][]string
+	needs []string
+}) (Edge, bool) {
+	for _, cx := range ctxs {
+		for _, s := range sessions {
+			req := p.req
+			if s != "" && p.kind == KindRole {
+				req.ARN = "arn:aws:sts::" + p.req.Account + ":assumed-role/" + p.name + "/" + s
+				req.ID = p.role.ID + ":" + s
+			}
+			in := p.in
+			in.Resource = trust
+			if ra := arnAccount(r.arn); in.ResourceAccount == "" && ra != p.req.Account {
+				in.ResourceAccount = ra
+			}
+			d := policy.Evaluate(&in, &policy.Request{Principal: req, Action: "sts:AssumeRole", Resource: r.arn,
+				Context: g.context(cx.keys), Time: g.now})
+			if d.Allowed() {
+				return Edge{From: p.arn, To: r.arn, Kind: EdgeCanAssume, Technique: "sts-001", Needs: cx.needs,
+					Steps: []Step{{Action: "sts:AssumeRole", Resource: r.arn, Statements: statements(d.Deciding())}}}, true
+			}
+			if d.Outcome == policy.ExplicitDeny {
+				break
+			}
+		}
+	}
+	return Edge{}, false
+}
+
+func externalName(id string) string {
+	switch {
+	case id == "*":
+		return "anyone (*)"
+	case strings.HasSuffix(id, ":root"):
+		return "account " + arnAccount(id)
+	default:
+		return id[strings.LastIndex(id, "/")+1:]
+	}
+}
+
+// otherAccount is an account ID that is not acct, standing for "any account".
+func otherAccount(acct string) string {
+	if acct == "999999999999" {
+		return "999999999998"
+	}
+	return "999999999999"
+}
+
+func uniq(s []string) []string {
+	s = append([]string(nil), s...)
+	sort.Strings(s)
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}

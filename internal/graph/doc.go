@@ -1,0 +1,58 @@
+// Package graph is the access graph of an account: who can do what, and by
+// which path. It works on an Account snapshot, plain data that the live
+// account's store and an imported `aws iam get-account-authorization-details`
+// dump both produce (ParseAuthorizationDetails, Account.AuthorizationDetails),
+// and asks internal/policy for every decision: nothing here matches action
+// names to decide anything.
+//
+// # Nodes and edges
+//
+// Nodes are users, groups, roles, managed and inline policies, the service
+// principals, other accounts, "*" and federated providers that trust policies
+// name, and the resource patterns principals are granted. Edges:
+//
+//   - member-of, attached, inline, boundary: the account's structure;
+//   - can-assume: one Evaluate with the principal's own policies and boundary
+//     and the role's trust policy as Inputs.Resource allows sts:AssumeRole.
+//     Asked first without MFA or sts:ExternalId, then with them; an edge that
+//     needs them says so in Needs;
+//   - grants: the resource patterns of the principal's Allow statements with
+//     the actions the engine still allows there (denies, boundary applied);
+//   - escalation: a technique of the catalogue lets the source act as the
+//     target (GainPrincipal: new access key, login profile, rewritten trust,
+//     a role passed to compute it controls...), rewrite its permissions at
+//     will (GainArbitrary: put/attach policies, new policy version), join a
+//     group (GainGroup) or switch a policy to another version (GainVersion).
+//
+// # Techniques
+//
+// The catalogue (Catalogue) holds the 65 paths of pathfinding.cloud
+// (testdata/pathfinding-cloud, Apache 2.0) with their IDs and names, plus
+// SetDefaultPolicyVersion (iamconsole-001), which that catalogue lacks. It is
+// a Go table, not YAML read at run time: the binary carries no YAML parser and
+// no data files, and TestCatalogueMatchesYAML checks every ID, name, category
+// and required permission against the YAML files, so the table cannot drift.
+// Each technique says which requests to ask (actions on the target's ARN, on
+// the passed role with iam:PassedToService, on a representative ARN such as
+// arn:aws:lambda:*:ACCOUNT:function:* for the compute it creates) and which
+// prerequisites the data must show (a customer managed policy attached to
+// someone, a role whose trust lets the service in, an instance profile, a
+// second policy version). Prerequisites that IAM data cannot show (an existing
+// Lambda function running as the role) are assumed and named in Edge.Assumes.
+// The "two-permission" entries (iam-014 ... iam-021) are not evaluated on
+// their own: they are the composition of a rewrite with a way to become the
+// rewritten principal, found by the walk, and named by their catalogue ID.
+//
+// # Walks and queries
+//
+// From each principal an iterative breadth-first walk with a visited set
+// follows can-assume and GainPrincipal/GainGroup edges in the graph's stable
+// order; full access is reached when a visited principal is an administrator
+// (the engine allows a fixed set of probe actions on "*", including an action
+// of a service that does not exist) or can rewrite the permissions of a
+// visited principal. WhoCan, Admins, Paths and Findings read those walks;
+// WhatCan lists a principal's effective permissions by service.
+//
+// Build evaluates at Options.Now with aws:TokenIssueTime = now and
+// aws:SecureTransport = true; MFA only where an edge is marked as needing it.
+package graph

@@ -1,0 +1,285 @@
+package graph
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// probes define full access: a principal is an administrator when the engine
+// allows every one of these on any resource, the last being an action of a
+// service that does not exist, which only "Action": "*" (or a NotAction that
+// spares it) grants. iam:* with ec2:* and s3:* is not full access here, though
+// it escalates to it (and shows up as a hidden admin).
+var probes = []string{"iam:CreateUser", "iam:PutUserPolicy", "iam:AttachRolePolicy", "iam:CreatePolicyVersion",
+	"iam:CreateAccessKey", "sts:AssumeRole", "s3:GetObject", "s3:PutBucketPolicy", "ec2:RunInstances",
+	"lambda:CreateFunction", "kms:Decrypt", "dynamodb:Scan", "secretsmanager:GetSecretValue", "cloudtrail:StopLogging",
+	"organizations:LeaveOrganization", "iamconsole-probe:AnyFutureAction"}
+
+// fullAccessOf reports whether the inputs allow every probe, with the steps.
+func (g *Graph) fullAccessOf(p *principal) ([]Step, bool) {
+	var steps []Step
+	for _, a := range probes {
+		d, _ := g.eval(p, a, "*", nil, nil)
+		if !d.Allowed() {
+			return nil, false
+		}
+		if len(steps) == 0 {
+			steps = append(steps, Step{Action: "*", Resource: "*", Statements: statements(d.Deciding())})
+		}
+	}
+	return steps, true
+}
+
+func (g *Graph) fullAccess() {
+	for _, p := range g.principals {
+		if steps, ok := g.fullAccessOf(p); ok {
+			g.admin[p.arn] = steps
+		}
+	}
+}
+
+// trustsService asks the engine whether the role's trust lets the service
+// assume it (cached per role and service).
+func (g *Graph) trustsService(r *principal, service string) bool {
+	k := r.arn + "|" + service
+	if v, ok := g.svcTrust[k]; ok {
+		return v
+	}
+	ok := false
+	if t := g.trusts[r.arn]; t != nil {
+		in := policy.Inputs{Resource: t}
+		ok = policy.Decide(&in, &policy.Request{Principal: policy.Principal{ARN: service, Type: policy.PrincipalService},
+			Action: "sts:AssumeRole", Resource: r.arn, Context: g.context(nil), Time: g.now}) == policy.Allowed
+	}
+	g.svcTrust[k] = ok
+	return ok
+}
+
+func (g *Graph) resource(t *Technique, action string) string {
+	if r, ok := t.resources[action]; ok {
+		return strings.ReplaceAll(r, "{account}", g.acct.ID)
+	}
+	return "*"
+}
+
+// all asks for every action of actions on resource, collecting steps.
+func (g *Graph) all(p *principal, actions []string, resource string, extra map[string][]string) ([]Step, bool, bool) {
+	var steps []Step
+	anyMFA := false
+	for _, a := range actions {
+		s, mfa, ok := g.allows(p, a, resource, extra)
+		if !ok {
+			return nil, false, false
+		}
+		anyMFA = anyMFA || mfa
+		steps = append(steps, s)
+	}
+	return steps, anyMFA, true
+}
+
+func (g *Graph) escEdge(p *principal, t *Technique, to string, gain Gain, steps []Step, mfa bool) {
+	e := Edge{From: p.arn, To: to, Kind: EdgeEscalation, Technique: t.ID, Label: t.Name, Gain: gain, Steps: steps, Assumes: t.existing}
+	if mfa {
+		e.Needs = []string{"MFA"}
+	}
+	g.addEdge(e)
+}
+
+// escalationEdges evaluates every technique for every principal that is not
+// already an administrator, on every target that meets the prerequisites.
+func (g *Graph) escalationEdges() {
+	a := g.acct
+	for _, p := range g.principals {
+		if _, ok := g.admin[p.arn]; ok {
+			continue
+		}
+		for ti := range catalogue {
+			t := &catalogue[ti]
+			if t.kind == kindComposite || t.kind == kindAssume {
+				continue
+			}
+			if !g.mayAll(p, t.Required) {
+				continue
+			}
+			g.technique(p, t, a)
+		}
+	}
+}
+
+func (g *Graph) mayAll(p *principal, actions []string) bool {
+	for _, a := range actions {
+		if !p.mask.may(a) {
+			return false
+		}
+	}
+	return true
+}
+
+func (g *Graph) technique(p *principal, t *Technique, a *Account) {
+	switch t.kind {
+	case kindModifyPolicy, kindSetDefaultVersion:
+		for _, mp := range a.Policies {
+			if mp.AWSManaged() || len(g.affects[mp.ARN]) == 0 {
+				continue
+			}
+			gain := GainArbitrary
+			if t.kind == kindSetDefaultVersion {
+				if len(mp.Versions) < 2 {
+					continue // nothing to switch to
+				}
+				gain = GainVersion
+			}
+			if steps, mfa, ok := g.all(p, t.Required, mp.ARN, nil); ok {
+				g.escEdge(p, t, mp.ARN, gain, steps, mfa)
+			}
+		}
+	case kindModifyUser, kindCreateAccessKey, kindRotateAccessKey, kindCreateLoginProfile, kindUpdateLoginProfile:
+		for i := range a.Users {
+			u := &a.Users[i]
+			if t.kind != kindModifyUser && u.ARN == p.arn {
+				continue
+			}
+			if a.CredentialsKnown {
+				switch t.kind {
+				case kindCreateAccessKey:
+					if len(u.AccessKeys) >= 2 {
+						continue
+					}
+				case kindRotateAccessKey:
+					if len(u.AccessKeys) < 2 {
+						continue
+					}
+				case kindCreateLoginProfile:
+					if u.LoginProfile != nil {
+						continue
+					}
+				case kindUpdateLoginProfile:
+					if u.LoginProfile == nil {
+						continue
+					}
+				}
+			} else if t.kind == kindRotateAccessKey {
+				continue // iam-002 covers a user whose keys are unknown
+			}
+			gain := GainPrincipal
+			if t.kind == kindModifyUser {
+				gain = GainArbitrary
+			}
+			if steps, mfa, ok := g.all(p, t.Required, u.ARN, nil); ok {
+				g.escEdge(p, t, u.ARN, gain, steps, mfa)
+			}
+		}
+	case kindModifyRole, kindUpdateTrust:
+		for _, r := range g.principals {
+			if r.kind != KindRole || (t.kind == kindUpdateTrust && r == p) {
+				continue
+			}
+			gain := GainArbitrary
+			if t.kind == kindUpdateTrust {
+				gain = GainPrincipal
+			}
+			if steps, mfa, ok := g.all(p, t.Required, r.arn, nil); ok {
+				g.escEdge(p, t, r.arn, gain, steps, mfa)
+			}
+		}
+	case kindModifyGroup, kindJoinGroup:
+		if t.kind == kindJoinGroup && p.kind != KindUser {
+			return
+		}
+		for _, gr := range a.Groups {
+			gi := g.groups[gr.ARN]
+			if t.kind == kindModifyGroup && len(gi.members) == 0 {
+				continue
+			}
+			if t.kind == kindJoinGroup && (member(p, gi) || len(gi.policies) == 0) {
+				continue
+			}
+			gain := GainArbitrary
+			if t.kind == kindJoinGroup {
+				gain = GainGroup
+			}
+			if steps, mfa, ok := g.all(p, t.Required, gr.ARN, nil); ok {
+				g.escEdge(p, t, gr.ARN, gain, steps, mfa)
+			}
+		}
+	case kindPassRole, kindExistingRole:
+		for _, r := range g.principals {
+			if r.kind != KindRole || r == p {
+				continue
+			}
+			if t.instanceProfile && len(r.role.InstanceProfiles) == 0 {
+				continue
+			}
+			svc := ""
+			for _, s := range t.services {
+				if g.trustsService(r, s) {
+					svc = s
+					break
+				}
+			}
+			if svc == "" {
+				continue
+			}
+			var steps []Step
+			mfa, ok := false, true
+			for _, act := range t.Required {
+				var s Step
+				var m bool
+				if strings.EqualFold(act, "iam:PassRole") {
+					s, m, ok = g.allows(p, act, r.arn, map[string][]string{"iam:PassedToService": {svc}})
+				} else {
+					s, m, ok = g.allows(p, act, g.resource(t, act), nil)
+				}
+				if !ok {
+					break
+				}
+				mfa = mfa || m
+				steps = append(steps, s)
+			}
+			if ok {
+				g.escEdge(p, t, r.arn, GainPrincipal, steps, mfa)
+			}
+		}
+	}
+}
+
+func member(p *principal, gi *groupInfo) bool {
+	for _, x := range p.groups {
+		if x == gi {
+			return true
+		}
+	}
+	return false
+}
+
+// pseudoFor is user p with group gi's policies added: what p becomes after
+// adding itself to gi.
+func (g *Graph) pseudoFor(p *principal, gi *groupInfo) *principal {
+	k := p.arn + "+" + gi.src.ARN
+	if x, ok := g.pseudo[k]; ok {
+		return x
+	}
+	x := *p
+	x.base, x.group = p, gi
+	x.in.Identity = append(append([]*policy.Policy(nil), p.in.Identity...), gi.policies...)
+	x.docs = append(append([]*policy.Document(nil), p.docs...), gi.docs...)
+	x.mask = g.allowedActions(x.docs)
+	g.pseudo[k] = &x
+	return &x
+}
+
+func describeGain(e *Edge) string {
+	switch e.Gain {
+	case GainPrincipal:
+		return "acts as " + e.To
+	case GainArbitrary:
+		return "can rewrite the permissions of " + e.To
+	case GainGroup:
+		return "can add itself to " + e.To
+	case GainVersion:
+		return "can switch " + e.To + " to another of its versions"
+	}
+	return fmt.Sprint(e.Gain)
+}

@@ -1,0 +1,92 @@
+package graph
+
+import (
+	"strings"
+
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// The action pre-filter. Asking the engine about every technique for every
+// principal and every target grows with the square of the account; most
+// principals cannot do most catalogue actions on anything. A principal's
+// actionSet holds each catalogue action that some Allow statement of its
+// identity policies names (Action pattern or NotAction). An action outside the
+// set cannot be allowed, whatever the resource, so skipping it loses nothing;
+// an action inside it is still decided by the engine, resource, conditions,
+// denies and boundary included. The filter never decides "allowed".
+
+// universe is every action the techniques and probes ask about, lower-cased.
+var universe = func() map[string]int {
+	m := map[string]int{}
+	add := func(a string) {
+		a = strings.ToLower(a)
+		if _, ok := m[a]; !ok {
+			m[a] = len(m)
+		}
+	}
+	for _, t := range catalogue {
+		for _, a := range t.Required {
+			add(a)
+		}
+	}
+	for _, a := range []string{"sts:AssumeRole", "iam:PassRole", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+		"iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutGroupPolicy",
+		"iam:AttachGroupPolicy", "iam:AddUserToGroup", "iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:CreateLoginProfile",
+		"iam:UpdateLoginProfile", "iam:UpdateAssumeRolePolicy"} {
+		add(a)
+	}
+	return m
+}()
+
+type actionSet []uint64
+
+func (s actionSet) may(action string) bool {
+	i, ok := universe[strings.ToLower(action)]
+	if !ok {
+		return true
+	}
+	return i/64 < len(s) && s[i/64]&(1<<(i%64)) != 0
+}
+
+func (s actionSet) union(o actionSet) {
+	for i := range o {
+		s[i] |= o[i]
+	}
+}
+
+// allowedActions is the union of docSet over the documents; shared managed
+// policies are scanned once per build.
+func (g *Graph) allowedActions(docs []*policy.Document) actionSet {
+	s := make(actionSet, (len(universe)+63)/64)
+	for _, d := range docs {
+		ds, ok := g.docSets[d]
+		if !ok {
+			ds = docSet(d)
+			g.docSets[d] = ds
+		}
+		s.union(ds)
+	}
+	return s
+}
+
+func docSet(d *policy.Document) actionSet {
+	s := make(actionSet, (len(universe)+63)/64)
+	for _, st := range d.Statements {
+		if st.Effect != policy.Allow {
+			continue
+		}
+		for a, i := range universe {
+			hit := false
+			for _, pat := range st.Action {
+				if policy.MatchAction(pat, a) {
+					hit = true
+					break
+				}
+			}
+			if hit != st.NotAction {
+				s[i/64] |= 1 << (i % 64)
+			}
+		}
+	}
+	return s
+}

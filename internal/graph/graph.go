@@ -1,0 +1,519 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// NodeKind is what a node stands for.
+type NodeKind string
+
+// Node kinds.
+const (
+	KindUser     NodeKind = "user"
+	KindGroup    NodeKind = "group"
+	KindRole     NodeKind = "role"
+	KindPolicy   NodeKind = "policy"        // managed policy
+	KindInline   NodeKind = "inline-policy" // inline policy of a user, group or role
+	KindService  NodeKind = "service"       // AWS service principal named by a trust policy
+	KindExternal NodeKind = "external"      // another account, "*", or a federated provider named by a trust policy
+	KindResource NodeKind = "resource"      // a resource pattern some principal is granted
+)
+
+// kindOrder sorts nodes: principals first, then policies, then the rest.
+var kindOrder = map[NodeKind]int{KindUser: 0, KindGroup: 1, KindRole: 2, KindPolicy: 3, KindInline: 4, KindService: 5, KindExternal: 6, KindResource: 7}
+
+// Node is one vertex of the graph. ID is the ARN for users, groups, roles and
+// managed policies; "OWNER-ARN#NAME" for inline policies; the service name for
+// services; the account root ARN, "*" or the provider ARN for external
+// principals; "resource:PATTERN" for resource patterns.
+type Node struct {
+	ID          string
+	Kind        NodeKind
+	Name        string
+	Path        string `json:",omitempty"`
+	Description string `json:",omitempty"`
+}
+
+// EdgeKind is what an edge says.
+type EdgeKind string
+
+// Edge kinds.
+const (
+	EdgeMemberOf   EdgeKind = "member-of"  // user -> group
+	EdgeAttached   EdgeKind = "attached"   // identity -> managed policy
+	EdgeInline     EdgeKind = "inline"     // identity -> its inline policy
+	EdgeBoundary   EdgeKind = "boundary"   // identity -> its permissions boundary
+	EdgeCanAssume  EdgeKind = "can-assume" // principal -> role (trust and identity both allow)
+	EdgeGrants     EdgeKind = "grants"     // principal -> resource pattern
+	EdgeEscalation EdgeKind = "escalation" // principal -> what it can take over or rewrite
+)
+
+// Gain says what an escalation edge gives its source.
+type Gain string
+
+// Gains.
+const (
+	GainPrincipal Gain = "principal" // the source acts as the target (its credentials or a session)
+	GainArbitrary Gain = "arbitrary" // the source can rewrite the target's permissions at will
+	GainGroup     Gain = "group"     // the source joins the target group
+	GainVersion   Gain = "version"   // the source can switch the target policy to another existing version
+)
+
+// Edge is one directed relation, with the engine decisions that make it.
+type Edge struct {
+	From, To string
+	Kind     EdgeKind
+	// Label: the action summary of a grants edge, the technique name of an
+	// escalation edge.
+	Label     string `json:",omitempty"`
+	Technique string `json:",omitempty"` // catalogue ID (can-assume: sts-001)
+	Gain      Gain   `json:",omitempty"`
+	// Needs lists what the request must carry for the edge to hold: "MFA",
+	// "ExternalId", or context keys the conditions read that the graph cannot
+	// supply (e.g. SAML:aud).
+	Needs []string `json:",omitempty"`
+	// Assumes is a prerequisite IAM data cannot show (an existing Lambda
+	// function running as the role, ...), taken to hold.
+	Assumes string `json:",omitempty"`
+	Steps   []Step `json:",omitempty"`
+}
+
+// Step is one engine decision: an action on a resource and the statements
+// that decided it.
+type Step struct {
+	Action     string
+	Resource   string
+	Statements []Statement
+}
+
+// Statement is a deciding statement, as the engine reports it.
+type Statement struct {
+	Policy     string // policy ARN, or OWNER#NAME for inline and trust policies
+	PolicyName string `json:",omitempty"`
+	Version    string `json:",omitempty"`
+	Sid        string `json:",omitempty"`
+	Index      int
+	Effect     string
+	Layer      string
+	Line       int
+	Column     int
+}
+
+func statements(ms []policy.MatchedStatement) []Statement {
+	out := make([]Statement, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, Statement{Policy: m.Policy.ID, PolicyName: m.Policy.Name, Version: m.Policy.VersionID, Sid: m.Sid,
+			Index: m.Index, Effect: m.Effect.String(), Layer: m.Layer.String(), Line: m.Start.Line, Column: m.Start.Column})
+	}
+	return out
+}
+
+// Options tune Build.
+type Options struct {
+	// Now is the time requests are evaluated at (aws:CurrentTime,
+	// aws:TokenIssueTime) and findings measured from; zero means time.Now().
+	Now time.Time
+	// MaxGrants caps the resource patterns listed per principal (0: 50).
+	MaxGrants int
+}
+
+// Graph is the access graph of one account. It is immutable once built and
+// safe for concurrent queries.
+type Graph struct {
+	acct     *Account
+	now      time.Time
+	Nodes    []Node
+	Edges    []Edge
+	Warnings []Warning
+
+	nodeIdx    map[string]int
+	principals []*principal // users then roles, each in ARN order
+	byARN      map[string]*principal
+	managed    map[string]*managedPolicy
+	groups     map[string]*groupInfo // by ARN
+	groupByNm  map[string]*groupInfo
+	trusts     map[string]*policy.Policy // role ARN -> compiled trust
+	trustDocs  map[string]*policy.Document
+	affects    map[string][]*principal // entity ARN -> principals whose permissions it defines
+	out        map[string][]int        // node ID -> outgoing edge indices, sorted
+	pseudo     map[string]*principal   // "USER+GROUP" -> user with the group's policies
+	reachCache map[string]*reachResult
+	admin      map[string][]Step // direct full access, with the deciding steps
+	maxGrants  int
+	docSets    map[*policy.Document]actionSet
+	svcTrust   map[string]bool
+}
+
+type managedPolicy struct {
+	src      *ManagedPolicy
+	compiled *policy.Policy // default version; nil when unreadable
+	doc      *policy.Document
+	versions map[string]*policy.Policy // every readable version
+}
+
+type groupInfo struct {
+	src      *Group
+	policies []*policy.Policy
+	docs     []*policy.Document
+	members  []*principal
+}
+
+// principal is a user or role with the inputs the engine needs.
+type principal struct {
+	arn, name string
+	kind      NodeKind
+	user      *User
+	role      *Role
+	req       policy.Principal
+	in        policy.Inputs
+	docs      []*policy.Document // identity documents, for the action pre-filter
+	groups    []*groupInfo
+	mask      actionSet
+	// base is the real principal behind a pseudo principal (a user that joined
+	// a group); nil otherwise.
+	base  *principal
+	group *groupInfo
+}
+
+func (p *principal) key() string {
+	if p.base != nil {
+		return p.base.arn + "+" + p.group.src.ARN
+	}
+	return p.arn
+}
+
+// Build makes the graph of an account: compiles every policy, asks the engine
+// about trust, escalation techniques and grants, and lays out nodes and edges
+// in a stable order. Unreadable policies become warnings.
+func Build(a *Account, opts Options) *Graph {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	g := &Graph{acct: a, now: now.UTC(), nodeIdx: map[string]int{}, byARN: map[string]*principal{},
+		managed: map[string]*managedPolicy{}, groups: map[string]*groupInfo{}, groupByNm: map[string]*groupInfo{},
+		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
+		pseudo: map[string]*principal{}, reachCache: map[string]*reachResult{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
+		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}}
+	if g.maxGrants == 0 {
+		g.maxGrants = 50
+	}
+	g.compile()
+	g.structure()
+	g.assumeEdges()
+	g.fullAccess()
+	g.escalationEdges()
+	g.grantEdges()
+	g.finish()
+	g.reachAll()
+	return g
+}
+
+func (g *Graph) warn(entity, msg string) {
+	g.Warnings = append(g.Warnings, Warning{Entity: entity, Message: msg})
+}
+
+// parse compiles one document, warning when it cannot.
+func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind policy.Kind) (*policy.Policy, *policy.Document) {
+	if text == "" {
+		return nil, nil
+	}
+	doc, err := policy.Parse([]byte(text), kind)
+	if err != nil {
+		g.warn(entity, "policy "+ref.Name+" ignored: "+err.Error())
+		return nil, nil
+	}
+	return policy.Compile(ref, doc), doc
+}
+
+var denyAll = policy.MustCompile(policy.PolicyRef{ID: "missing-boundary", Name: "missing permissions boundary"},
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`, policy.Boundary)
+
+func (g *Graph) compile() {
+	a := g.acct
+	for i := range a.Policies {
+		p := &a.Policies[i]
+		mp := &managedPolicy{src: p, versions: map[string]*policy.Policy{}}
+		for _, v := range p.Versions {
+			c, d := g.parse(p.ARN, policy.PolicyRef{ID: p.ARN, Name: p.Name, VersionID: v.ID}, v.Document, policy.Identity)
+			if c == nil {
+				continue
+			}
+			mp.versions[v.ID] = c
+			if v.ID == p.DefaultVersion || (p.DefaultVersion == "" && v.IsDefault) {
+				mp.compiled, mp.doc = c, d
+			}
+		}
+		g.managed[p.ARN] = mp
+	}
+	for i := range a.Groups {
+		gr := &a.Groups[i]
+		gi := &groupInfo{src: gr}
+		for _, ip := range gr.Inline {
+			if c, d := g.parse(gr.ARN, policy.PolicyRef{ID: gr.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
+				gi.policies, gi.docs = append(gi.policies, c), append(gi.docs, d)
+			}
+		}
+		for _, at := range gr.Attached {
+			if mp := g.managed[at.ARN]; mp != nil && mp.compiled != nil {
+				gi.policies, gi.docs = append(gi.policies, mp.compiled), append(gi.docs, mp.doc)
+			}
+		}
+		g.groups[gr.ARN] = gi
+		g.groupByNm[gr.Name] = gi
+	}
+	for i := range a.Users {
+		u := &a.Users[i]
+		p := &principal{arn: u.ARN, name: u.Name, kind: KindUser, user: u,
+			req: policy.Principal{ARN: u.ARN, ID: u.ID, Name: u.Name, Account: arnAccount(u.ARN), Type: policy.PrincipalUser, Tags: tagMap(u.Tags)}}
+		var ids []*policy.Policy
+		for _, ip := range u.Inline {
+			if c, d := g.parse(u.ARN, policy.PolicyRef{ID: u.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
+				ids, p.docs = append(ids, c), append(p.docs, d)
+			}
+		}
+		ids = g.attach(p, ids, u.Attached)
+		for _, gn := range u.Groups {
+			if gi := g.groupByNm[gn]; gi != nil {
+				p.groups = append(p.groups, gi)
+				gi.members = append(gi.members, p)
+				ids, p.docs = append(ids, gi.policies...), append(p.docs, gi.docs...)
+				g.affects[gi.src.ARN] = append(g.affects[gi.src.ARN], p)
+				for _, at := range gi.src.Attached {
+					g.affects[at.ARN] = append(g.affects[at.ARN], p)
+				}
+			}
+		}
+		g.setInputs(p, ids, u.Boundary)
+		g.addPrincipal(p)
+	}
+	for i := range a.Roles {
+		r := &a.Roles[i]
+		p := &principal{arn: r.ARN, name: r.Name, kind: KindRole, role: r,
+			req: policy.Principal{ARN: "arn:aws:sts::" + arnAccount(r.ARN) + ":assumed-role/" + r.Name + "/graph", ID: r.ID + ":graph",
+				Account: arnAccount(r.ARN), Type: policy.PrincipalRole, RoleARN: r.ARN, Tags: tagMap(r.Tags)}}
+		var ids []*policy.Policy
+		for _, ip := range r.Inline {
+			if c, d := g.parse(r.ARN, policy.PolicyRef{ID: r.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
+				ids, p.docs = append(ids, c), append(p.docs, d)
+			}
+		}
+		ids = g.attach(p, ids, r.Attached)
+		g.setInputs(p, ids, r.Boundary)
+		if t, d := g.parse(r.ARN, policy.PolicyRef{ID: r.ARN + "#trust", Name: "trust policy"}, r.Trust, policy.Trust); t != nil {
+			g.trusts[r.ARN], g.trustDocs[r.ARN] = t, d
+		} else if r.Trust == "" {
+			g.warn(r.ARN, "no trust policy: nobody can assume the role")
+		}
+		g.addPrincipal(p)
+	}
+	// Pre-filter sets: a superset of the actions each principal may be allowed.
+	for _, p := range g.principals {
+		p.mask = g.allowedActions(p.docs)
+	}
+}
+
+func (g *Graph) attach(p *principal, ids []*policy.Policy, at []AttachedPolicy) []*policy.Policy {
+	for _, x := range at {
+		g.affects[x.ARN] = append(g.affects[x.ARN], p)
+		if mp := g.managed[x.ARN]; mp != nil && mp.compiled != nil {
+			ids, p.docs = append(ids, mp.compiled), append(p.docs, mp.doc)
+		}
+	}
+	return ids
+}
+
+func (g *Graph) setInputs(p *principal, ids []*policy.Policy, b *AttachedPolicy) {
+	g.affects[p.arn] = append(g.affects[p.arn], p)
+	if len(ids) > 0 {
+		p.in.Identity = []*policy.Policy{policy.Merge(policy.PolicyRef{ID: p.arn, Name: p.name}, ids...)}
+	}
+	if b != nil {
+		if mp := g.managed[b.ARN]; mp != nil && mp.compiled != nil {
+			p.in.Boundary = mp.compiled
+		} else {
+			p.in.Boundary = denyAll
+		}
+	}
+}
+
+func (g *Graph) addPrincipal(p *principal) {
+	g.principals = append(g.principals, p)
+	g.byARN[p.arn] = p
+}
+
+func tagMap(ts []Tag) map[string]string {
+	if len(ts) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(ts))
+	for _, t := range ts {
+		m[t.Key] = t.Value
+	}
+	return m
+}
+
+// context is the request context the graph assumes: a fresh session now,
+// over TLS, without MFA unless asked.
+func (g *Graph) context(extra map[string][]string) policy.Context {
+	m := map[string][]string{
+		"aws:TokenIssueTime":  {g.now.Format(time.RFC3339)},
+		"aws:SecureTransport": {"true"},
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return policy.NewContext(m)
+}
+
+var mfaKeys = map[string][]string{"aws:MultiFactorAuthPresent": {"true"}, "aws:MultiFactorAuthAge": {"0"}}
+
+// eval asks the engine whether p may do action on resource. When the
+// conditions need MFA the principal could present, it asks again with MFA and
+// says so. extra adds context keys; res is the resource's policy (trust).
+func (g *Graph) eval(p *principal, action, resource string, extra map[string][]string, res *policy.Policy) (policy.Decision, bool) {
+	in := p.in
+	in.Resource = res
+	if ra := arnAccount(resource); in.ResourceAccount == "" && ra != "" && ra != "aws" && !strings.ContainsAny(ra, "*?") && ra != p.req.Account {
+		in.ResourceAccount = ra // another account's resource: both sides must allow
+	}
+	req := &policy.Request{Principal: p.req, Action: action, Resource: resource, Context: g.context(extra), Time: g.now}
+	d := policy.Evaluate(&in, req)
+	if d.Allowed() || !needsMFA(d.Missing) {
+		return d, false
+	}
+	m := map[string][]string{}
+	for k, v := range extra {
+		m[k] = v
+	}
+	for k, v := range mfaKeys {
+		m[k] = v
+	}
+	req.Context = g.context(m)
+	d2 := policy.Evaluate(&in, req)
+	if d2.Allowed() {
+		return d2, true
+	}
+	return d, false
+}
+
+func needsMFA(missing []string) bool {
+	for _, k := range missing {
+		if strings.EqualFold(k, "aws:MultiFactorAuthPresent") || strings.EqualFold(k, "aws:MultiFactorAuthAge") {
+			return true
+		}
+	}
+	return false
+}
+
+// allows is eval reduced to a step when allowed.
+func (g *Graph) allows(p *principal, action, resource string, extra map[string][]string) (Step, bool, bool) {
+	if !p.mask.may(action) {
+		return Step{}, false, false
+	}
+	d, mfa := g.eval(p, action, resource, extra, nil)
+	if !d.Allowed() {
+		return Step{}, false, false
+	}
+	return Step{Action: action, Resource: resource, Statements: statements(d.Deciding())}, mfa, true
+}
+
+func (g *Graph) addNode(n Node) {
+	if _, ok := g.nodeIdx[n.ID]; ok {
+		return
+	}
+	g.nodeIdx[n.ID] = len(g.Nodes)
+	g.Nodes = append(g.Nodes, n)
+}
+
+func (g *Graph) addEdge(e Edge) { g.Edges = append(g.Edges, e) }
+
+// structure adds the nodes and the membership and attachment edges.
+func (g *Graph) structure() {
+	a := g.acct
+	for _, u := range a.Users {
+		g.addNode(Node{ID: u.ARN, Kind: KindUser, Name: u.Name, Path: u.Path})
+		for _, gn := range u.Groups {
+			if gi := g.groupByNm[gn]; gi != nil {
+				g.addEdge(Edge{From: u.ARN, To: gi.src.ARN, Kind: EdgeMemberOf})
+			}
+		}
+		g.identityEdges(u.ARN, u.Inline, u.Attached, u.Boundary)
+	}
+	for _, gr := range a.Groups {
+		g.addNode(Node{ID: gr.ARN, Kind: KindGroup, Name: gr.Name, Path: gr.Path})
+		g.identityEdges(gr.ARN, gr.Inline, gr.Attached, nil)
+	}
+	for _, r := range a.Roles {
+		g.addNode(Node{ID: r.ARN, Kind: KindRole, Name: r.Name, Path: r.Path, Description: r.Description})
+		g.identityEdges(r.ARN, r.Inline, r.Attached, r.Boundary)
+	}
+	for _, p := range a.Policies {
+		if p.AttachmentCount > 0 || p.BoundaryUsageCount > 0 || !p.AWSManaged() {
+			g.addNode(Node{ID: p.ARN, Kind: KindPolicy, Name: p.Name, Path: p.Path, Description: p.Description})
+		}
+	}
+}
+
+func (g *Graph) identityEdges(owner string, inline []InlinePolicy, at []AttachedPolicy, b *AttachedPolicy) {
+	for _, ip := range inline {
+		id := owner + "#" + ip.Name
+		g.addNode(Node{ID: id, Kind: KindInline, Name: ip.Name})
+		g.addEdge(Edge{From: owner, To: id, Kind: EdgeInline})
+	}
+	for _, x := range at {
+		g.addNode(Node{ID: x.ARN, Kind: KindPolicy, Name: x.Name})
+		g.addEdge(Edge{From: owner, To: x.ARN, Kind: EdgeAttached})
+	}
+	if b != nil {
+		g.addNode(Node{ID: b.ARN, Kind: KindPolicy, Name: b.Name})
+		g.addEdge(Edge{From: owner, To: b.ARN, Kind: EdgeBoundary})
+	}
+}
+
+// finish sorts nodes and edges into their stable order and indexes them.
+func (g *Graph) finish() {
+	sort.SliceStable(g.Nodes, func(i, j int) bool {
+		a, b := g.Nodes[i], g.Nodes[j]
+		if kindOrder[a.Kind] != kindOrder[b.Kind] {
+			return kindOrder[a.Kind] < kindOrder[b.Kind]
+		}
+		return a.ID < b.ID
+	})
+	for i, n := range g.Nodes {
+		g.nodeIdx[n.ID] = i
+	}
+	sort.SliceStable(g.Edges, func(i, j int) bool {
+		a, b := g.Edges[i], g.Edges[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.To != b.To {
+			return a.To < b.To
+		}
+		return a.Technique < b.Technique
+	})
+	g.out = map[string][]int{}
+	for i, e := range g.Edges {
+		g.out[e.From] = append(g.out[e.From], i)
+	}
+}
+
+// Account returns the snapshot the graph was built from.
+func (g *Graph) Account() *Account { return g.acct }
+
+// Node returns the node with the given ID.
+func (g *Graph) Node(id string) (Node, bool) {
+	i, ok := g.nodeIdx[id]
+	if !ok {
+		return Node{}, false
+	}
+	return g.Nodes[i], true
+}

@@ -1,0 +1,279 @@
+package graph
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// Path is how a principal gets to do something: the ARNs it passes through
+// (itself first), the edges taken with the engine decisions behind each, and
+// the statements that decide the final request. JSON field names are the
+// `console who-can` contract.
+type Path struct {
+	Principal  string
+	Path       []string
+	Steps      []Edge      `json:",omitempty"`
+	Statements []Statement `json:",omitempty"`
+	// Technique is the escalation that gets there, when there is one.
+	Technique string `json:",omitempty"`
+}
+
+func (g *Graph) pathTo(rr *reachResult, i int) Path {
+	p := Path{Principal: rr.hops[0].p.arn}
+	for _, hi := range rr.chain(i) {
+		h := rr.hops[hi]
+		if h.edge >= 0 {
+			e := g.Edges[h.edge]
+			p.Steps = append(p.Steps, e)
+			if e.Technique != "sts-001" || p.Technique == "" {
+				if e.Kind == EdgeEscalation {
+					p.Technique = e.Technique
+				}
+			}
+		}
+		if h.p.base != nil {
+			p.Path = append(p.Path, h.p.group.src.ARN)
+		} else {
+			p.Path = append(p.Path, h.p.arn)
+		}
+	}
+	return p
+}
+
+// adminPathOf is the path to full access of the walk's start, if any.
+func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
+	ap := rr.admin
+	if ap == nil {
+		return Path{}, false
+	}
+	p := g.pathTo(rr, ap.hop)
+	if ap.edge < 0 {
+		p.Statements = g.admin[rr.hops[ap.hop].key][0].Statements
+		if p.Technique == "" && len(p.Steps) > 0 {
+			p.Technique = ap.technique
+		}
+		if len(p.Steps) > 0 {
+			p.Technique = ap.technique
+		}
+		return p, true
+	}
+	e := g.Edges[ap.edge]
+	p.Steps = append(p.Steps, e)
+	p.Path = append(p.Path, e.To)
+	if ap.affected != e.To && ap.affected != rr.hops[ap.hop].p.arn {
+		p.Path = append(p.Path, ap.affected)
+	}
+	p.Technique = ap.technique
+	return p, true
+}
+
+// WhoCan lists every principal the engine allows action on resource, directly
+// or after a chain of can-assume and escalation edges (a principal that can
+// give itself arbitrary permissions can do anything), each with one shortest
+// path in walk order. Principals in ARN order, users before roles.
+func (g *Graph) WhoCan(action, resource string) []Path {
+	direct := map[string]*policy.Decision{}
+	decide := func(p *principal) *policy.Decision {
+		if d, ok := direct[p.key()]; ok {
+			return d
+		}
+		d, _ := g.eval(p, action, resource, nil, nil)
+		direct[p.key()] = &d
+		return &d
+	}
+	var out []Path
+	for _, p := range g.principals {
+		rr := g.reachCache[p.arn]
+		found := false
+		for i, h := range rr.hops {
+			d := decide(h.p)
+			if !d.Allowed() {
+				continue
+			}
+			path := g.pathTo(rr, i)
+			path.Statements = statements(d.Deciding())
+			out = append(out, path)
+			found = true
+			break
+		}
+		if !found {
+			if path, ok := g.adminPathOf(rr); ok {
+				out = append(out, path)
+			}
+		}
+	}
+	return out
+}
+
+// Paths returns the path from one principal to another, if the first can act
+// as the second (nil otherwise).
+func (g *Graph) Paths(from, to string) []Path {
+	rr := g.reachCache[from]
+	if rr == nil {
+		return nil
+	}
+	i, ok := rr.idx[to]
+	if !ok {
+		return nil
+	}
+	return []Path{g.pathTo(rr, i)}
+}
+
+// Admin is a principal with full access, directly or by escalation.
+type Admin struct {
+	Principal string
+	Hidden    bool // reaches full access only through can-assume or escalation edges
+	Path      Path
+}
+
+// Admins lists the principals with full access: those whose own policies
+// allow everything, and the hidden ones that get there through a chain.
+func (g *Graph) Admins() []Admin {
+	var out []Admin
+	for _, p := range g.principals {
+		rr := g.reachCache[p.arn]
+		if path, ok := g.adminPathOf(rr); ok {
+			out = append(out, Admin{Principal: p.arn, Hidden: rr.admin.hop != 0 || rr.admin.edge >= 0, Path: path})
+		}
+	}
+	return out
+}
+
+// Permission is one thing a principal may do: an action (or pattern, as the
+// policy writes it) on a resource pattern, with the deciding statements.
+type Permission struct {
+	Action     string
+	Resource   string
+	Statements []Statement
+}
+
+// ServicePermissions groups a principal's permissions by service prefix.
+type ServicePermissions struct {
+	Service     string
+	Permissions []Permission
+}
+
+// WhatCan returns the effective permissions of a principal by service: every
+// action pattern and resource pattern its identity policies allow that the
+// engine still allows once denies, boundary and conditions apply (asked with
+// the pattern as the request, so a pattern partly denied counts as allowed).
+// NotAction statements appear as "NotAction:a,b".
+func (g *Graph) WhatCan(principalARN string) []ServicePermissions {
+	p := g.byARN[principalARN]
+	if p == nil {
+		return nil
+	}
+	by := map[string][]Permission{}
+	for _, perm := range g.permissions(p) {
+		svc := perm.Action
+		if i := strings.IndexByte(svc, ':'); i >= 0 && !strings.HasPrefix(svc, "NotAction:") {
+			svc = strings.ToLower(svc[:i])
+		} else if strings.HasPrefix(svc, "NotAction:") {
+			svc = "*"
+		}
+		by[svc] = append(by[svc], perm)
+	}
+	var out []ServicePermissions
+	for s, ps := range by {
+		out = append(out, ServicePermissions{Service: s, Permissions: ps})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Service < out[j].Service })
+	return out
+}
+
+func (g *Graph) permissions(p *principal) []Permission {
+	seen := map[[2]string]bool{}
+	var out []Permission
+	for _, d := range p.docs {
+		for _, st := range d.Statements {
+			if st.Effect != policy.Allow {
+				continue
+			}
+			resources := st.Resource
+			if st.NotResource {
+				resources = []string{"*"}
+			}
+			actions := st.Action
+			if st.NotAction {
+				actions = []string{"*"}
+			}
+			for _, r := range resources {
+				for _, a := range actions {
+					k := [2]string{strings.ToLower(a), r}
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+					dec, _ := g.eval(p, a, r, nil, nil)
+					if !dec.Allowed() {
+						continue
+					}
+					label := a
+					if st.NotAction {
+						label = "NotAction:" + strings.Join(st.Action, ",")
+					}
+					out = append(out, Permission{Action: label, Resource: r, Statements: statements(dec.Deciding())})
+				}
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Resource != out[j].Resource {
+			return out[i].Resource < out[j].Resource
+		}
+		return strings.ToLower(out[i].Action) < strings.ToLower(out[j].Action)
+	})
+	return out
+}
+
+// grantEdges adds principal -> resource pattern edges labelled with a summary
+// of the allowed actions (at most maxGrants patterns per principal).
+func (g *Graph) grantEdges() {
+	for _, p := range g.principals {
+		perms := g.permissions(p)
+		var order []string
+		acts := map[string][]string{}
+		for _, pm := range perms {
+			if _, ok := acts[pm.Resource]; !ok {
+				order = append(order, pm.Resource)
+			}
+			acts[pm.Resource] = append(acts[pm.Resource], pm.Action)
+		}
+		if len(order) > g.maxGrants {
+			order = order[:g.maxGrants]
+		}
+		for _, r := range order {
+			id := "resource:" + r
+			g.addNode(Node{ID: id, Kind: KindResource, Name: r})
+			var steps []Step
+			for _, pm := range perms {
+				if pm.Resource == r {
+					steps = append(steps, Step{Action: pm.Action, Resource: r, Statements: pm.Statements})
+				}
+			}
+			g.addEdge(Edge{From: p.arn, To: id, Kind: EdgeGrants, Label: summary(acts[r]), Steps: steps})
+		}
+	}
+}
+
+// summary shortens an action list: "iam:CreateUser, s3:Get* (+3)".
+func summary(actions []string) string {
+	const max = 3
+	if len(actions) <= max {
+		return strings.Join(actions, ", ")
+	}
+	return strings.Join(actions[:max], ", ") + " (+" + itoa(len(actions)-max) + ")"
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
