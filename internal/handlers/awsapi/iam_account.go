@@ -14,6 +14,7 @@ func accountActions() map[string]action {
 		"DeleteAccountPasswordPolicy": deleteAccountPasswordPolicy,
 		"SimulateCustomPolicy":        simulateCustomPolicy,
 		"ListMFADevices":              listMFADevices,
+		"GetAccountSummary":           getAccountSummary,
 	}
 }
 
@@ -242,5 +243,46 @@ func listMFADevices(s *Server, c *call) (any, error) {
 		}
 		out.MFADevices.Member = append(out.MFADevices.Member, x)
 	}
+	return out, nil
+}
+
+type summaryEntry struct {
+	Key   string `xml:"key"`
+	Value int64  `xml:"value"`
+}
+
+type getAccountSummaryResult struct {
+	SummaryMap struct {
+		Entry []summaryEntry `xml:"entry"`
+	} `xml:"SummaryMap"`
+}
+
+// Quotas the summary reports beside the counts, AWS's defaults (the ones
+// the operations enforce among them).
+var summaryQuotas = []summaryEntry{
+	{"UsersQuota", 5000}, {"GroupsQuota", 300}, {"RolesQuota", 1000}, {"PoliciesQuota", 1500},
+	{"AccessKeysPerUserQuota", 2}, {"GroupsPerUserQuota", 10}, {"AttachedPoliciesPerUserQuota", 10},
+	{"AttachedPoliciesPerGroupQuota", 10}, {"AttachedPoliciesPerRoleQuota", 10}, {"VersionsPerPolicyQuota", 5},
+	{"PolicySizeQuota", 6144}, {"UserPolicySizeQuota", 2048}, {"GroupPolicySizeQuota", 5120},
+	{"RolePolicySizeQuota", 10240}, {"AssumeRolePolicySizeQuota", 2048}, {"SigningCertificatesPerUserQuota", 2},
+	{"ServerCertificatesQuota", 20}, {"InstanceProfilesQuota", 1000},
+}
+
+// getAccountSummary answers from the dashboard operation, which decides
+// iam:GetAccountSummary and says so by Limited.
+func getAccountSummary(s *Server, c *call) (any, error) {
+	d, err := s.svc.Dashboard(c.ctx, c.caller)
+	if err != nil {
+		return nil, err
+	}
+	if d.Limited {
+		return nil, &apiError{Status: 403, Code: "AccessDenied",
+			Message: "User: " + c.caller.ARN + " is not authorized to perform: iam:GetAccountSummary on resource: *"}
+	}
+	out := getAccountSummaryResult{}
+	out.SummaryMap.Entry = append([]summaryEntry{{"Users", d.Users}, {"Groups", d.Groups}, {"Roles", d.Roles},
+		{"Policies", d.Policies}, {"MFADevices", int64(d.MFADevices)}, {"MFADevicesInUse", int64(d.MFADevices)},
+		{"AccountAccessKeysPresent", 0}, {"AccountSigningCertificatesPresent", 0}, {"ServerCertificates", 0},
+		{"InstanceProfiles", 0}, {"Providers", 0}}, summaryQuotas...)
 	return out, nil
 }

@@ -136,3 +136,17 @@ func TestListMFADevicesOwn(t *testing.T) {
 		t.Errorf("ListMFADevices = %+v", out)
 	}
 }
+
+func TestGetAccountSummary(t *testing.T) {
+	e := sqlite(t)
+	_, err := e.iam.CreateGroup(e.ctx, &iamsdk.CreateGroupInput{GroupName: aws.String("g")})
+	ok(t, err)
+	out := must[*iamsdk.GetAccountSummaryOutput](t)(e.iam.GetAccountSummary(e.ctx, &iamsdk.GetAccountSummaryInput{}))
+	m := out.SummaryMap
+	if m["Users"] != 1 || m["Groups"] != 1 || m["UsersQuota"] != 5000 || m["AccessKeysPerUserQuota"] != 2 {
+		t.Errorf("SummaryMap = %v", m)
+	}
+	k, s := e.user("nobody")
+	_, err = e.iamClient(k, s, "").GetAccountSummary(e.ctx, &iamsdk.GetAccountSummaryInput{})
+	wantCode(t, err, "AccessDenied")
+}
