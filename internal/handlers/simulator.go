@@ -33,6 +33,7 @@ func (s *Server) simulatorRun(c echo.Context) error {
 		Policy1: c.FormValue("policy1"), Policy2: c.FormValue("policy2"), Boundary: c.FormValue("boundary"),
 		ResourcePolicy: c.FormValue("resource_policy"), PrincipalARN: strings.TrimSpace(c.FormValue("principal_arn")),
 		Actions: c.FormValue("actions"), Resources: c.FormValue("resources"), Context: c.FormValue("context"),
+		Source: strings.TrimSpace(c.FormValue("source")),
 	}
 	page := s.page(c, "Policy simulator", "simulator")
 	keys, err := iam.ParseContextLines(f.Context)
@@ -40,13 +41,31 @@ func (s *Server) simulatorRun(c echo.Context) error {
 		f.Errors = fe
 		return render(c, http.StatusBadRequest, templates.SimulatorPage(page, f, nil))
 	}
-	res, err := s.svc.SimulateCustom(c.Request().Context(), principal(c), iam.CustomSimulation{
-		IdentityPolicies: []string{f.Policy1, f.Policy2}, Boundary: f.Boundary, ResourcePolicy: f.ResourcePolicy,
-		PrincipalARN: f.PrincipalARN, Actions: lines(f.Actions), Resources: lines(f.Resources), Context: keys,
-	})
-	if k := iam.KindOf(err); err != nil && (k == iam.Invalid || k == iam.Malformed) {
+	var res []iam.SimulationResult
+	if f.Source != "" {
+		var extra []string
+		for _, doc := range []string{f.Policy1, f.Policy2} {
+			if strings.TrimSpace(doc) != "" {
+				extra = append(extra, doc)
+			}
+		}
+		res, err = s.svc.SimulatePrincipal(c.Request().Context(), principal(c), iam.PrincipalSimulation{
+			PolicySourceArn: sourceARN(principal(c).AccountID, f.Source), PolicyInputList: extra,
+			ResourcePolicy: f.ResourcePolicy, Actions: lines(f.Actions), Resources: lines(f.Resources), Context: keys,
+		}, meta(c))
+	} else {
+		res, err = s.svc.SimulateCustom(c.Request().Context(), principal(c), iam.CustomSimulation{
+			IdentityPolicies: []string{f.Policy1, f.Policy2}, Boundary: f.Boundary, ResourcePolicy: f.ResourcePolicy,
+			PrincipalARN: f.PrincipalARN, Actions: lines(f.Actions), Resources: lines(f.Resources), Context: keys,
+		})
+	}
+	if k := iam.KindOf(err); err != nil && (k == iam.Invalid || k == iam.Malformed || k == iam.NotFound) {
 		e := err.(*iam.Error)
-		f.Errors = templates.FieldErrors{e.Field: e.Message}
+		field := e.Field
+		if field == "" {
+			field = "principal"
+		}
+		f.Errors = templates.FieldErrors{field: e.Message}
 		return render(c, http.StatusBadRequest, templates.SimulatorPage(page, f, nil))
 	}
 	if err != nil {
@@ -75,4 +94,12 @@ func lines(text string) []string {
 		}
 	}
 	return out
+}
+
+// sourceARN accepts "user/alice", "role/Auditor" or a full ARN.
+func sourceARN(account, v string) string {
+	if strings.HasPrefix(v, "arn:") {
+		return v
+	}
+	return "arn:aws:iam::" + account + ":" + v
 }

@@ -79,3 +79,25 @@ func TestSimulator(t *testing.T) {
 		t.Fatal("markup from a policy reached the page unescaped")
 	}
 }
+
+func TestSimulatorForAPrincipal(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	e.mkUser("carol", "carol's long passphrase", `{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`)
+	form := url.Values{"_csrf": {b.csrf("/simulator")}, "source": {"user/carol"},
+		"actions": {"s3:GetObject\ns3:PutObject"}, "resources": {"arn:aws:s3:::reports/q1.csv"}}
+	res, body := b.post("/simulator", form)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("simulate carol: %d", res.StatusCode)
+	}
+	if !strings.Contains(body, `decision">allowed<`) || !strings.Contains(body, `decision">implicitDeny<`) || !strings.Contains(body, "(Reports)") {
+		t.Fatal("carol's own policy was not evaluated")
+	}
+	form.Set("_csrf", b.csrf("/simulator"))
+	form.Set("source", "user/nobody")
+	res, body = b.post("/simulator", form)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="principal-error"`) {
+		t.Fatalf("unknown principal: %d", res.StatusCode)
+	}
+}

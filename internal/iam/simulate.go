@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/iamconsole/console/internal/models"
 	"github.com/iamconsole/console/internal/policy"
 )
 
@@ -23,7 +24,8 @@ type CustomSimulation struct {
 
 // SimulatedStatement is a statement that applied to a simulated request.
 type SimulatedStatement struct {
-	Source   string // "Identity policy 1", "Permissions boundary", …
+	Source   string // "Identity policy 1", "Permissions boundary", a policy name…
+	PolicyID string // the policy's ID (ARN for managed policies)
 	Index    int
 	Sid      string
 	Effect   string
@@ -104,16 +106,19 @@ func (s *Service) SimulateCustom(ctx context.Context, caller *Principal, in Cust
 	if principalARN == "" {
 		principalARN = callerARN(caller)
 	}
-	resources := in.Resources
+	return s.simulate(inputs, policy.Principal{ARN: principalARN}, in.Actions, in.Resources, in.Context, texts), nil
+}
+
+// simulate evaluates every (action, resource) pair and explains each.
+func (s *Service) simulate(inputs *policy.Inputs, who policy.Principal, actions, resources []string, context map[string][]string, texts map[string]string) []SimulationResult {
 	if len(resources) == 0 {
 		resources = []string{"*"}
 	}
-	ctxKeys := policy.NewContext(in.Context)
+	ctxKeys := policy.NewContext(context)
 	var out []SimulationResult
-	for _, a := range in.Actions {
+	for _, a := range actions {
 		for _, r := range resources {
-			req := &policy.Request{Principal: policy.Principal{ARN: principalARN}, Action: a, Resource: r,
-				Context: ctxKeys, Time: s.now()}
+			req := &policy.Request{Principal: who, Action: a, Resource: r, Context: ctxKeys, Time: s.now()}
 			d := policy.Evaluate(inputs, req)
 			res := SimulationResult{Action: a, Resource: r, Decision: d.Outcome.String(), Missing: d.Missing,
 				BoundaryAllowed: d.BoundaryAllowed}
@@ -126,14 +131,120 @@ func (s *Service) SimulateCustom(ctx context.Context, caller *Principal, in Cust
 				deciding[stmtKey{m.Policy.ID, m.Index}] = true
 			}
 			for _, m := range d.Matched {
-				res.Statements = append(res.Statements, SimulatedStatement{Source: m.Policy.ID, Index: m.Index, Sid: m.Sid,
+				src := m.Policy.ID
+				if m.Policy.Name != "" && texts[m.Policy.ID] == "" {
+					src = m.Policy.Name
+				}
+				res.Statements = append(res.Statements, SimulatedStatement{Source: src, PolicyID: m.Policy.ID, Index: m.Index, Sid: m.Sid,
 					Effect: effectName(m.Effect), Deciding: deciding[stmtKey{m.Policy.ID, m.Index}], Start: m.Start, End: m.End,
 					Text: excerpt(texts[m.Policy.ID], m.Start, m.End)})
 			}
 			out = append(out, res)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// PrincipalSimulation is SimulatePrincipalPolicy's input: a user or role of
+// the account whose policies (with its groups' and its boundary) are
+// evaluated, optionally with more policies added.
+type PrincipalSimulation struct {
+	PolicySourceArn string
+	PolicyInputList []string
+	ResourcePolicy  string
+	Actions         []string
+	Resources       []string
+	Context         map[string][]string
+}
+
+// SimulatePrincipal evaluates a user's or role's own policies, as AWS's
+// SimulatePrincipalPolicy.
+func (s *Service) SimulatePrincipal(ctx context.Context, caller *Principal, in PrincipalSimulation, m Meta) ([]SimulationResult, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:SimulatePrincipalPolicy", in.PolicySourceArn); err != nil {
+		return nil, err
+	}
+	if len(in.Actions) == 0 {
+		return nil, invalidField("actions", "Name at least one action, such as s3:GetObject.")
+	}
+	if len(in.Actions)*max(len(in.Resources), 1) > 1000 {
+		return nil, invalidField("actions", "Simulate at most 1,000 action and resource pairs at once.")
+	}
+	kind, name, ok := parseEntityARN(acct, in.PolicySourceArn)
+	if !ok {
+		return nil, invalidField("principal", "Name a user or role of this account by ARN, such as arn:aws:iam::%s:user/alice.", acct)
+	}
+	var inputs *policy.Inputs
+	who := policy.Principal{ARN: in.PolicySourceArn, Account: acct}
+	switch kind {
+	case "user":
+		u, err := s.store.User(ctx, acct, name)
+		if err != nil {
+			return nil, notFoundOr(err, "The user with name %s cannot be found.", name)
+		}
+		who.ID, who.Name = u.UserID, u.Name
+		inputs, err = s.identityInputs(ctx, s.store, acct, models.EntityUser, u.UserID)
+		if err != nil {
+			return nil, err
+		}
+	case "role":
+		r, err := s.store.Role(ctx, acct, name)
+		if err != nil {
+			return nil, notFoundOr(err, "The role with name %s cannot be found.", name)
+		}
+		who.ID = r.RoleID
+		inputs, err = s.identityInputs(ctx, s.store, acct, models.EntityRole, r.RoleID)
+		if err != nil {
+			return nil, err
+		}
+	}
+	texts := map[string]string{}
+	for i, doc := range in.PolicyInputList {
+		label := fmt.Sprintf("PolicyInputList.%d", i+1)
+		d, err := policy.Parse([]byte(doc), policy.Identity)
+		if err != nil {
+			return nil, malformed(label, err)
+		}
+		texts[label] = doc
+		inputs.Identity = append(inputs.Identity, policy.Compile(policy.PolicyRef{ID: label, Name: label}, d))
+	}
+	if strings.TrimSpace(in.ResourcePolicy) != "" {
+		d, err := policy.Parse([]byte(in.ResourcePolicy), policy.Resource)
+		if err != nil {
+			return nil, malformed("ResourcePolicy", err)
+		}
+		texts["ResourcePolicy"] = in.ResourcePolicy
+		inputs.Resource = policy.Compile(policy.PolicyRef{ID: "ResourcePolicy", Name: "ResourcePolicy"}, d)
+	}
+	return s.simulate(inputs, who, in.Actions, in.Resources, in.Context, texts), nil
+}
+
+// parseEntityARN splits arn:aws:iam::ACCOUNT:user/PATH/NAME (or role/…)
+// of the given account.
+func parseEntityARN(acct, arn string) (kind, name string, ok bool) {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::"+acct+":")
+	if !ok {
+		return "", "", false
+	}
+	kind, res, ok := strings.Cut(rest, "/")
+	if !ok || (kind != "user" && kind != "role") {
+		return "", "", false
+	}
+	if i := strings.LastIndex(res, "/"); i >= 0 {
+		res = res[i+1:]
+	}
+	return kind, res, res != ""
+}
+
+// notFoundOr maps the store's ErrNotFound to NotFound with msg.
+func notFoundOr(err error, format string, args ...any) error {
+	if errors.Is(err, models.ErrNotFound) {
+		return newErr(NotFound, format, args...)
+	}
+	return internal(err, "lookup")
 }
 
 func effectName(e policy.Effect) string {
