@@ -60,19 +60,22 @@ func plural(n int, what string) string {
 	return itoa(n) + " " + what + "s"
 }
 
-// requireEnrolledMFA confines a root session without MFA to enrolling a
-// device: every other page sends it to enrollment.
-func (s *Server) requireEnrolledMFA(next echo.HandlerFunc) echo.HandlerFunc {
+// confine keeps a session that owes something to the pages that settle it:
+// root without MFA may only enroll a device, a user whose password must
+// change may only change it. Every other page sends it there.
+func (s *Server) confine(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := principal(c)
-		if p == nil || !p.MustEnrollMFA {
-			return next(c)
-		}
 		path := c.Request().URL.Path
-		if path == "/logout" || strings.HasPrefix(path, "/mfa/enroll") {
+		switch {
+		case p == nil || path == "/logout":
 			return next(c)
+		case p.MustEnrollMFA && !strings.HasPrefix(path, "/mfa/enroll"):
+			return c.Redirect(http.StatusSeeOther, "/mfa/enroll")
+		case p.MustChangePassword && path != "/security/password":
+			return c.Redirect(http.StatusSeeOther, "/security/password")
 		}
-		return c.Redirect(http.StatusSeeOther, "/mfa/enroll")
+		return next(c)
 	}
 }
 

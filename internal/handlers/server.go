@@ -87,7 +87,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	page.POST("/login/mfa", s.mfaSave)
 	page.POST("/login/cancel", s.loginCancel)
 
-	signedIn := page.Group("", s.requireSession, s.requireEnrolledMFA)
+	signedIn := page.Group("", s.requireSession, s.confine)
 	signedIn.POST("/logout", s.logout)
 	signedIn.GET("/", s.dashboardShow)
 	signedIn.GET("/audit", s.auditList)

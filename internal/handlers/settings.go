@@ -68,14 +68,16 @@ func (s *Server) passwordPolicyDelete(c echo.Context) error {
 
 // passwordShow shows the change-password form.
 func (s *Server) passwordShow(c echo.Context) error {
-	return render(c, http.StatusOK, templates.ChangePasswordPage(s.page(c, "Change password", ""), templates.ChangePasswordForm{}))
+	f := templates.ChangePasswordForm{Forced: principal(c).MustChangePassword}
+	return render(c, http.StatusOK, templates.ChangePasswordPage(s.page(c, "Change password", ""), f))
 }
 
 // passwordSave changes the caller's password.
 func (s *Server) passwordSave(c echo.Context) error {
 	res, err := s.svc.ChangeMyPassword(c.Request().Context(), principal(c), c.FormValue("old_password"), c.FormValue("new_password"), meta(c))
 	if fe := fieldError(err); fe != nil {
-		return render(c, http.StatusBadRequest, templates.ChangePasswordPage(s.page(c, "Change password", ""), templates.ChangePasswordForm{Errors: fe}))
+		f := templates.ChangePasswordForm{Errors: fe, Forced: principal(c).MustChangePassword}
+		return render(c, http.StatusBadRequest, templates.ChangePasswordPage(s.page(c, "Change password", ""), f))
 	}
 	if err != nil {
 		return err
