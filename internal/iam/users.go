@@ -100,7 +100,10 @@ func tagRequestKeys(tags []Tag) map[string][]string {
 	return keys
 }
 
-var pathPrefixRE = regexp.MustCompile(`^/[\x21-\x7E]*$`)
+var (
+	pathPrefixRE = regexp.MustCompile(`^/[\x21-\x7E]*$`)
+	boundaryARNRE  = regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy/`)
+)
 
 // listFilter checks AWS's paging inputs and makes the store's filter.
 func listFilter(pathPrefix, marker string, maxItems int, nameContains string) (models.ListFilter, error) {
@@ -180,7 +183,7 @@ func (s *Service) checkBoundaryPolicy(ctx context.Context, acct, arn string) err
 	if arn == "" || Builtin(arn) != nil {
 		return nil
 	}
-	if !regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy/`).MatchString(arn) || len(arn) > 2048 {
+	if !boundaryARNRE.MatchString(arn) || len(arn) > 2048 {
 		return invalidField("PermissionsBoundary", "ARN %s is not valid.", arn)
 	}
 	_, err := s.store.PolicyByARN(ctx, acct, arn)
