@@ -146,6 +146,8 @@ type Graph struct {
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
 	svcTrust   map[string]bool
+	// pseudoEdges: rewrites a pseudo principal could make, by its key.
+	pseudoEdges map[string][]Edge
 }
 
 type managedPolicy struct {
@@ -198,7 +200,7 @@ func Build(a *Account, opts Options) *Graph {
 		managed: map[string]*managedPolicy{}, groups: map[string]*groupInfo{}, groupByNm: map[string]*groupInfo{},
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
 		pseudo: map[string]*principal{}, reachCache: map[string]*reachResult{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
-		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}}
+		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{}}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}

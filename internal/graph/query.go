@@ -49,23 +49,23 @@ func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
 		return Path{}, false
 	}
 	p := g.pathTo(rr, ap.hop)
-	if ap.edge < 0 {
+	// The technique named is what the principal itself does first; the steps
+	// show the rest of the chain.
+	first := ap.technique
+	if ap.hop > 0 {
+		first = g.Edges[rr.hops[rr.chain(ap.hop)[1]].edge].Technique
+	}
+	p.Technique = first
+	if ap.edge == nil {
 		p.Statements = g.admin[rr.hops[ap.hop].key][0].Statements
-		if p.Technique == "" && len(p.Steps) > 0 {
-			p.Technique = ap.technique
-		}
-		if len(p.Steps) > 0 {
-			p.Technique = ap.technique
-		}
 		return p, true
 	}
-	e := g.Edges[ap.edge]
+	e := *ap.edge
 	p.Steps = append(p.Steps, e)
 	p.Path = append(p.Path, e.To)
 	if ap.affected != e.To && ap.affected != rr.hops[ap.hop].p.arn {
 		p.Path = append(p.Path, ap.affected)
 	}
-	p.Technique = ap.technique
 	return p, true
 }
 
@@ -135,7 +135,7 @@ func (g *Graph) Admins() []Admin {
 	for _, p := range g.principals {
 		rr := g.reachCache[p.arn]
 		if path, ok := g.adminPathOf(rr); ok {
-			out = append(out, Admin{Principal: p.arn, Hidden: rr.admin.hop != 0 || rr.admin.edge >= 0, Path: path})
+			out = append(out, Admin{Principal: p.arn, Hidden: rr.admin.hop != 0 || rr.admin.edge != nil, Path: path})
 		}
 	}
 	return out

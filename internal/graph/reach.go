@@ -24,7 +24,7 @@ type reachResult struct {
 
 type adminPath struct {
 	hop       int    // the hop that has or takes full access
-	edge      int    // the escalation edge that rewrites permissions; -1 when the hop is an administrator
+	edge      *Edge  // the escalation edge that rewrites permissions; nil when the hop is an administrator
 	affected  string // the principal whose permissions the edge rewrites (may differ from the hop's)
 	technique string
 }
@@ -87,6 +87,8 @@ func (g *Graph) reachAll() {
 				x := g.pseudoFor(p, gi)
 				if steps, ok := g.fullAccessOf(x); ok {
 					g.admin[x.key()] = steps
+				} else {
+					g.pseudoEdges[x.key()] = g.rewrites(x)
 				}
 			}
 		}
@@ -108,15 +110,26 @@ func (g *Graph) lastTech(rr *reachResult, i int) string {
 func (g *Graph) findAdmin(rr *reachResult) *adminPath {
 	for i, h := range rr.hops {
 		if _, ok := g.admin[h.key]; ok {
-			return &adminPath{hop: i, edge: -1, technique: g.lastTech(rr, i)}
+			return &adminPath{hop: i, technique: g.lastTech(rr, i)}
 		}
+		edges := g.out[h.key]
+		var own []Edge
 		if h.p.base != nil {
-			continue
+			own = g.pseudoEdges[h.key]
 		}
 		// Rewriting one's own permissions first, then anyone reachable.
 		for pass := 0; pass < 2; pass++ {
-			for _, ei := range g.out[h.key] {
-				e := &g.Edges[ei]
+			for k := 0; k < len(edges)+len(own); k++ {
+				var e *Edge
+				if k < len(edges) {
+					e = &g.Edges[edges[k]]
+				} else {
+					e = &own[k-len(edges)]
+				}
+				if h.p.base != nil && e.To == h.p.group.src.ARN && pass == 0 {
+					// The group a pseudo principal joined applies to it.
+					return &adminPath{hop: i, edge: e, affected: h.p.base.arn, technique: e.Technique}
+				}
 				if e.Kind != EdgeEscalation || (e.Gain != GainArbitrary && e.Gain != GainVersion) {
 					continue
 				}
@@ -137,7 +150,7 @@ func (g *Graph) findAdmin(rr *reachResult) *adminPath {
 							tech = reachTech + " + " + e.Technique
 						}
 					}
-					return &adminPath{hop: i, edge: ei, affected: c.arn, technique: tech}
+					return &adminPath{hop: i, edge: e, affected: c.arn, technique: tech}
 				}
 			}
 		}
@@ -175,4 +188,26 @@ func (rr *reachResult) chain(i int) []int {
 		out[l], out[r] = out[r], out[l]
 	}
 	return out
+}
+
+// rewrites evaluates the permission-rewriting techniques for a pseudo
+// principal (a user after joining a group), keeping the edges out of the
+// graph: they describe a state the account is not in.
+func (g *Graph) rewrites(x *principal) []Edge {
+	n := len(g.Edges)
+	for ti := range catalogue {
+		t := &catalogue[ti]
+		switch t.kind {
+		case kindModifyPolicy, kindModifyUser, kindModifyGroup:
+			if g.mayAll(x, t.Required) {
+				g.technique(x, t, g.acct)
+			}
+		}
+	}
+	es := append([]Edge(nil), g.Edges[n:]...)
+	g.Edges = g.Edges[:n]
+	for i := range es {
+		es[i].From = x.key()
+	}
+	return es
 }

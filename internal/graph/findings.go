@@ -1,0 +1,391 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// Finding types.
+const (
+	FindingPrivilegeEscalation = "PrivilegeEscalation"
+	FindingHiddenAdmin         = "HiddenAdmin"
+	FindingAdmin               = "Admin"
+	FindingRootWithoutMFA      = "RootWithoutMFA"
+	FindingRootAccessKey       = "RootAccessKey"
+	FindingUserWithoutMFA      = "UserWithoutMFA"
+	FindingStaleAccessKey      = "StaleAccessKey"
+	FindingInactiveUser        = "InactiveUser"
+	FindingPermissiveTrust     = "PermissiveTrust"
+	FindingWildcardPolicy      = "WildcardPolicy"
+	FindingUnusedRole          = "UnusedRole"
+	FindingUnusedPolicy        = "UnusedPolicy"
+)
+
+// Severities, most severe first.
+const (
+	SeverityCritical = "Critical"
+	SeverityHigh     = "High"
+	SeverityMedium   = "Medium"
+	SeverityLow      = "Low"
+)
+
+var severityRank = map[string]int{SeverityCritical: 0, SeverityHigh: 1, SeverityMedium: 2, SeverityLow: 3}
+
+// Finding is one thing a reviewer should look at. Field names are the
+// `console findings` JSON contract.
+type Finding struct {
+	Type        string
+	Severity    string
+	Principal   string   // ARN of the principal (or policy) concerned
+	Technique   string   `json:",omitempty"` // catalogue ID, for escalations
+	Path        []string `json:",omitempty"` // ARNs from the principal to what it reaches
+	Explanation string
+}
+
+// Stale is how long before keys, passwords and roles count as unused.
+const Stale = 90 * 24 * time.Hour
+
+// Findings lists the account's findings in a stable order (severity, type,
+// principal, technique). now measures staleness; credential findings appear
+// only when the account knows its credentials (not for AWS dumps).
+func (g *Graph) Findings(now time.Time) []Finding {
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
+	a := g.acct
+
+	// Administrators, hidden administrators, escalations.
+	for _, p := range g.principals {
+		rr := g.reachCache[p.arn]
+		if _, ok := g.admin[p.arn]; ok {
+			add(Finding{Type: FindingAdmin, Severity: SeverityMedium, Principal: p.arn, Path: []string{p.arn},
+				Explanation: "full access from its own policies: " + cite(g.admin[p.arn][0].Statements)})
+			continue
+		}
+		adminPath, hidden := g.adminPathOf(rr)
+		if hidden {
+			add(Finding{Type: FindingHiddenAdmin, Severity: SeverityCritical, Principal: p.arn, Technique: adminPath.Technique,
+				Path: adminPath.Path, Explanation: "reaches full access only by escalation: " + g.narrate(adminPath)})
+		}
+		// One escalation finding per technique the principal itself can use.
+		byTech := map[string][]int{}
+		var techs []string
+		for _, ei := range g.out[p.arn] {
+			e := &g.Edges[ei]
+			if e.Kind != EdgeEscalation {
+				continue
+			}
+			if e.Gain == GainArbitrary || e.Gain == GainVersion {
+				// Rewriting permissions escalates only when the principal can act
+				// as someone they apply to (itself included).
+				if !g.affectsReachable(rr, e) || (e.Gain == GainVersion && !g.versionFull(e.To)) {
+					continue
+				}
+			}
+			if _, ok := byTech[e.Technique]; !ok {
+				techs = append(techs, e.Technique)
+			}
+			byTech[e.Technique] = append(byTech[e.Technique], ei)
+		}
+		for _, t := range techs {
+			edges := byTech[t]
+			best := edges[0]
+			for _, ei := range edges { // prefer a target that leads to full access
+				if g.leadsToAdmin(g.Edges[ei].To) {
+					best = ei
+					break
+				}
+			}
+			e := g.Edges[best]
+			sev := SeverityHigh
+			tech := e.Technique
+			if hidden && adminPath.Technique == tech {
+				sev = SeverityCritical
+			}
+			if e.Gain == GainArbitrary && e.To != p.arn {
+				if c := g.reachedAffected(rr, &e); c != nil && c.arn != p.arn {
+					if id := compositeOf(e.Technique, g.lastTech(rr, rr.idx[c.key()])); id != "" {
+						tech = id
+					}
+				}
+			}
+			more := ""
+			if len(edges) > 1 {
+				more = fmt.Sprintf(" (and %d other targets)", len(edges)-1)
+			}
+			name := e.Label
+			if t := techniqueByID(tech); t != nil {
+				name = t.Name
+			}
+			expl := fmt.Sprintf("%s: %s %s%s; allowed by %s", name, shortARN(p.arn), describeGain(&e), more, citeSteps(e.Steps))
+			if e.Assumes != "" {
+				expl += "; assumes " + e.Assumes + " exists"
+			}
+			if len(e.Needs) > 0 {
+				expl += "; needs " + strings.Join(e.Needs, ", ")
+			}
+			add(Finding{Type: FindingPrivilegeEscalation, Severity: sev, Principal: p.arn, Technique: tech, Path: []string{p.arn, e.To}, Explanation: expl})
+		}
+	}
+
+	// Trust policies open to anyone or to other accounts without conditions.
+	for _, r := range g.principals {
+		if r.kind != KindRole || g.trustDocs[r.arn] == nil {
+			continue
+		}
+		for _, f := range g.permissiveTrust(r) {
+			add(f)
+		}
+	}
+
+	// Policies granting everything or passing any role.
+	for _, mp := range sortedManaged(g) {
+		if mp.src.AWSManaged() || mp.doc == nil {
+			continue
+		}
+		if f, ok := wildcard(mp.src.ARN, mp.doc); ok {
+			add(f)
+		}
+	}
+	for _, p := range g.principals {
+		for _, ip := range inlineOf(p) {
+			if c, doc := g.parse(p.arn, policy.PolicyRef{ID: p.arn + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
+				if f, ok := wildcard(p.arn+"#"+ip.Name, doc); ok {
+					f.Principal = p.arn
+					f.Explanation = "inline policy " + ip.Name + ": " + f.Explanation
+					add(f)
+				}
+			}
+		}
+	}
+
+	// Root, credentials, activity.
+	if a.Root != nil {
+		root := "arn:aws:iam::" + a.ID + ":root"
+		if !a.Root.MFAEnabled {
+			add(Finding{Type: FindingRootWithoutMFA, Severity: SeverityCritical, Principal: root, Explanation: "the root user has no MFA device"})
+		}
+		if a.Root.AccessKeys > 0 {
+			add(Finding{Type: FindingRootAccessKey, Severity: SeverityCritical, Principal: root, Explanation: fmt.Sprintf("the root user has %d active access keys", a.Root.AccessKeys)})
+		}
+	}
+	if a.CredentialsKnown {
+		for _, u := range a.Users {
+			if u.LoginProfile != nil && len(u.MFADevices) == 0 {
+				add(Finding{Type: FindingUserWithoutMFA, Severity: SeverityHigh, Principal: u.ARN, Explanation: "console password and no MFA device"})
+			}
+			last := u.PasswordLastUsed
+			for _, k := range u.AccessKeys {
+				if k.Status != "Active" {
+					continue
+				}
+				if k.LastUsed.After(last) {
+					last = k.LastUsed
+				}
+				switch {
+				case k.LastUsed.IsZero() && now.Sub(k.CreateDate) >= Stale:
+					add(Finding{Type: FindingStaleAccessKey, Severity: SeverityMedium, Principal: u.ARN, Explanation: "access key " + k.ID + " never used in " + days(now.Sub(k.CreateDate))})
+				case !k.LastUsed.IsZero() && now.Sub(k.LastUsed) >= Stale:
+					add(Finding{Type: FindingStaleAccessKey, Severity: SeverityMedium, Principal: u.ARN, Explanation: "access key " + k.ID + " unused for " + days(now.Sub(k.LastUsed))})
+				case now.Sub(k.CreateDate) >= Stale:
+					add(Finding{Type: FindingStaleAccessKey, Severity: SeverityLow, Principal: u.ARN, Explanation: "access key " + k.ID + " not rotated for " + days(now.Sub(k.CreateDate))})
+				}
+			}
+			if (u.LoginProfile != nil || len(u.AccessKeys) > 0) && now.Sub(u.CreateDate) >= Stale && (last.IsZero() || now.Sub(last) >= Stale) {
+				add(Finding{Type: FindingInactiveUser, Severity: SeverityLow, Principal: u.ARN, Explanation: "no sign-in or key use for 90 days or more"})
+			}
+		}
+	}
+	for _, r := range a.Roles {
+		if strings.HasPrefix(r.Path, "/aws-service-role/") {
+			continue
+		}
+		if now.Sub(r.CreateDate) >= Stale && (r.LastUsed.IsZero() || now.Sub(r.LastUsed) >= Stale) {
+			when := "never used"
+			if !r.LastUsed.IsZero() {
+				when = "last used " + days(now.Sub(r.LastUsed)) + " ago"
+			}
+			add(Finding{Type: FindingUnusedRole, Severity: SeverityLow, Principal: r.ARN, Explanation: when})
+		}
+	}
+	for _, p := range a.Policies {
+		if !p.AWSManaged() && p.AttachmentCount == 0 && p.BoundaryUsageCount == 0 && len(g.affects[p.ARN]) == 0 {
+			add(Finding{Type: FindingUnusedPolicy, Severity: SeverityLow, Principal: p.ARN, Explanation: "attached to nothing"})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if severityRank[a.Severity] != severityRank[b.Severity] {
+			return severityRank[a.Severity] < severityRank[b.Severity]
+		}
+		if a.Type != b.Type {
+			return a.Type < b.Type
+		}
+		if a.Principal != b.Principal {
+			return a.Principal < b.Principal
+		}
+		return a.Technique < b.Technique
+	})
+	return out
+}
+
+func inlineOf(p *principal) []InlinePolicy {
+	if p.user != nil {
+		return p.user.Inline
+	}
+	if p.role != nil {
+		return p.role.Inline
+	}
+	return nil
+}
+
+func sortedManaged(g *Graph) []*managedPolicy {
+	out := make([]*managedPolicy, 0, len(g.managed))
+	for _, mp := range g.managed {
+		out = append(out, mp)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].src.ARN < out[j].src.ARN })
+	return out
+}
+
+func days(d time.Duration) string { return fmt.Sprintf("%d days", int(d.Hours()/24)) }
+
+// leadsToAdmin: the target is an administrator or reaches full access.
+func (g *Graph) leadsToAdmin(arn string) bool {
+	if _, ok := g.admin[arn]; ok {
+		return true
+	}
+	if rr := g.reachCache[arn]; rr != nil && rr.admin != nil {
+		return true
+	}
+	return false
+}
+
+func (g *Graph) affectsReachable(rr *reachResult, e *Edge) bool {
+	return g.reachedAffected(rr, e) != nil
+}
+
+func (g *Graph) reachedAffected(rr *reachResult, e *Edge) *principal {
+	for _, c := range g.affects[e.To] {
+		if _, ok := rr.idx[c.key()]; ok {
+			return c
+		}
+	}
+	return nil
+}
+
+// permissiveTrust asks the engine whether a stranger (any principal of another
+// account) may assume the role without MFA or ExternalId; the statements that
+// let it in are cited.
+func (g *Graph) permissiveTrust(r *principal) []Finding {
+	var out []Finding
+	c := g.candidates(g.trustDocs[r.arn])
+	for _, x := range c.external {
+		acct := arnAccount(x)
+		if x == "*" {
+			acct = otherAccount(g.acct.ID)
+		}
+		in := policy.Inputs{Identity: []*policy.Policy{allowAll}, Resource: g.trusts[r.arn], ResourceAccount: g.acct.ID}
+		d := policy.Evaluate(&in, &policy.Request{Principal: policy.Principal{ARN: "arn:aws:iam::" + acct + ":root", Account: acct, Type: policy.PrincipalAccount},
+			Action: "sts:AssumeRole", Resource: r.arn, Context: g.context(nil), Time: g.now})
+		if !d.Allowed() {
+			continue // conditions (ExternalId, MFA, source) hold it back
+		}
+		sev, who := SeverityHigh, "account "+arnAccount(x)
+		if x == "*" {
+			sev, who = SeverityCritical, "any AWS principal (*)"
+		}
+		out = append(out, Finding{Type: FindingPermissiveTrust, Severity: sev, Principal: r.arn, Path: []string{x, r.arn},
+			Explanation: "trust lets " + who + " assume the role without sts:ExternalId or MFA conditions: " + cite(statements(d.Deciding()))})
+	}
+	return out
+}
+
+// wildcard flags Allow statements with Action "*" on Resource "*" or
+// iam:PassRole on "*", read from the document as written (a lint of the
+// policy, not a decision about anyone).
+func wildcard(id string, doc *policy.Document) (Finding, bool) {
+	var why []string
+	for i, st := range doc.Statements {
+		if st.Effect != policy.Allow || st.NotAction || st.NotResource || len(st.Condition) > 0 {
+			continue
+		}
+		star := false
+		for _, r := range st.Resource {
+			star = star || r == "*"
+		}
+		if !star {
+			continue
+		}
+		for _, a := range st.Action {
+			switch {
+			case a == "*":
+				why = append(why, fmt.Sprintf("statement %d allows \"*\" on \"*\"", i))
+			case strings.EqualFold(a, "iam:PassRole") || strings.EqualFold(a, "iam:*") || strings.EqualFold(a, "iam:Pass*"):
+				why = append(why, fmt.Sprintf("statement %d allows %s on \"*\" (any role)", i, a))
+			}
+		}
+	}
+	if len(why) == 0 {
+		return Finding{}, false
+	}
+	return Finding{Type: FindingWildcardPolicy, Severity: SeverityMedium, Principal: id, Explanation: strings.Join(why, "; ")}, true
+}
+
+func shortARN(arn string) string {
+	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+func cite(sts []Statement) string {
+	var parts []string
+	for _, s := range sts {
+		x := s.PolicyName
+		if x == "" {
+			x = s.Policy
+		}
+		if s.Version != "" {
+			x += " " + s.Version
+		}
+		x += fmt.Sprintf(" statement %d", s.Index)
+		if s.Sid != "" {
+			x += " (" + s.Sid + ")"
+		}
+		parts = append(parts, x)
+	}
+	if len(parts) == 0 {
+		return "no statement"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func citeSteps(steps []Step) string {
+	var parts []string
+	for _, s := range steps {
+		parts = append(parts, s.Action+" on "+s.Resource+" by "+cite(s.Statements))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// narrate tells a path in words.
+func (g *Graph) narrate(p Path) string {
+	var parts []string
+	for _, e := range p.Steps {
+		switch e.Kind {
+		case EdgeCanAssume:
+			parts = append(parts, shortARN(e.From)+" assumes "+shortARN(e.To))
+		default:
+			parts = append(parts, shortARN(e.From)+" "+describeGain(&e)+" ("+e.Technique+")")
+		}
+	}
+	last := p.Path[len(p.Path)-1]
+	if _, ok := g.admin[last]; ok {
+		parts = append(parts, shortARN(last)+" has full access")
+	}
+	return strings.Join(parts, ", then ")
+}
