@@ -101,8 +101,8 @@ func tagRequestKeys(tags []Tag) map[string][]string {
 }
 
 var (
-	pathPrefixRE = regexp.MustCompile(`^/[\x21-\x7E]*$`)
-	boundaryARNRE  = regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy/`)
+	pathPrefixRE  = regexp.MustCompile(`^/[\x21-\x7E]*$`)
+	boundaryARNRE = regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy/`)
 )
 
 // listFilter checks AWS's paging inputs and makes the store's filter.
