@@ -20,6 +20,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0003_entities", Migrate: migrate0003Entities},
 		{ID: "0005_sts", Migrate: migrate0005STS},
 		{ID: "0004_users", Migrate: migrate0004Users},
+		{ID: "0006_settings", Migrate: migrate0006Settings},
 	}
 }
 

@@ -1,0 +1,35 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// AccountSettings are the console's own per-account switches. No row means
+// the defaults (the safest choice for each).
+type AccountSettings struct {
+	AccountID string `gorm:"primaryKey;size:12"`
+	// AllowUsersWithoutMFA relaxes the rule that IAM users must enroll an MFA
+	// device before using the console. Root is never relaxed.
+	AllowUsersWithoutMFA bool
+	UpdatedAt            time.Time
+}
+
+// AccountSettings returns an account's settings, the defaults when none
+// were saved.
+func (s *Store) AccountSettings(ctx context.Context, accountID string) (*AccountSettings, error) {
+	var st AccountSettings
+	err := s.q(ctx).Where("account_id = ?", accountID).Limit(1).Find(&st).Error
+	if err != nil {
+		return nil, translate(err, "account settings")
+	}
+	st.AccountID = accountID
+	return &st, nil
+}
+
+// PutAccountSettings saves an account's settings.
+func (s *Store) PutAccountSettings(ctx context.Context, st *AccountSettings) error {
+	return translate(s.q(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(st).Error, "put account settings")
+}
