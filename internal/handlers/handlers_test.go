@@ -153,6 +153,11 @@ func (b *browser) setup() {
 		b.t.Fatalf("setup: %d %s", res.StatusCode, body)
 	}
 	b.enroll("phone")
+	// Most tests sign IAM users in with a password alone; the default (users
+	// must enroll MFA too) has its own test.
+	if err := b.e.svc.UpdateAccountSettings(context.Background(), nil, iam.AccountSettings{AllowUsersWithoutMFA: true}, iam.Meta{}); err != nil {
+		b.t.Fatal(err)
+	}
 }
 
 // enroll adds an authenticator to the signed-in principal.

@@ -44,3 +44,35 @@ func TestForcedPasswordChange(t *testing.T) {
 		t.Fatalf("dashboard after the change: %d", res.StatusCode)
 	}
 }
+
+// TestUsersMustEnrollMFAByDefault: unless the account allows otherwise, an
+// IAM user without a device is taken to enrollment, as root is.
+func TestUsersMustEnrollMFAByDefault(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	root := e.browser()
+	root.setup() // relaxes the rule for the other tests: put it back
+	res, _ := root.post("/settings/account", url.Values{"_csrf": {root.csrf("/settings")}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save settings: %d", res.StatusCode)
+	}
+	e.mkUser("erin", "erin's long passphrase", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	b := e.browser()
+	b.login("erin", "erin's long passphrase", "/")
+	if res, _ := b.get("/"); res.Header.Get("Location") != "/mfa/enroll" {
+		t.Fatalf("a user without MFA reached the dashboard: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	// Enrolling with her own password frees her.
+	tok := b.csrf("/mfa/enroll")
+	if res, _ := b.post("/mfa/enroll", url.Values{"_csrf": {tok}, "name": {"erin-phone"}, "password": {"erin's long passphrase"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("start enrollment: %d", res.StatusCode)
+	}
+	_, body := b.get("/mfa/enroll")
+	e.secret = secretRE.FindStringSubmatch(body)[1]
+	res, _ = b.post("/mfa/enroll/confirm", url.Values{"_csrf": {b.csrf("/mfa/enroll")}, "code1": {e.code(-1)}, "code2": {e.code(0)}})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("confirm: %d", res.StatusCode)
+	}
+	if res, _ := b.get("/"); res.StatusCode != http.StatusOK {
+		t.Fatalf("dashboard after enrolling: %d", res.StatusCode)
+	}
+}

@@ -100,6 +100,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/security/password", s.passwordShow)
 	signedIn.POST("/security/password", s.passwordSave)
 	signedIn.GET("/settings", s.settingsShow)
+	signedIn.POST("/settings/account", s.accountSettingsSave)
 	signedIn.POST("/settings/password-policy", s.passwordPolicySave)
 	signedIn.POST("/settings/password-policy/delete", s.passwordPolicyDelete)
 	signedIn.GET("/switch-role", s.switchRoleShow)

@@ -23,7 +23,23 @@ func (s *Server) settingsShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, templates.SettingsPage(s.page(c, "Settings", "settings"), policyForm(pol)))
+	st, err := s.svc.GetAccountSettings(c.Request().Context(), principal(c), meta(c))
+	if err != nil {
+		return err
+	}
+	f := policyForm(pol)
+	f.AllowUsersWithoutMFA = st.AllowUsersWithoutMFA
+	return render(c, http.StatusOK, templates.SettingsPage(s.page(c, "Settings", "settings"), f))
+}
+
+// accountSettingsSave saves the console's account settings.
+func (s *Server) accountSettingsSave(c echo.Context) error {
+	in := iam.AccountSettings{AllowUsersWithoutMFA: c.FormValue("AllowUsersWithoutMFA") == "true"}
+	if err := s.svc.UpdateAccountSettings(c.Request().Context(), principal(c), in, meta(c)); err != nil {
+		return err
+	}
+	s.flash(c, "success", "Settings saved.")
+	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 
 // passwordPolicySave sets the password policy.

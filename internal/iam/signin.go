@@ -371,9 +371,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	}
 	p := &Principal{AccountID: sess.AccountID, Type: sess.PrincipalType, Name: sess.PrincipalName,
 		ID: sess.PrincipalID, ARN: sess.PrincipalARN, MFA: sess.MFA, AuthTime: sess.CreatedAt, SessionID: h}
-	// Root without MFA may only enroll a device: a root session opened
-	// without a second factor means root had none.
-	p.MustEnrollMFA = p.IsRoot() && !p.MFA
+	// A session opened without a second factor means its principal had no
+	// device: root (and IAM users, unless the account allows them without)
+	// may then only enroll one.
+	if p.MustEnrollMFA, err = s.mustEnroll(ctx, p); err != nil {
+		return nil, err
+	}
 	p.MustChangePassword = sess.MustChangePassword
 	if p.Type == TypeAssumedRole {
 		if err := s.roleSessionFromID(ctx, p); err != nil {
