@@ -1,0 +1,253 @@
+package graph
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// DOTOptions choose what DOT draws.
+type DOTOptions struct {
+	// Focus is a node ID (an ARN for principals and policies); when set, only
+	// the nodes within Depth edges of it (either direction) are drawn.
+	Focus string
+	// Depth of the focus neighbourhood; 0 means 2.
+	Depth int
+	// Collapse draws more than this many nodes of one kind with the same
+	// edges to the same neighbours as one node ("37 users"); 0 means 25,
+	// negative never collapses.
+	Collapse int
+	// Grants includes grants edges and resource nodes (they dominate large
+	// graphs, so they are off unless asked for).
+	Grants bool
+}
+
+var nodeStyle = map[NodeKind]string{
+	KindUser:     `shape=box, style="rounded,filled", fillcolor="#dbeafe"`,
+	KindGroup:    `shape=folder, style=filled, fillcolor="#e0e7ff"`,
+	KindRole:     `shape=hexagon, style=filled, fillcolor="#fef3c7"`,
+	KindPolicy:   `shape=note, style=filled, fillcolor="#f3f4f6"`,
+	KindInline:   `shape=note, style="dashed,filled", fillcolor="#f9fafb"`,
+	KindService:  `shape=ellipse, style=filled, fillcolor="#dcfce7"`,
+	KindExternal: `shape=doubleoctagon, style=filled, fillcolor="#fee2e2"`,
+	KindResource: `shape=cylinder, style=filled, fillcolor="#ecfccb"`,
+}
+
+var edgeStyle = map[EdgeKind]string{
+	EdgeMemberOf:   `color="#6b7280"`,
+	EdgeAttached:   `color="#9ca3af", style=dashed`,
+	EdgeInline:     `color="#9ca3af", style=dotted`,
+	EdgeBoundary:   `color="#b91c1c", style=dashed`,
+	EdgeCanAssume:  `color="#1d4ed8", penwidth=1.5`,
+	EdgeGrants:     `color="#15803d"`,
+	EdgeEscalation: `color="#dc2626", penwidth=2`,
+}
+
+// dotEscape makes text safe inside a DOT double-quoted string and keeps any
+// markup out of what Graphviz renders: quotes and backslashes are escaped (no
+// \N, \G or \l expansion from names), and <, > and & become entities, which
+// Graphviz writes back escaped into SVG.
+func dotEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '\\':
+			b.WriteString(`\\`)
+		case '"':
+			b.WriteString(`\"`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		default:
+			if r < 0x20 || r == 0x7f {
+				continue
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// pageURL is the console page of a node, "" when it has none.
+func pageURL(n Node) string {
+	switch n.Kind {
+	case KindUser:
+		return "/users/" + url.PathEscape(n.Name)
+	case KindGroup:
+		return "/groups/" + url.PathEscape(n.Name)
+	case KindRole:
+		return "/roles/" + url.PathEscape(n.Name)
+	case KindPolicy:
+		return "/policies/" + url.PathEscape(n.ID)
+	case KindInline:
+		owner := n.ID[:strings.LastIndexByte(n.ID, '#')]
+		kind := "users"
+		switch {
+		case strings.Contains(owner, ":role/"):
+			kind = "roles"
+		case strings.Contains(owner, ":group/"):
+			kind = "groups"
+		}
+		return "/" + kind + "/" + url.PathEscape(shortARN(owner))
+	}
+	return ""
+}
+
+type dotNode struct {
+	Node
+	members int // > 1 for a collapsed set
+}
+
+// DOT renders the graph (or the focus neighbourhood) in Graphviz's language.
+// Output is deterministic: nodes in the graph's order (kind, then ID), named
+// n0, n1... in that order, edges in the graph's order, so golden files hold.
+func (g *Graph) DOT(opts DOTOptions) []byte {
+	if opts.Depth == 0 {
+		opts.Depth = 2
+	}
+	if opts.Collapse == 0 {
+		opts.Collapse = 25
+	}
+	keepEdge := func(e *Edge) bool { return opts.Grants || e.Kind != EdgeGrants }
+	// The node set.
+	in := map[string]bool{}
+	if opts.Focus == "" {
+		for _, n := range g.Nodes {
+			if n.Kind != KindResource || opts.Grants {
+				in[n.ID] = true
+			}
+		}
+	} else if _, ok := g.nodeIdx[opts.Focus]; ok {
+		adj := map[string][]string{}
+		for i := range g.Edges {
+			e := &g.Edges[i]
+			if keepEdge(e) {
+				adj[e.From] = append(adj[e.From], e.To)
+				adj[e.To] = append(adj[e.To], e.From)
+			}
+		}
+		in[opts.Focus] = true
+		frontier := []string{opts.Focus}
+		for d := 0; d < opts.Depth && len(frontier) > 0; d++ {
+			var next []string
+			for _, id := range frontier {
+				for _, o := range adj[id] {
+					if !in[o] {
+						in[o] = true
+						next = append(next, o)
+					}
+				}
+			}
+			frontier = next
+		}
+	}
+	var edges []*Edge
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		if keepEdge(e) && in[e.From] && in[e.To] {
+			edges = append(edges, e)
+		}
+	}
+	// Collapse sets of like nodes: same kind, same edges to the same others.
+	rep := map[string]string{} // node ID -> representative ID
+	count := map[string]int{}
+	if opts.Collapse > 0 {
+		sig := map[string][]string{}
+		for _, e := range edges {
+			sig[e.From] = append(sig[e.From], "out|"+string(e.Kind)+"|"+e.To)
+			sig[e.To] = append(sig[e.To], "in|"+string(e.Kind)+"|"+e.From)
+		}
+		groups := map[string][]string{}
+		for _, n := range g.Nodes {
+			if !in[n.ID] || n.ID == opts.Focus {
+				continue
+			}
+			s := sig[n.ID]
+			sort.Strings(s)
+			k := string(n.Kind) + "\x00" + strings.Join(s, "\x00")
+			groups[k] = append(groups[k], n.ID)
+		}
+		for _, ids := range groups {
+			if len(ids) > opts.Collapse {
+				for _, id := range ids {
+					rep[id] = ids[0]
+				}
+				count[ids[0]] = len(ids)
+			}
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString("digraph access {\n")
+	b.WriteString("  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=10];\n")
+	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n")
+	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
+	name := map[string]string{}
+	for _, n := range g.Nodes {
+		if !in[n.ID] {
+			continue
+		}
+		if r, ok := rep[n.ID]; ok && r != n.ID {
+			name[n.ID] = name[r]
+			continue
+		}
+		id := fmt.Sprintf("n%d", len(name))
+		name[n.ID] = id
+		label, tooltip, link := n.Name, n.ID, pageURL(n)
+		if n.Description != "" {
+			tooltip += "\n" + n.Description
+		}
+		if c := count[n.ID]; c > 0 {
+			label = fmt.Sprintf("%d %s", c, kindPlural[n.Kind])
+			tooltip = label
+			link = ""
+		}
+		extra := ""
+		if n.ID == opts.Focus {
+			extra = ", penwidth=3"
+		}
+		fmt.Fprintf(&b, "  %s [label=\"%s\", tooltip=\"%s\", %s%s", id, dotEscape(label), dotEscape(tooltip), nodeStyle[n.Kind], extra)
+		if link != "" {
+			fmt.Fprintf(&b, ", URL=\"%s\"", dotEscape(link))
+		}
+		b.WriteString("];\n")
+	}
+	seen := map[string]bool{}
+	for _, e := range edges {
+		from, to := name[e.From], name[e.To]
+		label := string(e.Kind)
+		switch e.Kind {
+		case EdgeGrants:
+			label = e.Label
+		case EdgeEscalation:
+			label = e.Technique + " " + e.Label
+		case EdgeCanAssume:
+			if e.Label != "" {
+				label = e.Label
+			}
+		}
+		if len(e.Needs) > 0 {
+			label += " [needs " + strings.Join(e.Needs, ", ") + "]"
+		}
+		if e.Assumes != "" {
+			label += " [assumes existing resource]"
+		}
+		line := fmt.Sprintf("  %s -> %s [label=\"%s\", %s];\n", from, to, dotEscape(label), edgeStyle[e.Kind])
+		if seen[line] {
+			continue // collapsed members share their edges
+		}
+		seen[line] = true
+		b.WriteString(line)
+	}
+	b.WriteString("}\n")
+	return b.Bytes()
+}
+
+var kindPlural = map[NodeKind]string{KindUser: "users", KindGroup: "groups", KindRole: "roles", KindPolicy: "policies",
+	KindInline: "inline policies", KindService: "services", KindExternal: "external principals", KindResource: "resources"}
