@@ -32,6 +32,7 @@ type CLI struct {
 	Bootstrap BootstrapCmd `cmd:"" help:"Create the root user without a browser."`
 	Admin     AdminCmd     `cmd:"" help:"Operator commands."`
 	Backup    BackupCmd    `cmd:"" help:"Copy the SQLite database while the console runs."`
+	Export    ExportCmd    `cmd:"" help:"Print the account as GetAccountAuthorizationDetails JSON."`
 	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }
 

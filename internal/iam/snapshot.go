@@ -1,0 +1,243 @@
+package iam
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"sort"
+
+	"github.com/iamconsole/console/internal/graph"
+	"github.com/iamconsole/console/internal/models"
+)
+
+// Snapshot reads an account's whole IAM configuration (the live one, or an
+// imported one by ID) into the access graph's plain data, with what a dump
+// from AWS lacks: access keys, MFA devices, login profiles. It is what
+// GetAccountAuthorizationDetails, `console export` and the access graph read.
+func (s *Service) Snapshot(ctx context.Context, caller *Principal, accountID string, m Meta) (*graph.Account, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	if accountID == "" {
+		accountID = acct
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:GetAccountAuthorizationDetails", "*"); err != nil {
+		return nil, err
+	}
+	a, err := s.snapshot(ctx, accountID)
+	if err != nil {
+		return nil, internal(err, "snapshot")
+	}
+	return a, nil
+}
+
+func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, error) {
+	st := s.store
+	a := &graph.Account{ID: id, CredentialsKnown: true}
+	usedPolicies := map[string]bool{}
+	attached := func(et models.EntityType, entityID string) ([]graph.AttachedPolicy, []graph.InlinePolicy, error) {
+		atts, err := st.ListAttachedPolicies(ctx, id, et, entityID)
+		if err != nil {
+			return nil, nil, err
+		}
+		var out []graph.AttachedPolicy
+		for _, at := range atts {
+			out = append(out, graph.AttachedPolicy{Name: policyNameOf(at.PolicyARN), ARN: at.PolicyARN})
+			usedPolicies[at.PolicyARN] = true
+		}
+		inl, err := st.ListInlinePolicies(ctx, id, et, entityID)
+		if err != nil {
+			return nil, nil, err
+		}
+		var ins []graph.InlinePolicy
+		for _, ip := range inl {
+			ins = append(ins, graph.InlinePolicy{Name: ip.Name, Document: prettyJSON(ip.Document)})
+		}
+		return out, ins, nil
+	}
+	boundary := func(arn string) *graph.AttachedPolicy {
+		if arn == "" {
+			return nil
+		}
+		usedPolicies[arn] = true
+		return &graph.AttachedPolicy{Name: policyNameOf(arn), ARN: arn}
+	}
+	tags := func(et models.EntityType, entityID string) ([]graph.Tag, error) {
+		ts, err := st.ListTags(ctx, id, et, entityID)
+		var out []graph.Tag
+		for _, t := range ts {
+			out = append(out, graph.Tag{Key: t.Key, Value: t.Value})
+		}
+		return out, err
+	}
+	devices, err := st.AllMFADevices(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	devsByOwner := map[string][]graph.MFADevice{}
+	rootMFA := false
+	for _, d := range devices {
+		devsByOwner[d.OwnerARN] = append(devsByOwner[d.OwnerARN], graph.MFADevice{Serial: d.SerialNumber, EnableDate: d.CreatedAt})
+		rootMFA = rootMFA || d.OwnerARN == "arn:aws:iam::"+id+":root"
+	}
+	if acct, err := st.Account(ctx, id); err == nil && !acct.Imported {
+		a.Root = &graph.Root{MFAEnabled: rootMFA}
+	}
+
+	groupNames := map[string]string{}
+	for after := ""; ; {
+		gs, next, err := st.ListGroups(ctx, id, models.ListFilter{After: after, Limit: models.MaxListLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gs {
+			groupNames[g.GroupID] = g.Name
+			att, inl, err := attached(models.EntityGroup, g.GroupID)
+			if err != nil {
+				return nil, err
+			}
+			a.Groups = append(a.Groups, graph.Group{Name: g.Name, ID: g.GroupID, ARN: groupARN(id, g.Path, g.Name), Path: g.Path,
+				CreateDate: g.CreatedAt, Attached: att, Inline: inl})
+		}
+		if after = next; next == "" {
+			break
+		}
+	}
+	for after := ""; ; {
+		us, next, err := st.ListUsers(ctx, id, models.ListFilter{After: after, Limit: models.MaxListLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			arn := userARN(id, u.Path, u.Name)
+			gu := graph.User{Name: u.Name, ID: u.UserID, ARN: arn, Path: u.Path, CreateDate: u.CreatedAt,
+				Boundary: boundary(u.PermissionsBoundaryARN), MFADevices: devsByOwner[arn]}
+			if u.PasswordLastUsed != nil {
+				gu.PasswordLastUsed = *u.PasswordLastUsed
+			}
+			if gu.Attached, gu.Inline, err = attached(models.EntityUser, u.UserID); err != nil {
+				return nil, err
+			}
+			if gu.Tags, err = tags(models.EntityUser, u.UserID); err != nil {
+				return nil, err
+			}
+			gs, _, err := st.ListGroupsForUser(ctx, id, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
+			if err != nil {
+				return nil, err
+			}
+			for _, g := range gs {
+				gu.Groups = append(gu.Groups, g.Name)
+			}
+			keys, err := st.ListAccessKeys(ctx, id, u.UserID)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range keys {
+				ak := graph.AccessKey{ID: k.AccessKeyID, Status: k.Status, CreateDate: k.CreatedAt, LastUsedService: k.LastUsedService}
+				if k.LastUsedAt != nil {
+					ak.LastUsed = *k.LastUsedAt
+				}
+				gu.AccessKeys = append(gu.AccessKeys, ak)
+			}
+			if lp, err := st.LoginProfile(ctx, id, u.UserID); err == nil {
+				gu.LoginProfile = &graph.LoginProfile{CreateDate: lp.CreatedAt, PasswordResetRequired: lp.PasswordResetRequired}
+			}
+			a.Users = append(a.Users, gu)
+		}
+		if after = next; next == "" {
+			break
+		}
+	}
+	for after := ""; ; {
+		rs, next, err := st.ListRoles(ctx, id, models.ListFilter{After: after, Limit: models.MaxListLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			gr := graph.Role{Name: r.Name, ID: r.RoleID, ARN: roleARN(id, r.Path, r.Name), Path: r.Path, Description: r.Description,
+				CreateDate: r.CreatedAt, Trust: prettyJSON(r.AssumeRolePolicyDocument), Boundary: boundary(r.PermissionsBoundaryARN),
+				LastUsedRegion: r.LastUsedRegion}
+			if r.LastUsedAt != nil {
+				gr.LastUsed = *r.LastUsedAt
+			}
+			if gr.Attached, gr.Inline, err = attached(models.EntityRole, r.RoleID); err != nil {
+				return nil, err
+			}
+			if gr.Tags, err = tags(models.EntityRole, r.RoleID); err != nil {
+				return nil, err
+			}
+			a.Roles = append(a.Roles, gr)
+		}
+		if after = next; next == "" {
+			break
+		}
+	}
+	for after := ""; ; {
+		ps, next, err := st.ListPolicies(ctx, id, models.ListFilter{After: after, Limit: models.MaxListLimit})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			vs, err := st.ListPolicyVersions(ctx, id, p.PolicyID)
+			if err != nil {
+				return nil, err
+			}
+			n, err := st.CountPolicyAttachments(ctx, id, p.ARN)
+			if err != nil {
+				return nil, err
+			}
+			b, err := st.CountPermissionsBoundaryUses(ctx, id, p.ARN)
+			if err != nil {
+				return nil, err
+			}
+			gp := graph.ManagedPolicy{Name: p.Name, ID: p.PolicyID, ARN: p.ARN, Path: p.Path, Description: p.Description,
+				DefaultVersion: p.DefaultVersionID, AttachmentCount: int(n), BoundaryUsageCount: int(b), IsAttachable: true,
+				CreateDate: p.CreatedAt, UpdateDate: p.UpdatedAt}
+			for _, v := range vs {
+				gp.Versions = append(gp.Versions, graph.PolicyVersion{ID: v.VersionID, Document: prettyJSON(v.Document), IsDefault: v.IsDefault, CreateDate: v.CreatedAt})
+			}
+			a.Policies = append(a.Policies, gp)
+			delete(usedPolicies, p.ARN)
+		}
+		if after = next; next == "" {
+			break
+		}
+	}
+	// AWS managed policies in use appear in the dump too, as AWS's do.
+	var builtinARNs []string
+	for arn := range usedPolicies {
+		if Builtin(arn) != nil {
+			builtinARNs = append(builtinARNs, arn)
+		}
+	}
+	sort.Strings(builtinARNs)
+	for _, arn := range builtinARNs {
+		b := Builtin(arn)
+		a.Policies = append(a.Policies, graph.ManagedPolicy{Name: b.Name, ID: b.ID, ARN: arn, Path: b.Path, Description: b.Description,
+			DefaultVersion: b.VersionID(), IsAttachable: true, CreateDate: BuiltinCreateDate, UpdateDate: BuiltinCreateDate,
+			Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document), IsDefault: true, CreateDate: BuiltinCreateDate}}})
+	}
+	return a, nil
+}
+
+// policyNameOf is NAME in arn:…:policy/PATH/NAME.
+func policyNameOf(arn string) string {
+	for i := len(arn) - 1; i >= 0; i-- {
+		if arn[i] == '/' {
+			return arn[i+1:]
+		}
+	}
+	return arn
+}
+
+// prettyJSON indents a policy document with two spaces (as the graph keeps
+// documents); text that is not JSON is returned as it is.
+func prettyJSON(doc string) string {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, []byte(doc), "", "  "); err != nil {
+		return doc
+	}
+	return buf.String()
+}
+
