@@ -240,4 +240,3 @@ func prettyJSON(doc string) string {
 	}
 	return buf.String()
 }
-
