@@ -21,6 +21,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0005_sts", Migrate: migrate0005STS},
 		{ID: "0004_users", Migrate: migrate0004Users},
 		{ID: "0006_settings", Migrate: migrate0006Settings},
+		{ID: "0007_imports", Migrate: migrate0007Imports},
 	}
 }
 
