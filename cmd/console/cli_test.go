@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,5 +102,57 @@ func TestBackupRestore(t *testing.T) {
 	os.WriteFile(junk, []byte("not a database"), 0o600)
 	if code, _, _ := runCLI(t, "restore", junk, "--data-dir", t.TempDir()); code == 0 {
 		t.Fatal("restored garbage")
+	}
+}
+
+// TestReviewCommands: import a real dump, then graph, who-can and findings
+// answer on it by its account ID, with the JSON contracts DESIGN.md names.
+func TestReviewCommands(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join("..", "..", "internal", "graph", "testdata", "aws-authorization-details", "iam-vulnerable.json")
+	code, out, errOut := runCLI(t, "import", dump, "--name", "lab", "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("import: %s %s", out, errOut)
+	}
+	var imp struct{ AccountID string }
+	if err := json.Unmarshal([]byte(out), &imp); err != nil || len(imp.AccountID) != 12 {
+		t.Fatalf("import output %q: %v", out, err)
+	}
+	code, out, errOut = runCLI(t, "findings", "--account", imp.AccountID, "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("findings: %s", errOut)
+	}
+	var findings []map[string]any
+	if err := json.Unmarshal([]byte(out), &findings); err != nil || len(findings) == 0 {
+		t.Fatalf("findings: %v", err)
+	}
+	escalations := 0
+	for _, f := range findings {
+		for _, k := range []string{"Type", "Severity", "Principal", "Explanation"} {
+			if _, ok := f[k]; !ok {
+				t.Fatalf("finding without %s: %v", k, f)
+			}
+		}
+		if f["Type"] == "PrivilegeEscalation" {
+			escalations++
+			if f["Technique"] == "" || f["Path"] == nil {
+				t.Fatalf("escalation without technique or path: %v", f)
+			}
+		}
+	}
+	if escalations == 0 {
+		t.Fatal("no escalation found in the iam-vulnerable account")
+	}
+	code, out, _ = runCLI(t, "who-can", "--action", "iam:CreateUser", "--resource", "*", "--account", imp.AccountID, "--data-dir", dir)
+	var paths []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &paths) != nil || len(paths) == 0 || paths[0]["Principal"] == nil || paths[0]["Path"] == nil {
+		t.Fatalf("who-can: %d %s", code, out[:min(len(out), 300)])
+	}
+	code, out, _ = runCLI(t, "graph", "--account", imp.AccountID, "--data-dir", dir)
+	if code != 0 || !strings.HasPrefix(out, "digraph") {
+		t.Fatalf("graph: %d", code)
+	}
+	if code, _, errOut := runCLI(t, "graph", "--account", "999999999999", "--data-dir", dir); code != 1 || !strings.Contains(errOut, "No account") {
+		t.Fatalf("unknown account: %d %s", code, errOut)
 	}
 }

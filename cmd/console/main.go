@@ -33,6 +33,10 @@ type CLI struct {
 	Admin     AdminCmd     `cmd:"" help:"Operator commands."`
 	Backup    BackupCmd    `cmd:"" help:"Copy the SQLite database while the console runs."`
 	Export    ExportCmd    `cmd:"" help:"Print the account as GetAccountAuthorizationDetails JSON."`
+	Import    ImportCmd    `cmd:"" help:"Load an AWS account's authorization-details dump for review."`
+	Graph     GraphCmd     `cmd:"" help:"Print the access graph (DOT or JSON)."`
+	WhoCan    WhoCanCmd    `cmd:"" name:"who-can" help:"Who can do an action on a resource, and by which path (JSON)."`
+	Findings  FindingsCmd  `cmd:"" help:"What a reviewer should look at (JSON)."`
 	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }
 

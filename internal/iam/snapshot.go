@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 
 	"github.com/iamconsole/console/internal/graph"
@@ -15,15 +16,28 @@ import (
 // from AWS lacks: access keys, MFA devices, login profiles. It is what
 // GetAccountAuthorizationDetails, `console export` and the access graph read.
 func (s *Service) Snapshot(ctx context.Context, caller *Principal, accountID string, m Meta) (*graph.Account, error) {
-	acct, err := s.accountOf(ctx, caller)
-	if err != nil {
-		return nil, err
+	// The operator may review an imported account on an installation that
+	// has no live account yet.
+	acct := callerAccount(caller)
+	if caller == nil {
+		live, err := s.store.LiveAccount(ctx)
+		if err == nil {
+			acct = live.ID
+		} else if !errors.Is(err, models.ErrNotFound) {
+			return nil, internal(err, "live account")
+		}
 	}
 	if accountID == "" {
 		accountID = acct
 	}
+	if accountID == "" {
+		return nil, newErr(NotFound, "There is no live account yet: name an imported account with its ID.")
+	}
 	if err := s.authorizeMeta(ctx, caller, m, "iam:GetAccountAuthorizationDetails", "*"); err != nil {
 		return nil, err
+	}
+	if accountID != acct {
+		return s.importedSnapshot(ctx, accountID)
 	}
 	a, err := s.snapshot(ctx, accountID)
 	if err != nil {
