@@ -100,33 +100,30 @@ func (e *env) stsClient(id, secret, token string) *stssdk.Client {
 }
 
 // user makes an IAM user with the given managed policies attached and one
-// access key, and returns the key.
+// access key, and returns the key. The user and its key are made by the
+// operations, with the operator's authority (nil caller).
 func (e *env) user(name string, policyARNs ...string) (id, secret string) {
 	e.t.Helper()
-	return seedUser(e, name, policyARNs...)
-}
-
-// seedUser writes the user straight into the store: the harness must not
-// depend on the operations it tests.
-func seedUser(e *env, name string, policyARNs ...string) (string, string) {
-	e.t.Helper()
-	now := time.Now().UTC()
-	u := &models.User{UserID: "AIDA" + randID(17), Name: name, Path: "/", CreatedAt: now}
-	if err := e.store.CreateUser(e.ctx, e.acct.ID, u); err != nil {
+	u, err := e.svc.CreateUser(e.ctx, nil, iam.CreateUserInput{UserName: name}, iam.Meta{})
+	if err != nil {
 		e.t.Fatal(err)
 	}
 	for _, arn := range policyARNs {
-		if err := e.store.AttachPolicy(e.ctx, e.acct.ID, models.EntityUser, u.UserID, arn, now); err != nil {
-			e.t.Fatal(err)
-		}
+		e.attach(models.EntityUser, u.UserId, arn)
 	}
-	id, secret := "AKIA"+randID(16), randID(40)
-	k := &models.AccessKey{AccessKeyID: id, UserID: u.UserID, CreatedAt: now,
-		SealedSecret: e.sealer.Seal([]byte(secret), []byte("accesskey:"+id))}
-	if err := e.store.CreateAccessKey(e.ctx, e.acct.ID, k); err != nil {
+	k, err := e.svc.CreateAccessKey(e.ctx, nil, name, iam.Meta{})
+	if err != nil {
 		e.t.Fatal(err)
 	}
-	return id, secret
+	return k.AccessKeyId, k.SecretAccessKey
+}
+
+// attach attaches a managed policy through the store.
+func (e *env) attach(et models.EntityType, id, arn string) {
+	e.t.Helper()
+	if err := e.store.AttachPolicy(e.ctx, e.acct.ID, et, id, arn, time.Now().UTC()); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 func randID(n int) string {
