@@ -1,7 +1,6 @@
 package awsapi
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/iamconsole/console/internal/iam"
@@ -12,7 +11,6 @@ func accountActions() map[string]action {
 		"GetAccountPasswordPolicy":    getAccountPasswordPolicy,
 		"UpdateAccountPasswordPolicy": updateAccountPasswordPolicy,
 		"DeleteAccountPasswordPolicy": deleteAccountPasswordPolicy,
-		"SimulateCustomPolicy":        simulateCustomPolicy,
 		"ListMFADevices":              listMFADevices,
 		"GetAccountSummary":           getAccountSummary,
 	}
@@ -86,131 +84,6 @@ func updateAccountPasswordPolicy(s *Server, c *call) (any, error) {
 
 func deleteAccountPasswordPolicy(s *Server, c *call) (any, error) {
 	return nil, s.svc.DeletePasswordPolicy(c.ctx, c.caller, c.meta)
-}
-
-type xmlPosition struct {
-	Line   int `xml:"Line"`
-	Column int `xml:"Column"`
-}
-
-type xmlStatement struct {
-	SourcePolicyID   string       `xml:"SourcePolicyId"`
-	SourcePolicyType string       `xml:"SourcePolicyType,omitempty"`
-	StartPosition    *xmlPosition `xml:"StartPosition,omitempty"`
-	EndPosition      *xmlPosition `xml:"EndPosition,omitempty"`
-}
-
-type xmlEvaluationResult struct {
-	EvalActionName                    string                `xml:"EvalActionName"`
-	EvalResourceName                  string                `xml:"EvalResourceName"`
-	EvalDecision                      string                `xml:"EvalDecision"`
-	MatchedStatements                 members[xmlStatement] `xml:"MatchedStatements"`
-	MissingContextValues              members[string]       `xml:"MissingContextValues"`
-	PermissionsBoundaryDecisionDetail *struct {
-		AllowedByPermissionsBoundary bool `xml:"AllowedByPermissionsBoundary"`
-	} `xml:"PermissionsBoundaryDecisionDetail,omitempty"`
-}
-
-type simulatePolicyResult struct {
-	EvaluationResults members[xmlEvaluationResult] `xml:"EvaluationResults"`
-	page
-}
-
-// simulateCustomPolicy runs the simulator over the policies given as text.
-// Results name the policies as AWS does: PolicyInputList.N,
-// PermissionsBoundaryPolicyInputList.1, ResourcePolicy.
-func simulateCustomPolicy(s *Server, c *call) (any, error) {
-	if len(c.p.members("PolicyInputList")) == 0 {
-		return nil, missing("PolicyInputList")
-	}
-	if len(c.p.members("ActionNames")) == 0 {
-		return nil, missing("ActionNames")
-	}
-	marker, maxItems, err := c.p.paging()
-	if err != nil {
-		return nil, err
-	}
-	bounds := c.p.list("PermissionsBoundaryPolicyInputList")
-	if len(bounds) > 1 {
-		return nil, validation("Only one permissions boundary policy can be simulated.")
-	}
-	ctxKeys := map[string][]string{}
-	for _, n := range c.p.members("ContextEntries") {
-		name := c.p.field("ContextEntries", n, "ContextKeyName")
-		if name == "" {
-			return nil, missing("ContextEntries.member." + strconv.Itoa(n) + ".ContextKeyName")
-		}
-		ctxKeys[name] = append(ctxKeys[name], c.p.list("ContextEntries.member."+strconv.Itoa(n)+".ContextKeyValues")...)
-	}
-	in := iam.CustomSimulation{IdentityPolicies: c.p.list("PolicyInputList"), ResourcePolicy: c.p.str("ResourcePolicy"),
-		PrincipalARN: c.p.str("CallerArn"), Actions: c.p.list("ActionNames"), Resources: c.p.list("ResourceArns"), Context: ctxKeys}
-	if len(bounds) == 1 {
-		in.Boundary = bounds[0]
-	}
-	res, err := s.svc.SimulateCustom(c.ctx, c.caller, in)
-	if err != nil {
-		return nil, err
-	}
-	out := simulatePolicyResult{}
-	items, next, err := window(res, marker, maxItems)
-	if err != nil {
-		return nil, err
-	}
-	out.page = pageOf(next)
-	for _, r := range items {
-		e := xmlEvaluationResult{EvalActionName: r.Action, EvalResourceName: r.Resource, EvalDecision: r.Decision,
-			MissingContextValues: list(r.Missing)}
-		for _, st := range r.Statements {
-			if !st.Deciding {
-				continue
-			}
-			e.MatchedStatements.Member = append(e.MatchedStatements.Member, xmlStatement{SourcePolicyID: simSourceID(st.Source),
-				StartPosition: &xmlPosition{Line: st.Start.Line, Column: st.Start.Column},
-				EndPosition:   &xmlPosition{Line: st.End.Line, Column: st.End.Column}})
-		}
-		if in.Boundary != "" {
-			e.PermissionsBoundaryDecisionDetail = &struct {
-				AllowedByPermissionsBoundary bool `xml:"AllowedByPermissionsBoundary"`
-			}{r.BoundaryAllowed}
-		}
-		out.EvaluationResults.Member = append(out.EvaluationResults.Member, e)
-	}
-	return out, nil
-}
-
-// simSourceID names a simulated policy as AWS's simulator does.
-func simSourceID(label string) string {
-	switch {
-	case strings.HasPrefix(label, "Identity policy "):
-		return "PolicyInputList." + strings.TrimPrefix(label, "Identity policy ")
-	case label == "Permissions boundary":
-		return "PermissionsBoundaryPolicyInputList.1"
-	case label == "Resource policy":
-		return "ResourcePolicy"
-	}
-	return label
-}
-
-// window pages a result computed whole (the simulator's): the marker is the
-// index of the next item.
-func window[T any](items []T, marker string, maxItems int) ([]T, string, error) {
-	from := 0
-	if marker != "" {
-		n, err := strconv.Atoi(marker)
-		if err != nil || n < 0 || n > len(items) {
-			return nil, "", validation("Invalid Marker.")
-		}
-		from = n
-	}
-	if maxItems <= 0 {
-		maxItems = 100
-	}
-	to := min(from+maxItems, len(items))
-	next := ""
-	if to < len(items) {
-		next = strconv.Itoa(to)
-	}
-	return items[from:to], next, nil
 }
 
 type xmlMFADevice struct {

@@ -150,3 +150,54 @@ func TestGetAccountSummary(t *testing.T) {
 	_, err = e.iamClient(k, s, "").GetAccountSummary(e.ctx, &iamsdk.GetAccountSummaryInput{})
 	wantCode(t, err, "AccessDenied")
 }
+
+func TestSimulatePrincipalPolicy(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.user("dev", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+		e.seedInline("dev", "s3-read", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+		out, err := e.iam.SimulatePrincipalPolicy(e.ctx, &iamsdk.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(e.userARN("dev")),
+			ActionNames: []string{"s3:GetObject", "iam:GetUser", "iam:CreateUser"}})
+		ok(t, err)
+		if len(out.EvaluationResults) != 3 {
+			t.Fatalf("results = %+v", out.EvaluationResults)
+		}
+		want := []struct {
+			decision types.PolicyEvaluationDecisionType
+			source   string
+			typ      types.PolicySourceType
+		}{
+			{types.PolicyEvaluationDecisionTypeAllowed, "s3-read", types.PolicySourceTypeUser},
+			{types.PolicyEvaluationDecisionTypeAllowed, "IAMReadOnlyAccess", types.PolicySourceTypeAwsManaged},
+			{types.PolicyEvaluationDecisionTypeImplicitDeny, "", ""},
+		}
+		for i, w := range want {
+			r := out.EvaluationResults[i]
+			if r.EvalDecision != w.decision {
+				t.Errorf("%s: %s, want %s", aws.ToString(r.EvalActionName), r.EvalDecision, w.decision)
+			}
+			if w.source == "" {
+				if len(r.MatchedStatements) != 0 {
+					t.Errorf("%s matched %+v", aws.ToString(r.EvalActionName), r.MatchedStatements)
+				}
+				continue
+			}
+			if len(r.MatchedStatements) == 0 || aws.ToString(r.MatchedStatements[0].SourcePolicyId) != w.source ||
+				r.MatchedStatements[0].SourcePolicyType != w.typ {
+				t.Errorf("%s matched %+v, want %s (%s)", aws.ToString(r.EvalActionName), r.MatchedStatements, w.source, w.typ)
+			}
+		}
+		// A policy given as text is evaluated with the principal's.
+		out, err = e.iam.SimulatePrincipalPolicy(e.ctx, &iamsdk.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(e.userARN("dev")),
+			ActionNames:     []string{"s3:GetObject"},
+			PolicyInputList: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`}})
+		ok(t, err)
+		r := out.EvaluationResults[0]
+		if r.EvalDecision != types.PolicyEvaluationDecisionTypeExplicitDeny || len(r.MatchedStatements) != 1 ||
+			aws.ToString(r.MatchedStatements[0].SourcePolicyId) != "PolicyInputList.1" {
+			t.Errorf("with a deny given = %+v", r)
+		}
+		_, err = e.iam.SimulatePrincipalPolicy(e.ctx, &iamsdk.SimulatePrincipalPolicyInput{PolicySourceArn: aws.String(e.userARN("ghost")),
+			ActionNames: []string{"s3:GetObject"}})
+		wantCode(t, err, "NoSuchEntity")
+	})
+}
