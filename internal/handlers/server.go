@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/iamconsole/console/internal/graphviz"
 	"github.com/iamconsole/console/internal/handlers/awsapi"
 	"github.com/iamconsole/console/internal/iam"
 )
@@ -32,6 +33,7 @@ type Config struct {
 
 // Server holds what the handlers share.
 type Server struct {
+	svgs    *graphviz.Renderer
 	svc     *iam.Service
 	cfg     Config
 	log     *slog.Logger
@@ -49,7 +51,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{svc: svc, cfg: cfg, log: cfg.Log, metrics: newHTTPMetrics(cfg.Registry)}
+	s := &Server{svc: svc, cfg: cfg, log: cfg.Log, metrics: newHTTPMetrics(cfg.Registry), svgs: graphviz.New(graphviz.Options{})}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -103,6 +105,11 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.POST("/settings/account", s.accountSettingsSave)
 	signedIn.POST("/settings/password-policy", s.passwordPolicySave)
 	signedIn.POST("/settings/password-policy/delete", s.passwordPolicyDelete)
+	signedIn.GET("/graph", s.graphShow)
+	signedIn.GET("/graph.dot", s.graphDownload("dot"))
+	signedIn.GET("/graph.svg", s.graphDownload("svg"))
+	signedIn.GET("/graph.json", s.graphDownload("json"))
+	signedIn.GET("/findings", s.findingsList)
 	signedIn.GET("/switch-role", s.switchRoleShow)
 	signedIn.POST("/switch-role", s.switchRoleSave)
 	signedIn.POST("/switch-back", s.switchBack)

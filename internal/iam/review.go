@@ -110,3 +110,32 @@ func (s *Service) AccessGraph(ctx context.Context, caller *Principal, accountID 
 	}
 	return graph.Build(a, graph.Options{Now: s.now()}), nil
 }
+
+// ReviewAccount is an account the review pages can show.
+type ReviewAccount struct {
+	ID, Label string
+	Live      bool
+}
+
+// ReviewAccounts lists the live account and the imported ones.
+func (s *Service) ReviewAccounts(ctx context.Context, caller *Principal, m Meta) ([]ReviewAccount, error) {
+	if err := s.authorizeMeta(ctx, caller, m, "iam:GetAccountAuthorizationDetails", "*"); err != nil {
+		return nil, err
+	}
+	var out []ReviewAccount
+	if live, err := s.store.LiveAccount(ctx); err == nil {
+		label := live.Alias
+		if label == "" {
+			label = "This account"
+		}
+		out = append(out, ReviewAccount{ID: live.ID, Label: label, Live: true})
+	}
+	imported, err := s.store.ImportedAccounts(ctx)
+	if err != nil {
+		return nil, internal(err, "imported accounts")
+	}
+	for _, a := range imported {
+		out = append(out, ReviewAccount{ID: a.ID, Label: a.Label})
+	}
+	return out, nil
+}

@@ -1,6 +1,9 @@
 package templates
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 func flashRole(kind string) string {
 	if kind == "error" {
@@ -25,4 +28,18 @@ func roleNameOf(arn string) string {
 	}
 	role, _, _ := strings.Cut(rest, "/")
 	return role
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// severityClass colours a finding's severity.
+func severityClass(s string) string {
+	switch strings.ToLower(s) {
+	case "critical", "high":
+		return "badge-bad"
+	case "medium":
+		return "badge-warn"
+	default:
+		return "badge-neutral"
+	}
 }

@@ -41,9 +41,9 @@ var Nav = []NavItem{
 	{"groups", "Groups", "/groups", false},
 	{"roles", "Roles", "/roles", false},
 	{"policies", "Policies", "/policies", false},
-	{"graph", "Access graph", "/graph", false},
+	{"graph", "Access graph", "/graph", true},
 	{"simulator", "Simulator", "/simulator", true},
-	{"findings", "Findings", "/findings", false},
+	{"findings", "Findings", "/findings", true},
 	{"audit", "Audit log", "/audit", true},
 	{"settings", "Settings", "/settings", true},
 }

@@ -1,0 +1,75 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/iamconsole/console/internal/handlers"
+	"github.com/iamconsole/console/internal/iam"
+)
+
+func TestGraphAndFindingsPages(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	acct := mustAccount(t, e)
+	// A role whose description and trust carry markup (as AWS allows).
+	e.mkRole("xss", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`,
+		"arn:aws:iam::aws:policy/AdministratorAccess")
+	ctx := context.Background()
+	r, _ := e.store.Role(ctx, acct, "xss")
+	if err := e.store.UpdateRoleDescription(ctx, acct, r.RoleID, `"><img src=x onerror=alert(1)>`); err != nil {
+		t.Fatal(err)
+	}
+	roleARN := "arn:aws:iam::" + acct + ":role/xss"
+
+	res, body := b.get("/graph?focus=" + url.QueryEscape(roleARN))
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("graph page: %d", res.StatusCode)
+	}
+	if strings.Contains(body, "<img src=x") {
+		t.Fatal("markup from a role description reached the graph page")
+	}
+	if !strings.Contains(body, "<svg") && !strings.Contains(body, "Graphviz is not installed") {
+		t.Fatal("no graph drawn and no reason given")
+	}
+	if os.Getenv("CI") == "true" && !strings.Contains(body, "<svg") {
+		t.Fatal("CI has Graphviz: the graph must be drawn")
+	}
+	for _, f := range []string{"dot", "json", "svg"} {
+		res, body := b.get("/graph." + f + "?focus=" + url.QueryEscape(roleARN))
+		if res.StatusCode != http.StatusOK && !(f == "svg" && res.StatusCode == http.StatusServiceUnavailable) {
+			t.Fatalf("download %s: %d", f, res.StatusCode)
+		}
+		if strings.Contains(body, "<img src=x") {
+			t.Fatalf("markup in the %s download", f)
+		}
+	}
+	// Findings: the role trusting "*" with admin access is flagged.
+	res, body = b.get("/findings")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "PermissiveTrust") || !strings.Contains(body, roleARN) {
+		t.Fatalf("findings page: %d", res.StatusCode)
+	}
+
+	// An imported account is reviewed the same way.
+	f, err := os.Open(filepath.Join("..", "graph", "testdata", "aws-authorization-details", "small.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	imp, err := e.svc.ImportAccount(ctx, nil, f, "small", iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, body := b.get("/findings?account=" + imp.AccountID); res.StatusCode != http.StatusOK || !strings.Contains(body, imp.AccountID) {
+		t.Fatalf("findings of the imported account: %d", res.StatusCode)
+	}
+	if res, _ := b.get("/graph?account=" + imp.AccountID + "&focus=nope"); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown focus: %d", res.StatusCode)
+	}
+}
