@@ -18,6 +18,7 @@ var allowAll = policy.MustCompile(policy.PolicyRef{ID: "external", Name: "polici
 // the trust names the account, "*", a wildcard or uses NotPrincipal.
 type trustCandidates struct {
 	all       bool
+	star      bool                // "*" or NotPrincipal: may admit a principal without its own permission
 	arns      map[string][]string // principal ARN -> session names the trust names ("" = any)
 	services  []string
 	external  []string // external account root ARNs, "*"
@@ -45,7 +46,7 @@ func (g *Graph) candidates(doc *policy.Document) trustCandidates {
 			}
 		}
 		if st.NotPrincipal {
-			c.all = true
+			c.all, c.star = true, true
 			ext("*")
 			continue
 		}
@@ -53,7 +54,7 @@ func (g *Graph) candidates(doc *policy.Document) trustCandidates {
 			v := pe.Value
 			switch pe.Type {
 			case "*":
-				c.all = true
+				c.all, c.star = true, true
 				ext("*")
 			case "Service":
 				c.services = append(c.services, v)
@@ -62,10 +63,10 @@ func (g *Graph) candidates(doc *policy.Document) trustCandidates {
 			case "AWS":
 				switch {
 				case v == "*":
-					c.all = true
+					c.all, c.star = true, true
 					ext("*")
 				case strings.ContainsAny(v, "*?"):
-					c.all = true
+					c.all, c.star = true, true
 				case arnAccount(v) != acct:
 					ext("arn:aws:iam::" + arnAccount(v) + ":root")
 				case strings.HasSuffix(v, ":root"):
@@ -130,15 +131,28 @@ func (g *Graph) assumeEdges() {
 		}
 		c := g.candidates(doc)
 		ctxs := assumeContexts(c.extIDs)
-		for _, p := range g.principals {
+		cands := g.principals
+		if !c.all {
+			// Only the principals the trust names can match it.
+			cands = nil
+			for a := range c.arns {
+				if p := g.byARN[a]; p != nil {
+					cands = append(cands, p)
+				}
+			}
+			sort.Slice(cands, func(i, j int) bool { return cands[i].arn < cands[j].arn })
+		}
+		for _, p := range cands {
 			if p == r {
 				continue
 			}
 			sessions, named := c.arns[p.arn]
-			if !named && !c.all {
-				continue
-			}
 			if !named {
+				// Trusting the account delegates to the principal's own policies:
+				// without any statement naming sts:AssumeRole they cannot allow.
+				if !c.star && !p.mask.may("sts:AssumeRole") {
+					continue
+				}
 				sessions = []string{""}
 			}
 			if e, ok := g.tryAssume(p, r, trust, sessions, ctxs); ok {

@@ -140,12 +140,17 @@ type Graph struct {
 	trustDocs  map[string]*policy.Document
 	affects    map[string][]*principal // entity ARN -> principals whose permissions it defines
 	out        map[string][]int        // node ID -> outgoing edge indices, sorted
+	reachOut   map[string][]int        // the subset that lets the source act as another
+	modOut     map[string][]int        // the subset that rewrites permissions
 	pseudo     map[string]*principal   // "USER+GROUP" -> user with the group's policies
 	reachCache map[string]*reachResult
 	admin      map[string][]Step // direct full access, with the deciding steps
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
 	svcTrust   map[string]bool
+	// The two contexts nearly every request uses, built once.
+	baseCtx, mfaCtx policy.Context
+	ctxReady        bool
 	// pseudoEdges: rewrites a pseudo principal could make, by its key.
 	pseudoEdges map[string][]Edge
 }
@@ -204,6 +209,8 @@ func Build(a *Account, opts Options) *Graph {
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}
+	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
+	g.ctxReady = true
 	g.compile()
 	g.structure()
 	g.assumeEdges()
@@ -362,6 +369,12 @@ func tagMap(ts []Tag) map[string]string {
 // context is the request context the graph assumes: a fresh session now,
 // over TLS, without MFA unless asked.
 func (g *Graph) context(extra map[string][]string) policy.Context {
+	switch {
+	case extra == nil && g.ctxReady:
+		return g.baseCtx
+	case len(extra) == 2 && extra["aws:MultiFactorAuthPresent"] != nil && extra["aws:MultiFactorAuthAge"] != nil && g.ctxReady:
+		return g.mfaCtx
+	}
 	m := map[string][]string{
 		"aws:TokenIssueTime":  {g.now.Format(time.RFC3339)},
 		"aws:SecureTransport": {"true"},
@@ -410,6 +423,20 @@ func needsMFA(missing []string) bool {
 		}
 	}
 	return false
+}
+
+// decide is the engine's fast answer, without and then with MFA.
+func (g *Graph) decide(p *principal, action, resource string) bool {
+	in := p.in
+	if ra := arnAccount(resource); ra != "" && ra != "aws" && !strings.ContainsAny(ra, "*?") && ra != p.req.Account {
+		in.ResourceAccount = ra
+	}
+	req := &policy.Request{Principal: p.req, Action: action, Resource: resource, Context: g.baseCtx, Time: g.now}
+	if policy.Decide(&in, req) == policy.Allowed {
+		return true
+	}
+	req.Context = g.mfaCtx
+	return policy.Decide(&in, req) == policy.Allowed
 }
 
 // allows is eval reduced to a step when allowed.
@@ -503,8 +530,15 @@ func (g *Graph) finish() {
 		return a.Technique < b.Technique
 	})
 	g.out = map[string][]int{}
+	g.reachOut, g.modOut = map[string][]int{}, map[string][]int{}
 	for i, e := range g.Edges {
 		g.out[e.From] = append(g.out[e.From], i)
+		switch {
+		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && (e.Gain == GainPrincipal || e.Gain == GainGroup):
+			g.reachOut[e.From] = append(g.reachOut[e.From], i)
+		case e.Kind == EdgeEscalation:
+			g.modOut[e.From] = append(g.modOut[e.From], i)
+		}
 	}
 }
 

@@ -166,7 +166,7 @@ func (g *Graph) WhatCan(principalARN string) []ServicePermissions {
 		return nil
 	}
 	by := map[string][]Permission{}
-	for _, perm := range g.permissions(p) {
+	for _, perm := range g.permissions(p, true) {
 		svc := perm.Action
 		if i := strings.IndexByte(svc, ':'); i >= 0 && !strings.HasPrefix(svc, "NotAction:") {
 			svc = strings.ToLower(svc[:i])
@@ -183,9 +183,19 @@ func (g *Graph) WhatCan(principalARN string) []ServicePermissions {
 	return out
 }
 
-func (g *Graph) permissions(p *principal) []Permission {
+// permissions lists what p's Allow statements name and the engine allows.
+// Without explain it asks Decide (no explanation, no allocation), with and
+// then without MFA, and leaves Statements empty: grant edges only need the
+// summary, and large AWS managed policies name thousands of actions.
+func (g *Graph) permissions(p *principal, explain bool) []Permission {
+	perms, _ := g.permissionsUpTo(p, explain, -1)
+	return perms
+}
+
+// permissionsUpTo is permissions asking the engine at most limit times
+// (negative: no limit); skipped counts the pairs left unasked.
+func (g *Graph) permissionsUpTo(p *principal, explain bool, limit int) (out []Permission, skipped int) {
 	seen := map[[2]string]bool{}
-	var out []Permission
 	for _, d := range p.docs {
 		for _, st := range d.Statements {
 			if st.Effect != policy.Allow {
@@ -206,13 +216,23 @@ func (g *Graph) permissions(p *principal) []Permission {
 						continue
 					}
 					seen[k] = true
-					dec, _ := g.eval(p, a, r, nil, nil)
-					if !dec.Allowed() {
+					if limit >= 0 && len(seen) > limit {
+						skipped++
 						continue
 					}
 					label := a
 					if st.NotAction {
 						label = "NotAction:" + strings.Join(st.Action, ",")
+					}
+					if !explain {
+						if g.decide(p, a, r) {
+							out = append(out, Permission{Action: label, Resource: r})
+						}
+						continue
+					}
+					dec, _ := g.eval(p, a, r, nil, nil)
+					if !dec.Allowed() {
+						continue
 					}
 					out = append(out, Permission{Action: label, Resource: r, Statements: statements(dec.Deciding())})
 				}
@@ -225,14 +245,20 @@ func (g *Graph) permissions(p *principal) []Permission {
 		}
 		return strings.ToLower(out[i].Action) < strings.ToLower(out[j].Action)
 	})
-	return out
+	return out, skipped
 }
 
+// grantEvaluations bounds the engine calls behind one principal's grant
+// edges: AWS managed policies such as ReadOnlyAccess name thousands of
+// actions, and each is a request. WhatCan answers in full on demand.
+const grantEvaluations = 300
+
 // grantEdges adds principal -> resource pattern edges labelled with a summary
-// of the allowed actions (at most maxGrants patterns per principal).
+// of the allowed actions (at most maxGrants patterns per principal); WhatCan
+// gives the deciding statements.
 func (g *Graph) grantEdges() {
 	for _, p := range g.principals {
-		perms := g.permissions(p)
+		perms, skipped := g.permissionsUpTo(p, false, grantEvaluations)
 		var order []string
 		acts := map[string][]string{}
 		for _, pm := range perms {
@@ -247,13 +273,11 @@ func (g *Graph) grantEdges() {
 		for _, r := range order {
 			id := "resource:" + r
 			g.addNode(Node{ID: id, Kind: KindResource, Name: r})
-			var steps []Step
-			for _, pm := range perms {
-				if pm.Resource == r {
-					steps = append(steps, Step{Action: pm.Action, Resource: r, Statements: pm.Statements})
-				}
+			label := summary(acts[r])
+			if skipped > 0 {
+				label += " (" + itoa(skipped) + " more action patterns not summarised)"
 			}
-			g.addEdge(Edge{From: p.arn, To: id, Kind: EdgeGrants, Label: summary(acts[r]), Steps: steps})
+			g.addEdge(Edge{From: p.arn, To: id, Kind: EdgeGrants, Label: label})
 		}
 	}
 }

@@ -40,7 +40,7 @@ func (g *Graph) walk(p *principal) *reachResult {
 		if h.p.base != nil {
 			continue // a pseudo principal's own escalations are not followed
 		}
-		for _, ei := range g.out[h.key] {
+		for _, ei := range g.reachOut[h.key] {
 			e := &g.Edges[ei]
 			var next *principal
 			switch {
@@ -112,7 +112,7 @@ func (g *Graph) findAdmin(rr *reachResult) *adminPath {
 		if _, ok := g.admin[h.key]; ok {
 			return &adminPath{hop: i, technique: g.lastTech(rr, i)}
 		}
-		edges := g.out[h.key]
+		edges := g.modOut[h.key]
 		var own []Edge
 		if h.p.base != nil {
 			own = g.pseudoEdges[h.key]

@@ -1,0 +1,142 @@
+package graph
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+)
+
+// generate makes a deterministic account of n principals (half users, half
+// roles) shaped like a mid-size organisation: teams with groups and shared
+// managed policies, users with a small inline policy, roles for services and
+// for people (trusting a named user or the account), a few administrators
+// and about one principal in a hundred holding an escalation permission.
+func generate(n int) *Account {
+	rng := rand.New(rand.NewSource(int64(n)))
+	a := &Account{ID: acct}
+	teams := max(n/50, 2)
+	for i := 0; i < teams/2; i++ {
+		a.Policies = append(a.Policies, managed(fmt.Sprintf("team%d-data", i),
+			doc(allow("s3:GetObject", fmt.Sprintf("arn:aws:s3:::team%d-*/*", i)), allow("dynamodb:*", fmt.Sprintf("arn:aws:dynamodb:*:%s:table/team%d-*", acct, i)))))
+		a.Groups = append(a.Groups, Group{Name: fmt.Sprintf("team%d", i), ID: fmt.Sprintf("AGPA%d", i), ARN: arn("group", fmt.Sprintf("team%d", i)), Path: "/",
+			Attached: []AttachedPolicy{{Name: fmt.Sprintf("team%d-data", i), ARN: arn("policy", fmt.Sprintf("team%d-data", i))}}})
+	}
+	a.Policies = append(a.Policies, managed("admin", adminDoc), managed("readonly", doc(allow("s3:Get*", "*"), allow("ec2:Describe*", "*"))),
+		managed("deployer", doc(allow("iam:PassRole", arn("role", "app-*")), allow("lambda:CreateFunction", "*"), allow("lambda:InvokeFunction", "*"))))
+	users, roles := n/2, n-n/2
+	for i := 0; i < users; i++ {
+		name := fmt.Sprintf("user%05d", i)
+		g := []string{fmt.Sprintf("team%d", rng.Intn(len(a.Groups)))}
+		stmts := []string{allow("s3:PutObject", fmt.Sprintf("arn:aws:s3:::home/%s/*", name)), allow("sts:AssumeRole", arn("role", fmt.Sprintf("role%05d", rng.Intn(roles))))}
+		switch r := rng.Intn(100); {
+		case r == 0:
+			stmts = append(stmts, allow("iam:CreateAccessKey", arn("user", name[:8]+"*"))) // its team of ten
+		case r == 1:
+			stmts = append(stmts, allow("iam:PutUserPolicy", arn("user", name)))
+		}
+		u := user(name, g, map[string]string{"own": doc(stmts...)})
+		switch rng.Intn(50) {
+		case 0:
+			u.Attached = append(u.Attached, AttachedPolicy{Name: "admin", ARN: arn("policy", "admin")})
+		case 1, 2:
+			u.Attached = append(u.Attached, AttachedPolicy{Name: "deployer", ARN: arn("policy", "deployer")})
+		default:
+			u.Attached = append(u.Attached, AttachedPolicy{Name: "readonly", ARN: arn("policy", "readonly")})
+		}
+		a.Users = append(a.Users, u)
+	}
+	services := []string{"lambda.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com", "glue.amazonaws.com"}
+	for i := 0; i < roles; i++ {
+		name := fmt.Sprintf("role%05d", i)
+		var tr string
+		switch r := rng.Intn(100); {
+		case r < 50:
+			tr = trust(`{"Service":"`+services[rng.Intn(len(services))]+`"}`, "")
+		case r < 98:
+			tr = trust(`{"AWS":"`+arn("user", fmt.Sprintf("user%05d", rng.Intn(users)))+`"}`, "")
+		default:
+			tr = trust(`{"AWS":"arn:aws:iam::`+acct+`:root"}`, `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`)
+		}
+		if rng.Intn(20) == 0 {
+			name = "app-" + name
+		}
+		r := role(name, tr, map[string]string{"work": doc(allow("sqs:*", fmt.Sprintf("arn:aws:sqs:*:%s:%s-*", acct, name)))})
+		if rng.Intn(100) == 0 {
+			r.Attached = append(r.Attached, AttachedPolicy{Name: "admin", ARN: arn("policy", "admin")})
+		}
+		a.Roles = append(a.Roles, r)
+	}
+	return a
+}
+
+func benchAccounts(b *testing.B) map[string]*Account {
+	return map[string]*Account{"iam-vulnerable": mustLoad(b, "iam-vulnerable.json"), "gen-1000": generate(1000), "gen-10000": generate(10000)}
+}
+
+var benchNames = []string{"iam-vulnerable", "gen-1000", "gen-10000"}
+
+func BenchmarkBuild(b *testing.B) {
+	accts := benchAccounts(b)
+	for _, name := range benchNames {
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				Build(accts[name], Options{Now: testNow})
+			}
+		})
+	}
+}
+
+func BenchmarkWhoCan(b *testing.B) {
+	accts := benchAccounts(b)
+	for _, name := range benchNames {
+		g := Build(accts[name], Options{Now: testNow})
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				g.WhoCan("s3:GetObject", "arn:aws:s3:::team1-data/report.csv")
+			}
+		})
+	}
+}
+
+func BenchmarkFindings(b *testing.B) {
+	accts := benchAccounts(b)
+	for _, name := range benchNames {
+		g := Build(accts[name], Options{Now: testNow})
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				g.Findings(testNow)
+			}
+		})
+	}
+}
+
+func BenchmarkDOTFocus(b *testing.B) {
+	accts := benchAccounts(b)
+	for _, name := range benchNames {
+		g := Build(accts[name], Options{Now: testNow})
+		focus := g.principals[0].arn
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				g.DOT(DOTOptions{Focus: focus})
+			}
+		})
+	}
+}
+
+func TestGeneratedAccount(t *testing.T) {
+	g := Build(generate(1000), Options{Now: testNow})
+	if len(g.Warnings) > 0 {
+		t.Fatal(g.Warnings[0])
+	}
+	admins, hidden := 0, 0
+	for _, a := range g.Admins() {
+		if a.Hidden {
+			hidden++
+		} else {
+			admins++
+		}
+	}
+	if admins == 0 || hidden == 0 {
+		t.Errorf("generated account: %d admins, %d hidden admins", admins, hidden)
+	}
+}
