@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -71,5 +74,43 @@ func TestGraphAndFindingsPages(t *testing.T) {
 	}
 	if res, _ := b.get("/graph?account=" + imp.AccountID + "&focus=nope"); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("unknown focus: %d", res.StatusCode)
+	}
+}
+
+func TestImportUpload(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	post := func(name string, content []byte) (*http.Response, string) {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		w.WriteField("_csrf", b.csrf("/import"))
+		w.WriteField("label", "lab")
+		fw, _ := w.CreateFormFile("file", name)
+		fw.Write(content)
+		w.Close()
+		req, _ := http.NewRequest("POST", e.srv.URL+"/import", &buf)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		res, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res, string(body)
+	}
+	dump, err := os.ReadFile(filepath.Join("..", "graph", "testdata", "aws-authorization-details", "iam-vulnerable.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := post("iam-vulnerable.json", dump) // 800 KB: above the usual body limit
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/findings?account=") {
+		t.Fatalf("upload: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res, body := b.get(res.Header.Get("Location")); res.StatusCode != 200 || !strings.Contains(body, "PrivilegeEscalation") {
+		t.Fatalf("findings after upload: %d", res.StatusCode)
+	}
+	if res, body := post("junk.json", []byte("not json at all")); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="file-error"`) {
+		t.Fatalf("junk upload: %d", res.StatusCode)
 	}
 }

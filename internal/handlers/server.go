@@ -67,7 +67,10 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	e.Use(s.recoverPanics)
 	e.Use(s.logRequests)
 	e.Use(s.metrics.middleware)
-	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	// Every body is capped, the account import (a whole AWS account's
+	// authorization details) more generously than the rest.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit,
+		Skipper: func(c echo.Context) bool { return c.Path() == "/import" && c.Request().Method == http.MethodPost }}))
 	e.Use(s.securityHeaders)
 
 	// Health and metrics: no session, no CSRF.
@@ -110,6 +113,8 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/graph.svg", s.graphDownload("svg"))
 	signedIn.GET("/graph.json", s.graphDownload("json"))
 	signedIn.GET("/findings", s.findingsList)
+	signedIn.GET("/import", s.importShow)
+	signedIn.POST("/import", s.importSave, middleware.BodyLimit("64M"))
 	signedIn.GET("/switch-role", s.switchRoleShow)
 	signedIn.POST("/switch-role", s.switchRoleSave)
 	signedIn.POST("/switch-back", s.switchBack)
