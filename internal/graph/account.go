@@ -549,11 +549,22 @@ func (r *reader) crossCheck(a *Account) {
 
 // arnAccount is the account field of an ARN, "" when s is not an ARN.
 func arnAccount(s string) string {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
+	if !strings.HasPrefix(s, "arn:") {
 		return ""
 	}
-	return parts[4]
+	rest := s
+	for i := 0; i < 4; i++ { // skip arn, partition, service, region
+		j := strings.IndexByte(rest, ':')
+		if j < 0 {
+			return ""
+		}
+		rest = rest[j+1:]
+	}
+	j := strings.IndexByte(rest, ':')
+	if j < 0 {
+		return ""
+	}
+	return rest[:j]
 }
 
 func fmtDate(t time.Time) string {

@@ -217,14 +217,14 @@ func (g *Graph) tryAssume(p, r *principal, trust *policy.Policy, sessions []stri
 			if ra := arnAccount(r.arn); in.ResourceAccount == "" && ra != p.req.Account {
 				in.ResourceAccount = ra
 			}
-			d := policy.Evaluate(&in, &policy.Request{Principal: req, Action: "sts:AssumeRole", Resource: r.arn,
-				Context: g.context(cx.keys), Time: g.now})
+			rq := &policy.Request{Principal: req, Action: "sts:AssumeRole", Resource: r.arn, Context: g.context(cx.keys), Time: g.now}
+			if policy.Decide(&in, rq) != policy.Allowed {
+				continue // the fast answer first; explain only what is allowed
+			}
+			d := policy.Evaluate(&in, rq)
 			if d.Allowed() {
 				return Edge{From: p.arn, To: r.arn, Kind: EdgeCanAssume, Technique: "sts-001", Needs: cx.needs,
 					Steps: []Step{{Action: "sts:AssumeRole", Resource: r.arn, Statements: statements(d.Deciding())}}}, true
-			}
-			if d.Outcome == policy.ExplicitDeny {
-				break
 			}
 		}
 	}

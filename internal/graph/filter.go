@@ -38,10 +38,30 @@ var universe = func() map[string]int {
 	return m
 }()
 
+// universeExact indexes the same actions as written in the catalogue, so
+// the common lookups skip lower-casing.
+var universeExact = func() map[string]int {
+	m := map[string]int{}
+	for _, t := range catalogue {
+		for _, a := range t.Required {
+			m[a] = universe[strings.ToLower(a)]
+		}
+	}
+	for a, i := range universe {
+		m[a] = i
+	}
+	m["sts:AssumeRole"] = universe["sts:assumerole"]
+	m["iam:PassRole"] = universe["iam:passrole"]
+	return m
+}()
+
 type actionSet []uint64
 
 func (s actionSet) may(action string) bool {
-	i, ok := universe[strings.ToLower(action)]
+	i, ok := universeExact[action]
+	if !ok {
+		i, ok = universe[strings.ToLower(action)]
+	}
 	if !ok {
 		return true
 	}

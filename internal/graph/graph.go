@@ -151,6 +151,7 @@ type Graph struct {
 	// The two contexts nearly every request uses, built once.
 	baseCtx, mfaCtx policy.Context
 	ctxReady        bool
+	ctxCache        map[string]policy.Context
 	// pseudoEdges: rewrites a pseudo principal could make, by its key.
 	pseudoEdges map[string][]Edge
 }
@@ -209,6 +210,7 @@ func Build(a *Account, opts Options) *Graph {
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}
+	g.ctxCache = map[string]policy.Context{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
 	g.compile()
@@ -374,6 +376,18 @@ func (g *Graph) context(extra map[string][]string) policy.Context {
 		return g.baseCtx
 	case len(extra) == 2 && extra["aws:MultiFactorAuthPresent"] != nil && extra["aws:MultiFactorAuthAge"] != nil && g.ctxReady:
 		return g.mfaCtx
+	case len(extra) == 1 && g.ctxReady:
+		for k, v := range extra {
+			key := k + "\x00" + strings.Join(v, "\x00")
+			if c, ok := g.ctxCache[key]; ok {
+				return c
+			}
+			g.ctxReady = false
+			c := g.context(extra)
+			g.ctxReady = true
+			g.ctxCache[key] = c
+			return c
+		}
 	}
 	m := map[string][]string{
 		"aws:TokenIssueTime":  {g.now.Format(time.RFC3339)},
@@ -443,6 +457,9 @@ func (g *Graph) decide(p *principal, action, resource string) bool {
 func (g *Graph) allows(p *principal, action, resource string, extra map[string][]string) (Step, bool, bool) {
 	if !p.mask.may(action) {
 		return Step{}, false, false
+	}
+	if extra == nil && !g.decide(p, action, resource) {
+		return Step{}, false, false // the fast answer first; explain only what is allowed
 	}
 	d, mfa := g.eval(p, action, resource, extra, nil)
 	if !d.Allowed() {
