@@ -236,7 +236,7 @@ func (g *Graph) DOT(opts DOTOptions) []byte {
 			label += " [needs " + strings.Join(e.Needs, ", ") + "]"
 		}
 		if e.Assumes != "" {
-			label += " [assumes existing resource]"
+			label += " [assumed prerequisite]"
 		}
 		line := fmt.Sprintf("  %s -> %s [label=\"%s\", %s];\n", from, to, dotEscape(label), edgeStyle[e.Kind])
 		if seen[line] {

@@ -169,6 +169,17 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			}
 			if steps, mfa, ok := g.all(p, t.Required, u.ARN, nil); ok {
 				g.escEdge(p, t, u.ARN, gain, steps, mfa)
+				if !a.CredentialsKnown {
+					e := &g.Edges[len(g.Edges)-1]
+					switch t.kind {
+					case kindCreateAccessKey:
+						e.Assumes = "fewer than two access keys on the target (the dump does not list keys)"
+					case kindCreateLoginProfile:
+						e.Assumes = "no console password on the target (the dump does not say)"
+					case kindUpdateLoginProfile:
+						e.Assumes = "a console password on the target (the dump does not say)"
+					}
+				}
 			}
 		}
 	case kindModifyRole, kindUpdateTrust:

@@ -122,7 +122,7 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			}
 			expl := fmt.Sprintf("%s: %s %s%s; allowed by %s", name, shortARN(p.arn), describeGain(&e), more, citeSteps(e.Steps))
 			if e.Assumes != "" {
-				expl += "; assumes " + e.Assumes + " exists"
+				expl += "; assumes " + e.Assumes
 			}
 			if len(e.Needs) > 0 {
 				expl += "; needs " + strings.Join(e.Needs, ", ")
