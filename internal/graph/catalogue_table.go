@@ -1,4 +1,9 @@
-// Code generated from testdata/pathfinding-cloud by hand-checked script; TestCatalogueMatchesYAML keeps it true. DO NOT EDIT without rerunning that test.
+// The technique catalogue: ID, Name, Category and Required transcribed from
+// testdata/pathfinding-cloud/data/paths (DataDog pathfinding.cloud, Apache 2.0;
+// see testdata/pathfinding-cloud/NOTICE), which TestCatalogueMatchesYAML checks
+// entry by entry. The evaluation fields (kind, parts, services,
+// instanceProfile, resources, existing) are this package's reading of each
+// path's prerequisites.
 
 package graph
 

@@ -151,13 +151,11 @@ func (g *Graph) Findings(now time.Time) []Finding {
 		}
 	}
 	for _, p := range g.principals {
-		for _, ip := range inlineOf(p) {
-			if c, doc := g.parse(p.arn, policy.PolicyRef{ID: p.arn + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
-				if f, ok := wildcard(p.arn+"#"+ip.Name, doc); ok {
-					f.Principal = p.arn
-					f.Explanation = "inline policy " + ip.Name + ": " + f.Explanation
-					add(f)
-				}
+		for _, ip := range p.inline {
+			if f, ok := wildcard(p.arn+"#"+ip.name, ip.doc); ok {
+				f.Principal = p.arn
+				f.Explanation = "inline policy " + ip.name + ": " + f.Explanation
+				add(f)
 			}
 		}
 	}
@@ -230,16 +228,6 @@ func (g *Graph) Findings(now time.Time) []Finding {
 		return a.Technique < b.Technique
 	})
 	return out
-}
-
-func inlineOf(p *principal) []InlinePolicy {
-	if p.user != nil {
-		return p.user.Inline
-	}
-	if p.role != nil {
-		return p.role.Inline
-	}
-	return nil
 }
 
 func sortedManaged(g *Graph) []*managedPolicy {

@@ -179,6 +179,7 @@ type principal struct {
 	req       policy.Principal
 	in        policy.Inputs
 	docs      []*policy.Document // identity documents, for the action pre-filter
+	inline    []namedDoc         // its own inline policies, for the wildcard lint
 	groups    []*groupInfo
 	mask      actionSet
 	// base is the real principal behind a pseudo principal (a user that joined
@@ -285,6 +286,7 @@ func (g *Graph) compile() {
 		for _, ip := range u.Inline {
 			if c, d := g.parse(u.ARN, policy.PolicyRef{ID: u.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
 				ids, p.docs = append(ids, c), append(p.docs, d)
+				p.inline = append(p.inline, namedDoc{ip.Name, d})
 			}
 		}
 		ids = g.attach(p, ids, u.Attached)
@@ -311,6 +313,7 @@ func (g *Graph) compile() {
 		for _, ip := range r.Inline {
 			if c, d := g.parse(r.ARN, policy.PolicyRef{ID: r.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
 				ids, p.docs = append(ids, c), append(p.docs, d)
+				p.inline = append(p.inline, namedDoc{ip.Name, d})
 			}
 		}
 		ids = g.attach(p, ids, r.Attached)
@@ -326,6 +329,11 @@ func (g *Graph) compile() {
 	for _, p := range g.principals {
 		p.mask = g.allowedActions(p.docs)
 	}
+}
+
+type namedDoc struct {
+	name string
+	doc  *policy.Document
 }
 
 func (g *Graph) attach(p *principal, ids []*policy.Policy, at []AttachedPolicy) []*policy.Policy {

@@ -1,0 +1,28 @@
+package graph
+
+import (
+	"sync"
+	"testing"
+)
+
+// TestConcurrentQueries: a built graph serves queries from many goroutines
+// (run with -race).
+func TestConcurrentQueries(t *testing.T) {
+	g := Build(mustLoad(t, "iam-vulnerable.json"), Options{Now: testNow})
+	want := len(g.Findings(testNow))
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if n := len(g.Findings(testNow)); n != want {
+				t.Errorf("findings: %d, want %d", n, want)
+			}
+			g.WhoCan("iam:CreateUser", vulnAcct+"user/x")
+			g.WhatCan(vulnAcct + "user/privesc4-CreateAccessKey-user")
+			g.Admins()
+			g.DOT(DOTOptions{Focus: vulnAcct + "user/privesc4-CreateAccessKey-user"})
+		}()
+	}
+	wg.Wait()
+}
