@@ -57,9 +57,11 @@ func (g *Graph) trustsService(r *principal, service string) bool {
 	return ok
 }
 
-func (g *Graph) resource(t *Technique, action string) string {
+// resource is the representative ARN of what the technique creates or uses,
+// in the principal's own account.
+func (g *Graph) resource(p *principal, t *Technique, action string) string {
 	if r, ok := t.resources[action]; ok {
-		return strings.ReplaceAll(r, "{account}", g.acct.ID)
+		return strings.ReplaceAll(r, "{account}", p.req.Account)
 	}
 	return "*"
 }
@@ -217,8 +219,8 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 		}
 	case kindPassRole, kindExistingRole:
 		for _, r := range g.principals {
-			if r.kind != KindRole || r == p {
-				continue
+			if r.kind != KindRole || r == p || r.req.Account != p.req.Account {
+				continue // compute runs in the principal's account, with that account's roles
 			}
 			if t.instanceProfile && len(r.role.InstanceProfiles) == 0 {
 				continue
@@ -241,7 +243,7 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 				if strings.EqualFold(act, "iam:PassRole") {
 					s, m, ok = g.allows(p, act, r.arn, map[string][]string{"iam:PassedToService": {svc}})
 				} else {
-					s, m, ok = g.allows(p, act, g.resource(t, act), nil)
+					s, m, ok = g.allows(p, act, g.resource(p, t, act), nil)
 				}
 				if !ok {
 					break

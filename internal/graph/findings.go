@@ -287,7 +287,7 @@ func (g *Graph) permissiveTrust(r *principal) []Finding {
 			sev, who = SeverityCritical, "any AWS principal (*)"
 		}
 		out = append(out, Finding{Type: FindingPermissiveTrust, Severity: sev, Principal: r.arn, Path: []string{x, r.arn},
-			Explanation: "trust lets " + who + " assume the role without sts:ExternalId or MFA conditions: " + cite(statements(d.Deciding()))})
+			Explanation: "trust lets " + who + " assume the role without sts:ExternalId or MFA conditions: " + cite(resourceLayer(statements(d.Deciding())))})
 	}
 	return out
 }
@@ -376,4 +376,15 @@ func (g *Graph) narrate(p Path) string {
 		parts = append(parts, shortARN(last)+" has full access")
 	}
 	return strings.Join(parts, ", then ")
+}
+
+// resourceLayer keeps the statements of the trust (resource) policy.
+func resourceLayer(sts []Statement) []Statement {
+	var out []Statement
+	for _, s := range sts {
+		if s.Layer == policy.LayerResource.String() {
+			out = append(out, s)
+		}
+	}
+	return out
 }
