@@ -139,6 +139,15 @@ var fixtures = map[string]*Account{
 		Users:    []User{user("noah", nil, map[string]string{"code": doc(allow("lambda:UpdateFunctionCode", "*"))})},
 		Roles:    []Role{role("fn", trust(`{"Service":"lambda.amazonaws.com"}`, ""), nil, arn("policy", "admin"))},
 		Policies: []ManagedPolicy{managed("admin", adminDoc)}},
+	"esc-login-profile": {ID: acct,
+		Users: []User{user("pia", nil, map[string]string{"pw": doc(allow("iam:CreateLoginProfile", arn("user", "boss")), allow("iam:UpdateLoginProfile", arn("user", "boss")))}),
+			user("boss", nil, nil, arn("policy", "admin"))},
+		Policies: []ManagedPolicy{managed("admin", adminDoc)}},
+	"esc-role-self": {ID: acct,
+		Roles: []Role{role("worker", trust(`{"Service":"ec2.amazonaws.com"}`, ""), map[string]string{"self": doc(allow("iam:PutRolePolicy", arn("role", "worker")))})}},
+	"esc-group-policy": {ID: acct,
+		Users:  []User{user("ravi", []string{"ops"}, nil)},
+		Groups: []Group{{Name: "ops", ID: "AGPAOPS", ARN: arn("group", "ops"), Path: "/", Inline: []InlinePolicy{{Name: "grow", Document: doc(allow("iam:AttachGroupPolicy", arn("group", "ops")))}}}}},
 	"esc-assume-then-rewrite": {ID: acct,
 		Users: []User{user("olga", nil, map[string]string{"both": doc(allow("sts:AssumeRole", arn("role", "build")), allow("iam:AttachRolePolicy", arn("role", "build")))})},
 		Roles: []Role{role("build", trust(`{"AWS":"arn:aws:iam::`+acct+`:root"}`, ""), map[string]string{"ci": doc(allow("codebuild:*", "*"))})}},
@@ -168,8 +177,14 @@ func TestGoldenDOT(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Errorf("DOT differs from %s (run go test -update):\n%s", path, got)
 			}
-			if again := Build(a, Options{Now: testNow}).DOT(DOTOptions{Grants: true}); !bytes.Equal(got, again) {
+			again := Build(a, Options{Now: testNow})
+			if !bytes.Equal(got, again.DOT(DOTOptions{Grants: true})) {
 				t.Error("DOT is not deterministic")
+			}
+			j1, err1 := g.JSON()
+			j2, err2 := again.JSON()
+			if err1 != nil || err2 != nil || !bytes.Equal(j1, j2) {
+				t.Errorf("JSON not deterministic (%v, %v)", err1, err2)
 			}
 		})
 	}
@@ -225,6 +240,9 @@ func TestFixtureFacts(t *testing.T) {
 		"esc-passrole":            {"user/mia", "lambda-001"},
 		"esc-existing":            {"user/noah", "lambda-003"},
 		"esc-assume-then-rewrite": {"user/olga", "iam-014"},
+		"esc-login-profile":       {"user/pia", "iam-004"},
+		"esc-role-self":           {"role/worker", "iam-005"},
+		"esc-group-policy":        {"user/ravi", "iam-010"},
 	} {
 		who := "arn:aws:iam::" + acct + ":" + want[0]
 		if got := tech(build(name), who); !has(got, want[1]) {

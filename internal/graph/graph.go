@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -565,6 +566,16 @@ func (g *Graph) finish() {
 			g.modOut[e.From] = append(g.modOut[e.From], i)
 		}
 	}
+}
+
+// JSON is the graph as JSON: {"Nodes": [...], "Edges": [...], "Warnings": [...]},
+// in the same stable order as DOT.
+func (g *Graph) JSON() ([]byte, error) {
+	return json.MarshalIndent(struct {
+		Nodes    []Node
+		Edges    []Edge
+		Warnings []Warning `json:",omitempty"`
+	}{g.Nodes, g.Edges, g.Warnings}, "", "  ")
 }
 
 // Account returns the snapshot the graph was built from.
