@@ -168,6 +168,7 @@ type Warning struct {
 	Message string
 }
 
+// String formats the warning as "ENTITY: MESSAGE".
 func (w Warning) String() string { return w.Entity + ": " + w.Message }
 
 // The JSON shapes AWS prints. Fields beyond AWS's (marked "extension") carry

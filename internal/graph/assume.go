@@ -67,6 +67,8 @@ func (g *Graph) candidates(doc *policy.Document) trustCandidates {
 					ext("*")
 				case strings.ContainsAny(v, "*?"):
 					c.all, c.star = true, true
+				case g.byARN[v] != nil:
+					c.arns[v] = append(c.arns[v], "") // a principal of the snapshot, whatever its account
 				case arnAccount(v) != acct:
 					ext("arn:aws:iam::" + arnAccount(v) + ":root")
 				case strings.HasSuffix(v, ":root"):
