@@ -53,6 +53,15 @@
 // visited principal. WhoCan, Admins, Paths and Findings read those walks;
 // WhatCan lists a principal's effective permissions by service.
 //
+// # Output
+//
+// Findings(now) is the `console findings` list (Type, Severity, Principal,
+// Technique, Path, Explanation); WhoCan's Path is the `console who-can`
+// object (Principal, Path, Statements, plus the Steps taken). DOT draws the
+// graph for Graphviz with stable node names, styles by kind, URL attributes to
+// the console's pages, escaped labels, a focus neighbourhood and collapsed
+// sets; JSON gives nodes and edges in the same order.
+//
 // Build evaluates at Options.Now with aws:TokenIssueTime = now and
 // aws:SecureTransport = true; MFA only where an edge is marked as needing it.
 package graph
