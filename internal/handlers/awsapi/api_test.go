@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -109,21 +108,15 @@ func (e *env) user(name string, policyARNs ...string) (id, secret string) {
 		e.t.Fatal(err)
 	}
 	for _, arn := range policyARNs {
-		e.attach(models.EntityUser, u.UserId, arn)
+		if err := e.svc.AttachUserPolicy(e.ctx, nil, u.UserName, arn, iam.Meta{}); err != nil {
+			e.t.Fatal(err)
+		}
 	}
 	k, err := e.svc.CreateAccessKey(e.ctx, nil, name, iam.Meta{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return k.AccessKeyId, k.SecretAccessKey
-}
-
-// attach attaches a managed policy through the store.
-func (e *env) attach(et models.EntityType, id, arn string) {
-	e.t.Helper()
-	if err := e.store.AttachPolicy(e.ctx, e.acct.ID, et, id, arn, time.Now().UTC()); err != nil {
-		e.t.Fatal(err)
-	}
 }
 
 func randID(n int) string {

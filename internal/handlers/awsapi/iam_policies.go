@@ -1,5 +1,11 @@
 package awsapi
 
+import (
+	"context"
+
+	"github.com/iamconsole/console/internal/iam"
+)
+
 // xmlPolicy is AWS's Policy (managed policy).
 type xmlPolicy struct {
 	PolicyName                    string           `xml:"PolicyName"`
@@ -103,4 +109,82 @@ type listInlinePoliciesResult struct {
 type listTagsResult struct {
 	Tags members[xmlTag] `xml:"Tags"`
 	page
+}
+
+func attachmentActions() map[string]action {
+	return map[string]action{
+		"AttachUserPolicy":          attach("UserName", (*iam.Service).AttachUserPolicy),
+		"AttachGroupPolicy":         attach("GroupName", (*iam.Service).AttachGroupPolicy),
+		"AttachRolePolicy":          attach("RoleName", (*iam.Service).AttachRolePolicy),
+		"DetachUserPolicy":          attach("UserName", (*iam.Service).DetachUserPolicy),
+		"DetachGroupPolicy":         attach("GroupName", (*iam.Service).DetachGroupPolicy),
+		"DetachRolePolicy":          attach("RoleName", (*iam.Service).DetachRolePolicy),
+		"ListAttachedUserPolicies":  listAttached("UserName", (*iam.Service).ListAttachedUserPolicies),
+		"ListAttachedGroupPolicies": listAttached("GroupName", (*iam.Service).ListAttachedGroupPolicies),
+		"ListAttachedRolePolicies":  listAttached("RoleName", (*iam.Service).ListAttachedRolePolicies),
+		"ListEntitiesForPolicy":     listEntitiesForPolicy,
+	}
+}
+
+// attachOp is the shape of Attach/Detach{User,Group,Role}Policy.
+type attachOp func(*iam.Service, context.Context, *iam.Principal, string, string, iam.Meta) error
+
+// attach handles an attach or detach whose entity is named by nameParam.
+func attach(nameParam string, op attachOp) action {
+	return func(s *Server, c *call) (any, error) {
+		if err := c.p.required(nameParam, "PolicyArn"); err != nil {
+			return nil, err
+		}
+		return nil, op(s.svc, c.ctx, c.caller, c.p.str(nameParam), c.p.str("PolicyArn"), c.meta)
+	}
+}
+
+type listAttachedOp func(*iam.Service, context.Context, *iam.Principal, iam.ListAttachedPoliciesInput, iam.Meta) ([]iam.AttachedPolicy, string, error)
+
+func listAttached(nameParam string, op listAttachedOp) action {
+	return func(s *Server, c *call) (any, error) {
+		if err := c.p.required(nameParam); err != nil {
+			return nil, err
+		}
+		marker, maxItems, err := c.p.paging()
+		if err != nil {
+			return nil, err
+		}
+		ps, next, err := op(s.svc, c.ctx, c.caller, iam.ListAttachedPoliciesInput{Name: c.p.str(nameParam),
+			PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]xmlAttachedPolicy, len(ps))
+		for i, p := range ps {
+			out[i] = xmlAttachedPolicy{PolicyName: p.PolicyName, PolicyArn: p.PolicyArn}
+		}
+		return listAttachedPoliciesResult{AttachedPolicies: list(out), page: pageOf(next)}, nil
+	}
+}
+
+func listEntitiesForPolicy(s *Server, c *call) (any, error) {
+	if err := c.p.required("PolicyArn"); err != nil {
+		return nil, err
+	}
+	marker, maxItems, err := c.p.paging()
+	if err != nil {
+		return nil, err
+	}
+	es, next, err := s.svc.ListEntitiesForPolicy(c.ctx, c.caller, iam.ListEntitiesForPolicyInput{PolicyArn: c.p.str("PolicyArn"),
+		EntityFilter: c.p.str("EntityFilter"), PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
+	if err != nil {
+		return nil, err
+	}
+	out := listEntitiesForPolicyResult{page: pageOf(next)}
+	for _, g := range es.PolicyGroups {
+		out.PolicyGroups.Member = append(out.PolicyGroups.Member, xmlPolicyGroup{GroupName: g.GroupName, GroupID: g.GroupId})
+	}
+	for _, u := range es.PolicyUsers {
+		out.PolicyUsers.Member = append(out.PolicyUsers.Member, xmlPolicyUser{UserName: u.UserName, UserID: u.UserId})
+	}
+	for _, r := range es.PolicyRoles {
+		out.PolicyRoles.Member = append(out.PolicyRoles.Member, xmlPolicyRole{RoleName: r.RoleName, RoleID: r.RoleId})
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/internal/models"
 )
 
@@ -24,7 +25,7 @@ func (e *env) seedRole(name, trust string, policyARNs ...string) string {
 		e.t.Fatal(err)
 	}
 	for _, arn := range policyARNs {
-		if err := e.store.AttachPolicy(e.ctx, e.acct.ID, models.EntityRole, r.RoleID, arn, now); err != nil {
+		if err := e.svc.AttachRolePolicy(e.ctx, nil, name, arn, iam.Meta{}); err != nil {
 			e.t.Fatal(err)
 		}
 	}
