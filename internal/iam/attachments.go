@@ -1,0 +1,446 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/iamconsole/console/internal/models"
+)
+
+// AttachedPolicy is AWS's AttachedPolicy: a managed policy attached to a
+// user, group or role.
+type AttachedPolicy struct {
+	PolicyName string
+	PolicyArn  string
+}
+
+// PolicyGroup, PolicyUser and PolicyRole are the entities
+// ListEntitiesForPolicy reports, with AWS's element names.
+type (
+	PolicyGroup struct{ GroupName, GroupId string }
+	PolicyUser  struct{ UserName, UserId string }
+	PolicyRole  struct{ RoleName, RoleId string }
+)
+
+// PolicyEntities is ListEntitiesForPolicy's output.
+type PolicyEntities struct {
+	PolicyGroups []PolicyGroup
+	PolicyUsers  []PolicyUser
+	PolicyRoles  []PolicyRole
+}
+
+// EntityPageInput names a user, group or role (or, for policy tags, a
+// policy ARN) and a page of something it has: attached or inline policies,
+// tags.
+type EntityPageInput struct {
+	Name     string
+	Marker   string
+	MaxItems int
+}
+
+// ListAttachedPoliciesInput is ListAttached{User,Group,Role}Policies' input:
+// PathPrefix narrows by the policy's path.
+type ListAttachedPoliciesInput struct {
+	Name       string
+	PathPrefix string
+	Marker     string
+	MaxItems   int
+}
+
+// ListEntitiesForPolicyInput is ListEntitiesForPolicy's input. EntityFilter
+// is "User", "Group", "Role" or empty for all; PathPrefix narrows by the
+// entity's path.
+type ListEntitiesForPolicyInput struct {
+	PolicyArn    string
+	EntityFilter string
+	PathPrefix   string
+	Marker       string
+	MaxItems     int
+}
+
+// MaxPoliciesPerEntity is AWS's quota of managed policies attached to one
+// user, group or role.
+const MaxPoliciesPerEntity = 10
+
+// entity is a user, group or role found by name, with what operations on it
+// need.
+type entity struct {
+	typ                    models.EntityType
+	id, name, path, arn    string
+	permissionsBoundaryARN string
+}
+
+// entityWord is how AWS's messages name an entity type.
+func entityWord(t models.EntityType) string { return string(t) }
+
+// quotaName is AWS's quota name for attached policies of t.
+func quotaName(t models.EntityType) string {
+	return map[models.EntityType]string{models.EntityUser: "PoliciesPerUser", models.EntityGroup: "PoliciesPerGroup",
+		models.EntityRole: "PoliciesPerRole"}[t]
+}
+
+func noSuchEntity(t models.EntityType, name string) *Error {
+	return newErr(NotFound, "The %s with name %s cannot be found.", entityWord(t), name)
+}
+
+// findEntity looks a user, group or role up by name through st.
+func (s *Service) findEntity(ctx context.Context, st *models.Store, acct string, t models.EntityType, name string) (*entity, error) {
+	switch t {
+	case models.EntityUser:
+		u, err := st.User(ctx, acct, name)
+		if err != nil {
+			return nil, err
+		}
+		return &entity{t, u.UserID, u.Name, u.Path, userARN(acct, u.Path, u.Name), u.PermissionsBoundaryARN}, nil
+	case models.EntityGroup:
+		g, err := st.Group(ctx, acct, name)
+		if err != nil {
+			return nil, err
+		}
+		return &entity{t, g.GroupID, g.Name, g.Path, groupARN(acct, g.Path, g.Name), ""}, nil
+	case models.EntityRole:
+		r, err := st.Role(ctx, acct, name)
+		if err != nil {
+			return nil, err
+		}
+		return &entity{t, r.RoleID, r.Name, r.Path, roleARN(acct, r.Path, r.Name), r.PermissionsBoundaryARN}, nil
+	}
+	return nil, models.ErrNotFound
+}
+
+// entityARN is the ARN of an entity of type t at path.
+func entityARN(acct string, t models.EntityType, path, name string) string {
+	switch t {
+	case models.EntityUser:
+		return userARN(acct, path, name)
+	case models.EntityGroup:
+		return groupARN(acct, path, name)
+	}
+	return roleARN(acct, path, name)
+}
+
+// authorizedEntity finds the named user, group or role and authorizes
+// action on its ARN with extra request context keys. One that does not exist
+// is authorized at path "/" before NotFound is told, so a caller without the
+// right learns nothing of which entities exist.
+func (s *Service) authorizedEntity(ctx context.Context, caller *Principal, acct string, t models.EntityType, name string,
+	m Meta, action string, keys map[string][]string) (*entity, error) {
+	field := map[models.EntityType]string{models.EntityUser: "UserName", models.EntityGroup: "GroupName", models.EntityRole: "RoleName"}[t]
+	if name == "" {
+		return nil, invalidField(field, "%s is required.", field)
+	}
+	ac := withRequestContext(caller, keys)
+	e, err := s.findEntity(ctx, s.store, acct, t, name)
+	if errors.Is(err, models.ErrNotFound) {
+		if aerr := s.authorizeMeta(ctx, ac, m, action, entityARN(acct, t, "/", name)); aerr != nil {
+			return nil, aerr
+		}
+		return nil, noSuchEntity(t, name)
+	}
+	if err != nil {
+		return nil, internal(err, string(t))
+	}
+	if err := s.authorizeMeta(ctx, ac, m, action, e.arn); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// policyNotAttachable is AWS's NoSuchEntity for a policy ARN that names
+// nothing attachable.
+func policyNotAttachable(arn string) *Error {
+	return newErr(NotFound, "Policy %s does not exist or is not attachable.", arn)
+}
+
+// attachablePolicy checks that arn names a managed policy that exists (a
+// built-in, or the account's own) and returns its name.
+func (s *Service) attachablePolicy(ctx context.Context, st *models.Store, acct, arn string) (string, error) {
+	if b := Builtin(arn); b != nil {
+		return b.Name, nil
+	}
+	if arn == "" {
+		return "", invalidField("PolicyArn", "PolicyArn is required.")
+	}
+	if !boundaryARNRE.MatchString(arn) || len(arn) > 2048 {
+		return "", invalidField("PolicyArn", "ARN %s is not valid.", arn)
+	}
+	p, err := st.PolicyByARN(ctx, acct, arn)
+	if errors.Is(err, models.ErrNotFound) {
+		return "", policyNotAttachable(arn)
+	}
+	if err != nil {
+		return "", internal(err, "policy")
+	}
+	return p.Name, nil
+}
+
+// AttachUserPolicy attaches a managed policy (built-in or the account's) to
+// a user. Attaching one already attached succeeds and changes nothing;
+// LimitExceeded past 10 policies.
+func (s *Service) AttachUserPolicy(ctx context.Context, caller *Principal, userName, policyArn string, m Meta) error {
+	return s.attach(ctx, caller, models.EntityUser, userName, policyArn, m)
+}
+
+// AttachGroupPolicy attaches a managed policy to a group.
+func (s *Service) AttachGroupPolicy(ctx context.Context, caller *Principal, groupName, policyArn string, m Meta) error {
+	return s.attach(ctx, caller, models.EntityGroup, groupName, policyArn, m)
+}
+
+// AttachRolePolicy attaches a managed policy to a role.
+func (s *Service) AttachRolePolicy(ctx context.Context, caller *Principal, roleName, policyArn string, m Meta) error {
+	return s.attach(ctx, caller, models.EntityRole, roleName, policyArn, m)
+}
+
+var attachActions = map[models.EntityType]string{models.EntityUser: "AttachUserPolicy", models.EntityGroup: "AttachGroupPolicy",
+	models.EntityRole: "AttachRolePolicy"}
+var detachActions = map[models.EntityType]string{models.EntityUser: "DetachUserPolicy", models.EntityGroup: "DetachGroupPolicy",
+	models.EntityRole: "DetachRolePolicy"}
+
+func (s *Service) attach(ctx context.Context, caller *Principal, t models.EntityType, name, policyArn string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	op := attachActions[t]
+	e, err := s.authorizedEntity(ctx, caller, acct, t, name, m, "iam:"+op, map[string][]string{"iam:PolicyARN": {policyArn}})
+	if err != nil {
+		return err
+	}
+	if _, err := s.attachablePolicy(ctx, s.store, acct, policyArn); err != nil {
+		return err
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		atts, err := tx.ListAttachedPolicies(ctx, acct, t, e.id)
+		if err != nil {
+			return err
+		}
+		already := false
+		for _, a := range atts {
+			already = already || a.PolicyARN == policyArn
+		}
+		if !already {
+			if len(atts) >= MaxPoliciesPerEntity {
+				return newErr(LimitExceeded, "Cannot exceed quota for %s: %d", quotaName(t), MaxPoliciesPerEntity)
+			}
+			if err := tx.AttachPolicy(ctx, acct, t, e.id, policyArn, s.now()); err != nil {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: op, resource: e.arn,
+			params: map[string]any{string(t) + "Name": e.name, "policyArn": policyArn}}, nil)
+	})
+	if errors.Is(err, models.ErrConflict) {
+		return nil // attached by a concurrent request: the outcome asked for
+	}
+	return asInternal(err, strings.ToLower(op))
+}
+
+// DetachUserPolicy detaches a managed policy from a user; NotFound when it
+// is not attached.
+func (s *Service) DetachUserPolicy(ctx context.Context, caller *Principal, userName, policyArn string, m Meta) error {
+	return s.detach(ctx, caller, models.EntityUser, userName, policyArn, m)
+}
+
+// DetachGroupPolicy detaches a managed policy from a group.
+func (s *Service) DetachGroupPolicy(ctx context.Context, caller *Principal, groupName, policyArn string, m Meta) error {
+	return s.detach(ctx, caller, models.EntityGroup, groupName, policyArn, m)
+}
+
+// DetachRolePolicy detaches a managed policy from a role.
+func (s *Service) DetachRolePolicy(ctx context.Context, caller *Principal, roleName, policyArn string, m Meta) error {
+	return s.detach(ctx, caller, models.EntityRole, roleName, policyArn, m)
+}
+
+func (s *Service) detach(ctx context.Context, caller *Principal, t models.EntityType, name, policyArn string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	op := detachActions[t]
+	e, err := s.authorizedEntity(ctx, caller, acct, t, name, m, "iam:"+op, map[string][]string{"iam:PolicyARN": {policyArn}})
+	if err != nil {
+		return err
+	}
+	if policyArn == "" {
+		return invalidField("PolicyArn", "PolicyArn is required.")
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.DetachPolicy(ctx, acct, t, e.id, policyArn); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: op, resource: e.arn,
+			params: map[string]any{string(t) + "Name": e.name, "policyArn": policyArn}}, nil)
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return newErr(NotFound, "Policy %s was not found.", policyArn)
+	}
+	return asInternal(err, strings.ToLower(op))
+}
+
+// ListAttachedUserPolicies lists one page of the managed policies attached
+// to a user, by name.
+func (s *Service) ListAttachedUserPolicies(ctx context.Context, caller *Principal, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
+	return s.listAttached(ctx, caller, models.EntityUser, in, m)
+}
+
+// ListAttachedGroupPolicies lists one page of a group's managed policies.
+func (s *Service) ListAttachedGroupPolicies(ctx context.Context, caller *Principal, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
+	return s.listAttached(ctx, caller, models.EntityGroup, in, m)
+}
+
+// ListAttachedRolePolicies lists one page of a role's managed policies.
+func (s *Service) ListAttachedRolePolicies(ctx context.Context, caller *Principal, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
+	return s.listAttached(ctx, caller, models.EntityRole, in, m)
+}
+
+func (s *Service) listAttached(ctx context.Context, caller *Principal, t models.EntityType, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	op := map[models.EntityType]string{models.EntityUser: "ListAttachedUserPolicies", models.EntityGroup: "ListAttachedGroupPolicies",
+		models.EntityRole: "ListAttachedRolePolicies"}[t]
+	e, err := s.authorizedEntity(ctx, caller, acct, t, in.Name, m, "iam:"+op, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, "")
+	if err != nil {
+		return nil, "", err
+	}
+	atts, err := s.store.ListAttachedPolicies(ctx, acct, t, e.id)
+	if err != nil {
+		return nil, "", internal(err, "attached policies")
+	}
+	var out []AttachedPolicy
+	for _, a := range atts {
+		_, path, name, ok := parsePolicyARN(a.PolicyARN)
+		if !ok || !strings.HasPrefix(path, f.PathPrefix) {
+			continue
+		}
+		out = append(out, AttachedPolicy{PolicyName: name, PolicyArn: a.PolicyARN})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PolicyArn < out[j].PolicyArn })
+	return pageOf(out, func(a AttachedPolicy) string { return a.PolicyArn }, f)
+}
+
+// ListEntitiesForPolicy lists the users, groups and roles a managed policy
+// is attached to.
+func (s *Service) ListEntitiesForPolicy(ctx context.Context, caller *Principal, in ListEntitiesForPolicyInput, m Meta) (*PolicyEntities, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:ListEntitiesForPolicy", in.PolicyArn); err != nil {
+		return nil, "", err
+	}
+	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, "")
+	if err != nil {
+		return nil, "", err
+	}
+	var t models.EntityType
+	switch in.EntityFilter {
+	case "":
+	case "User", "Group", "Role":
+		t = models.EntityType(strings.ToLower(in.EntityFilter))
+	default:
+		return nil, "", invalidField("EntityFilter", "EntityFilter must be User, Group or Role.")
+	}
+	if _, err := s.attachablePolicy(ctx, s.store, acct, in.PolicyArn); err != nil {
+		if KindOf(err) == NotFound {
+			return nil, "", newErr(NotFound, "Policy %s was not found.", in.PolicyArn)
+		}
+		return nil, "", err
+	}
+	atts, err := s.store.ListEntitiesForPolicy(ctx, acct, in.PolicyArn, t)
+	if err != nil {
+		return nil, "", internal(err, "entities for policy")
+	}
+	type row struct {
+		key  string
+		t    models.EntityType
+		name string
+		id   string
+	}
+	var rows []row
+	for _, a := range atts {
+		var name, path string
+		switch a.EntityType {
+		case models.EntityUser:
+			u, err := s.store.UserByID(ctx, acct, a.EntityID)
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			name, path = u.Name, u.Path
+		case models.EntityGroup:
+			g, err := s.store.GroupByID(ctx, acct, a.EntityID)
+			if err != nil {
+				continue
+			}
+			name, path = g.Name, g.Path
+		case models.EntityRole:
+			r, err := s.store.RoleByID(ctx, acct, a.EntityID)
+			if err != nil {
+				continue
+			}
+			name, path = r.Name, r.Path
+		}
+		if !strings.HasPrefix(path, f.PathPrefix) {
+			continue
+		}
+		rows = append(rows, row{string(a.EntityType) + "/" + strings.ToLower(name), a.EntityType, name, a.EntityID})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].key < rows[j].key })
+	page, next, err := pageOf(rows, func(r row) string { return r.key }, f)
+	if err != nil {
+		return nil, "", err
+	}
+	out := &PolicyEntities{}
+	for _, r := range page {
+		switch r.t {
+		case models.EntityUser:
+			out.PolicyUsers = append(out.PolicyUsers, PolicyUser{UserName: r.name, UserId: r.id})
+		case models.EntityGroup:
+			out.PolicyGroups = append(out.PolicyGroups, PolicyGroup{GroupName: r.name, GroupId: r.id})
+		case models.EntityRole:
+			out.PolicyRoles = append(out.PolicyRoles, PolicyRole{RoleName: r.name, RoleId: r.id})
+		}
+	}
+	return out, next, nil
+}
+
+// pageOf cuts one page from items sorted by key: those after f.After, at
+// most f.Limit, with the marker of the next page ("" on the last).
+func pageOf[T any](items []T, key func(T) string, f models.ListFilter) ([]T, string, error) {
+	start := 0
+	if f.After != "" {
+		start = sort.Search(len(items), func(i int) bool { return key(items[i]) > f.After })
+	}
+	items = items[start:]
+	limit := f.Limit
+	if limit <= 0 {
+		limit = models.DefaultListLimit
+	}
+	if len(items) <= limit {
+		return items, "", nil
+	}
+	return items[:limit], key(items[limit-1]), nil
+}
+
+// parsePolicyARN splits arn:aws:iam::ACCOUNT:policy/PATH/NAME; account is
+// "aws" for the built-ins.
+func parsePolicyARN(arn string) (account, path, name string, ok bool) {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::")
+	if !ok {
+		return "", "", "", false
+	}
+	account, res, ok := strings.Cut(rest, ":policy/")
+	if !ok || account == "" {
+		return "", "", "", false
+	}
+	i := strings.LastIndex(res, "/")
+	path, name = "/"+res[:i+1], res[i+1:]
+	return account, path, name, name != ""
+}

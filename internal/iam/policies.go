@@ -1,0 +1,606 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// Policy is AWS's Policy (a managed policy). AWSManaged (not AWS's element)
+// marks the built-ins, which no one can change.
+type Policy struct {
+	PolicyName                    string
+	PolicyId                      string
+	Arn                           string
+	Path                          string
+	DefaultVersionId              string
+	Description                   string
+	AttachmentCount               int
+	PermissionsBoundaryUsageCount int
+	IsAttachable                  bool
+	CreateDate                    time.Time
+	UpdateDate                    time.Time
+	Tags                          []Tag
+	AWSManaged                    bool
+	// Warnings are the document's lint warnings (for the console), set by
+	// CreatePolicy.
+	Warnings []policy.Diagnostic
+}
+
+// PolicyVersion is AWS's PolicyVersion. ListPolicyVersions leaves Document
+// out, as AWS's does.
+type PolicyVersion struct {
+	Document         string
+	VersionId        string
+	IsDefaultVersion bool
+	CreateDate       time.Time
+	// Warnings are the document's lint warnings (for the console), set by
+	// CreatePolicyVersion.
+	Warnings []policy.Diagnostic
+}
+
+// CreatePolicyInput is CreatePolicy's input.
+type CreatePolicyInput struct {
+	PolicyName     string
+	Path           string
+	PolicyDocument string
+	Description    string
+	Tags           []Tag
+}
+
+// Scopes of ListPolicies.
+const (
+	ScopeAll   = "All"
+	ScopeAWS   = "AWS"
+	ScopeLocal = "Local"
+)
+
+// ListPoliciesInput is ListPolicies' input. Scope is All (the default), AWS
+// (the built-ins) or Local (the account's own); OnlyAttached keeps policies
+// attached to at least one user, group or role. NameContains (not AWS's) is
+// the console's search.
+type ListPoliciesInput struct {
+	Scope        string
+	OnlyAttached bool
+	PathPrefix   string
+	Marker       string
+	MaxItems     int
+	NameContains string
+}
+
+// CreatePolicyVersionInput is CreatePolicyVersion's input.
+type CreatePolicyVersionInput struct {
+	PolicyArn      string
+	PolicyDocument string
+	SetAsDefault   bool
+}
+
+// Managed policy quotas, as AWS's.
+const (
+	MaxPolicyVersions     = 5
+	MaxPoliciesPerAccount = 1500
+	MaxPolicyDescription  = 1000
+)
+
+var versionIDRE = regexp.MustCompile(`^v[1-9][0-9]*$`)
+
+func noSuchPolicy(arn string) *Error {
+	return newErr(NotFound, "Policy %s was not found.", arn)
+}
+
+func noSuchPolicyVersion(arn, v string) *Error {
+	return newErr(NotFound, "Policy %s version %s does not exist or is not attachable.", arn, v)
+}
+
+// builtinReadOnly refuses any change to an AWS managed policy, as AWS does:
+// no one, not even root, is authorized to change them.
+func (s *Service) builtinReadOnly(ctx context.Context, caller *Principal, m Meta, action, arn string) error {
+	e := newErr(AccessDenied, "User: %s is not authorized to perform: %s on resource: policy %s (an AWS managed policy cannot be changed)",
+		callerARN(caller), action, arn)
+	e.Action, e.Resource = action, arn
+	name := strings.TrimPrefix(action, "iam:")
+	if aerr := s.audit(ctx, s.store, m, callerAccount(caller), callerARN(caller), event{name: name, resource: arn}, e); aerr != nil {
+		return aerr
+	}
+	return e
+}
+
+func isAWSPolicyARN(arn string) bool { return strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") }
+
+// authorizedPolicy authorizes action on a customer managed policy of the
+// account and finds it. Built-in ARNs are refused by the callers before.
+func (s *Service) authorizedPolicy(ctx context.Context, caller *Principal, acct, arn string, m Meta, action string, keys map[string][]string) (*models.ManagedPolicy, error) {
+	if arn == "" {
+		return nil, invalidField("PolicyArn", "PolicyArn is required.")
+	}
+	if err := s.authorizeMeta(ctx, withRequestContext(caller, keys), m, action, arn); err != nil {
+		return nil, err
+	}
+	if _, _, _, ok := parsePolicyARN(arn); !ok || len(arn) > 2048 {
+		return nil, invalidField("PolicyArn", "ARN %s is not valid.", arn)
+	}
+	p, err := s.store.PolicyByARN(ctx, acct, arn)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, noSuchPolicy(arn)
+	}
+	if err != nil {
+		return nil, internal(err, "policy")
+	}
+	return p, nil
+}
+
+// policyOut shapes a customer managed policy as AWS's Policy, with its
+// counts read through st.
+func (s *Service) policyOut(ctx context.Context, st *models.Store, acct string, p *models.ManagedPolicy) (Policy, error) {
+	out := Policy{PolicyName: p.Name, PolicyId: p.PolicyID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersionID,
+		Description: p.Description, IsAttachable: true, CreateDate: p.CreatedAt.UTC(), UpdateDate: p.UpdatedAt.UTC()}
+	return out, s.policyCounts(ctx, st, acct, &out)
+}
+
+func (s *Service) policyCounts(ctx context.Context, st *models.Store, acct string, p *Policy) error {
+	n, err := st.CountPolicyAttachments(ctx, acct, p.Arn)
+	if err != nil {
+		return err
+	}
+	b, err := st.CountPermissionsBoundaryUses(ctx, acct, p.Arn)
+	if err != nil {
+		return err
+	}
+	p.AttachmentCount, p.PermissionsBoundaryUsageCount = int(n), int(b)
+	return nil
+}
+
+func builtinOut(b *BuiltinPolicy) Policy {
+	return Policy{PolicyName: b.Name, PolicyId: b.ID, Arn: b.ARN(), Path: b.Path, DefaultVersionId: b.VersionID(),
+		Description: b.Description, IsAttachable: true, CreateDate: BuiltinCreateDate, UpdateDate: BuiltinCreateDate, AWSManaged: true}
+}
+
+// CreatePolicy creates a customer managed policy whose document becomes its
+// default version v1. AlreadyExists when the name is taken in any case;
+// Malformed (with line and column) or LimitExceeded for a bad document.
+func (s *Service) CreatePolicy(ctx context.Context, caller *Principal, in CreatePolicyInput, m Meta) (*Policy, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	path, perr := normalizePath("Path", in.Path)
+	if perr != nil {
+		path = in.Path
+	}
+	arn := policyARN(acct, path, in.PolicyName)
+	ac := withRequestContext(caller, tagRequestKeys(in.Tags))
+	if err := s.authorizeMeta(ctx, ac, m, "iam:CreatePolicy", arn); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) > 0 {
+		if err := s.authorizeMeta(ctx, ac, m, "iam:TagPolicy", arn); err != nil {
+			return nil, err
+		}
+	}
+	if err := validName("policy", "PolicyName", in.PolicyName); err != nil {
+		return nil, err
+	}
+	if perr != nil {
+		return nil, perr
+	}
+	if utf8.RuneCountInString(in.Description) > MaxPolicyDescription {
+		return nil, invalidField("Description", "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to %d", MaxPolicyDescription)
+	}
+	warnings, err := checkDocument("PolicyDocument", in.PolicyDocument, policy.Identity, policy.LimitManaged, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	p := &models.ManagedPolicy{PolicyID: newID(PrefixPolicy, 17), Name: in.PolicyName, Path: path, ARN: arn,
+		Description: in.Description, CreatedAt: s.now()}
+	params := map[string]any{"policyName": in.PolicyName, "path": path, "policyDocument": in.PolicyDocument}
+	if in.Description != "" {
+		params["description"] = in.Description
+	}
+	if len(in.Tags) > 0 {
+		params["tags"] = in.Tags
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		n, err := tx.CountPolicies(ctx, acct)
+		if err != nil {
+			return err
+		}
+		if n >= MaxPoliciesPerAccount {
+			return newErr(LimitExceeded, "Cannot exceed quota for PoliciesPerAccount: %d", MaxPoliciesPerAccount)
+		}
+		if err := tx.CreatePolicy(ctx, acct, p, in.PolicyDocument); err != nil {
+			return err
+		}
+		if err := tx.SetTags(ctx, acct, models.EntityPolicy, p.PolicyID, storeTags(in.Tags)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "CreatePolicy", resource: arn, params: params}, nil)
+	})
+	if errors.Is(err, models.ErrConflict) {
+		return nil, newErr(AlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", in.PolicyName)
+	}
+	if err != nil {
+		return nil, asInternal(err, "create policy")
+	}
+	out := Policy{PolicyName: p.Name, PolicyId: p.PolicyID, Arn: arn, Path: path, DefaultVersionId: p.DefaultVersionID,
+		Description: p.Description, IsAttachable: true, CreateDate: p.CreatedAt.UTC(), UpdateDate: p.UpdatedAt.UTC(),
+		Tags: in.Tags, Warnings: warnings}
+	return &out, nil
+}
+
+// GetPolicy returns a managed policy, built-in or the account's, with its
+// counts and tags (not its document: see GetPolicyVersion).
+func (s *Service) GetPolicy(ctx context.Context, caller *Principal, arn string, m Meta) (*Policy, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	if b := Builtin(arn); b != nil {
+		if err := s.authorizeMeta(ctx, caller, m, "iam:GetPolicy", arn); err != nil {
+			return nil, err
+		}
+		out := builtinOut(b)
+		if err := s.policyCounts(ctx, s.store, acct, &out); err != nil {
+			return nil, internal(err, "policy counts")
+		}
+		return &out, nil
+	}
+	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:GetPolicy", nil)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.policyOut(ctx, s.store, acct, p)
+	if err != nil {
+		return nil, internal(err, "policy counts")
+	}
+	tags, err := s.store.ListTags(ctx, acct, models.EntityPolicy, p.PolicyID)
+	if err != nil {
+		return nil, internal(err, "tags")
+	}
+	for _, t := range tags {
+		out.Tags = append(out.Tags, Tag{Key: t.Key, Value: t.Value})
+	}
+	return &out, nil
+}
+
+// ListPolicies returns one page of managed policies: the built-ins (by
+// name) then the account's own (by name), as Scope selects, and the marker
+// of the next page ("" on the last).
+func (s *Service) ListPolicies(ctx context.Context, caller *Principal, in ListPoliciesInput, m Meta) ([]Policy, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:ListPolicies", listResource(acct, "policy", in.PathPrefix)); err != nil {
+		return nil, "", err
+	}
+	scope := in.Scope
+	if scope == "" {
+		scope = ScopeAll
+	}
+	if scope != ScopeAll && scope != ScopeAWS && scope != ScopeLocal {
+		return nil, "", invalidField("Scope", "Scope must be All, AWS or Local.")
+	}
+	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, in.NameContains)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := f.Limit
+	// Markers say which part they are in: "aws/NAME" or "local/NAME".
+	awsAfter, localAfter, inLocal := "", "", false
+	switch {
+	case in.Marker == "":
+	case strings.HasPrefix(in.Marker, "aws/"):
+		awsAfter = strings.TrimPrefix(in.Marker, "aws/")
+	case strings.HasPrefix(in.Marker, "local/"):
+		localAfter, inLocal = strings.TrimPrefix(in.Marker, "local/"), true
+	default:
+		return nil, "", invalidField("Marker", "The marker is not valid.")
+	}
+	type item struct {
+		p      Policy
+		marker string
+	}
+	var items []item
+	if scope != ScopeLocal && !inLocal {
+		for _, b := range Builtins() {
+			key := strings.ToLower(b.Name)
+			if key <= awsAfter || !strings.HasPrefix(b.Path, f.PathPrefix) ||
+				!strings.Contains(key, strings.ToLower(f.NameContains)) {
+				continue
+			}
+			p := builtinOut(b)
+			if err := s.policyCounts(ctx, s.store, acct, &p); err != nil {
+				return nil, "", internal(err, "policy counts")
+			}
+			if in.OnlyAttached && p.AttachmentCount == 0 {
+				continue
+			}
+			items = append(items, item{p, "aws/" + key})
+			if len(items) > limit {
+				break
+			}
+		}
+	}
+	if scope != ScopeAWS && len(items) <= limit {
+		lf := f
+		lf.After = localAfter
+		for len(items) <= limit {
+			rows, next, err := s.store.ListPolicies(ctx, acct, lf)
+			if err != nil {
+				return nil, "", internal(err, "list policies")
+			}
+			for i := range rows {
+				p, err := s.policyOut(ctx, s.store, acct, &rows[i])
+				if err != nil {
+					return nil, "", internal(err, "policy counts")
+				}
+				if in.OnlyAttached && p.AttachmentCount == 0 {
+					continue
+				}
+				items = append(items, item{p, "local/" + rows[i].NameKey})
+			}
+			if next == "" {
+				break
+			}
+			lf.After = next
+		}
+	}
+	next := ""
+	if len(items) > limit {
+		items = items[:limit]
+		next = items[limit-1].marker
+	}
+	out := make([]Policy, len(items))
+	for i, it := range items {
+		out[i] = it.p
+	}
+	return out, next, nil
+}
+
+// DeletePolicy deletes a customer managed policy with its default version
+// and tags. DeleteConflict while it is attached to a user, group or role,
+// used as a permissions boundary, or has other versions, as AWS.
+func (s *Service) DeletePolicy(ctx context.Context, caller *Principal, arn string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	if isAWSPolicyARN(arn) {
+		return s.builtinReadOnly(ctx, caller, m, "iam:DeletePolicy", arn)
+	}
+	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:DeletePolicy", nil)
+	if err != nil {
+		return err
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		n, err := tx.CountPolicyAttachments(ctx, acct, arn)
+		if err != nil {
+			return err
+		}
+		b, err := tx.CountPermissionsBoundaryUses(ctx, acct, arn)
+		if err != nil {
+			return err
+		}
+		if n+b > 0 {
+			return newErr(Conflict, "Cannot delete a policy attached to entities.")
+		}
+		v, err := tx.CountPolicyVersions(ctx, acct, p.PolicyID)
+		if err != nil {
+			return err
+		}
+		if v > 1 {
+			return newErr(Conflict, "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.")
+		}
+		if err := tx.DeleteTagsOf(ctx, acct, models.EntityPolicy, p.PolicyID); err != nil {
+			return err
+		}
+		if err := tx.DeletePolicy(ctx, acct, p.PolicyID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "DeletePolicy", resource: arn,
+			params: map[string]any{"policyArn": arn}}, nil)
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return noSuchPolicy(arn)
+	}
+	return asInternal(err, "delete policy")
+}
+
+// CreatePolicyVersion adds a version to a customer managed policy, making it
+// the default when asked. LimitExceeded when the policy has 5 versions.
+func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in CreatePolicyVersionInput, m Meta) (*PolicyVersion, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	if isAWSPolicyARN(in.PolicyArn) {
+		return nil, s.builtinReadOnly(ctx, caller, m, "iam:CreatePolicyVersion", in.PolicyArn)
+	}
+	p, err := s.authorizedPolicy(ctx, caller, acct, in.PolicyArn, m, "iam:CreatePolicyVersion", nil)
+	if err != nil {
+		return nil, err
+	}
+	warnings, err := checkDocument("PolicyDocument", in.PolicyDocument, policy.Identity, policy.LimitManaged, "")
+	if err != nil {
+		return nil, err
+	}
+	var v *models.PolicyVersion
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		n, err := tx.CountPolicyVersions(ctx, acct, p.PolicyID)
+		if err != nil {
+			return err
+		}
+		if n >= MaxPolicyVersions {
+			return newErr(LimitExceeded, "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", MaxPolicyVersions)
+		}
+		if v, err = tx.CreatePolicyVersion(ctx, acct, p.PolicyID, in.PolicyDocument, in.SetAsDefault, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "CreatePolicyVersion", resource: in.PolicyArn,
+			params: map[string]any{"policyArn": in.PolicyArn, "policyDocument": in.PolicyDocument, "setAsDefault": in.SetAsDefault}}, nil)
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, noSuchPolicy(in.PolicyArn)
+	}
+	if err != nil {
+		return nil, asInternal(err, "create policy version")
+	}
+	return &PolicyVersion{Document: v.Document, VersionId: v.VersionID, IsDefaultVersion: v.IsDefault,
+		CreateDate: v.CreatedAt.UTC(), Warnings: warnings}, nil
+}
+
+// GetPolicyVersion returns one version of a managed policy with its
+// document (built-ins have only v1).
+func (s *Service) GetPolicyVersion(ctx context.Context, caller *Principal, arn, versionID string, m Meta) (*PolicyVersion, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	if b := Builtin(arn); b != nil {
+		if err := s.authorizeMeta(ctx, caller, m, "iam:GetPolicyVersion", arn); err != nil {
+			return nil, err
+		}
+		if versionID != b.VersionID() {
+			return nil, noSuchPolicyVersion(arn, versionID)
+		}
+		return &PolicyVersion{Document: b.Document, VersionId: b.VersionID(), IsDefaultVersion: true, CreateDate: BuiltinCreateDate}, nil
+	}
+	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:GetPolicyVersion", nil)
+	if err != nil {
+		return nil, err
+	}
+	if !versionIDRE.MatchString(versionID) {
+		return nil, invalidField("VersionId", "Version %s is not valid: write v followed by its number, such as v2.", versionID)
+	}
+	v, err := s.store.PolicyVersion(ctx, acct, p.PolicyID, versionID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, noSuchPolicyVersion(arn, versionID)
+	}
+	if err != nil {
+		return nil, internal(err, "policy version")
+	}
+	return &PolicyVersion{Document: v.Document, VersionId: v.VersionID, IsDefaultVersion: v.IsDefault, CreateDate: v.CreatedAt.UTC()}, nil
+}
+
+// ListPolicyVersions lists a managed policy's versions, newest first,
+// without their documents (as AWS).
+func (s *Service) ListPolicyVersions(ctx context.Context, caller *Principal, in EntityPageInput, m Meta) ([]PolicyVersion, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	f, ferr := listFilter("", in.Marker, in.MaxItems, "")
+	arn := in.Name
+	var out []PolicyVersion
+	if b := Builtin(arn); b != nil {
+		if err := s.authorizeMeta(ctx, caller, m, "iam:ListPolicyVersions", arn); err != nil {
+			return nil, "", err
+		}
+		out = []PolicyVersion{{VersionId: b.VersionID(), IsDefaultVersion: true, CreateDate: BuiltinCreateDate}}
+	} else {
+		p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:ListPolicyVersions", nil)
+		if err != nil {
+			return nil, "", err
+		}
+		vs, err := s.store.ListPolicyVersions(ctx, acct, p.PolicyID)
+		if err != nil {
+			return nil, "", internal(err, "policy versions")
+		}
+		for _, v := range vs {
+			out = append(out, PolicyVersion{VersionId: v.VersionID, IsDefaultVersion: v.IsDefault, CreateDate: v.CreatedAt.UTC()})
+		}
+	}
+	if ferr != nil {
+		return nil, "", ferr
+	}
+	// Newest first: the marker is the position, as versions are few.
+	start := 0
+	if f.After != "" {
+		for i, v := range out {
+			if v.VersionId == f.After {
+				start = i + 1
+			}
+		}
+	}
+	out = out[start:]
+	if len(out) > f.Limit {
+		return out[:f.Limit], out[f.Limit-1].VersionId, nil
+	}
+	return out, "", nil
+}
+
+// SetDefaultPolicyVersion makes a version the policy's default (the one that
+// is in force).
+func (s *Service) SetDefaultPolicyVersion(ctx context.Context, caller *Principal, arn, versionID string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	if isAWSPolicyARN(arn) {
+		return s.builtinReadOnly(ctx, caller, m, "iam:SetDefaultPolicyVersion", arn)
+	}
+	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:SetDefaultPolicyVersion", nil)
+	if err != nil {
+		return err
+	}
+	if !versionIDRE.MatchString(versionID) {
+		return invalidField("VersionId", "Version %s is not valid: write v followed by its number, such as v2.", versionID)
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.SetDefaultPolicyVersion(ctx, acct, p.PolicyID, versionID, s.now()); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "SetDefaultPolicyVersion", resource: arn,
+			params: map[string]any{"policyArn": arn, "versionId": versionID}}, nil)
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return noSuchPolicyVersion(arn, versionID)
+	}
+	return asInternal(err, "set default policy version")
+}
+
+// DeletePolicyVersion deletes a version that is not the default
+// (DeleteConflict for the default: delete the policy instead).
+func (s *Service) DeletePolicyVersion(ctx context.Context, caller *Principal, arn, versionID string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	if isAWSPolicyARN(arn) {
+		return s.builtinReadOnly(ctx, caller, m, "iam:DeletePolicyVersion", arn)
+	}
+	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:DeletePolicyVersion", nil)
+	if err != nil {
+		return err
+	}
+	if !versionIDRE.MatchString(versionID) {
+		return invalidField("VersionId", "Version %s is not valid: write v followed by its number, such as v2.", versionID)
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		v, err := tx.PolicyVersion(ctx, acct, p.PolicyID, versionID)
+		if err != nil {
+			return err
+		}
+		if v.IsDefault {
+			return newErr(Conflict, "Cannot delete the default version of a policy.")
+		}
+		if err := tx.DeletePolicyVersion(ctx, acct, p.PolicyID, versionID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "DeletePolicyVersion", resource: arn,
+			params: map[string]any{"policyArn": arn, "versionId": versionID}}, nil)
+	})
+	if errors.Is(err, models.ErrNotFound) {
+		return noSuchPolicyVersion(arn, versionID)
+	}
+	return asInternal(err, "delete policy version")
+}

@@ -1,0 +1,196 @@
+package iam
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/iamconsole/console/internal/models"
+)
+
+// taggable is a user, role or customer managed policy found for a tag
+// operation.
+type taggable struct {
+	typ       models.EntityType
+	id, label string // label names it in the audit parameters
+	arn       string
+	paramKey  string
+}
+
+// authorizedTaggable finds what a Tag/Untag/List…Tags call names (a user or
+// role by name, a policy by ARN) and authorizes action on it.
+func (s *Service) authorizedTaggable(ctx context.Context, caller *Principal, acct string, t models.EntityType, name string,
+	m Meta, action string, keys map[string][]string) (*taggable, error) {
+	if t == models.EntityPolicy {
+		if isAWSPolicyARN(name) && !strings.HasPrefix(action, "iam:List") {
+			return nil, s.builtinReadOnly(ctx, caller, m, action, name)
+		}
+		if Builtin(name) != nil { // built-ins have no tags
+			if err := s.authorizeMeta(ctx, caller, m, action, name); err != nil {
+				return nil, err
+			}
+			return &taggable{typ: t, arn: name, label: name, paramKey: "policyArn"}, nil
+		}
+		p, err := s.authorizedPolicy(ctx, caller, acct, name, m, action, keys)
+		if err != nil {
+			return nil, err
+		}
+		return &taggable{typ: t, id: p.PolicyID, label: p.ARN, arn: p.ARN, paramKey: "policyArn"}, nil
+	}
+	e, err := s.authorizedEntity(ctx, caller, acct, t, name, m, action, keys)
+	if err != nil {
+		return nil, err
+	}
+	return &taggable{typ: t, id: e.id, label: e.name, arn: e.arn, paramKey: string(t) + "Name"}, nil
+}
+
+// TagUser adds tags to a user, replacing the values of keys it has (keys
+// compare whatever their case). LimitExceeded past 50 tags.
+func (s *Service) TagUser(ctx context.Context, caller *Principal, userName string, tags []Tag, m Meta) error {
+	return s.tag(ctx, caller, models.EntityUser, "TagUser", userName, tags, m)
+}
+
+// TagRole adds tags to a role.
+func (s *Service) TagRole(ctx context.Context, caller *Principal, roleName string, tags []Tag, m Meta) error {
+	return s.tag(ctx, caller, models.EntityRole, "TagRole", roleName, tags, m)
+}
+
+// TagPolicy adds tags to a customer managed policy (AWS managed policies
+// cannot be tagged).
+func (s *Service) TagPolicy(ctx context.Context, caller *Principal, policyArn string, tags []Tag, m Meta) error {
+	return s.tag(ctx, caller, models.EntityPolicy, "TagPolicy", policyArn, tags, m)
+}
+
+func (s *Service) tag(ctx context.Context, caller *Principal, t models.EntityType, op, name string, tags []Tag, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	x, err := s.authorizedTaggable(ctx, caller, acct, t, name, m, "iam:"+op, tagRequestKeys(tags))
+	if err != nil {
+		return err
+	}
+	if len(tags) == 0 {
+		return invalidField("Tags", "Tags is required.")
+	}
+	if err := validateTags(tags); err != nil {
+		return err
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		have, err := tx.ListTags(ctx, acct, t, x.id)
+		if err != nil {
+			return err
+		}
+		keys := map[string]bool{}
+		for _, h := range have {
+			keys[h.KeyLower] = true
+		}
+		for _, n := range tags {
+			keys[strings.ToLower(n.Key)] = true
+		}
+		if len(keys) > MaxTags {
+			return newErr(LimitExceeded, "The number of tags has reached the maximum limit.")
+		}
+		if err := tx.SetTags(ctx, acct, t, x.id, storeTags(tags)); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: op, resource: x.arn,
+			params: map[string]any{x.paramKey: x.label, "tags": tags}}, nil)
+	})
+	return asInternal(err, strings.ToLower(op))
+}
+
+// UntagUser removes tags from a user by key (whatever the case); keys it
+// does not have are ignored, as AWS's.
+func (s *Service) UntagUser(ctx context.Context, caller *Principal, userName string, keys []string, m Meta) error {
+	return s.untag(ctx, caller, models.EntityUser, "UntagUser", userName, keys, m)
+}
+
+// UntagRole removes tags from a role.
+func (s *Service) UntagRole(ctx context.Context, caller *Principal, roleName string, keys []string, m Meta) error {
+	return s.untag(ctx, caller, models.EntityRole, "UntagRole", roleName, keys, m)
+}
+
+// UntagPolicy removes tags from a customer managed policy.
+func (s *Service) UntagPolicy(ctx context.Context, caller *Principal, policyArn string, keys []string, m Meta) error {
+	return s.untag(ctx, caller, models.EntityPolicy, "UntagPolicy", policyArn, keys, m)
+}
+
+func (s *Service) untag(ctx context.Context, caller *Principal, t models.EntityType, op, name string, keys []string, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	var rc map[string][]string
+	if len(keys) > 0 {
+		rc = map[string][]string{"aws:TagKeys": keys}
+	}
+	x, err := s.authorizedTaggable(ctx, caller, acct, t, name, m, "iam:"+op, rc)
+	if err != nil {
+		return err
+	}
+	if len(keys) == 0 {
+		return invalidField("TagKeys", "TagKeys is required.")
+	}
+	if len(keys) > MaxTags {
+		return invalidField("TagKeys", "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to %d", MaxTags)
+	}
+	for _, k := range keys {
+		if n := utf8.RuneCountInString(k); n < 1 || n > 128 || !tagChars(k) {
+			return invalidField("TagKeys", "Tag keys must be 1 to 128 letters, digits, spaces and _ . : / = + - @.")
+		}
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.RemoveTags(ctx, acct, t, x.id, keys); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: op, resource: x.arn,
+			params: map[string]any{x.paramKey: x.label, "tagKeys": keys}}, nil)
+	})
+	return asInternal(err, strings.ToLower(op))
+}
+
+// ListUserTags lists one page of a user's tags, by key.
+func (s *Service) ListUserTags(ctx context.Context, caller *Principal, in EntityPageInput, m Meta) ([]Tag, string, error) {
+	return s.listTags(ctx, caller, models.EntityUser, "ListUserTags", in, m)
+}
+
+// ListRoleTags lists one page of a role's tags.
+func (s *Service) ListRoleTags(ctx context.Context, caller *Principal, in EntityPageInput, m Meta) ([]Tag, string, error) {
+	return s.listTags(ctx, caller, models.EntityRole, "ListRoleTags", in, m)
+}
+
+// ListPolicyTags lists one page of a managed policy's tags (in.Name is its
+// ARN); built-ins have none.
+func (s *Service) ListPolicyTags(ctx context.Context, caller *Principal, in EntityPageInput, m Meta) ([]Tag, string, error) {
+	return s.listTags(ctx, caller, models.EntityPolicy, "ListPolicyTags", in, m)
+}
+
+func (s *Service) listTags(ctx context.Context, caller *Principal, t models.EntityType, op string, in EntityPageInput, m Meta) ([]Tag, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	x, err := s.authorizedTaggable(ctx, caller, acct, t, in.Name, m, "iam:"+op, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := listFilter("", in.Marker, in.MaxItems, "")
+	if err != nil {
+		return nil, "", err
+	}
+	if x.id == "" {
+		return nil, "", nil
+	}
+	rows, err := s.store.ListTags(ctx, acct, t, x.id)
+	if err != nil {
+		return nil, "", internal(err, "tags")
+	}
+	out := make([]Tag, len(rows))
+	for i, r := range rows {
+		out[i] = Tag{Key: r.Key, Value: r.Value}
+	}
+	f.After = strings.ToLower(f.After)
+	return pageOf(out, func(t Tag) string { return strings.ToLower(t.Key) }, f)
+}
+
