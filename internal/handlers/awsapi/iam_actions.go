@@ -13,7 +13,7 @@ import (
 // iam_roles.go, iam_policies.go and iam_account.go.
 func iamActions() map[string]action {
 	t := map[string]action{}
-	for _, fam := range []map[string]action{accountActions(), simulateActions(), userActions(), groupActions(), keyActions(), attachmentActions()} {
+	for _, fam := range []map[string]action{accountActions(), simulateActions(), userActions(), groupActions(), keyActions(), attachmentActions(), roleActions(), policyActions()} {
 		for name, fn := range fam {
 			t[name] = fn
 		}
