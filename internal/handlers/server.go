@@ -122,6 +122,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.POST("/simulator", s.simulatorRun)
 	signedIn.GET("/sessions", s.sessionsList)
 	signedIn.POST("/sessions/:id/delete", s.sessionEnd)
+	s.registerEntityPages(signedIn)
 
 	return e
 }

@@ -37,8 +37,8 @@ type NavItem struct {
 // Nav lists the console's areas in the order the sidebar shows them.
 var Nav = []NavItem{
 	{"dashboard", "Dashboard", "/", true},
-	{"users", "Users", "/users", false},
-	{"groups", "Groups", "/groups", false},
+	{"users", "Users", "/users", true},
+	{"groups", "Groups", "/groups", true},
 	{"roles", "Roles", "/roles", false},
 	{"policies", "Policies", "/policies", false},
 	{"graph", "Access graph", "/graph", true},

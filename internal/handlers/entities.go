@@ -1,0 +1,178 @@
+package handlers
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/web/templates"
+)
+
+// pageSize is how many entities a list page shows: enough to scan, small
+// enough to stay fast at AWS's quotas.
+const pageSize = 100
+
+// registerEntityPages adds the pages for users, groups, roles and policies.
+func (s *Server) registerEntityPages(g *echo.Group) {
+	g.GET("/users", s.usersList)
+	g.GET("/users/new", s.userNew)
+	g.POST("/users", s.userCreate)
+	g.GET("/users/:name", s.userShow)
+	g.GET("/users/:name/delete", s.userDeleteShow)
+	g.POST("/users/:name/delete", s.userDelete)
+	g.POST("/users/:name/groups", s.userGroupAdd)
+	g.POST("/users/:name/groups/remove", s.userGroupRemove)
+	g.POST("/users/:name/login-profile", s.loginProfileSave)
+	g.POST("/users/:name/login-profile/delete", s.loginProfileDelete)
+	g.POST("/users/:name/access-keys", s.accessKeyCreate)
+	g.POST("/users/:name/access-keys/status", s.accessKeyStatus)
+	g.POST("/users/:name/access-keys/delete", s.accessKeyDelete)
+
+	g.GET("/groups", s.groupsList)
+	g.GET("/groups/new", s.groupNew)
+	g.POST("/groups", s.groupCreate)
+	g.GET("/groups/:name", s.groupShow)
+	g.POST("/groups/:name/delete", s.groupDelete)
+	g.POST("/groups/:name/members", s.groupMemberAdd)
+	g.POST("/groups/:name/members/remove", s.groupMemberRemove)
+
+}
+
+// formErrors turns an operation's refusal of a form's input into the
+// message beside the field at fault: always for Invalid and Malformed, and
+// for the extra kinds a form names (AlreadyExists beside the name, say).
+// Anything else is nil, and goes to the error page.
+func formErrors(err error, fallback string, kinds ...iam.Kind) templates.FieldErrors {
+	var e *iam.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	ok := e.Kind == iam.Invalid || e.Kind == iam.Malformed
+	for _, k := range kinds {
+		ok = ok || e.Kind == k
+	}
+	if !ok {
+		return nil
+	}
+	field := e.Field
+	if field == "" || e.Kind != iam.Invalid && e.Kind != iam.Malformed {
+		field = fallback
+	}
+	return templates.FieldErrors{field: e.Message}
+}
+
+// flashable reports whether err is a refusal to tell the user about on the
+// page they came from (a conflict, a quota, a thing already gone) rather
+// than on an error page.
+func flashable(err error) (string, bool) {
+	var e *iam.Error
+	if !errors.As(err, &e) {
+		return "", false
+	}
+	switch e.Kind {
+	case iam.Invalid, iam.Malformed, iam.Conflict, iam.LimitExceeded, iam.AlreadyExists, iam.NotFound:
+		return e.Message, true
+	}
+	return "", false
+}
+
+// formTags reads the tag rows of a form (tag_key, tag_value pairs); rows
+// left blank are skipped.
+func formTags(c echo.Context) []iam.Tag {
+	f, err := c.FormParams()
+	if err != nil {
+		return nil
+	}
+	keys, vals := f["tag_key"], f["tag_value"]
+	var out []iam.Tag
+	for i, k := range keys {
+		v := ""
+		if i < len(vals) {
+			v = vals[i]
+		}
+		k = strings.TrimSpace(k)
+		if k == "" && strings.TrimSpace(v) == "" {
+			continue
+		}
+		out = append(out, iam.Tag{Key: k, Value: v})
+	}
+	return out
+}
+
+func tagRows(tags []iam.Tag) []templates.TagRow {
+	out := make([]templates.TagRow, len(tags))
+	for i, t := range tags {
+		out[i] = templates.TagRow{Key: t.Key, Value: t.Value}
+	}
+	return out
+}
+
+// can reports whether the signed-in principal may take action on resource,
+// to decide which buttons a page shows. The operation decides again when
+// the form is posted; a failed check only hides a button.
+func (s *Server) can(c echo.Context, action, resource string) bool {
+	ok, err := s.svc.Allowed(c.Request().Context(), principal(c), meta(c), action, resource)
+	if err != nil {
+		s.log.Warn("permission check", "request_id", requestID(c), "action", action, "err", err)
+		return false
+	}
+	return ok
+}
+
+// accountARN is the start of this account's IAM ARNs, for permission checks
+// on entities that do not exist yet ("user/*").
+func accountARN(c echo.Context, kind string) string {
+	return "arn:aws:iam::" + principal(c).AccountID + ":" + kind
+}
+
+func when(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+func whenPtr(t *time.Time, never string) string {
+	if t == nil || t.IsZero() {
+		return never
+	}
+	return when(*t)
+}
+
+// listURL is a list page's address with its search, path filter and marker.
+func listURL(base, q, path, marker string, extra ...string) string {
+	v := url.Values{}
+	if q != "" {
+		v.Set("q", q)
+	}
+	if path != "" {
+		v.Set("path", path)
+	}
+	if marker != "" {
+		v.Set("marker", marker)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		if extra[i+1] != "" {
+			v.Set(extra[i], extra[i+1])
+		}
+	}
+	if len(v) == 0 {
+		return base
+	}
+	return base + "?" + v.Encode()
+}
+
+// entityURL is the detail page of a named entity, on a tab.
+func entityURL(kind, name, tab string) string {
+	u := "/" + kind + "/" + url.PathEscape(name)
+	if tab != "" {
+		u += "?tab=" + url.QueryEscape(tab)
+	}
+	return u
+}
+
+func urlQuery(s string) string { return url.QueryEscape(s) }

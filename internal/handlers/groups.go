@@ -1,0 +1,162 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/web/templates"
+)
+
+// groupsList shows a page of groups, searched by name and filtered by path.
+func (s *Server) groupsList(c echo.Context) error {
+	f := templates.ListFilter{Action: "/groups", Query: strings.TrimSpace(c.QueryParam("q")),
+		PathPrefix: strings.TrimSpace(c.QueryParam("path"))}
+	marker := c.QueryParam("marker")
+	groups, next, err := s.svc.ListGroups(c.Request().Context(), principal(c), iam.ListGroupsInput{
+		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query}, meta(c))
+	if fe := formErrors(err, "PathPrefix"); fe != nil {
+		f.Errors = fe
+		return render(c, http.StatusBadRequest, templates.GroupsPage(s.page(c, "Groups", "groups"), templates.GroupsView{Filter: f}))
+	}
+	if err != nil {
+		return err
+	}
+	v := templates.GroupsView{Filter: f, CanCreate: s.can(c, "iam:CreateGroup", accountARN(c, "group/*"))}
+	if next != "" {
+		v.Filter.NextURL = listURL("/groups", f.Query, f.PathPrefix, next)
+	}
+	if marker != "" {
+		v.Filter.FirstURL = listURL("/groups", f.Query, f.PathPrefix, "")
+	}
+	for _, g := range groups {
+		v.Rows = append(v.Rows, templates.GroupRow{Name: g.GroupName, Path: g.Path, Href: entityURL("groups", g.GroupName, ""),
+			Created: when(g.CreateDate)})
+	}
+	return render(c, http.StatusOK, templates.GroupsPage(s.page(c, "Groups", "groups"), v))
+}
+
+// groupNew shows the create-group form.
+func (s *Server) groupNew(c echo.Context) error {
+	return render(c, http.StatusOK, templates.GroupNewPage(s.page(c, "Create group", "groups"), templates.GroupForm{}))
+}
+
+// groupCreate creates a group.
+func (s *Server) groupCreate(c echo.Context) error {
+	in := iam.CreateGroupInput{GroupName: strings.TrimSpace(c.FormValue("GroupName")), Path: strings.TrimSpace(c.FormValue("Path"))}
+	g, err := s.svc.CreateGroup(c.Request().Context(), principal(c), in, meta(c))
+	if fe := formErrors(err, "GroupName", iam.AlreadyExists, iam.LimitExceeded); fe != nil {
+		f := templates.GroupForm{GroupName: in.GroupName, Path: in.Path, Errors: fe}
+		return render(c, http.StatusBadRequest, templates.GroupNewPage(s.page(c, "Create group", "groups"), f))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "Group "+g.GroupName+" was created.")
+	return c.Redirect(http.StatusSeeOther, entityURL("groups", g.GroupName, ""))
+}
+
+var groupTabs = []struct{ key, label string }{{"members", "Users"}, {"permissions", "Permissions"}}
+
+// groupShow shows a group on one of its tabs.
+func (s *Server) groupShow(c echo.Context) error {
+	v, err := s.groupDetail(c, c.Param("name"), c.QueryParam("tab"))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.GroupPage(s.page(c, v.Name, "groups"), v))
+}
+
+// groupDetailWithErrors shows a group's tab again with a form's errors.
+func (s *Server) groupDetailWithErrors(c echo.Context, tab string, fe templates.FieldErrors, keep func(*templates.GroupDetailView)) error {
+	v, err := s.groupDetail(c, c.Param("name"), tab)
+	if err != nil {
+		return err
+	}
+	v.Errors = fe
+	if keep != nil {
+		keep(&v)
+	}
+	return render(c, http.StatusBadRequest, templates.GroupPage(s.page(c, v.Name, "groups"), v))
+}
+
+// groupDetail gathers a group's page: the group, its members (one page),
+// and the permissions tab's data when it is active.
+func (s *Server) groupDetail(c echo.Context, name, tab string) (templates.GroupDetailView, error) {
+	marker := c.QueryParam("marker")
+	g, users, next, err := s.svc.GetGroup(c.Request().Context(), principal(c), iam.GetGroupInput{GroupName: name, Marker: marker, MaxItems: pageSize}, meta(c))
+	if err != nil {
+		return templates.GroupDetailView{}, err
+	}
+	if tab != "permissions" {
+		tab = "members"
+	}
+	v := templates.GroupDetailView{Name: g.GroupName, Path: g.Path, ARN: g.Arn, ID: g.GroupId, Created: when(g.CreateDate), Tab: tab,
+		Can: templates.GroupCan{Delete: s.can(c, "iam:DeleteGroup", g.Arn), AddMember: s.can(c, "iam:AddUserToGroup", g.Arn),
+			RemoveMember: s.can(c, "iam:RemoveUserFromGroup", g.Arn)}}
+	for _, t := range groupTabs {
+		v.Tabs = append(v.Tabs, templates.TabLink{Key: t.key, Label: t.label, Href: entityURL("groups", g.GroupName, t.key)})
+	}
+	if tab == "members" {
+		for _, u := range users {
+			v.Members = append(v.Members, templates.UserRow{Name: u.UserName, Path: u.Path, ARN: u.Arn, Href: entityURL("users", u.UserName, ""),
+				Created: when(u.CreateDate), PasswordLastUsed: whenPtr(u.PasswordLastUsed, "Never")})
+		}
+		if next != "" {
+			v.MembersNext = entityURL("groups", g.GroupName, "members") + "&marker=" + urlQuery(next)
+		}
+		return v, nil
+	}
+	return v, s.groupPermissions(c, g, &v)
+}
+
+// groupMemberAdd adds a user to the group.
+func (s *Server) groupMemberAdd(c echo.Context) error {
+	name, user := c.Param("name"), strings.TrimSpace(c.FormValue("UserName"))
+	err := s.svc.AddUserToGroup(c.Request().Context(), principal(c), name, user, meta(c))
+	if fe := formErrors(err, "UserName", iam.NotFound, iam.LimitExceeded); fe != nil {
+		return s.groupDetailWithErrors(c, "members", fe, func(v *templates.GroupDetailView) { v.MemberValue = user })
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "User "+user+" was added.")
+	return c.Redirect(http.StatusSeeOther, entityURL("groups", name, "members"))
+}
+
+// groupMemberRemove removes a user from the group.
+func (s *Server) groupMemberRemove(c echo.Context) error {
+	name, user := c.Param("name"), c.FormValue("UserName")
+	err := s.svc.RemoveUserFromGroup(c.Request().Context(), principal(c), name, user, meta(c))
+	if msg, ok := flashable(err); ok {
+		s.flash(c, "error", msg)
+		return c.Redirect(http.StatusSeeOther, entityURL("groups", name, "members"))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "User "+user+" was removed.")
+	return c.Redirect(http.StatusSeeOther, entityURL("groups", name, "members"))
+}
+
+// groupDelete deletes an empty group.
+func (s *Server) groupDelete(c echo.Context) error {
+	name := c.Param("name")
+	err := s.svc.DeleteGroup(c.Request().Context(), principal(c), name, meta(c))
+	if iam.KindOf(err) == iam.Conflict {
+		s.flash(c, "error", err.(*iam.Error).Message)
+		return c.Redirect(http.StatusSeeOther, entityURL("groups", name, ""))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "Group "+name+" was deleted.")
+	return c.Redirect(http.StatusSeeOther, "/groups")
+}
+
+// groupPermissions fills the Permissions tab.
+func (s *Server) groupPermissions(c echo.Context, g *iam.Group, v *templates.GroupDetailView) error {
+	return nil
+}

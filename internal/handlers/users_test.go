@@ -1,0 +1,372 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iamconsole/console/internal/handlers"
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models"
+)
+
+const alicePassword = "correct kettle marching sideways"
+
+// form posts fields to path with the CSRF token of page.
+func (b *browser) form(page, path string, fields ...string) (*http.Response, string) {
+	b.t.Helper()
+	v := url.Values{"_csrf": {b.csrf(page)}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		v.Add(fields[i], fields[i+1])
+	}
+	return b.post(path, v)
+}
+
+// mustRedirect checks a POST-redirect-GET answer.
+func mustRedirect(t *testing.T, res *http.Response, body, to string) {
+	t.Helper()
+	if res.StatusCode != http.StatusSeeOther || (to != "" && res.Header.Get("Location") != to) {
+		t.Fatalf("want 303 to %s, got %d to %q: %.2000s", to, res.StatusCode, res.Header.Get("Location"), body)
+	}
+}
+
+// attach attaches a managed policy to a user through the store.
+func (e *env) attach(user, policyARN string) {
+	e.t.Helper()
+	ctx := context.Background()
+	acct := mustAccount(e.t, e)
+	u, err := e.store.User(ctx, acct, user)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.store.AttachPolicy(ctx, acct, models.EntityUser, u.UserID, policyARN, time.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestUserPagesAsRoot(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+
+	res, body := b.get("/users")
+	if res.StatusCode != 200 || !strings.Contains(body, `id="create-user"`) {
+		t.Fatalf("users list: %d", res.StatusCode)
+	}
+
+	// Refused input comes back beside its field, with what was typed.
+	for _, tc := range []struct {
+		name, field string
+		fields      []string
+	}{
+		{"bad name", "UserName", []string{"UserName", "bad name!", "Path", "/eng/"}},
+		{"bad path", "Path", []string{"UserName", "bob", "Path", "no-slash"}},
+		{"reserved tag", "tags", []string{"UserName", "bob", "tag_key", "aws:x", "tag_value", "y"}},
+		{"no password", "Password", []string{"UserName", "bob", "ConsoleAccess", "true"}},
+		{"weak password", "Password", []string{"UserName", "weakling", "ConsoleAccess", "true", "Password", "password"}},
+		{"unknown boundary", "PermissionsBoundary", []string{"UserName", "bob", "PermissionsBoundary", "arn:aws:iam::aws:policy/Nope"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, body := b.form("/users/new", "/users", tc.fields...)
+			if tc.name == "weak password" {
+				// The user exists; the password is refused on its page.
+				mustRedirect(t, res, body, "/users/weakling?tab=security")
+				if _, body := b.get("/users/weakling?tab=security"); !strings.Contains(body, "password was refused") {
+					t.Fatal("no word of the refused password")
+				}
+				return
+			}
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="`+tc.field+`-error"`) {
+				t.Fatalf("%d, no error beside %s: %.3000s", res.StatusCode, tc.field, body)
+			}
+			if !strings.Contains(body, `value="`+html.EscapeString(tc.fields[1])+`"`) {
+				t.Fatalf("the form lost what was typed")
+			}
+		})
+	}
+
+	res, body = b.form("/users/new", "/users", "UserName", "alice", "Path", "/eng/", "ConsoleAccess", "true",
+		"Password", alicePassword, "tag_key", "team", "tag_value", "blue", "PermissionsBoundary", "arn:aws:iam::aws:policy/PowerUserAccess")
+	mustRedirect(t, res, body, "/users/alice")
+	res, body = b.form("/users/new", "/users", "UserName", "ALICE")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="UserName-error"`) {
+		t.Fatalf("duplicate name: %d", res.StatusCode)
+	}
+	_, body = b.get("/users/alice")
+	for _, want := range []string{"arn:aws:iam::" + mustAccount(t, e) + ":user/eng/alice", "PowerUserAccess", `id="delete-user"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("user page lacks %q", want)
+		}
+	}
+	if _, body := b.get("/users/alice?tab=tags"); !strings.Contains(body, `value="blue"`) {
+		t.Fatal("tags tab lacks the tag")
+	}
+	if _, body := b.get("/users/alice?tab=security"); !strings.Contains(body, "Enabled since") || !strings.Contains(body, `id="create-access-key"`) {
+		t.Fatal("security tab: no console password or no create-key button")
+	}
+	if res, _ := b.get("/users/nobody"); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("missing user: %d", res.StatusCode)
+	}
+
+	// Groups: create one, put alice in it, see it on both sides.
+	res, body = b.form("/groups/new", "/groups", "GroupName", "devs")
+	mustRedirect(t, res, body, "/groups/devs")
+	res, body = b.form("/users/alice?tab=groups", "/users/alice/groups", "GroupName", "nogroup")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="GroupName-error"`) || !strings.Contains(body, `value="nogroup"`) {
+		t.Fatalf("unknown group: %d", res.StatusCode)
+	}
+	res, body = b.form("/users/alice?tab=groups", "/users/alice/groups", "GroupName", "devs")
+	mustRedirect(t, res, body, "/users/alice?tab=groups")
+	if _, body := b.get("/groups/devs"); !strings.Contains(body, `href="/users/alice"`) {
+		t.Fatal("alice is not listed in devs")
+	}
+	res, body = b.form("/groups/devs", "/groups/devs/delete")
+	mustRedirect(t, res, body, "/groups/devs")
+	if _, body := b.get("/groups/devs"); !strings.Contains(body, "must remove users") {
+		t.Fatal("deleting a group with members did not say why it failed")
+	}
+
+	// Console password reset, then alice signs in with it.
+	res, body = b.form("/users/alice?tab=security", "/users/alice/login-profile", "Password", "short")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="Password-error"`) {
+		t.Fatalf("short password: %d", res.StatusCode)
+	}
+	a := e.browser()
+	if res := a.login("alice", alicePassword, "/"); res.StatusCode != http.StatusSeeOther || a.cookie("session") == "" {
+		t.Fatalf("alice's sign-in: %d", res.StatusCode)
+	}
+
+	// Delete with everything, after confirming by name.
+	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alic", "Everything", "true")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="confirm-error"`) {
+		t.Fatalf("wrong confirmation: %d", res.StatusCode)
+	}
+	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alice")
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="_form-error"`) {
+		t.Fatalf("plain delete of a user with a password and a group: %d", res.StatusCode)
+	}
+	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alice", "Everything", "true")
+	mustRedirect(t, res, body, "/users")
+	if res, _ := b.get("/users/alice"); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("alice after deletion: %d", res.StatusCode)
+	}
+	res, body = b.form("/groups/devs", "/groups/devs/delete")
+	mustRedirect(t, res, body, "/groups")
+}
+
+var (
+	secretRE2 = regexp.MustCompile(`id="secret-access-key">([^<]+)<`)
+	keyIDRE   = regexp.MustCompile(`id="access-key-id">(AKIA[A-Z0-9]{16})<`)
+	csvRE     = regexp.MustCompile(`href="(data:text/csv[^"]+)"`)
+)
+
+// TestAccessKeySecretShownOnce: the secret is on the creation answer, in
+// the CSV download, and on no page after.
+func TestAccessKeySecretShownOnce(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	res, body := b.form("/users/new", "/users", "UserName", "ci-bot")
+	mustRedirect(t, res, body, "/users/ci-bot")
+
+	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
+		t.Fatalf("create key: %d %q", res.StatusCode, res.Header.Get("Cache-Control"))
+	}
+	sm, km, cm := secretRE2.FindStringSubmatch(body), keyIDRE.FindStringSubmatch(body), csvRE.FindStringSubmatch(body)
+	if sm == nil || km == nil || cm == nil {
+		t.Fatalf("no secret, key ID or CSV link: %.3000s", body)
+	}
+	secret, id := sm[1], km[1]
+	if len(secret) != 40 {
+		t.Fatalf("secret %q", secret)
+	}
+	csv, err := url.PathUnescape(strings.TrimPrefix(html.UnescapeString(cm[1]), "data:text/csv;charset=utf-8,"))
+	if err != nil || csv != "Access key ID,Secret access key\n"+id+","+secret+"\n" {
+		t.Fatalf("CSV %q %v", csv, err)
+	}
+	// The key works (the secret is real), and is listed without its secret.
+	if _, err := e.svc.APICredential(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/users", "/users/ci-bot", "/users/ci-bot?tab=security", "/users/ci-bot?tab=groups",
+		"/users/ci-bot?tab=tags", "/users/ci-bot/delete", "/audit", "/groups", "/security"} {
+		res, body := b.get(path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		if strings.Contains(body, secret) {
+			t.Fatalf("the secret is on %s", path)
+		}
+	}
+	if _, body := b.get("/users/ci-bot?tab=security"); !strings.Contains(body, id) || !strings.Contains(body, "Deactivate") {
+		t.Fatal("the key is not listed")
+	}
+
+	// Deactivate, then delete; a third key is refused with a message.
+	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/status", "AccessKeyId", id, "Status", "Inactive")
+	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
+	if _, body := b.get("/users/ci-bot?tab=security"); !strings.Contains(body, "Inactive") {
+		t.Fatal("the key is still active")
+	}
+	b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys")
+	b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys")
+	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys")
+	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
+	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/delete", "AccessKeyId", id)
+	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
+	if keys, _ := e.svc.ListAccessKeys(context.Background(), nil, "ci-bot", iam.Meta{}); len(keys) != 1 {
+		t.Fatalf("%d keys left, want 1", len(keys))
+	}
+}
+
+// TestReadOnlyUserSeesNoButtons: an auditor with IAMReadOnlyAccess reads
+// every page, is shown no button it may not use, and a POST it forges is
+// refused with 403 and changes nothing.
+func TestReadOnlyUserSeesNoButtons(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	for _, u := range []string{"auditor", "victim"} {
+		res, body := b.form("/users/new", "/users", "UserName", u, "ConsoleAccess", "true", "Password", alicePassword)
+		mustRedirect(t, res, body, "/users/"+u)
+	}
+	res, body := b.form("/groups/new", "/groups", "GroupName", "ops")
+	mustRedirect(t, res, body, "/groups/ops")
+	b.form("/users/victim?tab=groups", "/users/victim/groups", "GroupName", "ops")
+	b.form("/users/victim?tab=security", "/users/victim/access-keys")
+	e.attach("auditor", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+
+	a := e.browser()
+	if res := a.login("auditor", alicePassword, "/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("auditor sign-in: %d", res.StatusCode)
+	}
+	for _, tc := range []struct {
+		path   string
+		must   []string
+		mustNo []string
+	}{
+		{"/users", []string{`href="/users/victim"`}, []string{`id="create-user"`}},
+		{"/users/victim", []string{"victim"}, []string{`id="delete-user"`, `id="attach-form"`, `id="inline-form"`, `id="boundary-form"`}},
+		{"/users/victim?tab=groups", []string{`href="/groups/ops"`}, []string{`id="add-to-group"`, ">Remove<"}},
+		{"/users/victim?tab=security", []string{"Enabled since", "AKIA"}, []string{`id="create-access-key"`, `id="password-form"`,
+			`id="remove-password"`, ">Deactivate<", ">Delete<"}},
+		{"/users/victim?tab=tags", []string{`id="tags"`}, []string{`id="tags-form"`}},
+		{"/groups", []string{`href="/groups/ops"`}, []string{`id="create-group"`}},
+		{"/groups/ops", []string{`href="/users/victim"`}, []string{`id="delete-group"`, `id="add-member"`, ">Remove<"}},
+	} {
+		res, body := a.get(tc.path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", tc.path, res.StatusCode)
+		}
+		for _, s := range tc.must {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s lacks %s", tc.path, s)
+			}
+		}
+		for _, s := range tc.mustNo {
+			if strings.Contains(body, s) {
+				t.Errorf("%s shows %s to a read-only user", tc.path, s)
+			}
+		}
+	}
+
+	before := snapshotCounts(t, e)
+	for _, f := range [][]string{
+		{"/users", "UserName", "mallory", "ConsoleAccess", "true", "Password", alicePassword},
+		{"/users/victim/delete", "confirm", "victim", "Everything", "true"},
+		{"/users/victim/delete", "confirm", "victim"},
+		{"/users/victim/access-keys"},
+		{"/users/victim/login-profile", "Password", "a brand new long passphrase"},
+		{"/users/victim/login-profile/delete"},
+		{"/users/victim/groups", "GroupName", "ops"},
+		{"/users/victim/groups/remove", "GroupName", "ops"},
+		{"/users/auditor/groups", "GroupName", "ops"},
+		{"/groups", "GroupName", "evil"},
+		{"/groups/ops/delete"},
+		{"/groups/ops/members/remove", "UserName", "victim"},
+	} {
+		res, body := a.form("/users", f[0], f[1:]...)
+		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "iam:") {
+			t.Errorf("forged POST %s: %d", f[0], res.StatusCode)
+		}
+	}
+	if after := snapshotCounts(t, e); after != before {
+		t.Fatalf("forged POSTs changed the account: %s -> %s", before, after)
+	}
+}
+
+// snapshotCounts summarizes what a forged request could have changed.
+func snapshotCounts(t *testing.T, e *env) string {
+	t.Helper()
+	ctx := context.Background()
+	users, _, err := e.svc.ListUsers(ctx, nil, iam.ListUsersInput{}, iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, _, _ := e.svc.ListGroups(ctx, nil, iam.ListGroupsInput{}, iam.Meta{})
+	var b strings.Builder
+	fmt.Fprintf(&b, "users=%d groups=%d", len(users), len(groups))
+	for _, u := range users {
+		keys, _ := e.svc.ListAccessKeys(ctx, nil, u.UserName, iam.Meta{})
+		gs, _, _ := e.svc.ListGroupsForUser(ctx, nil, iam.ListGroupsForUserInput{UserName: u.UserName}, iam.Meta{})
+		_, lpErr := e.svc.GetLoginProfile(ctx, nil, u.UserName, iam.Meta{})
+		lp, _ := e.store.LoginProfile(ctx, mustAccount(t, e), u.UserId)
+		hash := ""
+		if lp != nil {
+			hash = lp.PasswordHash
+		}
+		fmt.Fprintf(&b, " %s:keys=%d,groups=%d,profile=%v,%s", u.UserName, len(keys), len(gs), lpErr == nil, hash)
+	}
+	return b.String()
+}
+
+// TestUserListPaging walks every page of a long list once.
+func TestUserListPaging(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	ctx := context.Background()
+	for i := range 230 {
+		if _, err := e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: fmt.Sprintf("user%03d", i), Path: "/p/"}, iam.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := regexp.MustCompile(`id="next-page" rel="next" href="([^"]+)"|href="([^"]+)" id="next-page"`)
+	row := regexp.MustCompile(`href="/users/(user\d{3})"`)
+	seen := map[string]bool{}
+	path, pages := "/users?path=/p/", 0
+	for path != "" {
+		res, body := b.get(path)
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		pages++
+		for _, m := range row.FindAllStringSubmatch(body, -1) {
+			if seen[m[1]] {
+				t.Fatalf("%s listed twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+		path = ""
+		if m := next.FindStringSubmatch(body); m != nil {
+			path = html.UnescapeString(m[1] + m[2])
+		}
+	}
+	if len(seen) != 230 || pages != 3 {
+		t.Fatalf("%d users over %d pages", len(seen), pages)
+	}
+	_, body := b.get("/users?q=USER22")
+	if got := len(row.FindAllString(body, -1)); got != 10 {
+		t.Fatalf("search user22: %d rows, want 10", got)
+	}
+	if res, body := b.get("/users?path=nope"); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PathPrefix-error"`) {
+		t.Fatalf("bad path filter: %d", res.StatusCode)
+	}
+}
