@@ -193,4 +193,3 @@ func (s *Service) listTags(ctx context.Context, caller *Principal, t models.Enti
 	f.After = strings.ToLower(f.After)
 	return pageOf(out, func(t Tag) string { return strings.ToLower(t.Key) }, f)
 }
-
