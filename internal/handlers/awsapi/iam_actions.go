@@ -13,8 +13,11 @@ import (
 // iam_roles.go, iam_policies.go and iam_account.go.
 func iamActions() map[string]action {
 	t := map[string]action{}
-	for _, fam := range []map[string]action{accountActions(), simulateActions(), userActions(), groupActions(), keyActions(), attachmentActions(), roleActions(), policyActions()} {
+	for _, fam := range []map[string]action{accountActions(), simulateActions(), userActions(), groupActions(), keyActions(), attachmentActions(), roleActions(), policyActions(), inlineActions(), tagActions()} {
 		for name, fn := range fam {
+			if t[name] != nil {
+				panic("awsapi: action " + name + " registered twice")
+			}
 			t[name] = fn
 		}
 	}
