@@ -160,3 +160,13 @@ func TestGetSessionToken(t *testing.T) {
 		wantCode(t, err, "InvalidClientTokenId")
 	})
 }
+
+// assumeVia assumes roleARN with the admin's credentials and returns an IAM
+// client signing with the role session's.
+func assumeVia(t *testing.T, e *env, roleARN string) *iamsdk.Client {
+	t.Helper()
+	out, err := e.sts.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String("test")})
+	ok(t, err)
+	c := out.Credentials
+	return e.iamClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+}
