@@ -287,8 +287,6 @@ func accessLevels(action string) []string {
 	switch {
 	case strings.HasPrefix(a, "tag") || strings.HasPrefix(a, "untag"):
 		return []string{AccessTagging}
-	case isPermissionsAction(a):
-		return []string{AccessPermissions}
 	case strings.HasPrefix(a, "list"):
 		return []string{AccessList}
 	}
@@ -296,6 +294,12 @@ func accessLevels(action string) []string {
 		if strings.HasPrefix(a, verb) {
 			return []string{AccessRead}
 		}
+	}
+	switch {
+	case strings.Contains(a, "tag"): // CreateTags, PutObjectTagging, AddTagsToResource
+		return []string{AccessTagging}
+	case isPermissionsAction(a):
+		return []string{AccessPermissions}
 	}
 	return []string{AccessWrite}
 }
