@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strings"
@@ -32,6 +33,11 @@ func (s *Server) registerEntityPages(g *echo.Group) {
 	g.POST("/users/:name/access-keys/status", s.accessKeyStatus)
 	g.POST("/users/:name/access-keys/delete", s.accessKeyDelete)
 
+	g.POST("/users/:name/boundary", s.userBoundarySave)
+	g.POST("/users/:name/boundary/delete", s.userBoundaryDelete)
+	g.POST("/users/:name/tags", s.userTagsSave)
+	s.registerPermissionRoutes(g, s.userHolder())
+
 	g.GET("/groups", s.groupsList)
 	g.GET("/groups/new", s.groupNew)
 	g.POST("/groups", s.groupCreate)
@@ -39,6 +45,7 @@ func (s *Server) registerEntityPages(g *echo.Group) {
 	g.POST("/groups/:name/delete", s.groupDelete)
 	g.POST("/groups/:name/members", s.groupMemberAdd)
 	g.POST("/groups/:name/members/remove", s.groupMemberRemove)
+	s.registerPermissionRoutes(g, s.groupHolder())
 
 }
 
@@ -176,3 +183,51 @@ func entityURL(kind, name, tab string) string {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
+
+// replaceTags makes an entity's tags the given set: it tags with the new
+// set (which validates it), then untags the keys no longer there. Keys
+// compare whatever their case, as AWS's do.
+func (s *Server) replaceTags(c echo.Context, tags []iam.Tag, current func(context.Context) ([]iam.Tag, error),
+	tag func(context.Context, []iam.Tag) error, untag func(context.Context, []string) error) error {
+	ctx := c.Request().Context()
+	old, err := current(ctx)
+	if err != nil {
+		return err
+	}
+	keep := map[string]bool{}
+	for _, t := range tags {
+		keep[strings.ToLower(t.Key)] = true
+	}
+	if len(tags) > 0 {
+		if err := tag(ctx, tags); err != nil {
+			return err
+		}
+	}
+	var gone []string
+	for _, t := range old {
+		if !keep[strings.ToLower(t.Key)] {
+			gone = append(gone, t.Key)
+		}
+	}
+	if len(gone) > 0 {
+		return untag(ctx, gone)
+	}
+	return nil
+}
+
+// customerPolicyARNs are the account's own managed policies (the first
+// page), for the pickers beside policy ARN inputs.
+func (s *Server) customerPolicyARNs(c echo.Context) []string {
+	ps, _, err := s.svc.ListPolicies(c.Request().Context(), principal(c), iam.ListPoliciesInput{Scope: iam.ScopeLocal, MaxItems: 1000}, meta(c))
+	if err != nil {
+		return nil // a picker without suggestions still takes any ARN
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Arn
+	}
+	return out
+}
+
+// policyURL is a managed policy's page.
+func policyURL(arn string) string { return "/policies/view?arn=" + url.QueryEscape(arn) }

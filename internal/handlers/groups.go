@@ -158,5 +158,7 @@ func (s *Server) groupDelete(c echo.Context) error {
 
 // groupPermissions fills the Permissions tab.
 func (s *Server) groupPermissions(c echo.Context, g *iam.Group, v *templates.GroupDetailView) error {
-	return nil
+	perms, err := s.permissions(c, s.groupHolder(), g.GroupName, g.Arn)
+	v.Perms = perms
+	return err
 }

@@ -1,8 +1,8 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -238,9 +238,93 @@ func (s *Server) userDelete(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/users")
 }
 
-// userPermissions fills the Permissions tab.
+// userPermissions fills the Permissions tab: the user's own policies,
+// those it has through its groups, and its boundary.
 func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserDetailView) error {
+	perms, err := s.permissions(c, s.userHolder(), u.UserName, u.Arn)
+	if err != nil {
+		return err
+	}
+	v.Perms = perms
+	if perms.Hidden != "" {
+		return nil
+	}
+	ctx, p, m := c.Request().Context(), principal(c), meta(c)
+	groups, _, err := s.svc.ListGroupsForUser(ctx, p, iam.ListGroupsForUserInput{UserName: u.UserName, MaxItems: 1000}, m)
+	if err != nil && !denied(err) {
+		return err
+	}
+	for _, g := range groups {
+		gh := entityURL("groups", g.GroupName, "permissions")
+		attached, _, err := s.svc.ListAttachedGroupPolicies(ctx, p, iam.ListAttachedPoliciesInput{Name: g.GroupName, MaxItems: 1000}, m)
+		if err != nil && !denied(err) {
+			return err
+		}
+		for _, a := range attached {
+			v.ViaGroups = append(v.ViaGroups, templates.GroupPolicyRow{Group: g.GroupName, GroupHref: gh, Policy: a.PolicyName, PolicyHref: policyURL(a.PolicyArn)})
+		}
+		names, _, err := s.svc.ListGroupPolicies(ctx, p, iam.EntityPageInput{Name: g.GroupName, MaxItems: 1000}, m)
+		if err != nil && !denied(err) {
+			return err
+		}
+		for _, n := range names {
+			v.ViaGroups = append(v.ViaGroups, templates.GroupPolicyRow{Group: g.GroupName, GroupHref: gh, Policy: n, Inline: true})
+		}
+	}
+	v.Can.PutBoundary = s.can(c, "iam:PutUserPermissionsBoundary", u.Arn)
+	v.Can.DeleteBoundary = s.can(c, "iam:DeleteUserPermissionsBoundary", u.Arn)
+	if v.Can.PutBoundary {
+		v.PolicyARNs = s.policyChoices(c)
+	}
 	return nil
+}
+
+// userBoundarySave sets the user's permissions boundary.
+func (s *Server) userBoundarySave(c echo.Context) error {
+	name, arn := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
+	err := s.svc.PutUserPermissionsBoundary(c.Request().Context(), principal(c), name, arn, meta(c))
+	if fe := formErrors(err, "PermissionsBoundary", iam.NotFound); fe != nil {
+		return s.userDetailWithErrors(c, "permissions", templates.FieldErrors{"PermissionsBoundary": fe[firstKey(fe)]}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "The permissions boundary was set.")
+	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "permissions"))
+}
+
+// userBoundaryDelete removes the user's permissions boundary.
+func (s *Server) userBoundaryDelete(c echo.Context) error {
+	name := c.Param("name")
+	if err := s.svc.DeleteUserPermissionsBoundary(c.Request().Context(), principal(c), name, meta(c)); err != nil {
+		return err
+	}
+	s.flash(c, "success", "The permissions boundary was removed.")
+	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "permissions"))
+}
+
+// userTagsSave replaces the user's tags with the form's.
+func (s *Server) userTagsSave(c echo.Context) error {
+	name, tags := c.Param("name"), formTags(c)
+	err := s.replaceTags(c, tags, func(ctx context.Context) ([]iam.Tag, error) {
+		u, err := s.svc.GetUser(ctx, principal(c), name, meta(c))
+		if err != nil {
+			return nil, err
+		}
+		return u.Tags, nil
+	}, func(ctx context.Context, t []iam.Tag) error {
+		return s.svc.TagUser(ctx, principal(c), name, t, meta(c))
+	}, func(ctx context.Context, keys []string) error {
+		return s.svc.UntagUser(ctx, principal(c), name, keys, meta(c))
+	})
+	if fe := formErrors(err, "tags", iam.LimitExceeded); fe != nil {
+		return s.userDetailWithErrors(c, "tags", templates.FieldErrors{"tags": fe[firstKey(fe)]}, func(v *templates.UserDetailView) { v.Tags = tagRows(tags) })
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "Tags saved.")
+	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "tags"))
 }
 
 // userMFADevices lists a user's MFA devices.
@@ -249,8 +333,3 @@ func (s *Server) userMFADevices(c echo.Context, u *iam.User, v *templates.UserDe
 	return nil
 }
 
-// customerPolicyARNs are the account's own managed policies, for pickers.
-func (s *Server) customerPolicyARNs(c echo.Context) []string { return nil }
-
-// policyURL is a managed policy's page.
-func policyURL(arn string) string { return "/policies/view?arn=" + url.QueryEscape(arn) }

@@ -9,11 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/iamconsole/console/internal/handlers"
 	"github.com/iamconsole/console/internal/iam"
-	"github.com/iamconsole/console/internal/models"
 )
 
 const alicePassword = "correct kettle marching sideways"
@@ -33,20 +31,6 @@ func mustRedirect(t *testing.T, res *http.Response, body, to string) {
 	t.Helper()
 	if res.StatusCode != http.StatusSeeOther || (to != "" && res.Header.Get("Location") != to) {
 		t.Fatalf("want 303 to %s, got %d to %q: %.2000s", to, res.StatusCode, res.Header.Get("Location"), body)
-	}
-}
-
-// attach attaches a managed policy to a user through the store.
-func (e *env) attach(user, policyARN string) {
-	e.t.Helper()
-	ctx := context.Background()
-	acct := mustAccount(e.t, e)
-	u, err := e.store.User(ctx, acct, user)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := e.store.AttachPolicy(ctx, acct, models.EntityUser, u.UserID, policyARN, time.Now()); err != nil {
-		e.t.Fatal(err)
 	}
 }
 
@@ -131,6 +115,47 @@ func TestUserPagesAsRoot(t *testing.T) {
 	if _, body := b.get("/groups/devs"); !strings.Contains(body, "must remove users") {
 		t.Fatal("deleting a group with members did not say why it failed")
 	}
+
+	// Permissions: attach, inline (refused with line and column, then
+	// saved), through the group, detach.
+	res, body = b.form("/users/alice", "/users/alice/policies", "PolicyArn", "arn:aws:iam::aws:policy/NoSuchPolicy")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PolicyArn-error"`) || !strings.Contains(body, "NoSuchPolicy") {
+		t.Fatalf("attach unknown policy: %d", res.StatusCode)
+	}
+	res, body = b.form("/users/alice", "/users/alice/policies", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+	mustRedirect(t, res, body, "/users/alice?tab=permissions")
+	bad := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\",}\n  ]\n}"
+	res, body = b.form("/users/alice", "/users/alice/inline", "PolicyName", "s3read", "PolicyDocument", bad)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PolicyDocument-error"`) || !strings.Contains(body, "line 4") ||
+		!strings.Contains(body, `value="s3read"`) {
+		t.Fatalf("malformed inline policy: %d %.4000s", res.StatusCode, body)
+	}
+	good := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	res, body = b.form("/users/alice", "/users/alice/inline", "PolicyName", "s3read", "PolicyDocument", good)
+	mustRedirect(t, res, body, "/users/alice?tab=permissions")
+	b.form("/groups/devs", "/groups/devs/policies", "PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword")
+	_, body = b.get("/users/alice?tab=permissions")
+	for _, want := range []string{">ReadOnlyAccess<", ">s3read<", "s3:GetObject", ">IAMUserChangePassword<", `href="/groups/devs?tab=permissions"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("permissions tab lacks %s", want)
+		}
+	}
+	res, body = b.form("/users/alice", "/users/alice/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+	mustRedirect(t, res, body, "/users/alice?tab=permissions")
+	if _, body := b.get("/users/alice"); strings.Contains(body, ">ReadOnlyAccess<") {
+		t.Fatal("ReadOnlyAccess is still attached")
+	}
+	res, body = b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "team", "tag_value", "green", "tag_key", "env", "tag_value", "prod")
+	mustRedirect(t, res, body, "/users/alice?tab=tags")
+	res, body = b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "env", "tag_value", "<b>")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="tags-error"`) {
+		t.Fatalf("markup in a tag value: %d", res.StatusCode)
+	}
+	b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "env", "tag_value", "prod")
+	if u, _ := e.svc.GetUser(context.Background(), nil, "alice", iam.Meta{}); len(u.Tags) != 1 || u.Tags[0].Value != "prod" {
+		t.Fatalf("tags %v", u.Tags)
+	}
+	b.form("/groups/devs", "/groups/devs/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword")
 
 	// Console password reset, then alice signs in with it.
 	res, body = b.form("/users/alice?tab=security", "/users/alice/login-profile", "Password", "short")
@@ -241,7 +266,8 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 	mustRedirect(t, res, body, "/groups/ops")
 	b.form("/users/victim?tab=groups", "/users/victim/groups", "GroupName", "ops")
 	b.form("/users/victim?tab=security", "/users/victim/access-keys")
-	e.attach("auditor", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+	res, body = b.form("/users/auditor", "/users/auditor/policies", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
+	mustRedirect(t, res, body, "/users/auditor?tab=permissions")
 
 	a := e.browser()
 	if res := a.login("auditor", alicePassword, "/"); res.StatusCode != http.StatusSeeOther {
@@ -291,6 +317,13 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/groups", "GroupName", "evil"},
 		{"/groups/ops/delete"},
 		{"/groups/ops/members/remove", "UserName", "victim"},
+		{"/users/victim/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
+		{"/users/auditor/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
+		{"/users/auditor/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"},
+		{"/users/victim/inline", "PolicyName", "x", "PolicyDocument", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
+		{"/users/victim/boundary", "PermissionsBoundary", "arn:aws:iam::aws:policy/ReadOnlyAccess"},
+		{"/users/victim/tags", "tag_key", "k", "tag_value", "v"},
+		{"/groups/ops/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
 	} {
 		res, body := a.form("/users", f[0], f[1:]...)
 		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "iam:") {
@@ -313,6 +346,10 @@ func snapshotCounts(t *testing.T, e *env) string {
 	groups, _, _ := e.svc.ListGroups(ctx, nil, iam.ListGroupsInput{}, iam.Meta{})
 	var b strings.Builder
 	fmt.Fprintf(&b, "users=%d groups=%d", len(users), len(groups))
+	for _, g := range groups {
+		pols, _, _ := e.svc.ListAttachedGroupPolicies(ctx, nil, iam.ListAttachedPoliciesInput{Name: g.GroupName}, iam.Meta{})
+		fmt.Fprintf(&b, " %s:%v", g.GroupName, pols)
+	}
 	for _, u := range users {
 		keys, _ := e.svc.ListAccessKeys(ctx, nil, u.UserName, iam.Meta{})
 		gs, _, _ := e.svc.ListGroupsForUser(ctx, nil, iam.ListGroupsForUserInput{UserName: u.UserName}, iam.Meta{})
@@ -322,7 +359,11 @@ func snapshotCounts(t *testing.T, e *env) string {
 		if lp != nil {
 			hash = lp.PasswordHash
 		}
-		fmt.Fprintf(&b, " %s:keys=%d,groups=%d,profile=%v,%s", u.UserName, len(keys), len(gs), lpErr == nil, hash)
+		pols, _, _ := e.svc.ListAttachedUserPolicies(ctx, nil, iam.ListAttachedPoliciesInput{Name: u.UserName}, iam.Meta{})
+		inl, _, _ := e.svc.ListUserPolicies(ctx, nil, iam.EntityPageInput{Name: u.UserName}, iam.Meta{})
+		full, _ := e.svc.GetUser(ctx, nil, u.UserName, iam.Meta{})
+		fmt.Fprintf(&b, " %s:keys=%d,groups=%d,profile=%v,%s,policies=%v,inline=%v,boundary=%v,tags=%v", u.UserName, len(keys), len(gs),
+			lpErr == nil, hash, pols, inl, full.PermissionsBoundary, full.Tags)
 	}
 	return b.String()
 }

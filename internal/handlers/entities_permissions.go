@@ -1,0 +1,209 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/policy"
+	"github.com/iamconsole/console/web/templates"
+)
+
+// policyHolder is what the permission pages need to know about users,
+// groups and roles alike: their operations (the same shapes for the three)
+// and how to show the page again with a form's errors.
+type policyHolder struct {
+	kind string // "users", "groups", "roles": the URL segment
+	word string // "User", "Group", "Role": as in iam:AttachUserPolicy
+
+	listAttached func(context.Context, *iam.Principal, iam.ListAttachedPoliciesInput, iam.Meta) ([]iam.AttachedPolicy, string, error)
+	listInline   func(context.Context, *iam.Principal, iam.EntityPageInput, iam.Meta) ([]string, string, error)
+	getInline    func(context.Context, *iam.Principal, string, string, iam.Meta) (*iam.InlinePolicy, error)
+	attach       func(context.Context, *iam.Principal, string, string, iam.Meta) error
+	detach       func(context.Context, *iam.Principal, string, string, iam.Meta) error
+	putInline    func(context.Context, *iam.Principal, iam.PutInlinePolicyInput, iam.Meta) ([]policy.Diagnostic, error)
+	deleteInline func(context.Context, *iam.Principal, string, string, iam.Meta) error
+
+	// reshow renders the entity's permissions tab again, status 400, with
+	// errors beside the fields and what was typed.
+	reshow func(c echo.Context, fe templates.FieldErrors, keep func(*templates.PermissionsView)) error
+}
+
+func (s *Server) userHolder() *policyHolder {
+	return &policyHolder{kind: "users", word: "User",
+		listAttached: s.svc.ListAttachedUserPolicies, listInline: s.svc.ListUserPolicies, getInline: s.svc.GetUserPolicy,
+		attach: s.svc.AttachUserPolicy, detach: s.svc.DetachUserPolicy, putInline: s.svc.PutUserPolicy, deleteInline: s.svc.DeleteUserPolicy,
+		reshow: func(c echo.Context, fe templates.FieldErrors, keep func(*templates.PermissionsView)) error {
+			return s.userDetailWithErrors(c, "permissions", fe, func(v *templates.UserDetailView) { keep(&v.Perms) })
+		}}
+}
+
+func (s *Server) groupHolder() *policyHolder {
+	return &policyHolder{kind: "groups", word: "Group",
+		listAttached: s.svc.ListAttachedGroupPolicies, listInline: s.svc.ListGroupPolicies, getInline: s.svc.GetGroupPolicy,
+		attach: s.svc.AttachGroupPolicy, detach: s.svc.DetachGroupPolicy, putInline: s.svc.PutGroupPolicy, deleteInline: s.svc.DeleteGroupPolicy,
+		reshow: func(c echo.Context, fe templates.FieldErrors, keep func(*templates.PermissionsView)) error {
+			return s.groupDetailWithErrors(c, "permissions", fe, func(v *templates.GroupDetailView) { keep(&v.Perms) })
+		}}
+}
+
+// registerPermissionRoutes adds the attach, detach and inline policy forms
+// of one kind of entity.
+func (s *Server) registerPermissionRoutes(g *echo.Group, h *policyHolder) {
+	base := "/" + h.kind + "/:name"
+	g.POST(base+"/policies", s.policyAttach(h))
+	g.POST(base+"/policies/detach", s.policyDetach(h))
+	g.POST(base+"/inline", s.inlinePut(h))
+	g.POST(base+"/inline/delete", s.inlineDelete(h))
+}
+
+// permissions fills a PermissionsView for the named entity whose ARN is
+// arn. A principal that may not list the policies sees the page without
+// them, told which permission it lacks.
+func (s *Server) permissions(c echo.Context, h *policyHolder, name, arn string) (templates.PermissionsView, error) {
+	ctx, p, m := c.Request().Context(), principal(c), meta(c)
+	v := templates.PermissionsView{Base: entityURL(h.kind, name, "")}
+	attached, _, err := h.listAttached(ctx, p, iam.ListAttachedPoliciesInput{Name: name, MaxItems: 1000}, m)
+	if denied(err) {
+		v.Hidden = "iam:ListAttached" + h.word + "Policies"
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	canDetach := s.can(c, "iam:Detach"+h.word+"Policy", arn)
+	for _, a := range attached {
+		v.Attached = append(v.Attached, templates.AttachedPolicyRow{Name: a.PolicyName, ARN: a.PolicyArn, Href: policyURL(a.PolicyArn),
+			AWSManaged: strings.HasPrefix(a.PolicyArn, "arn:aws:iam::aws:"), CanDetach: canDetach})
+	}
+	names, _, err := h.listInline(ctx, p, iam.EntityPageInput{Name: name, MaxItems: 1000}, m)
+	if denied(err) {
+		v.Hidden = "iam:List" + h.word + "Policies"
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	canDelete := s.can(c, "iam:Delete"+h.word+"Policy", arn)
+	for _, n := range names {
+		row := templates.InlinePolicyRow{Name: n, CanDelete: canDelete}
+		ip, err := h.getInline(ctx, p, name, n, m)
+		switch {
+		case err == nil:
+			row.Document = ip.PolicyDocument
+		case denied(err):
+			row.Document = "(You are not allowed to read this document: iam:Get" + h.word + "Policy.)"
+		default:
+			return v, err
+		}
+		v.Inline = append(v.Inline, row)
+	}
+	v.CanAttach = s.can(c, "iam:Attach"+h.word+"Policy", arn)
+	v.CanPutInline = s.can(c, "iam:Put"+h.word+"Policy", arn)
+	if v.CanAttach {
+		v.PolicyARNs = s.policyChoices(c)
+	}
+	return v, nil
+}
+
+func denied(err error) bool { return iam.KindOf(err) == iam.AccessDenied }
+
+// policyAttach attaches a managed policy.
+func (s *Server) policyAttach(h *policyHolder) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		name, arn := c.Param("name"), strings.TrimSpace(c.FormValue("PolicyArn"))
+		err := h.attach(c.Request().Context(), principal(c), name, arn, meta(c))
+		if fe := formErrors(err, "PolicyArn", iam.NotFound, iam.LimitExceeded); fe != nil {
+			return h.reshow(c, templates.FieldErrors{"PolicyArn": fe[firstKey(fe)]}, func(v *templates.PermissionsView) { v.AttachValue = arn })
+		}
+		if err != nil {
+			return err
+		}
+		s.flash(c, "success", "Attached "+arn+".")
+		return c.Redirect(http.StatusSeeOther, entityURL(h.kind, name, "permissions"))
+	}
+}
+
+// policyDetach detaches a managed policy.
+func (s *Server) policyDetach(h *policyHolder) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		name, arn := c.Param("name"), c.FormValue("PolicyArn")
+		err := h.detach(c.Request().Context(), principal(c), name, arn, meta(c))
+		if msg, ok := flashable(err); ok {
+			s.flash(c, "error", msg)
+			return c.Redirect(http.StatusSeeOther, entityURL(h.kind, name, "permissions"))
+		}
+		if err != nil {
+			return err
+		}
+		s.flash(c, "success", "Detached "+arn+".")
+		return c.Redirect(http.StatusSeeOther, entityURL(h.kind, name, "permissions"))
+	}
+}
+
+// inlinePut adds or replaces an inline policy; the document's problems are
+// shown beside it with their line and column, its warnings after saving.
+func (s *Server) inlinePut(h *policyHolder) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		in := iam.PutInlinePolicyInput{Name: c.Param("name"), PolicyName: strings.TrimSpace(c.FormValue("PolicyName")),
+			PolicyDocument: c.FormValue("PolicyDocument")}
+		warnings, err := h.putInline(c.Request().Context(), principal(c), in, meta(c))
+		if fe := formErrors(err, "PolicyDocument", iam.LimitExceeded); fe != nil {
+			return h.reshow(c, fe, func(v *templates.PermissionsView) { v.InlineName, v.InlineDoc = in.PolicyName, in.PolicyDocument })
+		}
+		if err != nil {
+			return err
+		}
+		s.flashSaved(c, "Inline policy "+in.PolicyName+" was saved.", warnings)
+		return c.Redirect(http.StatusSeeOther, entityURL(h.kind, in.Name, "permissions"))
+	}
+}
+
+// inlineDelete deletes an inline policy.
+func (s *Server) inlineDelete(h *policyHolder) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		name, pol := c.Param("name"), c.FormValue("PolicyName")
+		err := h.deleteInline(c.Request().Context(), principal(c), name, pol, meta(c))
+		if msg, ok := flashable(err); ok {
+			s.flash(c, "error", msg)
+			return c.Redirect(http.StatusSeeOther, entityURL(h.kind, name, "permissions"))
+		}
+		if err != nil {
+			return err
+		}
+		s.flash(c, "success", "Inline policy "+pol+" was deleted.")
+		return c.Redirect(http.StatusSeeOther, entityURL(h.kind, name, "permissions"))
+	}
+}
+
+// flashSaved confirms a saved policy document, with its lint warnings when
+// it has some (they do not stop the save; they are worth a look).
+func (s *Server) flashSaved(c echo.Context, msg string, warnings []policy.Diagnostic) {
+	if len(warnings) == 0 {
+		s.flash(c, "success", msg)
+		return
+	}
+	parts := make([]string, 0, len(warnings))
+	for _, w := range warnings {
+		parts = append(parts, diagnosticText(w))
+	}
+	s.flash(c, "warning", msg+" Warnings: "+strings.Join(parts, "; "))
+}
+
+// diagnosticText is a policy problem with where it is.
+func diagnosticText(d policy.Diagnostic) string {
+	if d.Line > 0 {
+		return "line " + itoa(d.Line) + ", column " + itoa(d.Column) + ": " + d.Message
+	}
+	return d.Message
+}
+
+func firstKey(fe templates.FieldErrors) string {
+	for k := range fe {
+		return k
+	}
+	return ""
+}
