@@ -332,4 +332,3 @@ func (s *Server) userMFADevices(c echo.Context, u *iam.User, v *templates.UserDe
 	v.MFAUnavailable = true
 	return nil
 }
-
