@@ -67,6 +67,19 @@ func TestAWSCLI(t *testing.T) {
 	if len(users.Users) != 1 || users.Users[0].UserName != "admin" || users.Users[0].Arn != e.userARN("admin") {
 		t.Errorf("iam list-users = %+v", users)
 	}
+	e.seedRole("cli-role", ec2Trust)
+	var role struct {
+		Role struct {
+			RoleName                 string
+			AssumeRolePolicyDocument struct {
+				Statement []struct{ Principal struct{ Service string } }
+			}
+		}
+	}
+	e.awsCLI(t, &role, "iam", "get-role", "--role-name", "cli-role")
+	if st := role.Role.AssumeRolePolicyDocument.Statement; role.Role.RoleName != "cli-role" || len(st) != 1 || st[0].Principal.Service != "ec2.amazonaws.com" {
+		t.Errorf("iam get-role (trust policy decoded by the CLI) = %+v", role)
+	}
 	var sim struct {
 		EvaluationResults []struct {
 			EvalDecision      string

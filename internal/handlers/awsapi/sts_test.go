@@ -11,17 +11,14 @@ import (
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/iamconsole/console/internal/iam"
-	"github.com/iamconsole/console/internal/models"
 )
 
-// seedRole writes a role with a trust policy and managed policies straight
-// into the store.
+// seedRole makes a role with a trust policy and managed policies, through
+// the operations with the operator's authority.
 func (e *env) seedRole(name, trust string, policyARNs ...string) string {
 	e.t.Helper()
-	now := time.Now().UTC()
-	r := &models.Role{RoleID: "AROA" + randID(17), Name: name, Path: "/", AssumeRolePolicyDocument: trust,
-		MaxSessionDuration: 3600, CreatedAt: now}
-	if err := e.store.CreateRole(e.ctx, e.acct.ID, r); err != nil {
+	r, err := e.svc.CreateRole(e.ctx, nil, iam.CreateRoleInput{RoleName: name, AssumeRolePolicyDocument: trust}, iam.Meta{})
+	if err != nil {
 		e.t.Fatal(err)
 	}
 	for _, arn := range policyARNs {
@@ -29,18 +26,13 @@ func (e *env) seedRole(name, trust string, policyARNs ...string) string {
 			e.t.Fatal(err)
 		}
 	}
-	return "arn:aws:iam::" + e.acct.ID + ":role/" + name
+	return r.Arn
 }
 
-// seedInline gives a user an inline policy straight through the store.
+// seedInline gives a user an inline policy.
 func (e *env) seedInline(userName, policyName, doc string) {
 	e.t.Helper()
-	u, err := e.store.User(e.ctx, e.acct.ID, userName)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if err := e.store.PutInlinePolicy(e.ctx, e.acct.ID, &models.InlinePolicy{EntityType: models.EntityUser, EntityID: u.UserID,
-		Name: policyName, Document: doc, CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+	if _, err := e.svc.PutUserPolicy(e.ctx, nil, iam.PutInlinePolicyInput{Name: userName, PolicyName: policyName, PolicyDocument: doc}, iam.Meta{}); err != nil {
 		e.t.Fatal(err)
 	}
 }
