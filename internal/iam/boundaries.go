@@ -49,13 +49,8 @@ func (s *Service) setBoundary(ctx context.Context, caller *Principal, t models.E
 	if err != nil {
 		return err
 	}
-	if arn != "" {
-		if _, err := s.attachablePolicy(ctx, s.store, acct, arn); err != nil {
-			if KindOf(err) == Invalid {
-				return invalidField("PermissionsBoundary", "ARN %s is not valid.", arn)
-			}
-			return err
-		}
+	if err := s.boundaryPolicy(ctx, acct, arn); err != nil {
+		return err
 	}
 	params := map[string]any{string(t) + "Name": e.name}
 	if arn != "" {
@@ -77,4 +72,19 @@ func (s *Service) setBoundary(ctx context.Context, caller *Principal, t models.E
 		return noSuchEntity(t, name)
 	}
 	return asInternal(err, "permissions boundary")
+}
+
+// boundaryPolicy checks that a permissions boundary ARN ("" for none) names
+// a managed policy that exists.
+func (s *Service) boundaryPolicy(ctx context.Context, acct, arn string) error {
+	if arn == "" {
+		return nil
+	}
+	if _, err := s.attachablePolicy(ctx, s.store, acct, arn); err != nil {
+		if KindOf(err) == Invalid {
+			return invalidField("PermissionsBoundary", "ARN %s is not valid.", arn)
+		}
+		return err
+	}
+	return nil
 }

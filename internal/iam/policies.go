@@ -435,15 +435,20 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in
 	}
 	var v *models.PolicyVersion
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		// Create first, then count: creating a version locks the policy row
+		// (and on SQLite, a transaction that writes first waits for the
+		// lock instead of failing), so of two racing creates the later one
+		// sees the earlier's version here and rolls back.
+		var err error
+		if v, err = tx.CreatePolicyVersion(ctx, acct, p.PolicyID, in.PolicyDocument, in.SetAsDefault, s.now()); err != nil {
+			return err
+		}
 		n, err := tx.CountPolicyVersions(ctx, acct, p.PolicyID)
 		if err != nil {
 			return err
 		}
-		if n >= MaxPolicyVersions {
+		if n > MaxPolicyVersions {
 			return newErr(LimitExceeded, "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", MaxPolicyVersions)
-		}
-		if v, err = tx.CreatePolicyVersion(ctx, acct, p.PolicyID, in.PolicyDocument, in.SetAsDefault, s.now()); err != nil {
-			return err
 		}
 		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "CreatePolicyVersion", resource: in.PolicyArn,
 			params: map[string]any{"policyArn": in.PolicyArn, "policyDocument": in.PolicyDocument, "setAsDefault": in.SetAsDefault}}, nil)

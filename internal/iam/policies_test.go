@@ -3,6 +3,7 @@ package iam_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/iamconsole/console/internal/iam"
@@ -279,5 +280,42 @@ func TestPolicySummary(t *testing.T) {
 	}
 	if _, err := iam.PolicySummary(`{"Statement":`); iam.KindOf(err) != iam.Malformed {
 		t.Errorf("malformed summary: %v", err)
+	}
+}
+
+// TestConcurrentPolicyVersionsKeepTheQuota: racing CreatePolicyVersion calls
+// never leave more than 5 versions.
+func TestConcurrentPolicyVersionsKeepTheQuota(t *testing.T) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			svc, store, root := rootService(t, b.DSN(t))
+			ctx := context.Background()
+			p := mustCreatePolicy(t, svc, root, "Raced", s3Read)
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			ok := 0
+			for range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := svc.CreatePolicyVersion(ctx, root, iam.CreatePolicyVersionInput{PolicyArn: p.Arn, PolicyDocument: s3Read}, iam.Meta{})
+					switch iam.KindOf(err) {
+					case iam.LimitExceeded:
+					default:
+						if err != nil {
+							t.Errorf("create version: %v", err)
+							return
+						}
+						mu.Lock()
+						ok++
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			if n, _ := store.CountPolicyVersions(ctx, root.AccountID, p.PolicyId); n != 5 || ok != 4 {
+				t.Fatalf("%d versions, %d creates succeeded", n, ok)
+			}
+		})
 	}
 }

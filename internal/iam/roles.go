@@ -190,10 +190,8 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if in.PermissionsBoundary != "" {
-		if _, err := s.attachablePolicy(ctx, s.store, acct, in.PermissionsBoundary); err != nil {
-			return nil, err
-		}
+	if err := s.boundaryPolicy(ctx, acct, in.PermissionsBoundary); err != nil {
+		return nil, err
 	}
 	r := &models.Role{RoleID: newID(PrefixRole, 17), Name: in.RoleName, Path: path,
 		AssumeRolePolicyDocument: in.AssumeRolePolicyDocument, Description: in.Description,
