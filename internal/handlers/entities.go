@@ -47,6 +47,8 @@ func (s *Server) registerEntityPages(g *echo.Group) {
 	g.POST("/groups/:name/members/remove", s.groupMemberRemove)
 	s.registerPermissionRoutes(g, s.groupHolder())
 
+	s.registerRolePages(g)
+
 }
 
 // formErrors turns an operation's refusal of a form's input into the

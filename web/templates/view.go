@@ -39,7 +39,7 @@ var Nav = []NavItem{
 	{"dashboard", "Dashboard", "/", true},
 	{"users", "Users", "/users", true},
 	{"groups", "Groups", "/groups", true},
-	{"roles", "Roles", "/roles", false},
+	{"roles", "Roles", "/roles", true},
 	{"policies", "Policies", "/policies", false},
 	{"graph", "Access graph", "/graph", true},
 	{"simulator", "Simulator", "/simulator", true},
