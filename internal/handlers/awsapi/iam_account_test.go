@@ -2,10 +2,16 @@ package awsapi_test
 
 import (
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/iamconsole/console/internal/iam"
 )
 
 func TestAccountPasswordPolicy(t *testing.T) {
@@ -135,6 +141,32 @@ func TestListMFADevicesOwn(t *testing.T) {
 	if len(out.MFADevices) != 0 || out.IsTruncated {
 		t.Errorf("ListMFADevices = %+v", out)
 	}
+
+	// Enroll a device for admin (through the console's operations), then
+	// list it through the API.
+	const pw = "a long enough console passphrase"
+	_, err := e.svc.CreateLoginProfile(e.ctx, nil, iam.CreateLoginProfileInput{UserName: "admin", Password: pw}, iam.Meta{})
+	ok(t, err)
+	u, err := e.svc.GetUser(e.ctx, nil, "admin", iam.Meta{})
+	ok(t, err)
+	p := &iam.Principal{AccountID: e.acct.ID, Type: iam.TypeUser, Name: "admin", ID: u.UserId, ARN: u.Arn}
+	enr, err := e.svc.StartEnrollment(e.ctx, p, "phone", pw, iam.Meta{})
+	ok(t, err)
+	now := time.Now()
+	code := func(at time.Time) string {
+		c, err := totp.GenerateCodeCustom(enr.Secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		ok(t, err)
+		return c
+	}
+	_, err = e.svc.ConfirmEnrollment(e.ctx, p, code(now.Add(-30*time.Second)), code(now), iam.Meta{})
+	ok(t, err)
+	out = must[*iamsdk.ListMFADevicesOutput](t)(e.iam.ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{UserName: aws.String("admin")}))
+	if len(out.MFADevices) != 1 || aws.ToString(out.MFADevices[0].UserName) != "admin" ||
+		aws.ToString(out.MFADevices[0].SerialNumber) != "arn:aws:iam::"+e.acct.ID+":mfa/phone" || out.MFADevices[0].EnableDate == nil {
+		t.Errorf("ListMFADevices after enrollment = %+v", out.MFADevices)
+	}
+	_, err = e.iam.ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{UserName: aws.String("someone-else")})
+	wantCode(t, err, "ValidationError")
 }
 
 func TestGetAccountSummary(t *testing.T) {
