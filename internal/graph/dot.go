@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -218,9 +219,17 @@ func (g *Graph) DOT(opts DOTOptions) []byte {
 		}
 		b.WriteString("];\n")
 	}
-	seen := map[string]bool{}
+	// Parallel edges of one kind between the same two drawn nodes become
+	// one edge whose label lists them: a user with a dozen ways to become a
+	// role is one arrow, not a dozen (which also keeps the layout fast).
+	type pair struct {
+		from, to string
+		kind     EdgeKind
+	}
+	var order []pair
+	labels := map[pair][]string{}
 	for _, e := range edges {
-		from, to := name[e.From], name[e.To]
+		p := pair{name[e.From], name[e.To], e.Kind}
 		label := string(e.Kind)
 		switch e.Kind {
 		case EdgeGrants:
@@ -238,16 +247,27 @@ func (g *Graph) DOT(opts DOTOptions) []byte {
 		if e.Assumes != "" {
 			label += " [assumed prerequisite]"
 		}
-		line := fmt.Sprintf("  %s -> %s [label=\"%s\", %s];\n", from, to, dotEscape(label), edgeStyle[e.Kind])
-		if seen[line] {
-			continue // collapsed members share their edges
+		if _, ok := labels[p]; !ok {
+			order = append(order, p)
 		}
-		seen[line] = true
-		b.WriteString(line)
+		if !slices.Contains(labels[p], label) { // collapsed members share their edges
+			labels[p] = append(labels[p], label)
+		}
+	}
+	for _, p := range order {
+		ls := labels[p]
+		label := strings.Join(ls, "\n")
+		if len(ls) > 3 {
+			label = fmt.Sprintf("%d %s: %s, …", len(ls), kindEdgePlural[p.kind], strings.Join(ls[:2], ", "))
+		}
+		fmt.Fprintf(&b, "  %s -> %s [label=\"%s\", %s];\n", p.from, p.to, dotEscape(label), edgeStyle[p.kind])
 	}
 	b.WriteString("}\n")
 	return b.Bytes()
 }
+
+var kindEdgePlural = map[EdgeKind]string{EdgeEscalation: "escalations", EdgeGrants: "grants", EdgeCanAssume: "ways to assume",
+	EdgeMemberOf: "memberships", EdgeAttached: "attachments", EdgeInline: "inline policies", EdgeBoundary: "boundaries"}
 
 var kindPlural = map[NodeKind]string{KindUser: "users", KindGroup: "groups", KindRole: "roles", KindPolicy: "policies",
 	KindInline: "inline policies", KindService: "services", KindExternal: "external principals", KindResource: "resources"}
