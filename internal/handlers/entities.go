@@ -48,6 +48,7 @@ func (s *Server) registerEntityPages(g *echo.Group) {
 	s.registerPermissionRoutes(g, s.groupHolder())
 
 	s.registerRolePages(g)
+	s.registerPolicyPages(g)
 
 }
 

@@ -40,7 +40,7 @@ var Nav = []NavItem{
 	{"users", "Users", "/users", true},
 	{"groups", "Groups", "/groups", true},
 	{"roles", "Roles", "/roles", true},
-	{"policies", "Policies", "/policies", false},
+	{"policies", "Policies", "/policies", true},
 	{"graph", "Access graph", "/graph", true},
 	{"simulator", "Simulator", "/simulator", true},
 	{"findings", "Findings", "/findings", true},

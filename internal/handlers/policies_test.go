@@ -1,0 +1,119 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/iamconsole/console/internal/handlers"
+)
+
+func TestPolicyPages(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	acct := mustAccount(t, e)
+	arn := "arn:aws:iam::" + acct + ":policy/team/S3Read"
+	view := "/policies/view?arn=" + url.QueryEscape(arn)
+
+	// Lists by scope.
+	_, body := b.get("/policies?scope=AWS")
+	if !strings.Contains(body, ">ReadOnlyAccess<") || !strings.Contains(body, `id="create-policy"`) {
+		t.Fatal("AWS managed list lacks ReadOnlyAccess or the create button")
+	}
+	if _, body := b.get("/policies?scope=Local"); strings.Contains(body, ">ReadOnlyAccess<") {
+		t.Fatal("customer managed list shows a built-in")
+	}
+
+	v1 := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\"s3:GetObject\", \"s3:ListBucket\"],\n      \"Resource\": \"*\"\n    }\n  ]\n}"
+	for _, tc := range []struct {
+		name, field, want string
+		fields            []string
+	}{
+		{"syntax error at a line", "PolicyDocument", "line 6, column 7", []string{"PolicyName", "S3Read", "PolicyDocument", strings.Replace(v1, `"Allow",`, `"Allow"`, 1)}},
+		{"bad effect", "PolicyDocument", "line 5", []string{"PolicyName", "S3Read", "PolicyDocument", strings.Replace(v1, `"Allow"`, `"Maybe"`, 1)}},
+		{"bad name", "PolicyName", "", []string{"PolicyName", "S3 Read", "PolicyDocument", v1}},
+		{"duplicate of nothing but bad path", "Path", "", []string{"PolicyName", "S3Read", "Path", "team", "PolicyDocument", v1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, body := b.form("/policies/new", "/policies", tc.fields...)
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="`+tc.field+`-error"`) || !strings.Contains(body, tc.want) {
+				t.Fatalf("%d: %v", res.StatusCode, regexp.MustCompile(`class="field-error" id="[^"]*">[^<]*`).FindAllString(body, -1))
+			}
+			if !strings.Contains(body, "s3:ListBucket") {
+				t.Fatal("the document typed was lost")
+			}
+		})
+	}
+	// Check only: warnings, nothing created.
+	res, body := b.form("/policies/new", "/policies", "check", "1", "PolicyName", "S3Read", "PolicyDocument",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"},{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="document-ok"`) {
+		t.Fatalf("check: %d", res.StatusCode)
+	}
+	if _, body := b.get("/policies?scope=Local"); strings.Contains(body, "S3Read") {
+		t.Fatal("checking created the policy")
+	}
+
+	res, body = b.form("/policies/new", "/policies", "PolicyName", "S3Read", "Path", "/team/", "Description", "reads S3", "PolicyDocument", v1)
+	mustRedirect(t, res, body, view)
+	_, body = b.get(view)
+	for _, want := range []string{"reads S3", ">s3<", "Limited: List, Read", "All resources"} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("summary lacks %q", want)
+		}
+	}
+	// Versions: add v2 (default), diff, set v1 back, delete v2.
+	v2 := strings.Replace(v1, `"s3:ListBucket"`, `"s3:PutObject"`, 1)
+	res, body = b.form(view+"&tab=versions", "/policies/versions", "arn", arn, "PolicyDocument", "{", "SetAsDefault", "true")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PolicyDocument-error"`) {
+		t.Fatalf("bad version: %d", res.StatusCode)
+	}
+	res, body = b.form(view+"&tab=versions", "/policies/versions", "arn", arn, "PolicyDocument", v2, "SetAsDefault", "true")
+	mustRedirect(t, res, body, view+"&tab=versions")
+	_, body = b.get(view + "&tab=versions")
+	if !strings.Contains(body, `id="diff-form"`) || !strings.Contains(body, ">v2<") {
+		t.Fatal("versions tab lacks v2 or the diff form")
+	}
+	_, body = b.get("/policies/diff?arn=" + url.QueryEscape(arn) + "&from=v1&to=v2")
+	if !regexp.MustCompile(`class="diff-del".*s3:ListBucket`).MatchString(body) || !regexp.MustCompile(`class="diff-add".*s3:PutObject`).MatchString(body) {
+		t.Fatalf("diff: %.3000s", body)
+	}
+	if _, body := b.get(view); !strings.Contains(body, "Write") {
+		t.Fatal("the summary is not of the new default")
+	}
+	res, body = b.form(view+"&tab=versions", "/policies/versions/default", "arn", arn, "VersionId", "v1")
+	mustRedirect(t, res, body, view+"&tab=versions")
+	res, body = b.form(view+"&tab=versions", "/policies/versions/delete", "arn", arn, "VersionId", "v2")
+	mustRedirect(t, res, body, view+"&tab=versions")
+
+	// Entities attached; deleting an attached policy says why it cannot.
+	b.form("/users/new", "/users", "UserName", "reader")
+	b.form("/users/reader", "/users/reader/policies", "PolicyArn", arn)
+	if _, body := b.get(view + "&tab=entities"); !strings.Contains(body, `href="/users/reader?tab=permissions"`) {
+		t.Fatal("entities tab lacks the user")
+	}
+	res, body = b.form(view, "/policies/delete", "arn", arn)
+	mustRedirect(t, res, body, view)
+	if _, body := b.get(view); !strings.Contains(body, "flash-error") {
+		t.Fatal("no reason given for the refused delete")
+	}
+	b.form("/users/reader", "/users/reader/policies/detach", "PolicyArn", arn)
+	res, body = b.form(view, "/policies/delete", "arn", arn)
+	mustRedirect(t, res, body, "/policies?scope=Local")
+	if res, _ := b.get(view); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("deleted policy: %d", res.StatusCode)
+	}
+
+	// Built-ins are read-only: no edit button; a forged version is refused.
+	ro := "/policies/view?arn=" + url.QueryEscape("arn:aws:iam::aws:policy/ReadOnlyAccess")
+	if _, body := b.get(ro + "&tab=versions"); strings.Contains(body, `id="version-form"`) || strings.Contains(body, `id="delete-policy"`) {
+		t.Fatal("a built-in policy offers edits")
+	}
+	res, _ = b.form(ro, "/policies/versions", "arn", "arn:aws:iam::aws:policy/ReadOnlyAccess", "PolicyDocument", v1)
+	if res.StatusCode < 400 {
+		t.Fatalf("new version of a built-in: %d", res.StatusCode)
+	}
+}
