@@ -141,30 +141,13 @@ func TestListMFADevicesOwn(t *testing.T) {
 		t.Errorf("ListMFADevices = %+v", out)
 	}
 
-	// Enroll a device for admin (through the console's operations), then
-	// list it through the API.
-	const pw = "a long enough console passphrase"
-	_, err := e.svc.CreateLoginProfile(e.ctx, nil, iam.CreateLoginProfileInput{UserName: "admin", Password: pw}, iam.Meta{})
-	ok(t, err)
-	u, err := e.svc.GetUser(e.ctx, nil, "admin", iam.Meta{})
-	ok(t, err)
-	p := &iam.Principal{AccountID: e.acct.ID, Type: iam.TypeUser, Name: "admin", ID: u.UserId, ARN: u.Arn}
-	enr, err := e.svc.StartEnrollment(e.ctx, p, "phone", pw, iam.Meta{})
-	ok(t, err)
-	now := time.Now()
-	code := func(at time.Time) string {
-		c, err := totp.GenerateCodeCustom(enr.Secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-		ok(t, err)
-		return c
-	}
-	_, err = e.svc.ConfirmEnrollment(e.ctx, p, code(now.Add(-30*time.Second)), code(now), iam.Meta{})
-	ok(t, err)
+	e.enrollMFA("admin", "phone")
 	out = must[*iamsdk.ListMFADevicesOutput](t)(e.iam.ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{UserName: aws.String("admin")}))
 	if len(out.MFADevices) != 1 || aws.ToString(out.MFADevices[0].UserName) != "admin" ||
 		aws.ToString(out.MFADevices[0].SerialNumber) != "arn:aws:iam::"+e.acct.ID+":mfa/phone" || out.MFADevices[0].EnableDate == nil {
 		t.Errorf("ListMFADevices after enrollment = %+v", out.MFADevices)
 	}
-	_, err = e.iam.ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{UserName: aws.String("someone-else")})
+	_, err := e.iam.ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{UserName: aws.String("someone-else")})
 	wantCode(t, err, "ValidationError")
 }
 
@@ -231,4 +214,36 @@ func TestSimulatePrincipalPolicy(t *testing.T) {
 			ActionNames: []string{"s3:GetObject"}})
 		wantCode(t, err, "NoSuchEntity")
 	})
+}
+
+// enrollMFA gives a user a console password and a virtual MFA device
+// (through the console's operations) and returns a function that makes the
+// device's code for a time.
+func (e *env) enrollMFA(userName, device string) (serial string, code func(time.Time) string) {
+	e.t.Helper()
+	const pw = "a long enough console passphrase"
+	if _, err := e.svc.CreateLoginProfile(e.ctx, nil, iam.CreateLoginProfileInput{UserName: userName, Password: pw}, iam.Meta{}); err != nil {
+		e.t.Fatal(err)
+	}
+	u, err := e.svc.GetUser(e.ctx, nil, userName, iam.Meta{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p := &iam.Principal{AccountID: e.acct.ID, Type: iam.TypeUser, Name: userName, ID: u.UserId, ARN: u.Arn}
+	enr, err := e.svc.StartEnrollment(e.ctx, p, device, pw, iam.Meta{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	code = func(at time.Time) string {
+		c, err := totp.GenerateCodeCustom(enr.Secret, at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return c
+	}
+	now := time.Now()
+	if _, err := e.svc.ConfirmEnrollment(e.ctx, p, code(now.Add(-30*time.Second)), code(now), iam.Meta{}); err != nil {
+		e.t.Fatal(err)
+	}
+	return enr.Serial, code
 }

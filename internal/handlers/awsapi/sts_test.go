@@ -162,3 +162,22 @@ func assumeVia(t *testing.T, e *env, roleARN string) *iamsdk.Client {
 	c := out.Credentials
 	return e.iamClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
 }
+
+// TestMFAThroughSTS: a trust policy requiring MFA refuses a plain
+// AssumeRole and accepts one with SerialNumber and TokenCode; GetSessionToken
+// with a code gives a session with MFA present.
+func TestMFAThroughSTS(t *testing.T) {
+	e := sqlite(t)
+	serial, code := e.enrollMFA("admin", "phone")
+	role := e.seedRole("mfa-role", trustFor(e.userARN("admin"), `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`))
+	_, err := e.sts.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("nomfa")})
+	wantCode(t, err, "AccessDenied")
+	// The code enrollment used is spent; the next step's is fresh.
+	_, err = e.sts.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("mfa"),
+		SerialNumber: aws.String(serial), TokenCode: aws.String(code(time.Now().Add(30 * time.Second)))})
+	ok(t, err)
+	_, err = e.sts.GetSessionToken(e.ctx, &stssdk.GetSessionTokenInput{SerialNumber: aws.String(serial), TokenCode: aws.String("000000")})
+	if err == nil {
+		t.Error("GetSessionToken with a wrong code succeeded")
+	}
+}
