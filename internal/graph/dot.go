@@ -119,6 +119,7 @@ func (g *Graph) DOT(opts DOTOptions) []byte {
 	keepEdge := func(e *Edge) bool { return opts.Grants || e.Kind != EdgeGrants }
 	// The node set.
 	in := map[string]bool{}
+	dist := map[string]int{} // rings around the focus
 	if opts.Focus == "" {
 		for _, n := range g.Nodes {
 			if n.Kind != KindResource || opts.Grants {
@@ -135,6 +136,7 @@ func (g *Graph) DOT(opts DOTOptions) []byte {
 			}
 		}
 		in[opts.Focus] = true
+		dist[opts.Focus] = 0
 		frontier := []string{opts.Focus}
 		for d := 0; d < opts.Depth && len(frontier) > 0; d++ {
 			var next []string
@@ -142,6 +144,7 @@ func (g *Graph) DOT(opts DOTOptions) []byte {
 				for _, o := range adj[id] {
 					if !in[o] {
 						in[o] = true
+						dist[o] = d + 1
 						next = append(next, o)
 					}
 				}
@@ -152,9 +155,17 @@ func (g *Graph) DOT(opts DOTOptions) []byte {
 	var edges []*Edge
 	for i := range g.Edges {
 		e := &g.Edges[i]
-		if keepEdge(e) && in[e.From] && in[e.To] {
-			edges = append(edges, e)
+		if !keepEdge(e) || !in[e.From] || !in[e.To] {
+			continue
 		}
+		// In a focused view only edges that lead away from the focus, one
+		// ring to the next, are drawn: the neighbours' edges among
+		// themselves (hidden admins escalate to each other by the dozen)
+		// would bury the focus's own.
+		if opts.Focus != "" && dist[e.From]-dist[e.To] != 1 && dist[e.To]-dist[e.From] != 1 {
+			continue
+		}
+		edges = append(edges, e)
 	}
 	// Collapse sets of like nodes: same kind, same edges to the same others.
 	rep := map[string]string{} // node ID -> representative ID

@@ -31,7 +31,7 @@ func readGraphParams(c echo.Context) graphParams {
 	p := graphParams{Account: c.QueryParam("account"), Focus: c.QueryParam("focus"), Grants: c.QueryParam("grants") == "1"}
 	p.Depth, _ = strconv.Atoi(c.QueryParam("depth"))
 	if p.Depth < 1 || p.Depth > 6 {
-		p.Depth = 2
+		p.Depth = 1 // the focus and its neighbours: lays out in well under a second
 	}
 	return p
 }
