@@ -2,6 +2,8 @@ package main
 
 import (
 	"net/http"
+	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -77,6 +79,27 @@ func TestBrowserFirstRun(t *testing.T) {
 				t.Fatalf("account ID %q", id)
 			}
 			browsertest.Screenshot(t, ctx, "dashboard")
+
+			// Review a real AWS account: upload its dump, see its findings and
+			// the graph focused on an escalating user.
+			dump, _ := filepath.Abs(filepath.Join("..", "..", "internal", "graph", "testdata", "aws-authorization-details", "iam-vulnerable.json"))
+			browsertest.Step(t, ctx, "import",
+				chromedp.Navigate(srv.Console+"import"),
+				chromedp.WaitVisible("#file"),
+				chromedp.SetUploadFiles("#file", []string{dump}),
+				chromedp.Submit("#label"),
+				chromedp.WaitVisible("#findings"),
+			)
+			if txt := browsertest.Text(t, ctx, "#findings"); !strings.Contains(txt, "PrivilegeEscalation") {
+				t.Fatal("no escalation among the imported account's findings")
+			}
+			browsertest.Screenshot(t, ctx, "findings")
+			focus := "arn:aws:iam::200611803367:user/privesc4-CreateAccessKey-user"
+			browsertest.Step(t, ctx, "graph",
+				chromedp.Navigate(srv.Console+"graph?account=200611803367&focus="+url.QueryEscape(focus)),
+				chromedp.WaitVisible("#graph-view svg"),
+			)
+			browsertest.Screenshot(t, ctx, "graph")
 			browsertest.Step(t, ctx, "sign out", chromedp.Click("#sign-out"), chromedp.WaitVisible("#username"))
 
 			// A wrong password: the generic message.
