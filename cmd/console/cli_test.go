@@ -156,3 +156,30 @@ func TestReviewCommands(t *testing.T) {
 		t.Fatalf("unknown account: %d %s", code, errOut)
 	}
 }
+
+func TestAdminCreateUser(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(dir, "pw")
+	os.WriteFile(pw, []byte("a long and unguessable passphrase"), 0o600)
+	if code, out, errOut := runCLI(t, "bootstrap", "--email", "root@example.com", "--password-file", pw, "--data-dir", dir); code != 0 {
+		t.Fatalf("bootstrap: %s %s", out, errOut)
+	}
+	code, out, errOut := runCLI(t, "admin", "create-user", "ci-bot", "--policy", "ReadOnlyAccess", "--policy", "IAMUserChangePassword", "--access-key", "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("create-user: %s %s", out, errOut)
+	}
+	var u struct{ UserName, Arn, AccessKeyId, SecretAccessKey string }
+	if err := json.Unmarshal([]byte(out), &u); err != nil {
+		t.Fatalf("output %q: %v", out, err)
+	}
+	if u.UserName != "ci-bot" || !strings.HasSuffix(u.Arn, ":user/ci-bot") || len(u.AccessKeyId) != 20 || !strings.HasPrefix(u.AccessKeyId, "AKIA") || len(u.SecretAccessKey) != 40 {
+		t.Fatalf("created %+v", u)
+	}
+	// Unknown policy: nothing is created.
+	if code, _, errOut := runCLI(t, "admin", "create-user", "other", "--policy", "NoSuchPolicy", "--data-dir", dir); code != 1 || !strings.Contains(errOut, "NoSuchPolicy") {
+		t.Fatalf("unknown policy: %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "admin", "create-user", "ci-bot", "--data-dir", dir); code != 1 || !strings.Contains(errOut, "already exists") {
+		t.Fatalf("duplicate: %d %s", code, errOut)
+	}
+}
