@@ -23,7 +23,7 @@ import (
 )
 
 // buildConsole compiles the real binary once per test.
-func buildConsole(t *testing.T) string {
+func buildConsole(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "console")
 	cmd := exec.Command("go", "build", "-o", bin, ".")
@@ -35,7 +35,7 @@ func buildConsole(t *testing.T) string {
 }
 
 // startProcess runs `console serve` as a child process and returns its URL.
-func startProcess(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
+func startProcess(t testing.TB, bin string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error"}, args...)...)
 	out, err := cmd.StdoutPipe()
