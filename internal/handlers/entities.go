@@ -75,6 +75,23 @@ func formErrors(err error, fallback string, kinds ...iam.Kind) templates.FieldEr
 	return templates.FieldErrors{field: e.Message}
 }
 
+// placed keeps errors on the fields a form has and moves any other to the
+// top of the form ("_form"), so that no message is lost for want of a place.
+func placed(fe templates.FieldErrors, fields ...string) templates.FieldErrors {
+	out := templates.FieldErrors{}
+	for k, msg := range fe {
+		known := false
+		for _, f := range fields {
+			known = known || f == k
+		}
+		if !known {
+			k = "_form"
+		}
+		out[k] = msg
+	}
+	return out
+}
+
 // flashable reports whether err is a refusal to tell the user about on the
 // page they came from (a conflict, a quota, a thing already gone) rather
 // than on an error page.

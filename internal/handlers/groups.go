@@ -48,7 +48,7 @@ func (s *Server) groupCreate(c echo.Context) error {
 	in := iam.CreateGroupInput{GroupName: strings.TrimSpace(c.FormValue("GroupName")), Path: strings.TrimSpace(c.FormValue("Path"))}
 	g, err := s.svc.CreateGroup(c.Request().Context(), principal(c), in, meta(c))
 	if fe := formErrors(err, "GroupName", iam.AlreadyExists, iam.LimitExceeded); fe != nil {
-		f := templates.GroupForm{GroupName: in.GroupName, Path: in.Path, Errors: fe}
+		f := templates.GroupForm{GroupName: in.GroupName, Path: in.Path, Errors: placed(fe, "GroupName", "Path")}
 		return render(c, http.StatusBadRequest, templates.GroupNewPage(s.page(c, "Create group", "groups"), f))
 	}
 	if err != nil {

@@ -100,6 +100,7 @@ func (s *Server) policyCreate(c echo.Context) error {
 		if iam.KindOf(err) == iam.LimitExceeded && err.(*iam.Error).Field == "PolicyDocument" {
 			f.Errors = templates.FieldErrors{"PolicyDocument": err.(*iam.Error).Message}
 		}
+		f.Errors = placed(f.Errors, "PolicyDocument", "PolicyName", "Path", "Description", "tags")
 		return render(c, http.StatusBadRequest, templates.PolicyNewPage(page, f))
 	}
 	if err != nil {

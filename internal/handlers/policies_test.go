@@ -57,10 +57,11 @@ func TestPolicyPages(t *testing.T) {
 		t.Fatal("checking created the policy")
 	}
 
-	res, body = b.form("/policies/new", "/policies", "PolicyName", "S3Read", "Path", "/team/", "Description", "reads S3", "PolicyDocument", v1)
+	res, body = b.form("/policies/new", "/policies", "PolicyName", "S3Read", "Path", "/team/", "Description", "reads S3", "PolicyDocument", v1,
+		"tag_key", "owner", "tag_value", "data")
 	mustRedirect(t, res, body, view)
 	_, body = b.get(view)
-	for _, want := range []string{"reads S3", ">s3<", "Limited: List, Read", "All resources"} {
+	for _, want := range []string{"reads S3", "owner=data", ">s3<", "Limited: List, Read", "All resources"} {
 		if !strings.Contains(body, want) {
 			t.Fatalf("summary lacks %q", want)
 		}

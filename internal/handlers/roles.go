@@ -114,7 +114,9 @@ func trustDocument(f templates.RoleForm) (string, templates.FieldErrors) {
 func (s *Server) roleCreate(c echo.Context) error {
 	f := roleForm(c)
 	fail := func(fe templates.FieldErrors) error {
-		f.Errors, f.PolicyARNs = fe, s.policyChoices(c)
+		f.Errors = placed(fe, "Trust", "OtherAccount", "Service", "AssumeRolePolicyDocument", "RoleName", "Path", "Description",
+			"MaxSessionHours", "PermissionsBoundary", "tags")
+		f.PolicyARNs = s.policyChoices(c)
 		return render(c, http.StatusBadRequest, templates.RoleNewPage(s.page(c, "Create role", "roles"), f))
 	}
 	doc, fe := trustDocument(f)

@@ -64,6 +64,7 @@ func (s *Server) userCreate(c echo.Context) error {
 	password := c.FormValue("Password")
 	reset := c.FormValue("PasswordResetRequired") == "true"
 	fail := func(fe templates.FieldErrors) error {
+		fe = placed(fe, "UserName", "Path", "Password", "PermissionsBoundary", "tags")
 		f := templates.UserForm{UserName: in.UserName, Path: in.Path, Tags: tagRows(in.Tags), ConsoleAccess: console,
 			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: s.policyChoices(c), Errors: fe}
 		return render(c, http.StatusBadRequest, templates.UserNewPage(s.page(c, "Create user", "users"), f))
