@@ -39,7 +39,7 @@ func startLoadTarget(b *testing.B, dsn string, users int) *loadTarget {
 	os.WriteFile(pw, []byte("a long and unguessable passphrase"), 0o600)
 	must := func(args ...string) string {
 		var out, errb bytes.Buffer
-		if code := run(b.Context(), append(args, "--db", dsn, "--data-dir", dir), &out, &errb); code != 0 {
+		if code := run(b.Context(), append(args, "--db", dsn, "--data-dir", dir, "--max-users", "50000"), &out, &errb); code != 0 {
 			b.Fatalf("%v: %s %s", args, out.String(), errb.String())
 		}
 		return out.String()
@@ -66,7 +66,7 @@ func startLoadTarget(b *testing.B, dsn string, users int) *loadTarget {
 	}
 	store.Close()
 
-	cmd, base := startProcess(b, bin, "--db", dsn, "--data-dir", dir)
+	cmd, base := startProcess(b, bin, "--db", dsn, "--data-dir", dir, "--max-users", "50000")
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.Get(base + "login")

@@ -22,6 +22,7 @@ type Globals struct {
 	MasterKeyFile string `name:"master-key-file" env:"CONSOLE_MASTER_KEY_FILE" help:"File with the base64 AES-256 master key (default: DATA_DIR/master.key, made at first start)."`
 	LogFormat     string `name:"log-format" env:"CONSOLE_LOG_FORMAT" enum:"text,json" default:"text" help:"Log format on standard error: text or json."`
 	LogLevel      string `name:"log-level" env:"CONSOLE_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Lowest log level written."`
+	MaxUsers      int    `name:"max-users" env:"CONSOLE_MAX_USERS" default:"5000" help:"UsersPerAccount quota (AWS's default is 5,000; raise it as AWS lets you)."`
 }
 
 // CLI is the whole command line.

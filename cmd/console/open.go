@@ -46,6 +46,6 @@ func (g *Globals) open(ctx context.Context) (*models.Store, *auth.Sealer, error)
 }
 
 func (g *Globals) service(store *models.Store, sealer *auth.Sealer, log *slog.Logger, cfg iam.Config) *iam.Service {
-	cfg.Log, cfg.Sealer = log, sealer
+	cfg.Log, cfg.Sealer, cfg.MaxUsers = log, sealer, g.MaxUsers
 	return iam.New(store, cfg)
 }

@@ -26,6 +26,9 @@ type Config struct {
 	Sealer *auth.Sealer
 	// Throttle tunes brute-force protection.
 	Throttle ThrottleConfig
+	// MaxUsers is the UsersPerAccount quota: AWS's default, 5,000, unless
+	// raised (as AWS lets an account raise it).
+	MaxUsers int
 }
 
 // Service runs the operations over one store.
@@ -64,6 +67,9 @@ func New(store *models.Store, cfg Config) *Service {
 		cfg.Sealer = sealer
 	}
 	cfg.Throttle = cfg.Throttle.withDefaults()
+	if cfg.MaxUsers <= 0 {
+		cfg.MaxUsers = MaxUsersPerAccount
+	}
 	return &Service{store: store, cfg: cfg}
 }
 

@@ -251,8 +251,8 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUs
 		if err != nil {
 			return err
 		}
-		if n >= MaxUsersPerAccount {
-			return newErr(LimitExceeded, "Cannot exceed quota for UsersPerAccount: %d", MaxUsersPerAccount)
+		if limit := s.cfg.MaxUsers; n >= int64(limit) {
+			return newErr(LimitExceeded, "Cannot exceed quota for UsersPerAccount: %d", limit)
 		}
 		if err := tx.CreateUser(ctx, acct, u); err != nil {
 			return err
