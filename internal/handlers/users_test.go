@@ -270,6 +270,14 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 	b.form("/users/victim?tab=security", "/users/victim/access-keys")
 	res, body = b.form("/users/auditor", "/users/auditor/policies", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
 	mustRedirect(t, res, body, "/users/auditor?tab=permissions")
+	res, body = b.form("/roles/new", "/roles", "RoleName", "App", "Trust", "service", "Service", "ec2.amazonaws.com")
+	mustRedirect(t, res, body, "/roles/App")
+	polARN := "arn:aws:iam::" + mustAccount(t, e) + ":policy/Reader"
+	pol := "/policies/view?arn=" + url.QueryEscape(polARN)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
+	res, body = b.form("/policies/new", "/policies", "PolicyName", "Reader", "PolicyDocument", doc)
+	mustRedirect(t, res, body, pol)
+	b.form(pol+"&tab=versions", "/policies/versions", "arn", polARN, "PolicyDocument", doc)
 
 	a := e.browser()
 	if res := a.login("auditor", alicePassword, "/"); res.StatusCode != http.StatusSeeOther {
@@ -288,6 +296,15 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/users/victim?tab=tags", []string{`id="tags"`}, []string{`id="tags-form"`}},
 		{"/groups", []string{`href="/groups/ops"`}, []string{`id="create-group"`}},
 		{"/groups/ops", []string{`href="/users/victim"`}, []string{`id="delete-group"`, `id="add-member"`, ">Remove<"}},
+		{"/groups/ops?tab=permissions", []string{"Managed policies"}, []string{`id="attach-form"`, `id="inline-form"`}},
+		{"/roles", []string{`href="/roles/App"`}, []string{`id="create-role"`}},
+		{"/roles/App", []string{"App"}, []string{`id="delete-role"`, `id="role-settings"`, `id="attach-form"`, `id="inline-form"`, `id="boundary-form"`}},
+		{"/roles/App?tab=trust", []string{"AWS service: ec2.amazonaws.com", `id="trust-document"`}, []string{`id="trust-form"`}},
+		{"/roles/App?tab=tags", []string{`id="tags"`}, []string{`id="tags-form"`}},
+		{"/policies?scope=Local", []string{">Reader<"}, []string{`id="create-policy"`}},
+		{pol, []string{"s3:GetObject"}, []string{`id="delete-policy"`}},
+		{pol + "&tab=versions", []string{">v2<", `id="diff-form"`}, []string{`id="version-form"`, "Set as default", ">Delete<"}},
+		{pol + "&tab=entities", []string{"Attached to nothing"}, nil},
 	} {
 		res, body := a.get(tc.path)
 		if res.StatusCode != http.StatusOK {
@@ -326,6 +343,16 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/users/victim/boundary", "PermissionsBoundary", "arn:aws:iam::aws:policy/ReadOnlyAccess"},
 		{"/users/victim/tags", "tag_key", "k", "tag_value", "v"},
 		{"/groups/ops/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
+		{"/roles", "RoleName", "Evil", "Trust", "account"},
+		{"/roles/App/delete"},
+		{"/roles/App/trust", "AssumeRolePolicyDocument", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`},
+		{"/roles/App/settings", "Description", "x", "MaxSessionHours", "12"},
+		{"/roles/App/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
+		{"/policies", "PolicyName", "Evil", "PolicyDocument", doc},
+		{"/policies/versions", "arn", polARN, "PolicyDocument", doc, "SetAsDefault", "true"},
+		{"/policies/versions/default", "arn", polARN, "VersionId", "v1"},
+		{"/policies/versions/delete", "arn", polARN, "VersionId", "v1"},
+		{"/policies/delete", "arn", polARN},
 	} {
 		res, body := a.form("/users", f[0], f[1:]...)
 		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "iam:") {
@@ -348,6 +375,17 @@ func snapshotCounts(t *testing.T, e *env) string {
 	groups, _, _ := e.svc.ListGroups(ctx, nil, iam.ListGroupsInput{}, iam.Meta{})
 	var b strings.Builder
 	fmt.Fprintf(&b, "users=%d groups=%d", len(users), len(groups))
+	roles, _, _ := e.svc.ListRoles(ctx, nil, iam.ListRolesInput{}, iam.Meta{})
+	for _, r := range roles {
+		full, _ := e.svc.GetRole(ctx, nil, r.RoleName, iam.Meta{})
+		pols, _, _ := e.svc.ListAttachedRolePolicies(ctx, nil, iam.ListAttachedPoliciesInput{Name: r.RoleName}, iam.Meta{})
+		fmt.Fprintf(&b, " role %s:%s,%d,%q,%v", r.RoleName, full.AssumeRolePolicyDocument, full.MaxSessionDuration, full.Description, pols)
+	}
+	ps, _, _ := e.svc.ListPolicies(ctx, nil, iam.ListPoliciesInput{Scope: iam.ScopeLocal}, iam.Meta{})
+	for _, p := range ps {
+		vs, _, _ := e.svc.ListPolicyVersions(ctx, nil, iam.EntityPageInput{Name: p.Arn}, iam.Meta{})
+		fmt.Fprintf(&b, " policy %s:%s,%d", p.PolicyName, p.DefaultVersionId, len(vs))
+	}
 	for _, g := range groups {
 		pols, _, _ := e.svc.ListAttachedGroupPolicies(ctx, nil, iam.ListAttachedPoliciesInput{Name: g.GroupName}, iam.Meta{})
 		fmt.Fprintf(&b, " %s:%v", g.GroupName, pols)
