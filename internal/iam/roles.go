@@ -90,7 +90,7 @@ func roleOut(acct string, r *models.Role) Role {
 		out.MaxSessionDuration = DefaultMaxSessionDuration
 	}
 	if r.PermissionsBoundaryARN != "" {
-		out.PermissionsBoundary = &AttachedPermissionsBoundary{PermissionsBoundaryType: "Policy",
+		out.PermissionsBoundary = &AttachedPermissionsBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy",
 			PermissionsBoundaryArn: r.PermissionsBoundaryARN}
 	}
 	return out

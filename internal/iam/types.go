@@ -14,7 +14,7 @@ type Tag struct {
 
 // AttachedPermissionsBoundary names a principal's permissions boundary.
 type AttachedPermissionsBoundary struct {
-	PermissionsBoundaryType string // always "Policy"
+	PermissionsBoundaryType string // always "PermissionsBoundaryPolicy", as AWS writes it
 	PermissionsBoundaryArn  string
 }
 

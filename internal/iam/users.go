@@ -64,7 +64,7 @@ func userOut(acct string, u *models.User) User {
 	out := User{Path: u.Path, UserName: u.Name, UserId: u.UserID, Arn: userARN(acct, u.Path, u.Name),
 		CreateDate: u.CreatedAt.UTC(), PasswordLastUsed: u.PasswordLastUsed}
 	if u.PermissionsBoundaryARN != "" {
-		out.PermissionsBoundary = &AttachedPermissionsBoundary{PermissionsBoundaryType: "Policy",
+		out.PermissionsBoundary = &AttachedPermissionsBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy",
 			PermissionsBoundaryArn: u.PermissionsBoundaryARN}
 	}
 	return out
