@@ -207,7 +207,7 @@ func TestCreateUserTagsAndBoundary(t *testing.T) {
 	got, err := svc.GetUser(ctx, root, "u1", iam.Meta{})
 	if err != nil || len(got.Tags) != 1 || got.Tags[0] != (iam.Tag{Key: "team", Value: "blue"}) ||
 		got.PermissionsBoundary == nil || got.PermissionsBoundary.PermissionsBoundaryArn != "arn:aws:iam::aws:policy/IAMReadOnlyAccess" ||
-		got.PermissionsBoundary.PermissionsBoundaryType != "Policy" || got.UserId != u.UserId {
+		got.PermissionsBoundary.PermissionsBoundaryType != "PermissionsBoundaryPolicy" || got.UserId != u.UserId {
 		t.Fatalf("get: %+v %v", got, err)
 	}
 }
