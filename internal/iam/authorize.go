@@ -118,11 +118,26 @@ func (s *Service) contextKeys(p *Principal, m Meta) map[string][]string {
 	return keys
 }
 
-// inputsFor gathers the policies that govern caller: for a user, its inline
+// inputsFor gathers (read-only: callers copy before changing) the policies that govern caller: for a user, its inline
 // and managed policies, its groups' policies and its permissions boundary;
 // for a role session, the role's policies and boundary, narrowed by the
 // session policies.
 func (s *Service) inputsFor(ctx context.Context, p *Principal) (*policy.Inputs, error) {
+	// A Principal lives for one request; a page asks several questions of
+	// the same caller (the operation, then which buttons to show), so its
+	// policies are loaded once per request. Callers that change the
+	// caller's own policies get a fresh Principal with the next request.
+	if p.inputs != nil {
+		return p.inputs, nil
+	}
+	in, err := s.loadInputs(ctx, p)
+	if err == nil {
+		p.inputs = in
+	}
+	return in, err
+}
+
+func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs, error) {
 	switch {
 	case p.Type == TypeUser:
 		return s.identityInputs(ctx, s.store, p.AccountID, models.EntityUser, p.userID())

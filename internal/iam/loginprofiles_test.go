@@ -205,6 +205,7 @@ func TestChangePasswordRules(t *testing.T) {
 	if err := store.AttachPolicy(ctx, root.AccountID, "user", u.UserID, "arn:aws:iam::aws:policy/IAMUserChangePassword", time.Time{}); err != nil {
 		t.Fatal(err)
 	}
+	p = signIn(t, svc, "ivan", pws[0]) // a new request: a principal loads its policies once per request
 	if _, err := svc.ChangePassword(ctx, p, pws[0], "a fifth passphrase here", iam.Meta{}); err != nil {
 		t.Fatalf("with IAMUserChangePassword: %v", err)
 	}

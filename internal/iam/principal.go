@@ -1,6 +1,10 @@
 package iam
 
-import "time"
+import (
+	"time"
+
+	"github.com/iamconsole/console/internal/policy"
+)
 
 // Principal types, as aws:PrincipalType names them.
 const (
@@ -30,6 +34,8 @@ type Principal struct {
 	Tags map[string]string
 	// Session is set for callers with temporary credentials.
 	Session *TempCredentials
+	// inputs caches the caller's policies for the request (see inputsFor).
+	inputs *policy.Inputs
 	// RequestContext adds request-specific condition keys (aws:RequestTag/…,
 	// aws:TagKeys, sts:ExternalId) for one authorization.
 	RequestContext map[string][]string

@@ -295,10 +295,11 @@ func (s *Service) mayAssume(ctx context.Context, caller *Principal, role *models
 	if err != nil {
 		return false, err
 	}
-	inputs, err := s.inputsFor(ctx, caller)
+	own, err := s.inputsFor(ctx, caller)
 	if err != nil {
 		return false, err
 	}
+	inputs := *own // the cached inputs are shared: add the trust to a copy
 	inputs.Resource = trust
 	p := *caller
 	p.MFA = mfa
@@ -308,7 +309,7 @@ func (s *Service) mayAssume(ctx context.Context, caller *Principal, role *models
 	}
 	req := &policy.Request{Principal: s.enginePrincipal(caller), Action: "sts:AssumeRole", Resource: arn,
 		Context: policy.NewContext(keys), Time: s.now()}
-	return policy.Decide(inputs, req) == policy.Allowed, nil
+	return policy.Decide(&inputs, req) == policy.Allowed, nil
 }
 
 // checkMFACode verifies a caller's MFA code for STS: the serial must be one
