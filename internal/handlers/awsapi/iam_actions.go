@@ -15,7 +15,7 @@ import (
 // permissions boundaries), iam_simulate.go and iam_account.go.
 func iamActions() map[string]action {
 	t := map[string]action{}
-	for _, fam := range []map[string]action{accountActions(), simulateActions(), userActions(), groupActions(), keyActions(), attachmentActions(), roleActions(), policyActions(), inlineActions(), tagActions()} {
+	for _, fam := range []map[string]action{accountActions(), credentialReportActions(), simulateActions(), userActions(), groupActions(), keyActions(), attachmentActions(), roleActions(), policyActions(), inlineActions(), tagActions()} {
 		for name, fn := range fam {
 			if t[name] != nil {
 				panic("awsapi: action " + name + " registered twice")
