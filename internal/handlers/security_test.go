@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -105,4 +106,24 @@ func mustAccount(t *testing.T, e *env) string {
 		t.Fatal(err)
 	}
 	return acct.ID
+}
+
+func TestAuditExport(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	res, body := b.get("/audit.jsonl?event=ConsoleLogin")
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/x-ndjson" {
+		t.Fatalf("export: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	for _, l := range lines {
+		var ev models.AuditEvent
+		if err := json.Unmarshal([]byte(l), &ev); err != nil || ev.EventName != "ConsoleLogin" {
+			t.Fatalf("line %q: %v", l, err)
+		}
+	}
+	if len(lines) == 0 {
+		t.Fatal("no events exported")
+	}
 }

@@ -96,6 +96,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.POST("/logout", s.logout)
 	signedIn.GET("/", s.dashboardShow)
 	signedIn.GET("/audit", s.auditList)
+	signedIn.GET("/audit.jsonl", s.auditExport)
 	signedIn.GET("/security", s.securityShow)
 	signedIn.GET("/mfa/enroll", s.enrollShow)
 	signedIn.POST("/mfa/enroll", s.enrollStart)

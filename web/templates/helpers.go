@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -42,4 +43,16 @@ func severityClass(s string) string {
 	default:
 		return "badge-neutral"
 	}
+}
+
+// exportQuery carries the audit log's filter to its export link.
+func exportQuery(f AuditFilterView) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"principal": f.Principal, "event": f.Event, "resource": f.Resource,
+		"result": f.Result, "since": f.Since, "until": f.Until} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
 }
