@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamconsole/console/internal/handlers"
 )
@@ -74,5 +75,44 @@ func TestUsersMustEnrollMFAByDefault(t *testing.T) {
 	}
 	if res, _ := b.get("/"); res.StatusCode != http.StatusOK {
 		t.Fatalf("dashboard after enrolling: %d", res.StatusCode)
+	}
+}
+
+func TestAdminEndsUserSessionsAndUnlocks(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	root := e.browser()
+	root.setup()
+	e.mkUser("frank", "frank's long passphrase")
+	u := e.browser()
+	if res := u.login("frank", "frank's long passphrase", "/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("frank: %d", res.StatusCode)
+	}
+	if res, _ := u.get("/security"); res.StatusCode != http.StatusOK {
+		t.Fatalf("frank's session: %d", res.StatusCode)
+	}
+	_, page := root.get("/users/frank?tab=security")
+	if !strings.Contains(page, `id="end-sessions"`) || !strings.Contains(page, `id="unlock-sign-in"`) {
+		t.Fatal("no session or unlock buttons for root")
+	}
+	if res, _ := root.post("/users/frank/sessions/end", url.Values{"_csrf": {root.csrf("/")}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("end sessions: %d", res.StatusCode)
+	}
+	if res, _ := u.get("/security"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("frank's session survived: %d", res.StatusCode)
+	}
+	// Lock frank out, then unlock him.
+	for range 10 {
+		e.clk.Advance(2 * time.Minute)
+		c := e.browser()
+		c.post("/login", url.Values{"_csrf": {c.csrf("/login")}, "username": {"frank"}, "password": {"wrong"}})
+	}
+	if res := e.browser().login("frank", "frank's long passphrase", "/"); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("frank not locked: %d", res.StatusCode)
+	}
+	if res, _ := root.post("/users/frank/unlock", url.Values{"_csrf": {root.csrf("/")}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("unlock: %d", res.StatusCode)
+	}
+	if res := e.browser().login("frank", "frank's long passphrase", "/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("frank after unlock: %d", res.StatusCode)
 	}
 }

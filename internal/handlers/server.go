@@ -116,6 +116,8 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/findings", s.findingsList)
 	signedIn.GET("/import", s.importShow)
 	signedIn.POST("/import", s.importSave, middleware.BodyLimit("64M"))
+	signedIn.POST("/users/:name/sessions/end", s.userSessionsEnd)
+	signedIn.POST("/users/:name/unlock", s.userUnlock)
 	signedIn.GET("/switch-role", s.switchRoleShow)
 	signedIn.POST("/switch-role", s.switchRoleSave)
 	signedIn.POST("/switch-back", s.switchBack)
