@@ -22,6 +22,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0004_users", Migrate: migrate0004Users},
 		{ID: "0006_settings", Migrate: migrate0006Settings},
 		{ID: "0007_imports", Migrate: migrate0007Imports},
+		{ID: "0008_indexes", Migrate: migrate0008Indexes},
 	}
 }
 
