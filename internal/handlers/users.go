@@ -330,6 +330,16 @@ func (s *Server) userTagsSave(c echo.Context) error {
 
 // userMFADevices lists a user's MFA devices.
 func (s *Server) userMFADevices(c echo.Context, u *iam.User, v *templates.UserDetailView) error {
-	v.MFAUnavailable = true
+	devs, err := s.svc.ListMFADevices(c.Request().Context(), principal(c), u.UserName, meta(c))
+	if iam.KindOf(err) == iam.AccessDenied {
+		v.MFAUnavailable = true
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, d := range devs {
+		v.MFADevices = append(v.MFADevices, templates.DeviceRow{Name: d.Name, Serial: d.Serial, EnabledAt: d.EnabledAt.Format("2006-01-02 15:04 UTC")})
+	}
 	return nil
 }

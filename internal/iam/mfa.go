@@ -411,3 +411,40 @@ func (s *Service) RemoveMFADevice(ctx context.Context, p *Principal, serial, pas
 	}
 	return res, nil
 }
+
+// ListMFADevices lists a user's MFA devices (the caller's own when
+// userName is empty), as AWS's ListMFADevices: iam:ListMFADevices on the
+// user.
+func (s *Service) ListMFADevices(ctx context.Context, caller *Principal, userName string, m Meta) ([]MFADeviceInfo, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	owner := callerARN(caller)
+	if userName != "" {
+		u, err := s.store.User(ctx, acct, userName)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return nil, internal(err, "user")
+		}
+		if u == nil {
+			if err := s.authorizeMeta(ctx, caller, m, "iam:ListMFADevices", userARN(acct, "/", userName)); err != nil {
+				return nil, err
+			}
+			return nil, newErr(NotFound, "The user with name %s cannot be found.", userName)
+		}
+		owner = userARN(acct, u.Path, u.Name)
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:ListMFADevices", owner); err != nil {
+		return nil, err
+	}
+	devs, err := s.store.MFADevices(ctx, acct, owner)
+	if err != nil {
+		return nil, internal(err, "devices")
+	}
+	out := make([]MFADeviceInfo, len(devs))
+	for i, d := range devs {
+		out[i] = MFADeviceInfo{Name: d.Name, Serial: d.SerialNumber, EnabledAt: d.CreatedAt, OwnerARN: d.OwnerARN,
+			LastUsedAt: time.Unix(d.LastUsedStep*totpPeriod, 0).UTC()}
+	}
+	return out, nil
+}

@@ -1,8 +1,6 @@
 package awsapi
 
 import (
-	"strings"
-
 	"github.com/iamconsole/console/internal/iam"
 )
 
@@ -101,20 +99,17 @@ type listMFADevicesResult struct {
 // caller's own name); another user's devices need an operation that
 // internal/iam does not have yet.
 func listMFADevices(s *Server, c *call) (any, error) {
-	if u := c.p.str("UserName"); u != "" && (c.caller.Type != iam.TypeUser || !strings.EqualFold(u, c.caller.Name)) {
-		return nil, validation("Listing another user's MFA devices is not supported: call ListMFADevices as that user.")
-	}
-	st, err := s.svc.MyMFA(c.ctx, c.caller)
+	name := c.p.str("UserName")
+	devs, err := s.svc.ListMFADevices(c.ctx, c.caller, name, c.meta)
 	if err != nil {
 		return nil, err
 	}
+	if name == "" && c.caller.Type == iam.TypeUser {
+		name = c.caller.Name
+	}
 	out := listMFADevicesResult{}
-	for _, d := range st.Devices {
-		x := xmlMFADevice{SerialNumber: d.Serial, EnableDate: ts(d.EnabledAt)}
-		if c.caller.Type == iam.TypeUser {
-			x.UserName = c.caller.Name
-		}
-		out.MFADevices.Member = append(out.MFADevices.Member, x)
+	for _, d := range devs {
+		out.MFADevices.Member = append(out.MFADevices.Member, xmlMFADevice{UserName: name, SerialNumber: d.Serial, EnableDate: ts(d.EnabledAt)})
 	}
 	return out, nil
 }

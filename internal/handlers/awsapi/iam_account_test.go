@@ -148,7 +148,17 @@ func TestListMFADevicesOwn(t *testing.T) {
 		t.Errorf("ListMFADevices after enrollment = %+v", out.MFADevices)
 	}
 	_, err := e.iam.ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{UserName: aws.String("someone-else")})
-	wantCode(t, err, "ValidationError")
+	wantCode(t, err, "NoSuchEntity")
+	// Another user's devices, for whoever may list them (admin may).
+	e.user("bob")
+	out = must[*iamsdk.ListMFADevicesOutput](t)(e.iam.ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{UserName: aws.String("bob")}))
+	if len(out.MFADevices) != 0 {
+		t.Errorf("bob's devices = %+v", out.MFADevices)
+	}
+	// A user with no permissions may not list admin's.
+	id, secret := e.user("nosy")
+	_, err = e.iamClient(id, secret, "").ListMFADevices(e.ctx, &iamsdk.ListMFADevicesInput{UserName: aws.String("admin")})
+	wantCode(t, err, "AccessDenied")
 }
 
 func TestGetAccountSummary(t *testing.T) {
