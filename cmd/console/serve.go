@@ -60,6 +60,23 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Keep the planner's statistics fresh as the account grows, and drop
+	// expired sessions and temporary credentials.
+	go func() {
+		t := time.NewTicker(time.Hour)
+		defer t.Stop()
+		for {
+			select {
+			case <-e.ctx.Done():
+				return
+			case <-t.C:
+				if err := store.Optimize(e.ctx); err != nil {
+					log.Warn("optimize", "err", err)
+				}
+				svc.Housekeeping(e.ctx)
+			}
+		}
+	}()
 	log.Info("serving", "addr", ln.Addr().String(), "db", store.Dialect())
 
 	select {

@@ -82,3 +82,15 @@ func (s *Service) EndUserSessions(ctx context.Context, caller *Principal, userNa
 	})
 	return n, asInternal(err, "end user sessions")
 }
+
+// Housekeeping removes expired console sessions and temporary credentials.
+// Validity never depends on it: expired ones are refused when presented.
+func (s *Service) Housekeeping(ctx context.Context) {
+	now := s.now()
+	if _, err := s.store.DeleteExpiredSessions(ctx, now, s.cfg.SessionIdle); err != nil {
+		s.cfg.Log.Warn("housekeeping: sessions", "err", err)
+	}
+	if _, err := s.store.DeleteExpiredSTSSessions(ctx, now.Add(-time.Hour)); err != nil {
+		s.cfg.Log.Warn("housekeeping: temporary credentials", "err", err)
+	}
+}

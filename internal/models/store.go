@@ -59,6 +59,10 @@ func Open(ctx context.Context, dsn, dataDir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.Optimize(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -155,4 +159,15 @@ func SQLitePath(dsn, dataDir string) string {
 		path = filepath.Join(dataDir, path)
 	}
 	return path
+}
+
+// Optimize refreshes SQLite's query-planner statistics (ANALYZE). Without
+// them SQLite can pick a primary-key prefix over a better index and scan
+// every group membership of an account for one user. PostgreSQL's
+// autovacuum keeps its own statistics, so this does nothing there.
+func (s *Store) Optimize(ctx context.Context) error {
+	if s.Dialect() != "sqlite" {
+		return nil
+	}
+	return translate(s.q(ctx).Exec("ANALYZE").Error, "analyze")
 }
