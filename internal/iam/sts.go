@@ -105,8 +105,14 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 	if err != nil {
 		return nil, asInvalidToken(err)
 	}
-	if err := s.store.RecordAccessKeyUse(ctx, k.AccountID, id, s.now(), res.Service, res.Region); err != nil {
-		s.cfg.Log.Warn("record access key use", "err", err)
+	// Last use is recorded at most once a minute per key (and whenever the
+	// service or region changes): a write per API call would serialize
+	// every caller on SQLite for a timestamp nobody reads to the second.
+	now := s.now()
+	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= time.Minute || k.LastUsedService != res.Service || k.LastUsedRegion != res.Region {
+		if err := s.store.RecordAccessKeyUse(ctx, k.AccountID, id, now, res.Service, res.Region); err != nil {
+			s.cfg.Log.Warn("record access key use", "err", err)
+		}
 	}
 	return &Principal{AccountID: k.AccountID, Type: TypeUser, Name: u.Name, ID: u.UserID,
 		ARN: userARN(k.AccountID, u.Path, u.Name)}, nil
