@@ -116,3 +116,19 @@ func TestAdminEndsUserSessionsAndUnlocks(t *testing.T) {
 		t.Fatalf("frank after unlock: %d", res.StatusCode)
 	}
 }
+
+func TestUserAccessTab(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	root := e.browser()
+	root.setup()
+	e.mkUser("gina", "gina's long passphrase",
+		`{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::reports/*"},`+
+			`{"Sid":"NoPut","Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}`)
+	res, body := root.get("/users/gina?tab=access")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="user-access"`) {
+		t.Fatalf("access tab: %d", res.StatusCode)
+	}
+	if !strings.Contains(body, "s3:GetObject") || strings.Contains(body, "s3:PutObject") || !strings.Contains(body, "(Reports)") {
+		t.Fatal("the access tab does not show what the engine allows (and only that)")
+	}
+}

@@ -98,7 +98,7 @@ func (s *Server) userCreate(c echo.Context) error {
 }
 
 var userTabs = []struct{ key, label string }{
-	{"permissions", "Permissions"}, {"groups", "Groups"}, {"security", "Security credentials"}, {"tags", "Tags"},
+	{"permissions", "Permissions"}, {"groups", "Groups"}, {"security", "Security credentials"}, {"tags", "Tags"}, {"access", "Access"},
 }
 
 // userShow shows a user on one of its tabs.
@@ -157,8 +157,37 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 		err = s.userCredentials(c, u, &v)
 	case "tags":
 		v.Can.Tag = s.can(c, "iam:TagUser", u.Arn) && s.can(c, "iam:UntagUser", u.Arn)
+	case "access":
+		err = s.userAccess(c, u, &v)
 	}
 	return v, err
+}
+
+// userAccess fills the Access tab: what the user can do, by service.
+func (s *Server) userAccess(c echo.Context, u *iam.User, v *templates.UserDetailView) error {
+	perms, err := s.svc.UserAccess(c.Request().Context(), principal(c), u.UserName, meta(c))
+	if err != nil {
+		return err
+	}
+	for _, sp := range perms {
+		row := templates.AccessRow{Service: sp.Service}
+		for _, p := range sp.Permissions {
+			why := ""
+			if len(p.Statements) > 0 {
+				st := p.Statements[0]
+				why = st.PolicyName
+				if why == "" {
+					why = st.Policy
+				}
+				if st.Sid != "" {
+					why += " (" + st.Sid + ")"
+				}
+			}
+			row.Grants = append(row.Grants, templates.AccessGrant{Action: p.Action, Resource: p.Resource, Why: why})
+		}
+		v.Access = append(v.Access, row)
+	}
+	return nil
 }
 
 // userGroups fills the Groups tab.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/models"
@@ -138,4 +139,104 @@ func (s *Service) ReviewAccounts(ctx context.Context, caller *Principal, m Meta)
 		out = append(out, ReviewAccount{ID: a.ID, Label: a.Label})
 	}
 	return out, nil
+}
+
+// UserAccess is what a user can do, by service, from the engine: every
+// action and resource pattern its policies allow once denies, boundary and
+// conditions apply, with the statements that decide it (the user page's
+// Access tab). Asking is a simulation: iam:SimulatePrincipalPolicy on the
+// user.
+func (s *Service) UserAccess(ctx context.Context, caller *Principal, userName string, m Meta) ([]graph.ServicePermissions, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.User(ctx, acct, userName)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, newErr(NotFound, "The user with name %s cannot be found.", userName)
+	}
+	if err != nil {
+		return nil, internal(err, "user")
+	}
+	arn := userARN(acct, u.Path, u.Name)
+	if err := s.authorizeMeta(ctx, caller, m, "iam:SimulatePrincipalPolicy", arn); err != nil {
+		return nil, err
+	}
+	a, err := s.userSnapshot(ctx, acct, u)
+	if err != nil {
+		return nil, internal(err, "user snapshot")
+	}
+	return graph.Build(a, graph.Options{Now: s.now()}).WhatCan(arn), nil
+}
+
+// userSnapshot is the smallest account that decides one user's access: the
+// user, its groups and the managed policies they use.
+func (s *Service) userSnapshot(ctx context.Context, acct string, u *models.User) (*graph.Account, error) {
+	st := s.store
+	a := &graph.Account{ID: acct}
+	managed := map[string]bool{}
+	load := func(et models.EntityType, id string) ([]graph.AttachedPolicy, []graph.InlinePolicy, error) {
+		atts, err := st.ListAttachedPolicies(ctx, acct, et, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		var out []graph.AttachedPolicy
+		for _, at := range atts {
+			out = append(out, graph.AttachedPolicy{Name: policyNameOf(at.PolicyARN), ARN: at.PolicyARN})
+			managed[at.PolicyARN] = true
+		}
+		inl, err := st.ListInlinePolicies(ctx, acct, et, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		var ins []graph.InlinePolicy
+		for _, ip := range inl {
+			ins = append(ins, graph.InlinePolicy{Name: ip.Name, Document: prettyJSON(ip.Document)})
+		}
+		return out, ins, nil
+	}
+	gu := graph.User{Name: u.Name, ID: u.UserID, ARN: userARN(acct, u.Path, u.Name), Path: u.Path, CreateDate: u.CreatedAt}
+	var err error
+	if gu.Attached, gu.Inline, err = load(models.EntityUser, u.UserID); err != nil {
+		return nil, err
+	}
+	if u.PermissionsBoundaryARN != "" {
+		gu.Boundary = &graph.AttachedPolicy{Name: policyNameOf(u.PermissionsBoundaryARN), ARN: u.PermissionsBoundaryARN}
+		managed[u.PermissionsBoundaryARN] = true
+	}
+	groups, _, err := st.ListGroupsForUser(ctx, acct, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		gg := graph.Group{Name: g.Name, ID: g.GroupID, ARN: groupARN(acct, g.Path, g.Name), Path: g.Path, CreateDate: g.CreatedAt}
+		if gg.Attached, gg.Inline, err = load(models.EntityGroup, g.GroupID); err != nil {
+			return nil, err
+		}
+		a.Groups = append(a.Groups, gg)
+		gu.Groups = append(gu.Groups, g.Name)
+	}
+	a.Users = []graph.User{gu}
+	for arn := range managed {
+		if b := Builtin(arn); b != nil {
+			a.Policies = append(a.Policies, graph.ManagedPolicy{Name: b.Name, ID: b.ID, ARN: arn, Path: b.Path, DefaultVersion: b.VersionID(),
+				IsAttachable: true, Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document), IsDefault: true}}})
+			continue
+		}
+		mp, err := st.PolicyByARN(ctx, acct, arn)
+		if errors.Is(err, models.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		v, err := st.PolicyVersion(ctx, acct, mp.PolicyID, mp.DefaultVersionID)
+		if err != nil {
+			return nil, err
+		}
+		a.Policies = append(a.Policies, graph.ManagedPolicy{Name: mp.Name, ID: mp.PolicyID, ARN: arn, Path: mp.Path,
+			DefaultVersion: v.VersionID, IsAttachable: true, Versions: []graph.PolicyVersion{{ID: v.VersionID, Document: prettyJSON(v.Document), IsDefault: true}}})
+	}
+	sort.Slice(a.Policies, func(i, j int) bool { return a.Policies[i].ARN < a.Policies[j].ARN })
+	return a, nil
 }
