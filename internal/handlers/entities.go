@@ -238,7 +238,7 @@ func (s *Server) replaceTags(c echo.Context, tags []iam.Tag, current func(contex
 // customerPolicyARNs are the account's own managed policies (the first
 // page), for the pickers beside policy ARN inputs.
 func (s *Server) customerPolicyARNs(c echo.Context) []string {
-	ps, _, err := s.svc.ListPolicies(c.Request().Context(), principal(c), iam.ListPoliciesInput{Scope: iam.ScopeLocal, MaxItems: 1000}, meta(c))
+	ps, _, err := s.svc.ListPolicies(c.Request().Context(), principal(c), iam.ListPoliciesInput{Scope: iam.ScopeLocal, MaxItems: 1000, WithoutCounts: true}, meta(c))
 	if err != nil {
 		return nil // a picker without suggestions still takes any ARN
 	}

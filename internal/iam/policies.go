@@ -72,6 +72,10 @@ type ListPoliciesInput struct {
 	Marker       string
 	MaxItems     int
 	NameContains string
+	// WithoutCounts (not AWS's) skips AttachmentCount and
+	// PermissionsBoundaryUsageCount, two queries per policy, for callers
+	// that only need names (the console's policy pickers).
+	WithoutCounts bool
 }
 
 // CreatePolicyVersionInput is CreatePolicyVersion's input.
@@ -138,9 +142,14 @@ func (s *Service) authorizedPolicy(ctx context.Context, caller *Principal, acct,
 // policyOut shapes a customer managed policy as AWS's Policy, with its
 // counts read through st.
 func (s *Service) policyOut(ctx context.Context, st *models.Store, acct string, p *models.ManagedPolicy) (Policy, error) {
-	out := Policy{PolicyName: p.Name, PolicyId: p.PolicyID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersionID,
-		Description: p.Description, IsAttachable: true, CreateDate: p.CreatedAt.UTC(), UpdateDate: p.UpdatedAt.UTC()}
+	out := policyFields(p)
 	return out, s.policyCounts(ctx, st, acct, &out)
+}
+
+// policyFields is a customer managed policy's output without its counts.
+func policyFields(p *models.ManagedPolicy) Policy {
+	return Policy{PolicyName: p.Name, PolicyId: p.PolicyID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersionID,
+		Description: p.Description, IsAttachable: true, CreateDate: p.CreatedAt.UTC(), UpdateDate: p.UpdatedAt.UTC()}
 }
 
 func (s *Service) policyCounts(ctx context.Context, st *models.Store, acct string, p *Policy) error {
@@ -339,8 +348,10 @@ func (s *Service) ListPolicies(ctx context.Context, caller *Principal, in ListPo
 				return nil, "", internal(err, "list policies")
 			}
 			for i := range rows {
-				p, err := s.policyOut(ctx, s.store, acct, &rows[i])
-				if err != nil {
+				var p Policy
+				if in.WithoutCounts && !in.OnlyAttached {
+					p = policyFields(&rows[i])
+				} else if p, err = s.policyOut(ctx, s.store, acct, &rows[i]); err != nil {
 					return nil, "", internal(err, "policy counts")
 				}
 				if in.OnlyAttached && p.AttachmentCount == 0 {
