@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -177,4 +178,48 @@ func (s *Server) findingsList(c echo.Context) error {
 			Technique: f.Technique, Explanation: f.Explanation, Path: f.Path, GraphURL: "/graph?" + q.Encode()})
 	}
 	return render(c, http.StatusOK, templates.FindingsPage(s.page(c, "Findings", "findings"), accounts, rows))
+}
+
+// whoCan answers "who can do this action on this resource": every
+// principal the engine allows, directly or by a chain of role assumptions
+// and escalations, with the path and the deciding statements.
+func (s *Server) whoCan(c echo.Context) error {
+	accounts, acct, err := s.accountOptions(c, c.QueryParam("account"))
+	if err != nil {
+		return err
+	}
+	v := templates.WhoCanView{Accounts: accounts, Action: strings.TrimSpace(c.QueryParam("action")),
+		Resource: strings.TrimSpace(c.QueryParam("resource"))}
+	if v.Action == "" {
+		return render(c, http.StatusOK, templates.WhoCanPage(s.page(c, "Who can", "graph"), v))
+	}
+	if !strings.Contains(v.Action, ":") {
+		v.Errors = templates.FieldErrors{"action": "Write an action as service:Action, such as s3:GetObject."}
+		return render(c, http.StatusBadRequest, templates.WhoCanPage(s.page(c, "Who can", "graph"), v))
+	}
+	if v.Resource == "" {
+		v.Resource = "*"
+	}
+	g, err := s.svc.AccessGraph(c.Request().Context(), principal(c), acct, meta(c))
+	if err != nil {
+		return err
+	}
+	v.Asked = true
+	for _, p := range g.WhoCan(v.Action, v.Resource) {
+		q := url.Values{"account": {acct}, "focus": {p.Principal}}
+		row := templates.WhoCanRow{Principal: p.Principal, Path: p.Path, Technique: p.Technique, GraphURL: "/graph?" + q.Encode()}
+		for _, st := range p.Statements {
+			name := st.PolicyName
+			if name == "" {
+				name = st.Policy
+			}
+			line := st.Effect + " " + name
+			if st.Sid != "" {
+				line += " (" + st.Sid + ")"
+			}
+			row.Statements = append(row.Statements, line+" line "+strconv.Itoa(st.Line))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return render(c, http.StatusOK, templates.WhoCanPage(s.page(c, "Who can", "graph"), v))
 }

@@ -114,6 +114,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/graph.svg", s.graphDownload("svg"))
 	signedIn.GET("/graph.json", s.graphDownload("json"))
 	signedIn.GET("/findings", s.findingsList)
+	signedIn.GET("/who-can", s.whoCan)
 	signedIn.GET("/import", s.importShow)
 	signedIn.POST("/import", s.importSave, middleware.BodyLimit("64M"))
 	signedIn.POST("/users/:name/sessions/end", s.userSessionsEnd)
