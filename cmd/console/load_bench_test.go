@@ -200,7 +200,7 @@ func BenchmarkLoad(b *testing.B) {
 		for _, tc := range cases {
 			b.Run(be.name+"/"+tc.name, func(b *testing.B) {
 				for range b.N {
-					hammer(b, 2000, 4, tc.mk, c)
+					hammer(b, 500, 4, tc.mk, c)
 				}
 			})
 		}
