@@ -84,7 +84,9 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 			Session: &TempCredentials{AccessKeyID: id, Kind: x.Kind, RoleID: x.RoleID, RoleARN: x.RoleARN,
 				SessionName: x.SessionName, UserID: x.UserID, Policy: x.SessionPolicy}}
 		if x.PolicyARNs != "" {
-			_ = json.Unmarshal([]byte(x.PolicyARNs), &p.Session.PolicyARNs)
+			if err := json.Unmarshal([]byte(x.PolicyARNs), &p.Session.PolicyARNs); err != nil {
+				return nil, internal(err, "session policy ARNs")
+			}
 		}
 		if x.Kind == "AssumedRole" {
 			p.Type, p.ID, p.Name = TypeAssumedRole, x.RoleID+":"+x.SessionName, x.SessionName
