@@ -95,7 +95,7 @@ func (s *Server) groupDetail(c echo.Context, name, tab string) (templates.GroupD
 	}
 	v := templates.GroupDetailView{Name: g.GroupName, Path: g.Path, ARN: g.Arn, ID: g.GroupId, Created: when(g.CreateDate), Tab: tab,
 		Can: templates.GroupCan{Delete: s.can(c, "iam:DeleteGroup", g.Arn), AddMember: s.can(c, "iam:AddUserToGroup", g.Arn),
-			RemoveMember: s.can(c, "iam:RemoveUserFromGroup", g.Arn)}}
+			RemoveMember: s.can(c, "iam:RemoveUserFromGroup", g.Arn), Rename: s.can(c, "iam:UpdateGroup", g.Arn)}}
 	for _, t := range groupTabs {
 		v.Tabs = append(v.Tabs, templates.TabLink{Key: t.key, Label: t.label, Href: entityURL("groups", g.GroupName, t.key)})
 	}

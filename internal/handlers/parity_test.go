@@ -85,3 +85,35 @@ func TestConsoleAndAPIAgree(t *testing.T) {
 		})
 	}
 }
+
+func TestRenameUserAndGroup(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	ctx, m := context.Background(), iam.Meta{}
+	e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: "ivy"}, m)
+	e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: "jack"}, m)
+	e.svc.CreateGroup(ctx, nil, iam.CreateGroupInput{GroupName: "ops"}, m)
+	if _, body := b.get("/users/ivy"); !strings.Contains(body, `action="/users/ivy/rename"`) {
+		t.Fatal("no rename form for root")
+	}
+	res, _ := b.post("/users/ivy/rename", url.Values{"_csrf": {b.csrf("/")}, "NewName": {"ivy2"}, "NewPath": {"/eng/"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/users/ivy2" {
+		t.Fatalf("rename user: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, body := b.get("/users/ivy2"); !strings.Contains(body, ":user/eng/ivy2") {
+		t.Fatal("renamed user not shown under its new ARN")
+	}
+	res, body := b.post("/users/ivy2/rename", url.Values{"_csrf": {b.csrf("/")}, "NewName": {"JACK"}, "NewPath": {"/eng/"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="NewName-error"`) {
+		t.Fatalf("rename onto an existing name: %d", res.StatusCode)
+	}
+	res, body = b.post("/users/ivy2/rename", url.Values{"_csrf": {b.csrf("/")}, "NewName": {"ivy2"}, "NewPath": {"no-slashes"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="NewPath-error"`) {
+		t.Fatalf("bad path: %d", res.StatusCode)
+	}
+	res, _ = b.post("/groups/ops/rename", url.Values{"_csrf": {b.csrf("/")}, "NewName": {"platform"}, "NewPath": {"/"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/groups/platform" {
+		t.Fatalf("rename group: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}

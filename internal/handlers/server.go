@@ -117,6 +117,8 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/who-can", s.whoCan)
 	signedIn.GET("/import", s.importShow)
 	signedIn.POST("/import", s.importSave, middleware.BodyLimit("64M"))
+	signedIn.POST("/users/:name/rename", s.userRename)
+	signedIn.POST("/groups/:name/rename", s.groupRename)
 	signedIn.POST("/users/:name/sessions/end", s.userSessionsEnd)
 	signedIn.POST("/users/:name/unlock", s.userUnlock)
 	signedIn.GET("/switch-role", s.switchRoleShow)

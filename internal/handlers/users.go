@@ -148,6 +148,7 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 		v.Tabs = append(v.Tabs, templates.TabLink{Key: t.key, Label: t.label, Href: entityURL("users", u.UserName, t.key)})
 	}
 	v.Can.Delete = s.can(c, "iam:DeleteUser", u.Arn)
+	v.Can.Rename = s.can(c, "iam:UpdateUser", u.Arn)
 	switch tab {
 	case "permissions":
 		err = s.userPermissions(c, u, &v)
