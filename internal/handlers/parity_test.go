@@ -117,3 +117,23 @@ func TestRenameUserAndGroup(t *testing.T) {
 		t.Fatalf("rename group: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 }
+
+func TestPolicyTags(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	p, err := e.svc.CreatePolicy(context.Background(), nil, iam.CreatePolicyInput{PolicyName: "tagged",
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"_csrf": {b.csrf("/")}, "arn": {p.Arn}, "tag_key": {"team", ""}, "tag_value": {"blue", ""}}
+	res, body := b.post("/policies/tags", form)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("tag policy: %d %s", res.StatusCode, body[:min(len(body), 300)])
+	}
+	got, _ := e.svc.GetPolicy(context.Background(), nil, p.Arn, iam.Meta{})
+	if len(got.Tags) != 1 || got.Tags[0].Key != "team" {
+		t.Fatalf("tags after save: %+v", got.Tags)
+	}
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -22,6 +23,7 @@ func (s *Server) registerPolicyPages(g *echo.Group) {
 	g.GET("/policies/view", s.policyShow)
 	g.GET("/policies/diff", s.policyDiff)
 	g.POST("/policies/delete", s.policyDelete)
+	g.POST("/policies/tags", s.policyTagsSave)
 	g.POST("/policies/versions", s.policyVersionCreate)
 	g.POST("/policies/versions/default", s.policyVersionDefault)
 	g.POST("/policies/versions/delete", s.policyVersionDelete)
@@ -170,7 +172,8 @@ func (s *Server) policyDetail(c echo.Context, arn, tab, version string) (templat
 	}
 	if !p.AWSManaged {
 		v.Can = templates.PolicyCan{Delete: s.can(c, "iam:DeletePolicy", p.Arn), CreateVersion: s.can(c, "iam:CreatePolicyVersion", p.Arn),
-			SetDefault: s.can(c, "iam:SetDefaultPolicyVersion", p.Arn), DeleteVersion: s.can(c, "iam:DeletePolicyVersion", p.Arn)}
+			SetDefault: s.can(c, "iam:SetDefaultPolicyVersion", p.Arn), DeleteVersion: s.can(c, "iam:DeletePolicyVersion", p.Arn),
+			Tag: s.can(c, "iam:TagPolicy", p.Arn) && s.can(c, "iam:UntagPolicy", p.Arn)}
 	}
 	switch tab {
 	case "summary", "json":
@@ -334,4 +337,29 @@ func (s *Server) policyDiff(c echo.Context) error {
 	v := templates.PolicyDiffView{Name: p.PolicyName, Back: policyTabURL(arn, "versions"), From: a.VersionId, To: b.VersionId,
 		Lines: lineDiff(a.Document, b.Document)}
 	return render(c, http.StatusOK, templates.PolicyDiffPage(s.page(c, p.PolicyName+": "+from+" → "+to, "policies"), v))
+}
+
+// policyTagsSave replaces a customer managed policy's tags.
+func (s *Server) policyTagsSave(c echo.Context) error {
+	arn, tags := c.FormValue("arn"), formTags(c)
+	err := s.replaceTags(c, tags, func(ctx context.Context) ([]iam.Tag, error) {
+		p, err := s.svc.GetPolicy(ctx, principal(c), arn, meta(c))
+		if err != nil {
+			return nil, err
+		}
+		return p.Tags, nil
+	}, func(ctx context.Context, t []iam.Tag) error {
+		return s.svc.TagPolicy(ctx, principal(c), arn, t, meta(c))
+	}, func(ctx context.Context, keys []string) error {
+		return s.svc.UntagPolicy(ctx, principal(c), arn, keys, meta(c))
+	})
+	if fe := formErrors(err, "tags", iam.LimitExceeded); fe != nil {
+		return s.policyDetailWithErrors(c, arn, "summary", templates.FieldErrors{"tags": fe[firstKey(fe)]},
+			func(v *templates.PolicyDetailView) { v.Tags = tagRows(tags) })
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "Tags saved.")
+	return c.Redirect(http.StatusSeeOther, policyURL(arn))
 }
