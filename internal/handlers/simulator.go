@@ -76,7 +76,11 @@ func (s *Server) simulatorRun(c echo.Context) error {
 		row := templates.SimRow{Action: r.Action, Resource: r.Resource, Decision: r.Decision, Missing: r.Missing,
 			BoundaryDenied: f.Boundary != "" && !r.BoundaryAllowed}
 		for _, st := range r.Statements {
-			row.Statements = append(row.Statements, templates.SimStatement{Source: st.Source, Sid: st.Sid, Effect: st.Effect,
+			href := ""
+			if strings.HasPrefix(st.PolicyID, "arn:aws:iam::") && strings.Contains(st.PolicyID, ":policy/") {
+				href = policyURL(st.PolicyID)
+			}
+			row.Statements = append(row.Statements, templates.SimStatement{Href: href, Source: st.Source, Sid: st.Sid, Effect: st.Effect,
 				Index: st.Index, Deciding: st.Deciding, Text: st.Text,
 				Lines: fmt.Sprintf("lines %d–%d", st.Start.Line, st.End.Line)})
 		}
