@@ -243,48 +243,26 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 		return nil, denied()
 	}
 	now := s.now()
-	keyID := newID(PrefixTempKey, 16)
-	secret := newSecret()
-	token := "IQoJ" + auth.NewToken(96) // opaque; only its sealed copy is kept
-	arns, _ := json.Marshal(in.PolicyArns)
-	assumedARN := "arn:aws:sts::" + acct + ":assumed-role/" + role.Name + "/" + in.RoleSessionName
-	x := &models.STSSession{AccessKeyID: keyID, AccountID: acct,
-		SealedSecret: s.cfg.Sealer.Seal([]byte(secret), []byte("sts-secret:"+keyID)),
-		SealedToken:  s.cfg.Sealer.Seal([]byte(token), []byte("sts-token:"+keyID)),
-		Kind:         "AssumedRole", RoleID: role.RoleID, RoleARN: in.RoleArn, SessionName: in.RoleSessionName,
-		PrincipalARN: assumedARN, SessionPolicy: in.Policy, MFA: mfa, SourceARN: caller.ARN, Chained: chained,
+	x := &models.STSSession{AccountID: acct, Kind: "AssumedRole", RoleID: role.RoleID, RoleARN: in.RoleArn,
+		SessionName: in.RoleSessionName, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/" + role.Name + "/" + in.RoleSessionName,
+		SessionPolicy: in.Policy, MFA: mfa, SourceARN: caller.ARN, Chained: chained,
 		CreatedAt: now, Expiration: now.Add(time.Duration(dur) * time.Second)}
 	if len(in.PolicyArns) > 0 {
+		arns, _ := json.Marshal(in.PolicyArns) // a []string always encodes
 		x.PolicyARNs = string(arns)
 	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		if device != nil {
-			fresh, err := tx.ConsumeTOTPStep(ctx, device.AccountID, device.ID, step)
-			if err != nil {
-				return err
-			}
-			if !fresh {
-				return errReplay
-			}
-		}
-		if err := tx.CreateSTSSession(ctx, x); err != nil {
-			return err
-		}
+	cred, err := s.issueCredentials(ctx, x, device, step, func(tx *models.Store) error {
 		if err := tx.RecordRoleUse(ctx, acct, role.RoleID, now, "us-east-1"); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, m, acct, caller.ARN, event{name: "AssumeRole", resource: in.RoleArn,
 			params: map[string]any{"roleSessionName": in.RoleSessionName, "durationSeconds": dur,
-				"accessKeyId": keyID, "mfa": mfa, "policyArns": in.PolicyArns}}, nil)
+				"accessKeyId": x.AccessKeyID, "mfa": mfa, "policyArns": in.PolicyArns}}, nil)
 	})
-	if errors.Is(err, errReplay) {
-		return nil, newErr(AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
-	}
 	if err != nil {
-		return nil, asInternal(err, "assume role")
+		return nil, err
 	}
-	return &AssumeRoleResult{Credentials: Credentials{AccessKeyId: keyID, SecretAccessKey: secret, SessionToken: token,
-		Expiration: x.Expiration}, AssumedRoleId: role.RoleID + ":" + in.RoleSessionName, Arn: assumedARN,
+	return &AssumeRoleResult{Credentials: *cred, AssumedRoleId: role.RoleID + ":" + in.RoleSessionName, Arn: x.PrincipalARN,
 		PackedPolicySize: packedSize(in)}, nil
 }
 
@@ -387,15 +365,26 @@ func (s *Service) GetSessionToken(ctx context.Context, caller *Principal, in Get
 		mfa = true
 	}
 	now := s.now()
-	keyID := newID(PrefixTempKey, 16)
+	x := &models.STSSession{AccountID: caller.AccountID, Kind: "Session", UserID: caller.ID, PrincipalARN: caller.ARN, MFA: mfa,
+		SourceARN: caller.ARN, CreatedAt: now, Expiration: now.Add(time.Duration(dur) * time.Second)}
+	return s.issueCredentials(ctx, x, device, step, func(tx *models.Store) error {
+		return s.audit(ctx, tx, m, caller.AccountID, caller.ARN, event{name: "GetSessionToken", resource: caller.ARN,
+			params: map[string]any{"durationSeconds": dur, "mfa": mfa, "accessKeyId": x.AccessKeyID}}, nil)
+	})
+}
+
+// issueCredentials mints temporary credentials for x (an ASIA key, a
+// 40-character secret and an opaque session token, sealed before they are
+// stored) and stores them in one transaction with the MFA code's step (when
+// a device is given, each code once) and whatever record adds (the audit
+// event).
+func (s *Service) issueCredentials(ctx context.Context, x *models.STSSession, device *models.MFADevice, step int64, record func(tx *models.Store) error) (*Credentials, error) {
+	x.AccessKeyID = newID(PrefixTempKey, 16)
 	secret := newSecret()
-	token := "IQoJ" + auth.NewToken(96)
-	x := &models.STSSession{AccessKeyID: keyID, AccountID: caller.AccountID,
-		SealedSecret: s.cfg.Sealer.Seal([]byte(secret), []byte("sts-secret:"+keyID)),
-		SealedToken:  s.cfg.Sealer.Seal([]byte(token), []byte("sts-token:"+keyID)),
-		Kind:         "Session", UserID: caller.ID, PrincipalARN: caller.ARN, MFA: mfa, SourceARN: caller.ARN,
-		CreatedAt: now, Expiration: now.Add(time.Duration(dur) * time.Second)}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	token := "IQoJ" + auth.NewToken(96) // opaque; only its sealed copy is kept
+	x.SealedSecret = s.cfg.Sealer.Seal([]byte(secret), []byte("sts-secret:"+x.AccessKeyID))
+	x.SealedToken = s.cfg.Sealer.Seal([]byte(token), []byte("sts-token:"+x.AccessKeyID))
+	err := s.store.Tx(ctx, func(tx *models.Store) error {
 		if device != nil {
 			fresh, err := tx.ConsumeTOTPStep(ctx, device.AccountID, device.ID, step)
 			if err != nil {
@@ -408,16 +397,15 @@ func (s *Service) GetSessionToken(ctx context.Context, caller *Principal, in Get
 		if err := tx.CreateSTSSession(ctx, x); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, m, caller.AccountID, caller.ARN, event{name: "GetSessionToken", resource: caller.ARN,
-			params: map[string]any{"durationSeconds": dur, "mfa": mfa, "accessKeyId": keyID}}, nil)
+		return record(tx)
 	})
 	if errors.Is(err, errReplay) {
 		return nil, newErr(AccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
 	}
 	if err != nil {
-		return nil, asInternal(err, "get session token")
+		return nil, asInternal(err, "issue temporary credentials")
 	}
-	return &Credentials{AccessKeyId: keyID, SecretAccessKey: secret, SessionToken: token, Expiration: x.Expiration}, nil
+	return &Credentials{AccessKeyId: x.AccessKeyID, SecretAccessKey: secret, SessionToken: token, Expiration: x.Expiration}, nil
 }
 
 // parseRoleARN splits arn:aws:iam::ACCOUNT:role/PATH/NAME.
