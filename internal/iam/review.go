@@ -176,24 +176,7 @@ func (s *Service) userSnapshot(ctx context.Context, acct string, u *models.User)
 	a := &graph.Account{ID: acct}
 	managed := map[string]bool{}
 	load := func(et models.EntityType, id string) ([]graph.AttachedPolicy, []graph.InlinePolicy, error) {
-		atts, err := st.ListAttachedPolicies(ctx, acct, et, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		var out []graph.AttachedPolicy
-		for _, at := range atts {
-			out = append(out, graph.AttachedPolicy{Name: policyNameOf(at.PolicyARN), ARN: at.PolicyARN})
-			managed[at.PolicyARN] = true
-		}
-		inl, err := st.ListInlinePolicies(ctx, acct, et, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		var ins []graph.InlinePolicy
-		for _, ip := range inl {
-			ins = append(ins, graph.InlinePolicy{Name: ip.Name, Document: prettyJSON(ip.Document)})
-		}
-		return out, ins, nil
+		return entityPolicies(ctx, st, acct, et, id, managed)
 	}
 	gu := graph.User{Name: u.Name, ID: u.UserID, ARN: userARN(acct, u.Path, u.Name), Path: u.Path, CreateDate: u.CreatedAt}
 	var err error

@@ -51,24 +51,7 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 	a := &graph.Account{ID: id, CredentialsKnown: true}
 	usedPolicies := map[string]bool{}
 	attached := func(et models.EntityType, entityID string) ([]graph.AttachedPolicy, []graph.InlinePolicy, error) {
-		atts, err := st.ListAttachedPolicies(ctx, id, et, entityID)
-		if err != nil {
-			return nil, nil, err
-		}
-		var out []graph.AttachedPolicy
-		for _, at := range atts {
-			out = append(out, graph.AttachedPolicy{Name: policyNameOf(at.PolicyARN), ARN: at.PolicyARN})
-			usedPolicies[at.PolicyARN] = true
-		}
-		inl, err := st.ListInlinePolicies(ctx, id, et, entityID)
-		if err != nil {
-			return nil, nil, err
-		}
-		var ins []graph.InlinePolicy
-		for _, ip := range inl {
-			ins = append(ins, graph.InlinePolicy{Name: ip.Name, Document: prettyJSON(ip.Document)})
-		}
-		return out, ins, nil
+		return entityPolicies(ctx, st, id, et, entityID, usedPolicies)
 	}
 	boundary := func(arn string) *graph.AttachedPolicy {
 		if arn == "" {
@@ -253,4 +236,27 @@ func prettyJSON(doc string) string {
 		return doc
 	}
 	return buf.String()
+}
+
+// entityPolicies reads an identity's attached managed policies (noting
+// their ARNs in used) and its inline policies, as the graph keeps them.
+func entityPolicies(ctx context.Context, st *models.Store, acct string, et models.EntityType, id string, used map[string]bool) ([]graph.AttachedPolicy, []graph.InlinePolicy, error) {
+	atts, err := st.ListAttachedPolicies(ctx, acct, et, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []graph.AttachedPolicy
+	for _, at := range atts {
+		out = append(out, graph.AttachedPolicy{Name: policyNameOf(at.PolicyARN), ARN: at.PolicyARN})
+		used[at.PolicyARN] = true
+	}
+	inl, err := st.ListInlinePolicies(ctx, acct, et, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ins []graph.InlinePolicy
+	for _, ip := range inl {
+		ins = append(ins, graph.InlinePolicy{Name: ip.Name, Document: prettyJSON(ip.Document)})
+	}
+	return out, ins, nil
 }
