@@ -21,6 +21,7 @@ type ServeCmd struct {
 	SessionMax     time.Duration `name:"session-max" env:"CONSOLE_SESSION_MAX" default:"12h" help:"Console session absolute lifetime."`
 	BodyLimit      string        `name:"body-limit" env:"CONSOLE_BODY_LIMIT" default:"1M" help:"Largest request body accepted."`
 	ShutdownGrace  time.Duration `name:"shutdown-grace" env:"CONSOLE_SHUTDOWN_GRACE" default:"15s" help:"How long in-flight requests may finish at shutdown."`
+	DebugAddr      string        `name:"debug-addr" env:"CONSOLE_DEBUG_ADDR" help:"Serve Go's pprof profiles on this separate address (off when empty; keep it on loopback)."`
 }
 
 // Run serves until the context ends, then shuts down gracefully.
@@ -77,6 +78,12 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 			}
 		}
 	}()
+	if s.DebugAddr != "" {
+		if err := serveDebug(e.ctx, s.DebugAddr, log); err != nil {
+			srv.Close()
+			return err
+		}
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", store.Dialect())
 
 	select {
