@@ -235,19 +235,5 @@ func (s *Server) replaceTags(c echo.Context, tags []iam.Tag, current func(contex
 	return nil
 }
 
-// customerPolicyARNs are the account's own managed policies (the first
-// page), for the pickers beside policy ARN inputs.
-func (s *Server) customerPolicyARNs(c echo.Context) []string {
-	ps, _, err := s.svc.ListPolicies(c.Request().Context(), principal(c), iam.ListPoliciesInput{Scope: iam.ScopeLocal, MaxItems: 1000, WithoutCounts: true}, meta(c))
-	if err != nil {
-		return nil // a picker without suggestions still takes any ARN
-	}
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Arn
-	}
-	return out
-}
-
 // policyURL is a managed policy's page.
 func policyURL(arn string) string { return "/policies/view?arn=" + url.QueryEscape(arn) }

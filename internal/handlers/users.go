@@ -41,11 +41,16 @@ func (s *Server) usersList(c echo.Context) error {
 
 // policyChoices are the ARNs offered beside a policy ARN input.
 func (s *Server) policyChoices(c echo.Context) []string {
-	var out []string
-	for _, b := range iam.Builtins() {
-		out = append(out, b.ARN())
+	arns, err := s.svc.PolicyARNs(c.Request().Context(), principal(c), meta(c))
+	if err != nil {
+		// A caller who may not list policies still gets AWS's own; the
+		// input takes any ARN.
+		arns = nil
+		for _, b := range iam.Builtins() {
+			arns = append(arns, b.ARN())
+		}
 	}
-	return append(out, s.customerPolicyARNs(c)...)
+	return arns
 }
 
 // userNew shows the create-user form.
@@ -281,25 +286,17 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserD
 		return nil
 	}
 	ctx, p, m := c.Request().Context(), principal(c), meta(c)
-	groups, _, err := s.svc.ListGroupsForUser(ctx, p, iam.ListGroupsForUserInput{UserName: u.UserName, MaxItems: 1000}, m)
+	groups, err := s.svc.UserGroupPolicies(ctx, p, u.UserName, m)
 	if err != nil && !denied(err) {
 		return err
 	}
 	for _, g := range groups {
-		gh := entityURL("groups", g.GroupName, "permissions")
-		attached, _, err := s.svc.ListAttachedGroupPolicies(ctx, p, iam.ListAttachedPoliciesInput{Name: g.GroupName, MaxItems: 1000}, m)
-		if err != nil && !denied(err) {
-			return err
+		gh := entityURL("groups", g.Group.GroupName, "permissions")
+		for _, a := range g.Attached {
+			v.ViaGroups = append(v.ViaGroups, templates.GroupPolicyRow{Group: g.Group.GroupName, GroupHref: gh, Policy: a.PolicyName, PolicyHref: policyURL(a.PolicyArn)})
 		}
-		for _, a := range attached {
-			v.ViaGroups = append(v.ViaGroups, templates.GroupPolicyRow{Group: g.GroupName, GroupHref: gh, Policy: a.PolicyName, PolicyHref: policyURL(a.PolicyArn)})
-		}
-		names, _, err := s.svc.ListGroupPolicies(ctx, p, iam.EntityPageInput{Name: g.GroupName, MaxItems: 1000}, m)
-		if err != nil && !denied(err) {
-			return err
-		}
-		for _, n := range names {
-			v.ViaGroups = append(v.ViaGroups, templates.GroupPolicyRow{Group: g.GroupName, GroupHref: gh, Policy: n, Inline: true})
+		for _, n := range g.Inline {
+			v.ViaGroups = append(v.ViaGroups, templates.GroupPolicyRow{Group: g.Group.GroupName, GroupHref: gh, Policy: n, Inline: true})
 		}
 	}
 	v.Can.PutBoundary = s.can(c, "iam:PutUserPermissionsBoundary", u.Arn)

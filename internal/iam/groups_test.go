@@ -262,3 +262,80 @@ func mustGroupID(t *testing.T, store *models.Store, acct, name string) string {
 	}
 	return g.GroupID
 }
+
+// TestUserGroupPolicies checks the user page's view of a user's groups:
+// every group's managed and inline policies, and nothing of a group whose
+// lists the caller may not read.
+func TestUserGroupPolicies(t *testing.T) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			svc, store, _ := newService(t, b.DSN(t))
+			ctx := context.Background()
+			root := rootOf(mustSetup(t, svc))
+			acct := root.AccountID
+			mustCreateUser(t, svc, root, "dana")
+			for _, g := range []string{"ops", "audit", "empty"} {
+				if _, err := svc.CreateGroup(ctx, root, iam.CreateGroupInput{GroupName: g}, iam.Meta{}); err != nil {
+					t.Fatal(err)
+				}
+				if err := svc.AddUserToGroup(ctx, root, g, "dana", iam.Meta{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ops, audit := mustGroupID(t, store, acct, "ops"), mustGroupID(t, store, acct, "audit")
+			store.AttachPolicy(ctx, acct, models.EntityGroup, ops, "arn:aws:iam::aws:policy/PowerUserAccess", time.Time{})
+			store.AttachPolicy(ctx, acct, models.EntityGroup, ops, "arn:aws:iam::aws:policy/IAMReadOnlyAccess", time.Time{})
+			store.AttachPolicy(ctx, acct, models.EntityGroup, audit, "arn:aws:iam::aws:policy/ReadOnlyAccess", time.Time{})
+			putInline(t, store, acct, models.EntityGroup, ops, "zeta", `{"Version":"2012-10-17","Statement":[]}`)
+			putInline(t, store, acct, models.EntityGroup, ops, "Alpha", `{"Version":"2012-10-17","Statement":[]}`)
+
+			type view struct {
+				group    string
+				attached []string
+				inline   []string
+			}
+			flatten := func(gps []iam.GroupPolicies) []view {
+				var out []view
+				for _, g := range gps {
+					v := view{group: g.Group.GroupName, inline: g.Inline}
+					for _, a := range g.Attached {
+						v.attached = append(v.attached, a.PolicyName)
+					}
+					out = append(out, v)
+				}
+				return out
+			}
+			got, err := svc.UserGroupPolicies(ctx, root, "dana", iam.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []view{{"audit", []string{"ReadOnlyAccess"}, nil}, {"empty", nil, nil},
+				{"ops", []string{"IAMReadOnlyAccess", "PowerUserAccess"}, []string{"Alpha", "zeta"}}}
+			if fmt.Sprint(flatten(got)) != fmt.Sprint(want) {
+				t.Fatalf("root sees %v, want %v", flatten(got), want)
+			}
+
+			// A reader allowed to list groups, and the policies of ops only.
+			reader := signedInUser(t, svc, store, root, "reader")
+			ru, _ := store.User(ctx, acct, "reader")
+			putInline(t, store, acct, models.EntityUser, ru.UserID, "some",
+				`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListGroupsForUser","Resource":"*"},
+				{"Effect":"Allow","Action":["iam:ListAttachedGroupPolicies","iam:ListGroupPolicies"],"Resource":"arn:aws:iam::`+acct+`:group/ops"}]}`)
+			got, err = svc.UserGroupPolicies(ctx, reader, "dana", iam.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := got[0]; g.Group.GroupName != "audit" || g.Attached != nil || g.Inline != nil {
+				t.Fatalf("audit's policies shown to a reader who may not list them: %+v", g)
+			}
+			if g := got[2]; len(g.Attached) != 2 || len(g.Inline) != 2 {
+				t.Fatalf("ops's policies: %+v", g)
+			}
+			// Without iam:ListGroupsForUser, nothing.
+			other := signedInUser(t, svc, store, root, "other")
+			if _, err := svc.UserGroupPolicies(ctx, other, "dana", iam.Meta{}); iam.KindOf(err) != iam.AccessDenied {
+				t.Fatalf("no right: %v", err)
+			}
+		})
+	}
+}

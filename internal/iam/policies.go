@@ -280,6 +280,27 @@ func (s *Service) GetPolicy(ctx context.Context, caller *Principal, arn string, 
 	return &out, nil
 }
 
+// PolicyARNs lists the ARNs a policy picker offers: AWS managed first, then
+// up to 1,000 of the account's own, by name. It needs iam:ListPolicies.
+func (s *Service) PolicyARNs(ctx context.Context, caller *Principal, m Meta) ([]string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:ListPolicies", listResource(acct, "policy", "/")); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, b := range Builtins() {
+		out = append(out, b.ARN())
+	}
+	local, err := s.store.PolicyARNs(ctx, acct, 1000)
+	if err != nil {
+		return nil, internal(err, "list policy ARNs")
+	}
+	return append(out, local...), nil
+}
+
 // ListPolicies returns one page of managed policies: the built-ins (by
 // name) then the account's own (by name), as Scope selects, and the marker
 // of the next page ("" on the last).

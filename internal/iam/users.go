@@ -677,3 +677,69 @@ func (s *Service) ListGroupsForUser(ctx context.Context, caller *Principal, in L
 	}
 	return out, next, nil
 }
+
+// GroupPolicies is one of a user's groups with the policies it gives its
+// members, as far as the caller may list them.
+type GroupPolicies struct {
+	Group    Group
+	Attached []AttachedPolicy // nil when the caller may not list them
+	Inline   []string         // nil when the caller may not list them
+}
+
+// UserGroupPolicies returns the groups a user is in (by name) with each
+// group's managed and inline policies, in three queries whatever the number
+// of groups. It needs iam:ListGroupsForUser on the user; each group's lists
+// are given where the caller may iam:ListAttachedGroupPolicies or
+// iam:ListGroupPolicies on that group, and left out silently elsewhere, as
+// a page leaves out what its reader may not see.
+func (s *Service) UserGroupPolicies(ctx context.Context, caller *Principal, userName string, m Meta) ([]GroupPolicies, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	u, _, err := s.authorizedUser(ctx, caller, acct, userName, m, "iam:ListGroupsForUser")
+	if err != nil {
+		return nil, err
+	}
+	groups, _, err := s.store.ListGroupsForUser(ctx, acct, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
+	if err != nil {
+		return nil, internal(err, "groups for user")
+	}
+	out := make([]GroupPolicies, len(groups))
+	var attachedIDs, inlineIDs []string
+	index := make(map[string]int, len(groups))
+	for i := range groups {
+		g := groupOut(acct, &groups[i])
+		out[i].Group, index[groups[i].GroupID] = g, i
+		if ok, err := s.Allowed(ctx, caller, m, "iam:ListAttachedGroupPolicies", g.Arn); err != nil {
+			return nil, err
+		} else if ok {
+			attachedIDs = append(attachedIDs, groups[i].GroupID)
+			out[i].Attached = []AttachedPolicy{}
+		}
+		if ok, err := s.Allowed(ctx, caller, m, "iam:ListGroupPolicies", g.Arn); err != nil {
+			return nil, err
+		} else if ok {
+			inlineIDs = append(inlineIDs, groups[i].GroupID)
+			out[i].Inline = []string{}
+		}
+	}
+	atts, err := s.store.AttachmentsOf(ctx, acct, models.EntityGroup, attachedIDs)
+	if err != nil {
+		return nil, internal(err, "group attached policies")
+	}
+	for _, a := range atts {
+		if _, _, name, ok := parsePolicyARN(a.PolicyARN); ok {
+			gp := &out[index[a.EntityID]]
+			gp.Attached = append(gp.Attached, AttachedPolicy{PolicyName: name, PolicyArn: a.PolicyARN})
+		}
+	}
+	names, err := s.store.InlinePolicyNamesOf(ctx, acct, models.EntityGroup, inlineIDs)
+	if err != nil {
+		return nil, internal(err, "group inline policies")
+	}
+	for id, ns := range names {
+		out[index[id]].Inline = ns
+	}
+	return out, nil
+}

@@ -67,6 +67,16 @@ func (s *Store) ListPolicies(ctx context.Context, accountID string, f ListFilter
 	return listPage(q, f, func(p *ManagedPolicy) string { return p.NameKey }, "list policies")
 }
 
+// PolicyARNs returns up to limit of the account's customer managed policy
+// ARNs in name order: only the ARN column, for pickers, where reading
+// whole rows was a third of a user page's time.
+func (s *Store) PolicyARNs(ctx context.Context, accountID string, limit int) ([]string, error) {
+	var arns []string
+	err := s.q(ctx).Model(&ManagedPolicy{}).Where("account_id = ?", accountID).
+		Order("name_key").Limit(limit).Pluck("arn", &arns).Error
+	return arns, translate(err, "list policy ARNs")
+}
+
 // CountPolicies counts the account's customer managed policies.
 func (s *Store) CountPolicies(ctx context.Context, accountID string) (int64, error) {
 	return s.count(ctx, &ManagedPolicy{}, "count policies", "account_id = ?", accountID)
@@ -361,4 +371,37 @@ func (s *Store) DeleteInlinePolicy(ctx context.Context, accountID string, entity
 	res := s.q(ctx).Where("account_id = ? AND entity_type = ? AND entity_id = ? AND name_key = ?",
 		accountID, string(entityType), entityID, strings.ToLower(name)).Delete(&InlinePolicy{})
 	return changedOne(res, "delete inline policy "+name+" of "+string(entityType)+" "+entityID)
+}
+
+// AttachmentsOf returns the managed policy attachments of several entities
+// of one type in one query, by entity then policy ARN: a user's page lists
+// its groups' policies without a query per group.
+func (s *Store) AttachmentsOf(ctx context.Context, accountID string, entityType EntityType, entityIDs []string) ([]PolicyAttachment, error) {
+	var as []PolicyAttachment
+	if len(entityIDs) == 0 {
+		return nil, nil
+	}
+	err := s.q(ctx).Where("account_id = ? AND entity_type = ? AND entity_id IN ?", accountID, string(entityType), entityIDs).
+		Order("entity_id, policy_arn").Find(&as).Error
+	return as, translate(err, "list policies attached to "+string(entityType)+"s")
+}
+
+// InlinePolicyNamesOf returns the inline policy names of several entities
+// of one type in one query, keyed by entity ID, each in name order.
+func (s *Store) InlinePolicyNamesOf(ctx context.Context, accountID string, entityType EntityType, entityIDs []string) (map[string][]string, error) {
+	var rows []struct{ EntityID, Name string }
+	if len(entityIDs) == 0 {
+		return nil, nil
+	}
+	err := s.q(ctx).Model(&InlinePolicy{}).Select("entity_id, name").
+		Where("account_id = ? AND entity_type = ? AND entity_id IN ?", accountID, string(entityType), entityIDs).
+		Order("entity_id, name_key").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "list inline policy names of "+string(entityType)+"s")
+	}
+	out := make(map[string][]string)
+	for _, r := range rows {
+		out[r.EntityID] = append(out[r.EntityID], r.Name)
+	}
+	return out, nil
 }
