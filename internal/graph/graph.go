@@ -157,9 +157,10 @@ type Graph struct {
 	pseudoEdges map[string][]Edge
 	// The principals outside the account that trust policies name (services,
 	// other accounts and their principals, "*", identity providers), by node
-	// ID and in the order met.
-	outsiders map[string]*principal
-	outside   []*principal
+	// ID and in node order, and the walk from each.
+	outsiders    map[string]*principal
+	outside      []*principal
+	outsideReach map[string]*reachResult
 }
 
 type managedPolicy struct {
@@ -217,7 +218,7 @@ func Build(a *Account, opts Options) *Graph {
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
 		pseudo: map[string]*principal{}, reachCache: map[string]*reachResult{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
 		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{},
-		outsiders: map[string]*principal{}}
+		outsiders: map[string]*principal{}, outsideReach: map[string]*reachResult{}}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/iamconsole/console/internal/policy"
@@ -206,4 +207,42 @@ func appendNew(list []string, items ...string) []string {
 		}
 	}
 	return list
+}
+
+// assumption says on what an outside principal's path holds.
+func assumption(p *principal) string {
+	switch p.outside {
+	case OutsideAccount:
+		return "if account " + arnAccount(p.arn) + " allows it: its own policies are not visible"
+	case OutsidePrincipal:
+		return "if account " + arnAccount(p.arn) + " lets " + shortARN(p.arn) + " do it: its own policies are not visible"
+	case OutsideAnyone:
+		return "any AWS principal, if its own account allows it: its policies are not visible"
+	case OutsideFederated:
+		return "if " + externalName(p.arn) + " signs the user in: the provider's users are not visible"
+	case OutsideService:
+		return "if " + p.arn + " is configured to use the role: the service's configuration is not visible"
+	}
+	return ""
+}
+
+// markOutside labels a path that starts outside the account.
+func markOutside(path *Path, p *principal) {
+	path.External = p.outside
+	path.Assumption = assumption(p)
+	if len(path.Steps) > 0 && len(path.Steps[0].Steps) > 0 {
+		path.Trust = resourceLayer(path.Steps[0].Steps[0].Statements)
+	}
+}
+
+// sortOutside puts the outside principals in node order: services, then
+// other accounts, their principals, "*" and identity providers by ID.
+func (g *Graph) sortOutside() {
+	sort.SliceStable(g.outside, func(i, j int) bool {
+		a, b := g.outside[i], g.outside[j]
+		if kindOrder[a.kind] != kindOrder[b.kind] {
+			return kindOrder[a.kind] < kindOrder[b.kind]
+		}
+		return a.arn < b.arn
+	})
 }
