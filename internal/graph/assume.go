@@ -72,11 +72,10 @@ func (g *Graph) candidates(doc *policy.Document) trustCandidates {
 				case !strings.HasPrefix(v, "arn:"):
 					// A unique ID (AIDA..., AROA...): AWS writes one in place of
 					// the ARN of a deleted principal, which nobody can become.
-				case arnAccount(v) != acct && strings.HasSuffix(v, ":root"):
-					ext(v)
 				case arnAccount(v) != acct:
-					// A named user, role or session of another account: its own
-					// node, since the trust admits it and not its account's others.
+					// Another account, or a named user, role or session of one:
+					// each its own node, since a trust naming a principal admits
+					// it and not the rest of its account.
 					ext(v)
 				case strings.HasSuffix(v, ":root"):
 					c.all = true
