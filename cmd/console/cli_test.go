@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,6 +148,21 @@ func TestReviewCommands(t *testing.T) {
 	var paths []map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &paths) != nil || len(paths) == 0 || paths[0]["Principal"] == nil || paths[0]["Path"] == nil {
 		t.Fatalf("who-can: %d %s", code, out[:min(len(out), 300)])
+	}
+	// The organization's management account enters OrganizationAccountAccessRole
+	// (AdministratorAccess): listed after the account's own, marked as resting
+	// on an assumption, with the trust statement that lets it in.
+	var org map[string]any
+	for i, p := range paths {
+		if p["External"] == nil && i > 0 && paths[i-1]["External"] != nil {
+			t.Fatalf("who-can: own principal %v after an outside one", p["Principal"])
+		}
+		if p["Principal"] == "arn:aws:iam::072528804237:root" {
+			org = p
+		}
+	}
+	if org == nil || org["External"] != "account" || !strings.Contains(fmt.Sprint(org["Assumption"]), "072528804237") || org["Trust"] == nil {
+		t.Fatalf("who-can: the management account's entry %v", org)
 	}
 	code, out, _ = runCLI(t, "graph", "--account", imp.AccountID, "--data-dir", dir)
 	if code != 0 || !strings.HasPrefix(out, "digraph") {

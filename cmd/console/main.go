@@ -36,7 +36,7 @@ type CLI struct {
 	Export    ExportCmd    `cmd:"" help:"Print the account as GetAccountAuthorizationDetails JSON."`
 	Import    ImportCmd    `cmd:"" help:"Load an AWS account's authorization-details dump for review."`
 	Graph     GraphCmd     `cmd:"" help:"Print the access graph (DOT or JSON)."`
-	WhoCan    WhoCanCmd    `cmd:"" name:"who-can" help:"Who can do an action on a resource, and by which path (JSON)."`
+	WhoCan    WhoCanCmd    `cmd:"" name:"who-can" help:"Who can do an action on a resource, and by which path, including principals outside the account its trust policies let in (JSON)."`
 	Findings  FindingsCmd  `cmd:"" help:"What a reviewer should look at (JSON)."`
 	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }

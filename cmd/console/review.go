@@ -93,7 +93,9 @@ type WhoCanCmd struct {
 	Account  string `name:"account" help:"Account ID (default: the live account)."`
 }
 
-// Run prints a JSON array of {Principal, Path, Statements}.
+// Run prints a JSON array of {Principal, Path, Statements}: the account's
+// own principals, then those outside it that its trust policies let in,
+// with External, Assumption, Trust and Needs (fields scripts may ignore).
 func (c *WhoCanCmd) Run(g *Globals, e *env) error {
 	return g.review(e, func(svc *iam.Service) error {
 		gr, err := svc.AccessGraph(e.ctx, nil, c.Account, cliMeta("who-can"))

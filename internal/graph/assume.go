@@ -21,7 +21,7 @@ type trustCandidates struct {
 	star      bool                // "*" or NotPrincipal: may admit a principal without its own permission
 	arns      map[string][]string // principal ARN -> session names the trust names ("" = any)
 	services  []string
-	external  []string // external account root ARNs, "*"
+	external  []string // external account root ARNs, principal ARNs of other accounts, "*"
 	federated []string
 	extIDs    []string // sts:ExternalId values the conditions compare with
 }
@@ -69,8 +69,14 @@ func (g *Graph) candidates(doc *policy.Document) trustCandidates {
 					c.all, c.star = true, true
 				case g.byARN[v] != nil:
 					c.arns[v] = append(c.arns[v], "") // a principal of the snapshot, whatever its account
+				case !strings.HasPrefix(v, "arn:"):
+					// A unique ID (AIDA..., AROA...): AWS writes one in place of
+					// the ARN of a deleted principal, which nobody can become.
 				case arnAccount(v) != acct:
-					ext("arn:aws:iam::" + arnAccount(v) + ":root")
+					// Another account, or a named user, role or session of one:
+					// each its own node, since a trust naming a principal admits
+					// it and not the rest of its account.
+					ext(v)
 				case strings.HasSuffix(v, ":root"):
 					c.all = true
 				case strings.HasPrefix(v, "arn:aws:sts::"):
@@ -92,29 +98,24 @@ func (g *Graph) candidates(doc *policy.Document) trustCandidates {
 	return c
 }
 
-// assumeContexts are the context variants tried, in order: plain, with MFA,
-// with the ExternalId the trust expects, with both.
-func assumeContexts(extIDs []string) []struct {
+// assumeCtx is one context variant an assumption is asked under, and what
+// an edge that holds only under it needs.
+type assumeCtx struct {
 	keys  map[string][]string
 	needs []string
-} {
-	out := []struct {
-		keys  map[string][]string
-		needs []string
-	}{{nil, nil}, {mfaKeys, []string{"MFA"}}}
+}
+
+// assumeContexts are the context variants tried, in order: plain, with MFA,
+// with the ExternalId the trust expects, with both.
+func assumeContexts(extIDs []string) []assumeCtx {
+	out := []assumeCtx{{nil, nil}, {mfaKeys, []string{"MFA"}}}
 	if len(extIDs) > 0 {
 		e := map[string][]string{"sts:ExternalId": {extIDs[0]}}
 		both := map[string][]string{"sts:ExternalId": {extIDs[0]}}
 		for k, v := range mfaKeys {
 			both[k] = v
 		}
-		out = append(out, struct {
-			keys  map[string][]string
-			needs []string
-		}{e, []string{"ExternalId"}}, struct {
-			keys  map[string][]string
-			needs []string
-		}{both, []string{"ExternalId", "MFA"}})
+		out = append(out, assumeCtx{e, []string{"ExternalId"}}, assumeCtx{both, []string{"ExternalId", "MFA"}})
 	}
 	return out
 }
@@ -163,22 +164,12 @@ func (g *Graph) assumeEdges() {
 		}
 		for _, s := range uniq(c.services) {
 			g.addNode(Node{ID: s, Kind: KindService, Name: s})
-			sp := &principal{arn: s, req: policy.Principal{ARN: s, Type: policy.PrincipalService}}
-			if e, ok := g.tryAssume(sp, r, trust, []string{""}, ctxs[:1]); ok {
-				g.addEdge(e)
-			}
+			// A service carries neither MFA nor an ExternalId.
+			g.outsideEdge(g.outsider(s, OutsideService), r, trust, doc, ctxs[:1])
 		}
 		for _, x := range c.external {
 			g.addNode(Node{ID: x, Kind: KindExternal, Name: externalName(x)})
-			acct := arnAccount(x)
-			if x == "*" {
-				acct = otherAccount(g.acct.ID)
-			}
-			xp := &principal{arn: x, req: policy.Principal{ARN: "arn:aws:iam::" + acct + ":root", Account: acct, Type: policy.PrincipalAccount},
-				in: policy.Inputs{Identity: []*policy.Policy{allowAll}, ResourceAccount: g.acct.ID}}
-			if e, ok := g.tryAssume(xp, r, trust, []string{""}, ctxs); ok {
-				g.addEdge(e)
-			}
+			g.outsideEdge(g.outsider(x, outsideKind(x)), r, trust, doc, ctxs)
 		}
 		for _, f := range uniq(c.federated) {
 			g.addNode(Node{ID: f, Kind: KindExternal, Name: externalName(f)})
@@ -186,7 +177,7 @@ func (g *Graph) assumeEdges() {
 			if strings.Contains(f, ":saml-provider/") {
 				action = "sts:AssumeRoleWithSAML"
 			}
-			fp := &principal{arn: f, req: policy.Principal{ARN: f, Type: policy.PrincipalFederated}}
+			fp := g.outsider(f, OutsideFederated)
 			in := policy.Inputs{Resource: trust}
 			d := policy.Evaluate(&in, &policy.Request{Principal: fp.req, Action: action, Resource: r.arn, Context: g.context(nil), Time: g.now})
 			if d.Allowed() || (d.ResourceAllowed || len(d.Missing) > 0) && d.Outcome != policy.ExplicitDeny {
@@ -194,6 +185,13 @@ func (g *Graph) assumeEdges() {
 					Steps: []Step{{Action: action, Resource: r.arn, Statements: statements(d.Deciding())}}}
 				if !d.Allowed() {
 					e.Needs = append([]string(nil), d.Missing...)
+				}
+				if len(e.Steps[0].Statements) == 0 {
+					// The engine explains only what it allows; cite the
+					// statement that lets the provider in.
+					if st, _, ok := g.admittingStatement(fp, r, doc, action, assumeContexts(nil)[:1]); ok {
+						e.Steps[0].Statements = []Statement{st}
+					}
 				}
 				g.addEdge(e)
 			}
@@ -203,10 +201,7 @@ func (g *Graph) assumeEdges() {
 
 // tryAssume evaluates p assuming r under each session name and context
 // variant; the first that the engine allows makes the edge.
-func (g *Graph) tryAssume(p, r *principal, trust *policy.Policy, sessions []string, ctxs []struct {
-	keys  map[string][]string
-	needs []string
-}) (Edge, bool) {
+func (g *Graph) tryAssume(p, r *principal, trust *policy.Policy, sessions []string, ctxs []assumeCtx) (Edge, bool) {
 	for _, cx := range ctxs {
 		for _, s := range sessions {
 			req := p.req
@@ -239,6 +234,8 @@ func externalName(id string) string {
 		return "anyone (*)"
 	case strings.HasSuffix(id, ":root"):
 		return "account " + arnAccount(id)
+	case strings.HasPrefix(id, "arn:") && !strings.Contains(id, "-provider/"):
+		return shortARN(id) + " (account " + arnAccount(id) + ")"
 	default:
 		return id[strings.LastIndex(id, "/")+1:]
 	}

@@ -53,11 +53,27 @@
 // visited principal. WhoCan, Admins, Paths and Findings read those walks;
 // WhatCan lists a principal's effective permissions by service.
 //
+// # Outside the account
+//
+// Services, other accounts, their named principals, "*" and identity
+// providers that trust policies name are outside principals (Outside kinds).
+// Their own side is not in the snapshot, so they are asked with a stand-in
+// that allows sts:AssumeRole* (other accounts) or nothing (services,
+// providers), and the trust decides: under the plain, MFA and ExternalId
+// variants, or, when a statement's conditions read keys nobody here can
+// supply (aws:SourceAccount, aws:PrincipalOrgID, a provider's aud), with
+// those keys in Needs, each condition asked of the engine on its own. Walks
+// start from them too, kept apart from the account's own: WhoCan and Admins
+// list them after the account's principals, never on their own policies,
+// only through the roles they enter, with External, the Assumption the answer
+// rests on and the Trust statements that let them in.
+//
 // # Output
 //
 // Findings(now) is the `console findings` list (Type, Severity, Principal,
 // Technique, Path, Explanation); WhoCan's Path is the `console who-can`
-// object (Principal, Path, Statements, plus the Steps taken). DOT draws the
+// object (Principal, Path, Statements, plus the Steps taken, what they Need,
+// and for outside principals External, Assumption and Trust). DOT draws the
 // graph for Graphviz with stable node names, styles by kind, URL attributes to
 // the console's pages, escaped labels, a focus neighbourhood and collapsed
 // sets; JSON gives nodes and edges in the same order.

@@ -113,6 +113,16 @@ var fixtures = map[string]*Account{
 			role("open", trust(`{"AWS":"arn:aws:iam::777788889999:root"}`, ""), map[string]string{"read": doc(allow("s3:GetObject", "*"))}),
 			role("anyone", trust(`{"AWS":"*"}`, ""), nil),
 			role("ec2", trust(`{"Service":"ec2.amazonaws.com"}`, ""), nil)}},
+	"outside": {ID: acct,
+		Roles: []Role{
+			role("ci-deploy", trust(`{"AWS":"arn:aws:iam::999999999999:role/ci"}`, ""), map[string]string{"read": doc(allow("s3:GetObject", "arn:aws:s3:::reports/*"))}),
+			role("org-wide", trust(`"*"`, `{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}`), map[string]string{"read": doc(allow("s3:GetObject", "*"))}),
+			role("fn", trust(`{"Service":"lambda.amazonaws.com"}`, `{"StringEquals":{"aws:SourceAccount":"`+acct+`"}}`), map[string]string{"read": doc(allow("s3:GetObject", "*"))}),
+			role("github", doc(`{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::`+acct+`:oidc-provider/token.actions.githubusercontent.com"},`+
+				`"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}}`),
+				map[string]string{"read": doc(allow("s3:GetObject", "arn:aws:s3:::reports/*"))}),
+			role("locked", trust(`{"AWS":"arn:aws:iam::999999999999:root"}`, `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`),
+				map[string]string{"read": doc(allow("s3:*", "*"), deny("s3:GetObject", "*"))})}},
 	"esc-self": {ID: acct,
 		Users: []User{user("gina", nil, map[string]string{"self": doc(allow("iam:PutUserPolicy", arn("user", "gina")))})}},
 	"esc-access-key": {ID: acct,

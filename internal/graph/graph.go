@@ -155,6 +155,12 @@ type Graph struct {
 	ctxCache        map[string]policy.Context
 	// pseudoEdges: rewrites a pseudo principal could make, by its key.
 	pseudoEdges map[string][]Edge
+	// The principals outside the account that trust policies name (services,
+	// other accounts and their principals, "*", identity providers), by node
+	// ID and in node order, and the walk from each.
+	outsiders    map[string]*principal
+	outside      []*principal
+	outsideReach map[string]*reachResult
 }
 
 type managedPolicy struct {
@@ -187,6 +193,9 @@ type principal struct {
 	// a group); nil otherwise.
 	base  *principal
 	group *groupInfo
+	// outside is the Outside kind of a principal outside the account; "" for
+	// the account's own.
+	outside string
 }
 
 func (p *principal) key() string {
@@ -208,7 +217,8 @@ func Build(a *Account, opts Options) *Graph {
 		managed: map[string]*managedPolicy{}, groups: map[string]*groupInfo{}, groupByNm: map[string]*groupInfo{},
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
 		pseudo: map[string]*principal{}, reachCache: map[string]*reachResult{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
-		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{}}
+		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{},
+		outsiders: map[string]*principal{}, outsideReach: map[string]*reachResult{}}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}

@@ -18,6 +18,24 @@ type Path struct {
 	Statements []Statement `json:",omitempty"`
 	// Technique is the escalation that gets there, when there is one.
 	Technique string `json:",omitempty"`
+	// Needs is what the requests along the path must carry: "MFA",
+	// "ExternalId", or context keys the graph cannot supply, from its steps.
+	Needs []string `json:",omitempty"`
+	// External is set when the principal is not one of the account's own
+	// users and roles: an Outside kind ("account", "principal", "anyone",
+	// "federated", "service"). Its own side is not visible, so the path holds
+	// only on the Assumption; Trust holds the trust statements that let it
+	// in, and the roles it reaches decide the rest, as for anyone.
+	External   string      `json:",omitempty"`
+	Assumption string      `json:",omitempty"`
+	Trust      []Statement `json:",omitempty"`
+}
+
+// collectNeeds gathers what the path's steps need, in step order.
+func (p *Path) collectNeeds() {
+	for _, e := range p.Steps {
+		p.Needs = appendNew(p.Needs, e.Needs...)
+	}
 }
 
 func (g *Graph) pathTo(rr *reachResult, i int) Path {
@@ -39,6 +57,7 @@ func (g *Graph) pathTo(rr *reachResult, i int) Path {
 			p.Path = append(p.Path, h.p.arn)
 		}
 	}
+	p.collectNeeds()
 	return p
 }
 
@@ -66,13 +85,19 @@ func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
 	if ap.affected != e.To && ap.affected != rr.hops[ap.hop].p.arn {
 		p.Path = append(p.Path, ap.affected)
 	}
+	p.Needs = appendNew(p.Needs, e.Needs...)
 	return p, true
 }
 
 // WhoCan lists every principal the engine allows action on resource, directly
 // or after a chain of can-assume and escalation edges (a principal that can
 // give itself arbitrary permissions can do anything), each with one shortest
-// path in walk order. Principals in ARN order, users before roles.
+// path in walk order. The account's own principals come first, in ARN order,
+// users before roles; then the principals outside it that trust policies let
+// in (External set), in node order: services, then other accounts, their
+// principals, "*" and identity providers by ID. An outside principal is never
+// judged on its own policies, which are not visible: it is listed when a role
+// it can assume, or a chain on from there, is allowed.
 func (g *Graph) WhoCan(action, resource string) []Path {
 	direct := map[string]*policy.Decision{}
 	decide := func(p *principal) *policy.Decision {
@@ -85,32 +110,42 @@ func (g *Graph) WhoCan(action, resource string) []Path {
 	}
 	var out []Path
 	for _, p := range g.principals {
-		rr := g.reachCache[p.arn]
-		found := false
-		for i, h := range rr.hops {
-			d := decide(h.p)
-			if !d.Allowed() {
-				continue
-			}
-			path := g.pathTo(rr, i)
-			path.Statements = statements(d.Deciding())
+		if path, ok := g.whoCanFrom(g.reachCache[p.arn], decide, 0); ok {
 			out = append(out, path)
-			found = true
-			break
 		}
-		if !found {
-			if path, ok := g.adminPathOf(rr); ok {
-				out = append(out, path)
-			}
+	}
+	for _, p := range g.outside {
+		if path, ok := g.whoCanFrom(g.outsideReach[p.arn], decide, 1); ok {
+			markOutside(&path, p)
+			out = append(out, path)
 		}
 	}
 	return out
 }
 
+// whoCanFrom is the first hop of a walk, from hop first on, that the engine
+// allows the request, else the walk's way to full access.
+func (g *Graph) whoCanFrom(rr *reachResult, decide func(*principal) *policy.Decision, first int) (Path, bool) {
+	for i := first; i < len(rr.hops); i++ {
+		d := decide(rr.hops[i].p)
+		if !d.Allowed() {
+			continue
+		}
+		path := g.pathTo(rr, i)
+		path.Statements = statements(d.Deciding())
+		return path, true
+	}
+	return g.adminPathOf(rr)
+}
+
 // Paths returns the path from one principal to another, if the first can act
-// as the second (nil otherwise).
+// as the second (nil otherwise). from may be an outside node (an account root,
+// "*", a service or provider), whose path is marked as such.
 func (g *Graph) Paths(from, to string) []Path {
 	rr := g.reachCache[from]
+	if rr == nil {
+		rr = g.outsideReach[from]
+	}
 	if rr == nil {
 		return nil
 	}
@@ -118,7 +153,11 @@ func (g *Graph) Paths(from, to string) []Path {
 	if !ok {
 		return nil
 	}
-	return []Path{g.pathTo(rr, i)}
+	p := g.pathTo(rr, i)
+	if x := g.outsiders[from]; x != nil {
+		markOutside(&p, x)
+	}
+	return []Path{p}
 }
 
 // Admin is a principal with full access, directly or by escalation.
@@ -129,13 +168,21 @@ type Admin struct {
 }
 
 // Admins lists the principals with full access: those whose own policies
-// allow everything, and the hidden ones that get there through a chain.
+// allow everything, and the hidden ones that get there through a chain; then
+// the outside principals that can assume their way to full access (Hidden,
+// Path.External set), in node order.
 func (g *Graph) Admins() []Admin {
 	var out []Admin
 	for _, p := range g.principals {
 		rr := g.reachCache[p.arn]
 		if path, ok := g.adminPathOf(rr); ok {
 			out = append(out, Admin{Principal: p.arn, Hidden: rr.admin.hop != 0 || rr.admin.edge != nil, Path: path})
+		}
+	}
+	for _, p := range g.outside {
+		if path, ok := g.adminPathOf(g.outsideReach[p.arn]); ok {
+			markOutside(&path, p)
+			out = append(out, Admin{Principal: p.arn, Hidden: true, Path: path})
 		}
 	}
 	return out

@@ -98,6 +98,14 @@ func (g *Graph) reachAll() {
 		rr.admin = g.findAdmin(rr)
 		g.reachCache[p.arn] = rr
 	}
+	// Outside principals walk the same edges from their can-assume edges on;
+	// kept apart so that nothing about the account's own principals changes.
+	g.sortOutside()
+	for _, p := range g.outside {
+		rr := g.walk(p)
+		rr.admin = g.findAdmin(rr)
+		g.outsideReach[p.arn] = rr
+	}
 }
 
 func (g *Graph) lastTech(rr *reachResult, i int) string {

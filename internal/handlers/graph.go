@@ -207,19 +207,32 @@ func (s *Server) whoCan(c echo.Context) error {
 	v.Asked = true
 	for _, p := range g.WhoCan(v.Action, v.Resource) {
 		q := url.Values{"account": {acct}, "focus": {p.Principal}}
-		row := templates.WhoCanRow{Principal: p.Principal, Path: p.Path, Technique: p.Technique, GraphURL: "/graph?" + q.Encode()}
+		row := templates.WhoCanRow{Principal: p.Principal, Path: p.Path, Technique: p.Technique, GraphURL: "/graph?" + q.Encode(),
+			Needs: p.Needs, External: p.External, Assumption: p.Assumption}
 		for _, st := range p.Statements {
-			name := st.PolicyName
-			if name == "" {
-				name = st.Policy
-			}
-			line := st.Effect + " " + name
-			if st.Sid != "" {
-				line += " (" + st.Sid + ")"
-			}
-			row.Statements = append(row.Statements, line+" line "+strconv.Itoa(st.Line))
+			row.Statements = append(row.Statements, statementLine(st))
 		}
-		v.Rows = append(v.Rows, row)
+		for _, st := range p.Trust {
+			row.Trust = append(row.Trust, statementLine(st))
+		}
+		if p.External != "" {
+			v.Outside = append(v.Outside, row)
+		} else {
+			v.Rows = append(v.Rows, row)
+		}
 	}
 	return render(c, http.StatusOK, templates.WhoCanPage(s.page(c, "Who can", "graph"), v))
+}
+
+// statementLine shows a deciding statement: "Allow NAME (SID) line N".
+func statementLine(st graph.Statement) string {
+	name := st.PolicyName
+	if name == "" {
+		name = st.Policy
+	}
+	line := st.Effect + " " + name
+	if st.Sid != "" {
+		line += " (" + st.Sid + ")"
+	}
+	return line + " line " + strconv.Itoa(st.Line)
 }

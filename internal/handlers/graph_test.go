@@ -124,7 +124,28 @@ func TestWhoCanPage(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="who-can"`) || !strings.Contains(body, "user/hank") || !strings.Contains(body, "(Reports)") {
 		t.Fatalf("who-can: %d", res.StatusCode)
 	}
+	if strings.Contains(body, `id="who-can-outside"`) {
+		t.Fatal("an outside table with nobody outside the account trusted")
+	}
 	if res, _ := b.get("/who-can?action=nocolon"); res.StatusCode != http.StatusBadRequest {
 		t.Fatalf("bad action: %d", res.StatusCode)
+	}
+
+	// Another account trusted with an ExternalId: listed apart, with what the
+	// answer rests on, the trust statement and what the request needs.
+	e.mkRole("Vendor", `{"Version":"2012-10-17","Statement":[{"Sid":"LetVendorIn","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},`+
+		`"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"s3cr3t"}}}]}`, "arn:aws:iam::aws:policy/AdministratorAccess")
+	_, body = b.get("/who-can?action=s3:GetObject&resource=" + url.QueryEscape("arn:aws:s3:::reports/q1.csv"))
+	own, outside, ok := strings.Cut(body, `id="who-can-outside"`)
+	if !ok {
+		t.Fatal("no table of principals outside the account")
+	}
+	if strings.Contains(own, "444455556666") || !strings.Contains(own, "role/Vendor") {
+		t.Fatal("the other account listed among the account's own, or the role missing")
+	}
+	for _, want := range []string{"Other account", "arn:aws:iam::444455556666:root", "if account 444455556666 allows it", "(LetVendorIn)", "needs ExternalId", "AdministratorAccess"} {
+		if !strings.Contains(outside, want) {
+			t.Errorf("outside table lacks %q", want)
+		}
 	}
 }
