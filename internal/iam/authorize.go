@@ -210,44 +210,77 @@ func (s *Service) identityInputs(ctx context.Context, st *models.Store, accountI
 		}
 		boundary = r.PermissionsBoundaryARN
 	}
-	in := &policy.Inputs{}
-	add := func(et models.EntityType, id string) error {
-		atts, err := st.ListAttachedPolicies(ctx, accountID, et, id)
+	// One query per kind of thing, whatever the number of groups and
+	// policies: this runs for every request a caller makes.
+	owners := []struct {
+		t   models.EntityType
+		ids []string
+	}{{et, []string{id}}, {models.EntityGroup, nil}}
+	for _, g := range groups {
+		owners[1].ids = append(owners[1].ids, g.GroupID)
+	}
+	atts := make(map[string][]string) // entity ID -> attached ARNs, in order
+	inls := make(map[string][]models.InlinePolicy)
+	var customer []string
+	for _, o := range owners {
+		as, err := st.AttachmentsOf(ctx, accountID, o.t, o.ids)
 		if err != nil {
-			return err
+			return nil, internal(err, "attached policies")
 		}
-		for _, a := range atts {
-			p, err := s.managedPolicy(ctx, st, accountID, a.PolicyARN)
-			if err != nil {
-				return err
+		for _, a := range as {
+			atts[a.EntityID] = append(atts[a.EntityID], a.PolicyARN)
+			if Builtin(a.PolicyARN) == nil {
+				customer = append(customer, a.PolicyARN)
 			}
-			if p != nil {
+		}
+		ps, err := st.InlinePoliciesOf(ctx, accountID, o.t, o.ids)
+		if err != nil {
+			return nil, internal(err, "inline policies")
+		}
+		for _, p := range ps {
+			inls[p.EntityID] = append(inls[p.EntityID], p)
+		}
+	}
+	if boundary != "" && Builtin(boundary) == nil {
+		customer = append(customer, boundary)
+	}
+	docs, err := st.DefaultDocuments(ctx, accountID, customer)
+	if err != nil {
+		return nil, internal(err, "managed policies")
+	}
+	managed := func(arn string) (*policy.Policy, error) {
+		if b := Builtin(arn); b != nil {
+			return s.compiled(policy.PolicyRef{ID: arn, Name: b.Name, VersionID: b.VersionID()}, b.Document, policy.Identity)
+		}
+		d, ok := docs[arn]
+		if !ok {
+			return nil, nil // attached, then deleted: allows nothing
+		}
+		return s.compiled(policy.PolicyRef{ID: arn, Name: d.Name, VersionID: d.VersionID}, d.Document, policy.Identity)
+	}
+	in := &policy.Inputs{}
+	for _, o := range owners {
+		for _, oid := range o.ids {
+			for _, arn := range atts[oid] {
+				p, err := managed(arn)
+				if err != nil {
+					return nil, internal(err, "policy "+arn)
+				}
+				if p != nil {
+					in.Identity = append(in.Identity, p)
+				}
+			}
+			for _, ip := range inls[oid] {
+				p, err := s.compiled(policy.PolicyRef{ID: string(o.t) + "/" + oid + "/" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity)
+				if err != nil {
+					return nil, internal(err, "inline policy "+ip.Name)
+				}
 				in.Identity = append(in.Identity, p)
 			}
 		}
-		inl, err := st.ListInlinePolicies(ctx, accountID, et, id)
-		if err != nil {
-			return err
-		}
-		for _, ip := range inl {
-			p, err := s.compiled(policy.PolicyRef{ID: string(et) + "/" + id + "/" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity)
-			if err != nil {
-				return err
-			}
-			in.Identity = append(in.Identity, p)
-		}
-		return nil
-	}
-	if err := add(et, id); err != nil {
-		return nil, internal(err, "policies")
-	}
-	for _, g := range groups {
-		if err := add(models.EntityGroup, g.GroupID); err != nil {
-			return nil, internal(err, "group policies")
-		}
 	}
 	if boundary != "" {
-		b, err := s.managedPolicy(ctx, st, accountID, boundary)
+		b, err := managed(boundary)
 		if err != nil {
 			return nil, internal(err, "boundary")
 		}

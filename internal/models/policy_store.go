@@ -405,3 +405,42 @@ func (s *Store) InlinePolicyNamesOf(ctx context.Context, accountID string, entit
 	}
 	return out, nil
 }
+
+// InlinePoliciesOf returns the inline policies of several entities of one
+// type in one query, by entity then name.
+func (s *Store) InlinePoliciesOf(ctx context.Context, accountID string, entityType EntityType, entityIDs []string) ([]InlinePolicy, error) {
+	var ps []InlinePolicy
+	if len(entityIDs) == 0 {
+		return nil, nil
+	}
+	err := s.q(ctx).Where("account_id = ? AND entity_type = ? AND entity_id IN ?", accountID, string(entityType), entityIDs).
+		Order("entity_id, name_key").Find(&ps).Error
+	return ps, translate(err, "list inline policies of "+string(entityType)+"s")
+}
+
+// DefaultDocument is a customer managed policy's default version.
+type DefaultDocument struct {
+	ARN, Name, VersionID, Document string
+}
+
+// DefaultDocuments returns the default versions of the account's managed
+// policies among arns, keyed by ARN, in one query; ARNs of policies that do
+// not exist are absent. Authorizing a caller reads all its policies this way.
+func (s *Store) DefaultDocuments(ctx context.Context, accountID string, arns []string) (map[string]DefaultDocument, error) {
+	if len(arns) == 0 {
+		return nil, nil
+	}
+	var rows []DefaultDocument
+	err := s.q(ctx).Table("managed_policies AS mp").
+		Select("mp.arn AS arn, mp.name AS name, pv.version_id AS version_id, pv.document AS document").
+		Joins("JOIN policy_versions AS pv ON pv.policy_id = mp.policy_id AND pv.version_id = mp.default_version_id").
+		Where("mp.account_id = ? AND mp.arn IN ?", accountID, arns).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err, "default versions of policies")
+	}
+	out := make(map[string]DefaultDocument, len(rows))
+	for _, r := range rows {
+		out[r.ARN] = r
+	}
+	return out, nil
+}
