@@ -29,6 +29,10 @@ type Store struct {
 	db *gorm.DB
 }
 
+// PostgresPoolSize bounds each process's PostgreSQL connections: several
+// processes share the server's max_connections (100 by default).
+const PostgresPoolSize = 16
+
 // Open connects to dsn ("sqlite:PATH", a bare path, or a postgres:// URL)
 // and applies pending migrations. A relative SQLite path is taken under
 // dataDir.
@@ -45,17 +49,26 @@ func Open(ctx context.Context, dsn, dataDir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
 	if db.Dialector.Name() == "sqlite" {
-		sqlDB, err := db.DB()
-		if err != nil {
-			return nil, err
-		}
 		// SQLite allows one writer; a small pool with IMMEDIATE transactions
 		// and a busy timeout serialises writers instead of failing them.
+		// Keep them all idle: opening a SQLite connection (file, WAL,
+		// pragmas) cost a tenth of a page's CPU when the pool churned.
 		sqlDB.SetMaxOpenConns(4)
-		// Keep them all: opening a SQLite connection (file, WAL, pragmas)
-		// cost a tenth of a page's CPU when the idle pool of 2 churned.
 		sqlDB.SetMaxIdleConns(4)
+	} else {
+		// database/sql keeps 2 idle connections by default: under load every
+		// other request paid for a new PostgreSQL backend (fork and
+		// authentication), which was the tail of every page's latency. A
+		// bounded pool kept warm, and recycled so a failover is noticed.
+		sqlDB.SetMaxOpenConns(PostgresPoolSize)
+		sqlDB.SetMaxIdleConns(PostgresPoolSize)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		sqlDB.SetConnMaxLifetime(time.Hour)
 	}
 	s := &Store{db: db}
 	if err := migrate(ctx, db); err != nil {
