@@ -79,7 +79,8 @@ func sameHostJar(t *testing.T) http.CookieJar {
 // TestTwoProcessesOneDatabase runs two `console serve` processes on one
 // PostgreSQL database, as behind a load balancer: a session made on one
 // works on the other, a TOTP code used on one is refused on the other, and
-// sign-in throttling counts attempts on both.
+// sign-in throttling counts attempts on both. Then the AWS API of both is
+// driven at once (testAPIAcrossProcesses).
 func TestTwoProcessesOneDatabase(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs real servers")
@@ -152,4 +153,6 @@ func TestTwoProcessesOneDatabase(t *testing.T) {
 	if res, _ := y.post("/login", url.Values{"username": {"root@example.com"}, "password": {password}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("right password after the backoff on B: %d", res.StatusCode)
 	}
+
+	t.Run("API", func(t *testing.T) { testAPIAcrossProcesses(t, dsn, dir, baseA, baseB) })
 }

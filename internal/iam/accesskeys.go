@@ -62,6 +62,9 @@ func (s *Service) CreateAccessKey(ctx context.Context, caller *Principal, userNa
 	sealed := s.cfg.Sealer.Seal([]byte(secret), []byte("accesskey:"+id))
 	k := &models.AccessKey{AccessKeyID: id, UserID: u.UserID, SealedSecret: sealed, Status: models.AccessKeyActive, CreatedAt: s.now()}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
 		n, err := tx.CountAccessKeys(ctx, acct, u.UserID)
 		if err != nil {
 			return err

@@ -212,6 +212,9 @@ func (s *Service) attach(ctx context.Context, caller *Principal, t models.Entity
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, t, e.id, e.name); err != nil {
+			return err
+		}
 		atts, err := tx.ListAttachedPolicies(ctx, acct, t, e.id)
 		if err != nil {
 			return err

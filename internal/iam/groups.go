@@ -102,6 +102,9 @@ func (s *Service) CreateGroup(ctx context.Context, caller *Principal, in CreateG
 	}
 	g := &models.Group{GroupID: newID(PrefixGroup, 17), Name: in.GroupName, Path: path, CreatedAt: s.now()}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.LockAccount(ctx, acct); err != nil {
+			return err
+		}
 		n, err := tx.CountGroups(ctx, acct)
 		if err != nil {
 			return err
@@ -290,6 +293,9 @@ func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupNa
 		return internal(err, "user")
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
 		member, err := tx.IsGroupMember(ctx, acct, g.GroupID, u.UserID)
 		if err != nil {
 			return err

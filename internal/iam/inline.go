@@ -89,6 +89,9 @@ func (s *Service) putInline(ctx context.Context, caller *Principal, t models.Ent
 		return nil, err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, t, e.id, e.name); err != nil {
+			return err
+		}
 		total, err := tx.InlinePolicySize(ctx, acct, t, e.id)
 		if err != nil {
 			return err

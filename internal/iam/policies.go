@@ -218,6 +218,9 @@ func (s *Service) CreatePolicy(ctx context.Context, caller *Principal, in Create
 		params["tags"] = in.Tags
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.LockAccount(ctx, acct); err != nil {
+			return err
+		}
 		n, err := tx.CountPolicies(ctx, acct)
 		if err != nil {
 			return err

@@ -208,6 +208,9 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 		params["tags"] = in.Tags
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.LockAccount(ctx, acct); err != nil {
+			return err
+		}
 		n, err := tx.CountRoles(ctx, acct)
 		if err != nil {
 			return err

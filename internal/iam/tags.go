@@ -77,6 +77,9 @@ func (s *Service) tag(ctx context.Context, caller *Principal, t models.EntityTyp
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, t, x.id, x.label); err != nil {
+			return err
+		}
 		have, err := tx.ListTags(ctx, acct, t, x.id)
 		if err != nil {
 			return err

@@ -247,6 +247,9 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUs
 		params["tags"] = in.Tags
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.LockAccount(ctx, acct); err != nil {
+			return err
+		}
 		n, err := tx.CountUsers(ctx, acct)
 		if err != nil {
 			return err

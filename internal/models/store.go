@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -47,6 +48,9 @@ func Open(ctx context.Context, dsn, dataDir string) (*Store, error) {
 		NowFunc:        func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {
+		if d, ok := dialector.(*sqlite.Dialector); ok {
+			d.Conn.(immediatePool).Close()
+		}
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	sqlDB, err := db.DB()
@@ -93,8 +97,14 @@ func dialectorFor(dsn, dataDir string) (gorm.Dialector, error) {
 				return nil, fmt.Errorf("create data directory: %w", err)
 			}
 		}
-		return sqlite.Open("file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"), nil
+		// _txlock is not here: the driver ignores it after _time_format,
+		// so immediatePool begins transactions itself.
+		db, err := sql.Open(sqlite.DriverName, "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)"+
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_time_format=sqlite")
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		return &sqlite.Dialector{Conn: immediatePool{db}}, nil
 	default:
 		return nil, fmt.Errorf("unsupported --db %q: use sqlite:PATH or a postgres:// URL", dsn)
 	}

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -157,6 +158,75 @@ func TestAuditRollsBackWithChange(t *testing.T) {
 		}
 		if n, _ := s.CountAudit(ctx, "1", models.AuditFilter{}); n != 0 {
 			t.Fatalf("rolled-back event is there: %d", n)
+		}
+	})
+}
+
+// TestTransactionsThatReadThenWriteQueue: transactions that count, then
+// insert (every quota check) wait for each other instead of failing. On
+// SQLite a transaction begun DEFERRED fails at once with SQLITE_BUSY when
+// it upgrades its read to a write while another writes, so this proves
+// transactions begin IMMEDIATE.
+func TestTransactionsThatReadThenWriteQueue(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		const acct = "123456789012"
+		var wg sync.WaitGroup
+		errs := make([]error, 12)
+		start := make(chan struct{})
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs[i] = s.Tx(ctx, func(tx *models.Store) error {
+					if _, err := tx.CountUsers(ctx, acct); err != nil {
+						return err
+					}
+					id := fmt.Sprintf("AIDA%017d", i)
+					return tx.CreateUser(ctx, acct, &models.User{UserID: id, Name: id})
+				})
+			}()
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("transaction %d: %v", i, err)
+			}
+		}
+		if n, err := s.CountUsers(ctx, acct); err != nil || n != int64(len(errs)) {
+			t.Fatalf("%d users, %v", n, err)
+		}
+	})
+}
+
+// TestCancelledTransactionReleasesTheDatabase: a request cancelled inside
+// its transaction still ends it, so the next writer is not locked out.
+func TestCancelledTransactionReleasesTheDatabase(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		const acct = "123456789012"
+		ctx, cancel := context.WithCancel(context.Background())
+		err := s.Tx(ctx, func(tx *models.Store) error {
+			if err := tx.CreateUser(ctx, acct, &models.User{UserID: "AIDA1", Name: "first"}); err != nil {
+				return err
+			}
+			cancel()
+			_, err := tx.CountUsers(ctx, acct)
+			return err
+		})
+		if err == nil {
+			t.Fatal("a transaction whose context was cancelled committed")
+		}
+		quick, stop := context.WithTimeout(context.Background(), 3*time.Second)
+		defer stop()
+		if err := s.Tx(quick, func(tx *models.Store) error {
+			return tx.CreateUser(quick, acct, &models.User{UserID: "AIDA2", Name: "second"})
+		}); err != nil {
+			t.Fatalf("next transaction: %v", err)
+		}
+		if n, _ := s.CountUsers(context.Background(), acct); n != 1 {
+			t.Fatalf("%d users, want only the second", n)
 		}
 	})
 }

@@ -1,0 +1,64 @@
+package models
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm/clause"
+)
+
+// Quotas are checked by counting, then inserting, in one transaction. Under
+// PostgreSQL's READ COMMITTED two such transactions do not see each other's
+// uncommitted rows, so both can count 9 of 10 and both insert. Locking the
+// row that owns what is counted (the user whose keys, the account whose
+// users) before counting makes the second wait for the first to commit and
+// then count its row. SQLite needs no row lock: its transactions begin
+// IMMEDIATE (immediatePool), so writers already run one at a time.
+
+// LockAccount locks the account's row until the transaction ends, so that
+// account-wide quotas (users, groups, roles, policies) can be counted.
+// Call it inside Tx, before counting. Returns ErrNotFound if the account
+// does not exist.
+func (s *Store) LockAccount(ctx context.Context, accountID string) error {
+	return s.lockRow(ctx, &Account{}, "id", "account "+accountID, "id = ?", accountID)
+}
+
+// LockEntity locks a user's, group's, role's or customer managed policy's
+// row until the transaction ends, so that what it owns (access keys, group
+// memberships, attached and inline policies, tags) can be counted against
+// its quota. Call it inside Tx, before counting. Returns ErrNotFound if
+// the entity does not exist (a concurrent delete committed first).
+func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, id string) error {
+	var model any
+	var key string
+	switch t {
+	case EntityUser:
+		model, key = &User{}, "user_id"
+	case EntityGroup:
+		model, key = &Group{}, "group_id"
+	case EntityRole:
+		model, key = &Role{}, "role_id"
+	case EntityPolicy:
+		model, key = &ManagedPolicy{}, "policy_id"
+	default:
+		return fmt.Errorf("lock %s %s: unknown entity type", t, id)
+	}
+	return s.lockRow(ctx, model, key, string(t)+" "+id, "account_id = ? AND "+key+" = ?", accountID, id)
+}
+
+// lockRow selects one row FOR UPDATE on PostgreSQL, and only checks that
+// it exists on SQLite (which has no row locks, and needs none).
+func (s *Store) lockRow(ctx context.Context, model any, key, what, where string, args ...any) error {
+	q := s.q(ctx).Model(model).Where(where, args...).Limit(1)
+	if s.Dialect() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+	}
+	var keys []string
+	if err := q.Pluck(key, &keys).Error; err != nil {
+		return translate(err, "lock "+what)
+	}
+	if len(keys) == 0 {
+		return fmt.Errorf("lock %s: %w", what, ErrNotFound)
+	}
+	return nil
+}
