@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
@@ -32,6 +33,7 @@ const (
 type env struct {
 	t      *testing.T
 	srv    *httptest.Server
+	app    *echo.Echo // the handler srv serves, for its route table
 	svc    *iam.Service
 	store  *models.Store
 	token  string // setup token
@@ -53,7 +55,13 @@ func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 // plus offset steps.
 func (e *env) code(offset int) string {
 	e.t.Helper()
-	c, err := totp.GenerateCodeCustom(e.secret, e.clk.Now().Add(time.Duration(offset)*30*time.Second),
+	return e.codeOf(e.secret, offset)
+}
+
+// codeOf is code for another principal's secret.
+func (e *env) codeOf(secret string, offset int) string {
+	e.t.Helper()
+	c, err := totp.GenerateCodeCustom(secret, e.clk.Now().Add(time.Duration(offset)*30*time.Second),
 		totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 	if err != nil {
 		e.t.Fatal(err)
@@ -77,9 +85,10 @@ func newEnv(t *testing.T, cfg handlers.Config) *env {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	srv := httptest.NewServer(handlers.New(svc, cfg))
+	app := handlers.New(svc, cfg)
+	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, svc: svc, store: store, token: tok, clk: clk}
+	return &env{t: t, srv: srv, app: app, svc: svc, store: store, token: tok, clk: clk}
 }
 
 // browser is a client with a cookie jar that does not follow redirects.
@@ -160,11 +169,21 @@ func (b *browser) setup() {
 	}
 }
 
-// enroll adds an authenticator to the signed-in principal.
+// enroll adds an authenticator to the signed-in root, whose secret the
+// env then keeps for later sign-ins.
 func (b *browser) enroll(name string) []string {
 	b.t.Helper()
+	secret, codes := b.enrollWith(name, rootPassword)
+	b.e.secret = secret
+	return codes
+}
+
+// enrollWith adds an authenticator to the signed-in principal, whose
+// password is password, and returns its secret and recovery codes.
+func (b *browser) enrollWith(name, password string) (string, []string) {
+	b.t.Helper()
 	tok := b.csrf("/mfa/enroll")
-	res, body := b.post("/mfa/enroll", url.Values{"_csrf": {tok}, "name": {name}, "password": {rootPassword}})
+	res, body := b.post("/mfa/enroll", url.Values{"_csrf": {tok}, "name": {name}, "password": {password}})
 	if res.StatusCode != http.StatusSeeOther {
 		b.t.Fatalf("start enrollment: %d %s", res.StatusCode, body)
 	}
@@ -173,9 +192,9 @@ func (b *browser) enroll(name string) []string {
 	if m == nil {
 		b.t.Fatalf("no #totp-secret on the enrollment page")
 	}
-	b.e.secret = m[1]
+	secret := m[1]
 	tok = csrfField.FindStringSubmatch(body)[1]
-	res, body = b.post("/mfa/enroll/confirm", url.Values{"_csrf": {tok}, "code1": {b.e.code(-1)}, "code2": {b.e.code(0)}})
+	res, body = b.post("/mfa/enroll/confirm", url.Values{"_csrf": {tok}, "code1": {b.e.codeOf(secret, -1)}, "code2": {b.e.codeOf(secret, 0)}})
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "recovery-codes") {
 		b.t.Fatalf("confirm enrollment: %d", res.StatusCode)
 	}
@@ -184,7 +203,7 @@ func (b *browser) enroll(name string) []string {
 	for i, c := range codes {
 		out[i] = c[1]
 	}
-	return out
+	return secret, out
 }
 
 // login signs in with the password and, when asked, a fresh TOTP code, and
