@@ -179,11 +179,16 @@ func (s *Service) SimulatePrincipal(ctx context.Context, caller *Principal, in P
 	}
 	var inputs *policy.Inputs
 	who := policy.Principal{ARN: in.PolicySourceArn, Account: acct}
+	// The caller was authorized on the ARN it gave, so that ARN must be the
+	// entity's own: "user/dev/alice" must not stand for alice at "/".
 	switch kind {
 	case "user":
 		u, err := s.store.User(ctx, acct, name)
+		if err == nil && userARN(acct, u.Path, u.Name) != in.PolicySourceArn {
+			err = models.ErrNotFound
+		}
 		if err != nil {
-			return nil, notFoundOr(err, "The user with name %s cannot be found.", name)
+			return nil, notFoundOr(err, "The user with ARN %s cannot be found.", in.PolicySourceArn)
 		}
 		who.ID, who.Name = u.UserID, u.Name
 		inputs, err = s.identityInputs(ctx, s.store, acct, models.EntityUser, u.UserID)
@@ -192,8 +197,11 @@ func (s *Service) SimulatePrincipal(ctx context.Context, caller *Principal, in P
 		}
 	case "role":
 		r, err := s.store.Role(ctx, acct, name)
+		if err == nil && roleARN(acct, r.Path, r.Name) != in.PolicySourceArn {
+			err = models.ErrNotFound
+		}
 		if err != nil {
-			return nil, notFoundOr(err, "The role with name %s cannot be found.", name)
+			return nil, notFoundOr(err, "The role with ARN %s cannot be found.", in.PolicySourceArn)
 		}
 		who.ID = r.RoleID
 		inputs, err = s.identityInputs(ctx, s.store, acct, models.EntityRole, r.RoleID)
