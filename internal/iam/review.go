@@ -151,15 +151,11 @@ func (s *Service) UserAccess(ctx context.Context, caller *Principal, userName st
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.store.User(ctx, acct, userName)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil, newErr(NotFound, "The user with name %s cannot be found.", userName)
+	if userName == "" {
+		return nil, invalidField("UserName", "UserName is required.")
 	}
+	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, "iam:SimulatePrincipalPolicy")
 	if err != nil {
-		return nil, internal(err, "user")
-	}
-	arn := userARN(acct, u.Path, u.Name)
-	if err := s.authorizeMeta(ctx, caller, m, "iam:SimulatePrincipalPolicy", arn); err != nil {
 		return nil, err
 	}
 	a, err := s.userSnapshot(ctx, acct, u)

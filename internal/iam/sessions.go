@@ -61,15 +61,11 @@ func (s *Service) EndUserSessions(ctx context.Context, caller *Principal, userNa
 	if err != nil {
 		return 0, err
 	}
-	u, err := s.store.User(ctx, acct, userName)
-	if errors.Is(err, models.ErrNotFound) {
-		return 0, newErr(NotFound, "The user with name %s cannot be found.", userName)
+	if userName == "" {
+		return 0, invalidField("UserName", "UserName is required.")
 	}
+	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, "iam:UpdateLoginProfile")
 	if err != nil {
-		return 0, internal(err, "user")
-	}
-	arn := userARN(acct, u.Path, u.Name)
-	if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateLoginProfile", arn); err != nil {
 		return 0, err
 	}
 	var n int64

@@ -356,3 +356,51 @@ func TestDeleteUserWithEverything(t *testing.T) {
 		})
 	}
 }
+
+// TestUserOperationsAuthorizeBeforeNotFound: an operation on a named user
+// answers a caller without the right the same for a user that exists and
+// one that does not, so the answer does not tell which users exist.
+func TestUserOperationsAuthorizeBeforeNotFound(t *testing.T) {
+	svc, store, root := rootService(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	mustCreateUser(t, svc, root, "alice")
+	self := signedInUser(t, svc, store, root, "mallory")
+	u, err := store.User(ctx, root.AccountID, "mallory")
+	if err != nil {
+		t.Fatal(err)
+	}
+	putInline(t, store, root.AccountID, models.EntityUser, u.UserID, "self", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Action":"iam:*","Resource":"arn:aws:iam::`+root.AccountID+`:user/${aws:username}"}]}`)
+	ops := []struct {
+		name string
+		call func(caller *iam.Principal, user string) error
+	}{
+		{"EndUserSessions", func(c *iam.Principal, user string) error {
+			_, err := svc.EndUserSessions(ctx, c, user, iam.Meta{})
+			return err
+		}},
+		{"UserAccess", func(c *iam.Principal, user string) error {
+			_, err := svc.UserAccess(ctx, c, user, iam.Meta{})
+			return err
+		}},
+	}
+	for _, op := range ops {
+		t.Run(op.name, func(t *testing.T) {
+			for _, c := range []struct {
+				caller *iam.Principal
+				user   string
+				want   iam.Kind
+			}{
+				{self, "alice", iam.AccessDenied},
+				{self, "nobody", iam.AccessDenied},
+				{root, "nobody", iam.NotFound},
+				{self, "", iam.Invalid},
+			} {
+				wantKind(t, op.call(c.caller, c.user), c.want, c.caller.Name+" on "+c.user)
+			}
+			if err := op.call(self, "mallory"); err != nil {
+				t.Fatalf("mallory on herself: %v", err)
+			}
+		})
+	}
+}
