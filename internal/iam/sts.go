@@ -308,7 +308,16 @@ func (s *Service) checkMFACode(ctx context.Context, caller *Principal, serial, c
 	}
 	owner := caller.ARN
 	if caller.Type == TypeUser && caller.Session != nil {
-		owner = "" // a session's user: look it up below
+		// A GetSessionToken session's ARN is its user's when it was issued;
+		// the device must be the user's as it is now.
+		u, err := s.store.UserByID(ctx, caller.AccountID, caller.userID())
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, 0, fail
+		}
+		if err != nil {
+			return nil, 0, internal(err, "user")
+		}
+		owner = userARN(caller.AccountID, u.Path, u.Name)
 	}
 	d, err := s.store.MFADeviceBySerial(ctx, caller.AccountID, serial)
 	if errors.Is(err, models.ErrNotFound) {
@@ -317,7 +326,8 @@ func (s *Service) checkMFACode(ctx context.Context, caller *Principal, serial, c
 	if err != nil {
 		return nil, 0, internal(err, "mfa device")
 	}
-	if owner != "" && d.OwnerARN != owner {
+	// The serial names any device of the account: it must be the caller's.
+	if d.OwnerARN != owner {
 		return nil, 0, fail
 	}
 	seed, err := s.cfg.Sealer.Open(d.SealedSeed, []byte("mfa:"+d.SerialNumber))

@@ -181,3 +181,36 @@ func TestMFAThroughSTS(t *testing.T) {
 		t.Error("GetSessionToken with a wrong code succeeded")
 	}
 }
+
+// TestMFADeviceOfAnotherUser: an MFA code proves the caller's own device
+// only. Another user's serial, even with that device's right code, is
+// refused: with long-term keys and with GetSessionToken's session keys
+// alike, and the device's code is not spent.
+func TestMFADeviceOfAnotherUser(t *testing.T) {
+	e := sqlite(t)
+	e.user("alice", "arn:aws:iam::aws:policy/IAMFullAccess")
+	aliceSerial, aliceCode := e.enrollMFA("alice", "alice-phone")
+	bobID, bobSecret := e.user("bob")
+	e.seedInline("bob", "assume", allowAssume)
+	role := e.seedRole("mfa-role", trustFor(e.userARN("bob"), `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`))
+	bob := e.stsClient(bobID, bobSecret, "")
+	sess := must[*stssdk.GetSessionTokenOutput](t)(bob.GetSessionToken(e.ctx, &stssdk.GetSessionTokenInput{}))
+	c := sess.Credentials
+	bobSession := e.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	next := aliceCode(time.Now().Add(30 * time.Second))
+	for _, tc := range []struct {
+		name   string
+		client *stssdk.Client
+	}{{"long-term key", bob}, {"session key", bobSession}} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.client.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("borrowed-mfa"),
+				SerialNumber: aws.String(aliceSerial), TokenCode: aws.String(next)})
+			wantCode(t, err, "AccessDenied")
+		})
+	}
+	// Alice's code was not spent on bob's attempts.
+	u := must[*iam.User](t)(e.svc.GetUser(e.ctx, nil, "alice", iam.Meta{}))
+	alice := &iam.Principal{AccountID: e.acct.ID, Type: iam.TypeUser, Name: "alice", ID: u.UserId, ARN: u.Arn}
+	_, err := e.svc.GetSessionToken(e.ctx, alice, iam.GetSessionTokenInput{SerialNumber: aliceSerial, TokenCode: next}, iam.Meta{})
+	ok(t, err)
+}
