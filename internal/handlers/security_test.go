@@ -28,7 +28,8 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestHostileInput is the console's security table for what arrives in
-// forms and URLs.
+// forms and URLs. Names and IDs of other principals' entities in URLs are
+// TestIDORSweep's (idor_test.go), route by route.
 func TestHostileInput(t *testing.T) {
 	logs := &syncBuffer{}
 	e := newEnv(t, handlers.Config{Log: slog.New(slog.NewTextHandler(logs, nil))})
