@@ -36,6 +36,12 @@ func (s *Service) authorizeMeta(ctx context.Context, caller *Principal, m Meta, 
 	if allowed {
 		return nil
 	}
+	return s.refuse(ctx, caller, m, action, resource)
+}
+
+// refuse audits caller's refused attempt at action on resource and returns
+// the AccessDenied to answer.
+func (s *Service) refuse(ctx context.Context, caller *Principal, m Meta, action, resource string) error {
 	denied := accessDenied(caller, action, resource)
 	name := action
 	if _, n, ok := strings.Cut(action, ":"); ok {

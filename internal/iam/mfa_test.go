@@ -10,6 +10,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models"
 	"github.com/iamconsole/console/internal/models/dbtest"
 )
 
@@ -296,6 +297,54 @@ func TestAdminUnlock(t *testing.T) {
 	}
 	if _, err := svc.SignIn(ctx, "root@example.com", goodPassword, iam.Meta{}); err != nil {
 		t.Fatalf("after unlock: %v", err)
+	}
+}
+
+// TestUnlockIsAuthorizedOnTheUser: lifting a lock is iam:UpdateLoginProfile
+// on the locked user, so a delegated administrator may unlock the users it
+// administers and no one else; root's lock only root (or the operator)
+// may lift, whatever an IAM policy says.
+func TestUnlockIsAuthorizedOnTheUser(t *testing.T) {
+	svc, store, root := rootService(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	mustCreateUser(t, svc, root, "alice")
+	if _, err := svc.CreateUser(ctx, root, iam.CreateUserInput{UserName: "dana", Path: "/dev/"}, iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	admin := signedInUser(t, svc, store, root, "admin", "arn:aws:iam::aws:policy/IAMFullAccess")
+	lead := signedInUser(t, svc, store, root, "lead")
+	u, err := store.User(ctx, root.AccountID, "lead")
+	if err != nil {
+		t.Fatal(err)
+	}
+	putInline(t, store, root.AccountID, models.EntityUser, u.UserID, "dev-team", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Action":"iam:UpdateLoginProfile","Resource":"arn:aws:iam::`+root.AccountID+`:user/dev/*"}]}`)
+	for _, c := range []struct {
+		caller *iam.Principal
+		name   string
+		user   string
+		want   iam.Kind // Internal: allowed
+	}{
+		{nil, "operator", "root@example.com", iam.Internal},
+		{root, "root", "root@example.com", iam.Internal},
+		{admin, "admin", "ROOT@example.com", iam.AccessDenied},
+		{admin, "admin", "alice", iam.Internal},
+		{admin, "admin", "nobody", iam.Internal},
+		{lead, "lead", "dana", iam.Internal},
+		{lead, "lead", "alice", iam.AccessDenied},
+		{lead, "lead", "nobody", iam.AccessDenied},
+		{lead, "lead", "root@example.com", iam.AccessDenied},
+	} {
+		_, err := svc.UnlockSignIn(ctx, c.caller, c.user, iam.Meta{})
+		if c.want == iam.Internal {
+			if err != nil {
+				t.Errorf("%s unlocking %s: %v", c.name, c.user, err)
+			}
+			continue
+		}
+		if iam.KindOf(err) != c.want {
+			t.Errorf("%s unlocking %s: %v, want %v", c.name, c.user, err, c.want)
+		}
 	}
 }
 

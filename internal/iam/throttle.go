@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -126,10 +127,24 @@ func (s *Service) recordFailure(ctx context.Context, key string, m Meta, account
 }
 
 // UnlockSignIn lifts a sign-in lock on a user name (or root's email) before
-// it runs out. Root only, for now; IAM policies govern it once users exist.
+// it runs out. It is iam:UpdateLoginProfile on the user, the permission
+// that governs its console access (and shows the page's button); a name no
+// user has is authorized at path "/", as failures are counted for any name.
+// Root's lock is root's (or the operator's) to lift: no IAM policy governs
+// root.
 func (s *Service) UnlockSignIn(ctx context.Context, caller *Principal, username string, m Meta) (bool, error) {
-	if err := s.authorize(ctx, caller, "iam:UpdateLoginProfile", "*"); err != nil {
-		return false, err
+	// The operator at the command line may lift any lock, even before setup.
+	if caller != nil {
+		arn, isRoot, err := s.signInARN(ctx, caller.AccountID, username)
+		if err != nil {
+			return false, err
+		}
+		if isRoot && !caller.IsRoot() {
+			return false, s.refuse(ctx, caller, m, "iam:UpdateLoginProfile", arn)
+		}
+		if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateLoginProfile", arn); err != nil {
+			return false, err
+		}
 	}
 	var had bool
 	err := s.store.Tx(ctx, func(tx *models.Store) (err error) {
@@ -140,4 +155,28 @@ func (s *Service) UnlockSignIn(ctx context.Context, caller *Principal, username 
 			params: map[string]any{"reason": "administrator"}}, nil)
 	})
 	return had, asInternal(err, "unlock")
+}
+
+// signInARN is who signs in as username in account acct, as SignIn finds
+// them: root by its email, else the user of that name (at path "/" when
+// there is none).
+func (s *Service) signInARN(ctx context.Context, acct, username string) (string, bool, error) {
+	username = strings.TrimSpace(username)
+	if strings.Contains(username, "@") {
+		a, err := s.store.AccountByRootEmail(ctx, username)
+		if err == nil && a.ID == acct {
+			return a.RootARN(), true, nil
+		}
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return "", false, internal(err, "account")
+		}
+	}
+	u, err := s.store.User(ctx, acct, username)
+	if errors.Is(err, models.ErrNotFound) {
+		return userARN(acct, "/", username), false, nil
+	}
+	if err != nil {
+		return "", false, internal(err, "user")
+	}
+	return userARN(acct, u.Path, u.Name), false, nil
 }
