@@ -144,3 +144,37 @@ func TestPasswordPolicySettings(t *testing.T) {
 		t.Fatal("saved policy not shown")
 	}
 }
+
+// TestRenameUserWithMFA: a user who enrolled an authenticator is renamed
+// from the console and signs in under the new name with password and code.
+func TestRenameUserWithMFA(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	root := e.browser()
+	root.setup()
+	e.mkUser("alice", alicePassword, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateVirtualMFADevice","Resource":"*"}]}`)
+	a := e.browser()
+	if res := a.login("alice", alicePassword, "/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("alice sign-in: %d", res.StatusCode)
+	}
+	secret, _ := a.enrollWith("alice-phone", alicePassword)
+
+	res, body := root.form("/users/alice", "/users/alice/rename", "NewName", "alicia")
+	mustRedirect(t, res, body, "/users/alicia")
+	if _, body := root.get("/users/alicia?tab=security"); !strings.Contains(body, ":mfa/alice-phone") {
+		t.Fatal("the device is not on the renamed user's page")
+	}
+
+	e.clk.Advance(30 * time.Second)
+	b := e.browser()
+	res, _ = b.post("/login", url.Values{"_csrf": {b.csrf("/login")}, "username": {"alicia"}, "password": {alicePassword}})
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login/mfa") {
+		t.Fatalf("password step: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	res, _ = b.post("/login/mfa", url.Values{"_csrf": {b.csrf("/login/mfa")}, "code": {e.codeOf(secret, 0)}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+		t.Fatalf("code step under the new name: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, body := b.get("/security"); !strings.Contains(body, ":mfa/alice-phone") {
+		t.Fatal("alicia does not see her device")
+	}
+}

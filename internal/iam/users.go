@@ -340,9 +340,11 @@ func (s *Service) ListUsers(ctx context.Context, caller *Principal, in ListUsers
 }
 
 // UpdateUser renames a user or changes its path, authorized on both the old
-// and the new ARN as AWS does. The user's console sessions end (they carry
-// the old ARN). A user with MFA devices cannot be renamed: its devices are
-// bound to its ARN; remove them first.
+// and the new ARN as AWS does. Its MFA devices keep their serial numbers
+// (mfa/NAME, not the user's name) and follow it to the new ARN with its
+// recovery codes and password history, in the rename's transaction; its
+// console sessions and any half-done enrollment or MFA sign-in step end
+// (they carry the old ARN).
 func (s *Service) UpdateUser(ctx context.Context, caller *Principal, in UpdateUserInput, m Meta) (*User, error) {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
@@ -378,19 +380,16 @@ func (s *Service) UpdateUser(ctx context.Context, caller *Principal, in UpdateUs
 		params["newPath"] = in.NewPath
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		if newARN != oldARN {
-			devs, err := tx.MFADevices(ctx, acct, oldARN)
-			if err != nil {
-				return err
-			}
-			if len(devs) > 0 {
-				return newErr(Conflict, "Cannot rename a user with an MFA device: its device is bound to its name. Remove the device, rename, then enroll again.")
-			}
-		}
 		if err := tx.RenameUser(ctx, acct, u.UserID, name, path); err != nil {
 			return err
 		}
 		if newARN != oldARN {
+			// Challenges go before sessions: a sign-in that took its
+			// challenge first has committed its session by then, so the
+			// session is found and ended too.
+			if err := tx.MoveOwnerARN(ctx, acct, oldARN, newARN); err != nil {
+				return err
+			}
 			if _, err := tx.DeleteSessionsOf(ctx, acct, oldARN, ""); err != nil {
 				return err
 			}

@@ -404,3 +404,79 @@ func TestUserOperationsAuthorizeBeforeNotFound(t *testing.T) {
 		})
 	}
 }
+
+// TestRenameUserWithMFADevice: as AWS allows, a user with a virtual MFA
+// device may be renamed and moved. The device keeps its serial number
+// (mfa/NAME), follows the user to its new ARN in the rename's transaction
+// and still signs it in, with its code or a recovery code, under the new
+// name; the old name signs no one in, and a new user given it has no
+// device of the renamed user's.
+func TestRenameUserWithMFADevice(t *testing.T) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			svc, store, clk := newService(t, b.DSN(t))
+			root := rootOf(mustSetup(t, svc))
+			ctx, m := context.Background(), iam.Meta{SourceIP: "192.0.2.9"}
+			acct := root.AccountID
+			alice := signedInUser(t, svc, store, root, "alice")
+			putInline(t, store, acct, models.EntityUser, alice.ID, "own-mfa", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+				"Action":"iam:CreateVirtualMFADevice","Resource":"arn:aws:iam::*:mfa/${aws:username}"}]}`)
+			enr, err := svc.StartEnrollment(ctx, alice, "alice", userPassword, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conf, err := svc.ConfirmEnrollment(ctx, alice, codeAt(t, enr.Secret, clk.Now().Add(-30*time.Second)), codeAt(t, enr.Secret, clk.Now()), m)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			u, err := svc.UpdateUser(ctx, root, iam.UpdateUserInput{UserName: "alice", NewUserName: "alicia", NewPath: "/eng/"}, m)
+			if err != nil {
+				t.Fatalf("rename a user with a device: %v", err)
+			}
+			newARN := "arn:aws:iam::" + acct + ":user/eng/alicia"
+			devs, err := svc.ListMFADevices(ctx, root, "alicia", m)
+			if err != nil || len(devs) != 1 || devs[0].Serial != enr.Serial || devs[0].Serial != "arn:aws:iam::"+acct+":mfa/alice" || devs[0].OwnerARN != newARN {
+				t.Fatalf("devices after rename: %+v %v", devs, err)
+			}
+			evs, _ := store.ListAudit(ctx, acct, models.AuditFilter{EventName: "UpdateUser", Result: models.ResultSuccess})
+			if len(evs) != 1 || evs[0].Resource != alice.ARN || !strings.Contains(evs[0].RequestParameters, "alicia") {
+				t.Fatalf("audit: %+v", evs)
+			}
+			if _, err := svc.Authenticate(ctx, conf.Session.Token); err == nil {
+				t.Fatal("the session under the old ARN survived the rename")
+			}
+
+			// Password and TOTP under the new name.
+			clk.Advance(30 * time.Second)
+			res, err := svc.SignIn(ctx, "alicia", userPassword, m)
+			if err != nil || res.MFAChallenge == "" || res.Token != "" {
+				t.Fatalf("password step under the new name: %+v %v", res, err)
+			}
+			res, err = svc.VerifyMFA(ctx, res.MFAChallenge, codeAt(t, enr.Secret, clk.Now()), m)
+			if err != nil || res.Principal.ARN != newARN || !res.Principal.MFA {
+				t.Fatalf("TOTP under the new name: %+v %v", res, err)
+			}
+			// A recovery code too.
+			res, err = svc.SignIn(ctx, "ALICIA", userPassword, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res, err = svc.VerifyMFA(ctx, res.MFAChallenge, conf.RecoveryCodes[0], m); err != nil || res.RecoveryCodesLeft != 9 {
+				t.Fatalf("recovery code under the new name: %+v %v", res, err)
+			}
+
+			// The old name is nobody's; a new alice has no device.
+			if _, err := svc.SignIn(ctx, "alice", userPassword, m); err != iam.ErrSignInFailed {
+				t.Fatalf("the old name signed in: %v", err)
+			}
+			mustCreateUser(t, svc, root, "alice")
+			if devs, err := svc.ListMFADevices(ctx, root, "alice", m); err != nil || len(devs) != 0 {
+				t.Fatalf("the new alice has devices: %+v %v", devs, err)
+			}
+			if u.Arn != newARN {
+				t.Fatalf("UpdateUser answered %s", u.Arn)
+			}
+		})
+	}
+}

@@ -416,6 +416,54 @@ func TestRenamePolicyMovesAttachments(t *testing.T) {
 	})
 }
 
+// TestMoveOwnerARN: a renamed user's devices, recovery codes and password
+// history follow it to its new ARN; its half-done enrollment and sign-in
+// step do not (they are bound to the old ARN); nobody else's move.
+func TestMoveOwnerARN(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		now := time.Now().UTC().Truncate(time.Second)
+		old, renamed := "arn:aws:iam::"+entAcct+":user/alice", "arn:aws:iam::"+entAcct+":user/eng/alicia"
+		bob := "arn:aws:iam::" + entAcct + ":user/bob"
+		for _, owner := range []string{old, bob} {
+			entMust(t, s.CreateMFADevice(entCtx, &models.MFADevice{AccountID: entAcct, OwnerARN: owner, Name: "phone",
+				SerialNumber: owner + "-phone", CreatedAt: now}))
+			entMust(t, s.ReplaceRecoveryCodes(entCtx, entAcct, owner, []string{"h1", "h2"}, now))
+			entMust(t, s.AddPasswordHistory(entCtx, &models.PasswordHistory{AccountID: entAcct, OwnerARN: owner, Hash: "p1", CreatedAt: now}))
+			entMust(t, s.PutMFAEnrollment(entCtx, &models.MFAEnrollment{AccountID: entAcct, OwnerARN: owner, Name: "new", CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+			entMust(t, s.CreateMFAChallenge(entCtx, &models.MFAChallenge{IDHash: owner, AccountID: entAcct, PrincipalARN: owner, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}))
+		}
+		// The same ARN in another account is another principal.
+		entMust(t, s.ReplaceRecoveryCodes(entCtx, entOther, old, []string{"h"}, now))
+
+		entMust(t, s.Tx(entCtx, func(tx *models.Store) error { return tx.MoveOwnerARN(entCtx, entAcct, old, renamed) }))
+
+		counts := func(owner string) string {
+			devs, err1 := s.MFADevices(entCtx, entAcct, owner)
+			codes, err2 := s.UnusedRecoveryCodes(entCtx, entAcct, owner)
+			hist, err3 := s.RecentPasswordHashes(entCtx, entAcct, owner, 5)
+			_, err4 := s.MFAEnrollment(entCtx, entAcct, owner)
+			_, err5 := s.MFAChallenge(entCtx, owner, now)
+			return fmt.Sprintf("devices=%d codes=%d history=%d enrollment=%v challenge=%v %v",
+				len(devs), len(codes), len(hist), err4 == nil, err5 == nil, errors.Join(err1, err2, err3))
+		}
+		for _, c := range []struct{ owner, want string }{
+			{old, "devices=0 codes=0 history=0 enrollment=false challenge=false <nil>"},
+			{renamed, "devices=1 codes=2 history=1 enrollment=false challenge=false <nil>"},
+			{bob, "devices=1 codes=2 history=1 enrollment=true challenge=true <nil>"},
+		} {
+			if got := counts(c.owner); got != c.want {
+				t.Errorf("%s: %s, want %s", c.owner, got, c.want)
+			}
+		}
+		if d, err := s.MFADeviceBySerial(entCtx, entAcct, old+"-phone"); err != nil || d.OwnerARN != renamed {
+			t.Errorf("the device keeps its serial and has the new owner: %+v %v", d, err)
+		}
+		if codes, _ := s.UnusedRecoveryCodes(entCtx, entOther, old); len(codes) != 1 {
+			t.Errorf("another account's codes moved: %d left", len(codes))
+		}
+	})
+}
+
 func TestTagsUpsert(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
 		et, id := models.EntityUser, "AIDA1"

@@ -55,6 +55,29 @@ func (s *Store) RenameUser(ctx context.Context, accountID, userID, name, path st
 	return changedOne(res, "rename user "+userID)
 }
 
+// MoveOwnerARN follows a user's rename or move to another path: what is
+// kept under the owner's ARN (MFA devices, recovery codes, password
+// history) moves to newARN, and what was bound to the old ARN goes: an
+// enrollment in progress (its seed is sealed to that ARN) and pending MFA
+// sign-in steps. Call it in the rename's transaction, so that a new user
+// given the old name can never find the renamed user's devices.
+func (s *Store) MoveOwnerARN(ctx context.Context, accountID, oldARN, newARN string) error {
+	for _, t := range []struct {
+		model any
+		what  string
+	}{{&MFADevice{}, "MFA devices"}, {&RecoveryCode{}, "recovery codes"}, {&PasswordHistory{}, "password history"}} {
+		err := s.q(ctx).Model(t.model).Where("account_id = ? AND owner_arn = ?", accountID, oldARN).Update("owner_arn", newARN).Error
+		if err != nil {
+			return translate(err, "move "+t.what+" to "+newARN)
+		}
+	}
+	if err := s.q(ctx).Where("account_id = ? AND owner_arn = ?", accountID, oldARN).Delete(&MFAEnrollment{}).Error; err != nil {
+		return translate(err, "drop MFA enrollment of "+oldARN)
+	}
+	return translate(s.q(ctx).Where("account_id = ? AND principal_arn = ?", accountID, oldARN).Delete(&MFAChallenge{}).Error,
+		"drop MFA challenges of "+oldARN)
+}
+
 // SetUserPermissionsBoundary sets the ARN of a user's permissions boundary;
 // "" removes it.
 func (s *Store) SetUserPermissionsBoundary(ctx context.Context, accountID, userID, policyARN string) error {
