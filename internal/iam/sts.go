@@ -95,7 +95,9 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 			if err != nil {
 				return nil, asInvalidToken(err)
 			}
-			p.Type, p.ID, p.Name = TypeUser, u.UserID, u.Name
+			// The user's ARN as it is now, not as it was at GetSessionToken:
+			// after a rename, the old ARN may be another user's.
+			p.Type, p.ID, p.Name, p.ARN = TypeUser, u.UserID, u.Name, userARN(x.AccountID, u.Path, u.Name)
 		}
 		return p, nil
 	}

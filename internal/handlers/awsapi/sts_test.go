@@ -214,3 +214,28 @@ func TestMFADeviceOfAnotherUser(t *testing.T) {
 	_, err := e.svc.GetSessionToken(e.ctx, alice, iam.GetSessionTokenInput{SerialNumber: aliceSerial, TokenCode: next}, iam.Meta{})
 	ok(t, err)
 }
+
+// TestSessionTokenAfterRename: GetSessionToken's credentials act as their
+// user under its current ARN. After a rename the old ARN may be another
+// user's, whom a role's trust policy names: the renamed user's session
+// must not pass for them.
+func TestSessionTokenAfterRename(t *testing.T) {
+	e := sqlite(t)
+	id, secret := e.user("alice")
+	e.seedInline("alice", "assume", allowAssume)
+	sess := must[*stssdk.GetSessionTokenOutput](t)(e.stsClient(id, secret, "").GetSessionToken(e.ctx, &stssdk.GetSessionTokenInput{}))
+	c := sess.Credentials
+	client := e.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	if _, err := e.svc.UpdateUser(e.ctx, nil, iam.UpdateUserInput{UserName: "alice", NewUserName: "alicia"}, iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	e.user("alice") // a new user takes the name
+	role := e.seedRole("alices-role", trustFor(e.userARN("alice"), ""))
+
+	out := must[*stssdk.GetCallerIdentityOutput](t)(client.GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{}))
+	if aws.ToString(out.Arn) != e.userARN("alicia") {
+		t.Errorf("the session is %s, want %s", aws.ToString(out.Arn), e.userARN("alicia"))
+	}
+	_, err := client.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("old-name")})
+	wantCode(t, err, "AccessDenied")
+}
