@@ -67,29 +67,37 @@ func (s *Service) passwordPolicy(ctx context.Context, st *models.Store, accountI
 // GetPasswordPolicy returns the account's password policy (the defaults,
 // marked Default, when none is set).
 func (s *Service) GetPasswordPolicy(ctx context.Context, caller *Principal) (PasswordPolicy, error) {
+	acct, err := s.accountOf(ctx, caller) // the operator's (nil) is the live account's
+	if err != nil {
+		return PasswordPolicy{}, err
+	}
 	if err := s.authorize(ctx, caller, "iam:GetAccountPasswordPolicy", "*"); err != nil {
 		return PasswordPolicy{}, err
 	}
-	return s.passwordPolicy(ctx, s.store, caller.AccountID)
+	return s.passwordPolicy(ctx, s.store, acct)
 }
 
 // UpdatePasswordPolicy sets the account's password policy.
 func (s *Service) UpdatePasswordPolicy(ctx context.Context, caller *Principal, p PasswordPolicy, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
 	if err := s.authorize(ctx, caller, "iam:UpdateAccountPasswordPolicy", "*"); err != nil {
 		return err
 	}
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	rec := &models.PasswordPolicy{AccountID: caller.AccountID, MinimumPasswordLength: p.MinimumPasswordLength,
+	rec := &models.PasswordPolicy{AccountID: acct, MinimumPasswordLength: p.MinimumPasswordLength,
 		RequireSymbols: p.RequireSymbols, RequireNumbers: p.RequireNumbers, RequireUppercaseCharacters: p.RequireUppercaseCharacters,
 		RequireLowercaseCharacters: p.RequireLowercaseCharacters, AllowUsersToChangePassword: p.AllowUsersToChangePassword,
 		MaxPasswordAge: p.MaxPasswordAge, PasswordReusePrevention: p.PasswordReusePrevention, HardExpiry: p.HardExpiry, UpdatedAt: s.now()}
-	err := s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.PutPasswordPolicy(ctx, rec); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, m, caller.AccountID, caller.ARN, event{name: "UpdateAccountPasswordPolicy", resource: "arn:aws:iam::" + caller.AccountID + ":root",
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "UpdateAccountPasswordPolicy", resource: "arn:aws:iam::" + acct + ":root",
 			params: map[string]any{"minimumPasswordLength": p.MinimumPasswordLength, "requireSymbols": p.RequireSymbols,
 				"requireNumbers": p.RequireNumbers, "requireUppercaseCharacters": p.RequireUppercaseCharacters,
 				"requireLowercaseCharacters": p.RequireLowercaseCharacters, "allowUsersToChangePassword": p.AllowUsersToChangePassword,
@@ -101,17 +109,21 @@ func (s *Service) UpdatePasswordPolicy(ctx context.Context, caller *Principal, p
 // DeletePasswordPolicy removes the account's password policy (the defaults
 // apply again). NotFound when none is set, as AWS answers.
 func (s *Service) DeletePasswordPolicy(ctx context.Context, caller *Principal, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
 	if err := s.authorize(ctx, caller, "iam:DeleteAccountPasswordPolicy", "*"); err != nil {
 		return err
 	}
-	err := s.store.Tx(ctx, func(tx *models.Store) error {
-		if err := tx.DeletePasswordPolicy(ctx, caller.AccountID); err != nil {
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.DeletePasswordPolicy(ctx, acct); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, m, caller.AccountID, caller.ARN, event{name: "DeleteAccountPasswordPolicy", resource: "arn:aws:iam::" + caller.AccountID + ":root"}, nil)
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "DeleteAccountPasswordPolicy", resource: "arn:aws:iam::" + acct + ":root"}, nil)
 	})
 	if errors.Is(err, models.ErrNotFound) {
-		return newErr(NotFound, "The Password Policy with domain name %s cannot be found.", caller.AccountID)
+		return newErr(NotFound, "The Password Policy with domain name %s cannot be found.", acct)
 	}
 	return asInternal(err, "delete password policy")
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models"
 	"github.com/iamconsole/console/internal/models/dbtest"
 )
 
@@ -93,4 +94,41 @@ func callerWith(t *testing.T, svc *iam.Service, clk *clock, secret, password str
 	}
 	p, _ := svc.Authenticate(ctx, res.Token)
 	return p
+}
+
+// TestOperatorPasswordPolicyAndDeletedUserHistory: the command line (a nil
+// caller) reads and changes the live account's password policy, and a
+// deleted user's password history goes with it, so a new user of the same
+// name is not refused passwords it never had.
+func TestOperatorPasswordPolicyAndDeletedUserHistory(t *testing.T) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			svc, store, _ := newService(t, b.DSN(t))
+			ctx := context.Background()
+			root := rootOf(mustSetup(t, svc))
+			want := iam.PasswordPolicy{MinimumPasswordLength: 12, PasswordReusePrevention: 5}
+			if err := svc.UpdatePasswordPolicy(ctx, nil, want, iam.Meta{}); err != nil {
+				t.Fatalf("operator updates: %v", err)
+			}
+			got, err := svc.GetPasswordPolicy(ctx, nil)
+			if err != nil || got.MinimumPasswordLength != 12 || got.PasswordReusePrevention != 5 {
+				t.Fatalf("operator reads: %+v %v", got, err)
+			}
+			if err := svc.DeletePasswordPolicy(ctx, nil, iam.Meta{}); err != nil {
+				t.Fatalf("operator deletes: %v", err)
+			}
+			if err := svc.DeletePasswordPolicy(ctx, nil, iam.Meta{}); iam.KindOf(err) != iam.NotFound {
+				t.Fatalf("second delete: %v", err)
+			}
+
+			u := mustCreateUser(t, svc, root, "carol")
+			store.AddPasswordHistory(ctx, &models.PasswordHistory{AccountID: root.AccountID, OwnerARN: u.Arn, Hash: "old", CreatedAt: time.Now()})
+			if err := svc.DeleteUser(ctx, root, "carol", iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			if hs, err := store.RecentPasswordHashes(ctx, root.AccountID, u.Arn, 10); err != nil || len(hs) != 0 {
+				t.Fatalf("a deleted user's password history is left: %v %v", hs, err)
+			}
+		})
+	}
 }

@@ -451,6 +451,11 @@ func (s *Service) dropUserRow(ctx context.Context, tx *models.Store, acct, arn, 
 	if err := tx.DeleteMFAEnrollment(ctx, acct, arn); err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
+	// Password history is kept by ARN: left behind, it would refuse a new
+	// user of the same name passwords it never had.
+	if err := tx.DeletePasswordHistory(ctx, acct, arn); err != nil {
+		return err
+	}
 	return tx.DeleteUser(ctx, acct, userID)
 }
 

@@ -45,3 +45,10 @@ func (s *Store) RecentPasswordHashes(ctx context.Context, accountID, ownerARN st
 		Order("id DESC").Limit(n).Pluck("hash", &hs).Error
 	return hs, translate(err, "password history")
 }
+
+// DeletePasswordHistory forgets a principal's earlier passwords: a deleted
+// user's, so a new user given the same name starts with none.
+func (s *Store) DeletePasswordHistory(ctx context.Context, accountID, ownerARN string) error {
+	err := s.q(ctx).Where("account_id = ? AND owner_arn = ?", accountID, ownerARN).Delete(&PasswordHistory{}).Error
+	return translate(err, "delete password history of "+ownerARN)
+}
