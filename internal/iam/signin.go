@@ -321,6 +321,23 @@ func (s *Service) openSession(ctx context.Context, p *Principal, m Meta, eventNa
 // createSession stores a session for p with a fresh random ID, and its
 // audit event, through tx.
 func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Principal, m Meta, eventName string) (*SignInResult, error) {
+	if p.Type == TypeUser {
+		// The user was read before its password was checked; a rename may
+		// have committed since, ending the sessions of the old ARN but not
+		// this one. Locking the row waits for such a rename and reading it
+		// again gives the session the user's current name, so it never
+		// carries an ARN a new user could be given.
+		if err := tx.LockEntity(ctx, p.AccountID, models.EntityUser, p.ID); errors.Is(err, models.ErrNotFound) {
+			return nil, ErrSignInFailed // deleted meanwhile
+		} else if err != nil {
+			return nil, err
+		}
+		u, err := tx.UserByID(ctx, p.AccountID, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.Name, p.ARN = u.Name, userARN(p.AccountID, u.Path, u.Name)
+	}
 	if err := s.passwordState(ctx, tx, p, eventName); err != nil {
 		return nil, err
 	}

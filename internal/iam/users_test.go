@@ -3,7 +3,9 @@ package iam_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -476,6 +478,53 @@ func TestRenameUserWithMFADevice(t *testing.T) {
 			}
 			if u.Arn != newARN {
 				t.Fatalf("UpdateUser answered %s", u.Arn)
+			}
+		})
+	}
+}
+
+// TestSignInRacingARename: a sign-in that read the user before a rename
+// committed must not get a session under the old name (which a new user
+// could be given): its session carries the current name, or it is ended.
+func TestSignInRacingARename(t *testing.T) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			svc, store, _ := newService(t, b.DSN(t))
+			ctx := context.Background()
+			root := rootOf(mustSetup(t, svc))
+			signedInUser(t, svc, store, root, "name0")
+			for round := range 8 {
+				from, to := fmt.Sprintf("name%d", round), fmt.Sprintf("name%d", round+1)
+				var wg sync.WaitGroup
+				var token string
+				var signErr, renameErr error
+				wg.Add(2)
+				go func() {
+					defer wg.Done()
+					res, err := svc.SignIn(ctx, from, userPassword, iam.Meta{SourceIP: "192.0.2.9"})
+					if res != nil {
+						token = res.Token
+					}
+					signErr = err
+				}()
+				go func() {
+					defer wg.Done()
+					_, renameErr = svc.UpdateUser(ctx, root, iam.UpdateUserInput{UserName: from, NewUserName: to}, iam.Meta{})
+				}()
+				wg.Wait()
+				if renameErr != nil {
+					t.Fatalf("round %d: rename: %v", round, renameErr)
+				}
+				if signErr != nil {
+					if iam.KindOf(signErr) != iam.Unauthenticated {
+						t.Fatalf("round %d: sign-in: %v", round, signErr)
+					}
+					continue // it looked the old name up after the rename
+				}
+				p, err := svc.Authenticate(ctx, token)
+				if err == nil && p.ARN != "arn:aws:iam::"+root.AccountID+":user/"+to {
+					t.Fatalf("round %d: a session under %s after the rename to %s", round, p.ARN, to)
+				}
 			}
 		})
 	}
