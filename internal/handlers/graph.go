@@ -25,7 +25,7 @@ import (
 // 1,000 edges, over a minute for iam-vulnerable's whole account (270 nodes,
 // 1,900 edges). A view within both request limits is laid out while the
 // page waits. A larger whole account is drawn as an overview by sfdp in the
-// background (12 s for the 6,300-node overview of 10,000 principals); a
+// background (8-12 s for the 6,300-node overview of 10,000 principals); a
 // larger focused view must be narrowed.
 const (
 	maxRequestNodes  = 1000
