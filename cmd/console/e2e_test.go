@@ -100,6 +100,14 @@ func TestBrowserFirstRun(t *testing.T) {
 				chromedp.WaitVisible("#graph-view svg"),
 			)
 			browsertest.Screenshot(t, ctx, "graph")
+			// The whole account is too large for dot while the page waits:
+			// sfdp lays out an overview in the background; the page shows it
+			// at once or polls until it is ready.
+			browsertest.Step(t, ctx, "graph overview",
+				chromedp.Navigate(srv.Console+"graph?account=200611803367"),
+				chromedp.WaitVisible("#graph-view svg"),
+			)
+			browsertest.Screenshot(t, ctx, "graph-overview")
 			browsertest.Step(t, ctx, "sign out", chromedp.Click("#sign-out"), chromedp.WaitVisible("#username"))
 
 			// A wrong password: the generic message.

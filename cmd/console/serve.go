@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/iamconsole/console/internal/handlers"
@@ -54,7 +55,7 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 	}
 
 	h := handlers.New(svc, handlers.Config{SecureCookies: s.SecureCookies, TrustedProxies: proxies,
-		BodyLimit: s.BodyLimit, Log: log})
+		BodyLimit: s.BodyLimit, Log: log, Context: e.ctx, GraphCacheDir: filepath.Join(g.DataDir, "graph-cache")})
 	srv := &http.Server{
 		Handler: h, ReadHeaderTimeout: handlers.ReadHeaderTimeout, ReadTimeout: handlers.ReadTimeout,
 		WriteTimeout: handlers.WriteTimeout, IdleTimeout: handlers.IdleTimeout, MaxHeaderBytes: 64 << 10,

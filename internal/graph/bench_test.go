@@ -1,9 +1,13 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"testing"
+	"time"
+
+	"github.com/iamconsole/console/internal/graphviz"
 )
 
 // generate makes a deterministic account of n principals (half users, half
@@ -120,6 +124,57 @@ func BenchmarkDOTFocus(b *testing.B) {
 				g.DOT(DOTOptions{Focus: focus})
 			}
 		})
+	}
+}
+
+// largeFocus is, per benchmark account, the focused view with the most
+// nodes up to 400 (and at most 1,000 edges, the page's limit), found by
+// trying every principal at depths 1-3 (every 20th on gen-10000).
+var largeFocus = map[string]DOTOptions{
+	"iam-vulnerable": {Focus: vulnAcct + "user/fn4-exploitableNotAction-user", Depth: 3}, // 233 nodes, 568 edges
+	"gen-1000":       {Focus: arn("group", "team0"), Depth: 3},                           // 271 nodes, 502 edges
+	"gen-10000":      {Focus: arn("user", "user04940"), Depth: 2},                        // 300 nodes, 694 edges
+}
+
+// BenchmarkSVG lays out what the access graph page shows, as the page does:
+// a principal's focused view with dot (depth 1 is the page's default; the
+// first user, or on iam-vulnerable an escalating one; and the largest view
+// of about 300 nodes) and the whole account's overview with sfdp (what the
+// page computes in the background). Every iteration lays out afresh (a new
+// Renderer: no cache). The drawn nodes and edges are reported beside the
+// time.
+func BenchmarkSVG(b *testing.B) {
+	accts := benchAccounts(b)
+	for _, name := range benchNames {
+		g := Build(accts[name], Options{Now: testNow})
+		focus := g.principals[0].arn
+		if name == "iam-vulnerable" {
+			focus = vulnAcct + "user/privesc4-CreateAccessKey-user"
+		}
+		for _, c := range []struct {
+			view, program string
+			opts          DOTOptions
+		}{
+			{"focus-depth1", "dot", DOTOptions{Focus: focus, Depth: 1}},
+			{"focus-depth2", "dot", DOTOptions{Focus: focus, Depth: 2}},
+			{"focus-300", "dot", largeFocus[name]},
+			{"overview", "sfdp", DOTOptions{Overview: true}},
+		} {
+			d := g.Draw(c.opts)
+			b.Run(name+"/"+c.view, func(b *testing.B) {
+				if !graphviz.New(graphviz.Options{Path: c.program}).Available() {
+					b.Skip(c.program + " not installed")
+				}
+				b.ReportMetric(float64(d.Nodes), "nodes")
+				b.ReportMetric(float64(d.Edges), "edges")
+				for range b.N {
+					r := graphviz.New(graphviz.Options{Path: c.program, Timeout: 10 * time.Minute, MaxDOTBytes: 64 << 20})
+					if _, err := r.SVG(context.Background(), d.DOT); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -304,3 +304,26 @@ func TestDOTFocusAndCollapse(t *testing.T) {
 		t.Errorf("collapsed members should share one edge, got %d", n)
 	}
 }
+
+func TestDrawOverview(t *testing.T) {
+	g := Build(fixtures["attachment"], Options{Now: testNow})
+	d := g.Draw(DOTOptions{})
+	if d.Nodes != strings.Count(string(d.DOT), "tooltip=") || d.Edges != strings.Count(string(d.DOT), "->") {
+		t.Errorf("counts %d nodes, %d edges:\n%s", d.Nodes, d.Edges, d.DOT)
+	}
+	if !strings.Contains(string(d.DOT), `label="inline"`) {
+		t.Fatalf("the fixture should have an inline policy:\n%s", d.DOT)
+	}
+	ov := g.Draw(DOTOptions{Overview: true})
+	out := string(ov.DOT)
+	if !strings.Contains(out, "layout=sfdp") || strings.Contains(out, "rankdir") || strings.Contains(out, "label=\"attached") {
+		t.Errorf("overview attributes and labels:\n%s", out)
+	}
+	if !strings.Contains(out, `tooltip="attached"`) || strings.Contains(out, "inline") || ov.Nodes >= d.Nodes {
+		t.Errorf("overview keeps edge text as tooltips and drops inline policies (%d nodes, whole %d):\n%s", ov.Nodes, d.Nodes, out)
+	}
+	focused := g.Draw(DOTOptions{Overview: true, Focus: g.Nodes[0].ID, Depth: 1})
+	if !bytes.Equal(focused.DOT, ov.DOT) {
+		t.Error("an overview is of the whole account, whatever the focus")
+	}
+}

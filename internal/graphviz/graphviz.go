@@ -1,13 +1,15 @@
 // Package graphviz lays out DOT graphs into SVG with Graphviz's own `dot`
-// (Debian's graphviz package), run as a subprocess.
+// or `sfdp` (Debian's graphviz package), run as a subprocess.
 //
 // Why a subprocess rather than Graphviz compiled to WebAssembly in-process:
 // layout time grows fast (seconds at 1,000 nodes), and a subprocess can be
 // killed when its deadline passes, freeing the CPU, while an in-process
 // render cannot be cancelled safely. Renders are bounded three ways: the DOT
 // size is checked before starting, at most Concurrency run at once, and each
-// has a timeout. Results are cached by the DOT text's hash, so a page that
-// shows the same graph again costs nothing.
+// has a timeout. Results are cached by the DOT text's hash (and the
+// program's name), in memory and optionally on disk, so a page that shows
+// the same graph again costs nothing. Graphs too large to lay out while a
+// page waits go to a Background, which lays them out one at a time.
 package graphviz
 
 import (
@@ -15,9 +17,16 @@ import (
 	"container/list"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -29,31 +38,43 @@ var (
 	ErrTimeout      = errors.New("graphviz: layout took too long")
 )
 
-// Renderer runs dot. The zero value is not usable; use New.
+// Renderer runs dot (or another Graphviz layout program). The zero value is
+// not usable; use New.
 type Renderer struct {
 	path     string
+	name     string // the program's base name, part of every cache key
 	timeout  time.Duration
 	maxBytes int
 	sem      chan struct{}
+	dir      string
+	dirMax   int
+	log      *slog.Logger
 
 	mu    sync.Mutex
-	cache map[[32]byte]*list.Element
+	cache map[Key]*list.Element
 	order *list.List // most recent at the front
 	max   int
 }
 
 type entry struct {
-	key [32]byte
+	key Key
 	svg []byte
 }
 
 // Options tune a Renderer; zero fields take the defaults.
 type Options struct {
-	Path        string        // default: "dot" from PATH
+	Path        string        // default: "dot" from PATH; "sfdp" for force-directed layouts
 	Timeout     time.Duration // default 10 s
 	MaxDOTBytes int           // default 2 MiB (a few thousand nodes)
 	Concurrency int           // default 1
-	CacheSize   int           // default 64 rendered graphs
+	CacheSize   int           // default 64 rendered graphs in memory
+	// CacheDir, when set, also keeps every rendered graph on disk as
+	// HASH.svg, so what took a minute to lay out survives a restart and is
+	// shared by the processes that share the directory. At most
+	// DiskCacheSize files are kept (default 256), the oldest removed first.
+	CacheDir      string
+	DiskCacheSize int
+	Log           *slog.Logger // default slog.Default(); disk cache trouble is logged, not fatal
 }
 
 // New makes a Renderer. It does not fail when dot is missing: Render says so.
@@ -73,16 +94,72 @@ func New(o Options) *Renderer {
 	if o.CacheSize <= 0 {
 		o.CacheSize = 64
 	}
+	if o.DiskCacheSize <= 0 {
+		o.DiskCacheSize = 256
+	}
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
 	path, err := exec.LookPath(o.Path)
 	if err != nil {
 		path = ""
 	}
-	return &Renderer{path: path, timeout: o.Timeout, maxBytes: o.MaxDOTBytes, sem: make(chan struct{}, o.Concurrency),
-		cache: map[[32]byte]*list.Element{}, order: list.New(), max: o.CacheSize}
+	return &Renderer{path: path, name: filepath.Base(o.Path), timeout: o.Timeout, maxBytes: o.MaxDOTBytes,
+		sem: make(chan struct{}, o.Concurrency), dir: o.CacheDir, dirMax: o.DiskCacheSize, log: o.Log,
+		cache: map[Key]*list.Element{}, order: list.New(), max: o.CacheSize}
 }
 
 // Available reports whether dot was found.
 func (r *Renderer) Available() bool { return r.path != "" }
+
+// Key is what the cache knows a rendered graph by: the SHA-256 of the
+// program's name and the DOT text.
+type Key [32]byte
+
+// String is the key in hex, as the disk cache names its files.
+func (k Key) String() string { return hex.EncodeToString(k[:]) }
+
+// ParseKey reads a key written by String.
+func ParseKey(s string) (Key, bool) {
+	var k Key
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != len(k) {
+		return k, false
+	}
+	copy(k[:], b)
+	return k, true
+}
+
+// Key is the cache key of dot laid out by this Renderer.
+func (r *Renderer) Key(dot []byte) Key {
+	h := sha256.New()
+	h.Write([]byte(r.name))
+	h.Write([]byte{0})
+	h.Write(dot)
+	var k Key
+	h.Sum(k[:0])
+	return k
+}
+
+// Cached returns the SVG for key when it has been rendered (in memory or
+// in the disk cache), else nil. It never lays anything out.
+func (r *Renderer) Cached(key Key) []byte {
+	if svg := r.cached(key); svg != nil {
+		return svg
+	}
+	if r.dir == "" {
+		return nil
+	}
+	svg, err := os.ReadFile(r.file(key))
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			r.log.Warn("graphviz disk cache", "err", err)
+		}
+		return nil
+	}
+	r.store(key, svg)
+	return svg
+}
 
 // SVG lays out dot and returns the SVG.
 func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
@@ -92,8 +169,8 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 	if len(dot) > r.maxBytes {
 		return nil, ErrTooLarge
 	}
-	key := sha256.Sum256(dot)
-	if svg := r.cached(key); svg != nil {
+	key := r.Key(dot)
+	if svg := r.Cached(key); svg != nil {
 		return svg, nil
 	}
 	select {
@@ -111,6 +188,7 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 	cmd.Stdin = bytes.NewReader(dot)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
+	cmd.WaitDelay = time.Second // a killed layout's output pipes must not hold Wait open
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
 			return nil, ErrTimeout
@@ -119,10 +197,67 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 	}
 	svg := out.Bytes()
 	r.store(key, svg)
+	if r.dir != "" {
+		if err := r.persist(key, svg); err != nil {
+			r.log.Warn("graphviz disk cache", "err", err)
+		}
+	}
 	return svg, nil
 }
 
-func (r *Renderer) cached(key [32]byte) []byte {
+func (r *Renderer) file(key Key) string { return filepath.Join(r.dir, key.String()+".svg") }
+
+// persist writes svg to the disk cache (whole or not at all: a temporary
+// file renamed into place) and removes the oldest files beyond the limit.
+func (r *Renderer) persist(key Key, svg []byte) error {
+	if err := os.MkdirAll(r.dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(r.dir, ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(svg)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), r.file(key))
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return werr
+	}
+	entries, err := os.ReadDir(r.dir)
+	if err != nil {
+		return err
+	}
+	type aged struct {
+		name string
+		mod  time.Time
+	}
+	var files []aged
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".svg") {
+			continue
+		}
+		if info, err := e.Info(); err == nil {
+			files = append(files, aged{e.Name(), info.ModTime()})
+		}
+	}
+	if len(files) <= r.dirMax {
+		return nil
+	}
+	slices.SortFunc(files, func(a, b aged) int { return a.mod.Compare(b.mod) })
+	for _, f := range files[:len(files)-r.dirMax] {
+		if err := os.Remove(filepath.Join(r.dir, f.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Renderer) cached(key Key) []byte {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if el, ok := r.cache[key]; ok {
@@ -132,7 +267,7 @@ func (r *Renderer) cached(key [32]byte) []byte {
 	return nil
 }
 
-func (r *Renderer) store(key [32]byte, svg []byte) {
+func (r *Renderer) store(key Key, svg []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, ok := r.cache[key]; ok {

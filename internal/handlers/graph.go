@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,9 +19,20 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// maxRequestNodes caps what a page lays out on the request path: larger
-// graphs must be focused.
-const maxRequestNodes = 300
+// What the page lays out, and where. dot's time grows with nodes and even
+// more with edges (each labelled edge adds a virtual node per rank it
+// crosses): ~0.2 s at 100 nodes and 400 edges, 1.2-1.6 s at 200 nodes and
+// 1,000 edges, over a minute for iam-vulnerable's whole account (270 nodes,
+// 1,900 edges). A view within both request limits is laid out while the
+// page waits. A larger whole account is drawn as an overview by sfdp in the
+// background (8-12 s for the 6,300-node overview of 10,000 principals); a
+// larger focused view must be narrowed.
+const (
+	maxRequestNodes  = 1000
+	maxRequestEdges  = 1000
+	maxOverviewNodes = 20000
+	overviewTimeout  = 2 * time.Minute
+)
 
 // graphParams are the access graph's query parameters.
 type graphParams struct {
@@ -100,26 +113,96 @@ func (s *Server) graphShow(c echo.Context) error {
 			return render(c, http.StatusNotFound, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
 		}
 	}
-	if gp.Focus == "" && len(g.Nodes) > maxRequestNodes {
-		v.Message = "This account's graph has " + strconv.Itoa(len(g.Nodes)) + " nodes: choose a principal to focus on (or download the DOT)."
-		return render(c, http.StatusOK, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
-	}
-	svg, err := s.svgs.SVG(c.Request().Context(), g.DOT(gp.dotOptions()))
-	switch {
-	case errors.Is(err, graphviz.ErrNotInstalled):
-		v.Message = "Graphviz is not installed on the server (apt-get install graphviz): download the DOT instead."
-	case errors.Is(err, graphviz.ErrTooLarge), errors.Is(err, graphviz.ErrTimeout):
-		v.Message = "This view is too large to lay out quickly: focus on a principal or lower the depth."
-	case err != nil:
+	l, err := s.layOut(c, g, gp)
+	if err != nil {
 		return err
-	default:
+	}
+	v.Message, v.Poll, v.PollMillis = l.Message, l.Poll, l.PollMillis
+	if l.SVG != nil {
 		// Inline in HTML: drop the XML prolog and doctype before <svg.
+		svg := l.SVG
 		if i := bytes.Index(svg, []byte("<svg")); i >= 0 {
 			svg = svg[i:]
 		}
 		v.SVG = string(svg)
 	}
 	return render(c, http.StatusOK, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
+}
+
+// graphLayout is what the page can show of a view: the SVG, or why not
+// (yet), and what to poll while an overview is being computed.
+type graphLayout struct {
+	SVG        []byte
+	Message    string
+	Poll       string
+	PollMillis int
+}
+
+// layOut lays the view out with dot when it is small enough to do so while
+// the page waits, else (the whole account) asks for the background sfdp
+// overview.
+func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLayout, error) {
+	d := g.Draw(gp.dotOptions())
+	if d.Nodes <= maxRequestNodes && d.Edges <= maxRequestEdges {
+		svg, err := s.svgs.SVG(c.Request().Context(), d.DOT)
+		switch {
+		case errors.Is(err, graphviz.ErrNotInstalled):
+			return graphLayout{Message: "Graphviz is not installed on the server (apt-get install graphviz): download the DOT instead."}, nil
+		case errors.Is(err, graphviz.ErrTooLarge), errors.Is(err, graphviz.ErrTimeout):
+			return graphLayout{Message: "This view is too large to lay out quickly: focus on a principal or lower the depth."}, nil
+		case err != nil:
+			return graphLayout{}, err
+		}
+		return graphLayout{SVG: svg}, nil
+	}
+	size := fmt.Sprintf("%d nodes and %d edges", d.Nodes, d.Edges)
+	if gp.Focus != "" {
+		return graphLayout{Message: fmt.Sprintf("This view has %s, more than a page lays out (%d of either): lower the depth, or download the DOT or JSON.",
+			size, maxRequestNodes)}, nil
+	}
+	ov := g.Draw(graph.DOTOptions{Overview: true, Grants: gp.Grants})
+	if ov.Nodes > maxOverviewNodes {
+		return graphLayout{Message: fmt.Sprintf("This account's graph has %d nodes even as an overview, more than can be laid out (%d): focus on a principal, or download the DOT or JSON.",
+			ov.Nodes, maxOverviewNodes)}, nil
+	}
+	wait := max(s.cfg.OverviewWait, 0)
+	st := s.overviews.Request(c.Request().Context(), ov.DOT, wait)
+	poll := "/graph/overview?" + url.Values{"key": {st.Key.String()}}.Encode()
+	about := fmt.Sprintf("Overview of the whole account (%d nodes; inline policies left out, edges described on hover); focus on a principal for the details.", ov.Nodes)
+	switch st.State {
+	case graphviz.Ready:
+		return graphLayout{SVG: st.SVG, Message: about}, nil
+	case graphviz.Pending, graphviz.Unknown:
+		return graphLayout{Poll: poll, PollMillis: 1000, Message: fmt.Sprintf(
+			"This account's graph has %s, too many to lay out while you wait: the overview (%d nodes) is being computed… This page shows it when it is ready.", size, ov.Nodes)}, nil
+	case graphviz.Busy:
+		return graphLayout{Poll: poll, PollMillis: 10000, Message: "The server is computing other overviews: this page will try again shortly. The DOT and JSON downloads work now."}, nil
+	}
+	switch {
+	case errors.Is(st.Err, graphviz.ErrNotInstalled):
+		return graphLayout{Message: "Graphviz is not installed on the server (apt-get install graphviz): download the DOT instead."}, nil
+	case errors.Is(st.Err, graphviz.ErrTimeout):
+		return graphLayout{Message: fmt.Sprintf("The overview of this account (%d nodes) took longer than %s to lay out: focus on a principal, or download the DOT or JSON.",
+			ov.Nodes, overviewTimeout)}, nil
+	case errors.Is(st.Err, graphviz.ErrTooLarge):
+		return graphLayout{Message: "This account's overview is too large to lay out: focus on a principal, or download the DOT or JSON."}, nil
+	}
+	s.log.Error("graph overview", "err", st.Err)
+	return graphLayout{Message: "The overview of this account could not be laid out: focus on a principal, or download the DOT or JSON."}, nil
+}
+
+// graphOverviewStatus answers a graph page polling for its overview, by
+// the overview's key, without building the graph again.
+func (s *Server) graphOverviewStatus(c echo.Context) error {
+	if _, _, err := s.accountOptions(c, ""); err != nil { // the same permission as the graph page
+		return err
+	}
+	key, ok := graphviz.ParseKey(c.QueryParam("key"))
+	if !ok {
+		return echo.NewHTTPError(http.StatusBadRequest, "Malformed overview key.")
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, struct{ State string }{s.overviews.Status(key).String()})
 }
 
 // graphDownload serves the graph as DOT, SVG or JSON.
@@ -140,12 +223,16 @@ func (s *Server) graphDownload(format string) echo.HandlerFunc {
 			c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.dot"`)
 			return c.Blob(http.StatusOK, "text/vnd.graphviz; charset=utf-8", g.DOT(gp.dotOptions()))
 		case "svg":
-			svg, err := s.svgs.SVG(c.Request().Context(), g.DOT(gp.dotOptions()))
+			l, err := s.layOut(c, g, gp)
 			if err != nil {
-				return echo.NewHTTPError(http.StatusServiceUnavailable, "The graph could not be laid out: "+err.Error())
+				return err
+			}
+			if l.SVG == nil { // the page says why, and waits for an overview
+				gp.Account = acct
+				return c.Redirect(http.StatusSeeOther, "/graph?"+gp.query())
 			}
 			c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.svg"`)
-			return c.Blob(http.StatusOK, "image/svg+xml", svg)
+			return c.Blob(http.StatusOK, "image/svg+xml", l.SVG)
 		default:
 			b, err := json.MarshalIndent(struct {
 				Nodes    []graph.Node

@@ -307,12 +307,16 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"POST /policies/versions/delete":  {cases: []idorCase{{what: "Reader", path: "/policies/versions/delete", form: policyPage("VersionId", "v2"), want: deny("iam:DeletePolicyVersion")}}},
 
 		// Reviews name an account, the live one or an imported one.
-		"GET /graph":       review("/graph", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.dot":   review("/graph.dot", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.svg":   review("/graph.svg", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.json":  review("/graph.json", "iam:GetAccountAuthorizationDetails"),
-		"GET /findings":    review("/findings", "iam:GetAccountAuthorizationDetails"),
-		"GET /who-can":     review("/who-can", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph":      review("/graph", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.dot":  review("/graph.dot", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.svg":  review("/graph.svg", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.json": review("/graph.json", "iam:GetAccountAuthorizationDetails"),
+		"GET /findings":   review("/findings", "iam:GetAccountAuthorizationDetails"),
+		"GET /who-can":    review("/who-can", "iam:GetAccountAuthorizationDetails"),
+		// A poll names an overview by its content hash and answers only its
+		// state, but still needs the graph page's right.
+		"GET /graph/overview": {cases: []idorCase{{what: "an overview's state", path: "/graph/overview?key=" + strings.Repeat("ab", 32),
+			want: deny("iam:GetAccountAuthorizationDetails")}}},
 		"GET /audit":       {cases: []idorCase{{what: "alice's events", path: "/audit?principal=" + url.QueryEscape("arn:aws:iam::"+w.acct+":user/alice"), want: deny("cloudtrail:LookupEvents")}}},
 		"GET /audit.jsonl": {cases: []idorCase{{what: "alice's events", path: "/audit.jsonl?principal=" + url.QueryEscape("arn:aws:iam::"+w.acct+":user/alice"), want: deny("cloudtrail:LookupEvents")}}},
 

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -29,15 +30,26 @@ type Config struct {
 	Log       *slog.Logger
 	// Registerer receives the HTTP metrics; nil means a fresh registry.
 	Registry *prometheus.Registry
+	// Context ends when the server stops; background work (access graph
+	// overviews) is killed with it. Default context.Background().
+	Context context.Context
+	// GraphCacheDir keeps laid-out access graph overviews on disk, so a
+	// restart does not lay them out again; empty keeps them in memory.
+	GraphCacheDir string
+	// OverviewWait is how long the graph page waits for an overview laid
+	// out in the background before it answers "being computed" and polls;
+	// 0 means 1 s, negative not at all.
+	OverviewWait time.Duration
 }
 
 // Server holds what the handlers share.
 type Server struct {
-	svgs    *graphviz.Renderer
-	svc     *iam.Service
-	cfg     Config
-	log     *slog.Logger
-	metrics *httpMetrics
+	svgs      *graphviz.Renderer   // dot, on the request path
+	overviews *graphviz.Background // sfdp, for whole accounts too large for dot
+	svc       *iam.Service
+	cfg       Config
+	log       *slog.Logger
+	metrics   *httpMetrics
 }
 
 // New builds the console's HTTP handler with every route.
@@ -51,7 +63,15 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
-	s := &Server{svc: svc, cfg: cfg, log: cfg.Log, metrics: newHTTPMetrics(cfg.Registry), svgs: graphviz.New(graphviz.Options{})}
+	if cfg.Context == nil {
+		cfg.Context = context.Background()
+	}
+	if cfg.OverviewWait == 0 {
+		cfg.OverviewWait = time.Second
+	}
+	s := &Server{svc: svc, cfg: cfg, log: cfg.Log, metrics: newHTTPMetrics(cfg.Registry), svgs: graphviz.New(graphviz.Options{Log: cfg.Log}),
+		overviews: graphviz.NewBackground(graphviz.New(graphviz.Options{Path: "sfdp", Timeout: overviewTimeout, MaxDOTBytes: 64 << 20,
+			CacheSize: 8, CacheDir: cfg.GraphCacheDir, Log: cfg.Log}), graphviz.BackgroundOptions{Context: cfg.Context})}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -113,6 +133,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/graph.dot", s.graphDownload("dot"))
 	signedIn.GET("/graph.svg", s.graphDownload("svg"))
 	signedIn.GET("/graph.json", s.graphDownload("json"))
+	signedIn.GET("/graph/overview", s.graphOverviewStatus)
 	signedIn.GET("/findings", s.findingsList)
 	signedIn.GET("/who-can", s.whoCan)
 	signedIn.GET("/import", s.importShow)

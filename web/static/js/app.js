@@ -1,4 +1,5 @@
-// The console's only script: copy buttons. Pages work without it.
+// The console's only script: copy buttons, the access graph's pan and zoom,
+// and its wait for an overview. Pages work without it.
 document.addEventListener("click", function (ev) {
   var btn = ev.target.closest("[data-copy]");
   if (!btn || !navigator.clipboard) return;
@@ -49,4 +50,24 @@ document.addEventListener("click", function (ev) {
     apply();
   });
   window.addEventListener("mouseup", function () { drag = null; box.classList.remove("dragging"); });
+})();
+
+// An access graph overview laid out in the background: ask whether it is
+// ready (by its key: cheap, the graph is not built again), slower and slower,
+// and reload the page once it is no longer pending.
+(function () {
+  var el = document.querySelector("[data-overview-poll]");
+  if (!el || !window.fetch) return;
+  var url = el.getAttribute("data-overview-poll");
+  var delay = parseInt(el.getAttribute("data-poll-ms"), 10) || 1000;
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (res) { if (!res.ok) throw new Error(res.status); return res.json(); })
+      .then(function (s) {
+        if (s.State === "pending") { delay = Math.min(delay * 1.5, 10000); setTimeout(poll, delay); }
+        else window.location.reload();
+      })
+      .catch(function () { setTimeout(poll, 10000); });
+  }
+  setTimeout(poll, delay);
 })();
