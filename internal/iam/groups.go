@@ -246,6 +246,9 @@ func (s *Service) DeleteGroup(ctx context.Context, caller *Principal, name strin
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityGroup, g.GroupID, g.Name); err != nil {
+			return err
+		}
 		d, err := tx.GroupDependents(ctx, acct, g.GroupID)
 		if err != nil {
 			return err

@@ -407,6 +407,9 @@ func (s *Service) DeleteRole(ctx context.Context, caller *Principal, roleName st
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityRole, r.RoleID, r.Name); err != nil {
+			return err
+		}
 		d, err := tx.RoleDependents(ctx, acct, r.RoleID)
 		if err != nil {
 			return err
