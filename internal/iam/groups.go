@@ -296,7 +296,12 @@ func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupNa
 		return internal(err, "user")
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		// Both ends, the user first (locks.go): the user for its quota and
+		// DeleteUser, the group for DeleteGroup.
 		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
+		if err := lockOwner(ctx, tx, acct, models.EntityGroup, g.GroupID, g.Name); err != nil {
 			return err
 		}
 		member, err := tx.IsGroupMember(ctx, acct, g.GroupID, u.UserID)

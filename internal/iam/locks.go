@@ -50,3 +50,29 @@ func lockOwner(ctx context.Context, tx *models.Store, acct string, t models.Enti
 		return noSuchEntity(t, name)
 	}
 }
+
+// lockAttachable locks the customer managed policy arn names, for a change
+// that makes something point at it (an attachment, a permissions boundary),
+// after the entity it is for. Built-in policies have no row and are never
+// deleted: nothing to lock. NotFound, as AWS words it for an attach, when
+// the policy was deleted since it was checked.
+func lockAttachable(ctx context.Context, tx *models.Store, acct, arn string) error {
+	if arn == "" || Builtin(arn) != nil {
+		return nil
+	}
+	err := tx.LockPolicyARN(ctx, acct, arn)
+	if errors.Is(err, models.ErrNotFound) {
+		return policyNotAttachable(arn)
+	}
+	return err
+}
+
+// lockSelf locks the IAM user behind p, for a change to what p owns by its
+// ARN (MFA devices, recovery codes), which DeleteUser checks or removes.
+// Root and role sessions have no user row, and no delete to race.
+func lockSelf(ctx context.Context, tx *models.Store, p *Principal) error {
+	if p.Type != TypeUser {
+		return nil
+	}
+	return lockOwner(ctx, tx, p.AccountID, models.EntityUser, p.userID(), p.Name)
+}

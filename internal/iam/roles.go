@@ -211,6 +211,9 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 		if err := tx.LockAccount(ctx, acct); err != nil {
 			return err
 		}
+		if err := lockAttachable(ctx, tx, acct, in.PermissionsBoundary); err != nil {
+			return err
+		}
 		n, err := tx.CountRoles(ctx, acct)
 		if err != nil {
 			return err

@@ -250,6 +250,9 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUs
 		if err := tx.LockAccount(ctx, acct); err != nil {
 			return err
 		}
+		if err := lockAttachable(ctx, tx, acct, in.PermissionsBoundary); err != nil {
+			return err
+		}
 		n, err := tx.CountUsers(ctx, acct)
 		if err != nil {
 			return err
