@@ -215,6 +215,9 @@ func (s *Service) attach(ctx context.Context, caller *Principal, t models.Entity
 		if err := lockOwner(ctx, tx, acct, t, e.id, e.name); err != nil {
 			return err
 		}
+		if err := lockAttachable(ctx, tx, acct, policyArn); err != nil {
+			return err
+		}
 		atts, err := tx.ListAttachedPolicies(ctx, acct, t, e.id)
 		if err != nil {
 			return err

@@ -57,6 +57,12 @@ func (s *Service) setBoundary(ctx context.Context, caller *Principal, t models.E
 		params["permissionsBoundary"] = arn
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, t, e.id, e.name); err != nil {
+			return err
+		}
+		if err := lockAttachable(ctx, tx, acct, arn); err != nil {
+			return err
+		}
 		var err error
 		if t == models.EntityUser {
 			err = tx.SetUserPermissionsBoundary(ctx, acct, e.id, arn)

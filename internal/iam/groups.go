@@ -246,6 +246,9 @@ func (s *Service) DeleteGroup(ctx context.Context, caller *Principal, name strin
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityGroup, g.GroupID, g.Name); err != nil {
+			return err
+		}
 		d, err := tx.GroupDependents(ctx, acct, g.GroupID)
 		if err != nil {
 			return err
@@ -293,7 +296,12 @@ func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupNa
 		return internal(err, "user")
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		// Both ends, the user first (locks.go): the user for its quota and
+		// DeleteUser, the group for DeleteGroup.
 		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
+		if err := lockOwner(ctx, tx, acct, models.EntityGroup, g.GroupID, g.Name); err != nil {
 			return err
 		}
 		member, err := tx.IsGroupMember(ctx, acct, g.GroupID, u.UserID)

@@ -74,6 +74,9 @@ func (s *Service) CreateLoginProfile(ctx context.Context, caller *Principal, in 
 	lp := &models.LoginProfile{UserID: u.UserID, PasswordHash: hash, PasswordResetRequired: in.PasswordResetRequired,
 		CreatedAt: now, PasswordChangedAt: now}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
 		if err := tx.CreateLoginProfile(ctx, acct, lp); err != nil {
 			return err
 		}

@@ -219,6 +219,9 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, p *Principal, code1, co
 	res := &ConfirmResult{RecoveryCodes: codes}
 	at := s.now()
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockSelf(ctx, tx, p); err != nil {
+			return err
+		}
 		if err := tx.DeleteMFAEnrollment(ctx, p.AccountID, p.ARN); err != nil {
 			return err // ErrNotFound: a racing confirmation won
 		}
@@ -323,6 +326,9 @@ func (s *Service) RegenerateRecoveryCodes(ctx context.Context, p *Principal, pas
 		return nil, err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockSelf(ctx, tx, p); err != nil {
+			return err
+		}
 		if err := tx.ReplaceRecoveryCodes(ctx, p.AccountID, p.ARN, hashes, s.now()); err != nil {
 			return err
 		}

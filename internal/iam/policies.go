@@ -417,6 +417,9 @@ func (s *Service) DeletePolicy(ctx context.Context, caller *Principal, arn strin
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityPolicy, p.PolicyID, arn); err != nil {
+			return err
+		}
 		n, err := tx.CountPolicyAttachments(ctx, acct, arn)
 		if err != nil {
 			return err

@@ -211,6 +211,9 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 		if err := tx.LockAccount(ctx, acct); err != nil {
 			return err
 		}
+		if err := lockAttachable(ctx, tx, acct, in.PermissionsBoundary); err != nil {
+			return err
+		}
 		n, err := tx.CountRoles(ctx, acct)
 		if err != nil {
 			return err
@@ -407,6 +410,9 @@ func (s *Service) DeleteRole(ctx context.Context, caller *Principal, roleName st
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityRole, r.RoleID, r.Name); err != nil {
+			return err
+		}
 		d, err := tx.RoleDependents(ctx, acct, r.RoleID)
 		if err != nil {
 			return err

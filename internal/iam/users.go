@@ -250,6 +250,9 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUs
 		if err := tx.LockAccount(ctx, acct); err != nil {
 			return err
 		}
+		if err := lockAttachable(ctx, tx, acct, in.PermissionsBoundary); err != nil {
+			return err
+		}
 		n, err := tx.CountUsers(ctx, acct)
 		if err != nil {
 			return err
@@ -475,6 +478,9 @@ func (s *Service) DeleteUser(ctx context.Context, caller *Principal, name string
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
 		if err := s.userConflict(ctx, tx, acct, arn, u.UserID); err != nil {
 			return err
 		}
@@ -585,7 +591,11 @@ func (s *Service) DeleteUserWithEverything(ctx context.Context, caller *Principa
 	}
 	who := callerARN(caller)
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		// Read again inside the transaction: what changed since is removed too.
+		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
+		// Read again inside the transaction, under the lock: what was
+		// added since is removed too, and nothing more can be added.
 		e, err := s.gatherUser(ctx, tx, acct, arn, u.UserID)
 		if err != nil {
 			return err

@@ -14,6 +14,21 @@ import (
 // users) before counting makes the second wait for the first to commit and
 // then count its row. SQLite needs no row lock: its transactions begin
 // IMMEDIATE (immediatePool), so writers already run one at a time.
+//
+// The same locks close the races between deleting an entity and giving it
+// something: a delete locks the row it deletes before it checks that
+// nothing depends on it, and whatever adds a dependent (a membership, an
+// attachment, a key, an inline policy, …) locks every row the dependent
+// points at before it inserts, so one of the two waits for the other and
+// then sees its outcome: the dependent (DeleteConflict), or no entity
+// (NoSuchEntity), never a row pointing at an entity that is gone.
+//
+// Lock order: a transaction that locks several rows takes the account's
+// first, then users', groups', roles' and last customer managed policies'
+// (rows of one type by ID). Two transactions wanting the same rows then
+// queue up; in any other order PostgreSQL could find them waiting for each
+// other and abort one with a deadlock error, an internal error for a
+// request that only lost a race.
 
 // LockAccount locks the account's row until the transaction ends, so that
 // account-wide quotas (users, groups, roles, policies) can be counted.
@@ -26,8 +41,9 @@ func (s *Store) LockAccount(ctx context.Context, accountID string) error {
 // LockEntity locks a user's, group's, role's or customer managed policy's
 // row until the transaction ends, so that what it owns (access keys, group
 // memberships, attached and inline policies, tags) can be counted against
-// its quota. Call it inside Tx, before counting. Returns ErrNotFound if
-// the entity does not exist (a concurrent delete committed first).
+// its quota, or checked before it is deleted, and nothing is added to a
+// deleted entity. Call it inside Tx, before counting. Returns ErrNotFound
+// if the entity does not exist (a concurrent delete committed first).
 func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, id string) error {
 	var model any
 	var key string
@@ -44,6 +60,16 @@ func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, 
 		return fmt.Errorf("lock %s %s: unknown entity type", t, id)
 	}
 	return s.lockRow(ctx, model, key, string(t)+" "+id, "account_id = ? AND "+key+" = ?", accountID, id)
+}
+
+// LockPolicyARN locks the customer managed policy with the given ARN, as
+// LockEntity does. Attachments and permissions boundaries name a policy by
+// ARN, not by ID, so what adds one locks by ARN: whichever policy holds the
+// ARN when the lock is taken is the one the new row points at. Returns
+// ErrNotFound if there is none; built-in policies (arn:aws:iam::aws:policy/…)
+// have no row, and cannot be deleted.
+func (s *Store) LockPolicyARN(ctx context.Context, accountID, arn string) error {
+	return s.lockRow(ctx, &ManagedPolicy{}, "policy_id", "policy "+arn, "account_id = ? AND arn = ?", accountID, arn)
 }
 
 // lockRow selects one row FOR UPDATE on PostgreSQL, and only checks that
