@@ -138,6 +138,12 @@ func (s *Service) UpdateLoginProfile(ctx context.Context, caller *Principal, in 
 		params["passwordResetRequired"] = *in.PasswordResetRequired
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		// A sign-in locks the user before it opens a session (createSession):
+		// with the lock, one checked against the old password either opens
+		// before this change (and sees its sessions ended) or fails.
+		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
 		lp, err := tx.LoginProfile(ctx, acct, u.UserID)
 		if err != nil {
 			return err
@@ -177,7 +183,14 @@ func (s *Service) DeleteLoginProfile(ctx context.Context, caller *Principal, use
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		// As in UpdateLoginProfile: no session opens on the deleted profile.
+		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
 		if err := tx.DeleteLoginProfile(ctx, acct, u.UserID); err != nil {
+			return err
+		}
+		if err := tx.DeleteMFAChallengesOf(ctx, acct, arn); err != nil {
 			return err
 		}
 		n, err := tx.DeleteSessionsOf(ctx, acct, arn, "")

@@ -36,6 +36,9 @@ type Principal struct {
 	Session *TempCredentials
 	// inputs caches the caller's policies for the request (see inputsFor).
 	inputs *policy.Inputs
+	// signInHash is the password hash a sign-in checked the password
+	// against: the sign-in fails if the login profile has changed since.
+	signInHash string
 	// RequestContext adds request-specific condition keys (aws:RequestTag/…,
 	// aws:TagKeys, sts:ExternalId) for one authorization.
 	RequestContext map[string][]string

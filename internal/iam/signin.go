@@ -78,6 +78,9 @@ func (s *Service) SignIn(ctx context.Context, username, password string, m Meta)
 		}
 		return nil, ErrSignInFailed
 	}
+	if p.Type == TypeUser {
+		p.signInHash = hash
+	}
 	if perr := s.checkPasswordExpiry(ctx, p); perr != nil {
 		if aerr := s.audit(ctx, s.store, m, accountID, "", ev, perr); aerr != nil {
 			return nil, aerr
@@ -109,11 +112,19 @@ func (s *Service) SignIn(ctx context.Context, username, password string, m Meta)
 func (s *Service) challenge(ctx context.Context, p *Principal, key string, m Meta) (*SignInResult, error) {
 	tok := auth.NewToken(32)
 	now := s.now()
-	err := s.store.CreateMFAChallenge(ctx, &models.MFAChallenge{IDHash: auth.HashToken(tok), AccountID: p.AccountID,
-		PrincipalType: p.Type, PrincipalID: p.ID, PrincipalName: p.Name, PrincipalARN: p.ARN, ThrottleKey: key,
-		CreatedAt: now, ExpiresAt: now.Add(MFAChallengeLifetime)})
+	err := s.store.Tx(ctx, func(tx *models.Store) error {
+		// A password change or removal committed since the password was
+		// checked fails this step; one committed after it drops the
+		// challenge (loginprofiles.go). The user's row lock orders the two.
+		if err := s.signInStillValid(ctx, tx, p); err != nil {
+			return err
+		}
+		return tx.CreateMFAChallenge(ctx, &models.MFAChallenge{IDHash: auth.HashToken(tok), AccountID: p.AccountID,
+			PrincipalType: p.Type, PrincipalID: p.ID, PrincipalName: p.Name, PrincipalARN: p.ARN, ThrottleKey: key,
+			CreatedAt: now, ExpiresAt: now.Add(MFAChallengeLifetime)})
+	})
 	if err != nil {
-		return nil, internal(err, "create challenge")
+		return nil, asInternal(err, "create challenge")
 	}
 	return &SignInResult{MFAChallenge: tok, Principal: p, RecoveryCodesLeft: -1}, nil
 }
@@ -304,6 +315,25 @@ func rootPrincipal(acct *models.Account) *Principal {
 	return &Principal{AccountID: acct.ID, Type: TypeRoot, Name: acct.RootEmail, ID: acct.ID, ARN: acct.RootARN()}
 }
 
+// signInStillValid locks a signing-in IAM user's row and checks, through
+// tx, that the login profile its password was checked against is still the
+// one stored: ErrSignInFailed when it was changed or deleted meanwhile.
+func (s *Service) signInStillValid(ctx context.Context, tx *models.Store, p *Principal) error {
+	if p.Type != TypeUser || p.signInHash == "" {
+		return nil
+	}
+	if err := tx.LockEntity(ctx, p.AccountID, models.EntityUser, p.ID); errors.Is(err, models.ErrNotFound) {
+		return ErrSignInFailed
+	} else if err != nil {
+		return err
+	}
+	lp, err := tx.LoginProfile(ctx, p.AccountID, p.ID)
+	if errors.Is(err, models.ErrNotFound) || (err == nil && lp.PasswordHash != p.signInHash) {
+		return ErrSignInFailed
+	}
+	return err
+}
+
 // openSession opens a session for p and records the event, in one
 // transaction.
 func (s *Service) openSession(ctx context.Context, p *Principal, m Meta, eventName string) (*SignInResult, error) {
@@ -337,6 +367,9 @@ func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Princi
 			return nil, err
 		}
 		p.Name, p.ARN = u.Name, userARN(p.AccountID, u.Path, u.Name)
+		if err := s.signInStillValid(ctx, tx, p); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.passwordState(ctx, tx, p, eventName); err != nil {
 		return nil, err

@@ -62,6 +62,11 @@ func (s *Service) passwordState(ctx context.Context, st *models.Store, p *Princi
 	}
 	lp, err := st.LoginProfile(ctx, p.AccountID, p.ID)
 	if errors.Is(err, models.ErrNotFound) {
+		if eventName == "ConsoleLogin" {
+			// The password was checked against a login profile deleted
+			// since: console access was taken away meanwhile.
+			return ErrSignInFailed
+		}
 		p.MustChangePassword = false
 		return nil
 	}
@@ -167,9 +172,13 @@ func (s *Service) ChangePassword(ctx context.Context, caller *Principal, oldPW, 
 }
 
 // replacePassword gives a login profile a new hash, remembering the old one
-// for reuse prevention, through tx.
+// for reuse prevention, through tx. Sign-ins that checked the old password
+// and wait for their code step are dropped.
 func (s *Service) replacePassword(ctx context.Context, tx *models.Store, acct, arn string, lp *models.LoginProfile, hash string, resetRequired bool) error {
 	now := s.now()
+	if err := tx.DeleteMFAChallengesOf(ctx, acct, arn); err != nil {
+		return err
+	}
 	if err := tx.AddPasswordHistory(ctx, &models.PasswordHistory{AccountID: acct, OwnerARN: arn,
 		Hash: lp.PasswordHash, CreatedAt: now}); err != nil {
 		return err

@@ -529,3 +529,56 @@ func TestSignInRacingARename(t *testing.T) {
 		})
 	}
 }
+
+// TestSignInRacingPasswordChanges: a sign-in whose password check raced an
+// administrator resetting or removing that password never leaves a live
+// session opened with the old one.
+func TestSignInRacingPasswordChanges(t *testing.T) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			svc, store, _ := newService(t, b.DSN(t))
+			ctx := context.Background()
+			root := rootOf(mustSetup(t, svc))
+			const newPassword = "a brand new and long passphrase"
+			changes := map[string]func(name string) error{
+				"reset": func(name string) error {
+					pw := newPassword
+					return svc.UpdateLoginProfile(ctx, root, iam.UpdateLoginProfileInput{UserName: name, Password: &pw}, iam.Meta{})
+				},
+				"remove": func(name string) error { return svc.DeleteLoginProfile(ctx, root, name, iam.Meta{}) },
+			}
+			for what, change := range changes {
+				for round := range 6 {
+					name := fmt.Sprintf("%s%d", what, round)
+					signedInUser(t, svc, store, root, name)
+					var wg sync.WaitGroup
+					var token string
+					var signErr, changeErr error
+					wg.Add(2)
+					go func() {
+						defer wg.Done()
+						res, err := svc.SignIn(ctx, name, userPassword, iam.Meta{SourceIP: "192.0.2.10"})
+						if res != nil {
+							token = res.Token
+						}
+						signErr = err
+					}()
+					go func() { defer wg.Done(); changeErr = change(name) }()
+					wg.Wait()
+					if changeErr != nil {
+						t.Fatalf("%s: %v", name, changeErr)
+					}
+					if signErr != nil {
+						if iam.KindOf(signErr) != iam.Unauthenticated {
+							t.Fatalf("%s: sign-in: %v", name, signErr)
+						}
+						continue
+					}
+					if _, err := svc.Authenticate(ctx, token); err == nil {
+						t.Fatalf("%s: a session opened with the old password outlived the %s", name, what)
+					}
+				}
+			}
+		})
+	}
+}

@@ -137,3 +137,11 @@ func (s *Store) UseRecoveryCode(ctx context.Context, accountID string, id uint64
 	res := s.q(ctx).Model(&RecoveryCode{}).Where("account_id = ? AND id = ? AND used_at IS NULL", accountID, id).Update("used_at", now)
 	return res.RowsAffected == 1, translate(res.Error, "use recovery code")
 }
+
+// DeleteMFAChallengesOf drops a principal's pending sign-in steps: its
+// password was changed or removed, so no step begun with the old one may
+// finish.
+func (s *Store) DeleteMFAChallengesOf(ctx context.Context, accountID, principalARN string) error {
+	err := s.q(ctx).Where("account_id = ? AND principal_arn = ?", accountID, principalARN).Delete(&MFAChallenge{}).Error
+	return translate(err, "drop MFA challenges of "+principalARN)
+}

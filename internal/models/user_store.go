@@ -74,8 +74,7 @@ func (s *Store) MoveOwnerARN(ctx context.Context, accountID, oldARN, newARN stri
 	if err := s.q(ctx).Where("account_id = ? AND owner_arn = ?", accountID, oldARN).Delete(&MFAEnrollment{}).Error; err != nil {
 		return translate(err, "drop MFA enrollment of "+oldARN)
 	}
-	return translate(s.q(ctx).Where("account_id = ? AND principal_arn = ?", accountID, oldARN).Delete(&MFAChallenge{}).Error,
-		"drop MFA challenges of "+oldARN)
+	return s.DeleteMFAChallengesOf(ctx, accountID, oldARN)
 }
 
 // SetUserPermissionsBoundary sets the ARN of a user's permissions boundary;
