@@ -36,6 +36,19 @@ func (e *env) mkUser(name, password string, inline ...string) {
 			e.t.Fatal(err)
 		}
 	}
+	e.audited(acct.ID, "CreateUser", name)
+}
+
+// audited records the event the operations would have committed with a
+// change made straight through the store: what reads the audit log's stamp
+// (the access graph's cache) must see it.
+func (e *env) audited(acct, name, resource string) {
+	e.t.Helper()
+	err := e.store.AppendAudit(context.Background(), &models.AuditEvent{EventID: auth.NewToken(18), AccountID: acct,
+		EventTime: time.Now(), EventSource: "test", EventName: name, Resource: resource, Result: models.ResultSuccess})
+	if err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 func (e *env) mkRole(name, trust string, managed ...string) {
@@ -52,6 +65,7 @@ func (e *env) mkRole(name, trust string, managed ...string) {
 			e.t.Fatal(err)
 		}
 	}
+	e.audited(acct.ID, "CreateRole", name)
 }
 
 func TestSwitchRole(t *testing.T) {

@@ -104,12 +104,28 @@ func (s *Service) importedSnapshot(ctx context.Context, id string) (*graph.Accou
 // AccessGraph builds the access graph of the live account or an imported
 // one (by ID). Reading it needs iam:GetAccountAuthorizationDetails, as the
 // data it shows does.
+//
+// Building is seconds of work for a large account, and every graph page,
+// download and poll asks for it, so built graphs are kept (graphCache)
+// until anything is changed: every change commits an audit event with it.
 func (s *Service) AccessGraph(ctx context.Context, caller *Principal, accountID string, m Meta) (*graph.Graph, error) {
-	a, err := s.Snapshot(ctx, caller, accountID, m)
+	id, live, err := s.reviewedAccount(ctx, caller, accountID, m)
 	if err != nil {
 		return nil, err
 	}
-	return graph.Build(a, graph.Options{Now: s.now()}), nil
+	stamp, err := s.store.AuditStamp(ctx)
+	if err != nil {
+		return nil, internal(err, "audit stamp")
+	}
+	return s.graphs.get(id, stamp, s.now(), func() (*graph.Graph, error) {
+		// Not the request's context: the graph is shared with whoever
+		// else waits for it, and kept.
+		a, err := s.loadSnapshot(context.WithoutCancel(ctx), id, live)
+		if err != nil {
+			return nil, err
+		}
+		return graph.Build(a, graph.Options{Now: s.now()}), nil
+	})
 }
 
 // ReviewAccount is an account the review pages can show.

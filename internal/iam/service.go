@@ -36,6 +36,7 @@ type Service struct {
 	store    *models.Store
 	cfg      Config
 	policies policyCache
+	graphs   graphCache
 }
 
 // New makes a Service.

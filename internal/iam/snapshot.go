@@ -16,6 +16,17 @@ import (
 // from AWS lacks: access keys, MFA devices, login profiles. It is what
 // GetAccountAuthorizationDetails, `console export` and the access graph read.
 func (s *Service) Snapshot(ctx context.Context, caller *Principal, accountID string, m Meta) (*graph.Account, error) {
+	id, live, err := s.reviewedAccount(ctx, caller, accountID, m)
+	if err != nil {
+		return nil, err
+	}
+	return s.loadSnapshot(ctx, id, live)
+}
+
+// reviewedAccount authorizes reading an account's whole configuration and
+// says which account accountID names ("" for the live one) and whether it
+// is the live one.
+func (s *Service) reviewedAccount(ctx context.Context, caller *Principal, accountID string, m Meta) (string, bool, error) {
 	// The operator may review an imported account on an installation that
 	// has no live account yet.
 	acct := callerAccount(caller)
@@ -24,22 +35,27 @@ func (s *Service) Snapshot(ctx context.Context, caller *Principal, accountID str
 		if err == nil {
 			acct = live.ID
 		} else if !errors.Is(err, models.ErrNotFound) {
-			return nil, internal(err, "live account")
+			return "", false, internal(err, "live account")
 		}
 	}
 	if accountID == "" {
 		accountID = acct
 	}
 	if accountID == "" {
-		return nil, newErr(NotFound, "There is no live account yet: name an imported account with its ID.")
+		return "", false, newErr(NotFound, "There is no live account yet: name an imported account with its ID.")
 	}
 	if err := s.authorizeMeta(ctx, caller, m, "iam:GetAccountAuthorizationDetails", "*"); err != nil {
-		return nil, err
+		return "", false, err
 	}
-	if accountID != acct {
-		return s.importedSnapshot(ctx, accountID)
+	return accountID, accountID == acct, nil
+}
+
+// loadSnapshot reads the live account or an imported one.
+func (s *Service) loadSnapshot(ctx context.Context, id string, live bool) (*graph.Account, error) {
+	if !live {
+		return s.importedSnapshot(ctx, id)
 	}
-	a, err := s.snapshot(ctx, accountID)
+	a, err := s.snapshot(ctx, id)
 	if err != nil {
 		return nil, internal(err, "snapshot")
 	}

@@ -70,3 +70,18 @@ func (s *Store) CountAudit(ctx context.Context, accountID string, f AuditFilter)
 	err := f.apply(s.q(ctx).Model(&AuditEvent{}).Where("account_id = ?", accountID)).Count(&n).Error
 	return n, translate(err, "count audit events")
 }
+
+// AuditStamp identifies the audit log's state: any event committed since
+// changes it, even one whose ID is lower than the last (IDs are handed out
+// before commit, so commits can land out of order).
+type AuditStamp struct {
+	Count, Last int64
+}
+
+// AuditStamp reads the audit log's stamp. Every change commits an event,
+// so an unchanged stamp means unchanged data.
+func (s *Store) AuditStamp(ctx context.Context) (AuditStamp, error) {
+	var st AuditStamp
+	err := s.q(ctx).Model(&AuditEvent{}).Select("COUNT(*) AS count, COALESCE(MAX(id), 0) AS last").Scan(&st).Error
+	return st, translate(err, "audit stamp")
+}
