@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/iamconsole/console/internal/graph"
+	"github.com/iamconsole/console/internal/graphviz"
 	"github.com/iamconsole/console/internal/iam"
 )
 
@@ -55,12 +57,20 @@ func (c *ImportCmd) Run(g *Globals, e *env) error {
 
 // GraphCmd prints the access graph.
 type GraphCmd struct {
-	Account string `name:"account" help:"Account ID (default: the live account)."`
-	Focus   string `name:"focus" help:"Only this node (an ARN) and its neighbourhood."`
-	Depth   int    `name:"depth" default:"2" help:"Neighbourhood depth with --focus."`
-	Format  string `name:"format" enum:"dot,json" default:"dot" help:"dot or json."`
-	Grants  bool   `name:"grants" help:"Include resource grants."`
+	Account string        `name:"account" help:"Account ID (default: the live account)."`
+	Focus   string        `name:"focus" help:"Only this node (an ARN) and its neighbourhood."`
+	Depth   int           `name:"depth" default:"2" help:"Neighbourhood depth with --focus."`
+	Format  string        `name:"format" enum:"dot,svg,json" default:"dot" help:"dot, svg (laid out by Graphviz, which must be installed) or json."`
+	Grants  bool          `name:"grants" help:"Include resource grants."`
+	Timeout time.Duration `name:"timeout" default:"5m" help:"Longest an SVG layout may take."`
 }
+
+// --format svg lays out with dot what the graph page would lay out while it
+// waits; a bigger whole account gets the page's sfdp overview.
+const (
+	svgDotNodes = 1000
+	svgDotEdges = 1000
+)
 
 // Run prints the graph.
 func (c *GraphCmd) Run(g *Globals, e *env) error {
@@ -81,9 +91,35 @@ func (c *GraphCmd) Run(g *Globals, e *env) error {
 				Warnings []graph.Warning
 			}{gr.Nodes, gr.Edges, gr.Warnings})
 		}
-		_, err = e.stdout.Write(gr.DOT(graph.DOTOptions{Focus: c.Focus, Depth: c.Depth, Grants: c.Grants}))
+		d := gr.Draw(graph.DOTOptions{Focus: c.Focus, Depth: c.Depth, Grants: c.Grants})
+		if c.Format == "svg" {
+			return c.svg(e, gr, d)
+		}
+		_, err = e.stdout.Write(d.DOT)
 		return err
 	})
+}
+
+// svg lays the drawing out: dot for what the graph page would lay out while
+// it waits, sfdp's overview for a bigger whole account.
+func (c *GraphCmd) svg(e *env, gr *graph.Graph, d graph.Drawing) error {
+	program := "dot"
+	if d.Nodes > svgDotNodes || d.Edges > svgDotEdges {
+		if c.Focus != "" {
+			return fmt.Errorf("the view of %s has %d nodes and %d edges, too many to lay out: lower --depth, or use --format dot", c.Focus, d.Nodes, d.Edges)
+		}
+		program, d = "sfdp", gr.Draw(graph.DOTOptions{Overview: true, Grants: c.Grants})
+	}
+	r := graphviz.New(graphviz.Options{Path: program, Timeout: c.Timeout, MaxDOTBytes: 64 << 20})
+	if !r.Available() {
+		return fmt.Errorf("--format svg needs Graphviz's %s on PATH (Debian: apt-get install graphviz); --format dot works without it", program)
+	}
+	svg, err := r.SVG(e.ctx, d.DOT)
+	if err != nil {
+		return fmt.Errorf("lay out %d nodes with %s: %w", d.Nodes, program, err)
+	}
+	_, err = e.stdout.Write(svg)
+	return err
 }
 
 // WhoCanCmd answers "who can do this action on this resource, and how".
