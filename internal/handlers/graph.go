@@ -85,6 +85,31 @@ func (s *Server) accountOptions(c echo.Context, chosen string) ([]templates.Acco
 	return out, chosen, nil
 }
 
+// maxFocusOptions is the most principals the focus field lists.
+const maxFocusOptions = 300
+
+// focusByName finds the user, group or role a name (any case) names, or
+// says why it cannot.
+func focusByName(principals []graph.Node, name string) (string, string) {
+	var found []graph.Node
+	for _, n := range principals {
+		if strings.EqualFold(n.Name, name) {
+			found = append(found, n)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return name, "No user, group or role of this account is named " + name + "."
+	case 1:
+		return found[0].ID, ""
+	}
+	arns := make([]string, len(found))
+	for i, n := range found {
+		arns[i] = n.ID
+	}
+	return name, "More than one principal is named " + name + ": focus on one by its ARN (" + strings.Join(arns, ", ") + ")."
+}
+
 // graphShow shows the access graph, focused on a principal or whole when
 // it is small enough to lay out on request.
 func (s *Server) graphShow(c echo.Context) error {
@@ -98,15 +123,31 @@ func (s *Server) graphShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := templates.GraphView{Accounts: accounts, Account: acct, Focus: gp.Focus, Depth: gp.Depth, Grants: gp.Grants,
-		Nodes: len(g.Nodes), Edges: len(g.Edges), Query: gp.query()}
+	var principals []graph.Node
 	for _, n := range g.Nodes {
 		switch n.Kind {
 		case graph.KindUser, graph.KindRole, graph.KindGroup:
-			v.Principal = append(v.Principal, templates.FocusOption{ID: n.ID, Label: string(n.Kind) + ": " + n.Name, Selected: n.ID == gp.Focus})
+			principals = append(principals, n)
 		}
 	}
-	sort.SliceStable(v.Principal, func(i, j int) bool { return v.Principal[i].Label < v.Principal[j].Label })
+	focusErr := ""
+	if gp.Focus != "" && !strings.HasPrefix(gp.Focus, "arn:") {
+		gp.Focus, focusErr = focusByName(principals, gp.Focus)
+	}
+	v := templates.GraphView{Accounts: accounts, Account: acct, Focus: gp.Focus, Depth: gp.Depth, Grants: gp.Grants,
+		Nodes: len(g.Nodes), Edges: len(g.Edges), Query: gp.query()}
+	// A list of every principal is a megabyte of page at 10,000: past a
+	// few hundred the field takes a name or an ARN instead.
+	if v.FocusFree = len(principals) > maxFocusOptions; !v.FocusFree {
+		for _, n := range principals {
+			v.Principal = append(v.Principal, templates.FocusOption{ID: n.ID, Label: string(n.Kind) + ": " + n.Name, Selected: n.ID == gp.Focus})
+		}
+		sort.SliceStable(v.Principal, func(i, j int) bool { return v.Principal[i].Label < v.Principal[j].Label })
+	}
+	if focusErr != "" {
+		v.Message = focusErr
+		return render(c, http.StatusNotFound, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
+	}
 	if gp.Focus != "" {
 		if _, ok := g.Node(gp.Focus); !ok {
 			v.Message = "That node is not in this account's graph."

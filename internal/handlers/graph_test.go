@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"io"
 	"mime/multipart"
@@ -229,5 +230,47 @@ func TestGraphOverview(t *testing.T) {
 	}
 	if res, _ := e.browser().get(poll); res.StatusCode == http.StatusOK {
 		t.Fatal("the overview's status answers without a session")
+	}
+}
+
+// TestGraphFocusOnLargeAccounts: past a few hundred principals the focus
+// field takes a name or an ARN instead of listing every one.
+func TestGraphFocusOnLargeAccounts(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	const acct = "210987654321"
+	var users []string
+	for i := range 320 {
+		users = append(users, fmt.Sprintf(`{"UserName":"user-%03d","UserId":"AIDA%017d","Arn":"arn:aws:iam::%s:user/user-%03d","Path":"/"}`, i, i, acct, i))
+	}
+	// One user and one role of the same name.
+	users = append(users, `{"UserName":"twin","UserId":"AIDATWIN0000000000000","Arn":"arn:aws:iam::`+acct+`:user/twin","Path":"/"}`)
+	dump := `{"UserDetailList":[` + strings.Join(users, ",") + `],"GroupDetailList":[],"Policies":[],"RoleDetailList":[` +
+		`{"RoleName":"twin","RoleId":"AROATWIN0000000000000","Arn":"arn:aws:iam::` + acct + `:role/twin","Path":"/","AssumeRolePolicyDocument":{"Version":"2012-10-17","Statement":[]}}]}`
+	if _, err := e.svc.ImportAccount(context.Background(), nil, strings.NewReader(dump), "big", iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	res, body := b.get("/graph?account=" + acct)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `<input id="focus" name="focus" type="text"`) || strings.Contains(body, "user: user-001<") {
+		t.Fatalf("a 322-principal account lists its principals: %d", res.StatusCode)
+	}
+	for _, c := range []struct {
+		focus, want string
+		status      int
+	}{
+		{"USER-007", `value="arn:aws:iam::` + acct + `:user/user-007"`, http.StatusOK},
+		{"arn:aws:iam::" + acct + ":user/user-008", `value="arn:aws:iam::` + acct + `:user/user-008"`, http.StatusOK},
+		{"nobody", "No user, group or role of this account is named nobody.", http.StatusNotFound},
+		{"twin", "More than one principal is named twin", http.StatusNotFound},
+	} {
+		res, body := b.get("/graph?account=" + acct + "&focus=" + url.QueryEscape(c.focus))
+		if res.StatusCode != c.status || !strings.Contains(html.UnescapeString(body), c.want) {
+			t.Errorf("focus %q: %d, want %d and %q", c.focus, res.StatusCode, c.status, c.want)
+		}
+	}
+	// A small account keeps its list.
+	if _, body := b.get("/graph"); !strings.Contains(body, `<select id="focus" name="focus">`) {
+		t.Fatal("a small account's focus list is gone")
 	}
 }
