@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
+	"strings"
 
 	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/models"
@@ -66,23 +67,12 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 	st := s.store
 	a := &graph.Account{ID: id, CredentialsKnown: true}
 	usedPolicies := map[string]bool{}
-	attached := func(et models.EntityType, entityID string) ([]graph.AttachedPolicy, []graph.InlinePolicy, error) {
-		return entityPolicies(ctx, st, id, et, entityID, usedPolicies)
-	}
 	boundary := func(arn string) *graph.AttachedPolicy {
 		if arn == "" {
 			return nil
 		}
 		usedPolicies[arn] = true
 		return &graph.AttachedPolicy{Name: policyNameOf(arn), ARN: arn}
-	}
-	tags := func(et models.EntityType, entityID string) ([]graph.Tag, error) {
-		ts, err := st.ListTags(ctx, id, et, entityID)
-		var out []graph.Tag
-		for _, t := range ts {
-			out = append(out, graph.Tag{Key: t.Key, Value: t.Value})
-		}
-		return out, err
 	}
 	devices, err := st.AllMFADevices(ctx, id)
 	if err != nil {
@@ -104,14 +94,18 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 		if err != nil {
 			return nil, err
 		}
+		ids := make([]string, len(gs))
+		for i, g := range gs {
+			ids[i] = g.GroupID
+		}
+		own, err := ownedBy(ctx, st, id, models.EntityGroup, ids, usedPolicies)
+		if err != nil {
+			return nil, err
+		}
 		for _, g := range gs {
 			groupNames[g.GroupID] = g.Name
-			att, inl, err := attached(models.EntityGroup, g.GroupID)
-			if err != nil {
-				return nil, err
-			}
 			a.Groups = append(a.Groups, graph.Group{Name: g.Name, ID: g.GroupID, ARN: groupARN(id, g.Path, g.Name), Path: g.Path,
-				CreateDate: g.CreatedAt, Attached: att, Inline: inl})
+				CreateDate: g.CreatedAt, Attached: own.attached[g.GroupID], Inline: own.inline[g.GroupID]})
 		}
 		if after = next; next == "" {
 			break
@@ -122,39 +116,26 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 		if err != nil {
 			return nil, err
 		}
+		ids := make([]string, len(us))
+		for i, u := range us {
+			ids[i] = u.UserID
+		}
+		own, err := ownedBy(ctx, st, id, models.EntityUser, ids, usedPolicies)
+		if err != nil {
+			return nil, err
+		}
+		ux, err := userExtrasOf(ctx, st, id, ids, groupNames)
+		if err != nil {
+			return nil, err
+		}
 		for _, u := range us {
 			arn := userARN(id, u.Path, u.Name)
 			gu := graph.User{Name: u.Name, ID: u.UserID, ARN: arn, Path: u.Path, CreateDate: u.CreatedAt,
-				Boundary: boundary(u.PermissionsBoundaryARN), MFADevices: devsByOwner[arn]}
+				Boundary: boundary(u.PermissionsBoundaryARN), MFADevices: devsByOwner[arn],
+				Attached: own.attached[u.UserID], Inline: own.inline[u.UserID], Tags: own.tags[u.UserID],
+				Groups: ux.groups[u.UserID], AccessKeys: ux.keys[u.UserID], LoginProfile: ux.profiles[u.UserID]}
 			if u.PasswordLastUsed != nil {
 				gu.PasswordLastUsed = *u.PasswordLastUsed
-			}
-			if gu.Attached, gu.Inline, err = attached(models.EntityUser, u.UserID); err != nil {
-				return nil, err
-			}
-			if gu.Tags, err = tags(models.EntityUser, u.UserID); err != nil {
-				return nil, err
-			}
-			gs, _, err := st.ListGroupsForUser(ctx, id, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
-			if err != nil {
-				return nil, err
-			}
-			for _, g := range gs {
-				gu.Groups = append(gu.Groups, g.Name)
-			}
-			keys, err := st.ListAccessKeys(ctx, id, u.UserID)
-			if err != nil {
-				return nil, err
-			}
-			for _, k := range keys {
-				ak := graph.AccessKey{ID: k.AccessKeyID, Status: k.Status, CreateDate: k.CreatedAt, LastUsedService: k.LastUsedService}
-				if k.LastUsedAt != nil {
-					ak.LastUsed = *k.LastUsedAt
-				}
-				gu.AccessKeys = append(gu.AccessKeys, ak)
-			}
-			if lp, err := st.LoginProfile(ctx, id, u.UserID); err == nil {
-				gu.LoginProfile = &graph.LoginProfile{CreateDate: lp.CreatedAt, PasswordResetRequired: lp.PasswordResetRequired}
 			}
 			a.Users = append(a.Users, gu)
 		}
@@ -167,6 +148,14 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 		if err != nil {
 			return nil, err
 		}
+		ids := make([]string, len(rs))
+		for i, r := range rs {
+			ids[i] = r.RoleID
+		}
+		own, err := ownedBy(ctx, st, id, models.EntityRole, ids, usedPolicies)
+		if err != nil {
+			return nil, err
+		}
 		for _, r := range rs {
 			gr := graph.Role{Name: r.Name, ID: r.RoleID, ARN: roleARN(id, r.Path, r.Name), Path: r.Path, Description: r.Description,
 				CreateDate: r.CreatedAt, Trust: prettyJSON(r.AssumeRolePolicyDocument), Boundary: boundary(r.PermissionsBoundaryARN),
@@ -174,12 +163,7 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 			if r.LastUsedAt != nil {
 				gr.LastUsed = *r.LastUsedAt
 			}
-			if gr.Attached, gr.Inline, err = attached(models.EntityRole, r.RoleID); err != nil {
-				return nil, err
-			}
-			if gr.Tags, err = tags(models.EntityRole, r.RoleID); err != nil {
-				return nil, err
-			}
+			gr.Attached, gr.Inline, gr.Tags = own.attached[r.RoleID], own.inline[r.RoleID], own.tags[r.RoleID]
 			a.Roles = append(a.Roles, gr)
 		}
 		if after = next; next == "" {
@@ -256,6 +240,86 @@ func prettyJSON(doc string) string {
 
 // entityPolicies reads an identity's attached managed policies (noting
 // their ARNs in used) and its inline policies, as the graph keeps them.
+// owned is what a page of entities of one type own, read in bulk.
+type owned struct {
+	attached map[string][]graph.AttachedPolicy
+	inline   map[string][]graph.InlinePolicy
+	tags     map[string][]graph.Tag
+}
+
+// ownedBy reads the attached and inline policies and the tags of entities
+// of one type in three queries, marking the attached policies used.
+func ownedBy(ctx context.Context, st *models.Store, acct string, et models.EntityType, ids []string, used map[string]bool) (*owned, error) {
+	o := &owned{attached: map[string][]graph.AttachedPolicy{}, inline: map[string][]graph.InlinePolicy{}, tags: map[string][]graph.Tag{}}
+	atts, err := st.AttachmentsOf(ctx, acct, et, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, at := range atts {
+		o.attached[at.EntityID] = append(o.attached[at.EntityID], graph.AttachedPolicy{Name: policyNameOf(at.PolicyARN), ARN: at.PolicyARN})
+		used[at.PolicyARN] = true
+	}
+	inl, err := st.InlinePoliciesOf(ctx, acct, et, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, ip := range inl {
+		o.inline[ip.EntityID] = append(o.inline[ip.EntityID], graph.InlinePolicy{Name: ip.Name, Document: prettyJSON(ip.Document)})
+	}
+	ts, err := st.TagsOf(ctx, acct, et, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		o.tags[t.EntityID] = append(o.tags[t.EntityID], graph.Tag{Key: t.Key, Value: t.Value})
+	}
+	return o, nil
+}
+
+// userExtras is what a page of users has beyond policies and tags.
+type userExtras struct {
+	groups   map[string][]string // group names, in name order
+	keys     map[string][]graph.AccessKey
+	profiles map[string]*graph.LoginProfile
+}
+
+// userExtrasOf reads the groups, access keys and login profiles of users
+// in three queries; groupNames maps the account's group IDs to names.
+func userExtrasOf(ctx context.Context, st *models.Store, acct string, ids []string, groupNames map[string]string) (*userExtras, error) {
+	x := &userExtras{groups: map[string][]string{}, keys: map[string][]graph.AccessKey{}, profiles: map[string]*graph.LoginProfile{}}
+	ms, err := st.MembershipsOf(ctx, acct, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if name, ok := groupNames[m.GroupID]; ok {
+			x.groups[m.UserID] = append(x.groups[m.UserID], name)
+		}
+	}
+	for _, names := range x.groups {
+		sort.Slice(names, func(i, j int) bool { return strings.ToLower(names[i]) < strings.ToLower(names[j]) })
+	}
+	keys, err := st.AccessKeysOf(ctx, acct, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		ak := graph.AccessKey{ID: k.AccessKeyID, Status: k.Status, CreateDate: k.CreatedAt, LastUsedService: k.LastUsedService}
+		if k.LastUsedAt != nil {
+			ak.LastUsed = *k.LastUsedAt
+		}
+		x.keys[k.UserID] = append(x.keys[k.UserID], ak)
+	}
+	lps, err := st.LoginProfilesOf(ctx, acct, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, lp := range lps {
+		x.profiles[lp.UserID] = &graph.LoginProfile{CreateDate: lp.CreatedAt, PasswordResetRequired: lp.PasswordResetRequired}
+	}
+	return x, nil
+}
+
 func entityPolicies(ctx context.Context, st *models.Store, acct string, et models.EntityType, id string, used map[string]bool) ([]graph.AttachedPolicy, []graph.InlinePolicy, error) {
 	atts, err := st.ListAttachedPolicies(ctx, acct, et, id)
 	if err != nil {
