@@ -20,6 +20,17 @@ type DOTOptions struct {
 	// edges to the same neighbours as one node ("37 users"); 0 means 25,
 	// negative never collapses.
 	Collapse int
+	// Expand names collapsed sets to draw node by node after all, by the
+	// ID of the set's first member (its representative).
+	Expand map[string]bool
+	// ExpandURL, when set, makes a collapsed set's node a link (Graphviz
+	// URL) to the same view with the set expanded: it is given the set's
+	// representative ID.
+	ExpandURL func(representative string) string
+	// NodeURL, when set, gives each node's link (Graphviz URL; "" for
+	// none) instead of its page in this console: an imported account's
+	// nodes have no pages here.
+	NodeURL func(Node) string
 	// Grants includes grants edges and resource nodes (they dominate large
 	// graphs, so they are off unless asked for).
 	Grants bool
@@ -127,7 +138,7 @@ func pageURL(n Node) string {
 	case KindRole:
 		return "/roles/" + url.PathEscape(n.Name)
 	case KindPolicy:
-		return "/policies/" + url.PathEscape(n.ID)
+		return "/policies/view?arn=" + url.QueryEscape(n.ID)
 	case KindInline:
 		owner := n.ID[:strings.LastIndexByte(n.ID, '#')]
 		kind := "users"
@@ -234,7 +245,7 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 			groups[k] = append(groups[k], n.ID)
 		}
 		for _, ids := range groups {
-			if len(ids) > opts.Collapse {
+			if len(ids) > opts.Collapse && !opts.Expand[ids[0]] {
 				for _, id := range ids {
 					rep[id] = ids[0]
 				}
@@ -265,6 +276,9 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		drawn++
 		name[n.ID] = id
 		label, tooltip, link := n.Name, n.ID, pageURL(n)
+		if opts.NodeURL != nil {
+			link = opts.NodeURL(n)
+		}
 		if n.Description != "" {
 			tooltip += "\n" + n.Description
 		}
@@ -272,6 +286,10 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 			label = fmt.Sprintf("%d %s", c, kindPlural[n.Kind])
 			tooltip = label
 			link = ""
+			if opts.ExpandURL != nil {
+				tooltip += " with the same connections: click to show each"
+				link = opts.ExpandURL(n.ID)
+			}
 		}
 		extra := ""
 		if n.ID == opts.Focus {

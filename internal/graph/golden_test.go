@@ -303,6 +303,23 @@ func TestDOTFocusAndCollapse(t *testing.T) {
 	if n := strings.Count(out, "->"); n != 1 {
 		t.Errorf("collapsed members should share one edge, got %d", n)
 	}
+	if strings.Contains(out, "URL=\"/graph") {
+		t.Error("a collapsed set links somewhere without ExpandURL")
+	}
+
+	// Expandable: the set's node links to the view with it expanded, and
+	// that view draws every member.
+	var rep string
+	opts := DOTOptions{Focus: arn("group", "many"), Depth: 1, ExpandURL: func(r string) string { rep = r; return "/graph?expand=" + r }}
+	out = string(g.DOT(opts))
+	if rep != arn("user", "u100") || !strings.Contains(out, `URL="/graph?expand=`+rep+`"`) || !strings.Contains(out, "click to show each") {
+		t.Fatalf("collapsed set's link (representative %q):\n%s", rep, out)
+	}
+	opts.Expand = map[string]bool{rep: true}
+	d := g.Draw(opts)
+	if strings.Contains(string(d.DOT), "37 users") || d.Nodes != 38 || !strings.Contains(string(d.DOT), `label="u136"`) {
+		t.Errorf("expanded set: %d nodes\n%s", d.Nodes, d.DOT)
+	}
 }
 
 func TestDrawOverview(t *testing.T) {

@@ -39,10 +39,30 @@ type graphParams struct {
 	Account, Focus string
 	Depth          int
 	Grants         bool
+	Expand         []string // collapsed sets to show node by node, by representative ID
+	// Imported is set for an imported account, whose nodes have no pages
+	// in this console: they link to the graph focused on them instead.
+	Imported bool
 }
+
+// imported reports whether id is one of accounts and not the live one.
+func imported(accounts []templates.AccountOption, id string) bool {
+	for _, a := range accounts {
+		if a.ID == id {
+			return !a.Live
+		}
+	}
+	return false
+}
+
+// maxExpand bounds the expanded sets one URL may name.
+const maxExpand = 20
 
 func readGraphParams(c echo.Context) graphParams {
 	p := graphParams{Account: c.QueryParam("account"), Focus: c.QueryParam("focus"), Grants: c.QueryParam("grants") == "1"}
+	if ex := c.QueryParams()["expand"]; len(ex) > 0 {
+		p.Expand = ex[:min(len(ex), maxExpand)]
+	}
 	p.Depth, _ = strconv.Atoi(c.QueryParam("depth"))
 	if p.Depth < 1 || p.Depth > 6 {
 		p.Depth = 1 // the focus and its neighbours: lays out in well under a second
@@ -62,11 +82,28 @@ func (p graphParams) query() string {
 	if p.Grants {
 		q.Set("grants", "1")
 	}
+	for _, e := range p.Expand {
+		q.Add("expand", e)
+	}
 	return q.Encode()
 }
 
 func (p graphParams) dotOptions() graph.DOTOptions {
-	return graph.DOTOptions{Focus: p.Focus, Depth: p.Depth, Grants: p.Grants}
+	o := graph.DOTOptions{Focus: p.Focus, Depth: p.Depth, Grants: p.Grants, Expand: map[string]bool{}}
+	for _, e := range p.Expand {
+		o.Expand[e] = true
+	}
+	if p.Imported {
+		o.NodeURL = func(n graph.Node) string {
+			return "/graph?" + url.Values{"account": {p.Account}, "focus": {n.ID}, "depth": {"1"}}.Encode()
+		}
+	}
+	if len(p.Expand) < maxExpand {
+		o.ExpandURL = func(rep string) string {
+			return "/graph?" + p.query() + "&" + url.Values{"expand": {rep}}.Encode()
+		}
+	}
+	return o
 }
 
 // accountOptions lists the accounts to review, the chosen one selected.
@@ -80,7 +117,7 @@ func (s *Server) accountOptions(c echo.Context, chosen string) ([]templates.Acco
 	}
 	out := make([]templates.AccountOption, len(accts))
 	for i, a := range accts {
-		out[i] = templates.AccountOption{ID: a.ID, Label: a.Label, Selected: a.ID == chosen}
+		out[i] = templates.AccountOption{ID: a.ID, Label: a.Label, Selected: a.ID == chosen, Live: a.Live}
 	}
 	return out, chosen, nil
 }
@@ -118,7 +155,7 @@ func (s *Server) graphShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	gp.Account = acct
+	gp.Account, gp.Imported = acct, imported(accounts, acct)
 	g, err := s.svc.AccessGraph(c.Request().Context(), principal(c), acct, meta(c))
 	if err != nil {
 		return err
@@ -250,10 +287,11 @@ func (s *Server) graphOverviewStatus(c echo.Context) error {
 func (s *Server) graphDownload(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		gp := readGraphParams(c)
-		_, acct, err := s.accountOptions(c, gp.Account)
+		accounts, acct, err := s.accountOptions(c, gp.Account)
 		if err != nil {
 			return err
 		}
+		gp.Account, gp.Imported = acct, imported(accounts, acct)
 		g, err := s.svc.AccessGraph(c.Request().Context(), principal(c), acct, meta(c))
 		if err != nil {
 			return err

@@ -274,3 +274,44 @@ func TestGraphFocusOnLargeAccounts(t *testing.T) {
 		t.Fatal("a small account's focus list is gone")
 	}
 }
+
+// TestGraphExpandsCollapsedSets: "30 users" links to the same view with
+// that set drawn node by node.
+func TestGraphExpandsCollapsedSets(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	const acct = "310987654321"
+	var users []string
+	for i := range 30 {
+		users = append(users, fmt.Sprintf(`{"UserName":"member-%02d","UserId":"AIDA%017d","Arn":"arn:aws:iam::%s:user/member-%02d","Path":"/","GroupList":["team"]}`, i, i, acct, i))
+	}
+	dump := `{"UserDetailList":[` + strings.Join(users, ",") + `],"GroupDetailList":[{"GroupName":"team","GroupId":"AGPATEAM000000000000","Arn":"arn:aws:iam::` + acct +
+		`:group/team","Path":"/"}],"Policies":[],"RoleDetailList":[]}`
+	if _, err := e.svc.ImportAccount(context.Background(), nil, strings.NewReader(dump), "team", iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	view := "?account=" + acct + "&focus=" + url.QueryEscape("arn:aws:iam::"+acct+":group/team")
+	_, dot := b.get("/graph.dot" + view)
+	m := regexp.MustCompile(`label="30 users".*URL="(/graph\?[^"]+)"`).FindStringSubmatch(dot)
+	if m == nil {
+		t.Fatalf("the collapsed set does not link to its expansion:\n%s", dot)
+	}
+	expanded, err := url.Parse(html.UnescapeString(m[1])) // DOT text is escaped for the SVG it becomes
+	if err != nil || expanded.Query().Get("expand") == "" {
+		t.Fatalf("expansion link %q: %v", m[1], err)
+	}
+	res, dot := b.get("/graph.dot?" + expanded.RawQuery)
+	if res.StatusCode != http.StatusOK || strings.Contains(dot, "30 users") || len(regexp.MustCompile(`label="member-[0-9]+"`).FindAllString(dot, -1)) != 30 {
+		t.Fatalf("the expanded view: %d\n%s", res.StatusCode, dot)
+	}
+	// An imported account's nodes have no pages here: they open the graph
+	// focused on them, never the live account's user of the same name.
+	if strings.Contains(dot, `URL="/users/`) || !strings.Contains(html.UnescapeString(dot),
+		`URL="/graph?account=`+acct+`&depth=1&focus=`+url.QueryEscape("arn:aws:iam::"+acct+":user/member-07")+`"`) {
+		t.Fatalf("imported nodes' links:\n%s", dot)
+	}
+	if res, body := b.get("/graph?" + expanded.RawQuery); res.StatusCode != http.StatusOK || !strings.Contains(body, "expand=") {
+		t.Fatalf("the expanded page (its downloads keep the expansion): %d", res.StatusCode)
+	}
+}
