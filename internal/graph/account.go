@@ -568,6 +568,17 @@ func arnAccount(s string) string {
 	return rest[:j]
 }
 
+// arnResource is what follows the account field of an ARN (role/ci,
+// assumed-role/ci/session), s itself when s is not an ARN.
+func arnResource(s string) string {
+	acct := arnAccount(s)
+	if acct == "" {
+		return s
+	}
+	i := strings.Index(s, ":"+acct+":")
+	return s[i+len(acct)+2:]
+}
+
 func fmtDate(t time.Time) string {
 	if t.IsZero() {
 		return ""

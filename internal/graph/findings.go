@@ -131,7 +131,8 @@ func (g *Graph) Findings(now time.Time) []Finding {
 		}
 	}
 
-	// Trust policies open to anyone or to other accounts without conditions.
+	// Trust policies open to anyone, to other accounts or to their principals
+	// without conditions.
 	for _, r := range g.principals {
 		if r.kind != KindRole || g.trustDocs[r.arn] == nil {
 			continue
@@ -265,31 +266,50 @@ func (g *Graph) reachedAffected(rr *reachResult, e *Edge) *principal {
 	return nil
 }
 
-// permissiveTrust asks the engine whether a stranger (any principal of another
-// account) may assume the role without MFA or ExternalId; the statements that
-// let it in are cited.
+// permissiveTrust flags the outsiders of other accounts (a whole account,
+// one of its principals, "*") that the trust admits with nothing asked of
+// them. It reads their can-assume edges rather than asking again, so the
+// finding and the graph cannot disagree: assumeEdges asks the engine under the
+// plain context first and only then with MFA or the ExternalId the trust
+// expects, so an edge without Needs is one that no sts:ExternalId, MFA or
+// other condition holds back. Services and identity providers are left out:
+// a service brings no caller of its own, and a provider's users are not
+// another account's principals.
 func (g *Graph) permissiveTrust(r *principal) []Finding {
 	var out []Finding
-	c := g.candidates(g.trustDocs[r.arn])
-	for _, x := range c.external {
-		acct := arnAccount(x)
-		if x == "*" {
-			acct = otherAccount(g.acct.ID)
+	for _, x := range g.candidates(g.trustDocs[r.arn]).external {
+		e := g.canAssume(x, r.arn)
+		if e == nil || len(e.Needs) > 0 {
+			continue // no way in, or conditions (ExternalId, MFA, org, source) hold it back
 		}
-		in := policy.Inputs{Identity: []*policy.Policy{allowAll}, Resource: g.trusts[r.arn], ResourceAccount: g.acct.ID}
-		d := policy.Evaluate(&in, &policy.Request{Principal: policy.Principal{ARN: "arn:aws:iam::" + acct + ":root", Account: acct, Type: policy.PrincipalAccount},
-			Action: "sts:AssumeRole", Resource: r.arn, Context: g.context(nil), Time: g.now})
-		if !d.Allowed() {
-			continue // conditions (ExternalId, MFA, source) hold it back
-		}
-		sev, who := SeverityHigh, "account "+arnAccount(x)
-		if x == "*" {
+		var sev, who string
+		switch outsideKind(x) {
+		case OutsideAnyone:
 			sev, who = SeverityCritical, "any AWS principal (*)"
+		case OutsideAccount:
+			// Trusting the root delegates the choice to every administrator
+			// of that account, present and future.
+			sev, who = SeverityHigh, "account "+arnAccount(x)
+		default:
+			// A named principal admits only its own sessions: narrower than
+			// the whole account, though still whoever that account lets
+			// become it, which this account can neither see nor limit.
+			sev, who = SeverityMedium, arnResource(x)+" of account "+arnAccount(x)
 		}
 		out = append(out, Finding{Type: FindingPermissiveTrust, Severity: sev, Principal: r.arn, Path: []string{x, r.arn},
-			Explanation: "trust lets " + who + " assume the role without sts:ExternalId or MFA conditions: " + cite(resourceLayer(statements(d.Deciding())))})
+			Explanation: "trust lets " + who + " assume the role without sts:ExternalId or MFA conditions: " + cite(resourceLayer(e.Steps[0].Statements))})
 	}
 	return out
+}
+
+// canAssume is the can-assume edge from one node to another, or nil.
+func (g *Graph) canAssume(from, to string) *Edge {
+	for _, i := range g.out[from] {
+		if e := &g.Edges[i]; e.Kind == EdgeCanAssume && e.To == to {
+			return e
+		}
+	}
+	return nil
 }
 
 // wildcard flags Allow statements with Action "*" on Resource "*" or

@@ -96,3 +96,90 @@ func TestWhoCanPathsAndStatements(t *testing.T) {
 		t.Errorf("WhatCan: %+v", wc)
 	}
 }
+
+// TestPermissiveTrust: a trust is flagged when someone outside the account,
+// "*", a whole account or one named principal of another account, may assume
+// the role with no ExternalId, MFA or other condition; the engine decides
+// the conditions, by way of the can-assume edges.
+func TestPermissiveTrust(t *testing.T) {
+	const saml = "arn:aws:iam::" + acct + ":saml-provider/corp"
+	extUser := "arn:aws:iam::" + other + ":user/bob"
+	extSession := "arn:aws:sts::" + other + ":assumed-role/ci/build"
+	cases := []struct {
+		name  string
+		trust string
+		users []User
+		// want: "SEVERITY FROM" of the finding, "" for none.
+		want string
+		// held: "FROM NEEDS" of the can-assume edge the conditions hold back,
+		// so that a missing finding is the engine's doing, not a missed match.
+		held string
+	}{
+		{name: "anyone", trust: trust(`{"AWS":"*"}`, ""), want: "Critical *"},
+		{name: "whole other account", trust: trust(`{"AWS":"`+otherRoot+`"}`, ""), want: "High " + otherRoot},
+		{name: "external role", trust: trust(`{"AWS":"`+ciRole+`"}`, ""), want: "Medium " + ciRole},
+		{name: "external user", trust: trust(`{"AWS":"`+extUser+`"}`, ""), want: "Medium " + extUser},
+		{name: "external role session", trust: trust(`{"AWS":"`+extSession+`"}`, ""), want: "Medium " + extSession},
+		{name: "external role with ExternalId", trust: trust(`{"AWS":"`+ciRole+`"}`, `{"StringEquals":{"sts:ExternalId":"s3cr3t"}}`),
+			held: ciRole + " ExternalId"},
+		{name: "external user with MFA", trust: trust(`{"AWS":"`+extUser+`"}`, `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`),
+			held: extUser + " MFA"},
+		{name: "external user with MFA age", trust: trust(`{"AWS":"`+extUser+`"}`, `{"NumericLessThan":{"aws:MultiFactorAuthAge":"3600"}}`),
+			held: extUser + " MFA"},
+		{name: "whole account with ExternalId", trust: trust(`{"AWS":"`+otherRoot+`"}`, `{"StringEquals":{"sts:ExternalId":"s3cr3t"}}`),
+			held: otherRoot + " ExternalId"},
+		{name: "external role in the organization", trust: trust(`{"AWS":"`+ciRole+`"}`, `{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}`),
+			held: ciRole + " aws:PrincipalOrgID"},
+		{name: "external role denied", trust: doc(
+			`{"Effect":"Allow","Principal":{"AWS":"`+ciRole+`"},"Action":"sts:AssumeRole"}`,
+			`{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole"}`)},
+		{name: "same-account user", trust: trust(`{"AWS":"`+arn("user", "sam")+`"}`, ""),
+			users: []User{user("sam", nil, map[string]string{"assume": doc(allow("sts:AssumeRole", "*"))})}},
+		{name: "same-account root", trust: trust(`{"AWS":"arn:aws:iam::`+acct+`:root"}`, "")},
+		{name: "service", trust: trust(`{"Service":"ec2.amazonaws.com"}`, "")},
+		{name: "federated SAML", trust: doc(`{"Effect":"Allow","Principal":{"Federated":"` + saml + `"},"Action":"sts:AssumeRoleWithSAML"}`)},
+		{name: "federated OIDC", trust: doc(`{"Effect":"Allow","Principal":{"Federated":"` + oidc + `"},"Action":"sts:AssumeRoleWithWebIdentity"}`)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := &Account{ID: acct, Users: c.users, Roles: []Role{role("target", withSid(c.trust, "Door"), readReports)}}
+			g := Build(a, Options{Now: testNow})
+			if len(g.Warnings) > 0 {
+				t.Fatalf("warnings: %v", g.Warnings)
+			}
+			var got []Finding
+			for _, f := range g.Findings(testNow) {
+				if f.Type == FindingPermissiveTrust {
+					got = append(got, f)
+				}
+			}
+			if c.held != "" {
+				from, needs := strings.SplitN(c.held, " ", 2)[0], strings.SplitN(c.held, " ", 2)[1]
+				if e := g.canAssume(from, arn("role", "target")); e == nil || strings.Join(e.Needs, ",") != needs {
+					t.Errorf("want a can-assume edge from %s needing %s, got %+v", from, needs, e)
+				}
+			}
+			if c.want == "" {
+				if len(got) > 0 {
+					t.Fatalf("unexpected finding: %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("want one finding %q, got %+v", c.want, got)
+			}
+			f := got[0]
+			from, target := strings.SplitN(c.want, " ", 2)[1], arn("role", "target")
+			if s := f.Severity + " " + f.Path[0]; s != c.want || f.Principal != target || len(f.Path) != 2 || f.Path[1] != target {
+				t.Errorf("finding %+v, want %s -> %s", f, c.want, target)
+			}
+			// The finding holds exactly when the graph draws a plain can-assume edge.
+			if e := g.canAssume(from, target); e == nil || len(e.Needs) > 0 {
+				t.Errorf("no plain can-assume edge from %s: %+v", from, e)
+			}
+			if !strings.Contains(f.Explanation, "statement 0 (Door)") {
+				t.Errorf("explanation does not cite the trust statement: %s", f.Explanation)
+			}
+		})
+	}
+}

@@ -119,6 +119,19 @@ func TestIAMVulnerable(t *testing.T) {
 			}
 		}
 	}
+	// Trusts open outside the account: the organization's management account
+	// (its root) and its StackSets service-linked role, a named principal.
+	// The SSO session, SAML provider and service trusts are not flagged.
+	var permissive []string
+	for _, f := range fs {
+		if f.Type == FindingPermissiveTrust {
+			permissive = append(permissive, f.Severity+" "+strings.TrimPrefix(f.Principal, vulnAcct))
+		}
+	}
+	if got, want := strings.Join(permissive, "; "),
+		"High role/OrganizationAccountAccessRole; Medium role/stacksets-exec-b5520cb2730c2f54b523d6375a319abb"; got != want {
+		t.Errorf("permissive trusts:\n got %s\nwant %s", got, want)
+	}
 	// Every privesc user is accounted for.
 	listed := map[string]bool{}
 	for _, c := range found {

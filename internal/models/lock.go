@@ -29,6 +29,11 @@ import (
 // queue up; in any other order PostgreSQL could find them waiting for each
 // other and abort one with a deadlock error, an internal error for a
 // request that only lost a race.
+//
+// Rows chosen by what they point at (the users and roles whose boundary is
+// a policy, for RenamePolicy) are locked the same way, before the policy, and
+// counted again once it is locked: a row that joined them in between would
+// have to be locked out of order, so the transaction starts over instead.
 
 // LockAccount locks the account's row until the transaction ends, so that
 // account-wide quotas (users, groups, roles, policies) can be counted.
@@ -70,6 +75,31 @@ func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, 
 // have no row, and cannot be deleted.
 func (s *Store) LockPolicyARN(ctx context.Context, accountID, arn string) error {
 	return s.lockRow(ctx, &ManagedPolicy{}, "policy_id", "policy "+arn, "account_id = ? AND arn = ?", accountID, arn)
+}
+
+// boundaryHolders lists, in ID order, the users or roles (t) whose
+// permissions boundary is arn; with lock, it also locks their rows, in that
+// order, as lockRow does.
+func (s *Store) boundaryHolders(ctx context.Context, accountID string, t EntityType, arn string, lock bool) ([]string, error) {
+	var model any
+	key := "user_id"
+	switch t {
+	case EntityUser:
+		model = &User{}
+	case EntityRole:
+		model, key = &Role{}, "role_id"
+	default:
+		return nil, fmt.Errorf("%s has no permissions boundary", t)
+	}
+	q := s.q(ctx).Model(model).Where("account_id = ? AND permissions_boundary_arn = ?", accountID, arn).Order(key)
+	if lock && s.Dialect() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate})
+	}
+	var ids []string
+	if err := q.Pluck(key, &ids).Error; err != nil {
+		return nil, translate(err, "list "+string(t)+"s with boundary "+arn)
+	}
+	return ids, nil
 }
 
 // lockRow selects one row FOR UPDATE on PostgreSQL, and only checks that

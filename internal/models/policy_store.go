@@ -2,6 +2,8 @@ package models
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -86,32 +88,101 @@ func (s *Store) CountPolicies(ctx context.Context, accountID string) (int64, err
 // it), and moves the attachments and permissions boundaries that name the
 // old ARN to the new one, in one transaction. AWS has no such call; it
 // serves imports and repairs. Returns ErrConflict if the name or ARN is
-// taken, ErrNotFound if the policy is gone.
+// taken, or if users, roles or the policy's ARN kept changing while the
+// rename waited for its locks; ErrNotFound if the policy is gone.
 func (s *Store) RenamePolicy(ctx context.Context, accountID, policyID, name, path, arn string) error {
+	for range 3 {
+		err := s.Tx(ctx, func(tx *Store) error { return tx.renamePolicy(ctx, accountID, policyID, name, path, arn) })
+		if !errors.Is(err, errMoved) {
+			return err
+		}
+	}
+	return fmt.Errorf("rename policy %s: its ARN or the users and roles using it as boundary kept changing: %w", policyID, ErrConflict)
+}
+
+// errMoved: a rename found, once it held the policy, that the rows it had
+// locked before were no longer all that name the policy's ARN.
+var errMoved = errors.New("policy moved while being locked")
+
+// renamePolicy is one attempt at RenamePolicy. It locks in the documented
+// order (lock.go): the users and roles whose boundary is the policy, then
+// the policy, since PutUserPermissionsBoundary and AttachUserPolicy hold the
+// user and wait for the policy. Which users and roles those are depends on
+// the ARN, read before the policy is locked; a boundary given or a rename
+// committed in between changes them, and locking one more user or role now,
+// after the policy, could deadlock with a transaction that holds it and waits
+// for the policy. So the attempt gives up (errMoved) and RenamePolicy starts
+// over in a new transaction, holding nothing it took in this one (inside a
+// caller's transaction it is a savepoint, and PostgreSQL drops the row locks
+// taken since the savepoint when rolling back to it).
+func (s *Store) renamePolicy(ctx context.Context, accountID, policyID, name, path, arn string) error {
 	what := "rename policy " + policyID
-	return s.Tx(ctx, func(tx *Store) error {
-		old, err := tx.PolicyByID(ctx, accountID, policyID)
+	old, err := s.PolicyByID(ctx, accountID, policyID)
+	if err != nil {
+		return err
+	}
+	users, err := s.boundaryHolders(ctx, accountID, EntityUser, old.ARN, true)
+	if err != nil {
+		return err
+	}
+	roles, err := s.boundaryHolders(ctx, accountID, EntityRole, old.ARN, true)
+	if err != nil {
+		return err
+	}
+	if err := s.LockEntity(ctx, accountID, EntityPolicy, policyID); err != nil {
+		return err
+	}
+	// Nobody can give the policy as a boundary now without its lock; check
+	// that nobody did before it was taken.
+	now, err := s.PolicyByID(ctx, accountID, policyID)
+	if err != nil {
+		return err
+	}
+	if now.ARN != old.ARN {
+		return errMoved
+	}
+	for _, held := range []struct {
+		t      EntityType
+		locked []string
+	}{{EntityUser, users}, {EntityRole, roles}} {
+		ids, err := s.boundaryHolders(ctx, accountID, held.t, old.ARN, false)
 		if err != nil {
 			return err
 		}
-		res := tx.q(ctx).Model(&ManagedPolicy{}).Where("account_id = ? AND policy_id = ?", accountID, policyID).
-			Updates(map[string]any{"name": name, "name_key": strings.ToLower(name), "path": path, "arn": arn})
-		if err := changedOne(res, what); err != nil || old.ARN == arn {
-			return err
+		if !subset(ids, held.locked) {
+			return errMoved
 		}
-		for _, model := range []any{&PolicyAttachment{}, &User{}, &Role{}} {
-			col := "permissions_boundary_arn"
-			if _, ok := model.(*PolicyAttachment); ok {
-				col = "policy_arn"
-			}
-			err := tx.q(ctx).Model(model).Where("account_id = ? AND "+col+" = ?", accountID, old.ARN).
-				Update(col, arn).Error
-			if err != nil {
-				return translate(err, what)
-			}
+	}
+	res := s.q(ctx).Model(&ManagedPolicy{}).Where("account_id = ? AND policy_id = ?", accountID, policyID).
+		Updates(map[string]any{"name": name, "name_key": strings.ToLower(name), "path": path, "arn": arn})
+	if err := changedOne(res, what); err != nil || old.ARN == arn {
+		return err
+	}
+	for _, model := range []any{&PolicyAttachment{}, &User{}, &Role{}} {
+		col := "permissions_boundary_arn"
+		if _, ok := model.(*PolicyAttachment); ok {
+			col = "policy_arn"
 		}
-		return nil
-	})
+		err := s.q(ctx).Model(model).Where("account_id = ? AND "+col+" = ?", accountID, old.ARN).
+			Update(col, arn).Error
+		if err != nil {
+			return translate(err, what)
+		}
+	}
+	return nil
+}
+
+func subset(ids, of []string) bool {
+	in := make(map[string]bool, len(of))
+	for _, id := range of {
+		in[id] = true
+	}
+	for _, id := range ids {
+		if !in[id] {
+			return false
+		}
+	}
+	return true
 }
 
 // DeletePolicy deletes a customer managed policy with its versions (they
