@@ -387,6 +387,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"POST /roles":                           {none: "creates"},
 		"GET /policies":                         {none: "a list, authorized by path"},
 		"GET /policies/new":                     {none: "the empty form"},
+		"GET /policies/arns":                    {cases: []idorCase{{what: "the account's policy ARNs", path: "/policies/arns", want: deny("iam:ListPolicies")}}},
 		"POST /policies":                        {none: "creates"},
 	}
 }

@@ -19,6 +19,7 @@ import (
 func (s *Server) registerPolicyPages(g *echo.Group) {
 	g.GET("/policies", s.policiesList)
 	g.GET("/policies/new", s.policyNew)
+	g.GET("/policies/arns", s.policyARNs)
 	g.POST("/policies", s.policyCreate)
 	g.GET("/policies/view", s.policyShow)
 	g.GET("/policies/diff", s.policyDiff)

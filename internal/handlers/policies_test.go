@@ -66,6 +66,15 @@ func TestPolicyPages(t *testing.T) {
 			t.Fatalf("summary lacks %q", want)
 		}
 	}
+	// Pickers list AWS's policies in the page and fetch the account's own.
+	if res, body := b.get("/policies/arns"); res.StatusCode != http.StatusOK || !strings.Contains(body, `"`+arn+`"`) ||
+		!strings.Contains(body, `"arn:aws:iam::aws:policy/ReadOnlyAccess"`) {
+		t.Fatalf("picker ARNs: %d %s", res.StatusCode, body)
+	}
+	if _, body := b.get("/users/new"); strings.Contains(body, arn) || !strings.Contains(body, `data-src="/policies/arns"`) ||
+		!strings.Contains(body, `value="arn:aws:iam::aws:policy/ReadOnlyAccess"`) {
+		t.Fatal("a picker page should list AWS's policies and leave the account's to /policies/arns")
+	}
 	// Versions: add v2 (default), diff, set v1 back, delete v2.
 	v2 := strings.Replace(v1, `"s3:ListBucket"`, `"s3:PutObject"`, 1)
 	res, body = b.form(view+"&tab=versions", "/policies/versions", "arn", arn, "PolicyDocument", "{", "SetAsDefault", "true")

@@ -39,23 +39,31 @@ func (s *Server) usersList(c echo.Context) error {
 	return render(c, http.StatusOK, templates.UsersPage(s.page(c, "Users", "users"), v))
 }
 
-// policyChoices are the ARNs offered beside a policy ARN input.
-func (s *Server) policyChoices(c echo.Context) []string {
-	arns, err := s.svc.PolicyARNs(c.Request().Context(), principal(c), meta(c))
-	if err != nil {
-		// A caller who may not list policies still gets AWS's own; the
-		// input takes any ARN.
-		arns = nil
-		for _, b := range iam.Builtins() {
-			arns = append(arns, b.ARN())
-		}
+// policyChoices are the ARNs a page lists beside a policy ARN input: AWS's
+// managed policies, without a query; the picker fetches the account's own
+// from policyARNs when it is used.
+func policyChoices() []string {
+	var arns []string
+	for _, b := range iam.Builtins() {
+		arns = append(arns, b.ARN())
 	}
 	return arns
 }
 
+// policyARNs answers a policy picker with the ARNs it offers (JSON), as the
+// caller may list them.
+func (s *Server) policyARNs(c echo.Context) error {
+	arns, err := s.svc.PolicyARNs(c.Request().Context(), principal(c), meta(c))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, arns)
+}
+
 // userNew shows the create-user form.
 func (s *Server) userNew(c echo.Context) error {
-	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: s.policyChoices(c)}
+	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: policyChoices()}
 	return render(c, http.StatusOK, templates.UserNewPage(s.page(c, "Create user", "users"), f))
 }
 
@@ -71,7 +79,7 @@ func (s *Server) userCreate(c echo.Context) error {
 	fail := func(fe templates.FieldErrors) error {
 		fe = placed(fe, "UserName", "Path", "Password", "PermissionsBoundary", "tags")
 		f := templates.UserForm{UserName: in.UserName, Path: in.Path, Tags: tagRows(in.Tags), ConsoleAccess: console,
-			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: s.policyChoices(c), Errors: fe}
+			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: policyChoices(), Errors: fe}
 		return render(c, http.StatusBadRequest, templates.UserNewPage(s.page(c, "Create user", "users"), f))
 	}
 	if console && password == "" {
@@ -302,7 +310,7 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserD
 	v.Can.PutBoundary = s.can(c, "iam:PutUserPermissionsBoundary", u.Arn)
 	v.Can.DeleteBoundary = s.can(c, "iam:DeleteUserPermissionsBoundary", u.Arn)
 	if v.Can.PutBoundary {
-		v.PolicyARNs = s.policyChoices(c)
+		v.PolicyARNs = policyChoices()
 	}
 	return nil
 }

@@ -83,6 +83,21 @@ func TestBrowserCreateUserWithKey(t *testing.T) {
 	if !strings.Contains(page, id) || strings.Contains(page, secret) || !strings.Contains(page, "Enabled since") {
 		t.Fatal("after creation the page must list the key and the password, never the secret")
 	}
+	// The attach picker fetches the account's own policies when first used.
+	if _, err := e.svc.CreatePolicy(context.Background(), nil, iam.CreatePolicyInput{PolicyName: "TeamRead",
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Step(t, ctx, "policy picker",
+		chromedp.Navigate(url+"/users/carol?tab=permissions"),
+		chromedp.WaitVisible("#PolicyArn"),
+		chromedp.Focus("#PolicyArn"),
+		chromedp.WaitReady(`datalist#policy-arns[data-loaded="true"]`),
+	)
+	opts, err := chromedp.Run(sctx, chromedp.OuterHTML("datalist#policy-arns"))
+	if err != nil || !strings.Contains(opts, ":policy/TeamRead") || !strings.Contains(opts, "policy/ReadOnlyAccess") {
+		t.Fatalf("picker options %q %v", opts, err)
+	}
 	keys, err := e.svc.ListAccessKeys(context.Background(), nil, "carol", iam.Meta{})
 	if err != nil || len(keys) != 1 || keys[0].AccessKeyId != id {
 		t.Fatalf("keys %v %v", keys, err)

@@ -71,3 +71,36 @@ document.addEventListener("click", function (ev) {
   }
   setTimeout(poll, delay);
 })();
+
+// Policy ARN pickers: the page lists AWS's managed policies; the account's
+// own (up to a thousand) are fetched the first time the input is used,
+// rather than sent with every page that has a picker.
+(function () {
+  if (!window.fetch) return;
+  document.querySelectorAll("datalist[data-src]").forEach(function (list) {
+    var inputs = document.querySelectorAll('input[list="' + list.id + '"]');
+    var loaded = false;
+    function load() {
+      if (loaded) return;
+      loaded = true;
+      fetch(list.getAttribute("data-src"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (res) { if (!res.ok) throw new Error(res.status); return res.json(); })
+        .then(function (arns) {
+          var have = {};
+          list.querySelectorAll("option").forEach(function (o) { have[o.value] = true; });
+          arns.forEach(function (arn) {
+            if (have[arn]) return;
+            var o = document.createElement("option");
+            o.value = arn;
+            list.appendChild(o);
+          });
+          list.setAttribute("data-loaded", "true");
+        })
+        .catch(function () { loaded = false; });
+    }
+    inputs.forEach(function (input) {
+      input.addEventListener("focus", load);
+      input.addEventListener("input", load);
+    });
+  });
+})();
