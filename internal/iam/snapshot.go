@@ -94,10 +94,7 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 		if err != nil {
 			return nil, err
 		}
-		ids := make([]string, len(gs))
-		for i, g := range gs {
-			ids[i] = g.GroupID
-		}
+		ids := idsOf(gs, func(g models.Group) string { return g.GroupID })
 		own, err := ownedBy(ctx, st, id, models.EntityGroup, ids, usedPolicies)
 		if err != nil {
 			return nil, err
@@ -116,10 +113,7 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 		if err != nil {
 			return nil, err
 		}
-		ids := make([]string, len(us))
-		for i, u := range us {
-			ids[i] = u.UserID
-		}
+		ids := idsOf(us, func(u models.User) string { return u.UserID })
 		own, err := ownedBy(ctx, st, id, models.EntityUser, ids, usedPolicies)
 		if err != nil {
 			return nil, err
@@ -148,10 +142,7 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 		if err != nil {
 			return nil, err
 		}
-		ids := make([]string, len(rs))
-		for i, r := range rs {
-			ids[i] = r.RoleID
-		}
+		ids := idsOf(rs, func(r models.Role) string { return r.RoleID })
 		own, err := ownedBy(ctx, st, id, models.EntityRole, ids, usedPolicies)
 		if err != nil {
 			return nil, err
@@ -240,6 +231,15 @@ func prettyJSON(doc string) string {
 
 // entityPolicies reads an identity's attached managed policies (noting
 // their ARNs in used) and its inline policies, as the graph keeps them.
+// idsOf lists the IDs of a page of rows.
+func idsOf[T any](rows []T, id func(T) string) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = id(r)
+	}
+	return out
+}
+
 // owned is what a page of entities of one type own, read in bulk.
 type owned struct {
 	attached map[string][]graph.AttachedPolicy

@@ -483,6 +483,24 @@ func TestRenameUserWithMFADevice(t *testing.T) {
 	}
 }
 
+// signInRacing signs name in while change runs, both at once, and returns
+// the session token (if the sign-in succeeded) and both errors.
+func signInRacing(svc *iam.Service, name string, change func() error) (token string, signErr, changeErr error) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		var res *iam.SignInResult
+		res, signErr = svc.SignIn(context.Background(), name, userPassword, iam.Meta{SourceIP: "192.0.2.9"})
+		if res != nil {
+			token = res.Token
+		}
+	}()
+	go func() { defer wg.Done(); changeErr = change() }()
+	wg.Wait()
+	return token, signErr, changeErr
+}
+
 // TestSignInRacingARename: a sign-in that read the user before a rename
 // committed must not get a session under the old name (which a new user
 // could be given): its session carries the current name, or it is ended.
@@ -495,23 +513,10 @@ func TestSignInRacingARename(t *testing.T) {
 			signedInUser(t, svc, store, root, "name0")
 			for round := range 8 {
 				from, to := fmt.Sprintf("name%d", round), fmt.Sprintf("name%d", round+1)
-				var wg sync.WaitGroup
-				var token string
-				var signErr, renameErr error
-				wg.Add(2)
-				go func() {
-					defer wg.Done()
-					res, err := svc.SignIn(ctx, from, userPassword, iam.Meta{SourceIP: "192.0.2.9"})
-					if res != nil {
-						token = res.Token
-					}
-					signErr = err
-				}()
-				go func() {
-					defer wg.Done()
-					_, renameErr = svc.UpdateUser(ctx, root, iam.UpdateUserInput{UserName: from, NewUserName: to}, iam.Meta{})
-				}()
-				wg.Wait()
+				token, signErr, renameErr := signInRacing(svc, from, func() error {
+					_, err := svc.UpdateUser(ctx, root, iam.UpdateUserInput{UserName: from, NewUserName: to}, iam.Meta{})
+					return err
+				})
 				if renameErr != nil {
 					t.Fatalf("round %d: rename: %v", round, renameErr)
 				}
@@ -551,20 +556,7 @@ func TestSignInRacingPasswordChanges(t *testing.T) {
 				for round := range 6 {
 					name := fmt.Sprintf("%s%d", what, round)
 					signedInUser(t, svc, store, root, name)
-					var wg sync.WaitGroup
-					var token string
-					var signErr, changeErr error
-					wg.Add(2)
-					go func() {
-						defer wg.Done()
-						res, err := svc.SignIn(ctx, name, userPassword, iam.Meta{SourceIP: "192.0.2.10"})
-						if res != nil {
-							token = res.Token
-						}
-						signErr = err
-					}()
-					go func() { defer wg.Done(); changeErr = change(name) }()
-					wg.Wait()
+					token, signErr, changeErr := signInRacing(svc, name, func() error { return change(name) })
 					if changeErr != nil {
 						t.Fatalf("%s: %v", name, changeErr)
 					}

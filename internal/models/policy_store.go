@@ -444,51 +444,6 @@ func (s *Store) DeleteInlinePolicy(ctx context.Context, accountID string, entity
 	return changedOne(res, "delete inline policy "+name+" of "+string(entityType)+" "+entityID)
 }
 
-// AttachmentsOf returns the managed policy attachments of several entities
-// of one type in one query, by entity then policy ARN: a user's page lists
-// its groups' policies without a query per group.
-func (s *Store) AttachmentsOf(ctx context.Context, accountID string, entityType EntityType, entityIDs []string) ([]PolicyAttachment, error) {
-	var as []PolicyAttachment
-	if len(entityIDs) == 0 {
-		return nil, nil
-	}
-	err := s.q(ctx).Where("account_id = ? AND entity_type = ? AND entity_id IN ?", accountID, string(entityType), entityIDs).
-		Order("entity_id, policy_arn").Find(&as).Error
-	return as, translate(err, "list policies attached to "+string(entityType)+"s")
-}
-
-// InlinePolicyNamesOf returns the inline policy names of several entities
-// of one type in one query, keyed by entity ID, each in name order.
-func (s *Store) InlinePolicyNamesOf(ctx context.Context, accountID string, entityType EntityType, entityIDs []string) (map[string][]string, error) {
-	var rows []struct{ EntityID, Name string }
-	if len(entityIDs) == 0 {
-		return nil, nil
-	}
-	err := s.q(ctx).Model(&InlinePolicy{}).Select("entity_id, name").
-		Where("account_id = ? AND entity_type = ? AND entity_id IN ?", accountID, string(entityType), entityIDs).
-		Order("entity_id, name_key").Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err, "list inline policy names of "+string(entityType)+"s")
-	}
-	out := make(map[string][]string)
-	for _, r := range rows {
-		out[r.EntityID] = append(out[r.EntityID], r.Name)
-	}
-	return out, nil
-}
-
-// InlinePoliciesOf returns the inline policies of several entities of one
-// type in one query, by entity then name.
-func (s *Store) InlinePoliciesOf(ctx context.Context, accountID string, entityType EntityType, entityIDs []string) ([]InlinePolicy, error) {
-	var ps []InlinePolicy
-	if len(entityIDs) == 0 {
-		return nil, nil
-	}
-	err := s.q(ctx).Where("account_id = ? AND entity_type = ? AND entity_id IN ?", accountID, string(entityType), entityIDs).
-		Order("entity_id, name_key").Find(&ps).Error
-	return ps, translate(err, "list inline policies of "+string(entityType)+"s")
-}
-
 // DefaultDocument is a customer managed policy's default version.
 type DefaultDocument struct {
 	ARN, Name, VersionID, Document string
