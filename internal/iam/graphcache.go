@@ -34,9 +34,11 @@ type graphEntry struct {
 }
 
 const (
-	// graphCacheSize bounds memory: a 10,000-principal graph is tens of MB.
-	graphCacheSize = 2
-	graphMaxAge    = 5 * time.Minute
+	// graphCacheEdges bounds the memory kept graphs hold, by their edges
+	// (what dominates a graph's size): 10,000 users with 97,500 edges
+	// held 117 MB. The newest graph is kept whatever its size.
+	graphCacheEdges = 120_000
+	graphMaxAge     = 5 * time.Minute
 )
 
 // get returns the account's graph at stamp, building it with build when no
@@ -75,8 +77,12 @@ func (c *graphCache) put(e graphEntry) {
 		}
 	}
 	kept = append(kept, e)
-	if len(kept) > graphCacheSize {
-		kept = kept[len(kept)-graphCacheSize:]
+	edges := 0
+	first := len(kept) - 1
+	for ; first >= 0; first-- {
+		if edges += len(kept[first].g.Edges); edges > graphCacheEdges && first < len(kept)-1 {
+			break
+		}
 	}
-	c.entries = kept
+	c.entries = kept[first+1:]
 }
