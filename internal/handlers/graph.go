@@ -196,7 +196,12 @@ func (s *Server) graphShow(c echo.Context) error {
 		return err
 	}
 	v.Message, v.Poll, v.PollMillis = l.Message, l.Poll, l.PollMillis
-	if l.SVG != nil {
+	switch {
+	case len(l.SVG) > s.cfg.MaxInlineSVG:
+		// The page stays small; app.js fetches the drawing (compressed)
+		// into it, and without script the link opens it.
+		v.SVGSrc, v.SVGBytes = "/graph.svg?"+gp.query(), len(l.SVG)
+	case l.SVG != nil:
 		// Inline in HTML: drop the XML prolog and doctype before <svg.
 		svg := l.SVG
 		if i := bytes.Index(svg, []byte("<svg")); i >= 0 {

@@ -166,7 +166,9 @@ func TestGraphOverview(t *testing.T) {
 		t.Skip("!!! GRAPHVIZ TEST SKIPPED: sfdp not installed (apt-get install graphviz)")
 	}
 	cache := t.TempDir()
-	e := newEnv(t, handlers.Config{OverviewWait: -1, GraphCacheDir: cache}) // never wait: the test sees the poll
+	// Never wait: the test sees the poll. The overview (~1 MB) is above the
+	// inline limit, so the page fetches it.
+	e := newEnv(t, handlers.Config{OverviewWait: -1, GraphCacheDir: cache, MaxInlineSVG: 256 << 10})
 	b := e.browser()
 	b.setup()
 	f, err := os.Open(filepath.Join("..", "graph", "testdata", "aws-authorization-details", "iam-vulnerable.json"))
@@ -207,12 +209,19 @@ func TestGraphOverview(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	res, body = b.get(page)
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, "<svg") || !strings.Contains(body, "Overview of the whole account") ||
-		strings.Contains(body, "data-overview-poll") {
-		t.Fatalf("after the layout: %d", res.StatusCode)
+	if res.StatusCode != http.StatusOK || strings.Contains(body, "<svg") || !strings.Contains(body, "Overview of the whole account") ||
+		strings.Contains(body, "data-overview-poll") || !strings.Contains(body, `data-svg-src="/graph.svg?account=`+imp.AccountID) {
+		t.Fatalf("after the layout, a page that fetches its drawing: %d", res.StatusCode)
 	}
-	if res, body := b.get("/graph.svg?account=" + imp.AccountID); res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(body, "<svg") {
+	res, body = b.get("/graph.svg?account=" + imp.AccountID)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(body, "<svg") {
 		t.Fatalf("SVG download of the overview: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if !res.Uncompressed || len(body) < 256<<10 {
+		t.Fatalf("the %d-byte overview was not sent compressed", len(body))
+	}
+	if res, _ := b.get("/graph"); res.Uncompressed {
+		t.Fatal("a page (CSRF token beside reflected input) was compressed")
 	}
 	for _, format := range []string{"dot", "json"} {
 		if res, _ := b.get("/graph." + format + "?account=" + imp.AccountID); res.StatusCode != http.StatusOK {

@@ -16,10 +16,32 @@ document.addEventListener("click", function (ev) {
 });
 
 // Pan and zoom for the access graph: the SVG's viewBox moves with the wheel
-// and with dragging. No library: a few lines suffice.
+// and with dragging. No library: a few lines suffice. A drawing too large to
+// sit in the page (data-svg-src) is fetched into it first.
 (function () {
   var box = document.getElementById("graph-view");
   if (!box) return;
+  var src = box.getAttribute("data-svg-src");
+  if (!src) { panZoom(box); return; }
+  if (!window.fetch || !window.DOMParser) return;
+  fetch(src, { credentials: "same-origin" })
+    .then(function (res) { if (!res.ok) throw new Error(res.status); return res.text(); })
+    .then(function (text) {
+      // Graphviz's output, drawn from escaped labels, as the inline drawing.
+      var doc = new DOMParser().parseFromString(text, "image/svg+xml");
+      var svg = doc.documentElement;
+      if (!svg || svg.nodeName !== "svg") throw new Error("not an SVG");
+      box.replaceChildren(document.importNode(svg, true));
+      box.setAttribute("data-loaded", "true");
+      panZoom(box);
+    })
+    .catch(function () {
+      var p = document.getElementById("graph-loading");
+      if (p) p.firstChild.textContent = "The drawing could not be loaded here. ";
+    });
+})();
+
+function panZoom(box) {
   var svg = box.querySelector("svg");
   if (!svg || !svg.viewBox || !svg.viewBox.baseVal) return;
   svg.removeAttribute("width");
@@ -50,7 +72,7 @@ document.addEventListener("click", function (ev) {
     apply();
   });
   window.addEventListener("mouseup", function () { drag = null; box.classList.remove("dragging"); });
-})();
+}
 
 // An access graph overview laid out in the background: ask whether it is
 // ready (by its key: cheap, the graph is not built again), slower and slower,
