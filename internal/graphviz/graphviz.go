@@ -50,10 +50,14 @@ type Renderer struct {
 	dirMax   int
 	log      *slog.Logger
 
-	mu    sync.Mutex
-	cache map[Key]*list.Element
-	order *list.List // most recent at the front
-	max   int
+	mu sync.Mutex
+	// timedOut remembers layouts that ran out of time, so asking again
+	// (a reload, a download) fails at once instead of burning the timeout
+	// of CPU each time. Forgotten after failedFor.
+	timedOut map[Key]time.Time
+	cache    map[Key]*list.Element
+	order    *list.List // most recent at the front
+	max      int
 }
 
 type entry struct {
@@ -173,6 +177,9 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 	if svg := r.Cached(key); svg != nil {
 		return svg, nil
 	}
+	if r.timedOutRecently(key) {
+		return nil, ErrTimeout
+	}
 	select {
 	case r.sem <- struct{}{}:
 		defer func() { <-r.sem }()
@@ -191,6 +198,12 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 	cmd.WaitDelay = time.Second // a killed layout's output pipes must not hold Wait open
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
+			r.mu.Lock()
+			if r.timedOut == nil {
+				r.timedOut = map[Key]time.Time{}
+			}
+			r.timedOut[key] = time.Now()
+			r.mu.Unlock()
 			return nil, ErrTimeout
 		}
 		return nil, fmt.Errorf("graphviz: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
@@ -203,6 +216,22 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 		}
 	}
 	return svg, nil
+}
+
+// failedFor is how long a layout that timed out is not tried again.
+const failedFor = 10 * time.Minute
+
+// timedOutRecently reports whether key's layout ran out of time within
+// failedFor, forgetting older failures.
+func (r *Renderer) timedOutRecently(key Key) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	at, ok := r.timedOut[key]
+	if ok && time.Since(at) >= failedFor {
+		delete(r.timedOut, key)
+		ok = false
+	}
+	return ok
 }
 
 func (r *Renderer) file(key Key) string { return filepath.Join(r.dir, key.String()+".svg") }

@@ -42,16 +42,29 @@ func TestLimits(t *testing.T) {
 		t.Fatalf("oversized graph: %v", err)
 	}
 	// A layout that hangs is killed at the deadline.
-	slow := t.TempDir() + "/slow-dot"
-	if err := os.WriteFile(slow, []byte("#!/bin/sh\nexec sleep 30\n"), 0o755); err != nil {
+	dir := t.TempDir()
+	slow, runs := dir+"/slow-dot", dir+"/runs"
+	if err := os.WriteFile(slow, []byte("#!/bin/sh\necho run >> "+runs+"\nexec sleep 30\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := New(Options{Path: slow, Timeout: 200 * time.Millisecond}).SVG(context.Background(), []byte("digraph{}")); err != ErrTimeout {
+	hanging := New(Options{Path: slow, Timeout: 200 * time.Millisecond})
+	if _, err := hanging.SVG(context.Background(), []byte("digraph{}")); err != ErrTimeout {
 		t.Fatalf("hanging layout: %v", err)
 	}
 	if time.Since(start) > 5*time.Second {
 		t.Fatal("the hanging layout was not killed")
+	}
+	// Asked again, it fails without running the layout again; another
+	// graph is still tried.
+	if _, err := hanging.SVG(context.Background(), []byte("digraph{}")); err != ErrTimeout {
+		t.Fatalf("a layout that timed out, again: %v", err)
+	}
+	if _, err := hanging.SVG(context.Background(), []byte("digraph{a}")); err != ErrTimeout {
+		t.Fatalf("another hanging layout: %v", err)
+	}
+	if b, _ := os.ReadFile(runs); strings.Count(string(b), "run") != 2 {
+		t.Fatalf("layouts run: %d, want 2 (the one that timed out is not tried again)", strings.Count(string(b), "run"))
 	}
 	if _, err := renderer(t, Options{}).SVG(context.Background(), []byte("this is not dot")); err == nil {
 		t.Fatal("garbage rendered")
