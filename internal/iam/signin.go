@@ -96,6 +96,9 @@ func (s *Service) SignIn(ctx context.Context, username, password string, m Meta)
 	}
 	var res *SignInResult
 	err = s.store.Tx(ctx, func(tx *models.Store) (err error) {
+		if err := lockSigningIn(ctx, tx, p); err != nil {
+			return err
+		}
 		if _, err := tx.ResetThrottle(ctx, key); err != nil {
 			return err
 		}
@@ -208,6 +211,9 @@ func (s *Service) signInWithTOTP(ctx context.Context, h string, ch *models.MFACh
 		}
 		var res *SignInResult
 		err = s.store.Tx(ctx, func(tx *models.Store) error {
+			if err := lockSigningIn(ctx, tx, p); err != nil {
+				return err
+			}
 			if err := tx.TakeMFAChallenge(ctx, h); err != nil {
 				return err
 			}
@@ -240,6 +246,9 @@ func (s *Service) signInWithRecoveryCode(ctx context.Context, h string, ch *mode
 		}
 		var res *SignInResult
 		err = s.store.Tx(ctx, func(tx *models.Store) error {
+			if err := lockSigningIn(ctx, tx, p); err != nil {
+				return err
+			}
 			if err := tx.TakeMFAChallenge(ctx, h); err != nil {
 				return err
 			}
@@ -315,6 +324,22 @@ func rootPrincipal(acct *models.Account) *Principal {
 	return &Principal{AccountID: acct.ID, Type: TypeRoot, Name: acct.RootEmail, ID: acct.ID, ARN: acct.RootARN()}
 }
 
+// lockSigningIn locks a signing-in IAM user's row (nothing for root or a
+// role session): ErrSignInFailed when the user is gone. Every transaction
+// that opens a session takes it first, before any other row, so that it
+// cannot deadlock with a change to the user (a rename, a password reset,
+// a deletion), which locks the user first too (locks.go).
+func lockSigningIn(ctx context.Context, tx *models.Store, p *Principal) error {
+	if p.Type != TypeUser {
+		return nil
+	}
+	err := tx.LockEntity(ctx, p.AccountID, models.EntityUser, p.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		return ErrSignInFailed
+	}
+	return err
+}
+
 // signInStillValid locks a signing-in IAM user's row and checks, through
 // tx, that the login profile its password was checked against is still the
 // one stored: ErrSignInFailed when it was changed or deleted meanwhile.
@@ -322,9 +347,7 @@ func (s *Service) signInStillValid(ctx context.Context, tx *models.Store, p *Pri
 	if p.Type != TypeUser || p.signInHash == "" {
 		return nil
 	}
-	if err := tx.LockEntity(ctx, p.AccountID, models.EntityUser, p.ID); errors.Is(err, models.ErrNotFound) {
-		return ErrSignInFailed
-	} else if err != nil {
+	if err := lockSigningIn(ctx, tx, p); err != nil {
 		return err
 	}
 	lp, err := tx.LoginProfile(ctx, p.AccountID, p.ID)
@@ -357,9 +380,7 @@ func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Princi
 		// this one. Locking the row waits for such a rename and reading it
 		// again gives the session the user's current name, so it never
 		// carries an ARN a new user could be given.
-		if err := tx.LockEntity(ctx, p.AccountID, models.EntityUser, p.ID); errors.Is(err, models.ErrNotFound) {
-			return nil, ErrSignInFailed // deleted meanwhile
-		} else if err != nil {
+		if err := lockSigningIn(ctx, tx, p); err != nil {
 			return nil, err
 		}
 		u, err := tx.UserByID(ctx, p.AccountID, p.ID)

@@ -149,6 +149,11 @@ func (s *Service) ChangePassword(ctx context.Context, caller *Principal, oldPW, 
 	}
 	var res *SignInResult
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		// The user first, as every change to it does (locks.go): this one
+		// ends by opening a session, which locks it too.
+		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
+			return err
+		}
 		if err := s.replacePassword(ctx, tx, acct, arn, lp, hash, false); err != nil {
 			return err
 		}

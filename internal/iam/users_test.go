@@ -574,3 +574,44 @@ func TestSignInRacingPasswordChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestChangePasswordRacingAReset: a user changing their password while an
+// administrator resets it: one wins, neither fails with an internal error
+// (both lock the user first, so they cannot deadlock on PostgreSQL).
+func TestChangePasswordRacingAReset(t *testing.T) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			svc, store, _ := newService(t, b.DSN(t))
+			ctx := context.Background()
+			root := rootOf(mustSetup(t, svc))
+			p := signedInUser(t, svc, store, root, "dana", "arn:aws:iam::aws:policy/IAMUserChangePassword")
+			for round := range 8 {
+				mine, theirs := fmt.Sprintf("my own new passphrase %d", round), fmt.Sprintf("an admin's new passphrase %d", round)
+				var wg sync.WaitGroup
+				var changeErr, resetErr error
+				wg.Add(2)
+				go func() {
+					defer wg.Done()
+					_, changeErr = svc.ChangePassword(ctx, p, userPassword, mine, iam.Meta{})
+				}()
+				go func() {
+					defer wg.Done()
+					resetErr = svc.UpdateLoginProfile(ctx, root, iam.UpdateLoginProfileInput{UserName: "dana", Password: &theirs}, iam.Meta{})
+				}()
+				wg.Wait()
+				for what, err := range map[string]error{"change": changeErr, "reset": resetErr} {
+					if err != nil && iam.KindOf(err) == iam.Internal {
+						t.Fatalf("round %d: %s: %v", round, what, err)
+					}
+				}
+				// Back to the known password, signed in afresh.
+				pw := userPassword
+				no := false
+				if err := svc.UpdateLoginProfile(ctx, root, iam.UpdateLoginProfileInput{UserName: "dana", Password: &pw, PasswordResetRequired: &no}, iam.Meta{}); err != nil {
+					t.Fatal(err)
+				}
+				p = signIn(t, svc, "dana", userPassword)
+			}
+		})
+	}
+}
