@@ -376,6 +376,11 @@ func (s *Service) RemoveMFADevice(ctx context.Context, p *Principal, serial, pas
 	}
 	var res *SignInResult
 	err := s.store.Tx(ctx, func(tx *models.Store) error {
+		// The user first (locks.go): a sign-in with this device locks the
+		// user, then updates the device; this ends by opening a session.
+		if err := lockSelf(ctx, tx, p); err != nil {
+			return err
+		}
 		devs, err := tx.MFADevices(ctx, p.AccountID, p.ARN)
 		if err != nil {
 			return err
