@@ -171,15 +171,7 @@ func TestGraphOverview(t *testing.T) {
 	e := newEnv(t, handlers.Config{OverviewWait: -1, GraphCacheDir: cache, MaxInlineSVG: 256 << 10})
 	b := e.browser()
 	b.setup()
-	f, err := os.Open(filepath.Join("..", "graph", "testdata", "aws-authorization-details", "iam-vulnerable.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	imp, err := e.svc.ImportAccount(context.Background(), nil, f, "vulnerable", iam.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	imp := importVulnerable(t, e)
 	page := "/graph?account=" + imp.AccountID
 
 	res, body := b.get(page)
@@ -323,4 +315,19 @@ func TestGraphExpandsCollapsedSets(t *testing.T) {
 	if res, body := b.get("/graph?" + expanded.RawQuery); res.StatusCode != http.StatusOK || !strings.Contains(body, "expand=") {
 		t.Fatalf("the expanded page (its downloads keep the expansion): %d", res.StatusCode)
 	}
+}
+
+// importVulnerable imports the iam-vulnerable dump as a review account.
+func importVulnerable(t *testing.T, e *env) *iam.ImportResult {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "graph", "testdata", "aws-authorization-details", "iam-vulnerable.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	imp, err := e.svc.ImportAccount(context.Background(), nil, f, "vulnerable", iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return imp
 }

@@ -15,6 +15,23 @@ import (
 	"github.com/iamconsole/console/internal/iam"
 )
 
+// browserAdmin creates the IAM user "admin" (console password, full
+// access) through b and signs it in in Chromium.
+func browserAdmin(t *testing.T, ctx context.Context, e *env, b *browser) {
+	t.Helper()
+	res, body := b.form("/users/new", "/users", "UserName", "admin", "ConsoleAccess", "true", "Password", alicePassword)
+	mustRedirect(t, res, body, "/users/admin")
+	b.form("/users/admin", "/users/admin/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess")
+	browsertest.Step(t, ctx, "sign in",
+		chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.WaitVisible("#username"),
+		chromedp.SendKeys("#username", "admin"),
+		chromedp.SendKeys("#password", alicePassword),
+		chromedp.Submit("#password"),
+		chromedp.WaitVisible("#account-id"),
+	)
+}
+
 // TestBrowserCreateUserWithKey: in Chromium, an administrator creates a
 // user with a console password, then an access key whose secret is shown
 // once with its CSV, and gone from the page after.
@@ -23,19 +40,8 @@ func TestBrowserCreateUserWithKey(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	b := e.browser()
 	b.setup()
-	res, body := b.form("/users/new", "/users", "UserName", "admin", "ConsoleAccess", "true", "Password", alicePassword)
-	mustRedirect(t, res, body, "/users/admin")
-	b.form("/users/admin", "/users/admin/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess")
-
 	url := e.srv.URL
-	browsertest.Step(t, ctx, "sign in",
-		chromedp.Navigate(url+"/login"),
-		chromedp.WaitVisible("#username"),
-		chromedp.SendKeys("#username", "admin"),
-		chromedp.SendKeys("#password", alicePassword),
-		chromedp.Submit("#password"),
-		chromedp.WaitVisible("#account-id"),
-	)
+	browserAdmin(t, ctx, e, b)
 	browsertest.Step(t, ctx, "create user",
 		chromedp.Navigate(url+"/users"),
 		chromedp.WaitVisible("#create-user"),
