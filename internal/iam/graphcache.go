@@ -14,8 +14,9 @@ import (
 // graphCache keeps the access graphs built last, each under the audit
 // stamp it was built at. Every change to an account commits an audit event
 // in its own transaction, so a graph is current for as long as the stamp
-// (the number of events and the last one's ID, which a late commit of an
-// earlier ID still changes) is the same; imports are audited too. What
+// (the last event's ID and the number of recent events, which a late commit
+// of an earlier ID still changes: models.AuditStamp) is the same; imports
+// are audited too. What
 // changes without an event (an access key's last use, the clock that makes
 // a key "unused for 90 days") is caught by a graph's maximum age.
 //

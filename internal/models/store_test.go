@@ -230,3 +230,36 @@ func TestCancelledTransactionReleasesTheDatabase(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditStampSeesLateCommits: the stamp changes with every event, also
+// one whose ID is below the last (a transaction that took its ID first and
+// committed last).
+func TestAuditStampSeesLateCommits(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		stamp := func() models.AuditStamp {
+			st, err := s.AuditStamp(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		}
+		empty := stamp()
+		add := func(id uint64, name string) {
+			ev := &models.AuditEvent{ID: id, EventID: name, AccountID: "123456789012", EventTime: time.Now(), EventName: name, Result: models.ResultSuccess}
+			if err := s.AppendAudit(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add(10, "first")
+		add(20, "third")
+		before := stamp()
+		if before == empty || before.Last != 20 {
+			t.Fatalf("stamp after two events: %+v (empty %+v)", before, empty)
+		}
+		add(15, "second, committed late")
+		if after := stamp(); after == before || after.Last != 20 {
+			t.Fatalf("a late commit below the last ID left the stamp at %+v", after)
+		}
+	})
+}
