@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -64,7 +65,7 @@ func (g *Graph) outsider(id, kind string) *principal {
 // of another account: the user itself, or a session of the role (a trust
 // naming a role admits its sessions).
 func externalRequester(id, acct string) policy.Principal {
-	res := id[strings.Index(id, ":"+acct+":")+len(acct)+2:]
+	res := arnResource(id)
 	switch {
 	case strings.HasPrefix(res, "role/"):
 		return policy.Principal{ARN: "arn:aws:sts::" + acct + ":assumed-role/" + shortARN(id) + "/graph", Account: acct,
@@ -184,25 +185,16 @@ func sameSet(a, b []string) bool {
 		return false
 	}
 	for _, x := range a {
-		if !contains(b, x) {
+		if !slices.Contains(b, x) {
 			return false
 		}
 	}
 	return true
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func appendNew(list []string, items ...string) []string {
 	for _, x := range items {
-		if !contains(list, x) {
+		if !slices.Contains(list, x) {
 			list = append(list, x)
 		}
 	}
