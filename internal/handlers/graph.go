@@ -212,6 +212,8 @@ func (s *Server) graphShow(c echo.Context) error {
 	return render(c, http.StatusOK, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
 }
 
+const msgNoGraphviz = "Graphviz is not installed on the server (apt-get install graphviz): download the DOT instead."
+
 // graphLayout is what the page can show of a view: the SVG, or why not
 // (yet), and what to poll while an overview is being computed.
 type graphLayout struct {
@@ -230,7 +232,7 @@ func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLa
 		svg, err := s.svgs.SVG(c.Request().Context(), d.DOT)
 		switch {
 		case errors.Is(err, graphviz.ErrNotInstalled):
-			return graphLayout{Message: "Graphviz is not installed on the server (apt-get install graphviz): download the DOT instead."}, nil
+			return graphLayout{Message: msgNoGraphviz}, nil
 		case errors.Is(err, graphviz.ErrTooLarge), errors.Is(err, graphviz.ErrTimeout):
 			return graphLayout{Message: "This view is too large to lay out quickly: focus on a principal or lower the depth."}, nil
 		case err != nil:
@@ -263,7 +265,7 @@ func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLa
 	}
 	switch {
 	case errors.Is(st.Err, graphviz.ErrNotInstalled):
-		return graphLayout{Message: "Graphviz is not installed on the server (apt-get install graphviz): download the DOT instead."}, nil
+		return graphLayout{Message: msgNoGraphviz}, nil
 	case errors.Is(st.Err, graphviz.ErrTimeout):
 		return graphLayout{Message: fmt.Sprintf("The overview of this account (%d nodes) took longer than %s to lay out: focus on a principal, or download the DOT or JSON.",
 			ov.Nodes, overviewTimeout)}, nil
@@ -312,7 +314,6 @@ func (s *Server) graphDownload(format string) echo.HandlerFunc {
 				return err
 			}
 			if l.SVG == nil { // the page says why, and waits for an overview
-				gp.Account = acct
 				return c.Redirect(http.StatusSeeOther, "/graph?"+gp.query())
 			}
 			c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.svg"`)
