@@ -104,7 +104,7 @@ func (s *Server) permissions(c echo.Context, h *policyHolder, name, arn string) 
 	v.CanAttach = s.can(c, "iam:Attach"+h.word+"Policy", arn)
 	v.CanPutInline = s.can(c, "iam:Put"+h.word+"Policy", arn)
 	if v.CanAttach {
-		v.PolicyARNs = policyChoices()
+		v.PolicyARNs = iam.BuiltinARNs()
 	}
 	return v, nil
 }

@@ -39,19 +39,9 @@ func (s *Server) usersList(c echo.Context) error {
 	return render(c, http.StatusOK, templates.UsersPage(s.page(c, "Users", "users"), v))
 }
 
-// policyChoices are the ARNs a page lists beside a policy ARN input: AWS's
-// managed policies, without a query; the picker fetches the account's own
-// from policyARNs when it is used.
-func policyChoices() []string {
-	var arns []string
-	for _, b := range iam.Builtins() {
-		arns = append(arns, b.ARN())
-	}
-	return arns
-}
-
 // policyARNs answers a policy picker with the ARNs it offers (JSON), as the
-// caller may list them.
+// caller may list them. Pages list only AWS's own (iam.BuiltinARNs, no
+// query); the picker fetches the account's from here when it is used.
 func (s *Server) policyARNs(c echo.Context) error {
 	arns, err := s.svc.PolicyARNs(c.Request().Context(), principal(c), meta(c))
 	if err != nil {
@@ -63,7 +53,7 @@ func (s *Server) policyARNs(c echo.Context) error {
 
 // userNew shows the create-user form.
 func (s *Server) userNew(c echo.Context) error {
-	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: policyChoices()}
+	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: iam.BuiltinARNs()}
 	return render(c, http.StatusOK, templates.UserNewPage(s.page(c, "Create user", "users"), f))
 }
 
@@ -79,7 +69,7 @@ func (s *Server) userCreate(c echo.Context) error {
 	fail := func(fe templates.FieldErrors) error {
 		fe = placed(fe, "UserName", "Path", "Password", "PermissionsBoundary", "tags")
 		f := templates.UserForm{UserName: in.UserName, Path: in.Path, Tags: tagRows(in.Tags), ConsoleAccess: console,
-			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: policyChoices(), Errors: fe}
+			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: iam.BuiltinARNs(), Errors: fe}
 		return render(c, http.StatusBadRequest, templates.UserNewPage(s.page(c, "Create user", "users"), f))
 	}
 	if console && password == "" {
@@ -310,7 +300,7 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserD
 	v.Can.PutBoundary = s.can(c, "iam:PutUserPermissionsBoundary", u.Arn)
 	v.Can.DeleteBoundary = s.can(c, "iam:DeleteUserPermissionsBoundary", u.Arn)
 	if v.Can.PutBoundary {
-		v.PolicyARNs = policyChoices()
+		v.PolicyARNs = iam.BuiltinARNs()
 	}
 	return nil
 }

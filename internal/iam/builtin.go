@@ -82,3 +82,12 @@ func Builtins() []*BuiltinPolicy {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// BuiltinARNs lists the AWS managed policies' ARNs, by name.
+func BuiltinARNs() []string {
+	var out []string
+	for _, b := range Builtins() {
+		out = append(out, b.ARN())
+	}
+	return out
+}

@@ -293,15 +293,11 @@ func (s *Service) PolicyARNs(ctx context.Context, caller *Principal, m Meta) ([]
 	if err := s.authorizeMeta(ctx, caller, m, "iam:ListPolicies", listResource(acct, "policy", "/")); err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, b := range Builtins() {
-		out = append(out, b.ARN())
-	}
 	local, err := s.store.PolicyARNs(ctx, acct, 1000)
 	if err != nil {
 		return nil, internal(err, "list policy ARNs")
 	}
-	return append(out, local...), nil
+	return append(BuiltinARNs(), local...), nil
 }
 
 // ListPolicies returns one page of managed policies: the built-ins (by
