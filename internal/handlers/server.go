@@ -76,8 +76,10 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 		cfg.MaxInlineSVG = 1 << 20
 	}
 	s := &Server{svc: svc, cfg: cfg, log: cfg.Log, metrics: newHTTPMetrics(cfg.Registry), svgs: graphviz.New(graphviz.Options{Log: cfg.Log}),
+		// An overview of 10,000 principals is 13 MB of SVG: memory keeps the
+		// last two, the disk cache (when set) the rest.
 		overviews: graphviz.NewBackground(graphviz.New(graphviz.Options{Path: "sfdp", Timeout: overviewTimeout, MaxDOTBytes: 64 << 20,
-			CacheSize: 8, CacheDir: cfg.GraphCacheDir, Log: cfg.Log}), graphviz.BackgroundOptions{Context: cfg.Context})}
+			CacheSize: 2, CacheDir: cfg.GraphCacheDir, Log: cfg.Log}), graphviz.BackgroundOptions{Context: cfg.Context})}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
