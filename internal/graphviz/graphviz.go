@@ -31,9 +31,12 @@ import (
 	"time"
 )
 
+// InstallHint says how to install Graphviz, for messages.
+const InstallHint = "Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz"
+
 // Errors a render may return.
 var (
-	ErrNotInstalled = errors.New("graphviz: the dot command is not installed (apt-get install graphviz)")
+	ErrNotInstalled = errors.New("graphviz: not installed (" + InstallHint + ")")
 	ErrTooLarge     = errors.New("graphviz: the graph is too large to lay out on request")
 	ErrTimeout      = errors.New("graphviz: layout took too long")
 )
@@ -41,7 +44,7 @@ var (
 // Renderer runs dot (or another Graphviz layout program). The zero value is
 // not usable; use New.
 type Renderer struct {
-	path     string
+	program  string // as given: a name looked up on PATH, or a path
 	name     string // the program's base name, part of every cache key
 	timeout  time.Duration
 	maxBytes int
@@ -51,6 +54,10 @@ type Renderer struct {
 	log      *slog.Logger
 
 	mu sync.Mutex
+	// path is where program was found, "" while it is not: looked up when
+	// a render needs it, not only at start, so installing Graphviz while
+	// the console runs is enough.
+	path string
 	// timedOut remembers layouts that ran out of time, so asking again
 	// (a reload, a download) fails at once instead of burning the timeout
 	// of CPU each time. Forgotten after failedFor.
@@ -81,7 +88,8 @@ type Options struct {
 	Log           *slog.Logger // default slog.Default(); disk cache trouble is logged, not fatal
 }
 
-// New makes a Renderer. It does not fail when dot is missing: Render says so.
+// New makes a Renderer. It does not fail when dot is missing: SVG says so,
+// and finds it once it is installed.
 func New(o Options) *Renderer {
 	if o.Path == "" {
 		o.Path = "dot"
@@ -104,17 +112,42 @@ func New(o Options) *Renderer {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	path, err := exec.LookPath(o.Path)
-	if err != nil {
-		path = ""
-	}
-	return &Renderer{path: path, name: filepath.Base(o.Path), timeout: o.Timeout, maxBytes: o.MaxDOTBytes,
+	return &Renderer{program: o.Path, name: filepath.Base(o.Path), timeout: o.Timeout, maxBytes: o.MaxDOTBytes,
 		sem: make(chan struct{}, o.Concurrency), dir: o.CacheDir, dirMax: o.DiskCacheSize, log: o.Log,
 		cache: map[Key]*list.Element{}, order: list.New(), max: o.CacheSize}
 }
 
-// Available reports whether dot was found.
-func (r *Renderer) Available() bool { return r.path != "" }
+// Available reports whether the program is installed now.
+func (r *Renderer) Available() bool { return r.lookPath() != "" }
+
+// lookPath is where the program is, or "" when it is not installed. A path
+// found is kept; a missing one is looked for again at every call, which
+// costs a few stat calls, so that installing Graphviz needs no restart.
+func (r *Renderer) lookPath() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.path == "" {
+		r.path, _ = Find(r.program)
+	}
+	return r.path
+}
+
+// forget drops a found path that no longer runs (Graphviz uninstalled or
+// moved), so the next call looks for it again.
+func (r *Renderer) forget(path string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.path == path {
+		r.path = ""
+	}
+}
+
+// Find is where program (a name looked up on PATH, or a path) is
+// installed, and false when it is not.
+func Find(program string) (string, bool) {
+	path, err := exec.LookPath(program)
+	return path, err == nil
+}
 
 // Key is what the cache knows a rendered graph by: the SHA-256 of the
 // program's name and the DOT text.
@@ -167,7 +200,8 @@ func (r *Renderer) Cached(key Key) []byte {
 
 // SVG lays out dot and returns the SVG.
 func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
-	if r.path == "" {
+	path := r.lookPath()
+	if path == "" {
 		return nil, ErrNotInstalled
 	}
 	if len(dot) > r.maxBytes {
@@ -191,7 +225,7 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, r.path, "-Tsvg")
+	cmd := exec.CommandContext(ctx, path, "-Tsvg")
 	cmd.Stdin = bytes.NewReader(dot)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
@@ -205,6 +239,10 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 			r.timedOut[key] = time.Now()
 			r.mu.Unlock()
 			return nil, ErrTimeout
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			r.forget(path)
+			return nil, ErrNotInstalled
 		}
 		return nil, fmt.Errorf("graphviz: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}

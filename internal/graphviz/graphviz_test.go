@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -75,5 +76,64 @@ func TestNotInstalled(t *testing.T) {
 	r := New(Options{Path: "/nonexistent/dot"})
 	if _, err := r.SVG(context.Background(), []byte("digraph{}")); err != ErrNotInstalled {
 		t.Fatalf("missing dot: %v", err)
+	}
+}
+
+// TestInstalledLater: a console started before Graphviz was installed finds
+// it once it is, without a restart, for pages and background overviews;
+// and loses it again when it is removed.
+func TestInstalledLater(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	r := New(Options{})
+	bg := NewBackground(New(Options{Path: "sfdp"}), BackgroundOptions{})
+	if r.Available() {
+		t.Fatal("dot found on an empty PATH")
+	}
+	if _, err := r.SVG(context.Background(), []byte("digraph{}")); err != ErrNotInstalled {
+		t.Fatalf("before installing: %v", err)
+	}
+	if st := bg.Request(context.Background(), []byte("digraph{}"), time.Second); st.State != Failed || st.Err != ErrNotInstalled {
+		t.Fatalf("background before installing: %v %v", st.State, st.Err)
+	}
+	// "Install" Graphviz: programs that answer with a recognisable SVG
+	// (shell builtins only: PATH holds nothing else).
+	for _, prog := range []string{"dot", "sfdp"} {
+		script := "#!/bin/sh\nread -r _\nprintf '<svg><!-- " + prog + " --></svg>'\n"
+		if err := os.WriteFile(filepath.Join(dir, prog), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !r.Available() {
+		t.Fatal("dot not found once installed")
+	}
+	svg, err := r.SVG(context.Background(), []byte("digraph{}"))
+	if err != nil || string(svg) != "<svg><!-- dot --></svg>" {
+		t.Fatalf("after installing: %q %v", svg, err)
+	}
+	if st := bg.Request(context.Background(), []byte("digraph{}"), 5*time.Second); st.State != Ready || !bytes.Contains(st.SVG, []byte("sfdp")) {
+		t.Fatalf("background after installing: %v %v %q", st.State, st.Err, st.SVG)
+	}
+	// Uninstalled: a new graph says so (the cached one is still served).
+	if err := os.Remove(filepath.Join(dir, "dot")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.SVG(context.Background(), []byte("digraph{a}")); err != ErrNotInstalled {
+		t.Fatalf("after removing: %v", err)
+	}
+	if r.Available() {
+		t.Fatal("dot still available after removal")
+	}
+}
+
+func TestFind(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("PATH", dir)
+	if p, ok := Find("dot"); ok {
+		t.Fatalf("found %s on an empty PATH", p)
+	}
+	os.WriteFile(filepath.Join(dir, "dot"), []byte("#!/bin/sh\n"), 0o755)
+	if p, ok := Find("dot"); !ok || p != filepath.Join(dir, "dot") {
+		t.Fatalf("Find: %q %v", p, ok)
 	}
 }
