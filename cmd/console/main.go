@@ -23,6 +23,10 @@ type Globals struct {
 	LogFormat     string `name:"log-format" env:"CONSOLE_LOG_FORMAT" enum:"text,json" default:"text" help:"Log format on standard error: text or json."`
 	LogLevel      string `name:"log-level" env:"CONSOLE_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Lowest log level written."`
 	MaxUsers      int    `name:"max-users" env:"CONSOLE_MAX_USERS" default:"5000" help:"UsersPerAccount quota (AWS's default is 5,000; raise it as AWS lets you)."`
+
+	// notices is where one-line warnings for the operator go (standard
+	// error), such as a master key just made; nil writes none.
+	notices io.Writer `kong:"-"`
 }
 
 // CLI is the whole command line.
@@ -81,6 +85,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "console:", err)
 		return 2
 	}
+	cli.Globals.notices = stderr
 	if err := kctx.Run(&cli.Globals); err != nil {
 		fmt.Fprintln(stderr, "console:", err)
 		return 1

@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"os"
 	"path/filepath"
 
 	"github.com/iamconsole/console/internal/auth"
@@ -32,10 +36,16 @@ func (g *Globals) open(ctx context.Context) (*models.Store, *auth.Sealer, error)
 	if keyFile == "" {
 		keyFile, create = filepath.Join(g.DataDir, "master.key"), true
 	}
+	_, statErr := os.Stat(keyFile)
 	key, err := auth.LoadOrCreateMasterKey(keyFile, create)
 	if err != nil {
 		store.Close()
 		return nil, nil, err
+	}
+	if create && errors.Is(statErr, fs.ErrNotExist) && g.notices != nil {
+		// The database is useless without this key (TOTP seeds and access-key
+		// secrets are sealed with it), and nothing else will say so.
+		fmt.Fprintf(g.notices, "notice: made a new master key %s: back it up with the database (one cannot be restored without the other)\n", keyFile)
 	}
 	sealer, err := auth.NewSealer(key)
 	if err != nil {

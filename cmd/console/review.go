@@ -112,7 +112,7 @@ func (c *GraphCmd) svg(e *env, gr *graph.Graph, d graph.Drawing) error {
 	}
 	r := graphviz.New(graphviz.Options{Path: program, Timeout: c.Timeout, MaxDOTBytes: 64 << 20})
 	if !r.Available() {
-		return fmt.Errorf("--format svg needs Graphviz's %s on PATH (Debian: apt-get install graphviz); --format dot works without it", program)
+		return fmt.Errorf("--format svg needs Graphviz's %s on PATH (%s); --format dot and json work without it", program, graphviz.InstallHint)
 	}
 	svg, err := r.SVG(e.ctx, d.DOT)
 	if err != nil {

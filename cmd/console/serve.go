@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/iamconsole/console/internal/graphviz"
 	"github.com/iamconsole/console/internal/handlers"
 	"github.com/iamconsole/console/internal/iam"
 )
@@ -52,6 +53,9 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 	}
 	if tok != "" {
 		fmt.Fprintf(e.stdout, "setup: %s/setup?token=%s\n", base, tok)
+	}
+	if w := graphvizWarning(graphviz.Find); w != "" {
+		fmt.Fprintln(e.stderr, w)
 	}
 
 	h := handlers.New(svc, handlers.Config{SecureCookies: s.SecureCookies, TrustedProxies: proxies,
@@ -99,6 +103,28 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// graphvizWarning is the line printed at start when Graphviz's programs
+// are missing, "" when they are there. The console runs without them (the
+// graph pages say so), so the operator is told once, here, what will not
+// be drawn and that installing them is enough: they are looked for again
+// whenever a drawing is asked for.
+func graphvizWarning(find func(program string) (string, bool)) string {
+	_, dot := find("dot")
+	_, sfdp := find("sfdp")
+	var what string
+	switch {
+	case !dot && !sfdp:
+		what = "Graphviz is not installed (no dot or sfdp on PATH): the access graph pages and SVG downloads will show no drawing; everything else works"
+	case !dot:
+		what = "Graphviz's dot is not on PATH: focused access graph drawings and SVG downloads will not be drawn"
+	case !sfdp:
+		what = "Graphviz's sfdp is not on PATH: whole-account graph overviews will not be drawn"
+	default:
+		return ""
+	}
+	return "warning: " + what + ". Install it (" + graphviz.InstallHint + "); no restart needed."
 }
 
 // displayAddr is the address to print: an unspecified host (0.0.0.0, ::)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -68,7 +69,9 @@ func startServer(t *testing.T, args ...string) *server {
 		for range lines {
 		}
 	}()
-	s.stop = func() {
+	// stop may be called by the test and again at cleanup.
+	var once sync.Once
+	stop := func() {
 		cancel()
 		select {
 		case code := <-done:
@@ -79,6 +82,7 @@ func startServer(t *testing.T, args ...string) *server {
 			t.Error("server did not shut down in 20 s")
 		}
 	}
+	s.stop = func() { once.Do(stop) }
 	t.Cleanup(s.stop)
 	return s
 }
