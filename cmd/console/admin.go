@@ -40,14 +40,7 @@ func (c *CreateUserCmd) Run(g *Globals, e *env) error {
 	// Resolve every policy before creating anything.
 	var arns []string
 	for _, p := range c.Policy {
-		arn := p
-		if !strings.HasPrefix(p, "arn:") {
-			if b := iam.BuiltinByName(p); b != nil {
-				arn = b.ARN()
-			} else {
-				arn = "arn:aws:iam::" + acct.ID + ":policy/" + p
-			}
-		}
+		arn := policyARN(acct.ID, p)
 		if _, err := svc.GetPolicy(e.ctx, nil, arn, m); err != nil {
 			return fmt.Errorf("--policy %s: %w", p, err)
 		}
@@ -76,6 +69,18 @@ func (c *CreateUserCmd) Run(g *Globals, e *env) error {
 		out.AccessKeyId, out.SecretAccessKey = k.AccessKeyId, k.SecretAccessKey
 	}
 	return printJSON(e.stdout, out)
+}
+
+// policyARN is the ARN of a policy given by name (an AWS managed policy
+// when one has the name, else the account's own) or by ARN.
+func policyARN(acct, nameOrARN string) string {
+	if strings.HasPrefix(nameOrARN, "arn:") {
+		return nameOrARN
+	}
+	if b := iam.BuiltinByName(nameOrARN); b != nil {
+		return b.ARN()
+	}
+	return "arn:aws:iam::" + acct + ":policy/" + nameOrARN
 }
 
 // UnlockCmd lifts a brute-force lock before it runs out.

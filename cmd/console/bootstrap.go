@@ -16,18 +16,25 @@ type BootstrapCmd struct {
 
 // Run creates root, failing cleanly when root exists.
 func (b *BootstrapCmd) Run(g *Globals, e *env) error {
-	raw, err := os.ReadFile(b.PasswordFile)
-	if err != nil {
-		return fmt.Errorf("read password file: %w", err)
-	}
-	pw := strings.TrimSuffix(strings.TrimSuffix(string(raw), "\n"), "\r")
 	store, sealer, err := g.open(e.ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	svc := g.service(store, sealer, g.logger(e.stderr), iam.Config{})
-	res, err := svc.Setup(e.ctx, iam.SetupInput{Email: b.Email, Password: pw}, iam.Meta{Source: "cli", UserAgent: "console bootstrap"})
+	return createRoot(e, svc, b.Email, b.PasswordFile, "console bootstrap")
+}
+
+// createRoot creates the root user from an email and a password file, and
+// says what comes next: without it, the MFA enrollment that waits at root's
+// first sign-in is a surprise.
+func createRoot(e *env, svc *iam.Service, email, passwordFile, userAgent string) error {
+	raw, err := os.ReadFile(passwordFile)
+	if err != nil {
+		return fmt.Errorf("read password file: %w", err)
+	}
+	pw := strings.TrimSuffix(strings.TrimSuffix(string(raw), "\n"), "\r")
+	res, err := svc.Setup(e.ctx, iam.SetupInput{Email: email, Password: pw}, iam.Meta{Source: "cli", UserAgent: userAgent})
 	if err == iam.ErrSetupDone {
 		return fmt.Errorf("root already exists: bootstrap runs once")
 	}
@@ -35,5 +42,7 @@ func (b *BootstrapCmd) Run(g *Globals, e *env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "root user %s created in account %s\n", res.Account.RootEmail, res.Account.ID)
+	fmt.Fprintln(e.stdout, "next: start the console (console serve) and sign in with this email and password;"+
+		" root enrolls an authenticator app (MFA) at its first sign-in, before anything else")
 	return nil
 }

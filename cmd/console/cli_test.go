@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamconsole/console/internal/graphviz"
 )
@@ -225,7 +227,7 @@ func TestAdminSeed(t *testing.T) {
 	pw := filepath.Join(dir, "pw")
 	os.WriteFile(pw, []byte("a long and unguessable passphrase"), 0o600)
 	runCLI(t, "bootstrap", "--email", "root@example.com", "--password-file", pw, "--data-dir", dir)
-	if code, out, errOut := runCLI(t, "admin", "seed", "--users", "30", "--groups", "4", "--roles", "6", "--policies", "5", "--data-dir", dir); code != 0 {
+	if code, out, errOut := runCLI(t, "admin", "seed", "--no-scenario", "--users", "30", "--groups", "4", "--roles", "6", "--policies", "5", "--data-dir", dir); code != 0 {
 		t.Fatalf("seed: %s %s", out, errOut)
 	}
 	if code, _, errOut := runCLI(t, "admin", "seed", "--data-dir", dir); code != 1 || !strings.Contains(errOut, "--force") {
@@ -244,5 +246,105 @@ func TestAdminSeed(t *testing.T) {
 	}
 	if code, _, errOut := runCLI(t, "findings", "--data-dir", dir); code != 0 {
 		t.Fatalf("findings on the seeded account: %s", errOut)
+	}
+}
+
+// TestAdminSeedScenario: on a fresh data directory `admin seed` says
+// exactly how to create root and changes nothing; given root's email and
+// password file it bootstraps and builds an account whose findings hold
+// each kind of trouble a review looks for, and not the ones the scenario
+// holds back (a boundary, an ExternalId, a fresh key).
+func TestAdminSeedScenario(t *testing.T) {
+	dir := t.TempDir()
+	pw := filepath.Join(t.TempDir(), "pw")
+	os.WriteFile(pw, []byte("a long and unguessable passphrase\n"), 0o600)
+
+	code, out, errOut := runCLI(t, "admin", "seed", "--data-dir", dir)
+	if want := "console --data-dir " + dir + " bootstrap --email ADMIN_EMAIL --password-file FILE"; code != 1 || !strings.Contains(errOut, want) {
+		t.Fatalf("seed without root: exit %d, stderr %q, want %q", code, errOut, want)
+	}
+	if code, _, errOut := runCLI(t, "admin", "seed", "--email", "root@example.com", "--data-dir", dir); code != 1 || !strings.Contains(errOut, "--password-file") {
+		t.Fatalf("--email alone: exit %d %s", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "admin", "seed", "--email", "root@example.com", "--password-file", pw, "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "root user root@example.com created") || !strings.Contains(out, "seeded the review scenario") ||
+		!strings.Contains(out, "MFA") {
+		t.Fatalf("seed with bootstrap: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+
+	code, out, errOut = runCLI(t, "findings", "--data-dir", dir)
+	var findings []struct{ Type, Principal, Technique, Explanation string }
+	if code != 0 || json.Unmarshal([]byte(out), &findings) != nil {
+		t.Fatalf("findings: %d %s", code, errOut)
+	}
+	has := func(typ, principal, technique, explanation string) bool {
+		for _, f := range findings {
+			if f.Type == typ && strings.HasSuffix(f.Principal, ":"+principal) && strings.HasPrefix(f.Technique, technique) &&
+				strings.Contains(f.Explanation, explanation) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		typ, principal, technique, explanation string
+		want                                   bool
+	}{
+		{"PrivilegeEscalation", "user/carol", "iam-00", "alice", true}, // a key for the admin
+		{"PrivilegeEscalation", "user/dan", "lambda-001", "LambdaOps", true},
+		{"PrivilegeEscalation", "user/frank", "iam-008", "user/frank", true}, // attaches to itself
+		{"PrivilegeEscalation", "role/BreakGlass", "iam-005", "", true},      // rewrites its own policy
+		{"HiddenAdmin", "user/carol", "", "", true},
+		{"HiddenAdmin", "user/dan", "", "", true},
+		{"HiddenAdmin", "user/frank", "", "", true},
+		{"HiddenAdmin", "user/grace", "", "BreakGlass", true}, // a group member let in by the trust
+		{"HiddenAdmin", "user/erin", "", "", false},           // held back by her boundary
+		{"PrivilegeEscalation", "user/erin", "", "", false},
+		{"UserWithoutMFA", "user/alice", "", "", true},
+		{"UserWithoutMFA", "user/service/ci-deploy", "", "", false}, // no console password
+		{"StaleAccessKey", "user/alice", "", "never used in 200 days", true},
+		{"StaleAccessKey", "user/bob", "", "unused for 300 days", true},
+		{"StaleAccessKey", "user/service/ci-deploy", "", "not rotated for 380 days", true},
+		{"StaleAccessKey", "user/ivan", "", "", false},
+		{"PermissiveTrust", "role/VendorAudit", "", "111122223333", true},
+		{"PermissiveTrust", "role/PartnerDeploy", "", "", false}, // ExternalId required
+		{"WildcardPolicy", "policy/LegacyFullAccess", "", "", true},
+	} {
+		if got := has(c.typ, c.principal, c.technique, c.explanation); got != c.want {
+			t.Errorf("finding %s %s %s %q: present %v, want %v", c.typ, c.principal, c.technique, c.explanation, got, c.want)
+		}
+	}
+
+	// The history is in the store as it happened: versions, dates, groups.
+	code, out, _ = runCLI(t, "export", "--data-dir", dir)
+	var doc struct {
+		UserDetailList []struct {
+			UserName   string
+			CreateDate time.Time
+			GroupList  []string
+		}
+		Policies []struct {
+			PolicyName        string
+			DefaultVersionId  string
+			PolicyVersionList []json.RawMessage
+		}
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil {
+		t.Fatalf("export: %d", code)
+	}
+	for _, u := range doc.UserDetailList {
+		if u.UserName == "alice" && (time.Since(u.CreateDate) < 699*24*time.Hour || !slices.Contains(u.GroupList, "Admins")) {
+			t.Errorf("alice: created %s, groups %v", u.CreateDate, u.GroupList)
+		}
+	}
+	for _, p := range doc.Policies {
+		if p.PolicyName == "DeveloperAccess" && (len(p.PolicyVersionList) != 3 || p.DefaultVersionId != "v3") {
+			t.Errorf("DeveloperAccess: %d versions, default %s", len(p.PolicyVersionList), p.DefaultVersionId)
+		}
+	}
+
+	// Again, even with --force: refused before anything changes.
+	if code, _, errOut := runCLI(t, "admin", "seed", "--force", "--data-dir", dir); code != 1 || !strings.Contains(errOut, "--no-scenario") {
+		t.Fatalf("second scenario: %d %s", code, errOut)
 	}
 }

@@ -45,7 +45,7 @@ func startLoadTarget(b *testing.B, dsn string, users int) *loadTarget {
 		return out.String()
 	}
 	must("bootstrap", "--email", "root@example.com", "--password-file", pw)
-	must("admin", "seed", "--users", strconv.Itoa(users), "--groups", "40", "--roles", "100", "--policies", "60")
+	must("admin", "seed", "--no-scenario", "--users", strconv.Itoa(users), "--groups", "40", "--roles", "100", "--policies", "60")
 	out := must("admin", "create-user", "loadadmin", "--policy", "AdministratorAccess", "--access-key")
 	arn := between(out, `"Arn": "`, `"`)
 	keyID := between(out, `"AccessKeyId": "`, `"`)

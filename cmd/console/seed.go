@@ -1,44 +1,116 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models"
 )
 
-// SeedCmd fills the live account with a realistic IAM configuration, for
-// benchmarks and demos.
+// SeedCmd fills the live account: by default with an account worth
+// reviewing (escalation paths, hidden administrators, stale keys, a
+// cross-account trust), and with --users and the like with as many
+// generated entities as a benchmark needs.
 type SeedCmd struct {
-	Users    int    `name:"users" default:"100" help:"How many users."`
-	Groups   int    `name:"groups" default:"10" help:"How many groups."`
-	Roles    int    `name:"roles" default:"20" help:"How many roles."`
-	Policies int    `name:"policies" default:"20" help:"How many customer managed policies."`
-	Seed     uint64 `name:"seed" default:"1" help:"Random seed: the same seed makes the same account."`
-	Force    bool   `name:"force" help:"Add to an account that already has users."`
+	Scenario     bool   `name:"scenario" default:"true" negatable:"" help:"Build the review scenario: a small account with escalation paths, hidden admins, users without MFA, stale keys and a cross-account trust (--no-scenario: only the generated entities)."`
+	Users        int    `name:"users" default:"0" help:"How many generated users to add (benchmarks)."`
+	Groups       int    `name:"groups" default:"0" help:"How many generated groups."`
+	Roles        int    `name:"roles" default:"0" help:"How many generated roles."`
+	Policies     int    `name:"policies" default:"0" help:"How many generated customer managed policies."`
+	Seed         uint64 `name:"seed" default:"1" help:"Random seed: the same seed makes the same generated entities."`
+	Force        bool   `name:"force" help:"Add to an account that already has users."`
+	Email        string `name:"email" help:"With --password-file: create the root user first when there is none (as 'console bootstrap' does)."`
+	PasswordFile string `name:"password-file" type:"existingfile" help:"File holding root's password, for --email."`
 }
 
-// Run seeds through the operations (validated and audited like any change).
+// Run seeds through the operations (authorized as the operator, validated
+// and audited like any change).
 func (c *SeedCmd) Run(g *Globals, e *env) error {
+	if (c.Email == "") != (c.PasswordFile == "") {
+		return fmt.Errorf("--email and --password-file go together: they create the root user when there is none")
+	}
 	store, sealer, err := g.open(e.ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	svc := g.service(store, sealer, g.logger(e.stderr), iam.Config{})
+	clk := &seedClock{}
+	svc := g.service(store, sealer, g.logger(e.stderr), iam.Config{Now: clk.now})
 	acct, err := store.LiveAccount(e.ctx)
-	if err != nil {
-		return fmt.Errorf("no live account yet: run 'console bootstrap' first")
+	switch {
+	case errors.Is(err, models.ErrNotFound) && c.Email != "":
+		if err := createRoot(e, svc, c.Email, c.PasswordFile, "console admin seed"); err != nil {
+			return err
+		}
+		if acct, err = store.LiveAccount(e.ctx); err != nil {
+			return fmt.Errorf("live account: %w", err)
+		}
+	case errors.Is(err, models.ErrNotFound):
+		return fmt.Errorf("there is no root user yet, so no account to seed: create it first with\n  %s\nor give 'admin seed' the same --email and --password-file", g.commandLine("bootstrap --email ADMIN_EMAIL --password-file FILE"))
+	case err != nil:
+		return fmt.Errorf("live account: %w", err)
 	}
 	if n, err := store.CountUsers(e.ctx, acct.ID); err != nil {
 		return err
 	} else if n > 0 && !c.Force {
 		return fmt.Errorf("the account already has %d users: pass --force to add more", n)
 	}
-	return seedAccount(e, svc, acct.ID, c)
+	if c.Scenario {
+		if err := seedScenario(e, svc, clk, acct.ID); err != nil {
+			return err
+		}
+	}
+	if c.Users+c.Groups+c.Roles+c.Policies > 0 {
+		return seedAccount(e, svc, acct.ID, c)
+	}
+	return nil
 }
 
+// commandLine is the console command line for args run against the same
+// database as this one: what to tell the operator to run next. A database
+// password is left out (replaced by xxxxx); the operator has it.
+func (g *Globals) commandLine(args string) string {
+	line := "console"
+	if g.DataDir != "./data" {
+		line += " --data-dir " + shellQuote(g.DataDir)
+	}
+	if g.DB != "sqlite:console.db" {
+		db := g.DB
+		if u, err := url.Parse(db); err == nil && u.User != nil {
+			db = u.Redacted()
+		}
+		line += " --db " + shellQuote(db)
+	}
+	return line + " " + args
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:@=+,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// seedClock is the seeding service's clock: the scenario's history (keys
+// made months ago, a user who left) is written through the operations at
+// the times it happened, so creation dates and audit events agree.
+type seedClock struct{ back time.Duration }
+
+func (c *seedClock) now() time.Time { return time.Now().Add(-c.back) }
+
+// daysAgo sets the clock n days back (0: now).
+func (c *seedClock) daysAgo(n int) { c.back = time.Duration(n) * 24 * time.Hour }
+
+// seedAccount adds the generated entities (benchmarks): policies, groups,
+// users and roles named by number, under the path /seed/.
 func seedAccount(e *env, svc *iam.Service, acct string, c *SeedCmd) error {
 	ctx, m := e.ctx, iam.Meta{Source: "cli", UserAgent: "console admin seed"}
 	rng := rand.New(rand.NewPCG(c.Seed, 42))
