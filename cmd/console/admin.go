@@ -12,7 +12,7 @@ import (
 type AdminCmd struct {
 	CreateUser CreateUserCmd `cmd:"" name:"create-user" help:"Create an IAM user, attach policies, optionally an access key (prints JSON)."`
 	Unlock     UnlockCmd     `cmd:"" help:"Lift a sign-in lock on a user name or root's email."`
-	Seed       SeedCmd       `cmd:"" help:"Fill the account with a realistic generated configuration (benchmarks, demos)."`
+	Seed       SeedCmd       `cmd:"" help:"Fill the account with one worth reviewing (escalation paths, hidden admins, stale keys), and with --users N generated entities (benchmarks)."`
 }
 
 // CreateUserCmd creates an IAM user for automation.

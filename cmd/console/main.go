@@ -19,7 +19,7 @@ import (
 type Globals struct {
 	DB            string `name:"db" env:"CONSOLE_DB" default:"sqlite:console.db" help:"Database: sqlite:PATH (relative to --data-dir) or a postgres:// URL."`
 	DataDir       string `name:"data-dir" env:"CONSOLE_DATA_DIR" default:"./data" help:"Directory for the SQLite database and the master key."`
-	MasterKeyFile string `name:"master-key-file" env:"CONSOLE_MASTER_KEY_FILE" help:"File with the base64 AES-256 master key (default: DATA_DIR/master.key, made at first start)."`
+	MasterKeyFile string `name:"master-key-file" env:"CONSOLE_MASTER_KEY_FILE" help:"File with the base64 AES-256 master key (default: DATA_DIR/master.key, made at first start; back it up with the database)."`
 	LogFormat     string `name:"log-format" env:"CONSOLE_LOG_FORMAT" enum:"text,json" default:"text" help:"Log format on standard error: text or json."`
 	LogLevel      string `name:"log-level" env:"CONSOLE_LOG_LEVEL" enum:"debug,info,warn,error" default:"info" help:"Lowest log level written."`
 	MaxUsers      int    `name:"max-users" env:"CONSOLE_MAX_USERS" default:"5000" help:"UsersPerAccount quota (AWS's default is 5,000; raise it as AWS lets you)."`
@@ -45,6 +45,12 @@ type CLI struct {
 	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }
 
+// description is the help's introduction: what a newcomer needs before the
+// list of commands.
+const description = `IAM Console: a self-hosted identity and access management console, compatible with AWS IAM.
+
+With no command it serves the console and prints its address and, the first time, a setup: link that creates the root user (or run 'console bootstrap'). 'console admin seed' then builds an account worth reviewing. Access graph drawings need Graphviz (dot, sfdp: apt-get install graphviz, brew install graphviz); everything else works without it. Back up the master key (DATA_DIR/master.key) with the database.`
+
 // env is what commands get from main: where to print, and the context that
 // ends on SIGINT/SIGTERM.
 type env struct {
@@ -67,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	exitCode := -1
 	parser, err := kong.New(&cli,
 		kong.Name("console"),
-		kong.Description("IAM Console: a self-hosted identity and access management console, compatible with AWS IAM."),
+		kong.Description(description),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { exitCode = c }),
