@@ -40,8 +40,10 @@ func TestBootstrap(t *testing.T) {
 		{"weak password", []string{"bootstrap", "--email", "root@example.com", "--password-file", weak, "--data-dir", dir}, 1, "password"},
 		{"bad email", []string{"bootstrap", "--email", "nope", "--password-file", pwFile, "--data-dir", dir}, 1, "email"},
 		{"missing file", []string{"bootstrap", "--email", "root@example.com", "--password-file", dir + "/none", "--data-dir", dir}, 2, ""},
+		{"short account id", []string{"bootstrap", "--email", "root@example.com", "--password-file", pwFile, "--account-id", "12345", "--data-dir", dir}, 1, "12 digits"},
+		{"account id not digits", []string{"bootstrap", "--email", "root@example.com", "--password-file", pwFile, "--account-id", `"><svg>000000`, "--data-dir", dir}, 1, "12 digits"},
 		// Flags after the subcommand and in any order.
-		{"creates root", []string{"bootstrap", "--data-dir", dir, "--password-file", pwFile, "--email", "root@example.com"}, 0, "created"},
+		{"creates root", []string{"bootstrap", "--data-dir", dir, "--password-file", pwFile, "--account-id", "123456789012", "--email", "root@example.com"}, 0, "created in account 123456789012"},
 		{"root exists", []string{"--data-dir", dir, "bootstrap", "--email", "other@example.com", "--password-file", pwFile}, 1, "root already exists"},
 	}
 	for _, c := range cases {

@@ -44,7 +44,7 @@ func (c *SeedCmd) Run(g *Globals, e *env) error {
 	acct, err := store.LiveAccount(e.ctx)
 	switch {
 	case errors.Is(err, models.ErrNotFound) && c.Email != "":
-		if err := createRoot(e, svc, c.Email, c.PasswordFile, "console admin seed"); err != nil {
+		if err := createRoot(e, svc, iam.SetupInput{Email: c.Email}, c.PasswordFile, "console admin seed"); err != nil {
 			return err
 		}
 		if acct, err = store.LiveAccount(e.ctx); err != nil {

@@ -49,8 +49,11 @@ func mustSetup(t *testing.T, svc *iam.Service) *iam.SetupResult {
 }
 
 func TestSetupValidation(t *testing.T) {
-	svc, _, _ := newService(t, dbtest.SQLite(t))
+	svc, store, _ := newService(t, dbtest.SQLite(t))
 	ctx := context.Background()
+	if err := store.PutImportedAccount(ctx, &models.ImportedAccount{ID: "111122223333", Label: "prod", Document: "{}", ImportedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 	tok, err := svc.NewSetupToken(ctx)
 	if err != nil || len(tok) < 22 { // 128 bits at least
 		t.Fatalf("token %q, %v", tok, err)
@@ -66,6 +69,8 @@ func TestSetupValidation(t *testing.T) {
 		{"short password", iam.SetupInput{Token: tok, Email: "a@b.io", Password: "short pass 12", CheckToken: true}, "password"},
 		{"common password", iam.SetupInput{Token: tok, Email: "a@b.io", Password: "mailcreated5240", CheckToken: true}, "password"},
 		{"password has email name", iam.SetupInput{Token: tok, Email: "maximilian@b.io", Password: "maximilian-is-the-admin", CheckToken: true}, "password"},
+		{"account id not 12 digits", iam.SetupInput{Token: tok, Email: "a@b.io", Password: goodPassword, CheckToken: true, AccountID: "12345678901x"}, "AccountId"},
+		{"account id of an imported account", iam.SetupInput{Token: tok, Email: "a@b.io", Password: goodPassword, CheckToken: true, AccountID: "111122223333"}, "AccountId"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/iamconsole/console/internal/auth"
 	"github.com/iamconsole/console/internal/models"
 )
+
+// accountIDPattern is AWS's account ID: exactly 12 digits.
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 // SetupTokenLifetime bounds how long a printed setup token stays usable.
 const SetupTokenLifetime = 24 * time.Hour
@@ -55,6 +59,9 @@ type SetupInput struct {
 	CheckToken bool
 	// OpenSession signs root in as part of setup (the browser path).
 	OpenSession bool
+	// AccountID is the live account's 12-digit ID (`console bootstrap
+	// --account-id`); empty makes a random one. It is fixed once set.
+	AccountID string
 }
 
 // SetupResult is the new account and, with OpenSession, root's session.
@@ -99,9 +106,9 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, m Meta) (*SetupResul
 	if err != nil {
 		return nil, internal(err, "hash password")
 	}
-	id, err := newAccountID()
+	id, err := s.setupAccountID(ctx, in.AccountID)
 	if err != nil {
-		return nil, internal(err, "account id")
+		return nil, err
 	}
 	acct := &models.Account{ID: id, RootEmail: email, RootPasswordHash: hash, CreatedAt: s.now()}
 	res := &SetupResult{Account: acct}
@@ -125,6 +132,28 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, m Meta) (*SetupResul
 		return nil, asInternal(err, "setup")
 	}
 	return res, nil
+}
+
+// setupAccountID is the ID the new live account takes: the one asked for,
+// when it is 12 digits and not an imported account's (whose review data
+// would then be shadowed by the live account), else a random one.
+func (s *Service) setupAccountID(ctx context.Context, want string) (string, error) {
+	if want == "" {
+		id, err := newAccountID()
+		if err != nil {
+			return "", internal(err, "account id")
+		}
+		return id, nil
+	}
+	if !accountIDPattern.MatchString(want) {
+		return "", invalidField("AccountId", "The account ID must be 12 digits, such as 123456789012.")
+	}
+	if _, err := s.store.ImportedAccount(ctx, want); err == nil {
+		return "", invalidField("AccountId", "Account %s is an imported account under review: choose another ID.", want)
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return "", internal(err, "imported account")
+	}
+	return want, nil
 }
 
 func (s *Service) setupTokenValid(ctx context.Context, token string) (bool, error) {
