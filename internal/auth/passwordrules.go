@@ -57,7 +57,7 @@ func (e *PasswordError) Error() string { return e.Reason }
 const MaxPasswordLength = 128
 
 // CheckPassword returns a *PasswordError when pw breaks the rules, is too
-// common, or contains one of avoid (the user's name, the account alias)
+// common or too easy to guess (passwordstrength.go), or contains one of avoid (the user's name, the account alias)
 // ignoring case.
 func CheckPassword(pw string, r PasswordRules, avoid ...string) error {
 	minLen := max(r.MinimumLength, MinimumPasswordFloor)
@@ -71,6 +71,9 @@ func CheckPassword(pw string, r PasswordRules, avoid ...string) error {
 		return &PasswordError{fmt.Sprintf("The password must be at most %d characters long.", MaxPasswordLength)}
 	case IsCommonPassword(pw):
 		return &PasswordError{"This password is one of the most commonly used passwords. Choose another."}
+	}
+	if why := weakness(pw); why != "" {
+		return &PasswordError{"This password is too easy to guess: " + why + ". A few unrelated words make a strong passphrase."}
 	}
 	lower := strings.ToLower(pw)
 	for _, a := range avoid {
