@@ -139,7 +139,7 @@ func TestPasswordGuessability(t *testing.T) {
 		{"987654321098765", "sequence of consecutive characters"},
 		{"abcdefghijklmnop", "sequence of consecutive characters"},
 		{"qwertyuiop12345", "a common word followed by digits"}, // qwertyuiop is on the list
-		{"zxcvbnm!!!!!!!!", "sequence of consecutive characters or keys, like 12345 or qwerty, with digits or symbols added"},
+		{"lkjhgfdsa%%%%%%", "sequence of consecutive characters or keys, like 12345 or qwerty, with digits or symbols added"},
 		{"abcabcabcabcabc", "repeats the same few characters"},
 		{"P@ssw0rd2024!!!!", "a common word with digits or symbols added"},
 		{"Sunshine2024202", "a common word followed by digits"},
