@@ -36,6 +36,8 @@ func enrolledRoot(t *testing.T, svc *iam.Service, clk *clock) (string, []string)
 	if err != nil || !p.MustEnrollMFA {
 		t.Fatalf("root without MFA: %+v, %v", p, err)
 	}
+	// Past the fresh sign-in, enrolling asks for the password again.
+	clk.Advance(iam.FreshSignIn)
 	if _, err := svc.StartEnrollment(ctx, p, "phone", "wrong password", iam.Meta{}); iam.KindOf(err) != iam.Invalid {
 		t.Fatalf("enrollment without the password: %v", err)
 	}
