@@ -90,6 +90,11 @@ func (s *Server) passwordShow(c echo.Context) error {
 
 // passwordSave changes the caller's password.
 func (s *Server) passwordSave(c echo.Context) error {
+	if fe := confirmMismatch(c, "new_password", "new_password_confirm"); fe != nil {
+		f := templates.ChangePasswordForm{Errors: fe, Forced: principal(c).MustChangePassword}
+		return render(c, http.StatusBadRequest, templates.ChangePasswordPage(s.page(c, "Change password", ""), f))
+	}
+	forced := principal(c).NextStep() == iam.StepChangePassword
 	res, err := s.svc.ChangeMyPassword(c.Request().Context(), principal(c), c.FormValue("old_password"), c.FormValue("new_password"), meta(c))
 	if fe := fieldError(err); fe != nil {
 		f := templates.ChangePasswordForm{Errors: fe, Forced: principal(c).MustChangePassword}
@@ -100,6 +105,11 @@ func (s *Server) passwordSave(c echo.Context) error {
 	}
 	if res != nil {
 		s.useSession(c, res)
+	}
+	if forced {
+		// On to the next forced step, if any, else the console.
+		s.flash(c, "success", "Your password was changed.")
+		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	s.flash(c, "success", "Your password was changed. Your other sessions have ended.")
 	return c.Redirect(http.StatusSeeOther, "/security")
