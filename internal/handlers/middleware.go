@@ -38,15 +38,19 @@ func (s *Server) readBodies(next echo.HandlerFunc) echo.HandlerFunc {
 		// server's own read timeout still applies.
 		_ = rc.SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout))
 		body, err := io.ReadAll(r.Body)
-		_ = rc.SetReadDeadline(time.Time{})
-		var he *echo.HTTPError
-		switch {
-		case errors.As(err, &he):
-			return he // too large
-		case err != nil:
+		if err != nil {
+			// Nothing may read the connection again (the error page reads
+			// no form; the server, finding the body unread, closes): the
+			// expired deadline stays.
+			r.Body = http.NoBody
+			var he *echo.HTTPError
+			if errors.As(err, &he) {
+				return he // too large
+			}
 			s.log.Info("request body not read", "request_id", requestID(c), "err", err)
 			return echo.NewHTTPError(http.StatusBadRequest, "The request body did not arrive in time. Try again.")
 		}
+		_ = rc.SetReadDeadline(time.Time{})
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		return next(c)
 	}
