@@ -161,3 +161,15 @@ func TestPasswordGuessability(t *testing.T) {
 		})
 	}
 }
+
+func TestPasswordRulesDescribe(t *testing.T) {
+	got := strings.Join(PasswordRules{MinimumLength: 12, RequireSymbols: true}.Describe(), "\n")
+	for _, want := range []string{"At least 12 characters", "A symbol", "common word with digits"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rules %q lack %q", got, want)
+		}
+	}
+	if strings.Contains(got, "uppercase") {
+		t.Errorf("rules %q name a class not required", got)
+	}
+}

@@ -106,3 +106,19 @@ func CheckPassword(pw string, r PasswordRules, avoid ...string) error {
 	}
 	return nil
 }
+
+// Describe lists the rules in words, for the form where a new password is
+// chosen: what it must be before it is refused, not after.
+func (r PasswordRules) Describe() []string {
+	out := []string{fmt.Sprintf("At least %d characters (a few unrelated words make a strong passphrase).", max(r.MinimumLength, MinimumPasswordFloor))}
+	for _, c := range []struct {
+		on   bool
+		text string
+	}{{r.RequireUppercase, "An uppercase letter."}, {r.RequireLowercase, "A lowercase letter."},
+		{r.RequireNumbers, "A number."}, {r.RequireSymbols, "A symbol, such as ! @ # $ %."}} {
+		if c.on {
+			out = append(out, c.text)
+		}
+	}
+	return append(out, "Not a common password, repeated or sequential characters (aaaa, 12345, qwerty), or a common word with digits added.")
+}

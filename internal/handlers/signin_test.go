@@ -202,6 +202,9 @@ func walkToDashboard(t *testing.T, e *env, b *browser, password string) []string
 		}
 		switch step {
 		case "/security/password":
+			if !strings.Contains(page, `id="password-rules"`) || !strings.Contains(page, "At least 15 characters") {
+				t.Fatal("the change page does not say the rules before they are broken")
+			}
 			next := password + " renewed"
 			res, body := b.post(step, url.Values{"_csrf": {b.csrf(step)}, "old_password": {password},
 				"new_password": {next}, "new_password_confirm": {next}})
