@@ -45,6 +45,7 @@ func TestBrowserFirstRun(t *testing.T) {
 				chromedp.WaitVisible("#email"),
 				chromedp.SendKeys("#email", email),
 				chromedp.SendKeys("#password", password),
+				chromedp.SendKeys("#password_confirm", password),
 				chromedp.Submit("#password"),
 				chromedp.WaitVisible("#name"),
 			)
@@ -53,9 +54,9 @@ func TestBrowserFirstRun(t *testing.T) {
 			if u := browsertest.Location(t, ctx); !strings.HasSuffix(u, "/mfa/enroll") {
 				t.Fatalf("root without MFA reached %s", u)
 			}
+			// Root set its password moments ago: not asked again.
 			browsertest.Step(t, ctx, "start enrollment",
-				chromedp.SendKeys("#password", password),
-				chromedp.Submit("#password"),
+				chromedp.Click("#start-enrollment"),
 				chromedp.WaitVisible("#totp-secret"),
 			)
 			secret := browsertest.Text(t, ctx, "#totp-secret")

@@ -42,19 +42,18 @@ func (w *webClient) get(path string) (*http.Response, string) {
 
 func (w *webClient) post(path string, form url.Values) (*http.Response, string) {
 	w.t.Helper()
-	// The double-submit token is the csrf cookie's value.
-	u, _ := url.Parse(w.base)
+	// The anti-forgery token is bound to the session (or the pre-session
+	// cookie): read it from a page, as a browser does.
 	token := ""
-	for range 2 {
-		for _, ck := range w.c.Jar.Cookies(u) {
-			if ck.Name == "csrf" {
-				token = ck.Value
-			}
+	for _, p := range []string{"/login", "/"} {
+		res, page := w.get(p)
+		if loc := res.Header.Get("Location"); loc != "" {
+			_, page = w.get(loc)
 		}
-		if token != "" {
+		if m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(page); m != nil {
+			token = m[1]
 			break
 		}
-		w.get("/login")
 	}
 	form.Set("_csrf", token)
 	res, err := w.c.PostForm(w.base+path, form)

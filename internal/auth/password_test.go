@@ -124,3 +124,52 @@ func TestMasterKeyFile(t *testing.T) {
 		t.Fatal("second load made a new key")
 	}
 }
+
+// TestPasswordGuessability: long passwords that cracking tools try first are
+// refused with the reason in words; passphrases and random strings pass.
+func TestPasswordGuessability(t *testing.T) {
+	nist := PasswordRules{MinimumLength: 15}
+	cases := []struct {
+		pw, reason string // reason "" = accepted
+	}{
+		{"password1234567", "a common word followed by digits"},
+		{"aaaaaaaaaaaaaaa", "repeats one character"},
+		{"123456789012345", "sequence of consecutive characters"},
+		{"passwordpassword", "repeats a common word"},
+		{"987654321098765", "sequence of consecutive characters"},
+		{"abcdefghijklmnop", "sequence of consecutive characters"},
+		{"qwertyuiop12345", "a common word followed by digits"}, // qwertyuiop is on the list
+		{"lkjhgfdsa%%%%%%", "sequence of consecutive characters or keys, like 12345 or qwerty, with digits or symbols added"},
+		{"abcabcabcabcabc", "repeats the same few characters"},
+		{"P@ssw0rd2024!!!!", "a common word with digits or symbols added"},
+		{"Sunshine2024202", "a common word followed by digits"},
+		{"ababababababab1a", "only a few different characters"},
+		{"correct horse battery staple", ""},
+		{"839201746592013", ""},
+		{"plenty of entropy in this phrase", ""},
+		{"vX9#tq2!mK4$zL7p", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.pw, func(t *testing.T) {
+			err := CheckPassword(c.pw, nist)
+			switch {
+			case c.reason == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case c.reason != "" && (err == nil || !strings.Contains(err.Error(), c.reason)):
+				t.Fatalf("got %v, want a refusal saying %q", err, c.reason)
+			}
+		})
+	}
+}
+
+func TestPasswordRulesDescribe(t *testing.T) {
+	got := strings.Join(PasswordRules{MinimumLength: 12, RequireSymbols: true}.Describe(), "\n")
+	for _, want := range []string{"At least 12 characters", "A symbol", "common word with digits"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("rules %q lack %q", got, want)
+		}
+	}
+	if strings.Contains(got, "uppercase") {
+		t.Errorf("rules %q name a class not required", got)
+	}
+}

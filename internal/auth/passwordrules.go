@@ -57,7 +57,7 @@ func (e *PasswordError) Error() string { return e.Reason }
 const MaxPasswordLength = 128
 
 // CheckPassword returns a *PasswordError when pw breaks the rules, is too
-// common, or contains one of avoid (the user's name, the account alias)
+// common or too easy to guess (passwordstrength.go), or contains one of avoid (the user's name, the account alias)
 // ignoring case.
 func CheckPassword(pw string, r PasswordRules, avoid ...string) error {
 	minLen := max(r.MinimumLength, MinimumPasswordFloor)
@@ -71,6 +71,9 @@ func CheckPassword(pw string, r PasswordRules, avoid ...string) error {
 		return &PasswordError{fmt.Sprintf("The password must be at most %d characters long.", MaxPasswordLength)}
 	case IsCommonPassword(pw):
 		return &PasswordError{"This password is one of the most commonly used passwords. Choose another."}
+	}
+	if why := weakness(pw); why != "" {
+		return &PasswordError{"This password is too easy to guess: " + why + ". A few unrelated words make a strong passphrase."}
 	}
 	lower := strings.ToLower(pw)
 	for _, a := range avoid {
@@ -102,4 +105,20 @@ func CheckPassword(pw string, r PasswordRules, avoid ...string) error {
 		return &PasswordError{"The password must contain at least one lowercase letter."}
 	}
 	return nil
+}
+
+// Describe lists the rules in words, for the form where a new password is
+// chosen: what it must be before it is refused, not after.
+func (r PasswordRules) Describe() []string {
+	out := []string{fmt.Sprintf("At least %d characters (a few unrelated words make a strong passphrase).", max(r.MinimumLength, MinimumPasswordFloor))}
+	for _, c := range []struct {
+		on   bool
+		text string
+	}{{r.RequireUppercase, "An uppercase letter."}, {r.RequireLowercase, "A lowercase letter."},
+		{r.RequireNumbers, "A number."}, {r.RequireSymbols, "A symbol, such as ! @ # $ %."}} {
+		if c.on {
+			out = append(out, c.text)
+		}
+	}
+	return append(out, "Not a common password, repeated or sequential characters (aaaa, 12345, qwerty), or a common word with digits added.")
 }

@@ -3,7 +3,9 @@ package auth
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -18,6 +20,9 @@ import (
 // another row does not open.
 type Sealer struct {
 	aead cipher.AEAD
+	// macKey is derived from the master key for MACs (anti-forgery tokens):
+	// the master key itself is used for one purpose only.
+	macKey []byte
 }
 
 // NewSealer makes a Sealer from a 32-byte key.
@@ -33,7 +38,9 @@ func NewSealer(key []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead}, nil
+	kdf := hmac.New(sha256.New, key)
+	kdf.Write([]byte("iam-console mac key v1"))
+	return &Sealer{aead: aead, macKey: kdf.Sum(nil)}, nil
 }
 
 // Seal encrypts plaintext bound to ad, returning base64 of nonce||ciphertext.
@@ -41,6 +48,18 @@ func (s *Sealer) Seal(plaintext, ad []byte) string {
 	nonce := make([]byte, s.aead.NonceSize())
 	_, _ = rand.Read(nonce)
 	return base64.StdEncoding.EncodeToString(s.aead.Seal(nonce, nonce, plaintext, ad))
+}
+
+// MAC returns base64url(HMAC-SHA256) of data under a key derived from the
+// master key and purpose, so that MACs made for one purpose never pass for
+// another's. Every console process with the same master key makes the same
+// MAC.
+func (s *Sealer) MAC(purpose string, data []byte) string {
+	m := hmac.New(sha256.New, s.macKey)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write(data)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // ErrUnseal means a sealed value was tampered with, bound to something else,

@@ -475,7 +475,7 @@ func (e *env) idorTry(t *testing.T, b *browser, w *idorWorld, method string, c i
 	if method == http.MethodGet {
 		res, body = b.get(c.path)
 	} else {
-		form := url.Values{"_csrf": {b.cookie("csrf")}}
+		form := url.Values{"_csrf": {b.csrf("/")}} // bound to the session: read from a page
 		for i := 0; i+1 < len(c.form); i += 2 {
 			form.Add(c.form[i], c.form[i+1])
 		}

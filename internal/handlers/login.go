@@ -17,11 +17,17 @@ func asIAMError(err error, target **iam.Error) bool { return errors.As(err, targ
 
 // loginShow shows the sign-in form; before setup it sends visitors to
 // the setup instructions instead.
+// A session confined to a forced step is shown the form too, with where it
+// stands, a way on and a way out: sign-in must never loop.
 func (s *Server) loginShow(c echo.Context) error {
-	if principal(c) != nil {
+	p := principal(c)
+	if p != nil && p.NextStep() == iam.StepNone {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
 	f := templates.LoginForm{Next: safeNext(c.QueryParam("next"))}
+	if p != nil {
+		f.Confined = &templates.ConfinedView{Name: p.Name, Step: stepLabel(p.NextStep()), Continue: stepPage(p.NextStep())}
+	}
 	return render(c, http.StatusOK, templates.LoginPage(s.page(c, "Sign in", ""), f))
 }
 
@@ -58,8 +64,8 @@ func (s *Server) startSession(c echo.Context, res *iam.SignInResult) {
 // (a sign-in, or a rotation at a change of privilege).
 func (s *Server) useSession(c echo.Context, res *iam.SignInResult) {
 	s.setCookie(c, sessionCookie, res.Token, res.ExpiresAt, http.SameSiteLaxMode)
-	s.rotateCSRF(c)
 	c.Set(principalKey, res.Principal)
+	s.rotateCSRF(c) // bound to the new session
 }
 
 // logout ends the session server-side and clears the cookie.
@@ -68,6 +74,7 @@ func (s *Server) logout(c echo.Context) error {
 		return err
 	}
 	s.setCookie(c, sessionCookie, "", time.Time{}, http.SameSiteLaxMode)
+	c.Set(principalKey, (*iam.Principal)(nil))
 	s.rotateCSRF(c)
 	s.flash(c, "info", "You have signed out.")
 	return c.Redirect(http.StatusSeeOther, "/login")

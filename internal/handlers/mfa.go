@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,23 +61,42 @@ func plural(n int, what string) string {
 	return itoa(n) + " " + what + "s"
 }
 
-// confine keeps a session that owes something to the pages that settle it:
-// root without MFA may only enroll a device, a user whose password must
-// change may only change it. Every other page sends it there.
+// confine keeps a session that owes a forced step (iam.ForcedStep: a
+// password change, then an MFA enrollment) to the routes that settle it;
+// every other page sends it to that step's page. Signing out and the
+// sign-in page (which offers both ways) stay open, so no state can loop.
+// Completing a step rotates the session and the next request is confined
+// to the next step, or to nothing.
 func (s *Server) confine(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		p := principal(c)
-		path := c.Request().URL.Path
-		switch {
-		case p == nil || path == "/logout":
+		step := principal(c).NextStep()
+		if step == iam.StepNone || c.Path() == "/logout" || slices.Contains(stepRoutes[step], c.Path()) {
 			return next(c)
-		case p.MustEnrollMFA && !strings.HasPrefix(path, "/mfa/enroll"):
-			return c.Redirect(http.StatusSeeOther, "/mfa/enroll")
-		case p.MustChangePassword && path != "/security/password":
-			return c.Redirect(http.StatusSeeOther, "/security/password")
 		}
-		return next(c)
+		return c.Redirect(http.StatusSeeOther, stepPage(step))
 	}
+}
+
+// stepRoutes are the routes each forced step may use.
+var stepRoutes = map[iam.ForcedStep][]string{
+	iam.StepChangePassword: {"/security/password"},
+	iam.StepEnrollMFA:      {"/mfa/enroll", "/mfa/enroll/confirm"},
+}
+
+// stepPage is where a forced step is done.
+func stepPage(step iam.ForcedStep) string {
+	if step == iam.StepChangePassword {
+		return "/security/password"
+	}
+	return "/mfa/enroll"
+}
+
+// stepLabel says what a forced step asks, for the sign-in page.
+func stepLabel(step iam.ForcedStep) string {
+	if step == iam.StepChangePassword {
+		return "set a new password"
+	}
+	return "set up an MFA device"
 }
 
 // enrollShow shows the enrollment in progress, or the form to start one.
@@ -84,8 +104,7 @@ func (s *Server) enrollShow(c echo.Context) error {
 	p := principal(c)
 	e, err := s.svc.PendingEnrollment(c.Request().Context(), p)
 	if iam.KindOf(err) == iam.NotFound {
-		f := templates.EnrollStartForm{Name: "authenticator", Forced: p.MustEnrollMFA}
-		return render(c, http.StatusOK, templates.EnrollStartPage(s.page(c, "Set up MFA", ""), f))
+		return render(c, http.StatusOK, templates.EnrollStartPage(s.page(c, "Set up MFA", ""), s.enrollForm(p, "", nil)))
 	}
 	if err != nil {
 		return err
@@ -94,14 +113,31 @@ func (s *Server) enrollShow(c echo.Context) error {
 	return render(c, http.StatusOK, templates.EnrollQRPage(s.page(c, "Set up MFA", ""), v))
 }
 
+// enrollForm is the start form's state: a forced IAM user's device is
+// named after it (what its session grant covers); the password is asked
+// only when the sign-in is not fresh.
+func (s *Server) enrollForm(p *iam.Principal, name string, errs templates.FieldErrors) templates.EnrollStartForm {
+	f := templates.EnrollStartForm{Name: name, Forced: p.MustEnrollMFA, Root: p.IsRoot(),
+		AskPassword: s.svc.NeedsReauthentication(p), Errors: errs}
+	switch {
+	case f.Forced && !f.Root:
+		f.Name, f.FixedName = iam.MFADeviceNameFor(p), true
+	case f.Name == "":
+		f.Name = "authenticator"
+	}
+	return f
+}
+
 // enrollStart checks the password and begins an enrollment.
 func (s *Server) enrollStart(c echo.Context) error {
 	p := principal(c)
 	name := c.FormValue("name")
+	if p.MustEnrollMFA && !p.IsRoot() {
+		name = iam.MFADeviceNameFor(p)
+	}
 	_, err := s.svc.StartEnrollment(c.Request().Context(), p, name, c.FormValue("password"), meta(c))
 	if fe := fieldError(err); fe != nil {
-		f := templates.EnrollStartForm{Name: name, Forced: p.MustEnrollMFA, Errors: fe}
-		return render(c, http.StatusBadRequest, templates.EnrollStartPage(s.page(c, "Set up MFA", ""), f))
+		return render(c, http.StatusBadRequest, templates.EnrollStartPage(s.page(c, "Set up MFA", ""), s.enrollForm(p, name, fe)))
 	}
 	if err != nil {
 		return err

@@ -151,7 +151,7 @@ func TestRenameUserWithMFA(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	root := e.browser()
 	root.setup()
-	e.mkUser("alice", alicePassword, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreateVirtualMFADevice","Resource":"*"}]}`)
+	e.mkUser("alice", alicePassword, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreateVirtualMFADevice","iam:EnableMFADevice"],"Resource":"*"}]}`)
 	a := e.browser()
 	if res := a.login("alice", alicePassword, "/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("alice sign-in: %d", res.StatusCode)

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -13,6 +16,48 @@ import (
 	"github.com/iamconsole/console/internal/auth"
 	"github.com/iamconsole/console/internal/iam"
 )
+
+// readBodies reads a request's whole body before any handler, within
+// BodyReadTimeout of the headers: a client that announces a body and never
+// sends it gets a 400 at once, instead of holding a handler until the
+// server's read timeout and then a 500. The body is already capped by the
+// body limit; the account import, which may be large, gets ImportReadTimeout
+// and is read by its handler.
+func (s *Server) readBodies(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+			return next(c)
+		}
+		rc := http.NewResponseController(c.Response().Writer)
+		if c.Path() == "/import" {
+			_ = rc.SetReadDeadline(time.Now().Add(ImportReadTimeout))
+			return next(c)
+		}
+		// Not every writer supports deadlines (tests' recorders): then the
+		// server's own read timeout still applies.
+		_ = rc.SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout))
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			// Nothing may read the connection again (the error page reads
+			// no form; the server, finding the body unread, closes): the
+			// expired deadline stays.
+			r.Body = http.NoBody
+			var he *echo.HTTPError
+			if errors.As(err, &he) {
+				return he // too large
+			}
+			s.log.Info("request body not read", "request_id", requestID(c), "err", err)
+			return echo.NewHTTPError(http.StatusBadRequest, "The request body did not arrive in time. Try again.")
+		}
+		_ = rc.SetReadDeadline(time.Time{})
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		return next(c)
+	}
+}
+
+// ImportReadTimeout bounds the upload of an account import (64 MB).
+const ImportReadTimeout = 5 * time.Minute
 
 // recoverPanics turns a panic into a logged 500 instead of a dropped
 // connection.
@@ -115,17 +160,25 @@ const (
 	principalKey  = "principal"
 )
 
-// csrf checks the double-submit token on every state-changing request: the
-// form field _csrf (or the X-CSRF-Token header, for scripts) must equal the
-// csrf cookie. A missing or wrong token is a 403 before any handler runs.
-// Cross-site requests (Sec-Fetch-Site) are refused whatever they carry.
+// csrf checks the anti-forgery token on every state-changing request. The
+// token is a MAC, under a key derived from the master key, of what the
+// request belongs to: the session once signed in, else a random
+// pre-session cookie. A cookie alone proves nothing: cookies are shared by
+// every port of a host, so another site there can plant one, but it cannot
+// compute the MAC for it, and a signed-in session's token depends on the
+// session cookie only the console sets. (A planted pre-session cookie can
+// at most sign the victim in to the planter's own account: login CSRF,
+// which the Sec-Fetch-Site check below stops in every current browser.)
+//
+// The token is taken from the X-CSRF-Token header (scripts) or the form
+// body (_csrf), never the query string, which leaks into logs, history and
+// Referer headers. Requests a browser marks as coming from another site
+// (cross-site) or another origin of this site (same-site: another port or
+// subdomain) are refused whatever they carry. A missing or wrong token is a
+// 403 before any handler runs.
 func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		token := s.cookie(c, csrfCookie)
-		if len(token) != 43 { // 32 random bytes, base64url
-			token = auth.NewToken(32)
-			s.setCookie(c, csrfCookie, token, time.Time{}, http.SameSiteStrictMode)
-		}
+		token := s.boundCSRF(c)
 		c.Set(csrfKey, token)
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -133,20 +186,35 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		sent := c.Request().Header.Get("X-CSRF-Token")
 		if sent == "" {
-			sent = c.FormValue("_csrf")
+			sent = c.Request().PostFormValue("_csrf") // the body only
 		}
-		if c.Request().Header.Get("Sec-Fetch-Site") == "cross-site" || sent == "" || !auth.TokenEqual(sent, token) {
+		site := c.Request().Header.Get("Sec-Fetch-Site")
+		if site == "cross-site" || site == "same-site" || sent == "" || !auth.TokenEqual(sent, token) {
 			return echo.NewHTTPError(http.StatusForbidden, "The form has expired or did not come from this console. Reload the page and try again.")
 		}
 		return next(c)
 	}
 }
 
-// rotateCSRF issues a new anti-forgery token, at sign-in and sign-out.
+// boundCSRF is the request's anti-forgery token: bound to the session when
+// there is one, else to the pre-session cookie (made here when missing).
+func (s *Server) boundCSRF(c echo.Context) string {
+	if p := principal(c); p != nil && p.SessionID != "" {
+		return s.svc.CSRFToken("session", p.SessionID)
+	}
+	pre := s.cookie(c, csrfCookie)
+	if len(pre) != 43 { // 32 random bytes, base64url
+		pre = auth.NewToken(32)
+		s.setCookie(c, csrfCookie, pre, time.Time{}, http.SameSiteStrictMode)
+	}
+	return s.svc.CSRFToken("pre-session", pre)
+}
+
+// rotateCSRF issues a new pre-session cookie, at sign-in and sign-out, and
+// makes the request's token the one its (new, or no) session takes.
 func (s *Server) rotateCSRF(c echo.Context) {
-	token := auth.NewToken(32)
-	s.setCookie(c, csrfCookie, token, time.Time{}, http.SameSiteStrictMode)
-	c.Set(csrfKey, token)
+	s.setCookie(c, csrfCookie, auth.NewToken(32), time.Time{}, http.SameSiteStrictMode)
+	c.Set(csrfKey, s.boundCSRF(c))
 }
 
 func csrfToken(c echo.Context) string {

@@ -30,6 +30,8 @@ func (s *Server) page(c echo.Context, title, active string) templates.Page {
 	p := templates.Page{Title: title, CSRF: csrfToken(c), Active: active, Flashes: s.takeFlashes(c)}
 	if pr := principal(c); pr != nil {
 		p.Principal = principalView(pr)
+		// A confined session sees only its step: no links that bounce.
+		p.Confined = pr.NextStep() != iam.StepNone
 	}
 	return p
 }

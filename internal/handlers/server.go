@@ -36,6 +36,9 @@ type Config struct {
 	// GraphCacheDir keeps laid-out access graph overviews on disk, so a
 	// restart does not lay them out again; empty keeps them in memory.
 	GraphCacheDir string
+	// BodyReadTimeout is how long a request body may take to arrive after
+	// its headers (default 10 s): past it, a 400.
+	BodyReadTimeout time.Duration
 	// OverviewWait is how long the graph page waits for an overview laid
 	// out in the background before it answers "being computed" and polls;
 	// 0 means 1 s, negative not at all.
@@ -69,6 +72,9 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	if cfg.Context == nil {
 		cfg.Context = context.Background()
 	}
+	if cfg.BodyReadTimeout <= 0 {
+		cfg.BodyReadTimeout = 10 * time.Second
+	}
 	if cfg.OverviewWait == 0 {
 		cfg.OverviewWait = time.Second
 	}
@@ -99,6 +105,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	// authorization details) more generously than the rest.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool { return c.Path() == "/import" && c.Request().Method == http.MethodPost }}))
+	e.Use(s.readBodies)
 	e.Use(s.securityHeaders)
 
 	// Health and metrics: no session, no CSRF.
@@ -111,7 +118,8 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	awsapi.New(svc, cfg.Log).Register(e)
 
 	// Console pages.
-	page := e.Group("", s.csrf, s.loadSession)
+	// The session first: the anti-forgery token is bound to it.
+	page := e.Group("", s.loadSession, s.csrf)
 	page.GET("/setup", s.setupShow)
 	page.POST("/setup", s.setupSave)
 	page.GET("/login", s.loginShow)

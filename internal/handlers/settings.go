@@ -84,22 +84,39 @@ func (s *Server) passwordPolicyDelete(c echo.Context) error {
 
 // passwordShow shows the change-password form.
 func (s *Server) passwordShow(c echo.Context) error {
-	f := templates.ChangePasswordForm{Forced: principal(c).MustChangePassword}
-	return render(c, http.StatusOK, templates.ChangePasswordPage(s.page(c, "Change password", ""), f))
+	return s.passwordPage(c, http.StatusOK, nil)
+}
+
+// passwordPage shows the change-password form with the rules to meet.
+func (s *Server) passwordPage(c echo.Context, status int, errs templates.FieldErrors) error {
+	rules, err := s.svc.MyPasswordRules(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	f := templates.ChangePasswordForm{Forced: principal(c).MustChangePassword, Rules: rules.Describe(), Errors: errs}
+	return render(c, status, templates.ChangePasswordPage(s.page(c, "Change password", ""), f))
 }
 
 // passwordSave changes the caller's password.
 func (s *Server) passwordSave(c echo.Context) error {
+	if fe := confirmMismatch(c, "new_password", "new_password_confirm"); fe != nil {
+		return s.passwordPage(c, http.StatusBadRequest, fe)
+	}
+	forced := principal(c).NextStep() == iam.StepChangePassword
 	res, err := s.svc.ChangeMyPassword(c.Request().Context(), principal(c), c.FormValue("old_password"), c.FormValue("new_password"), meta(c))
 	if fe := fieldError(err); fe != nil {
-		f := templates.ChangePasswordForm{Errors: fe, Forced: principal(c).MustChangePassword}
-		return render(c, http.StatusBadRequest, templates.ChangePasswordPage(s.page(c, "Change password", ""), f))
+		return s.passwordPage(c, http.StatusBadRequest, fe)
 	}
 	if err != nil {
 		return err
 	}
 	if res != nil {
 		s.useSession(c, res)
+	}
+	if forced {
+		// On to the next forced step, if any, else the console.
+		s.flash(c, "success", "Your password was changed.")
+		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	s.flash(c, "success", "Your password was changed. Your other sessions have ended.")
 	return c.Redirect(http.StatusSeeOther, "/security")

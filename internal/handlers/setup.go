@@ -32,8 +32,12 @@ func (s *Server) setupSave(c echo.Context) error {
 		Token: c.FormValue("token"), Email: c.FormValue("email"), Password: c.FormValue("password"),
 		CheckToken: true, OpenSession: true,
 	}
+	if fe := confirmMismatch(c, "password", "password_confirm"); fe != nil {
+		f := templates.SetupForm{Token: in.Token, Email: in.Email, Errors: fe}
+		return render(c, http.StatusBadRequest, templates.SetupPage(s.page(c, "Set up", ""), f))
+	}
 	res, err := s.svc.Setup(c.Request().Context(), in, meta(c))
-	if err == iam.ErrSetupDone {
+	if err == iam.ErrSetupDone { // audited by Setup
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 	if fe := fieldError(err); fe != nil {
@@ -46,6 +50,17 @@ func (s *Server) setupSave(c echo.Context) error {
 	s.startSession(c, res.Session)
 	s.flash(c, "success", "Root user created. Now protect it with an authenticator app.")
 	return c.Redirect(http.StatusSeeOther, "/mfa/enroll")
+}
+
+// confirmMismatch checks a new password against its confirmation field.
+// A client that sends no confirmation (a script, an older form) is not
+// asked for one; the console's forms always send it.
+func confirmMismatch(c echo.Context, field, confirm string) templates.FieldErrors {
+	form, err := c.FormParams()
+	if err != nil || !form.Has(confirm) || form.Get(confirm) == form.Get(field) {
+		return nil
+	}
+	return templates.FieldErrors{confirm: "The two passwords do not match. Type the same password twice."}
 }
 
 // fieldError turns a validation error into a form's field errors.

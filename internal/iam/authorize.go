@@ -146,7 +146,12 @@ func (s *Service) inputsFor(ctx context.Context, p *Principal) (*policy.Inputs, 
 func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs, error) {
 	switch {
 	case p.Type == TypeUser:
-		return s.identityInputs(ctx, s.store, p.AccountID, models.EntityUser, p.userID())
+		in, err := s.identityInputs(ctx, s.store, p.AccountID, models.EntityUser, p.userID())
+		if err != nil {
+			return nil, err
+		}
+		// A session confined to a forced step may do that step (forcedsteps.go).
+		return in, s.addForcedStepGrant(in, p)
 	case p.Type == TypeAssumedRole && p.Session != nil:
 		in, err := s.identityInputs(ctx, s.store, p.AccountID, models.EntityRole, p.Session.RoleID)
 		if err != nil {

@@ -42,6 +42,17 @@ func serialFor(accountID, name string) string {
 	return "arn:aws:iam::" + accountID + ":mfa/" + name
 }
 
+// FreshSignIn is how long after a sign-in (or a setup, or a password
+// change) enrolling a device does not ask for the password again: the
+// person proved it seconds before, and asking again is noise.
+const FreshSignIn = 5 * time.Minute
+
+// NeedsReauthentication reports whether enrolling a device must ask for
+// p's password again: when its session is older than FreshSignIn.
+func (s *Service) NeedsReauthentication(p *Principal) bool {
+	return p.SessionID == "" || p.AuthTime.IsZero() || s.now().Sub(p.AuthTime) >= FreshSignIn
+}
+
 // reauthenticate checks the caller's password again before a sensitive
 // change (enrolling or removing a device, new recovery codes).
 func (s *Service) reauthenticate(ctx context.Context, p *Principal, password string) error {
@@ -78,18 +89,21 @@ func (s *Service) passwordHashOf(ctx context.Context, p *Principal) (string, err
 }
 
 // StartEnrollment begins enrolling a virtual MFA device for the caller,
-// after checking the caller's password again. The seed is sealed before it
+// after checking the caller's password again unless it was checked moments
+// ago (NeedsReauthentication). The seed is sealed before it
 // is stored; nothing becomes a device until ConfirmEnrollment.
 func (s *Service) StartEnrollment(ctx context.Context, p *Principal, name, password string, m Meta) (*Enrollment, error) {
 	name = strings.TrimSpace(name)
 	if !mfaNameRE.MatchString(name) {
 		return nil, invalidField("name", "Use 1 to 128 letters, digits and +=,.@_- for the device name.")
 	}
-	if err := s.authorize(ctx, p, "iam:CreateVirtualMFADevice", serialFor(p.AccountID, name)); err != nil {
+	if err := s.authorizeMeta(ctx, p, m, "iam:CreateVirtualMFADevice", serialFor(p.AccountID, name)); err != nil {
 		return nil, err
 	}
-	if err := s.reauthenticate(ctx, p, password); err != nil {
-		return nil, err
+	if s.NeedsReauthentication(p) {
+		if err := s.reauthenticate(ctx, p, password); err != nil {
+			return nil, err
+		}
 	}
 	serial := serialFor(p.AccountID, name)
 	if _, err := s.store.MFADeviceBySerial(ctx, p.AccountID, serial); err == nil {
@@ -177,6 +191,9 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, p *Principal, code1, co
 	if err != nil {
 		return nil, err
 	}
+	if err := s.authorizeMeta(ctx, p, m, "iam:EnableMFADevice", p.ARN); err != nil {
+		return nil, err
+	}
 	serial := serialFor(p.AccountID, e.Name)
 	fail := func(msg string) error {
 		ferr := invalidField("code1", "%s", msg)
@@ -234,7 +251,7 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, p *Principal, code1, co
 			return err
 		}
 		if err := s.audit(ctx, tx, m, p.AccountID, p.ARN, event{name: "EnableMFADevice", resource: serial,
-			params: map[string]any{"serialNumber": serial}}, nil); err != nil {
+			params: stepParams(p, map[string]any{"serialNumber": serial})}, nil); err != nil {
 			return err
 		}
 		res.Device = MFADeviceInfo{Name: e.Name, Serial: serial, EnabledAt: at, OwnerARN: p.ARN}

@@ -150,6 +150,25 @@ func (s *Service) checkNewPassword(ctx context.Context, st *models.Store, accoun
 	return nil
 }
 
+// MyPasswordRules are the rules the caller's own new password must meet, to
+// show beside the form: the account's password policy for an IAM user (the
+// rules ChangePassword applies, which every user who may change its
+// password must be able to read), root's floor for root.
+func (s *Service) MyPasswordRules(ctx context.Context, p *Principal) (auth.PasswordRules, error) {
+	if p.IsRoot() {
+		rules := RootPasswordRules
+		if p.MFA {
+			rules.MinimumLength = 8
+		}
+		return rules, nil
+	}
+	pol, err := s.passwordPolicy(ctx, s.store, p.AccountID)
+	if err != nil {
+		return auth.PasswordRules{}, err
+	}
+	return pol.Rules(), nil
+}
+
 // ChangeMyPassword changes the caller's own password (old + new). The
 // caller's other sessions end and this one gets a new ID.
 func (s *Service) ChangeMyPassword(ctx context.Context, p *Principal, oldPW, newPW string, m Meta) (*SignInResult, error) {

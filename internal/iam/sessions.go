@@ -19,6 +19,14 @@ type SessionInfo struct {
 	Current    bool
 }
 
+// CSRFToken is the anti-forgery token of what a console request belongs to
+// (kind "session" and a session ID hash, or "pre-session" and the
+// pre-session cookie): a MAC under a key derived from the master key, the
+// same in every console process, unguessable without the key.
+func (s *Service) CSRFToken(kind, binding string) string {
+	return s.cfg.Sealer.MAC("csrf", []byte(kind+"\x00"+binding))
+}
+
 // MySessions lists the caller's console sessions, newest first.
 func (s *Service) MySessions(ctx context.Context, p *Principal) ([]SessionInfo, error) {
 	ss, err := s.store.SessionsOf(ctx, p.AccountID, p.ARN)

@@ -82,7 +82,7 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, m Meta) (*SetupResul
 		return nil, err
 	}
 	if done {
-		return nil, ErrSetupDone
+		return nil, s.refuseSetupDone(ctx, in, m)
 	}
 	if in.CheckToken {
 		ok, err := s.setupTokenValid(ctx, in.Token)
@@ -126,7 +126,7 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, m Meta) (*SetupResul
 		return err
 	})
 	if errors.Is(err, models.ErrConflict) {
-		return nil, ErrSetupDone
+		return nil, s.refuseSetupDone(ctx, in, m)
 	}
 	if err != nil {
 		return nil, asInternal(err, "setup")
@@ -168,6 +168,21 @@ func (s *Service) setupTokenValid(ctx context.Context, token string) (bool, erro
 		ok = auth.TokenEqual(h, want) || ok
 	}
 	return ok && token != "", nil
+}
+
+// refuseSetupDone records, in the live account's log, an attempt at setup
+// once root exists (someone holding an old setup link, or probing), and
+// returns ErrSetupDone.
+func (s *Service) refuseSetupDone(ctx context.Context, in SetupInput, m Meta) error {
+	acct, err := s.store.LiveAccount(ctx)
+	if err != nil {
+		return internal(err, "live account")
+	}
+	ev := event{name: "CreateRootUser", resource: acct.RootARN(), params: map[string]any{"email": truncate(strings.TrimSpace(in.Email), 254)}}
+	if err := s.audit(ctx, s.store, m, acct.ID, "", ev, ErrSetupDone); err != nil {
+		return err
+	}
+	return ErrSetupDone
 }
 
 // failSetup records a refused setup attempt and returns e.

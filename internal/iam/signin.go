@@ -44,7 +44,7 @@ func (s *Service) SignIn(ctx context.Context, username, password string, m Meta)
 	if len(password) > auth.MaxPasswordLength*4 { // bound argon2's input; still the generic answer
 		password = password[:auth.MaxPasswordLength*4]
 	}
-	key := principalKey(username)
+	key := pairKey(principalKey(username), m.SourceIP)
 	p, hash, err := s.lookupPrincipal(ctx, username)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, internal(err, "sign-in lookup")
@@ -54,7 +54,8 @@ func (s *Service) SignIn(ctx context.Context, username, password string, m Meta)
 		accountID = p.AccountID
 	}
 	ev := event{name: "ConsoleLogin", resource: truncate(username, 256), params: map[string]any{"userName": truncate(username, 256)}}
-	if gerr := s.gate(ctx, key, m.SourceIP, m, accountID); gerr != nil {
+	// Counted before the password is checked (throttle.go).
+	if gerr := s.admit(ctx, key, m, accountID, false); gerr != nil {
 		auth.SpendVerifyTime(password)
 		if aerr := s.audit(ctx, s.store, m, accountID, "", ev, gerr); aerr != nil {
 			return nil, aerr
@@ -99,7 +100,7 @@ func (s *Service) SignIn(ctx context.Context, username, password string, m Meta)
 		if err := lockSigningIn(ctx, tx, p); err != nil {
 			return err
 		}
-		if _, err := tx.ResetThrottle(ctx, key); err != nil {
+		if err := s.signedIn(ctx, tx, key, m.SourceIP); err != nil {
 			return err
 		}
 		res, err = s.createSession(ctx, tx, p, m, "ConsoleLogin")
@@ -120,6 +121,10 @@ func (s *Service) challenge(ctx context.Context, p *Principal, key string, m Met
 		// checked fails this step; one committed after it drops the
 		// challenge (loginprofiles.go). The user's row lock orders the two.
 		if err := s.signInStillValid(ctx, tx, p); err != nil {
+			return err
+		}
+		// The right password is no failure; the code step counts its own.
+		if err := tx.UncountAttempt(ctx, key); err != nil {
 			return err
 		}
 		return tx.CreateMFAChallenge(ctx, &models.MFAChallenge{IDHash: auth.HashToken(tok), AccountID: p.AccountID,
@@ -159,7 +164,7 @@ func (s *Service) VerifyMFA(ctx context.Context, challengeToken, code string, m 
 	}
 	p := &Principal{AccountID: ch.AccountID, Type: ch.PrincipalType, Name: ch.PrincipalName, ID: ch.PrincipalID, ARN: ch.PrincipalARN, MFA: true}
 	ev := event{name: "ConsoleLogin", resource: p.ARN, params: map[string]any{"mfaUsed": true}}
-	if gerr := s.gate(ctx, ch.ThrottleKey, m.SourceIP, m, p.AccountID); gerr != nil {
+	if gerr := s.admit(ctx, ch.ThrottleKey, m, p.AccountID, true); gerr != nil {
 		if gerr == ErrSignInFailed {
 			gerr = ErrMFAFailed
 		}
@@ -280,7 +285,7 @@ func (s *Service) signInWithRecoveryCode(ctx context.Context, h string, ch *mode
 // finishSignIn opens the session of a completed MFA sign-in and forgets the
 // principal's failures, inside tx.
 func (s *Service) finishSignIn(ctx context.Context, tx *models.Store, ch *models.MFAChallenge, p *Principal, m Meta) (*SignInResult, error) {
-	if _, err := tx.ResetThrottle(ctx, ch.ThrottleKey); err != nil {
+	if err := s.signedIn(ctx, tx, ch.ThrottleKey, m.SourceIP); err != nil {
 		return nil, err
 	}
 	res, err := s.createSession(ctx, tx, p, m, "ConsoleLogin")

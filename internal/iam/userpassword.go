@@ -88,7 +88,8 @@ func (s *Service) passwordState(ctx context.Context, st *models.Store, p *Princi
 // console password, giving the current one. It is allowed when the account's
 // password policy lets users change their passwords, when the user must
 // change it (reset required or expired), or when the user's policies allow
-// iam:ChangePassword on its own ARN. The new password must meet the policy
+// iam:ChangePassword on its own ARN (a session confined to changing it has
+// that by its session grant). The new password must meet the policy
 // and not be one of the last PasswordReusePrevention (the current one
 // always counts). The user's other sessions end; a console caller gets a
 // new session (the returned result; nil for API callers), no longer
@@ -117,7 +118,9 @@ func (s *Service) ChangePassword(ctx context.Context, caller *Principal, oldPW, 
 	if err != nil {
 		return nil, err
 	}
-	if !pol.AllowUsersToChangePassword && !lp.PasswordResetRequired && !caller.MustChangePassword {
+	// A console session confined to changing its password is allowed to by
+	// its session grant (forcedsteps.go), through the engine.
+	if !pol.AllowUsersToChangePassword && !lp.PasswordResetRequired {
 		if err := s.authorizeMeta(ctx, caller, m, "iam:ChangePassword", arn); err != nil {
 			return nil, err
 		}
@@ -160,7 +163,7 @@ func (s *Service) ChangePassword(ctx context.Context, caller *Principal, oldPW, 
 		if _, err := tx.DeleteSessionsOf(ctx, acct, arn, caller.SessionID); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, m, acct, caller.ARN, event{name: "ChangePassword", resource: arn}, nil); err != nil {
+		if err := s.audit(ctx, tx, m, acct, caller.ARN, event{name: "ChangePassword", resource: arn, params: stepParams(caller, nil)}, nil); err != nil {
 			return err
 		}
 		np := *caller

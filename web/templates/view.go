@@ -11,6 +11,9 @@ type Page struct {
 	CSRF      string
 	// Active names the navigation entry to highlight.
 	Active string
+	// Confined hides the navigation: the session owes a forced step (a
+	// password change, an MFA enrollment) and may visit nothing else.
+	Confined bool
 }
 
 // PrincipalView is the signed-in principal as the header shows it.
