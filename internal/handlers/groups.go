@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -126,6 +127,13 @@ func (s *Server) groupMemberAdd(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("groups", name, "members"))
 }
 
+// groupMemberRemoval is taking a member out, confirmed by a click.
+func (s *Server) groupMemberRemoval() destructive {
+	return destructive{typed: plainConfirm, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		return s.membershipStep(c, c.FormValue("UserName"), c.Param("name"), "groups")
+	}, do: s.groupMemberRemove}
+}
+
 // groupMemberRemove removes a user from the group.
 func (s *Server) groupMemberRemove(c echo.Context) error {
 	name, user := c.Param("name"), c.FormValue("UserName")
@@ -139,6 +147,22 @@ func (s *Server) groupMemberRemove(c echo.Context) error {
 	}
 	s.flash(c, "success", "User "+user+" was removed.")
 	return c.Redirect(http.StatusSeeOther, entityURL("groups", name, "members"))
+}
+
+// groupDeletion is deleting a group: its name typed back.
+func (s *Server) groupDeletion() destructive {
+	return destructive{typed: typeName("name"), do: s.groupDelete, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		g, _, _, err := s.svc.GetGroup(c.Request().Context(), principal(c), iam.GetGroupInput{GroupName: c.Param("name"), MaxItems: 1}, meta(c))
+		if err != nil {
+			return templates.Page{}, templates.ConfirmView{}, err
+		}
+		href := entityURL("groups", g.GroupName, "")
+		v := templates.ConfirmView{Heading: "Delete group " + g.GroupName + "?",
+			Consequences: []string{"The group and its inline policies are deleted for good.",
+				"A group with members or attached policies cannot be deleted: remove them first."},
+			Action: "/groups/" + url.PathEscape(g.GroupName) + "/delete", Button: "Delete group", Cancel: href}
+		return s.confirmPage(c, "Delete "+g.GroupName, "groups", "User groups", "/groups", g.GroupName, href), v, nil
+	}}
 }
 
 // groupDelete deletes an empty group.

@@ -35,7 +35,8 @@ func (s *Server) page(c echo.Context, title, active string) templates.Page {
 }
 
 func principalView(p *iam.Principal) *templates.PrincipalView {
-	return &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID}
+	return &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID,
+		CanSwitchRole: iam.SwitchRoleRefusal(p) == nil}
 }
 
 // flash leaves a one-time message for the next page (after a redirect).

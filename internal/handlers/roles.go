@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,7 @@ func (s *Server) registerRolePages(g *echo.Group) {
 	g.GET("/roles/new", s.roleNew)
 	g.POST("/roles", s.roleCreate)
 	g.GET("/roles/:name", s.roleShow)
-	g.POST("/roles/:name/delete", s.roleDelete)
+	s.destructiveRoute(g, "/roles/:name/delete", s.roleDeletion())
 	g.POST("/roles/:name/trust", s.roleTrustSave)
 	g.POST("/roles/:name/settings", s.roleSettingsSave)
 	g.POST("/roles/:name/boundary", s.roleBoundarySave)
@@ -183,7 +184,10 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 	v := templates.RoleDetailView{Name: r.RoleName, Path: r.Path, ARN: r.Arn, ID: r.RoleId, Created: when(r.CreateDate),
 		Description: r.Description, MaxSessionHours: r.MaxSessionDuration / 3600, MaxSession: sessionText(r.MaxSessionDuration),
 		LastUsed: "Never", Tab: tab, Tags: tagRows(r.Tags), TrustDocument: r.AssumeRolePolicyDocument,
-		Trust: trustRows(r.AssumeRolePolicyDocument), SwitchURL: "/switch-role?role=" + urlQuery(r.RoleName)}
+		Trust: trustRows(r.AssumeRolePolicyDocument)}
+	if iam.SwitchRoleRefusal(principal(c)) == nil {
+		v.SwitchURL = "/switch-role?role=" + urlQuery(r.RoleName)
+	}
 	if r.RoleLastUsed != nil && r.RoleLastUsed.LastUsedDate != nil {
 		v.LastUsed = when(*r.RoleLastUsed.LastUsedDate) + " (" + r.RoleLastUsed.Region + ")"
 	}
@@ -254,6 +258,22 @@ func (s *Server) roleSettingsSave(c echo.Context) error {
 	}
 	s.flash(c, "success", "The role was updated.")
 	return c.Redirect(http.StatusSeeOther, entityURL("roles", name, ""))
+}
+
+// roleDeletion is deleting a role: its name typed back.
+func (s *Server) roleDeletion() destructive {
+	return destructive{typed: typeName("name"), do: s.roleDelete, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		r, err := s.svc.GetRole(c.Request().Context(), principal(c), c.Param("name"), meta(c))
+		if err != nil {
+			return templates.Page{}, templates.ConfirmView{}, err
+		}
+		href := entityURL("roles", r.RoleName, "")
+		v := templates.ConfirmView{Heading: "Delete role " + r.RoleName + "?",
+			Consequences: []string{"The role, its trust policy and its inline policies are deleted for good; sessions of the role stop working.",
+				"A role with attached managed policies cannot be deleted: detach them first."},
+			Action: "/roles/" + url.PathEscape(r.RoleName) + "/delete", Button: "Delete role", Cancel: href}
+		return s.confirmPage(c, "Delete "+r.RoleName, "roles", "Roles", "/roles", r.RoleName, href), v, nil
+	}}
 }
 
 // roleDelete deletes a role with no policies left.

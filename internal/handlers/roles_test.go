@@ -96,13 +96,13 @@ func TestRolePages(t *testing.T) {
 	mustRedirect(t, res, body, "/roles/Ec2App?tab=permissions")
 	res, body = b.form("/roles/Ec2App?tab=tags", "/roles/Ec2App/tags", "tag_key", "app", "tag_value", "web")
 	mustRedirect(t, res, body, "/roles/Ec2App?tab=tags")
-	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete")
+	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete", "confirm", "Ec2App")
 	mustRedirect(t, res, body, "/roles/Ec2App")
 	if _, body := b.get("/roles/Ec2App"); !strings.Contains(body, "flash-error") {
 		t.Fatal("deleting a role with a policy attached did not say why it failed")
 	}
 	b.form("/roles/Ec2App", "/roles/Ec2App/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
-	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete")
+	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete", "confirm", "Ec2App")
 	mustRedirect(t, res, body, "/roles")
 	if _, body := b.get("/roles"); strings.Contains(body, `href="/roles/Ec2App"`) || !strings.Contains(body, "AWS service: lambda.amazonaws.com") {
 		t.Fatal("roles list after deletion")

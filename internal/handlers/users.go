@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -222,6 +223,13 @@ func (s *Server) userGroupAdd(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "groups"))
 }
 
+// userGroupRemoval is taking the user out of a group, confirmed by a click.
+func (s *Server) userGroupRemoval() destructive {
+	return destructive{typed: plainConfirm, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		return s.membershipStep(c, c.Param("name"), c.FormValue("GroupName"), "users")
+	}, do: s.userGroupRemove}
+}
+
 // userGroupRemove takes the user out of a group.
 func (s *Server) userGroupRemove(c echo.Context) error {
 	name, group := c.Param("name"), c.FormValue("GroupName")
@@ -237,24 +245,61 @@ func (s *Server) userGroupRemove(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "groups"))
 }
 
-// userDeleteShow asks for confirmation before deleting a user.
-func (s *Server) userDeleteShow(c echo.Context) error {
-	u, err := s.svc.GetUser(c.Request().Context(), principal(c), c.Param("name"), meta(c))
-	if err != nil {
-		return err
+// membershipStep asks before taking user out of group, from the user's
+// page (from "users") or the group's ("groups").
+func (s *Server) membershipStep(c echo.Context, user, group, from string) (templates.Page, templates.ConfirmView, error) {
+	ctx, p, m := c.Request().Context(), principal(c), meta(c)
+	var err error
+	if from == "users" {
+		_, err = s.svc.GetUser(ctx, p, user, m)
+	} else {
+		_, _, _, err = s.svc.GetGroup(ctx, p, iam.GetGroupInput{GroupName: group, MaxItems: 1}, m)
 	}
-	f := templates.UserDeleteForm{Name: u.UserName}
-	return render(c, http.StatusOK, templates.UserDeletePage(s.page(c, "Delete "+u.UserName, "users"), f))
+	if err != nil {
+		return templates.Page{}, templates.ConfirmView{}, err
+	}
+	v := templates.ConfirmView{Heading: "Remove " + user + " from group " + group + "?",
+		Consequences: []string{user + " loses the permissions it has through " + group + " at its next request."},
+		Button:       "Remove from group"}
+	var page templates.Page
+	if from == "users" {
+		v.Action, v.Fields = "/users/"+url.PathEscape(user)+"/groups/remove", []templates.HiddenField{{Name: "GroupName", Value: group}}
+		v.Cancel = entityURL("users", user, "groups")
+		page = s.confirmPage(c, "Remove from "+group, "users", "Users", "/users", user, v.Cancel)
+	} else {
+		v.Action, v.Fields = "/groups/"+url.PathEscape(group)+"/members/remove", []templates.HiddenField{{Name: "UserName", Value: user}}
+		v.Cancel = entityURL("groups", group, "members")
+		page = s.confirmPage(c, "Remove "+user, "groups", "User groups", "/groups", group, v.Cancel)
+	}
+	return page, v, nil
 }
 
-// userDelete deletes a user; with Everything, what it has goes too.
-func (s *Server) userDelete(c echo.Context) error {
-	name, confirm := c.Param("name"), c.FormValue("confirm")
-	f := templates.UserDeleteForm{Name: name, Confirm: confirm}
-	if confirm != name {
-		f.Errors = templates.FieldErrors{"confirm": "Type the user name exactly to confirm."}
-		return render(c, http.StatusBadRequest, templates.UserDeletePage(s.page(c, "Delete "+name, "users"), f))
+// userDeletion is deleting a user: its name typed back, and the option to
+// delete what it has with it.
+func (s *Server) userDeletion() destructive {
+	return destructive{typed: typeName("name"), step: s.userDeleteStep, do: s.userDelete}
+}
+
+func (s *Server) userDeleteStep(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+	u, err := s.svc.GetUser(c.Request().Context(), principal(c), c.Param("name"), meta(c))
+	if err != nil {
+		return templates.Page{}, templates.ConfirmView{}, err
 	}
+	href := entityURL("users", u.UserName, "")
+	v := templates.ConfirmView{Heading: "Delete user " + u.UserName + "?",
+		Consequences: []string{"The user is deleted for good: its name can be given to a new user, which gets none of this one's history.",
+			"A user with a console password, access keys, MFA devices, policies or group memberships cannot simply be deleted. " +
+				"With the box ticked these go too: its sessions end and its keys stop working at once."},
+		Action: "/users/" + url.PathEscape(u.UserName) + "/delete", Button: "Delete user", Cancel: href,
+		Option: &templates.ConfirmOption{Name: "Everything", Label: "Also delete its password, access keys, MFA devices, policies and group memberships",
+			Checked: c.Request().Method != http.MethodPost || c.FormValue("Everything") == "true"}}
+	return s.confirmPage(c, "Delete "+u.UserName, "users", "Users", "/users", u.UserName, href), v, nil
+}
+
+// userDelete deletes a user (confirmed); with Everything, what it has goes
+// too. A user that still has things is refused on the confirmation step.
+func (s *Server) userDelete(c echo.Context) error {
+	name := c.Param("name")
 	var err error
 	if c.FormValue("Everything") == "true" {
 		err = s.svc.DeleteUserWithEverything(c.Request().Context(), principal(c), name, meta(c))
@@ -262,8 +307,12 @@ func (s *Server) userDelete(c echo.Context) error {
 		err = s.svc.DeleteUser(c.Request().Context(), principal(c), name, meta(c))
 	}
 	if iam.KindOf(err) == iam.Conflict {
-		f.Errors = templates.FieldErrors{"_form": err.(*iam.Error).Message}
-		return render(c, http.StatusConflict, templates.UserDeletePage(s.page(c, "Delete "+name, "users"), f))
+		p, v, serr := s.userDeleteStep(c)
+		if serr != nil {
+			return serr
+		}
+		v.Error, v.Typed = err.(*iam.Error).Message, name
+		return render(c, http.StatusConflict, templates.ConfirmPage(p, v))
 	}
 	if err != nil {
 		return err

@@ -112,7 +112,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 	if _, body := b.get("/groups/devs"); !strings.Contains(body, `href="/users/alice"`) {
 		t.Fatal("alice is not listed in devs")
 	}
-	res, body = b.form("/groups/devs", "/groups/devs/delete")
+	res, body = b.form("/groups/devs", "/groups/devs/delete", "confirm", "devs")
 	mustRedirect(t, res, body, "/groups/devs")
 	if _, body := b.get("/groups/devs"); !strings.Contains(body, "must remove users") {
 		t.Fatal("deleting a group with members did not say why it failed")
@@ -171,11 +171,11 @@ func TestUserPagesAsRoot(t *testing.T) {
 
 	// Delete with everything, after confirming by name.
 	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alic", "Everything", "true")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="confirm-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="confirm-error"`) {
 		t.Fatalf("wrong confirmation: %d", res.StatusCode)
 	}
 	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alice")
-	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="_form-error"`) {
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="confirm-error"`) {
 		t.Fatalf("plain delete of a user with a password and a group: %d", res.StatusCode)
 	}
 	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alice", "Everything", "true")
@@ -183,7 +183,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 	if res, _ := b.get("/users/alice"); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("alice after deletion: %d", res.StatusCode)
 	}
-	res, body = b.form("/groups/devs", "/groups/devs/delete")
+	res, body = b.form("/groups/devs", "/groups/devs/delete", "confirm", "devs")
 	mustRedirect(t, res, body, "/groups")
 }
 
@@ -237,7 +237,7 @@ func TestAccessKeySecretShownOnce(t *testing.T) {
 	}
 
 	// Deactivate, then delete; a third key is refused with a message.
-	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/status", "AccessKeyId", id, "Status", "Inactive")
+	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/status", "AccessKeyId", id, "Status", "Inactive", "confirm", "yes")
 	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
 	if _, body := b.get("/users/ci-bot?tab=security"); !strings.Contains(body, "Inactive") {
 		t.Fatal("the key is still active")
@@ -246,7 +246,7 @@ func TestAccessKeySecretShownOnce(t *testing.T) {
 	b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys")
 	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys")
 	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
-	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/delete", "AccessKeyId", id)
+	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/delete", "AccessKeyId", id, "confirm", "yes")
 	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
 	if keys, _ := e.svc.ListAccessKeys(context.Background(), nil, "ci-bot", iam.Meta{}); len(keys) != 1 {
 		t.Fatalf("%d keys left, want 1", len(keys))
@@ -329,13 +329,13 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/users/victim/delete", "confirm", "victim"},
 		{"/users/victim/access-keys"},
 		{"/users/victim/login-profile", "Password", "a brand new long passphrase"},
-		{"/users/victim/login-profile/delete"},
+		{"/users/victim/login-profile/delete", "confirm", "yes"},
 		{"/users/victim/groups", "GroupName", "ops"},
-		{"/users/victim/groups/remove", "GroupName", "ops"},
+		{"/users/victim/groups/remove", "GroupName", "ops", "confirm", "yes"},
 		{"/users/auditor/groups", "GroupName", "ops"},
 		{"/groups", "GroupName", "evil"},
-		{"/groups/ops/delete"},
-		{"/groups/ops/members/remove", "UserName", "victim"},
+		{"/groups/ops/delete", "confirm", "ops"},
+		{"/groups/ops/members/remove", "UserName", "victim", "confirm", "yes"},
 		{"/users/victim/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
 		{"/users/auditor/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
 		{"/users/auditor/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"},
@@ -344,7 +344,7 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/users/victim/tags", "tag_key", "k", "tag_value", "v"},
 		{"/groups/ops/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
 		{"/roles", "RoleName", "Evil", "Trust", "account"},
-		{"/roles/App/delete"},
+		{"/roles/App/delete", "confirm", "App"},
 		{"/roles/App/trust", "AssumeRolePolicyDocument", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`},
 		{"/roles/App/settings", "Description", "x", "MaxSessionHours", "12"},
 		{"/roles/App/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
@@ -352,7 +352,7 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/policies/versions", "arn", polARN, "PolicyDocument", doc, "SetAsDefault", "true"},
 		{"/policies/versions/default", "arn", polARN, "VersionId", "v1"},
 		{"/policies/versions/delete", "arn", polARN, "VersionId", "v1"},
-		{"/policies/delete", "arn", polARN},
+		{"/policies/delete", "arn", polARN, "confirm", polARN[strings.LastIndex(polARN, "/")+1:]},
 	} {
 		res, body := a.form("/users", f[0], f[1:]...)
 		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "iam:") {
