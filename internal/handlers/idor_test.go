@@ -262,7 +262,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		// Groups.
 		"GET /groups/:name": with(group("", "iam:GetGroup"),
 			idorCase{what: "ops's permissions tab", path: "/groups/ops?tab=permissions", want: deny("iam:GetGroup")}),
-		"GET /groups/:name/delete":           group("/delete", "iam:GetGroup"),
+		"GET /groups/:name/delete": group("/delete", "iam:GetGroup"),
 		"POST /groups/:name/delete": {cases: []idorCase{
 			{what: "group ops", path: "/groups/ops/delete", form: []string{"confirm", "ops"}, want: deny("iam:DeleteGroup")},
 			{what: "a group that does not exist", path: "/groups/nogroup/delete", form: []string{"confirm", "nogroup"}, want: deny("iam:DeleteGroup")},
@@ -281,7 +281,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /roles/:name": with(role("", "iam:GetRole"),
 			idorCase{what: "App's trust tab", path: "/roles/App?tab=trust", want: deny("iam:GetRole")},
 			idorCase{what: "App's tags tab", path: "/roles/App?tab=tags", want: deny("iam:GetRole")}),
-		"GET /roles/:name/delete":           role("/delete", "iam:GetRole"),
+		"GET /roles/:name/delete": role("/delete", "iam:GetRole"),
 		"POST /roles/:name/delete": {cases: []idorCase{
 			{what: "role App", path: "/roles/App/delete", form: []string{"confirm", "App"}, want: deny("iam:DeleteRole")},
 			{what: "a role that does not exist", path: "/roles/NoRole/delete", form: []string{"confirm", "NoRole"}, want: deny("iam:DeleteRole")},
@@ -318,8 +318,8 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 			{what: "Reader's versions tab", path: "/policies/view?arn=" + pol + "&tab=versions", want: deny("iam:GetPolicy")},
 			{what: "Reader's entities tab", path: "/policies/view?arn=" + pol + "&tab=entities", want: deny("iam:GetPolicy")},
 		}},
-		"GET /policies/diff":              {cases: []idorCase{{what: "Reader's versions", path: "/policies/diff?arn=" + pol + "&from=v1&to=v2", want: deny("iam:GetPolicy")}}},
-		"GET /policies/delete":            {cases: []idorCase{{what: "Reader", path: "/policies/delete?arn=" + pol, want: deny("iam:GetPolicy")}}},
+		"GET /policies/diff":   {cases: []idorCase{{what: "Reader's versions", path: "/policies/diff?arn=" + pol + "&from=v1&to=v2", want: deny("iam:GetPolicy")}}},
+		"GET /policies/delete": {cases: []idorCase{{what: "Reader", path: "/policies/delete?arn=" + pol, want: deny("iam:GetPolicy")}}},
 		"POST /policies/delete": {cases: []idorCase{{what: "Reader", path: "/policies/delete", form: policyPage("confirm", "Reader"), want: deny("iam:DeletePolicy")},
 			{what: "Reader, unconfirmed", path: "/policies/delete", form: policyPage(), want: deny("iam:GetPolicy")}}},
 		"POST /policies/tags":             {cases: []idorCase{{what: "Reader", path: "/policies/tags", form: policyPage("tag_key", "k", "tag_value", "mine"), want: deny("iam:GetPolicy")}}},
