@@ -50,7 +50,7 @@ func (s *Server) groupCreate(c echo.Context) error {
 	g, err := s.svc.CreateGroup(c.Request().Context(), principal(c), in, meta(c))
 	if fe := formErrors(err, "GroupName", iam.AlreadyExists, iam.LimitExceeded); fe != nil {
 		f := templates.GroupForm{GroupName: in.GroupName, Path: in.Path, Errors: placed(fe, "GroupName", "Path")}
-		return render(c, http.StatusBadRequest, templates.GroupNewPage(s.page(c, "Create group", "groups"), f))
+		return render(c, formStatus, templates.GroupNewPage(s.formPage(c, "Create group", "groups", "/groups/new"), f))
 	}
 	if err != nil {
 		return err
@@ -80,7 +80,7 @@ func (s *Server) groupDetailWithErrors(c echo.Context, tab string, fe templates.
 	if keep != nil {
 		keep(&v)
 	}
-	return render(c, http.StatusBadRequest, templates.GroupPage(s.page(c, v.Name, "groups"), v))
+	return render(c, formStatus, templates.GroupPage(s.formPage(c, v.Name, "groups", entityURL("groups", v.Name, v.Tab)), v))
 }
 
 // groupDetail gathers a group's page: the group, its members (one page),

@@ -514,8 +514,8 @@ func (e *env) idorTry(t *testing.T, b *browser, w *idorWorld, method string, c i
 			t.Errorf("%s, want 404 (or 405)", got)
 		}
 	case refusedForm:
-		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "cannot be found") {
-			t.Errorf("%s, want 400 saying it cannot be found", got)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "cannot be found") {
+			t.Errorf("%s, want 422 saying it cannot be found", got)
 		}
 	case ownPage:
 		if res.StatusCode != http.StatusOK {

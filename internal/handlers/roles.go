@@ -118,7 +118,7 @@ func (s *Server) roleCreate(c echo.Context) error {
 		f.Errors = placed(fe, "Trust", "OtherAccount", "Service", "AssumeRolePolicyDocument", "RoleName", "Path", "Description",
 			"MaxSessionHours", "PermissionsBoundary", "tags")
 		f.PolicyARNs = iam.BuiltinARNs()
-		return render(c, http.StatusBadRequest, templates.RoleNewPage(s.page(c, "Create role", "roles"), f))
+		return render(c, formStatus, templates.RoleNewPage(s.formPage(c, "Create role", "roles", "/roles/new"), f))
 	}
 	doc, fe := trustDocument(f)
 	if fe != nil {
@@ -169,7 +169,7 @@ func (s *Server) roleDetailWithErrors(c echo.Context, tab string, fe templates.F
 	if keep != nil {
 		keep(&v)
 	}
-	return render(c, http.StatusBadRequest, templates.RolePage(s.page(c, v.Name, "roles"), v))
+	return render(c, formStatus, templates.RolePage(s.formPage(c, v.Name, "roles", entityURL("roles", v.Name, v.Tab)), v))
 }
 
 // roleDetail gathers a role's page.

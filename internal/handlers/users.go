@@ -71,7 +71,7 @@ func (s *Server) userCreate(c echo.Context) error {
 		fe = placed(fe, "UserName", "Path", "Password", "PermissionsBoundary", "tags")
 		f := templates.UserForm{UserName: in.UserName, Path: in.Path, Tags: tagRows(in.Tags), ConsoleAccess: console,
 			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: iam.BuiltinARNs(), Errors: fe}
-		return render(c, http.StatusBadRequest, templates.UserNewPage(s.page(c, "Create user", "users"), f))
+		return render(c, formStatus, templates.UserNewPage(s.formPage(c, "Create user", "users", "/users/new"), f))
 	}
 	if console && password == "" {
 		return fail(templates.FieldErrors{"Password": "Enter a password, or leave console access off."})
@@ -125,7 +125,7 @@ func (s *Server) userDetailWithErrors(c echo.Context, tab string, fe templates.F
 	if keep != nil {
 		keep(&v)
 	}
-	return render(c, http.StatusBadRequest, templates.UserPage(s.page(c, v.Name, "users"), v))
+	return render(c, formStatus, templates.UserPage(s.formPage(c, v.Name, "users", entityURL("users", v.Name, v.Tab)), v))
 }
 
 // userDetail gathers a user's page: the user, and the active tab's data.

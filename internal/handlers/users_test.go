@@ -68,7 +68,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 				}
 				return
 			}
-			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="`+tc.field+`-error"`) {
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="`+tc.field+`-error"`) {
 				t.Fatalf("%d, no error beside %s: %v", res.StatusCode, tc.field, regexp.MustCompile(`class="field-error" id="[^"]*">[^<]*`).FindAllString(body, -1))
 			}
 			if !strings.Contains(body, `value="`+html.EscapeString(tc.fields[1])+`"`) {
@@ -81,7 +81,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 		"Password", alicePassword, "tag_key", "team", "tag_value", "blue", "PermissionsBoundary", "arn:aws:iam::aws:policy/PowerUserAccess")
 	mustRedirect(t, res, body, "/users/alice")
 	res, body = b.form("/users/new", "/users", "UserName", "ALICE")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="UserName-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="UserName-error"`) {
 		t.Fatalf("duplicate name: %d", res.StatusCode)
 	}
 	_, body = b.get("/users/alice")
@@ -104,7 +104,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 	res, body = b.form("/groups/new", "/groups", "GroupName", "devs")
 	mustRedirect(t, res, body, "/groups/devs")
 	res, body = b.form("/users/alice?tab=groups", "/users/alice/groups", "GroupName", "nogroup")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="GroupName-error"`) || !strings.Contains(body, `value="nogroup"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="GroupName-error"`) || !strings.Contains(body, `value="nogroup"`) {
 		t.Fatalf("unknown group: %d", res.StatusCode)
 	}
 	res, body = b.form("/users/alice?tab=groups", "/users/alice/groups", "GroupName", "devs")
@@ -121,14 +121,14 @@ func TestUserPagesAsRoot(t *testing.T) {
 	// Permissions: attach, inline (refused with line and column, then
 	// saved), through the group, detach.
 	res, body = b.form("/users/alice", "/users/alice/policies", "PolicyArn", "arn:aws:iam::aws:policy/NoSuchPolicy")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PolicyArn-error"`) || !strings.Contains(body, "NoSuchPolicy") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="PolicyArn-error"`) || !strings.Contains(body, "NoSuchPolicy") {
 		t.Fatalf("attach unknown policy: %d", res.StatusCode)
 	}
 	res, body = b.form("/users/alice", "/users/alice/policies", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
 	mustRedirect(t, res, body, "/users/alice?tab=permissions")
 	bad := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\",}\n  ]\n}"
 	res, body = b.form("/users/alice", "/users/alice/inline", "PolicyName", "s3read", "PolicyDocument", bad)
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PolicyDocument-error"`) || !strings.Contains(body, "line 4") ||
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="PolicyDocument-error"`) || !strings.Contains(body, "line 4") ||
 		!strings.Contains(body, `value="s3read"`) {
 		t.Fatalf("malformed inline policy: %d %.4000s", res.StatusCode, body)
 	}
@@ -150,7 +150,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 	res, body = b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "team", "tag_value", "green", "tag_key", "env", "tag_value", "prod")
 	mustRedirect(t, res, body, "/users/alice?tab=tags")
 	res, body = b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "env", "tag_value", "<b>")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="tags-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="tags-error"`) {
 		t.Fatalf("markup in a tag value: %d", res.StatusCode)
 	}
 	b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "env", "tag_value", "prod")
@@ -161,7 +161,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 
 	// Console password reset, then alice signs in with it.
 	res, body = b.form("/users/alice?tab=security", "/users/alice/login-profile", "Password", "short")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="Password-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="Password-error"`) {
 		t.Fatalf("short password: %d", res.StatusCode)
 	}
 	a := e.browser()

@@ -14,6 +14,10 @@ type Page struct {
 	// Crumbs is the trail above the heading on pages below the top level;
 	// when empty, the layout makes "Section › Title" from Active and Title.
 	Crumbs []Crumb
+	// ReloadAs is the address of the form a page answering a POST shows
+	// again with its errors: app.js puts it in the history, so a reload
+	// gets the form afresh rather than posting it again.
+	ReloadAs string
 	// Confined hides the navigation on pages a forced step allows alone
 	// (password change, MFA enrollment): links there would only bounce.
 	Confined bool

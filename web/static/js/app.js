@@ -15,6 +15,14 @@ document.addEventListener("click", function (ev) {
   });
 });
 
+// A form shown again with its errors (422) answers a POST: a reload would
+// post it again. Its page names the form's own address; putting that in
+// the history makes a reload fetch the form afresh instead.
+(function () {
+  var m = document.querySelector('meta[name="reload-as"]');
+  if (m && window.history && history.replaceState) history.replaceState(null, "", m.getAttribute("content"));
+})();
+
 // Pan and zoom for the access graph: the SVG's viewBox moves with the wheel
 // and with dragging. No library: a few lines suffice. A drawing too large to
 // sit in the page (data-svg-src) is fetched into it first.
