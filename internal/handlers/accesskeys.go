@@ -43,6 +43,9 @@ func (s *Server) userCredentials(c echo.Context, u *iam.User, v *templates.UserD
 	if err := s.userMFADevices(c, u, v); err != nil {
 		return err
 	}
+	if v.PasswordRules, err = s.svc.PasswordRulesText(ctx, p); err != nil {
+		return err
+	}
 	v.Can.CreateLoginProfile = s.can(c, "iam:CreateLoginProfile", u.Arn)
 	v.Can.UpdateLoginProfile = s.can(c, "iam:UpdateLoginProfile", u.Arn)
 	v.Can.DeleteLoginProfile = s.can(c, "iam:DeleteLoginProfile", u.Arn)
@@ -55,6 +58,9 @@ func (s *Server) userCredentials(c echo.Context, u *iam.User, v *templates.UserD
 func (s *Server) loginProfileSave(c echo.Context) error {
 	name, pw := c.Param("name"), c.FormValue("Password")
 	reset := c.FormValue("PasswordResetRequired") == "true"
+	if fe := newPasswordErrors(c, true); fe != nil {
+		return s.userDetailWithErrors(c, "security", fe, nil)
+	}
 	ctx, p, m := c.Request().Context(), principal(c), meta(c)
 	_, err := s.svc.GetLoginProfile(ctx, p, name, m)
 	switch {

@@ -54,8 +54,34 @@ func (s *Server) policyARNs(c echo.Context) error {
 
 // userNew shows the create-user form.
 func (s *Server) userNew(c echo.Context) error {
-	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: iam.BuiltinARNs()}
+	rules, err := s.svc.PasswordRulesText(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: iam.BuiltinARNs(), PasswordRules: rules}
 	return render(c, http.StatusOK, templates.UserNewPage(s.page(c, "Create user", "users"), f))
+}
+
+// newPasswordErrors checks what only the form knows: a password typed
+// twice alike, and (creating a user) typed only with the console box
+// ticked, as AWS's console asks for it only then. A password typed without
+// the box is an error, never silently dropped. The confirmation is checked
+// when the form has the field (the console's forms always do; a script
+// posting the password alone has nothing to confirm it with).
+func newPasswordErrors(c echo.Context, console bool) templates.FieldErrors {
+	password, confirm := c.FormValue("Password"), c.FormValue("PasswordConfirm")
+	_, hasConfirm := c.Request().PostForm["PasswordConfirm"]
+	switch {
+	case !console && password != "":
+		return templates.FieldErrors{"Password": "You typed a password but did not tick \"Give this user a console password\": tick it, or clear the password."}
+	case !console:
+		return nil
+	case password == "":
+		return templates.FieldErrors{"Password": "Enter a password, or leave console access off."}
+	case hasConfirm && password != confirm:
+		return templates.FieldErrors{"PasswordConfirm": "The two passwords differ: type the same password twice."}
+	}
+	return nil
 }
 
 // userCreate creates a user and, when asked, its console password. The
@@ -68,13 +94,18 @@ func (s *Server) userCreate(c echo.Context) error {
 	password := c.FormValue("Password")
 	reset := c.FormValue("PasswordResetRequired") == "true"
 	fail := func(fe templates.FieldErrors) error {
-		fe = placed(fe, "UserName", "Path", "Password", "PermissionsBoundary", "tags")
+		fe = placed(fe, "UserName", "Path", "Password", "PasswordConfirm", "PermissionsBoundary", "tags")
+		rules, err := s.svc.PasswordRulesText(c.Request().Context(), principal(c))
+		if err != nil {
+			return err
+		}
 		f := templates.UserForm{UserName: in.UserName, Path: in.Path, Tags: tagRows(in.Tags), ConsoleAccess: console,
-			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: iam.BuiltinARNs(), Errors: fe}
+			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: iam.BuiltinARNs(),
+			PasswordRules: rules, Errors: fe}
 		return render(c, formStatus, templates.UserNewPage(s.formPage(c, "Create user", "users", "/users/new"), f))
 	}
-	if console && password == "" {
-		return fail(templates.FieldErrors{"Password": "Enter a password, or leave console access off."})
+	if fe := newPasswordErrors(c, console); fe != nil {
+		return fail(fe)
 	}
 	u, err := s.svc.CreateUser(c.Request().Context(), principal(c), in, meta(c))
 	if fe := formErrors(err, "UserName", iam.AlreadyExists, iam.LimitExceeded); fe != nil {

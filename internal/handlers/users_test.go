@@ -55,6 +55,9 @@ func TestUserPagesAsRoot(t *testing.T) {
 		{"bad path", "Path", []string{"UserName", "bob", "Path", "no-slash"}},
 		{"reserved tag", "tags", []string{"UserName", "bob", "tag_key", "aws:x", "tag_value", "y"}},
 		{"no password", "Password", []string{"UserName", "bob", "ConsoleAccess", "true"}},
+		// A password typed without the console box is an error, not lost.
+		{"password without console access", "Password", []string{"UserName", "bob", "Password", alicePassword}},
+		{"confirmation differs", "PasswordConfirm", []string{"UserName", "bob", "ConsoleAccess", "true", "Password", alicePassword, "PasswordConfirm", alicePassword + "x"}},
 		{"weak password", "Password", []string{"UserName", "weakling", "ConsoleAccess", "true", "Password", "password"}},
 		{"unknown boundary", "PermissionsBoundary", []string{"UserName", "bob", "PermissionsBoundary", "arn:aws:iam::aws:policy/Nope"}},
 	} {
@@ -160,6 +163,10 @@ func TestUserPagesAsRoot(t *testing.T) {
 	b.form("/groups/devs", "/groups/devs/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword")
 
 	// Console password reset, then alice signs in with it.
+	res, body = b.form("/users/alice?tab=security", "/users/alice/login-profile", "Password", alicePassword, "PasswordConfirm", "")
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="PasswordConfirm-error"`) {
+		t.Fatalf("unconfirmed password: %d", res.StatusCode)
+	}
 	res, body = b.form("/users/alice?tab=security", "/users/alice/login-profile", "Password", "short")
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="Password-error"`) {
 		t.Fatalf("short password: %d", res.StatusCode)
