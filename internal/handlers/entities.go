@@ -169,6 +169,30 @@ func whenPtr(t *time.Time, never string) string {
 	return when(*t)
 }
 
+// listRequest reads a list page's search box, path filter, marker and
+// sort from the query string.
+func listRequest(c echo.Context, action string) (f templates.ListFilter, marker string) {
+	f = templates.ListFilter{Action: action, Query: strings.TrimSpace(c.QueryParam("q")),
+		PathPrefix: strings.TrimSpace(c.QueryParam("path")), Descending: c.QueryParam("sort") == "-name"}
+	return f, c.QueryParam("marker")
+}
+
+// listLinks fills a list page's links: the next page, the first (when
+// this is not it) and the other sort order, each keeping the filter.
+func listLinks(f *templates.ListFilter, marker, next string) {
+	sort, other := "", "-name"
+	if f.Descending {
+		sort, other = "-name", ""
+	}
+	if next != "" {
+		f.NextURL = listURL(f.Action, f.Query, f.PathPrefix, next, "sort", sort)
+	}
+	if marker != "" {
+		f.FirstURL = listURL(f.Action, f.Query, f.PathPrefix, "", "sort", sort)
+	}
+	f.SortURL = listURL(f.Action, f.Query, f.PathPrefix, "", "sort", other)
+}
+
 // listURL is a list page's address with its search, path filter and marker.
 func listURL(base, q, path, marker string, extra ...string) string {
 	v := url.Values{}

@@ -13,30 +13,23 @@ import (
 
 // groupsList shows a page of groups, searched by name and filtered by path.
 func (s *Server) groupsList(c echo.Context) error {
-	f := templates.ListFilter{Action: "/groups", Query: strings.TrimSpace(c.QueryParam("q")),
-		PathPrefix: strings.TrimSpace(c.QueryParam("path"))}
-	marker := c.QueryParam("marker")
+	f, marker := listRequest(c, "/groups")
 	groups, next, err := s.svc.ListGroups(c.Request().Context(), principal(c), iam.ListGroupsInput{
-		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query}, meta(c))
+		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe
-		return render(c, http.StatusBadRequest, templates.GroupsPage(s.page(c, "Groups", "groups"), templates.GroupsView{Filter: f}))
+		return render(c, http.StatusBadRequest, templates.GroupsPage(s.page(c, "User groups", "groups"), templates.GroupsView{Filter: f}))
 	}
 	if err != nil {
 		return err
 	}
+	listLinks(&f, marker, next)
 	v := templates.GroupsView{Filter: f, CanCreate: s.can(c, "iam:CreateGroup", accountARN(c, "group/*"))}
-	if next != "" {
-		v.Filter.NextURL = listURL("/groups", f.Query, f.PathPrefix, next)
-	}
-	if marker != "" {
-		v.Filter.FirstURL = listURL("/groups", f.Query, f.PathPrefix, "")
-	}
 	for _, g := range groups {
 		v.Rows = append(v.Rows, templates.GroupRow{Name: g.GroupName, Path: g.Path, Href: entityURL("groups", g.GroupName, ""),
 			Created: when(g.CreateDate)})
 	}
-	return render(c, http.StatusOK, templates.GroupsPage(s.page(c, "Groups", "groups"), v))
+	return render(c, http.StatusOK, templates.GroupsPage(s.page(c, "User groups", "groups"), v))
 }
 
 // groupNew shows the create-group form.

@@ -39,11 +39,9 @@ func (s *Server) roleHolder() *policyHolder {
 
 // rolesList shows a page of roles.
 func (s *Server) rolesList(c echo.Context) error {
-	f := templates.ListFilter{Action: "/roles", Query: strings.TrimSpace(c.QueryParam("q")),
-		PathPrefix: strings.TrimSpace(c.QueryParam("path"))}
-	marker := c.QueryParam("marker")
+	f, marker := listRequest(c, "/roles")
 	roles, next, err := s.svc.ListRoles(c.Request().Context(), principal(c), iam.ListRolesInput{
-		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query}, meta(c))
+		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe
 		return render(c, http.StatusBadRequest, templates.RolesPage(s.page(c, "Roles", "roles"), templates.RolesView{Filter: f}))
@@ -51,13 +49,8 @@ func (s *Server) rolesList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	listLinks(&f, marker, next)
 	v := templates.RolesView{Filter: f, CanCreate: s.can(c, "iam:CreateRole", accountARN(c, "role/*"))}
-	if next != "" {
-		v.Filter.NextURL = listURL("/roles", f.Query, f.PathPrefix, next)
-	}
-	if marker != "" {
-		v.Filter.FirstURL = listURL("/roles", f.Query, f.PathPrefix, "")
-	}
 	for _, r := range roles {
 		v.Rows = append(v.Rows, templates.RoleRow{Name: r.RoleName, Path: r.Path, Href: entityURL("roles", r.RoleName, ""),
 			Description: r.Description, Created: when(r.CreateDate), Trusted: trustedSummary(r.AssumeRolePolicyDocument)})

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,13 +13,13 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// usersList shows a page of users, searched by name and filtered by path.
+// usersList shows a page of users with AWS's columns (groups, MFA,
+// password age, console sign-in, access keys, last activity), searched by
+// name, filtered by path, sorted by name either way.
 func (s *Server) usersList(c echo.Context) error {
-	f := templates.ListFilter{Action: "/users", Query: strings.TrimSpace(c.QueryParam("q")),
-		PathPrefix: strings.TrimSpace(c.QueryParam("path"))}
-	marker := c.QueryParam("marker")
-	users, next, err := s.svc.ListUsers(c.Request().Context(), principal(c), iam.ListUsersInput{
-		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query}, meta(c))
+	f, marker := listRequest(c, "/users")
+	users, next, err := s.svc.ListUserSummaries(c.Request().Context(), principal(c), iam.ListUsersInput{
+		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe
 		return render(c, http.StatusBadRequest, templates.UsersPage(s.page(c, "Users", "users"), templates.UsersView{Filter: f}))
@@ -26,18 +27,81 @@ func (s *Server) usersList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	listLinks(&f, marker, next)
 	v := templates.UsersView{Filter: f, CanCreate: s.can(c, "iam:CreateUser", accountARN(c, "user/*"))}
-	if next != "" {
-		v.Filter.NextURL = listURL("/users", f.Query, f.PathPrefix, next)
-	}
-	if marker != "" {
-		v.Filter.FirstURL = listURL("/users", f.Query, f.PathPrefix, "")
-	}
+	now := s.svc.Now()
 	for _, u := range users {
-		v.Rows = append(v.Rows, templates.UserRow{Name: u.UserName, Path: u.Path, ARN: u.Arn, Href: entityURL("users", u.UserName, ""),
-			Created: when(u.CreateDate), PasswordLastUsed: whenPtr(u.PasswordLastUsed, "Never")})
+		v.Rows = append(v.Rows, userRow(u, now))
 	}
 	return render(c, http.StatusOK, templates.UsersPage(s.page(c, "Users", "users"), v))
+}
+
+// hiddenCell is what a column shows when the caller may not read it.
+const hiddenCell = "Not allowed"
+
+// userRow is one line of the users list, in AWS's console's words.
+func userRow(u iam.UserSummary, now time.Time) templates.UserRow {
+	r := templates.UserRow{Name: u.UserName, Path: u.Path, ARN: u.Arn, Href: entityURL("users", u.UserName, ""),
+		Created: when(u.CreateDate), LastActivity: ago(u.LastActivity, now, "Never")}
+	switch {
+	case u.GroupsHidden:
+		r.Groups = hiddenCell
+	case len(u.Groups) == 0:
+		r.Groups = "None"
+	default:
+		r.Groups = strings.Join(u.Groups, ", ")
+	}
+	switch {
+	case u.MFAHidden:
+		r.MFA = hiddenCell
+	case u.MFA:
+		r.MFA, r.MFAOn = "Virtual", true
+	default:
+		r.MFA = "None"
+	}
+	switch {
+	case u.ConsoleHidden:
+		r.PasswordAge, r.PasswordLastUsed = hiddenCell, hiddenCell
+	case !u.Console:
+		r.PasswordAge, r.PasswordLastUsed = "None", "No console password"
+	default:
+		r.PasswordAge = days(now.Sub(u.PasswordChanged))
+		r.PasswordLastUsed = ago(u.PasswordLastUsed, now, "Never")
+	}
+	switch {
+	case u.KeysHidden:
+		r.Keys = []templates.KeyCell{{Text: hiddenCell}}
+	case len(u.Keys) == 0:
+		r.Keys = []templates.KeyCell{{Text: "None"}}
+	}
+	for _, k := range u.Keys {
+		r.Keys = append(r.Keys, templates.KeyCell{ID: k.AccessKeyId, Text: k.Status + ", " + days(now.Sub(k.CreateDate)) + " old",
+			Active: k.Status == "Active"})
+	}
+	return r
+}
+
+// days is an age in whole days, as AWS's console shows it.
+func days(d time.Duration) string {
+	switch n := int(d.Hours() / 24); {
+	case n <= 0:
+		return "Today"
+	case n == 1:
+		return "1 day"
+	default:
+		return itoa(n) + " days"
+	}
+}
+
+// ago is how long ago t was ("3 days ago"), or never when it was not.
+func ago(t *time.Time, now time.Time, never string) string {
+	if t == nil || t.IsZero() {
+		return never
+	}
+	if d := days(now.Sub(*t)); d != "Today" {
+		return d + " ago"
+	}
+	return "Today"
 }
 
 // policyARNs answers a policy picker with the ARNs it offers (JSON), as the
@@ -175,6 +239,13 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 	}
 	v := templates.UserDetailView{Name: u.UserName, Path: u.Path, ARN: u.Arn, ID: u.UserId, Created: when(u.CreateDate),
 		PasswordLastUsed: whenPtr(u.PasswordLastUsed, "Never"), Tab: tab, Tags: tagRows(u.Tags)}
+	// "Never" is for a password never used; a user without one says so.
+	switch _, err := s.svc.GetLoginProfile(ctx, p, u.UserName, m); {
+	case iam.KindOf(err) == iam.NotFound:
+		v.PasswordLastUsed = "No console password"
+	case err != nil && !denied(err):
+		return v, err
+	}
 	if u.PermissionsBoundary != nil {
 		v.Boundary = u.PermissionsBoundary.PermissionsBoundaryArn
 		v.BoundaryHref = policyURL(v.Boundary)
