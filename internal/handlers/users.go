@@ -75,7 +75,11 @@ func userRow(u iam.UserSummary, now time.Time) templates.UserRow {
 		r.Keys = []templates.KeyCell{{Text: "None"}}
 	}
 	for _, k := range u.Keys {
-		r.Keys = append(r.Keys, templates.KeyCell{ID: k.AccessKeyId, Text: k.Status + ", " + days(now.Sub(k.CreateDate)) + " old",
+		age := days(now.Sub(k.CreateDate)) + " old"
+		if age == "Today old" {
+			age = "created today"
+		}
+		r.Keys = append(r.Keys, templates.KeyCell{ID: k.AccessKeyId, Text: k.Status + ", " + age,
 			Active: k.Status == "Active"})
 	}
 	return r
