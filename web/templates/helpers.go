@@ -56,3 +56,11 @@ func exportQuery(f AuditFilterView) string {
 	}
 	return q.Encode()
 }
+
+// CountOf is n with its noun in the right number: "1 action", "3 actions".
+func CountOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
