@@ -31,3 +31,18 @@ func TestCrumbs(t *testing.T) {
 		}
 	}
 }
+
+func TestArnShort(t *testing.T) {
+	for in, want := range map[string]string{
+		"arn:aws:iam::123456789012:user/eng/alice":             "user/eng/alice",
+		"arn:aws:iam::123456789012:root":                       "root",
+		"arn:aws:sts::123456789012:assumed-role/Auditor/alice": "assumed-role/Auditor/alice",
+		"arn:aws:s3:::bucket/key":                              "bucket/key",
+		"*":                                                    "*",
+		"arn:aws:iam::123456789012:":                           "arn:aws:iam::123456789012:",
+	} {
+		if got := arnShort(in); got != want {
+			t.Errorf("arnShort(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
