@@ -58,6 +58,12 @@ func TestBrowserDestructiveActionsConfirm(t *testing.T) {
 	must(err)
 	_, err = e.svc.CreateRole(bg, nil, iam.CreateRoleInput{RoleName: "OldRole", AssumeRolePolicyDocument: iam.TrustTemplateAccount(mustAccount(t, e))}, m)
 	must(err)
+	_, err = e.svc.CreateUser(bg, nil, iam.CreateUserInput{UserName: "holder"}, m)
+	must(err)
+	must(e.svc.AttachUserPolicy(bg, nil, "holder", "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
+	_, err = e.svc.PutUserPolicy(bg, nil, iam.PutInlinePolicyInput{Name: "holder", PolicyName: "notes",
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, m)
+	must(err)
 	pol, err := e.svc.CreatePolicy(bg, nil, iam.CreatePolicyInput{PolicyName: "OldPolicy",
 		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, m)
 	must(err)
@@ -65,32 +71,45 @@ func TestBrowserDestructiveActionsConfirm(t *testing.T) {
 	for _, tc := range []struct {
 		name, page, button string
 		typed              string // the name to type; "" for a plain confirmation
+		open               string // a disclosure to open first, if any
 		done               func() bool
 	}{
-		{"user", "/users/leaver", "#delete-user", "leaver", func() bool { _, err := e.svc.GetUser(bg, nil, "leaver", m); return gone(err) }},
-		{"group", "/groups/old-team", "#delete-group", "old-team", func() bool {
+		{"user", "/users/leaver", "#delete-user", "leaver", "", func() bool { _, err := e.svc.GetUser(bg, nil, "leaver", m); return gone(err) }},
+		{"group", "/groups/old-team", "#delete-group", "old-team", "", func() bool {
 			_, _, _, err := e.svc.GetGroup(bg, nil, iam.GetGroupInput{GroupName: "old-team"}, m)
 			return gone(err)
 		}},
-		{"role", "/roles/OldRole", "#delete-role", "OldRole", func() bool { _, err := e.svc.GetRole(bg, nil, "OldRole", m); return gone(err) }},
-		{"policy", "/policies/view?arn=" + url.QueryEscape(pol.Arn), "#delete-policy", "OldPolicy", func() bool {
+		{"role", "/roles/OldRole", "#delete-role", "OldRole", "", func() bool { _, err := e.svc.GetRole(bg, nil, "OldRole", m); return gone(err) }},
+		{"policy", "/policies/view?arn=" + url.QueryEscape(pol.Arn), "#delete-policy", "OldPolicy", "", func() bool {
 			_, err := e.svc.GetPolicy(bg, nil, pol.Arn, m)
 			return gone(err)
 		}},
-		{"deactivate access key", "/users/victim?tab=security", "#deactivate-" + active.AccessKeyId, "", func() bool {
+		{"deactivate access key", "/users/victim?tab=security", "#deactivate-" + active.AccessKeyId, "", "", func() bool {
 			return keyStatus("victim", active.AccessKeyId) == "Inactive"
 		}},
-		{"delete access key", "/users/victim?tab=security", "#delete-" + inactive.AccessKeyId, "", func() bool {
+		{"delete access key", "/users/victim?tab=security", "#delete-" + inactive.AccessKeyId, "", "", func() bool {
 			return keyStatus("victim", inactive.AccessKeyId) == "deleted"
 		}},
-		{"console password", "/users/victim?tab=security", "#remove-password", "", func() bool {
+		{"detach policy", "/users/holder", "#detach-ReadOnlyAccess", "", "", func() bool {
+			a, _, err := e.svc.ListAttachedUserPolicies(bg, nil, iam.ListAttachedPoliciesInput{Name: "holder"}, m)
+			must(err)
+			return len(a) == 0
+		}},
+		{"inline policy", "/users/holder", "#delete-inline-notes", "notes", "details.inline-policy summary", func() bool {
+			_, err := e.svc.GetUserPolicy(bg, nil, "holder", "notes", m)
+			return gone(err)
+		}},
+		{"console password", "/users/victim?tab=security", "#remove-password", "", "", func() bool {
 			_, err := e.svc.GetLoginProfile(bg, nil, "victim", m)
 			return gone(err)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			browsertest.Step(t, ctx, "open the page", chromedp.Navigate(e.srv.URL+tc.page), chromedp.WaitVisible("#main"))
+			if tc.open != "" {
+				browsertest.Step(t, ctx, "open "+tc.open, chromedp.Click(tc.open))
+			}
 			browsertest.Step(t, ctx, "the button leads to the confirmation step",
-				chromedp.Navigate(e.srv.URL+tc.page),
 				chromedp.WaitVisible(tc.button),
 				chromedp.Click(tc.button),
 				chromedp.WaitVisible("#confirm-form"),

@@ -110,7 +110,7 @@ func TestPolicyPages(t *testing.T) {
 	if _, body := b.get(view); !strings.Contains(body, "flash-error") {
 		t.Fatal("no reason given for the refused delete")
 	}
-	b.form("/users/reader", "/users/reader/policies/detach", "PolicyArn", arn)
+	b.form("/users/reader", "/users/reader/policies/detach", "PolicyArn", arn, "confirm", "yes")
 	res, body = b.form(view, "/policies/delete", "arn", arn, "confirm", arn[strings.LastIndex(arn, "/")+1:])
 	mustRedirect(t, res, body, "/policies?scope=Local")
 	if res, _ := b.get(view); res.StatusCode != http.StatusNotFound {

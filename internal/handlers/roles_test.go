@@ -101,7 +101,7 @@ func TestRolePages(t *testing.T) {
 	if _, body := b.get("/roles/Ec2App"); !strings.Contains(body, "flash-error") {
 		t.Fatal("deleting a role with a policy attached did not say why it failed")
 	}
-	b.form("/roles/Ec2App", "/roles/Ec2App/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+	b.form("/roles/Ec2App", "/roles/Ec2App/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess", "confirm", "yes")
 	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete", "confirm", "Ec2App")
 	mustRedirect(t, res, body, "/roles")
 	if _, body := b.get("/roles"); strings.Contains(body, `href="/roles/Ec2App"`) || !strings.Contains(body, "AWS service: lambda.amazonaws.com") {

@@ -145,7 +145,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 			t.Fatalf("permissions tab lacks %s", want)
 		}
 	}
-	res, body = b.form("/users/alice", "/users/alice/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+	res, body = b.form("/users/alice", "/users/alice/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess", "confirm", "yes")
 	mustRedirect(t, res, body, "/users/alice?tab=permissions")
 	if _, body := b.get("/users/alice"); strings.Contains(body, ">ReadOnlyAccess<") {
 		t.Fatal("ReadOnlyAccess is still attached")
@@ -160,7 +160,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 	if u, _ := e.svc.GetUser(context.Background(), nil, "alice", iam.Meta{}); len(u.Tags) != 1 || u.Tags[0].Value != "prod" {
 		t.Fatalf("tags %v", u.Tags)
 	}
-	b.form("/groups/devs", "/groups/devs/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword")
+	b.form("/groups/devs", "/groups/devs/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword", "confirm", "yes")
 
 	// Console password reset, then alice signs in with it.
 	res, body = b.form("/users/alice?tab=security", "/users/alice/login-profile", "Password", alicePassword, "PasswordConfirm", "")
@@ -345,7 +345,7 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/groups/ops/members/remove", "UserName", "victim", "confirm", "yes"},
 		{"/users/victim/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
 		{"/users/auditor/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
-		{"/users/auditor/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"},
+		{"/users/auditor/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess", "confirm", "yes"},
 		{"/users/victim/inline", "PolicyName", "x", "PolicyDocument", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
 		{"/users/victim/boundary", "PermissionsBoundary", "arn:aws:iam::aws:policy/ReadOnlyAccess"},
 		{"/users/victim/tags", "tag_key", "k", "tag_value", "v"},
