@@ -43,6 +43,9 @@ func (s *Server) userCredentials(c echo.Context, u *iam.User, v *templates.UserD
 	if err := s.userMFADevices(c, u, v); err != nil {
 		return err
 	}
+	if v.PasswordRules, err = s.svc.PasswordRulesText(ctx, p); err != nil {
+		return err
+	}
 	v.Can.CreateLoginProfile = s.can(c, "iam:CreateLoginProfile", u.Arn)
 	v.Can.UpdateLoginProfile = s.can(c, "iam:UpdateLoginProfile", u.Arn)
 	v.Can.DeleteLoginProfile = s.can(c, "iam:DeleteLoginProfile", u.Arn)
@@ -55,6 +58,9 @@ func (s *Server) userCredentials(c echo.Context, u *iam.User, v *templates.UserD
 func (s *Server) loginProfileSave(c echo.Context) error {
 	name, pw := c.Param("name"), c.FormValue("Password")
 	reset := c.FormValue("PasswordResetRequired") == "true"
+	if fe := newPasswordErrors(c, true); fe != nil {
+		return s.userDetailWithErrors(c, "security", fe, nil)
+	}
 	ctx, p, m := c.Request().Context(), principal(c), meta(c)
 	_, err := s.svc.GetLoginProfile(ctx, p, name, m)
 	switch {
@@ -71,6 +77,22 @@ func (s *Server) loginProfileSave(c echo.Context) error {
 	}
 	s.flash(c, "success", "The console password was set. The user's other console sessions have ended.")
 	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "security"))
+}
+
+// loginProfileDeletion is removing a console password, confirmed by a click.
+func (s *Server) loginProfileDeletion() destructive {
+	return destructive{typed: plainConfirm, do: s.loginProfileDelete, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		name := c.Param("name")
+		if _, err := s.svc.GetLoginProfile(c.Request().Context(), principal(c), name, meta(c)); err != nil {
+			return templates.Page{}, templates.ConfirmView{}, err
+		}
+		href := entityURL("users", name, "security")
+		v := templates.ConfirmView{Heading: "Remove " + name + "'s console password?",
+			Consequences: []string{name + " can no longer sign in to the console, and its console sessions end. Its access keys keep working.",
+				"You can set a new password later."},
+			Action: "/users/" + url.PathEscape(name) + "/login-profile/delete", Button: "Remove console password", Cancel: href}
+		return s.confirmPage(c, "Remove console password", "users", "Users", "/users", name, href), v, nil
+	}}
 }
 
 // loginProfileDelete takes a user's console password away.
@@ -106,6 +128,56 @@ func (s *Server) accessKeyCreate(c echo.Context) error {
 		AccessKeyID: k.AccessKeyId, Secret: k.SecretAccessKey,
 		CSVURL: "data:text/csv;charset=utf-8," + url.PathEscape(csv), CSVName: k.UserName + "_accessKeys.csv"}
 	return render(c, http.StatusOK, templates.AccessKeyCreatedPage(s.page(c, "Access key created", "users"), v))
+}
+
+// accessKeyStatusChange is deactivating a key (confirmed by a click) or
+// activating it again (at once: it takes nothing away).
+func (s *Server) accessKeyStatusChange() destructive {
+	return destructive{do: s.accessKeyStatus,
+		typed: func(c echo.Context) string {
+			if c.FormValue("Status") == "Active" {
+				return noConfirm
+			}
+			return confirmYes
+		},
+		step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+			return s.accessKeyStep(c, "Deactivate", "status",
+				"Requests signed with this key fail from now on, until it is activated again.")
+		}}
+}
+
+// accessKeyDeletion is deleting a key, confirmed by a click.
+func (s *Server) accessKeyDeletion() destructive {
+	return destructive{typed: plainConfirm, do: s.accessKeyDelete, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		return s.accessKeyStep(c, "Delete", "delete",
+			"The key is deleted for good: programs still using it fail, and it cannot be restored (a new key has a new ID and secret).")
+	}}
+}
+
+// accessKeyStep asks before deactivating or deleting one of the user's
+// keys; a key that is not the user's is not found, as on its page.
+func (s *Server) accessKeyStep(c echo.Context, verb, sub, consequence string) (templates.Page, templates.ConfirmView, error) {
+	name, id := c.Param("name"), c.FormValue("AccessKeyId")
+	keys, err := s.svc.ListAccessKeys(c.Request().Context(), principal(c), name, meta(c))
+	if err != nil {
+		return templates.Page{}, templates.ConfirmView{}, err
+	}
+	found := false
+	for _, k := range keys {
+		found = found || k.AccessKeyId == id
+	}
+	href := entityURL("users", name, "security")
+	if !found {
+		s.flash(c, "error", "The access key "+id+" is not one of "+name+"'s.")
+		return templates.Page{}, templates.ConfirmView{}, elsewhere(href)
+	}
+	fields := []templates.HiddenField{{Name: "AccessKeyId", Value: id}}
+	if sub == "status" {
+		fields = append(fields, templates.HiddenField{Name: "Status", Value: "Inactive"})
+	}
+	v := templates.ConfirmView{Heading: verb + " access key " + id + "?", Consequences: []string{consequence},
+		Action: "/users/" + url.PathEscape(name) + "/access-keys/" + sub, Fields: fields, Button: verb + " access key", Cancel: href}
+	return s.confirmPage(c, verb+" access key", "users", "Users", "/users", name, href), v, nil
 }
 
 // accessKeyStatus activates or deactivates a key.

@@ -20,12 +20,16 @@ func auditFilter(c echo.Context) (templates.AuditFilterView, models.AuditFilter)
 	fv := templates.AuditFilterView{
 		Principal: c.QueryParam("principal"), Event: c.QueryParam("event"), Resource: c.QueryParam("resource"),
 		Result: c.QueryParam("result"), Since: c.QueryParam("since"), Until: c.QueryParam("until"),
+		Oldest: c.QueryParam("sort") == "oldest",
 	}
-	f := models.AuditFilter{PrincipalARN: fv.Principal, EventName: fv.Event, Resource: fv.Resource, Result: fv.Result}
+	f := models.AuditFilter{PrincipalARN: fv.Principal, EventName: fv.Event, Resource: fv.Resource, Result: fv.Result, Oldest: fv.Oldest}
 	f.Since, _ = time.Parse("2006-01-02T15:04", fv.Since)
 	f.Until, _ = time.Parse("2006-01-02T15:04", fv.Until)
 	if b, err := strconv.ParseUint(c.QueryParam("before"), 10, 64); err == nil {
 		f.BeforeID = b
+	}
+	if a, err := strconv.ParseUint(c.QueryParam("after"), 10, 64); err == nil {
+		f.AfterID = a
 	}
 	return fv, f
 }
@@ -61,7 +65,11 @@ func (s *Server) auditExport(c echo.Context) error {
 		if len(evs) < f.Limit {
 			return nil
 		}
-		f.BeforeID = evs[len(evs)-1].ID
+		if f.Oldest {
+			f.AfterID = evs[len(evs)-1].ID
+		} else {
+			f.BeforeID = evs[len(evs)-1].ID
+		}
 	}
 }
 
@@ -77,9 +85,23 @@ func (s *Server) auditList(c echo.Context) error {
 	if len(evs) > auditPageSize {
 		evs = evs[:auditPageSize]
 		q := c.QueryParams()
-		q.Set("before", strconv.FormatUint(evs[len(evs)-1].ID, 10))
+		if fv.Oldest {
+			q.Set("after", strconv.FormatUint(evs[len(evs)-1].ID, 10))
+		} else {
+			q.Set("before", strconv.FormatUint(evs[len(evs)-1].ID, 10))
+		}
 		next = "/audit?" + url.Values(q).Encode()
 	}
+	// The other order, from its first page, with the same filter.
+	q := c.QueryParams()
+	q.Del("before")
+	q.Del("after")
+	if fv.Oldest {
+		q.Del("sort")
+	} else {
+		q.Set("sort", "oldest")
+	}
+	fv.SortURL = "/audit?" + url.Values(q).Encode()
 	rows := make([]templates.AuditRow, len(evs))
 	for i, e := range evs {
 		rows[i] = templates.AuditRow{ID: e.ID, Time: e.EventTime.UTC().Format("2006-01-02 15:04:05"),

@@ -23,15 +23,14 @@ func (s *Server) registerEntityPages(g *echo.Group) {
 	g.GET("/users/new", s.userNew)
 	g.POST("/users", s.userCreate)
 	g.GET("/users/:name", s.userShow)
-	g.GET("/users/:name/delete", s.userDeleteShow)
-	g.POST("/users/:name/delete", s.userDelete)
+	s.destructiveRoute(g, "/users/:name/delete", s.userDeletion())
 	g.POST("/users/:name/groups", s.userGroupAdd)
-	g.POST("/users/:name/groups/remove", s.userGroupRemove)
+	s.destructiveRoute(g, "/users/:name/groups/remove", s.userGroupRemoval())
 	g.POST("/users/:name/login-profile", s.loginProfileSave)
-	g.POST("/users/:name/login-profile/delete", s.loginProfileDelete)
+	s.destructiveRoute(g, "/users/:name/login-profile/delete", s.loginProfileDeletion())
 	g.POST("/users/:name/access-keys", s.accessKeyCreate)
-	g.POST("/users/:name/access-keys/status", s.accessKeyStatus)
-	g.POST("/users/:name/access-keys/delete", s.accessKeyDelete)
+	s.destructiveRoute(g, "/users/:name/access-keys/status", s.accessKeyStatusChange())
+	s.destructiveRoute(g, "/users/:name/access-keys/delete", s.accessKeyDeletion())
 
 	g.POST("/users/:name/boundary", s.userBoundarySave)
 	g.POST("/users/:name/boundary/delete", s.userBoundaryDelete)
@@ -42,9 +41,9 @@ func (s *Server) registerEntityPages(g *echo.Group) {
 	g.GET("/groups/new", s.groupNew)
 	g.POST("/groups", s.groupCreate)
 	g.GET("/groups/:name", s.groupShow)
-	g.POST("/groups/:name/delete", s.groupDelete)
+	s.destructiveRoute(g, "/groups/:name/delete", s.groupDeletion())
 	g.POST("/groups/:name/members", s.groupMemberAdd)
-	g.POST("/groups/:name/members/remove", s.groupMemberRemove)
+	s.destructiveRoute(g, "/groups/:name/members/remove", s.groupMemberRemoval())
 	s.registerPermissionRoutes(g, s.groupHolder())
 
 	s.registerRolePages(g)
@@ -168,6 +167,30 @@ func whenPtr(t *time.Time, never string) string {
 		return never
 	}
 	return when(*t)
+}
+
+// listRequest reads a list page's search box, path filter, marker and
+// sort from the query string.
+func listRequest(c echo.Context, action string) (f templates.ListFilter, marker string) {
+	f = templates.ListFilter{Action: action, Query: strings.TrimSpace(c.QueryParam("q")),
+		PathPrefix: strings.TrimSpace(c.QueryParam("path")), Descending: c.QueryParam("sort") == "-name"}
+	return f, c.QueryParam("marker")
+}
+
+// listLinks fills a list page's links: the next page, the first (when
+// this is not it) and the other sort order, each keeping the filter.
+func listLinks(f *templates.ListFilter, marker, next string) {
+	sort, other := "", "-name"
+	if f.Descending {
+		sort, other = "-name", ""
+	}
+	if next != "" {
+		f.NextURL = listURL(f.Action, f.Query, f.PathPrefix, next, "sort", sort)
+	}
+	if marker != "" {
+		f.FirstURL = listURL(f.Action, f.Query, f.PathPrefix, "", "sort", sort)
+	}
+	f.SortURL = listURL(f.Action, f.Query, f.PathPrefix, "", "sort", other)
 }
 
 // listURL is a list page's address with its search, path filter and marker.

@@ -55,9 +55,9 @@ func (s *Server) groupHolder() *policyHolder {
 func (s *Server) registerPermissionRoutes(g *echo.Group, h *policyHolder) {
 	base := "/" + h.kind + "/:name"
 	g.POST(base+"/policies", s.policyAttach(h))
-	g.POST(base+"/policies/detach", s.policyDetach(h))
+	s.destructiveRoute(g, base+"/policies/detach", s.detachment(h))
 	g.POST(base+"/inline", s.inlinePut(h))
-	g.POST(base+"/inline/delete", s.inlineDelete(h))
+	s.destructiveRoute(g, base+"/inline/delete", s.inlineDeletion(h))
 }
 
 // permissions fills a PermissionsView for the named entity whose ARN is

@@ -363,11 +363,11 @@ func (s *Server) whoCan(c echo.Context) error {
 	v := templates.WhoCanView{Accounts: accounts, Action: strings.TrimSpace(c.QueryParam("action")),
 		Resource: strings.TrimSpace(c.QueryParam("resource"))}
 	if v.Action == "" {
-		return render(c, http.StatusOK, templates.WhoCanPage(s.page(c, "Who can", "graph"), v))
+		return render(c, http.StatusOK, templates.WhoCanPage(s.page(c, "Who can", "who-can"), v))
 	}
 	if !strings.Contains(v.Action, ":") {
 		v.Errors = templates.FieldErrors{"action": "Write an action as service:Action, such as s3:GetObject."}
-		return render(c, http.StatusBadRequest, templates.WhoCanPage(s.page(c, "Who can", "graph"), v))
+		return render(c, http.StatusBadRequest, templates.WhoCanPage(s.page(c, "Who can", "who-can"), v))
 	}
 	if v.Resource == "" {
 		v.Resource = "*"
@@ -393,7 +393,7 @@ func (s *Server) whoCan(c echo.Context) error {
 			v.Rows = append(v.Rows, row)
 		}
 	}
-	return render(c, http.StatusOK, templates.WhoCanPage(s.page(c, "Who can", "graph"), v))
+	return render(c, http.StatusOK, templates.WhoCanPage(s.page(c, "Who can", "who-can"), v))
 }
 
 // statementLine shows a deciding statement: "Allow NAME (SID) line N".

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -12,30 +13,23 @@ import (
 
 // groupsList shows a page of groups, searched by name and filtered by path.
 func (s *Server) groupsList(c echo.Context) error {
-	f := templates.ListFilter{Action: "/groups", Query: strings.TrimSpace(c.QueryParam("q")),
-		PathPrefix: strings.TrimSpace(c.QueryParam("path"))}
-	marker := c.QueryParam("marker")
+	f, marker := listRequest(c, "/groups")
 	groups, next, err := s.svc.ListGroups(c.Request().Context(), principal(c), iam.ListGroupsInput{
-		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query}, meta(c))
+		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe
-		return render(c, http.StatusBadRequest, templates.GroupsPage(s.page(c, "Groups", "groups"), templates.GroupsView{Filter: f}))
+		return render(c, http.StatusBadRequest, templates.GroupsPage(s.page(c, "User groups", "groups"), templates.GroupsView{Filter: f}))
 	}
 	if err != nil {
 		return err
 	}
+	listLinks(&f, marker, next)
 	v := templates.GroupsView{Filter: f, CanCreate: s.can(c, "iam:CreateGroup", accountARN(c, "group/*"))}
-	if next != "" {
-		v.Filter.NextURL = listURL("/groups", f.Query, f.PathPrefix, next)
-	}
-	if marker != "" {
-		v.Filter.FirstURL = listURL("/groups", f.Query, f.PathPrefix, "")
-	}
 	for _, g := range groups {
 		v.Rows = append(v.Rows, templates.GroupRow{Name: g.GroupName, Path: g.Path, Href: entityURL("groups", g.GroupName, ""),
 			Created: when(g.CreateDate)})
 	}
-	return render(c, http.StatusOK, templates.GroupsPage(s.page(c, "Groups", "groups"), v))
+	return render(c, http.StatusOK, templates.GroupsPage(s.page(c, "User groups", "groups"), v))
 }
 
 // groupNew shows the create-group form.
@@ -49,7 +43,7 @@ func (s *Server) groupCreate(c echo.Context) error {
 	g, err := s.svc.CreateGroup(c.Request().Context(), principal(c), in, meta(c))
 	if fe := formErrors(err, "GroupName", iam.AlreadyExists, iam.LimitExceeded); fe != nil {
 		f := templates.GroupForm{GroupName: in.GroupName, Path: in.Path, Errors: placed(fe, "GroupName", "Path")}
-		return render(c, http.StatusBadRequest, templates.GroupNewPage(s.page(c, "Create group", "groups"), f))
+		return render(c, formStatus, templates.GroupNewPage(s.formPage(c, "Create group", "groups", "/groups/new"), f))
 	}
 	if err != nil {
 		return err
@@ -79,7 +73,7 @@ func (s *Server) groupDetailWithErrors(c echo.Context, tab string, fe templates.
 	if keep != nil {
 		keep(&v)
 	}
-	return render(c, http.StatusBadRequest, templates.GroupPage(s.page(c, v.Name, "groups"), v))
+	return render(c, formStatus, templates.GroupPage(s.formPage(c, v.Name, "groups", entityURL("groups", v.Name, v.Tab)), v))
 }
 
 // groupDetail gathers a group's page: the group, its members (one page),
@@ -126,6 +120,13 @@ func (s *Server) groupMemberAdd(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("groups", name, "members"))
 }
 
+// groupMemberRemoval is taking a member out, confirmed by a click.
+func (s *Server) groupMemberRemoval() destructive {
+	return destructive{typed: plainConfirm, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		return s.membershipStep(c, c.FormValue("UserName"), c.Param("name"), "groups")
+	}, do: s.groupMemberRemove}
+}
+
 // groupMemberRemove removes a user from the group.
 func (s *Server) groupMemberRemove(c echo.Context) error {
 	name, user := c.Param("name"), c.FormValue("UserName")
@@ -139,6 +140,22 @@ func (s *Server) groupMemberRemove(c echo.Context) error {
 	}
 	s.flash(c, "success", "User "+user+" was removed.")
 	return c.Redirect(http.StatusSeeOther, entityURL("groups", name, "members"))
+}
+
+// groupDeletion is deleting a group: its name typed back.
+func (s *Server) groupDeletion() destructive {
+	return destructive{typed: typeName("name"), do: s.groupDelete, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		g, _, _, err := s.svc.GetGroup(c.Request().Context(), principal(c), iam.GetGroupInput{GroupName: c.Param("name"), MaxItems: 1}, meta(c))
+		if err != nil {
+			return templates.Page{}, templates.ConfirmView{}, err
+		}
+		href := entityURL("groups", g.GroupName, "")
+		v := templates.ConfirmView{Heading: "Delete group " + g.GroupName + "?",
+			Consequences: []string{"The group and its inline policies are deleted for good.",
+				"A group with members or attached policies cannot be deleted: remove them first."},
+			Action: "/groups/" + url.PathEscape(g.GroupName) + "/delete", Button: "Delete group", Cancel: href}
+		return s.confirmPage(c, "Delete "+g.GroupName, "groups", "User groups", "/groups", g.GroupName, href), v, nil
+	}}
 }
 
 // groupDelete deletes an empty group.

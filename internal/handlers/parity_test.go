@@ -105,11 +105,11 @@ func TestRenameUserAndGroup(t *testing.T) {
 		t.Fatal("renamed user not shown under its new ARN")
 	}
 	res, body := b.post("/users/ivy2/rename", url.Values{"_csrf": {b.csrf("/")}, "NewName": {"JACK"}, "NewPath": {"/eng/"}})
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="NewName-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="NewName-error"`) {
 		t.Fatalf("rename onto an existing name: %d", res.StatusCode)
 	}
 	res, body = b.post("/users/ivy2/rename", url.Values{"_csrf": {b.csrf("/")}, "NewName": {"ivy2"}, "NewPath": {"no-slashes"}})
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="NewPath-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="NewPath-error"`) {
 		t.Fatalf("bad path: %d", res.StatusCode)
 	}
 	res, _ = b.post("/groups/ops/rename", url.Values{"_csrf": {b.csrf("/")}, "NewName": {"platform"}, "NewPath": {"/"}})

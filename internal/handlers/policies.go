@@ -23,7 +23,7 @@ func (s *Server) registerPolicyPages(g *echo.Group) {
 	g.POST("/policies", s.policyCreate)
 	g.GET("/policies/view", s.policyShow)
 	g.GET("/policies/diff", s.policyDiff)
-	g.POST("/policies/delete", s.policyDelete)
+	s.destructiveRoute(g, "/policies/delete", s.policyDeletion())
 	g.POST("/policies/tags", s.policyTagsSave)
 	g.POST("/policies/versions", s.policyVersionCreate)
 	g.POST("/policies/versions/default", s.policyVersionDefault)

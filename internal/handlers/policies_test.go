@@ -105,13 +105,13 @@ func TestPolicyPages(t *testing.T) {
 	if _, body := b.get(view + "&tab=entities"); !strings.Contains(body, `href="/users/reader?tab=permissions"`) {
 		t.Fatal("entities tab lacks the user")
 	}
-	res, body = b.form(view, "/policies/delete", "arn", arn)
+	res, body = b.form(view, "/policies/delete", "arn", arn, "confirm", arn[strings.LastIndex(arn, "/")+1:])
 	mustRedirect(t, res, body, view)
 	if _, body := b.get(view); !strings.Contains(body, "flash-error") {
 		t.Fatal("no reason given for the refused delete")
 	}
-	b.form("/users/reader", "/users/reader/policies/detach", "PolicyArn", arn)
-	res, body = b.form(view, "/policies/delete", "arn", arn)
+	b.form("/users/reader", "/users/reader/policies/detach", "PolicyArn", arn, "confirm", "yes")
+	res, body = b.form(view, "/policies/delete", "arn", arn, "confirm", arn[strings.LastIndex(arn, "/")+1:])
 	mustRedirect(t, res, body, "/policies?scope=Local")
 	if res, _ := b.get(view); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("deleted policy: %d", res.StatusCode)

@@ -25,6 +25,20 @@ func render(c echo.Context, status int, comp templ.Component) error {
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
+// formStatus is the status of a form shown again with its errors, on
+// every console page: 422, the input was understood and refused. The page
+// also carries the form's own address (Page.ReloadAs), so that a reload
+// asks for the form again rather than posting it twice.
+const formStatus = http.StatusUnprocessableEntity
+
+// formPage is the layout's view for a form shown again with its errors;
+// reloadAs is the form's own address.
+func (s *Server) formPage(c echo.Context, title, active, reloadAs string) templates.Page {
+	p := s.page(c, title, active)
+	p.ReloadAs = reloadAs
+	return p
+}
+
 // page builds the layout's view for the current request.
 func (s *Server) page(c echo.Context, title, active string) templates.Page {
 	p := templates.Page{Title: title, CSRF: csrfToken(c), Active: active, Flashes: s.takeFlashes(c)}
@@ -37,7 +51,8 @@ func (s *Server) page(c echo.Context, title, active string) templates.Page {
 }
 
 func principalView(p *iam.Principal) *templates.PrincipalView {
-	return &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID}
+	return &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID,
+		CanSwitchRole: iam.SwitchRoleRefusal(p) == nil}
 }
 
 // flash leaves a one-time message for the next page (after a redirect).

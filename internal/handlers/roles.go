@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,7 @@ func (s *Server) registerRolePages(g *echo.Group) {
 	g.GET("/roles/new", s.roleNew)
 	g.POST("/roles", s.roleCreate)
 	g.GET("/roles/:name", s.roleShow)
-	g.POST("/roles/:name/delete", s.roleDelete)
+	s.destructiveRoute(g, "/roles/:name/delete", s.roleDeletion())
 	g.POST("/roles/:name/trust", s.roleTrustSave)
 	g.POST("/roles/:name/settings", s.roleSettingsSave)
 	g.POST("/roles/:name/boundary", s.roleBoundarySave)
@@ -38,11 +39,9 @@ func (s *Server) roleHolder() *policyHolder {
 
 // rolesList shows a page of roles.
 func (s *Server) rolesList(c echo.Context) error {
-	f := templates.ListFilter{Action: "/roles", Query: strings.TrimSpace(c.QueryParam("q")),
-		PathPrefix: strings.TrimSpace(c.QueryParam("path"))}
-	marker := c.QueryParam("marker")
+	f, marker := listRequest(c, "/roles")
 	roles, next, err := s.svc.ListRoles(c.Request().Context(), principal(c), iam.ListRolesInput{
-		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query}, meta(c))
+		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe
 		return render(c, http.StatusBadRequest, templates.RolesPage(s.page(c, "Roles", "roles"), templates.RolesView{Filter: f}))
@@ -50,13 +49,8 @@ func (s *Server) rolesList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	listLinks(&f, marker, next)
 	v := templates.RolesView{Filter: f, CanCreate: s.can(c, "iam:CreateRole", accountARN(c, "role/*"))}
-	if next != "" {
-		v.Filter.NextURL = listURL("/roles", f.Query, f.PathPrefix, next)
-	}
-	if marker != "" {
-		v.Filter.FirstURL = listURL("/roles", f.Query, f.PathPrefix, "")
-	}
 	for _, r := range roles {
 		v.Rows = append(v.Rows, templates.RoleRow{Name: r.RoleName, Path: r.Path, Href: entityURL("roles", r.RoleName, ""),
 			Description: r.Description, Created: when(r.CreateDate), Trusted: trustedSummary(r.AssumeRolePolicyDocument)})
@@ -117,7 +111,7 @@ func (s *Server) roleCreate(c echo.Context) error {
 		f.Errors = placed(fe, "Trust", "OtherAccount", "Service", "AssumeRolePolicyDocument", "RoleName", "Path", "Description",
 			"MaxSessionHours", "PermissionsBoundary", "tags")
 		f.PolicyARNs = iam.BuiltinARNs()
-		return render(c, http.StatusBadRequest, templates.RoleNewPage(s.page(c, "Create role", "roles"), f))
+		return render(c, formStatus, templates.RoleNewPage(s.formPage(c, "Create role", "roles", "/roles/new"), f))
 	}
 	doc, fe := trustDocument(f)
 	if fe != nil {
@@ -168,7 +162,7 @@ func (s *Server) roleDetailWithErrors(c echo.Context, tab string, fe templates.F
 	if keep != nil {
 		keep(&v)
 	}
-	return render(c, http.StatusBadRequest, templates.RolePage(s.page(c, v.Name, "roles"), v))
+	return render(c, formStatus, templates.RolePage(s.formPage(c, v.Name, "roles", entityURL("roles", v.Name, v.Tab)), v))
 }
 
 // roleDetail gathers a role's page.
@@ -183,7 +177,10 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 	v := templates.RoleDetailView{Name: r.RoleName, Path: r.Path, ARN: r.Arn, ID: r.RoleId, Created: when(r.CreateDate),
 		Description: r.Description, MaxSessionHours: r.MaxSessionDuration / 3600, MaxSession: sessionText(r.MaxSessionDuration),
 		LastUsed: "Never", Tab: tab, Tags: tagRows(r.Tags), TrustDocument: r.AssumeRolePolicyDocument,
-		Trust: trustRows(r.AssumeRolePolicyDocument), SwitchURL: "/switch-role?role=" + urlQuery(r.RoleName)}
+		Trust: trustRows(r.AssumeRolePolicyDocument)}
+	if iam.SwitchRoleRefusal(principal(c)) == nil {
+		v.SwitchURL = "/switch-role?role=" + urlQuery(r.RoleName)
+	}
 	if r.RoleLastUsed != nil && r.RoleLastUsed.LastUsedDate != nil {
 		v.LastUsed = when(*r.RoleLastUsed.LastUsedDate) + " (" + r.RoleLastUsed.Region + ")"
 	}
@@ -254,6 +251,22 @@ func (s *Server) roleSettingsSave(c echo.Context) error {
 	}
 	s.flash(c, "success", "The role was updated.")
 	return c.Redirect(http.StatusSeeOther, entityURL("roles", name, ""))
+}
+
+// roleDeletion is deleting a role: its name typed back.
+func (s *Server) roleDeletion() destructive {
+	return destructive{typed: typeName("name"), do: s.roleDelete, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		r, err := s.svc.GetRole(c.Request().Context(), principal(c), c.Param("name"), meta(c))
+		if err != nil {
+			return templates.Page{}, templates.ConfirmView{}, err
+		}
+		href := entityURL("roles", r.RoleName, "")
+		v := templates.ConfirmView{Heading: "Delete role " + r.RoleName + "?",
+			Consequences: []string{"The role, its trust policy and its inline policies are deleted for good; sessions of the role stop working.",
+				"A role with attached managed policies cannot be deleted: detach them first."},
+			Action: "/roles/" + url.PathEscape(r.RoleName) + "/delete", Button: "Delete role", Cancel: href}
+		return s.confirmPage(c, "Delete "+r.RoleName, "roles", "Roles", "/roles", r.RoleName, href), v, nil
+	}}
 }
 
 // roleDelete deletes a role with no policies left.

@@ -63,7 +63,7 @@ func TestRolePages(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, body := b.form("/roles/new", "/roles", tc.fields...)
-			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="`+tc.field+`-error"`) {
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="`+tc.field+`-error"`) {
 				t.Fatalf("%d, no error beside %s: %v", res.StatusCode, tc.field, regexp.MustCompile(`class="field-error" id="[^"]*">[^<]*`).FindAllString(body, -1))
 			}
 		})
@@ -75,7 +75,7 @@ func TestRolePages(t *testing.T) {
 
 	// Edit the trust policy, the settings, the permissions; delete.
 	res, body = b.form("/roles/Ec2App?tab=trust", "/roles/Ec2App/trust", "AssumeRolePolicyDocument", "{")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="AssumeRolePolicyDocument-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="AssumeRolePolicyDocument-error"`) {
 		t.Fatalf("bad trust edit: %d", res.StatusCode)
 	}
 	res, body = b.form("/roles/Ec2App?tab=trust", "/roles/Ec2App/trust", "AssumeRolePolicyDocument", iam.TrustTemplateService("ecs-tasks.amazonaws.com"))
@@ -84,7 +84,7 @@ func TestRolePages(t *testing.T) {
 		t.Fatal("trust edit not shown")
 	}
 	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/settings", "Description", "new words", "MaxSessionHours", "13")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="MaxSessionHours-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="MaxSessionHours-error"`) {
 		t.Fatalf("13 hours: %d", res.StatusCode)
 	}
 	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/settings", "Description", "new words", "MaxSessionHours", "2")
@@ -96,13 +96,13 @@ func TestRolePages(t *testing.T) {
 	mustRedirect(t, res, body, "/roles/Ec2App?tab=permissions")
 	res, body = b.form("/roles/Ec2App?tab=tags", "/roles/Ec2App/tags", "tag_key", "app", "tag_value", "web")
 	mustRedirect(t, res, body, "/roles/Ec2App?tab=tags")
-	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete")
+	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete", "confirm", "Ec2App")
 	mustRedirect(t, res, body, "/roles/Ec2App")
 	if _, body := b.get("/roles/Ec2App"); !strings.Contains(body, "flash-error") {
 		t.Fatal("deleting a role with a policy attached did not say why it failed")
 	}
-	b.form("/roles/Ec2App", "/roles/Ec2App/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
-	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete")
+	b.form("/roles/Ec2App", "/roles/Ec2App/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess", "confirm", "yes")
+	res, body = b.form("/roles/Ec2App", "/roles/Ec2App/delete", "confirm", "Ec2App")
 	mustRedirect(t, res, body, "/roles")
 	if _, body := b.get("/roles"); strings.Contains(body, `href="/roles/Ec2App"`) || !strings.Contains(body, "AWS service: lambda.amazonaws.com") {
 		t.Fatal("roles list after deletion")

@@ -11,18 +11,11 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// simulatorShow shows the empty simulator.
+// simulatorShow shows the empty simulator. Its example policy is a
+// placeholder, never a value: a user simulated with nothing pasted is
+// simulated with its own policies alone. ?source= preselects a principal.
 func (s *Server) simulatorShow(c echo.Context) error {
-	f := templates.SimulatorForm{Actions: "s3:GetObject", Policy1: `{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Effect": "Allow",
-      "Action": "s3:GetObject",
-      "Resource": "arn:aws:s3:::example-bucket/*"
-    }
-  ]
-}`}
+	f := templates.SimulatorForm{Source: strings.TrimSpace(c.QueryParam("source"))}
 	return render(c, http.StatusOK, templates.SimulatorPage(s.page(c, "Policy simulator", "simulator"), f, nil))
 }
 
@@ -39,9 +32,13 @@ func (s *Server) simulatorRun(c echo.Context) error {
 	keys, err := iam.ParseContextLines(f.Context)
 	if fe := fieldError(err); fe != nil {
 		f.Errors = fe
-		return render(c, http.StatusBadRequest, templates.SimulatorPage(page, f, nil))
+		return render(c, formStatus, templates.SimulatorPage(page, f, nil))
 	}
 	var res []iam.SimulationResult
+	if f.Source == "" && strings.TrimSpace(f.Policy1+f.Policy2) == "" {
+		f.Errors = templates.FieldErrors{"principal": "Name a user or role to simulate with its own policies, or paste an identity policy."}
+		return render(c, formStatus, templates.SimulatorPage(page, f, nil))
+	}
 	if f.Source != "" {
 		var extra []string
 		for _, doc := range []string{f.Policy1, f.Policy2} {
@@ -54,8 +51,14 @@ func (s *Server) simulatorRun(c echo.Context) error {
 			ResourcePolicy: f.ResourcePolicy, Actions: lines(f.Actions), Resources: lines(f.Resources), Context: keys,
 		}, meta(c))
 	} else {
+		var docs []string
+		for _, doc := range []string{f.Policy1, f.Policy2} {
+			if strings.TrimSpace(doc) != "" {
+				docs = append(docs, doc)
+			}
+		}
 		res, err = s.svc.SimulateCustom(c.Request().Context(), principal(c), iam.CustomSimulation{
-			IdentityPolicies: []string{f.Policy1, f.Policy2}, Boundary: f.Boundary, ResourcePolicy: f.ResourcePolicy,
+			IdentityPolicies: docs, Boundary: f.Boundary, ResourcePolicy: f.ResourcePolicy,
 			PrincipalARN: f.PrincipalARN, Actions: lines(f.Actions), Resources: lines(f.Resources), Context: keys,
 		})
 	}
@@ -66,7 +69,7 @@ func (s *Server) simulatorRun(c echo.Context) error {
 			field = "principal"
 		}
 		f.Errors = templates.FieldErrors{field: e.Message}
-		return render(c, http.StatusBadRequest, templates.SimulatorPage(page, f, nil))
+		return render(c, formStatus, templates.SimulatorPage(page, f, nil))
 	}
 	if err != nil {
 		return err

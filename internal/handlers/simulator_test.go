@@ -68,7 +68,7 @@ func TestSimulator(t *testing.T) {
 	form.Set("_csrf", b.csrf("/simulator"))
 	form.Set("policy1", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Permit\", \"Action\": \"s3:*\", \"Resource\": \"*\"}\n}")
 	res, body = b.post("/simulator", form)
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="policy1-error"`) || !regexp.MustCompile(`line 3, column 27: Effect must be`).MatchString(body) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="policy1-error"`) || !regexp.MustCompile(`line 3, column 27: Effect must be`).MatchString(body) {
 		t.Fatalf("malformed policy: %d\n%s", res.StatusCode, regexp.MustCompile(`id="policy1-error">[^<]*`).FindString(body))
 	}
 	// Markup in a policy is shown escaped.
@@ -100,7 +100,7 @@ func TestSimulatorForAPrincipal(t *testing.T) {
 	form.Set("_csrf", b.csrf("/simulator"))
 	form.Set("source", "user/nobody")
 	res, body = b.post("/simulator", form)
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="principal-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="principal-error"`) {
 		t.Fatalf("unknown principal: %d", res.StatusCode)
 	}
 }

@@ -30,11 +30,11 @@ func (s *Server) switchRoleSave(c echo.Context) error {
 	res, err := s.svc.SwitchRole(c.Request().Context(), p, role, meta(c))
 	if k := iam.KindOf(err); err != nil && (k == iam.Invalid || k == iam.AccessDenied) {
 		f := templates.SwitchRoleForm{Role: c.FormValue("role"), Errors: templates.FieldErrors{"role": err.(*iam.Error).Message}}
-		status := http.StatusBadRequest
+		status := formStatus
 		if k == iam.AccessDenied {
 			status = http.StatusForbidden
 		}
-		return render(c, status, templates.SwitchRolePage(s.page(c, "Switch role", ""), f))
+		return render(c, status, templates.SwitchRolePage(s.formPage(c, "Switch role", "", "/switch-role"), f))
 	}
 	if err != nil {
 		return err

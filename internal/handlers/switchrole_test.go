@@ -120,3 +120,33 @@ func TestSwitchRole(t *testing.T) {
 		t.Fatalf("bob switching: %d", res.StatusCode)
 	}
 }
+
+// TestSwitchRoleOfferedOnlyWhereItCanBe: root (which AWS never lets
+// switch roles) is not offered "Switch role" nor "Switch to this role";
+// an IAM user is, until it uses a role (switch back first).
+func TestSwitchRoleOfferedOnlyWhereItCanBe(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	root := e.browser()
+	root.setup()
+	acct, _ := e.store.LiveAccount(context.Background())
+	e.mkUser("alice", "alice's long passphrase", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
+	e.mkRole("Auditor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct.ID+`:user/alice"},"Action":"sts:AssumeRole"}]}`,
+		"arn:aws:iam::aws:policy/ReadOnlyAccess")
+	if _, body := root.get("/roles/Auditor"); strings.Contains(body, `id="switch-to-role"`) || strings.Contains(body, `id="menu-switch-role"`) {
+		t.Fatal("root is offered to switch roles")
+	}
+	if res, body := root.post("/switch-role", url.Values{"_csrf": {root.csrf("/")}, "role": {"Auditor"}}); res.StatusCode != http.StatusForbidden ||
+		!strings.Contains(body, "root user cannot switch roles") {
+		t.Fatalf("root switching anyway: %d", res.StatusCode)
+	}
+	b := e.browser()
+	b.login("alice", "alice's long passphrase", "/")
+	if _, body := b.get("/"); !strings.Contains(body, `id="menu-switch-role"`) {
+		t.Fatal("an IAM user is not offered Switch role")
+	}
+	b.post("/switch-role", url.Values{"_csrf": {b.csrf("/switch-role")}, "role": {"Auditor"}})
+	if _, body := b.get("/roles/Auditor"); !strings.Contains(body, "role-banner") || strings.Contains(body, `id="switch-to-role"`) ||
+		strings.Contains(body, `id="menu-switch-role"`) {
+		t.Fatal("a role session is offered to switch again")
+	}
+}

@@ -3,7 +3,9 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,13 +13,13 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// usersList shows a page of users, searched by name and filtered by path.
+// usersList shows a page of users with AWS's columns (groups, MFA,
+// password age, console sign-in, access keys, last activity), searched by
+// name, filtered by path, sorted by name either way.
 func (s *Server) usersList(c echo.Context) error {
-	f := templates.ListFilter{Action: "/users", Query: strings.TrimSpace(c.QueryParam("q")),
-		PathPrefix: strings.TrimSpace(c.QueryParam("path"))}
-	marker := c.QueryParam("marker")
-	users, next, err := s.svc.ListUsers(c.Request().Context(), principal(c), iam.ListUsersInput{
-		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query}, meta(c))
+	f, marker := listRequest(c, "/users")
+	users, next, err := s.svc.ListUserSummaries(c.Request().Context(), principal(c), iam.ListUsersInput{
+		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe
 		return render(c, http.StatusBadRequest, templates.UsersPage(s.page(c, "Users", "users"), templates.UsersView{Filter: f}))
@@ -25,18 +27,85 @@ func (s *Server) usersList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	listLinks(&f, marker, next)
 	v := templates.UsersView{Filter: f, CanCreate: s.can(c, "iam:CreateUser", accountARN(c, "user/*"))}
-	if next != "" {
-		v.Filter.NextURL = listURL("/users", f.Query, f.PathPrefix, next)
-	}
-	if marker != "" {
-		v.Filter.FirstURL = listURL("/users", f.Query, f.PathPrefix, "")
-	}
+	now := s.svc.Now()
 	for _, u := range users {
-		v.Rows = append(v.Rows, templates.UserRow{Name: u.UserName, Path: u.Path, ARN: u.Arn, Href: entityURL("users", u.UserName, ""),
-			Created: when(u.CreateDate), PasswordLastUsed: whenPtr(u.PasswordLastUsed, "Never")})
+		v.Rows = append(v.Rows, userRow(u, now))
 	}
 	return render(c, http.StatusOK, templates.UsersPage(s.page(c, "Users", "users"), v))
+}
+
+// hiddenCell is what a column shows when the caller may not read it.
+const hiddenCell = "Not allowed"
+
+// userRow is one line of the users list, in AWS's console's words.
+func userRow(u iam.UserSummary, now time.Time) templates.UserRow {
+	r := templates.UserRow{Name: u.UserName, Path: u.Path, ARN: u.Arn, Href: entityURL("users", u.UserName, ""),
+		Created: when(u.CreateDate), LastActivity: ago(u.LastActivity, now, "Never")}
+	switch {
+	case u.GroupsHidden:
+		r.Groups = hiddenCell
+	case len(u.Groups) == 0:
+		r.Groups = "None"
+	default:
+		r.Groups = strings.Join(u.Groups, ", ")
+	}
+	switch {
+	case u.MFAHidden:
+		r.MFA = hiddenCell
+	case u.MFA:
+		r.MFA, r.MFAOn = "Virtual", true
+	default:
+		r.MFA = "None"
+	}
+	switch {
+	case u.ConsoleHidden:
+		r.PasswordAge, r.PasswordLastUsed = hiddenCell, hiddenCell
+	case !u.Console:
+		r.PasswordAge, r.PasswordLastUsed = "None", "No console password"
+	default:
+		r.PasswordAge = days(now.Sub(u.PasswordChanged))
+		r.PasswordLastUsed = ago(u.PasswordLastUsed, now, "Never")
+	}
+	switch {
+	case u.KeysHidden:
+		r.Keys = []templates.KeyCell{{Text: hiddenCell}}
+	case len(u.Keys) == 0:
+		r.Keys = []templates.KeyCell{{Text: "None"}}
+	}
+	for _, k := range u.Keys {
+		age := days(now.Sub(k.CreateDate)) + " old"
+		if age == "Today old" {
+			age = "created today"
+		}
+		r.Keys = append(r.Keys, templates.KeyCell{ID: k.AccessKeyId, Text: k.Status + ", " + age,
+			Active: k.Status == "Active"})
+	}
+	return r
+}
+
+// days is an age in whole days, as AWS's console shows it.
+func days(d time.Duration) string {
+	switch n := int(d.Hours() / 24); {
+	case n <= 0:
+		return "Today"
+	case n == 1:
+		return "1 day"
+	default:
+		return itoa(n) + " days"
+	}
+}
+
+// ago is how long ago t was ("3 days ago"), or never when it was not.
+func ago(t *time.Time, now time.Time, never string) string {
+	if t == nil || t.IsZero() {
+		return never
+	}
+	if d := days(now.Sub(*t)); d != "Today" {
+		return d + " ago"
+	}
+	return "Today"
 }
 
 // policyARNs answers a policy picker with the ARNs it offers (JSON), as the
@@ -53,8 +122,34 @@ func (s *Server) policyARNs(c echo.Context) error {
 
 // userNew shows the create-user form.
 func (s *Server) userNew(c echo.Context) error {
-	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: iam.BuiltinARNs()}
+	rules, err := s.svc.PasswordRulesText(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: iam.BuiltinARNs(), PasswordRules: rules}
 	return render(c, http.StatusOK, templates.UserNewPage(s.page(c, "Create user", "users"), f))
+}
+
+// newPasswordErrors checks what only the form knows: a password typed
+// twice alike, and (creating a user) typed only with the console box
+// ticked, as AWS's console asks for it only then. A password typed without
+// the box is an error, never silently dropped. The confirmation is checked
+// when the form has the field (the console's forms always do; a script
+// posting the password alone has nothing to confirm it with).
+func newPasswordErrors(c echo.Context, console bool) templates.FieldErrors {
+	password, confirm := c.FormValue("Password"), c.FormValue("PasswordConfirm")
+	_, hasConfirm := c.Request().PostForm["PasswordConfirm"]
+	switch {
+	case !console && password != "":
+		return templates.FieldErrors{"Password": "You typed a password but did not tick \"Give this user a console password\": tick it, or clear the password."}
+	case !console:
+		return nil
+	case password == "":
+		return templates.FieldErrors{"Password": "Enter a password, or leave console access off."}
+	case hasConfirm && password != confirm:
+		return templates.FieldErrors{"PasswordConfirm": "The two passwords differ: type the same password twice."}
+	}
+	return nil
 }
 
 // userCreate creates a user and, when asked, its console password. The
@@ -67,13 +162,18 @@ func (s *Server) userCreate(c echo.Context) error {
 	password := c.FormValue("Password")
 	reset := c.FormValue("PasswordResetRequired") == "true"
 	fail := func(fe templates.FieldErrors) error {
-		fe = placed(fe, "UserName", "Path", "Password", "PermissionsBoundary", "tags")
+		fe = placed(fe, "UserName", "Path", "Password", "PasswordConfirm", "PermissionsBoundary", "tags")
+		rules, err := s.svc.PasswordRulesText(c.Request().Context(), principal(c))
+		if err != nil {
+			return err
+		}
 		f := templates.UserForm{UserName: in.UserName, Path: in.Path, Tags: tagRows(in.Tags), ConsoleAccess: console,
-			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: iam.BuiltinARNs(), Errors: fe}
-		return render(c, http.StatusBadRequest, templates.UserNewPage(s.page(c, "Create user", "users"), f))
+			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: iam.BuiltinARNs(),
+			PasswordRules: rules, Errors: fe}
+		return render(c, formStatus, templates.UserNewPage(s.formPage(c, "Create user", "users", "/users/new"), f))
 	}
-	if console && password == "" {
-		return fail(templates.FieldErrors{"Password": "Enter a password, or leave console access off."})
+	if fe := newPasswordErrors(c, console); fe != nil {
+		return fail(fe)
 	}
 	u, err := s.svc.CreateUser(c.Request().Context(), principal(c), in, meta(c))
 	if fe := formErrors(err, "UserName", iam.AlreadyExists, iam.LimitExceeded); fe != nil {
@@ -124,7 +224,7 @@ func (s *Server) userDetailWithErrors(c echo.Context, tab string, fe templates.F
 	if keep != nil {
 		keep(&v)
 	}
-	return render(c, http.StatusBadRequest, templates.UserPage(s.page(c, v.Name, "users"), v))
+	return render(c, formStatus, templates.UserPage(s.formPage(c, v.Name, "users", entityURL("users", v.Name, v.Tab)), v))
 }
 
 // userDetail gathers a user's page: the user, and the active tab's data.
@@ -143,6 +243,13 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 	}
 	v := templates.UserDetailView{Name: u.UserName, Path: u.Path, ARN: u.Arn, ID: u.UserId, Created: when(u.CreateDate),
 		PasswordLastUsed: whenPtr(u.PasswordLastUsed, "Never"), Tab: tab, Tags: tagRows(u.Tags)}
+	// "Never" is for a password never used; a user without one says so.
+	switch _, err := s.svc.GetLoginProfile(ctx, p, u.UserName, m); {
+	case iam.KindOf(err) == iam.NotFound:
+		v.PasswordLastUsed = "No console password"
+	case err != nil && !denied(err):
+		return v, err
+	}
 	if u.PermissionsBoundary != nil {
 		v.Boundary = u.PermissionsBoundary.PermissionsBoundaryArn
 		v.BoundaryHref = policyURL(v.Boundary)
@@ -222,6 +329,13 @@ func (s *Server) userGroupAdd(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "groups"))
 }
 
+// userGroupRemoval is taking the user out of a group, confirmed by a click.
+func (s *Server) userGroupRemoval() destructive {
+	return destructive{typed: plainConfirm, step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+		return s.membershipStep(c, c.Param("name"), c.FormValue("GroupName"), "users")
+	}, do: s.userGroupRemove}
+}
+
 // userGroupRemove takes the user out of a group.
 func (s *Server) userGroupRemove(c echo.Context) error {
 	name, group := c.Param("name"), c.FormValue("GroupName")
@@ -237,24 +351,61 @@ func (s *Server) userGroupRemove(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "groups"))
 }
 
-// userDeleteShow asks for confirmation before deleting a user.
-func (s *Server) userDeleteShow(c echo.Context) error {
-	u, err := s.svc.GetUser(c.Request().Context(), principal(c), c.Param("name"), meta(c))
-	if err != nil {
-		return err
+// membershipStep asks before taking user out of group, from the user's
+// page (from "users") or the group's ("groups").
+func (s *Server) membershipStep(c echo.Context, user, group, from string) (templates.Page, templates.ConfirmView, error) {
+	ctx, p, m := c.Request().Context(), principal(c), meta(c)
+	var err error
+	if from == "users" {
+		_, err = s.svc.GetUser(ctx, p, user, m)
+	} else {
+		_, _, _, err = s.svc.GetGroup(ctx, p, iam.GetGroupInput{GroupName: group, MaxItems: 1}, m)
 	}
-	f := templates.UserDeleteForm{Name: u.UserName}
-	return render(c, http.StatusOK, templates.UserDeletePage(s.page(c, "Delete "+u.UserName, "users"), f))
+	if err != nil {
+		return templates.Page{}, templates.ConfirmView{}, err
+	}
+	v := templates.ConfirmView{Heading: "Remove " + user + " from group " + group + "?",
+		Consequences: []string{user + " loses the permissions it has through " + group + " at its next request."},
+		Button:       "Remove from group"}
+	var page templates.Page
+	if from == "users" {
+		v.Action, v.Fields = "/users/"+url.PathEscape(user)+"/groups/remove", []templates.HiddenField{{Name: "GroupName", Value: group}}
+		v.Cancel = entityURL("users", user, "groups")
+		page = s.confirmPage(c, "Remove from "+group, "users", "Users", "/users", user, v.Cancel)
+	} else {
+		v.Action, v.Fields = "/groups/"+url.PathEscape(group)+"/members/remove", []templates.HiddenField{{Name: "UserName", Value: user}}
+		v.Cancel = entityURL("groups", group, "members")
+		page = s.confirmPage(c, "Remove "+user, "groups", "User groups", "/groups", group, v.Cancel)
+	}
+	return page, v, nil
 }
 
-// userDelete deletes a user; with Everything, what it has goes too.
-func (s *Server) userDelete(c echo.Context) error {
-	name, confirm := c.Param("name"), c.FormValue("confirm")
-	f := templates.UserDeleteForm{Name: name, Confirm: confirm}
-	if confirm != name {
-		f.Errors = templates.FieldErrors{"confirm": "Type the user name exactly to confirm."}
-		return render(c, http.StatusBadRequest, templates.UserDeletePage(s.page(c, "Delete "+name, "users"), f))
+// userDeletion is deleting a user: its name typed back, and the option to
+// delete what it has with it.
+func (s *Server) userDeletion() destructive {
+	return destructive{typed: typeName("name"), step: s.userDeleteStep, do: s.userDelete}
+}
+
+func (s *Server) userDeleteStep(c echo.Context) (templates.Page, templates.ConfirmView, error) {
+	u, err := s.svc.GetUser(c.Request().Context(), principal(c), c.Param("name"), meta(c))
+	if err != nil {
+		return templates.Page{}, templates.ConfirmView{}, err
 	}
+	href := entityURL("users", u.UserName, "")
+	v := templates.ConfirmView{Heading: "Delete user " + u.UserName + "?",
+		Consequences: []string{"The user is deleted for good: its name can be given to a new user, which gets none of this one's history.",
+			"A user with a console password, access keys, MFA devices, policies or group memberships cannot simply be deleted. " +
+				"With the box ticked these go too: its sessions end and its keys stop working at once."},
+		Action: "/users/" + url.PathEscape(u.UserName) + "/delete", Button: "Delete user", Cancel: href,
+		Option: &templates.ConfirmOption{Name: "Everything", Label: "Also delete its password, access keys, MFA devices, policies and group memberships",
+			Checked: c.Request().Method != http.MethodPost || c.FormValue("Everything") == "true"}}
+	return s.confirmPage(c, "Delete "+u.UserName, "users", "Users", "/users", u.UserName, href), v, nil
+}
+
+// userDelete deletes a user (confirmed); with Everything, what it has goes
+// too. A user that still has things is refused on the confirmation step.
+func (s *Server) userDelete(c echo.Context) error {
+	name := c.Param("name")
 	var err error
 	if c.FormValue("Everything") == "true" {
 		err = s.svc.DeleteUserWithEverything(c.Request().Context(), principal(c), name, meta(c))
@@ -262,8 +413,12 @@ func (s *Server) userDelete(c echo.Context) error {
 		err = s.svc.DeleteUser(c.Request().Context(), principal(c), name, meta(c))
 	}
 	if iam.KindOf(err) == iam.Conflict {
-		f.Errors = templates.FieldErrors{"_form": err.(*iam.Error).Message}
-		return render(c, http.StatusConflict, templates.UserDeletePage(s.page(c, "Delete "+name, "users"), f))
+		p, v, serr := s.userDeleteStep(c)
+		if serr != nil {
+			return serr
+		}
+		v.Error, v.Typed = err.(*iam.Error).Message, name
+		return render(c, http.StatusConflict, templates.ConfirmPage(p, v))
 	}
 	if err != nil {
 		return err

@@ -51,6 +51,7 @@ func TestBrowserCreateUserWithKey(t *testing.T) {
 		chromedp.SendKeys("#Path", "/staff/"),
 		chromedp.Click("#ConsoleAccess"),
 		chromedp.SendKeys("#Password", "plenty of entropy in this phrase"),
+		chromedp.SendKeys("#PasswordConfirm", "plenty of entropy in this phrase"),
 		chromedp.SendKeys(`input[name="tag_key"]`, "team"),
 		chromedp.SendKeys(`input[name="tag_value"]`, "payments"),
 		chromedp.Submit("#UserName"),

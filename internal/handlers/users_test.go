@@ -55,6 +55,9 @@ func TestUserPagesAsRoot(t *testing.T) {
 		{"bad path", "Path", []string{"UserName", "bob", "Path", "no-slash"}},
 		{"reserved tag", "tags", []string{"UserName", "bob", "tag_key", "aws:x", "tag_value", "y"}},
 		{"no password", "Password", []string{"UserName", "bob", "ConsoleAccess", "true"}},
+		// A password typed without the console box is an error, not lost.
+		{"password without console access", "Password", []string{"UserName", "bob", "Password", alicePassword}},
+		{"confirmation differs", "PasswordConfirm", []string{"UserName", "bob", "ConsoleAccess", "true", "Password", alicePassword, "PasswordConfirm", alicePassword + "x"}},
 		{"weak password", "Password", []string{"UserName", "weakling", "ConsoleAccess", "true", "Password", "password"}},
 		{"unknown boundary", "PermissionsBoundary", []string{"UserName", "bob", "PermissionsBoundary", "arn:aws:iam::aws:policy/Nope"}},
 	} {
@@ -68,7 +71,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 				}
 				return
 			}
-			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="`+tc.field+`-error"`) {
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="`+tc.field+`-error"`) {
 				t.Fatalf("%d, no error beside %s: %v", res.StatusCode, tc.field, regexp.MustCompile(`class="field-error" id="[^"]*">[^<]*`).FindAllString(body, -1))
 			}
 			if !strings.Contains(body, `value="`+html.EscapeString(tc.fields[1])+`"`) {
@@ -81,7 +84,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 		"Password", alicePassword, "tag_key", "team", "tag_value", "blue", "PermissionsBoundary", "arn:aws:iam::aws:policy/PowerUserAccess")
 	mustRedirect(t, res, body, "/users/alice")
 	res, body = b.form("/users/new", "/users", "UserName", "ALICE")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="UserName-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="UserName-error"`) {
 		t.Fatalf("duplicate name: %d", res.StatusCode)
 	}
 	_, body = b.get("/users/alice")
@@ -104,7 +107,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 	res, body = b.form("/groups/new", "/groups", "GroupName", "devs")
 	mustRedirect(t, res, body, "/groups/devs")
 	res, body = b.form("/users/alice?tab=groups", "/users/alice/groups", "GroupName", "nogroup")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="GroupName-error"`) || !strings.Contains(body, `value="nogroup"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="GroupName-error"`) || !strings.Contains(body, `value="nogroup"`) {
 		t.Fatalf("unknown group: %d", res.StatusCode)
 	}
 	res, body = b.form("/users/alice?tab=groups", "/users/alice/groups", "GroupName", "devs")
@@ -112,7 +115,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 	if _, body := b.get("/groups/devs"); !strings.Contains(body, `href="/users/alice"`) {
 		t.Fatal("alice is not listed in devs")
 	}
-	res, body = b.form("/groups/devs", "/groups/devs/delete")
+	res, body = b.form("/groups/devs", "/groups/devs/delete", "confirm", "devs")
 	mustRedirect(t, res, body, "/groups/devs")
 	if _, body := b.get("/groups/devs"); !strings.Contains(body, "must remove users") {
 		t.Fatal("deleting a group with members did not say why it failed")
@@ -121,14 +124,14 @@ func TestUserPagesAsRoot(t *testing.T) {
 	// Permissions: attach, inline (refused with line and column, then
 	// saved), through the group, detach.
 	res, body = b.form("/users/alice", "/users/alice/policies", "PolicyArn", "arn:aws:iam::aws:policy/NoSuchPolicy")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PolicyArn-error"`) || !strings.Contains(body, "NoSuchPolicy") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="PolicyArn-error"`) || !strings.Contains(body, "NoSuchPolicy") {
 		t.Fatalf("attach unknown policy: %d", res.StatusCode)
 	}
 	res, body = b.form("/users/alice", "/users/alice/policies", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
 	mustRedirect(t, res, body, "/users/alice?tab=permissions")
 	bad := "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\",}\n  ]\n}"
 	res, body = b.form("/users/alice", "/users/alice/inline", "PolicyName", "s3read", "PolicyDocument", bad)
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PolicyDocument-error"`) || !strings.Contains(body, "line 4") ||
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="PolicyDocument-error"`) || !strings.Contains(body, "line 4") ||
 		!strings.Contains(body, `value="s3read"`) {
 		t.Fatalf("malformed inline policy: %d %.4000s", res.StatusCode, body)
 	}
@@ -142,7 +145,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 			t.Fatalf("permissions tab lacks %s", want)
 		}
 	}
-	res, body = b.form("/users/alice", "/users/alice/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+	res, body = b.form("/users/alice", "/users/alice/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/ReadOnlyAccess", "confirm", "yes")
 	mustRedirect(t, res, body, "/users/alice?tab=permissions")
 	if _, body := b.get("/users/alice"); strings.Contains(body, ">ReadOnlyAccess<") {
 		t.Fatal("ReadOnlyAccess is still attached")
@@ -150,18 +153,22 @@ func TestUserPagesAsRoot(t *testing.T) {
 	res, body = b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "team", "tag_value", "green", "tag_key", "env", "tag_value", "prod")
 	mustRedirect(t, res, body, "/users/alice?tab=tags")
 	res, body = b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "env", "tag_value", "<b>")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="tags-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="tags-error"`) {
 		t.Fatalf("markup in a tag value: %d", res.StatusCode)
 	}
 	b.form("/users/alice?tab=tags", "/users/alice/tags", "tag_key", "env", "tag_value", "prod")
 	if u, _ := e.svc.GetUser(context.Background(), nil, "alice", iam.Meta{}); len(u.Tags) != 1 || u.Tags[0].Value != "prod" {
 		t.Fatalf("tags %v", u.Tags)
 	}
-	b.form("/groups/devs", "/groups/devs/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword")
+	b.form("/groups/devs", "/groups/devs/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMUserChangePassword", "confirm", "yes")
 
 	// Console password reset, then alice signs in with it.
+	res, body = b.form("/users/alice?tab=security", "/users/alice/login-profile", "Password", alicePassword, "PasswordConfirm", "")
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="PasswordConfirm-error"`) {
+		t.Fatalf("unconfirmed password: %d", res.StatusCode)
+	}
 	res, body = b.form("/users/alice?tab=security", "/users/alice/login-profile", "Password", "short")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="Password-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="Password-error"`) {
 		t.Fatalf("short password: %d", res.StatusCode)
 	}
 	a := e.browser()
@@ -171,11 +178,11 @@ func TestUserPagesAsRoot(t *testing.T) {
 
 	// Delete with everything, after confirming by name.
 	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alic", "Everything", "true")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="confirm-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="confirm-error"`) {
 		t.Fatalf("wrong confirmation: %d", res.StatusCode)
 	}
 	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alice")
-	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="_form-error"`) {
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, `id="confirm-error"`) {
 		t.Fatalf("plain delete of a user with a password and a group: %d", res.StatusCode)
 	}
 	res, body = b.form("/users/alice/delete", "/users/alice/delete", "confirm", "alice", "Everything", "true")
@@ -183,7 +190,7 @@ func TestUserPagesAsRoot(t *testing.T) {
 	if res, _ := b.get("/users/alice"); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("alice after deletion: %d", res.StatusCode)
 	}
-	res, body = b.form("/groups/devs", "/groups/devs/delete")
+	res, body = b.form("/groups/devs", "/groups/devs/delete", "confirm", "devs")
 	mustRedirect(t, res, body, "/groups")
 }
 
@@ -237,7 +244,7 @@ func TestAccessKeySecretShownOnce(t *testing.T) {
 	}
 
 	// Deactivate, then delete; a third key is refused with a message.
-	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/status", "AccessKeyId", id, "Status", "Inactive")
+	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/status", "AccessKeyId", id, "Status", "Inactive", "confirm", "yes")
 	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
 	if _, body := b.get("/users/ci-bot?tab=security"); !strings.Contains(body, "Inactive") {
 		t.Fatal("the key is still active")
@@ -246,7 +253,7 @@ func TestAccessKeySecretShownOnce(t *testing.T) {
 	b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys")
 	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys")
 	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
-	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/delete", "AccessKeyId", id)
+	res, body = b.form("/users/ci-bot?tab=security", "/users/ci-bot/access-keys/delete", "AccessKeyId", id, "confirm", "yes")
 	mustRedirect(t, res, body, "/users/ci-bot?tab=security")
 	if keys, _ := e.svc.ListAccessKeys(context.Background(), nil, "ci-bot", iam.Meta{}); len(keys) != 1 {
 		t.Fatalf("%d keys left, want 1", len(keys))
@@ -329,22 +336,22 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/users/victim/delete", "confirm", "victim"},
 		{"/users/victim/access-keys"},
 		{"/users/victim/login-profile", "Password", "a brand new long passphrase"},
-		{"/users/victim/login-profile/delete"},
+		{"/users/victim/login-profile/delete", "confirm", "yes"},
 		{"/users/victim/groups", "GroupName", "ops"},
-		{"/users/victim/groups/remove", "GroupName", "ops"},
+		{"/users/victim/groups/remove", "GroupName", "ops", "confirm", "yes"},
 		{"/users/auditor/groups", "GroupName", "ops"},
 		{"/groups", "GroupName", "evil"},
-		{"/groups/ops/delete"},
-		{"/groups/ops/members/remove", "UserName", "victim"},
+		{"/groups/ops/delete", "confirm", "ops"},
+		{"/groups/ops/members/remove", "UserName", "victim", "confirm", "yes"},
 		{"/users/victim/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
 		{"/users/auditor/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
-		{"/users/auditor/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"},
+		{"/users/auditor/policies/detach", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess", "confirm", "yes"},
 		{"/users/victim/inline", "PolicyName", "x", "PolicyDocument", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
 		{"/users/victim/boundary", "PermissionsBoundary", "arn:aws:iam::aws:policy/ReadOnlyAccess"},
 		{"/users/victim/tags", "tag_key", "k", "tag_value", "v"},
 		{"/groups/ops/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
 		{"/roles", "RoleName", "Evil", "Trust", "account"},
-		{"/roles/App/delete"},
+		{"/roles/App/delete", "confirm", "App"},
 		{"/roles/App/trust", "AssumeRolePolicyDocument", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`},
 		{"/roles/App/settings", "Description", "x", "MaxSessionHours", "12"},
 		{"/roles/App/policies", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"},
@@ -352,7 +359,7 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/policies/versions", "arn", polARN, "PolicyDocument", doc, "SetAsDefault", "true"},
 		{"/policies/versions/default", "arn", polARN, "VersionId", "v1"},
 		{"/policies/versions/delete", "arn", polARN, "VersionId", "v1"},
-		{"/policies/delete", "arn", polARN},
+		{"/policies/delete", "arn", polARN, "confirm", polARN[strings.LastIndex(polARN, "/")+1:]},
 	} {
 		res, body := a.form("/users", f[0], f[1:]...)
 		if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "iam:") {

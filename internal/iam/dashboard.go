@@ -18,6 +18,10 @@ type Dashboard struct {
 	Roles, Policies  int64
 	MFADevices       int
 	Warnings         []string
+	// Recommendations are AWS's IAM dashboard security recommendations;
+	// nil when the caller may not read credentials
+	// (iam:GetCredentialReport), which they summarise.
+	Recommendations []Recommendation
 	// Limited is set when the caller may not read the account summary
 	// (iam:GetAccountSummary): only the account ID is shown.
 	Limited bool
@@ -60,7 +64,13 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 	for _, dev := range devs {
 		rootMFA = rootMFA || dev.OwnerARN == acct.RootARN()
 	}
-	if !rootMFA {
+	if ok, err := s.Allowed(ctx, p, Meta{}, "iam:GetCredentialReport", "*"); err != nil {
+		return nil, err
+	} else if ok {
+		if d.Recommendations, err = s.recommendations(ctx, acct, rootMFA); err != nil {
+			return nil, err
+		}
+	} else if !rootMFA {
 		d.Warnings = append(d.Warnings, "The root user has no MFA device: add one under My security credentials.")
 	}
 	if d.SignInFailures24 > 0 {

@@ -37,6 +37,8 @@ type ListGroupsInput struct {
 	Marker       string
 	MaxItems     int
 	NameContains string
+	// Descending lists Z to A (the console's sort; AWS's API lists A to Z).
+	Descending bool
 }
 
 // UpdateGroupInput renames a group or changes its path; empty new fields
@@ -168,6 +170,7 @@ func (s *Service) ListGroups(ctx context.Context, caller *Principal, in ListGrou
 	if err != nil {
 		return nil, "", err
 	}
+	f.Descending = in.Descending
 	rows, next, err := s.store.ListGroups(ctx, acct, f)
 	if err != nil {
 		return nil, "", internal(err, "list groups")

@@ -56,6 +56,8 @@ type ListRolesInput struct {
 	Marker       string
 	MaxItems     int
 	NameContains string
+	// Descending lists Z to A (the console's sort; AWS's API lists A to Z).
+	Descending bool
 }
 
 // UpdateRoleInput is UpdateRole's input: nil Description and zero
@@ -281,6 +283,7 @@ func (s *Service) ListRoles(ctx context.Context, caller *Principal, in ListRoles
 	if err != nil {
 		return nil, "", err
 	}
+	f.Descending = in.Descending
 	rows, next, err := s.store.ListRoles(ctx, acct, f)
 	if err != nil {
 		return nil, "", internal(err, "list roles")

@@ -14,11 +14,8 @@ import (
 // makes). The new session's permissions are the role's; the user's own
 // session stays, so the browser can switch back.
 func (s *Service) SwitchRole(ctx context.Context, caller *Principal, roleArn string, m Meta) (*SignInResult, error) {
-	switch {
-	case caller == nil || caller.IsRoot():
-		return nil, newErr(AccessDenied, "The root user cannot switch roles: sign in as an IAM user.")
-	case caller.Type == TypeAssumedRole:
-		return nil, newErr(Invalid, "Switch back to your user before switching to another role.")
+	if err := SwitchRoleRefusal(caller); err != nil {
+		return nil, err
 	}
 	acct, name, ok := parseRoleARN(strings.TrimSpace(roleArn))
 	if !ok {
@@ -65,6 +62,20 @@ func (s *Service) SwitchRole(ctx context.Context, caller *Principal, roleArn str
 		return nil, asInternal(err, "switch role")
 	}
 	return res, nil
+}
+
+// SwitchRoleRefusal says why caller may not switch roles at all, whatever
+// the role: root cannot (as in AWS), nor a session that is already a
+// role's (switch back first). Nil when it may try; pages offer "Switch
+// role" only then, and SwitchRole refuses with the same error.
+func SwitchRoleRefusal(caller *Principal) error {
+	switch {
+	case caller == nil || caller.IsRoot():
+		return newErr(AccessDenied, "The root user cannot switch roles: sign in as an IAM user.")
+	case caller.Type == TypeAssumedRole:
+		return newErr(Invalid, "Switch back to your user before switching to another role.")
+	}
+	return nil
 }
 
 // EndRoleSession ends a switched-role console session (switch back).

@@ -37,6 +37,8 @@ type ListUsersInput struct {
 	Marker       string
 	MaxItems     int
 	NameContains string
+	// Descending lists Z to A (the console's sort; AWS's API lists A to Z).
+	Descending bool
 }
 
 // UpdateUserInput renames a user or moves it to another path; empty new
@@ -331,6 +333,7 @@ func (s *Service) ListUsers(ctx context.Context, caller *Principal, in ListUsers
 	if err != nil {
 		return nil, "", err
 	}
+	f.Descending = in.Descending
 	rows, next, err := s.store.ListUsers(ctx, acct, f)
 	if err != nil {
 		return nil, "", internal(err, "list users")

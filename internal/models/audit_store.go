@@ -22,7 +22,11 @@ type AuditFilter struct {
 	Since, Until time.Time
 	// BeforeID pages backwards: only events with a smaller ID.
 	BeforeID uint64
-	Limit    int
+	// Oldest lists oldest first; AfterID then pages forwards: only events
+	// with a larger ID.
+	Oldest  bool
+	AfterID uint64
+	Limit   int
 }
 
 // apply adds f's conditions to q.
@@ -54,17 +58,24 @@ func (s *Store) ListAudit(ctx context.Context, accountID string, f AuditFilter) 
 	if f.BeforeID > 0 {
 		q = q.Where("id < ?", f.BeforeID)
 	}
+	if f.AfterID > 0 {
+		q = q.Where("id > ?", f.AfterID)
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
+	order := "id DESC"
+	if f.Oldest {
+		order = "id"
+	}
 	var evs []AuditEvent
-	err := q.Order("id DESC").Limit(limit).Find(&evs).Error
+	err := q.Order(order).Limit(limit).Find(&evs).Error
 	return evs, translate(err, "list audit events")
 }
 
-// CountAudit counts an account's events matching f (Limit and BeforeID are
-// ignored).
+// CountAudit counts an account's events matching f (Limit, BeforeID and
+// AfterID are ignored).
 func (s *Store) CountAudit(ctx context.Context, accountID string, f AuditFilter) (int64, error) {
 	var n int64
 	err := f.apply(s.q(ctx).Model(&AuditEvent{}).Where("account_id = ?", accountID)).Count(&n).Error

@@ -183,6 +183,9 @@ type ListFilter struct {
 	After string
 	// Limit is the page size: 100 when zero or less, at most 1000.
 	Limit int
+	// Descending lists in reverse name order (Z to A); After is then the
+	// name the page continues below.
+	Descending bool
 }
 
 // Page sizes for lists.
@@ -218,7 +221,10 @@ func (f ListFilter) apply(q *gorm.DB) *gorm.DB {
 	if f.NameContains != "" {
 		q = q.Where(`name_key LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(f.NameContains))+"%")
 	}
-	if f.After != "" {
+	switch {
+	case f.After != "" && f.Descending:
+		q = q.Where("name_key < ?", f.After)
+	case f.After != "":
 		q = q.Where("name_key > ?", f.After)
 	}
 	return q
@@ -234,7 +240,11 @@ func escapeLike(s string) string { return likeEscaper.Replace(s) }
 func listPage[T any](q *gorm.DB, f ListFilter, nameKey func(*T) string, what string) ([]T, string, error) {
 	limit := f.limit()
 	var rows []T
-	if err := f.apply(q).Order("name_key").Limit(limit + 1).Find(&rows).Error; err != nil {
+	order := "name_key"
+	if f.Descending {
+		order = "name_key DESC"
+	}
+	if err := f.apply(q).Order(order).Limit(limit + 1).Find(&rows).Error; err != nil {
 		return nil, "", translate(err, what)
 	}
 	if len(rows) <= limit {

@@ -265,6 +265,26 @@ func TestListPagination(t *testing.T) {
 				if !slices.Equal(got, want) {
 					t.Fatalf("paged through %d names, want %d in order:\ngot  %v\nwant %v", len(got), len(want), got, want)
 				}
+				// The same, Z to A.
+				got = nil
+				f = models.ListFilter{Limit: 100, Descending: true}
+				for pages := 0; ; pages++ {
+					if pages > 3 {
+						t.Fatal("descending pagination does not end")
+					}
+					names, next, err := k.list(s, entAcct, f)
+					entMust(t, err)
+					got = append(got, names...)
+					if next == "" {
+						break
+					}
+					f.After = next
+				}
+				rev := slices.Clone(want)
+				slices.Reverse(rev)
+				if !slices.Equal(got, rev) {
+					t.Fatalf("paged Z to A through %d names, want %d in reverse order", len(got), len(want))
+				}
 
 				tests := []struct {
 					name string

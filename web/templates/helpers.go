@@ -56,3 +56,31 @@ func exportQuery(f AuditFilterView) string {
 	}
 	return q.Encode()
 }
+
+// CountOf is n with its noun in the right number: "1 action", "3 actions".
+func CountOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// arnShort is what a narrow column shows of an ARN: its resource part
+// ("user/alice", "root", "policy/ReadOnlyAccess"); other values as they are.
+func arnShort(arn string) string {
+	if !strings.HasPrefix(arn, "arn:") {
+		return arn
+	}
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[5] == "" {
+		return arn
+	}
+	return parts[5]
+}
+
+func auditSortState(oldest bool) string {
+	if oldest {
+		return "ascending"
+	}
+	return "descending"
+}

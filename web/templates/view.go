@@ -11,9 +11,21 @@ type Page struct {
 	CSRF      string
 	// Active names the navigation entry to highlight.
 	Active string
-	// Confined hides the navigation: the session owes a forced step (a
-	// password change, an MFA enrollment) and may visit nothing else.
+	// Crumbs is the trail above the heading on pages below the top level;
+	// when empty, the layout makes "Section › Title" from Active and Title.
+	Crumbs []Crumb
+	// ReloadAs is the address of the form a page answering a POST shows
+	// again with its errors: app.js puts it in the history, so a reload
+	// gets the form afresh rather than posting it again.
+	ReloadAs string
+	// Confined hides the navigation on pages a forced step allows alone
+	// (password change, MFA enrollment): links there would only bounce.
 	Confined bool
+}
+
+// Crumb is one step of the breadcrumb trail; the last has no link.
+type Crumb struct {
+	Label, Href string
 }
 
 // PrincipalView is the signed-in principal as the header shows it.
@@ -22,6 +34,9 @@ type PrincipalView struct {
 	ARN       string
 	Type      string
 	AccountID string
+	// CanSwitchRole offers "Switch role": false for root and for a
+	// session that is already a role's, which may not switch.
+	CanSwitchRole bool
 }
 
 // Flash is a one-time message shown at the top of a page.
@@ -30,25 +45,78 @@ type Flash struct {
 	Text string
 }
 
-// NavItem is one entry of the side navigation. Areas not built yet are
-// listed (so the console's shape is visible) but are not links.
+// NavItem is one entry of the side navigation.
 type NavItem struct {
 	Key, Label, Href string
-	Ready            bool
 }
 
-// Nav lists the console's areas in the order the sidebar shows them.
-var Nav = []NavItem{
-	{"dashboard", "Dashboard", "/", true},
-	{"users", "Users", "/users", true},
-	{"groups", "Groups", "/groups", true},
-	{"roles", "Roles", "/roles", true},
-	{"policies", "Policies", "/policies", true},
-	{"graph", "Access graph", "/graph", true},
-	{"simulator", "Simulator", "/simulator", true},
-	{"findings", "Findings", "/findings", true},
-	{"audit", "Audit log", "/audit", true},
-	{"settings", "Settings", "/settings", true},
+// NavSection is a titled group of the side navigation.
+type NavSection struct {
+	Label string
+	Items []NavItem
+}
+
+// Nav is the sidebar, grouped as AWS's IAM console groups it: the
+// entities and account settings under "Access management", the reviews
+// under "Access reports".
+var Nav = []NavSection{
+	{"", []NavItem{{"dashboard", "Dashboard", "/"}}},
+	{"Access management", []NavItem{
+		{"groups", "User groups", "/groups"},
+		{"users", "Users", "/users"},
+		{"roles", "Roles", "/roles"},
+		{"policies", "Policies", "/policies"},
+		{"settings", "Account settings", "/settings"},
+	}},
+	{"Access reports", []NavItem{
+		{"graph", "Access graph", "/graph"},
+		{"who-can", "Who can", "/who-can"},
+		{"findings", "Findings", "/findings"},
+		{"simulator", "Policy simulator", "/simulator"},
+		{"audit", "Audit log", "/audit"},
+		{"import", "Import an account", "/import"},
+	}},
+}
+
+// navItem finds the navigation entry with key.
+func navItem(key string) (NavItem, bool) {
+	for _, s := range Nav {
+		for _, n := range s.Items {
+			if n.Key == key {
+				return n, true
+			}
+		}
+	}
+	return NavItem{}, false
+}
+
+// crumbs is the page's breadcrumb trail: its own, or "Section › Title"
+// for a page below a section's top; none on a section's top page.
+func crumbs(p Page) []Crumb {
+	if len(p.Crumbs) > 0 {
+		return p.Crumbs
+	}
+	n, ok := navItem(p.Active)
+	if !ok || n.Key == "dashboard" || n.Label == p.Title || p.Title == sectionTitle(n.Key) {
+		return nil
+	}
+	return []Crumb{{Label: n.Label, Href: n.Href}, {Label: p.Title}}
+}
+
+// sectionTitle is the title of a section's top page when it differs from
+// the navigation's label.
+func sectionTitle(key string) string {
+	switch key {
+	case "groups":
+		return "Groups"
+	case "settings":
+		return "Settings"
+	case "simulator":
+		return "Policy simulator"
+	case "import":
+		return "Import an AWS account"
+	}
+	return ""
 }
 
 // FieldErrors maps a form field's name to the message shown beside it.

@@ -15,6 +15,30 @@ document.addEventListener("click", function (ev) {
   });
 });
 
+// Copy buttons beside ARNs: shown only where a script can copy, so a page
+// without scripts shows no dead button (the ARN is in the name's title).
+(function () {
+  if (!navigator.clipboard) return;
+  document.querySelectorAll("button[data-copy-text]").forEach(function (b) { b.hidden = false; });
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("button[data-copy-text]");
+    if (!btn) return;
+    navigator.clipboard.writeText(btn.getAttribute("data-copy-text")).then(function () {
+      btn.classList.add("copied");
+      btn.setAttribute("data-copied", "Copied");
+      setTimeout(function () { btn.classList.remove("copied"); btn.removeAttribute("data-copied"); }, 1500);
+    });
+  });
+})();
+
+// A form shown again with its errors (422) answers a POST: a reload would
+// post it again. Its page names the form's own address; putting that in
+// the history makes a reload fetch the form afresh instead.
+(function () {
+  var m = document.querySelector('meta[name="reload-as"]');
+  if (m && window.history && history.replaceState) history.replaceState(null, "", m.getAttribute("content"));
+})();
+
 // Pan and zoom for the access graph: the SVG's viewBox moves with the wheel
 // and with dragging. No library: a few lines suffice. A drawing too large to
 // sit in the page (data-svg-src) is fetched into it first.
