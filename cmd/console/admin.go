@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/iamconsole/console/internal/iam"
 )
@@ -33,20 +32,15 @@ func (c *CreateUserCmd) Run(g *Globals, e *env) error {
 	defer store.Close()
 	svc := g.service(store, sealer, g.logger(e.stderr), iam.Config{})
 	m := iam.Meta{Source: "cli", UserAgent: "console admin create-user"}
-	acct, err := store.LiveAccount(e.ctx)
-	if err != nil {
+	if _, err := store.LiveAccount(e.ctx); err != nil {
 		return fmt.Errorf("no live account yet: run 'console bootstrap' first")
 	}
 	// Resolve every policy before creating anything.
 	var arns []string
 	for _, p := range c.Policy {
-		arn := p
-		if !strings.HasPrefix(p, "arn:") {
-			if b := iam.BuiltinByName(p); b != nil {
-				arn = b.ARN()
-			} else {
-				arn = "arn:aws:iam::" + acct.ID + ":policy/" + p
-			}
+		arn, err := svc.ResolvePolicyARN(e.ctx, nil, p, m)
+		if err != nil {
+			return fmt.Errorf("--policy %s: %w", p, err)
 		}
 		if _, err := svc.GetPolicy(e.ctx, nil, arn, m); err != nil {
 			return fmt.Errorf("--policy %s: %w", p, err)

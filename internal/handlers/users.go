@@ -40,8 +40,8 @@ func (s *Server) usersList(c echo.Context) error {
 }
 
 // policyARNs answers a policy picker with the ARNs it offers (JSON), as the
-// caller may list them. Pages list only AWS's own (iam.BuiltinARNs, no
-// query); the picker fetches the account's from here when it is used.
+// caller may list them: AWS's 1,600 and the account's own. Pages send none
+// (that would be 100 KB each); the picker fetches them from here when used.
 func (s *Server) policyARNs(c echo.Context) error {
 	arns, err := s.svc.PolicyARNs(c.Request().Context(), principal(c), meta(c))
 	if err != nil {
@@ -53,7 +53,7 @@ func (s *Server) policyARNs(c echo.Context) error {
 
 // userNew shows the create-user form.
 func (s *Server) userNew(c echo.Context) error {
-	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: iam.BuiltinARNs()}
+	f := templates.UserForm{PasswordResetRequired: true}
 	return render(c, http.StatusOK, templates.UserNewPage(s.page(c, "Create user", "users"), f))
 }
 
@@ -69,7 +69,7 @@ func (s *Server) userCreate(c echo.Context) error {
 	fail := func(fe templates.FieldErrors) error {
 		fe = placed(fe, "UserName", "Path", "Password", "PermissionsBoundary", "tags")
 		f := templates.UserForm{UserName: in.UserName, Path: in.Path, Tags: tagRows(in.Tags), ConsoleAccess: console,
-			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: iam.BuiltinARNs(), Errors: fe}
+			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, Errors: fe}
 		return render(c, http.StatusBadRequest, templates.UserNewPage(s.page(c, "Create user", "users"), f))
 	}
 	if console && password == "" {
@@ -299,9 +299,6 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserD
 	}
 	v.Can.PutBoundary = s.can(c, "iam:PutUserPermissionsBoundary", u.Arn)
 	v.Can.DeleteBoundary = s.can(c, "iam:DeleteUserPermissionsBoundary", u.Arn)
-	if v.Can.PutBoundary {
-		v.PolicyARNs = iam.BuiltinARNs()
-	}
 	return nil
 }
 
