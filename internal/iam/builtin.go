@@ -3,6 +3,8 @@ package iam
 import (
 	"crypto/sha256"
 	"encoding/base32"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +67,10 @@ var builtinIndex = sync.OnceValue(func() *builtinSet {
 		s.byARN[b.ARN()] = b
 		s.byName[b.Name] = b
 	}
+	// Listed by name in any case, as ListPolicies' markers compare them.
+	sort.SliceStable(s.list, func(i, j int) bool {
+		return strings.ToLower(s.list[i].Name) < strings.ToLower(s.list[j].Name)
+	})
 	return s
 })
 
@@ -88,7 +94,7 @@ func Builtin(arn string) *BuiltinPolicy {
 // its path), or nil.
 func BuiltinByName(name string) *BuiltinPolicy { return builtinIndex().byName[name] }
 
-// Builtins lists the AWS managed policies by name. The slice is shared: do
+// Builtins lists the AWS managed policies by name (in any case). The slice is shared: do
 // not modify it.
 func Builtins() []*BuiltinPolicy { return builtinIndex().list }
 

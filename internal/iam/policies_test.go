@@ -2,6 +2,7 @@ package iam_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -185,21 +186,28 @@ func TestBuiltinsNotEditableButAttachable(t *testing.T) {
 					in.Marker = next
 				}
 			}
-			aws := "AdministratorAccess,IAMFullAccess,IAMReadOnlyAccess,IAMUserChangePassword,PowerUserAccess,ReadOnlyAccess"
-			if got := names(iam.ListPoliciesInput{Scope: iam.ScopeAWS}); got != aws {
-				t.Errorf("AWS scope: %s", got)
+			// Every AWS managed policy of the snapshot, once each, by name
+			// in any case, as the markers page through them.
+			aws := names(iam.ListPoliciesInput{Scope: iam.ScopeAWS})
+			list := strings.Split(aws, ",")
+			if len(list) != 1594 || !slices.IsSortedFunc(list, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) ||
+				!slices.Contains(list, "IAMReadOnlyAccess") || !slices.Contains(list, "ViewOnlyAccess") || slices.Contains(list, "Mine") {
+				t.Errorf("AWS scope: %d policies, sorted %v", len(list), slices.IsSorted(list))
 			}
 			if got := names(iam.ListPoliciesInput{Scope: iam.ScopeLocal}); got != "Mine,Other" {
 				t.Errorf("Local scope: %s", got)
 			}
-			// Pages of 4 cross from the built-ins to the account's own.
-			if got := names(iam.ListPoliciesInput{MaxItems: 4}); got != aws+",Mine,Other" {
-				t.Errorf("All scope, paged: %s", got)
+			// Pages of 100 cross from AWS's policies to the account's own.
+			if got := names(iam.ListPoliciesInput{MaxItems: 100}); got != aws+",Mine,Other" {
+				t.Errorf("All scope, paged: %d names", len(strings.Split(got, ",")))
+			}
+			if got := names(iam.ListPoliciesInput{Scope: iam.ScopeAWS, PathPrefix: "/job-function/"}); !strings.Contains(got, "ViewOnlyAccess") || strings.Contains(got, "IAMReadOnlyAccess") {
+				t.Errorf("path /job-function/: %s", got)
 			}
 			if got := names(iam.ListPoliciesInput{OnlyAttached: true}); got != "AdministratorAccess" {
 				t.Errorf("only attached: %s", got)
 			}
-			if got := names(iam.ListPoliciesInput{NameContains: "iam"}); got != "IAMFullAccess,IAMReadOnlyAccess,IAMUserChangePassword" {
+			if got := names(iam.ListPoliciesInput{NameContains: "iamuser"}); got != "IAMUserChangePassword,IAMUserSSHKeys" {
 				t.Errorf("search: %s", got)
 			}
 			_, _, err = svc.ListPolicies(ctx, root, iam.ListPoliciesInput{Scope: "Mine"}, iam.Meta{})
