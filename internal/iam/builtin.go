@@ -106,4 +106,3 @@ func BuiltinARNs() []string {
 	}
 	return out
 }
-
