@@ -71,6 +71,7 @@ func TestServices(t *testing.T) {
 		{"s3", "s3:Prefixx", false},
 		{"iam", "iam:PassedToService", true},
 		{"ec2", "aws:ResourceTag/team", true},
+		{"secretsmanager", "secretsmanager:ResourceTag/aws:secretsmanager:owningService", true},
 	}
 	for _, k := range keys {
 		if got := r.Service(k.svc).HasConditionKey(k.key); got != k.want {

@@ -208,6 +208,11 @@ type keyPattern struct{ prefix, suffix string }
 
 func (k *keySet) add(key string) {
 	lk := strings.ToLower(key)
+	// A few services write the tag family as ".../tag-key".
+	if strings.HasSuffix(lk, "/tag-key") {
+		k.patterns = append(k.patterns, keyPattern{strings.TrimSuffix(lk, "tag-key"), ""})
+		return
+	}
 	if i := strings.IndexAny(lk, "$<"); i >= 0 {
 		end := strings.IndexAny(lk[i:], "}>")
 		if end > 0 {
