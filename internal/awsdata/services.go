@@ -69,8 +69,13 @@ type Service struct {
 	ConditionKeys []string // as AWS writes them, e.g. "s3:ExistingObjectTag/<key>"
 
 	actions map[string]int // lowercased action name -> index in Actions
+	lower   []string       // lowercased action names, by index in Actions
 	keys    keySet
 }
+
+// LowerNames returns the actions' names in lower case, in Actions' order
+// (shared: do not modify), for matching policy patterns without allocating.
+func (s *Service) LowerNames() []string { return s.lower }
 
 // Action returns the action with this name (case-insensitive).
 func (s *Service) Action(name string) (*Action, bool) {
@@ -152,6 +157,7 @@ func parseServices(rd interface{ Read([]byte) (int, error) }) (*Reference, error
 			r.prefixes = append(r.prefixes, f[1])
 		case f[0] == "A" && len(f) == 5:
 			s.actions[strings.ToLower(f[1])] = len(s.Actions)
+			s.lower = append(s.lower, strings.ToLower(f[1]))
 			s.Actions = append(s.Actions, Action{Name: f[1], Level: levelOf(f[2]), ResourceTypes: splitList(f[3]), ConditionKeys: splitList(f[4])})
 			r.actionCount++
 		case f[0] == "R" && len(f) == 3:

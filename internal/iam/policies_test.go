@@ -2,6 +2,7 @@ package iam_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -252,12 +253,11 @@ func TestMalformedPolicyDocuments(t *testing.T) {
 
 func TestPolicySummary(t *testing.T) {
 	doc := `{"Version":"2012-10-17","Statement":[
-	  {"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"]},
+	  {"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"]},
 	  {"Effect":"Allow","Action":"iam:*","Resource":"*"},
-	  {"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:CreateTags"],"Resource":"*",
+	  {"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:CreateTags","ec2:Frobnicate"],"Resource":"*",
 	   "Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
-	  {"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"},
-	  {"Effect":"Allow","NotAction":"organizations:*","Resource":"*"}]}`
+	  {"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"}]}`
 	v, err := iam.PolicySummary(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -266,25 +266,31 @@ func TestPolicySummary(t *testing.T) {
 		t.Fatalf("summary %+v", v)
 	}
 	cases := []struct {
-		row                 iam.ServiceSummary
-		service, access     string
-		wildcard, condition bool
-		resources           string
+		row              iam.ServiceSummary
+		service, access  string
+		condition        bool
+		resources, level string
 	}{
-		{v.Allow[0], "ec2", "Limited: Read, Tagging", false, true, "All resources"},
-		{v.Allow[1], "iam", "Full access", true, false, "All resources"},
-		{v.Allow[2], "s3", "Limited: List, Read", true, false, "arn:aws:s3:::data,arn:aws:s3:::data/*"},
-		{v.Deny[0], "ec2", "Limited: Write", false, false, "All resources"},
+		{v.Allow[0], "ec2", "Limited: List, Tagging", true, "All resources", "List 1"},
+		{v.Allow[1], "iam", "Full access", false, "All resources", "List 40"},
+		{v.Allow[2], "s3", "Limited: List, Read", false, "arn:aws:s3:::data,arn:aws:s3:::data/*", "List 1"},
+		{v.Deny[0], "ec2", "Limited: Write", false, "All resources", "Write 1"},
 	}
 	for _, c := range cases {
 		r := c.row
-		if r.Service != c.service || r.Access != c.access || r.Wildcard != c.wildcard || (len(r.Conditions) > 0) != c.condition ||
-			strings.Join(r.Resources, ",") != c.resources {
+		l := r.Levels[0]
+		if r.Service != c.service || r.Access != c.access || (len(r.Conditions) > 0) != c.condition ||
+			strings.Join(r.Resources, ",") != c.resources || fmt.Sprintf("%s %d", l.Level, l.Granted) != c.level {
 			t.Errorf("%s row: %+v", c.service, r)
 		}
 	}
-	if !strings.Contains(v.Notes[0], "organizations:*") {
+	if !strings.Contains(v.Notes[0], "ec2:Frobnicate") {
 		t.Errorf("note %q", v.Notes[0])
+	}
+	notAction, err := iam.PolicySummary(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`)
+	if err != nil || len(notAction.Allow) < 400 || !strings.Contains(notAction.Notes[0], "every action except iam:*") ||
+		slices.ContainsFunc(notAction.Allow, func(r iam.ServiceSummary) bool { return r.Service == "iam" }) {
+		t.Errorf("NotAction summary: %d rows, notes %v, %v", len(notAction.Allow), notAction.Notes, err)
 	}
 	if _, err := iam.PolicySummary(`{"Statement":`); iam.KindOf(err) != iam.Malformed {
 		t.Errorf("malformed summary: %v", err)
