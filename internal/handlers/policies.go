@@ -20,6 +20,7 @@ func (s *Server) registerPolicyPages(g *echo.Group) {
 	g.GET("/policies", s.policiesList)
 	g.GET("/policies/new", s.policyNew)
 	g.GET("/policies/arns", s.policyARNs)
+	g.GET("/policies/actions", s.policyActions)
 	g.POST("/policies", s.policyCreate)
 	g.GET("/policies/view", s.policyShow)
 	g.GET("/policies/diff", s.policyDiff)
@@ -94,6 +95,11 @@ func (s *Server) policyCreate(c echo.Context) error {
 			return err
 		}
 		f.Checked, f.Warnings = err == nil, diagnosticTexts(warnings)
+		if f.Checked {
+			if sum, err := iam.PolicySummary(f.Document); err == nil {
+				f.Summary, f.Notes = summaryRows(sum), sum.Notes
+			}
+		}
 		return render(c, http.StatusOK, templates.PolicyNewPage(page, f))
 	}
 	p, err := s.svc.CreatePolicy(c.Request().Context(), principal(c), iam.CreatePolicyInput{PolicyName: f.Name, Path: f.Path,
@@ -248,8 +254,12 @@ func summaryRows(sum *iam.PolicySummaryView) []templates.SummaryRow {
 	var out []templates.SummaryRow
 	add := func(effect string, ss []iam.ServiceSummary) {
 		for _, x := range ss {
-			out = append(out, templates.SummaryRow{Effect: effect, Service: x.Service, Access: x.Access, Actions: x.Actions,
-				Wildcard: x.Wildcard, Resources: x.Resources, NotResource: x.NotResource, Conditions: x.Conditions})
+			row := templates.SummaryRow{Effect: effect, Service: x.Service, Name: x.Name, Access: x.Access,
+				Resources: x.Resources, NotResource: x.NotResource, Conditions: x.Conditions}
+			for _, l := range x.Levels {
+				row.Levels = append(row.Levels, templates.SummaryLevel{Level: l.Level, Full: l.Full, Granted: l.Granted, Total: l.Total, Actions: l.Actions})
+			}
+			out = append(out, row)
 		}
 	}
 	add("Allow", sum.Allow)

@@ -272,8 +272,8 @@ func TestPolicySummary(t *testing.T) {
 		resources, level string
 	}{
 		{v.Allow[0], "ec2", "Limited: List, Tagging", true, "All resources", "List 1"},
-		{v.Allow[1], "iam", "Full access", false, "All resources", "List 40"},
-		{v.Allow[2], "s3", "Limited: List, Read", false, "arn:aws:s3:::data,arn:aws:s3:::data/*", "List 1"},
+		{v.Allow[1], "s3", "Limited: List, Read", false, "arn:aws:s3:::data,arn:aws:s3:::data/*", "List 1"},
+		{v.Allow[2], "iam", "Full access", false, "All resources", "List 40"},
 		{v.Deny[0], "ec2", "Limited: Write", false, "All resources", "Write 1"},
 	}
 	for _, c := range cases {

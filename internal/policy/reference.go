@@ -195,3 +195,34 @@ func globsIntersect(a, b []gtok) bool {
 	}
 	return can[0]
 }
+
+// CompleteAction suggests up to limit completions of a partly typed action:
+// "service:" prefixes while q has no ':' ("s3" gives "s3:", "s3express:"...),
+// then the service's actions that start with what follows, as AWS spells
+// them ("sts:assumer" gives "sts:AssumeRole", "sts:AssumeRoleWithSAML"...).
+func CompleteAction(q string, limit int) []string {
+	ref := awsdata.Services()
+	out := []string{}
+	svc, name, ok := strings.Cut(strings.ToLower(strings.TrimSpace(q)), ":")
+	if svc == "" {
+		return out
+	}
+	if !ok {
+		for _, p := range ref.Prefixes() {
+			if strings.HasPrefix(p, svc) && len(out) < limit {
+				out = append(out, p+":")
+			}
+		}
+		return out
+	}
+	s := ref.Service(svc)
+	if s == nil {
+		return out
+	}
+	for i, lower := range s.LowerNames() {
+		if strings.HasPrefix(lower, name) && len(out) < limit {
+			out = append(out, s.Prefix+":"+s.Actions[i].Name)
+		}
+	}
+	return out
+}
