@@ -152,9 +152,13 @@ func parseServices(rd interface{ Read([]byte) (int, error) }) (*Reference, error
 		}
 		switch {
 		case f[0] == "S" && len(f) == 3:
-			s = &Service{Prefix: f[1], Name: f[2], actions: make(map[string]int)}
-			r.services[f[1]] = s
-			r.prefixes = append(r.prefixes, f[1])
+			prefix := strings.ToLower(f[1])
+			if r.services[prefix] != nil {
+				return nil, fmt.Errorf("awsdata: service reference line %d: service %s twice", line, prefix)
+			}
+			s = &Service{Prefix: prefix, Name: f[2], actions: make(map[string]int)}
+			r.services[prefix] = s
+			r.prefixes = append(r.prefixes, prefix)
 		case f[0] == "A" && len(f) == 5:
 			s.actions[strings.ToLower(f[1])] = len(s.Actions)
 			s.lower = append(s.lower, strings.ToLower(f[1]))

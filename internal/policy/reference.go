@@ -95,7 +95,8 @@ func editDistance(a, b string, max int) int {
 // arn:aws:iam::123456789012:usr/alice matches nothing).
 func checkResourceType(r string) string {
 	parts := strings.SplitN(r, ":", 6)
-	if r == "*" || len(parts) < 6 || parts[0] != "arn" || strings.ContainsAny(parts[2], "*?$") {
+	// Past AWS's 2,048-character ARNs the check would cost more than it tells.
+	if r == "*" || len(r) > 2048 || len(parts) < 6 || parts[0] != "arn" || strings.ContainsAny(parts[2], "*?$") {
 		return ""
 	}
 	ref := awsdata.Services()
@@ -136,10 +137,10 @@ func checkConditionKeyKnown(key string) string {
 	return "condition key " + strconv.Quote(key) + " has prefix " + strconv.Quote(prefix) + ", which is neither a service nor an identity provider AWS documents"
 }
 
-// gtok is one element of a pattern: a literal byte, '?' (any one character)
-// or '*' (any text, empty included).
+// gtok is one element of a pattern: a literal character, '?' (any one
+// character) or '*' (any text, empty included).
 type gtok struct {
-	c    byte
+	c    rune
 	kind byte // 'l' literal, '?' one, '*' any
 }
 
@@ -148,21 +149,38 @@ type gtok struct {
 // placeholder such as ${BucketName} in a format).
 func globTokens(s string) []gtok {
 	out := make([]gtok, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
+	for _, c := range s {
+		out = append(out, gtok{c: c, kind: 'l'})
+	}
+	return varsAsStars(out)
+}
+
+// varsAsStars turns each '*', '?' and ${...} of a literal token list into
+// its wildcard.
+func varsAsStars(in []gtok) []gtok {
+	out := in[:0:0]
+	for i := 0; i < len(in); i++ {
+		switch c := in[i].c; {
 		case c == '*':
 			out = append(out, gtok{kind: '*'})
 		case c == '?':
 			out = append(out, gtok{kind: '?'})
-		case c == '$' && i+1 < len(s) && s[i+1] == '{':
-			if end := strings.IndexByte(s[i:], '}'); end > 0 {
-				out = append(out, gtok{kind: '*'})
-				i += end
+		case c == '$' && i+1 < len(in) && in[i+1].c == '{':
+			end := -1
+			for j := i + 2; j < len(in); j++ {
+				if in[j].c == '}' {
+					end = j
+					break
+				}
+			}
+			if end < 0 {
+				out = append(out, in[i])
 				continue
 			}
-			out = append(out, gtok{c: c, kind: 'l'})
+			out = append(out, gtok{kind: '*'})
+			i = end
 		default:
-			out = append(out, gtok{c: c, kind: 'l'})
+			out = append(out, in[i])
 		}
 	}
 	return out
