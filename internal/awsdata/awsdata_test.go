@@ -101,3 +101,13 @@ func BenchmarkManagedPolicies(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkManagedDocumentsUnpack is the one-time cost of the first
+// document read: unpacking all 1,594 documents.
+func BenchmarkManagedDocumentsUnpack(b *testing.B) {
+	for b.Loop() {
+		if _, err := unpackManagedDocuments(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -55,7 +55,9 @@ func ManagedPolicyByName(name string) (ManagedPolicy, bool) {
 		Created: time.Unix(e.created, 0).UTC(), Updated: time.Unix(e.updated, 0).UTC(), index: i}, true
 }
 
-var managedDocs = sync.OnceValues(func() (string, error) {
+var managedDocs = sync.OnceValues(unpackManagedDocuments)
+
+func unpackManagedDocuments() (string, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(managedDocumentsGz))
 	if err != nil {
 		return "", fmt.Errorf("awsdata: managed policy documents: %w", err)
@@ -65,7 +67,7 @@ var managedDocs = sync.OnceValues(func() (string, error) {
 		return "", fmt.Errorf("awsdata: managed policy documents: %w", err)
 	}
 	return string(b), nil
-})
+}
 
 // Document returns the policy's default version document, compact JSON as
 // AWS publishes it. The first call unpacks every document (about 3.5 MB);

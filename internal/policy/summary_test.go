@@ -109,3 +109,13 @@ func BenchmarkSummarizeReadOnlyAccess(b *testing.B) {
 		policy.Summarize(d)
 	}
 }
+
+// BenchmarkCompileReadOnlyAccess is what the first request of a principal
+// with AWS's ReadOnlyAccess pays (later ones hit the policy cache).
+func BenchmarkCompileReadOnlyAccess(b *testing.B) {
+	p, _ := awsdata.ManagedPolicyByName("ReadOnlyAccess")
+	doc := p.Document()
+	for b.Loop() {
+		policy.MustCompile(policy.PolicyRef{ID: "ro"}, doc, policy.Identity)
+	}
+}
