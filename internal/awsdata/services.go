@@ -98,6 +98,7 @@ type Reference struct {
 	// resource ARN formats using it, whichever service defines them.
 	arns         map[string][]string
 	unassociated keySet // condition-key prefixes of identity providers ("accounts.google.com")
+	keyServices  map[string][]string
 	actionCount  int
 }
 
@@ -117,6 +118,11 @@ func (r *Reference) ARNFormats(svc string) []string { return r.arns[svc] }
 // ':') names an identity provider or other key family AWS documents apart from
 // any service, such as "accounts.google.com" or "saml".
 func (r *Reference) KnownKeyPrefix(prefix string) bool { return r.unassociated.has(prefix) }
+
+// KeyPrefixServices returns the services whose actions take condition keys
+// of a prefix that is not a service ("catalog" keys go with
+// aws-marketplace actions, "saml" keys with sts), or nil.
+func (r *Reference) KeyPrefixServices(prefix string) []string { return r.keyServices[strings.ToLower(prefix)] }
 
 // Services returns the reference, reading the embedded digest on first use
 // (about 20 ms and a few MB, paid by the first policy check, not at start).
@@ -168,6 +174,10 @@ func parseServices(rd interface{ Read([]byte) (int, error) }) (*Reference, error
 			s.keys.add(f[1])
 		case f[0] == "U" && len(f) == 3:
 			r.unassociated.add(f[1])
+			if r.keyServices == nil {
+				r.keyServices = make(map[string][]string)
+			}
+			r.keyServices[strings.ToLower(f[1])] = splitList(f[2])
 		default:
 			return nil, fmt.Errorf("awsdata: service reference line %d: malformed", line)
 		}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -131,6 +132,11 @@ func (s *Server) policySearch(c echo.Context, q string, attached []templates.Att
 	have := make(map[string]bool, len(attached))
 	for _, a := range attached {
 		have[a.ARN] = true
+	}
+	// An exact name comes first, however far down the list it sorts
+	// ("ReadOnlyAccess" after every Amazon…ReadOnlyAccess).
+	if b := iam.BuiltinByName(v.Query); b != nil && !slices.ContainsFunc(ps, func(p iam.Policy) bool { return p.Arn == b.ARN() }) {
+		ps = append([]iam.Policy{{PolicyName: b.Name, Arn: b.ARN(), Path: b.Path, AWSManaged: true}}, ps...)
 	}
 	for _, p := range ps {
 		v.Matches = append(v.Matches, templates.PolicyPick{Name: p.PolicyName, ARN: p.Arn, Path: p.Path,

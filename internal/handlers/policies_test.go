@@ -129,3 +129,45 @@ func TestPolicyPages(t *testing.T) {
 		t.Fatalf("new version of a built-in: %d", res.StatusCode)
 	}
 }
+
+// TestPolicyPickerByName: without JavaScript, a picker attaches AWS's policy
+// or the account's own by its exact name (whatever its path), finds policies
+// by part of a name with an attach button each (an exact name first), and
+// names what it could not find.
+func TestPolicyPickerByName(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	acct := mustAccount(t, e)
+	b.form("/users/new", "/users", "UserName", "reader")
+	res, body := b.form("/policies/new", "/policies", "PolicyName", "TeamRead", "Path", "/team/", "PolicyDocument",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	mustRedirect(t, res, body, "/policies/view?arn="+url.QueryEscape("arn:aws:iam::"+acct+":policy/team/TeamRead"))
+
+	perms := "/users/reader?tab=permissions"
+	for _, typed := range []string{"IAMReadOnlyAccess", "ViewOnlyAccess", "teamread", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"} {
+		res, body := b.form(perms, "/users/reader/policies", "PolicyArn", typed)
+		mustRedirect(t, res, body, perms)
+	}
+	_, body = b.get(perms)
+	for _, arn := range []string{"arn:aws:iam::aws:policy/IAMReadOnlyAccess", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+		"arn:aws:iam::" + acct + ":policy/team/TeamRead", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"} {
+		if !strings.Contains(body, arn) {
+			t.Errorf("not attached: %s", arn)
+		}
+	}
+	res, body = b.form(perms, "/users/reader/policies", "PolicyArn", "IAMReadOnly")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "No AWS managed or customer managed policy is named IAMReadOnly") {
+		t.Fatalf("partial name: %d", res.StatusCode)
+	}
+
+	_, body = b.get(perms + "&pq=ReadOnlyAccess")
+	matches := regexp.MustCompile(`aria-label="Attach ([^"]+)"`).FindAllStringSubmatch(body, -1)
+	if len(matches) == 0 || matches[0][1] != "ReadOnlyAccess" || !strings.Contains(body, "More policies match") {
+		t.Fatalf("search ReadOnlyAccess: %v", matches)
+	}
+	_, body = b.get(perms + "&pq=teamr")
+	if !strings.Contains(body, `id="policy-matches"`) || !strings.Contains(body, "TeamRead") || !strings.Contains(body, ">Attached<") {
+		t.Fatal("search by part of a customer policy's name")
+	}
+}

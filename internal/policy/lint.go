@@ -2,6 +2,8 @@ package policy
 
 import (
 	"encoding/base64"
+
+	"github.com/iamconsole/console/internal/awsdata"
 	"strconv"
 	"strings"
 )
@@ -159,7 +161,7 @@ func keyFitsServices(prefix string, services []string) bool {
 		return true
 	}
 	for _, s := range services {
-		if s == prefix || contains(keyPrefixAliases[prefix], s) {
+		if s == prefix || contains(keyPrefixAliases[prefix], s) || contains(awsdata.Services().KeyPrefixServices(prefix), s) {
 			return true
 		}
 	}

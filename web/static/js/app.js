@@ -94,9 +94,9 @@ function panZoom(box) {
   setTimeout(poll, delay);
 })();
 
-// Policy ARN pickers: the page lists AWS's managed policies; the account's
-// own (up to a thousand) are fetched the first time the input is used,
-// rather than sent with every page that has a picker.
+// Policy ARN pickers: AWS's 1,594 managed policies and the account's own
+// (up to a thousand) are fetched the first time the input is used, rather
+// than sent with every page that has a picker (100 KB each).
 (function () {
   if (!window.fetch) return;
   document.querySelectorAll("datalist[data-src]").forEach(function (list) {
