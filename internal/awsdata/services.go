@@ -122,7 +122,9 @@ func (r *Reference) KnownKeyPrefix(prefix string) bool { return r.unassociated.h
 // KeyPrefixServices returns the services whose actions take condition keys
 // of a prefix that is not a service ("catalog" keys go with
 // aws-marketplace actions, "saml" keys with sts), or nil.
-func (r *Reference) KeyPrefixServices(prefix string) []string { return r.keyServices[strings.ToLower(prefix)] }
+func (r *Reference) KeyPrefixServices(prefix string) []string {
+	return r.keyServices[strings.ToLower(prefix)]
+}
 
 // Services returns the reference, reading the embedded digest on first use
 // (about 20 ms and a few MB, paid by the first policy check, not at start).
