@@ -58,7 +58,7 @@ func (s *Server) policiesList(c echo.Context) error {
 		v.Filter.FirstURL = listURL("/policies", f.Query, f.PathPrefix, "", "scope", scope)
 	}
 	for _, p := range ps {
-		v.Rows = append(v.Rows, templates.PolicyRow{Name: p.PolicyName, ARN: p.Arn, Href: policyURL(p.Arn), AWSManaged: p.AWSManaged,
+		v.Rows = append(v.Rows, templates.PolicyRow{Name: p.PolicyName, ARN: p.Arn, Path: p.Path, Href: policyURL(p.Arn), AWSManaged: p.AWSManaged,
 			Description: p.Description, Attachments: p.AttachmentCount, Updated: when(p.UpdateDate)})
 	}
 	return render(c, http.StatusOK, templates.PoliciesPage(s.page(c, "Policies", "policies"), v))

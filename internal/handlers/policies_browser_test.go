@@ -55,6 +55,7 @@ func TestBrowserAttachPolicyByName(t *testing.T) {
 		chromedp.WaitNotPresent("#policy-matches"), // back on the permissions tab
 		chromedp.WaitVisible("#attached-policies"),
 	)
+	browsertest.Screenshot(t, ctx, "policy-picker")
 	if s := browsertest.Text(t, ctx, "#attached-policies"); !strings.Contains(s, "IAMReadOnlyAccess") || !strings.Contains(s, "AmazonS3ReadOnlyAccess") {
 		t.Fatalf("attached policies after the search: %q", s)
 	}
@@ -97,6 +98,7 @@ func TestBrowserPolicyEditor(t *testing.T) {
 		chromedp.Click(`button[name="check"]`),
 		chromedp.WaitVisible("#PolicyDocument-error"),
 	)
+	browsertest.Screenshot(t, ctx, "policy-editor-error")
 	if s := browsertest.Text(t, ctx, "#PolicyDocument-error"); !strings.Contains(s, "line 7, column 22") || !strings.Contains(s, "trailing comma") {
 		t.Fatalf("error %q", s)
 	}
@@ -108,6 +110,7 @@ func TestBrowserPolicyEditor(t *testing.T) {
 		chromedp.Click(`button[name="check"]`),
 		chromedp.WaitVisible("#draft-summary"),
 	)
+	browsertest.Screenshot(t, ctx, "policy-editor-summary")
 	if s := browsertest.Text(t, ctx, "#policy-warnings"); !strings.Contains(s, `did you mean "sts:AssumeRole"?`) {
 		t.Fatalf("warnings %q", s)
 	}

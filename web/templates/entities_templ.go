@@ -934,7 +934,7 @@ func attachForm(csrf, action, value string, arns []string, errs FieldErrors) tem
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "\"><p class=\"hint\" id=\"PolicyArn-hint\">An AWS managed policy's name (such as ReadOnlyAccess), your own policy's name, or any policy's ARN.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 70, "\"><p class=\"help\" id=\"PolicyArn-hint\">An AWS managed policy's name (such as ReadOnlyAccess), your own policy's name, or any policy's ARN.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

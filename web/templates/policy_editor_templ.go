@@ -236,7 +236,7 @@ func policyEditor(name, label, doc string, errs FieldErrors) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "\" data-actions-src=\"/policies/actions\"></datalist><p class=\"hint\">Type a service prefix and part of an action (such as <code>s3:GetObj</code>); with scripts on, Enter inserts the chosen action at the cursor.</p></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "\" data-actions-src=\"/policies/actions\"></datalist><p class=\"help\">Type a service prefix and part of an action (such as <code>s3:GetObj</code>); with scripts on, Enter inserts the chosen action at the cursor.</p></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
