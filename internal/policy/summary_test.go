@@ -119,3 +119,27 @@ func BenchmarkCompileReadOnlyAccess(b *testing.B) {
 		policy.MustCompile(policy.PolicyRef{ID: "ro"}, doc, policy.Identity)
 	}
 }
+
+// BenchmarkDecideManyActionsReadOnlyAccess asks a freshly compiled AWS
+// ReadOnlyAccess about 500 different actions, as the access graph does for
+// each principal: the per-service index of long Action lists and the memo
+// published at doublings keep this linear.
+func BenchmarkDecideManyActionsReadOnlyAccess(b *testing.B) {
+	p, _ := awsdata.ManagedPolicyByName("ReadOnlyAccess")
+	d := policy.MustParse(p.Document(), policy.Identity)
+	var actions []string
+	ref := awsdata.Services()
+	for _, prefix := range ref.Prefixes() {
+		for _, a := range ref.Service(prefix).Actions {
+			if len(actions) < 500 && len(actions)%7 == 0 || len(actions) < 500 && a.Level == awsdata.Read {
+				actions = append(actions, prefix+":"+a.Name)
+			}
+		}
+	}
+	for b.Loop() {
+		in := &policy.Inputs{Identity: []*policy.Policy{policy.Compile(policy.PolicyRef{ID: "ro"}, d)}}
+		for _, a := range actions {
+			policy.Decide(in, &policy.Request{Principal: policy.Principal{ARN: "arn:aws:iam::111122223333:user/a"}, Action: a, Resource: "*"})
+		}
+	}
+}
