@@ -333,3 +333,36 @@ func TestConcurrentPolicyVersionsKeepTheQuota(t *testing.T) {
 		})
 	}
 }
+
+// TestResolvePolicyARN: what a person types in a picker or after
+// `console admin create-user --policy`: AWS's policy by exact name whatever its
+// path, else the account's own in any case, an ARN as given.
+func TestResolvePolicyARN(t *testing.T) {
+	svc, _, root := rootService(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	own := mustCreatePolicy(t, svc, root, "TeamRead", s3Read)
+	tests := []struct {
+		typed, want string
+		kind        iam.Kind
+	}{
+		{"IAMReadOnlyAccess", "arn:aws:iam::aws:policy/IAMReadOnlyAccess", 0},
+		{" ViewOnlyAccess ", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", 0},
+		{"AWSLambdaBasicExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", 0},
+		{"teamread", own.Arn, 0},
+		{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess", 0},
+		{"iamreadonlyaccess", "", iam.NotFound}, // AWS's names are exact
+		{"IAMReadOnly", "", iam.NotFound},
+		{"two words", "", iam.Invalid},
+		{"", "", iam.Invalid},
+	}
+	for _, tt := range tests {
+		got, err := svc.ResolvePolicyARN(ctx, root, tt.typed, iam.Meta{})
+		if tt.kind != 0 {
+			wantKind(t, err, tt.kind, tt.typed)
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: %q, %v; want %q", tt.typed, got, err, tt.want)
+		}
+	}
+}
