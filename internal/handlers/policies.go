@@ -250,6 +250,10 @@ func (s *Server) policyDetail(c echo.Context, arn, tab, version string) (templat
 	return v, nil
 }
 
+// summaryActionsShown bounds the actions a summary lists per access level:
+// AdministratorAccess covers 22,091, which no page should carry.
+const summaryActionsShown = 100
+
 func summaryRows(sum *iam.PolicySummaryView) []templates.SummaryRow {
 	var out []templates.SummaryRow
 	add := func(effect string, ss []iam.ServiceSummary) {
@@ -257,7 +261,12 @@ func summaryRows(sum *iam.PolicySummaryView) []templates.SummaryRow {
 			row := templates.SummaryRow{Effect: effect, Service: x.Service, Name: x.Name, Access: x.Access,
 				Resources: x.Resources, NotResource: x.NotResource, Conditions: x.Conditions}
 			for _, l := range x.Levels {
-				row.Levels = append(row.Levels, templates.SummaryLevel{Level: l.Level, Full: l.Full, Granted: l.Granted, Total: l.Total, Actions: l.Actions})
+				lv := templates.SummaryLevel{Level: l.Level, Full: l.Full, Granted: l.Granted, Total: l.Total}
+				if !l.Full {
+					lv.Actions = l.Actions[:min(len(l.Actions), summaryActionsShown)]
+					lv.More = len(l.Actions) - len(lv.Actions)
+				}
+				row.Levels = append(row.Levels, lv)
 			}
 			out = append(out, row)
 		}

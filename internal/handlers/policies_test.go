@@ -171,3 +171,34 @@ func TestPolicyPickerByName(t *testing.T) {
 		t.Fatal("search by part of a customer policy's name")
 	}
 }
+
+// TestAWSManagedPolicyPages: AWS's policies have their pages, read-only, with
+// AWS's document, default version and path, and a summary by service and
+// access level that stays a reasonable size for the largest of them.
+func TestAWSManagedPolicyPages(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	for _, tc := range []struct {
+		arn  string
+		want []string
+	}{
+		{"arn:aws:iam::aws:policy/AdministratorAccess", []string{"Full access", "AWS managed (read-only)", "Amazon S3", "Write: Full (all "}},
+		{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", []string{"Full: List; Limited: Read", "Amazon S3 Object Lambda", "All resources"}},
+		{"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", []string{"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", "Limited"}},
+	} {
+		res, body := b.get("/policies/view?arn=" + url.QueryEscape(tc.arn))
+		if res.StatusCode != http.StatusOK || len(body) > 600<<10 {
+			t.Fatalf("%s: %d, %d bytes", tc.arn, res.StatusCode, len(body))
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s lacks %q", tc.arn, w)
+			}
+		}
+	}
+	_, body := b.get("/policies/view?tab=json&arn=" + url.QueryEscape("arn:aws:iam::aws:policy/IAMReadOnlyAccess"))
+	if !strings.Contains(body, "Version v4") || !strings.Contains(body, "iam:GenerateServiceLastAccessedDetails") {
+		t.Error("IAMReadOnlyAccess JSON tab is not AWS's v4 document")
+	}
+}
