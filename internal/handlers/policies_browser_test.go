@@ -114,6 +114,9 @@ func TestBrowserPolicyEditor(t *testing.T) {
 	if s := browsertest.Text(t, ctx, "#policy-warnings"); !strings.Contains(s, `did you mean "sts:AssumeRole"?`) {
 		t.Fatalf("warnings %q", s)
 	}
+	if s := browsertest.Text(t, ctx, ".editor-gutter .editor-warning-line"); strings.TrimSpace(s) != "6" {
+		t.Fatalf("gutter marks warning line %q, want 6", s)
+	}
 	browsertest.Step(t, ctx, "look up an action",
 		chromedp.SendKeys("#PolicyDocument-action", "s3:GetObjectT"),
 		chromedp.WaitReady(`datalist[data-loaded="s3:GetObjectT"]`),

@@ -1363,7 +1363,7 @@ func inlineForm(csrf, action, name, doc string, errs FieldErrors) templ.Componen
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = policyEditor("PolicyDocument", "Policy document (JSON)", doc, errs).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = policyEditor("PolicyDocument", "Policy document (JSON)", doc, errs, nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

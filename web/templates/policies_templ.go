@@ -377,7 +377,7 @@ func PolicyNewPage(p Page, f PolicyForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = policyEditor("PolicyDocument", "Policy document (JSON)", f.Document, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = policyEditor("PolicyDocument", "Policy document (JSON)", f.Document, f.Errors, f.Warnings).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1327,7 +1327,7 @@ func policyVersionsTab(p Page, v PolicyDetailView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = policyEditor("PolicyDocument", "Policy document (JSON)", v.NewDoc, v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = policyEditor("PolicyDocument", "Policy document (JSON)", v.NewDoc, v.Errors, nil).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

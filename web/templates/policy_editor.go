@@ -41,3 +41,15 @@ func errorPos(errs FieldErrors, field string) (line, col string) {
 
 func errorLine(errs FieldErrors, field string) string { l, _ := errorPos(errs, field); return l }
 func errorCol(errs FieldErrors, field string) string  { _, c := errorPos(errs, field); return c }
+
+// warningLines lists the lines diagnostics name ("line 6, column 17: ..."),
+// comma-separated, for the editor's gutter.
+func warningLines(ws []string) string {
+	var lines []string
+	for _, w := range ws {
+		if m := errorAt.FindStringSubmatch(w); m != nil {
+			lines = append(lines, m[1])
+		}
+	}
+	return strings.Join(lines, ",")
+}

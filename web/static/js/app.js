@@ -138,6 +138,7 @@ function panZoom(box) {
     var gutter = wrap.querySelector(".editor-gutter");
     if (!ta || !gutter) return;
     var errLine = parseInt(ta.getAttribute("data-error-line"), 10) || 0;
+    var warnLines = (ta.getAttribute("data-warning-lines") || "").split(",").map(Number);
     var shown = -1;
     function number() {
       var n = Math.max(ta.value.split("\n").length, 16);
@@ -149,11 +150,13 @@ function panZoom(box) {
         var span = document.createElement("span");
         span.textContent = i + "\n";
         if (i === errLine) span.className = "editor-error-line";
+        else if (warnLines.indexOf(i) >= 0) span.className = "editor-warning-line";
         frag.appendChild(span);
       }
       gutter.replaceChildren(frag);
     }
-    ta.addEventListener("input", function () { errLine = 0; shown = -1; number(); });
+    // Once the text changes, the server's line numbers no longer hold.
+    ta.addEventListener("input", function () { errLine = 0; warnLines = []; shown = -1; number(); });
     ta.addEventListener("scroll", function () { gutter.scrollTop = ta.scrollTop; });
     number();
     if (errLine > 0) {
