@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/iamconsole/console/internal/iam"
 )
@@ -33,14 +32,16 @@ func (c *CreateUserCmd) Run(g *Globals, e *env) error {
 	defer store.Close()
 	svc := g.service(store, sealer, g.logger(e.stderr), iam.Config{})
 	m := iam.Meta{Source: "cli", UserAgent: "console admin create-user"}
-	acct, err := store.LiveAccount(e.ctx)
-	if err != nil {
+	if _, err := store.LiveAccount(e.ctx); err != nil {
 		return fmt.Errorf("no live account yet: run 'console bootstrap' first")
 	}
 	// Resolve every policy before creating anything.
 	var arns []string
 	for _, p := range c.Policy {
-		arn := policyARN(acct.ID, p)
+		arn, err := svc.ResolvePolicyARN(e.ctx, nil, p, m)
+		if err != nil {
+			return fmt.Errorf("--policy %s: %w", p, err)
+		}
 		if _, err := svc.GetPolicy(e.ctx, nil, arn, m); err != nil {
 			return fmt.Errorf("--policy %s: %w", p, err)
 		}
@@ -69,18 +70,6 @@ func (c *CreateUserCmd) Run(g *Globals, e *env) error {
 		out.AccessKeyId, out.SecretAccessKey = k.AccessKeyId, k.SecretAccessKey
 	}
 	return printJSON(e.stdout, out)
-}
-
-// policyARN is the ARN of a policy given by name (an AWS managed policy
-// when one has the name, else the account's own) or by ARN.
-func policyARN(acct, nameOrARN string) string {
-	if strings.HasPrefix(nameOrARN, "arn:") {
-		return nameOrARN
-	}
-	if b := iam.BuiltinByName(nameOrARN); b != nil {
-		return b.ARN()
-	}
-	return "arn:aws:iam::" + acct + ":policy/" + nameOrARN
 }
 
 // UnlockCmd lifts a brute-force lock before it runs out.

@@ -239,7 +239,15 @@ func (b *scenarioBuilder) add(daysAgo int, what string, do func() error) {
 
 func (b *scenarioBuilder) doc(d string) string { return strings.ReplaceAll(d, "{account}", b.acct) }
 
-func (b *scenarioBuilder) policyARN(name string) string { return policyARN(b.acct, name) }
+// policyARN is the ARN of a policy the scenario names: AWS's managed
+// policy of that name, else the account's own, which may not exist yet
+// (iam.Service.ResolvePolicyARN resolves only existing policies).
+func (b *scenarioBuilder) policyARN(name string) string {
+	if p := iam.BuiltinByName(name); p != nil {
+		return p.ARN()
+	}
+	return "arn:aws:iam::" + b.acct + ":policy/" + name
+}
 
 func (b *scenarioBuilder) policies(ps []seedPolicy) {
 	for _, p := range ps {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -104,8 +105,44 @@ func (s *Server) permissions(c echo.Context, h *policyHolder, name, arn string) 
 	v.CanAttach = s.can(c, "iam:Attach"+h.word+"Policy", arn)
 	v.CanPutInline = s.can(c, "iam:Put"+h.word+"Policy", arn)
 	if v.CanAttach {
-		v.PolicyARNs = iam.BuiltinARNs()
+		v.Search, err = s.policySearch(c, c.QueryParam("pq"), v.Attached)
 	}
+	return v, err
+}
+
+// policySearchMax is how many matches a picker shows; more means "type more".
+const policySearchMax = 25
+
+// policySearch finds managed policies, AWS's then the account's, whose names
+// contain q (any case), marking those already attached.
+func (s *Server) policySearch(c echo.Context, q string, attached []templates.AttachedPolicyRow) (templates.PolicySearch, error) {
+	v := templates.PolicySearch{Query: strings.TrimSpace(q)}
+	if v.Query == "" {
+		return v, nil
+	}
+	ps, next, err := s.svc.ListPolicies(c.Request().Context(), principal(c),
+		iam.ListPoliciesInput{NameContains: v.Query, MaxItems: policySearchMax, WithoutCounts: true}, meta(c))
+	if denied(err) {
+		v.Hidden = "iam:ListPolicies"
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	have := make(map[string]bool, len(attached))
+	for _, a := range attached {
+		have[a.ARN] = true
+	}
+	// An exact name comes first, however far down the list it sorts
+	// ("ReadOnlyAccess" after every Amazon…ReadOnlyAccess).
+	if b := iam.BuiltinByName(v.Query); b != nil && !slices.ContainsFunc(ps, func(p iam.Policy) bool { return p.Arn == b.ARN() }) {
+		ps = append([]iam.Policy{{PolicyName: b.Name, Arn: b.ARN(), Path: b.Path, AWSManaged: true}}, ps...)
+	}
+	for _, p := range ps {
+		v.Matches = append(v.Matches, templates.PolicyPick{Name: p.PolicyName, ARN: p.Arn, Path: p.Path,
+			AWSManaged: p.AWSManaged, Attached: have[p.Arn]})
+	}
+	v.More = next != ""
 	return v, nil
 }
 
@@ -114,10 +151,14 @@ func denied(err error) bool { return iam.KindOf(err) == iam.AccessDenied }
 // policyAttach attaches a managed policy.
 func (s *Server) policyAttach(h *policyHolder) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		name, arn := c.Param("name"), strings.TrimSpace(c.FormValue("PolicyArn"))
-		err := h.attach(c.Request().Context(), principal(c), name, arn, meta(c))
+		name, typed := c.Param("name"), strings.TrimSpace(c.FormValue("PolicyArn"))
+		ctx, p, m := c.Request().Context(), principal(c), meta(c)
+		arn, err := s.svc.ResolvePolicyARN(ctx, p, typed, m)
+		if err == nil {
+			err = h.attach(ctx, p, name, arn, m)
+		}
 		if fe := formErrors(err, "PolicyArn", iam.NotFound, iam.LimitExceeded); fe != nil {
-			return h.reshow(c, templates.FieldErrors{"PolicyArn": fe[firstKey(fe)]}, func(v *templates.PermissionsView) { v.AttachValue = arn })
+			return h.reshow(c, templates.FieldErrors{"PolicyArn": fe[firstKey(fe)]}, func(v *templates.PermissionsView) { v.AttachValue = typed })
 		}
 		if err != nil {
 			return err

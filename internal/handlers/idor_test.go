@@ -416,6 +416,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /policies":                         {none: "a list, authorized by path"},
 		"GET /policies/new":                     {none: "the empty form"},
 		"GET /policies/arns":                    {cases: []idorCase{{what: "the account's policy ARNs", path: "/policies/arns", want: deny("iam:ListPolicies")}}},
+		"GET /policies/actions":                 {none: "AWS's public list of action names (the Service Authorization Reference); nothing of any account"},
 		"POST /policies":                        {none: "creates"},
 	}
 }

@@ -20,6 +20,7 @@ func (s *Server) registerPolicyPages(g *echo.Group) {
 	g.GET("/policies", s.policiesList)
 	g.GET("/policies/new", s.policyNew)
 	g.GET("/policies/arns", s.policyARNs)
+	g.GET("/policies/actions", s.policyActions)
 	g.POST("/policies", s.policyCreate)
 	g.GET("/policies/view", s.policyShow)
 	g.GET("/policies/diff", s.policyDiff)
@@ -57,7 +58,7 @@ func (s *Server) policiesList(c echo.Context) error {
 		v.Filter.FirstURL = listURL("/policies", f.Query, f.PathPrefix, "", "scope", scope)
 	}
 	for _, p := range ps {
-		v.Rows = append(v.Rows, templates.PolicyRow{Name: p.PolicyName, ARN: p.Arn, Href: policyURL(p.Arn), AWSManaged: p.AWSManaged,
+		v.Rows = append(v.Rows, templates.PolicyRow{Name: p.PolicyName, ARN: p.Arn, Path: p.Path, Href: policyURL(p.Arn), AWSManaged: p.AWSManaged,
 			Description: p.Description, Attachments: p.AttachmentCount, Updated: when(p.UpdateDate)})
 	}
 	return render(c, http.StatusOK, templates.PoliciesPage(s.page(c, "Policies", "policies"), v))
@@ -94,6 +95,11 @@ func (s *Server) policyCreate(c echo.Context) error {
 			return err
 		}
 		f.Checked, f.Warnings = err == nil, diagnosticTexts(warnings)
+		if f.Checked {
+			if sum, err := iam.PolicySummary(f.Document); err == nil {
+				f.Summary, f.Notes = summaryRows(sum), sum.Notes
+			}
+		}
 		return render(c, http.StatusOK, templates.PolicyNewPage(page, f))
 	}
 	p, err := s.svc.CreatePolicy(c.Request().Context(), principal(c), iam.CreatePolicyInput{PolicyName: f.Name, Path: f.Path,
@@ -244,12 +250,25 @@ func (s *Server) policyDetail(c echo.Context, arn, tab, version string) (templat
 	return v, nil
 }
 
+// summaryActionsShown bounds the actions a summary lists per access level:
+// AdministratorAccess covers 22,091, which no page should carry.
+const summaryActionsShown = 100
+
 func summaryRows(sum *iam.PolicySummaryView) []templates.SummaryRow {
 	var out []templates.SummaryRow
 	add := func(effect string, ss []iam.ServiceSummary) {
 		for _, x := range ss {
-			out = append(out, templates.SummaryRow{Effect: effect, Service: x.Service, Access: x.Access, Actions: x.Actions,
-				Wildcard: x.Wildcard, Resources: x.Resources, NotResource: x.NotResource, Conditions: x.Conditions})
+			row := templates.SummaryRow{Effect: effect, Service: x.Service, Name: x.Name, Access: x.Access,
+				Resources: x.Resources, NotResource: x.NotResource, Conditions: x.Conditions}
+			for _, l := range x.Levels {
+				lv := templates.SummaryLevel{Level: l.Level, Full: l.Full, Granted: l.Granted, Total: l.Total}
+				if !l.Full {
+					lv.Actions = l.Actions[:min(len(l.Actions), summaryActionsShown)]
+					lv.More = len(l.Actions) - len(lv.Actions)
+				}
+				row.Levels = append(row.Levels, lv)
+			}
+			out = append(out, row)
 		}
 	}
 	add("Allow", sum.Allow)

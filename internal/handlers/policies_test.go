@@ -19,8 +19,9 @@ func TestPolicyPages(t *testing.T) {
 	view := "/policies/view?arn=" + url.QueryEscape(arn)
 
 	// Lists by scope.
-	_, body := b.get("/policies?scope=AWS")
-	if !strings.Contains(body, ">ReadOnlyAccess<") || !strings.Contains(body, `id="create-policy"`) {
+	// AWS's 1,594 come a page at a time; the search finds one by name.
+	_, body := b.get("/policies?scope=AWS&q=IAMReadOnly")
+	if !strings.Contains(body, ">IAMReadOnlyAccess<") || !strings.Contains(body, `id="create-policy"`) {
 		t.Fatal("AWS managed list lacks ReadOnlyAccess or the create button")
 	}
 	if _, body := b.get("/policies?scope=Local"); strings.Contains(body, ">ReadOnlyAccess<") {
@@ -32,7 +33,7 @@ func TestPolicyPages(t *testing.T) {
 		name, field, want string
 		fields            []string
 	}{
-		{"syntax error at a line", "PolicyDocument", "line 6, column 7", []string{"PolicyName", "S3Read", "PolicyDocument", strings.Replace(v1, `"Allow",`, `"Allow"`, 1)}},
+		{"syntax error at a line", "PolicyDocument", "line 5, column 24", []string{"PolicyName", "S3Read", "PolicyDocument", strings.Replace(v1, `"Allow",`, `"Allow"`, 1)}},
 		{"bad effect", "PolicyDocument", "line 5", []string{"PolicyName", "S3Read", "PolicyDocument", strings.Replace(v1, `"Allow"`, `"Maybe"`, 1)}},
 		{"bad name", "PolicyName", "", []string{"PolicyName", "S3 Read", "PolicyDocument", v1}},
 		{"duplicate of nothing but bad path", "Path", "", []string{"PolicyName", "S3Read", "Path", "team", "PolicyDocument", v1}},
@@ -66,14 +67,15 @@ func TestPolicyPages(t *testing.T) {
 			t.Fatalf("summary lacks %q", want)
 		}
 	}
-	// Pickers list AWS's policies in the page and fetch the account's own.
+	// Pickers fetch the policies (AWS's 1,594 and the account's own) when used,
+	// rather than carry 100 KB of ARNs in every page.
 	if res, body := b.get("/policies/arns"); res.StatusCode != http.StatusOK || !strings.Contains(body, `"`+arn+`"`) ||
 		!strings.Contains(body, `"arn:aws:iam::aws:policy/ReadOnlyAccess"`) {
 		t.Fatalf("picker ARNs: %d %s", res.StatusCode, body)
 	}
 	if _, body := b.get("/users/new"); strings.Contains(body, arn) || !strings.Contains(body, `data-src="/policies/arns"`) ||
-		!strings.Contains(body, `value="arn:aws:iam::aws:policy/ReadOnlyAccess"`) {
-		t.Fatal("a picker page should list AWS's policies and leave the account's to /policies/arns")
+		strings.Contains(body, `value="arn:aws:iam::aws:policy/ReadOnlyAccess"`) {
+		t.Fatal("a picker page should leave the policies to /policies/arns")
 	}
 	// Versions: add v2 (default), diff, set v1 back, delete v2.
 	v2 := strings.Replace(v1, `"s3:ListBucket"`, `"s3:PutObject"`, 1)
@@ -125,5 +127,78 @@ func TestPolicyPages(t *testing.T) {
 	res, _ = b.form(ro, "/policies/versions", "arn", "arn:aws:iam::aws:policy/ReadOnlyAccess", "PolicyDocument", v1)
 	if res.StatusCode < 400 {
 		t.Fatalf("new version of a built-in: %d", res.StatusCode)
+	}
+}
+
+// TestPolicyPickerByName: without JavaScript, a picker attaches AWS's policy
+// or the account's own by its exact name (whatever its path), finds policies
+// by part of a name with an attach button each (an exact name first), and
+// names what it could not find.
+func TestPolicyPickerByName(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	acct := mustAccount(t, e)
+	b.form("/users/new", "/users", "UserName", "reader")
+	res, body := b.form("/policies/new", "/policies", "PolicyName", "TeamRead", "Path", "/team/", "PolicyDocument",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	mustRedirect(t, res, body, "/policies/view?arn="+url.QueryEscape("arn:aws:iam::"+acct+":policy/team/TeamRead"))
+
+	perms := "/users/reader?tab=permissions"
+	for _, typed := range []string{"IAMReadOnlyAccess", "ViewOnlyAccess", "teamread", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"} {
+		res, body := b.form(perms, "/users/reader/policies", "PolicyArn", typed)
+		mustRedirect(t, res, body, perms)
+	}
+	_, body = b.get(perms)
+	for _, arn := range []string{"arn:aws:iam::aws:policy/IAMReadOnlyAccess", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+		"arn:aws:iam::" + acct + ":policy/team/TeamRead", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"} {
+		if !strings.Contains(body, arn) {
+			t.Errorf("not attached: %s", arn)
+		}
+	}
+	res, body = b.form(perms, "/users/reader/policies", "PolicyArn", "IAMReadOnly")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "No AWS managed or customer managed policy is named IAMReadOnly") {
+		t.Fatalf("partial name: %d", res.StatusCode)
+	}
+
+	_, body = b.get(perms + "&pq=ReadOnlyAccess")
+	matches := regexp.MustCompile(`aria-label="Attach ([^"]+)"`).FindAllStringSubmatch(body, -1)
+	if len(matches) == 0 || matches[0][1] != "ReadOnlyAccess" || !strings.Contains(body, "More policies match") {
+		t.Fatalf("search ReadOnlyAccess: %v", matches)
+	}
+	_, body = b.get(perms + "&pq=teamr")
+	if !strings.Contains(body, `id="policy-matches"`) || !strings.Contains(body, "TeamRead") || !strings.Contains(body, ">Attached<") {
+		t.Fatal("search by part of a customer policy's name")
+	}
+}
+
+// TestAWSManagedPolicyPages: AWS's policies have their pages, read-only, with
+// AWS's document, default version and path, and a summary by service and
+// access level that stays a reasonable size for the largest of them.
+func TestAWSManagedPolicyPages(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	for _, tc := range []struct {
+		arn  string
+		want []string
+	}{
+		{"arn:aws:iam::aws:policy/AdministratorAccess", []string{"Full access", "AWS managed (read-only)", "Amazon S3", "Write: Full (all "}},
+		{"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", []string{"Full: List; Limited: Read", "Amazon S3 Object Lambda", "All resources"}},
+		{"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", []string{"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", "Limited"}},
+	} {
+		res, body := b.get("/policies/view?arn=" + url.QueryEscape(tc.arn))
+		if res.StatusCode != http.StatusOK || len(body) > 600<<10 {
+			t.Fatalf("%s: %d, %d bytes", tc.arn, res.StatusCode, len(body))
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s lacks %q", tc.arn, w)
+			}
+		}
+	}
+	_, body := b.get("/policies/view?tab=json&arn=" + url.QueryEscape("arn:aws:iam::aws:policy/IAMReadOnlyAccess"))
+	if !strings.Contains(body, "Version v4") || !strings.Contains(body, "iam:GenerateServiceLastAccessedDetails") {
+		t.Error("IAMReadOnlyAccess JSON tab is not AWS's v4 document")
 	}
 }

@@ -60,7 +60,7 @@ func (s *Server) rolesList(c echo.Context) error {
 
 // roleNew shows the create-role form.
 func (s *Server) roleNew(c echo.Context) error {
-	f := templates.RoleForm{Trust: "account", MaxSessionHours: 1, Service: "ec2.amazonaws.com", PolicyARNs: iam.BuiltinARNs(),
+	f := templates.RoleForm{Trust: "account", MaxSessionHours: 1, Service: "ec2.amazonaws.com",
 		AccountID: principal(c).AccountID}
 	return render(c, http.StatusOK, templates.RoleNewPage(s.page(c, "Create role", "roles"), f))
 }
@@ -110,7 +110,6 @@ func (s *Server) roleCreate(c echo.Context) error {
 	fail := func(fe templates.FieldErrors) error {
 		f.Errors = placed(fe, "Trust", "OtherAccount", "Service", "AssumeRolePolicyDocument", "RoleName", "Path", "Description",
 			"MaxSessionHours", "PermissionsBoundary", "tags")
-		f.PolicyARNs = iam.BuiltinARNs()
 		return render(c, formStatus, templates.RoleNewPage(s.formPage(c, "Create role", "roles", "/roles/new"), f))
 	}
 	doc, fe := trustDocument(f)
@@ -200,9 +199,6 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 		}
 		v.Can.PutBoundary = s.can(c, "iam:PutRolePermissionsBoundary", r.Arn)
 		v.Can.DeleteBoundary = s.can(c, "iam:DeleteRolePermissionsBoundary", r.Arn)
-		if v.Can.PutBoundary {
-			v.PolicyARNs = iam.BuiltinARNs()
-		}
 	case "tags":
 		v.Can.Tag = s.can(c, "iam:TagRole", r.Arn) && s.can(c, "iam:UntagRole", r.Arn)
 	}

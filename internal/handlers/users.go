@@ -109,8 +109,8 @@ func ago(t *time.Time, now time.Time, never string) string {
 }
 
 // policyARNs answers a policy picker with the ARNs it offers (JSON), as the
-// caller may list them. Pages list only AWS's own (iam.BuiltinARNs, no
-// query); the picker fetches the account's from here when it is used.
+// caller may list them: AWS's 1,600 and the account's own. Pages send none
+// (that would be 100 KB each); the picker fetches them from here when used.
 func (s *Server) policyARNs(c echo.Context) error {
 	arns, err := s.svc.PolicyARNs(c.Request().Context(), principal(c), meta(c))
 	if err != nil {
@@ -126,7 +126,7 @@ func (s *Server) userNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := templates.UserForm{PasswordResetRequired: true, PolicyARNs: iam.BuiltinARNs(), PasswordRules: rules}
+	f := templates.UserForm{PasswordResetRequired: true, PasswordRules: rules}
 	return render(c, http.StatusOK, templates.UserNewPage(s.page(c, "Create user", "users"), f))
 }
 
@@ -168,7 +168,7 @@ func (s *Server) userCreate(c echo.Context) error {
 			return err
 		}
 		f := templates.UserForm{UserName: in.UserName, Path: in.Path, Tags: tagRows(in.Tags), ConsoleAccess: console,
-			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary, PolicyARNs: iam.BuiltinARNs(),
+			PasswordResetRequired: reset, PermissionsBoundary: in.PermissionsBoundary,
 			PasswordRules: rules, Errors: fe}
 		return render(c, formStatus, templates.UserNewPage(s.formPage(c, "Create user", "users", "/users/new"), f))
 	}
@@ -454,9 +454,6 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserD
 	}
 	v.Can.PutBoundary = s.can(c, "iam:PutUserPermissionsBoundary", u.Arn)
 	v.Can.DeleteBoundary = s.can(c, "iam:DeleteUserPermissionsBoundary", u.Arn)
-	if v.Can.PutBoundary {
-		v.PolicyARNs = iam.BuiltinARNs()
-	}
 	return nil
 }
 

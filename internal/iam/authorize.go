@@ -261,7 +261,7 @@ func (s *Service) identityInputs(ctx context.Context, st *models.Store, accountI
 	}
 	managed := func(arn string) (*policy.Policy, error) {
 		if b := Builtin(arn); b != nil {
-			return s.compiled(policy.PolicyRef{ID: arn, Name: b.Name, VersionID: b.VersionID()}, b.Document, policy.Identity)
+			return s.compiled(policy.PolicyRef{ID: arn, Name: b.Name, VersionID: b.VersionID()}, b.Document(), policy.Identity)
 		}
 		d, ok := docs[arn]
 		if !ok {
@@ -307,7 +307,7 @@ func (s *Service) identityInputs(ctx context.Context, st *models.Store, accountI
 // (built-in or the account's), or nil when it does not exist.
 func (s *Service) managedPolicy(ctx context.Context, st *models.Store, accountID, arn string) (*policy.Policy, error) {
 	if b := Builtin(arn); b != nil {
-		return s.compiled(policy.PolicyRef{ID: arn, Name: b.Name, VersionID: b.VersionID()}, b.Document, policy.Identity)
+		return s.compiled(policy.PolicyRef{ID: arn, Name: b.Name, VersionID: b.VersionID()}, b.Document(), policy.Identity)
 	}
 	mp, err := st.PolicyByARN(ctx, accountID, arn)
 	if errors.Is(err, models.ErrNotFound) {

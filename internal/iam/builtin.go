@@ -1,91 +1,106 @@
 package iam
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
 	"sort"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/iamconsole/console/internal/awsdata"
 )
 
-// BuiltinPolicy is an AWS managed policy (arn:aws:iam::aws:policy/NAME). They
-// exist in every account, as AWS's do, and cannot be edited. Their documents
-// have AWS's meaning for the actions this console serves.
+// BuiltinPolicy is an AWS managed policy (arn:aws:iam::aws:policy/PATH/NAME).
+// Every one of AWS's (the snapshot in internal/awsdata) exists in every
+// account, as AWS's do, and cannot be edited. The document is read on first
+// use; compiling it is the policy cache's job.
 type BuiltinPolicy struct {
 	Name        string
 	ID          string
 	Description string
 	Path        string
-	Document    string
+	Created     time.Time
+	Updated     time.Time
+	data        awsdata.ManagedPolicy
 }
 
 // ARN is the policy's ARN.
 func (b *BuiltinPolicy) ARN() string { return "arn:aws:iam::aws:policy" + b.Path + b.Name }
 
-// VersionID is the default (and only) version.
-func (b *BuiltinPolicy) VersionID() string { return "v1" }
+// VersionID is AWS's default version of the policy ("v4").
+func (b *BuiltinPolicy) VersionID() string { return b.data.VersionID }
 
-// BuiltinCreateDate is when the built-ins "were created", for API output.
-var BuiltinCreateDate = time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC)
+// Document is the default version's document, as AWS publishes it.
+func (b *BuiltinPolicy) Document() string { return b.data.Document() }
 
-var builtins = []*BuiltinPolicy{
-	{Name: "AdministratorAccess", ID: "ANPAIWMBCKSKIEE64ZLYK", Path: "/",
-		Description: "Provides full access to AWS services and resources.",
-		Document:    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`},
-	{Name: "PowerUserAccess", ID: "ANPAJYRXTHIB4FOVS3ZXS", Path: "/",
-		Description: "Provides full access to AWS services and resources, but does not allow management of Users and groups.",
-		Document: `{"Version":"2012-10-17","Statement":[` +
-			`{"Effect":"Allow","NotAction":["iam:*","organizations:*","account:*"],"Resource":"*"},` +
-			`{"Effect":"Allow","Action":["iam:CreateServiceLinkedRole","iam:DeleteServiceLinkedRole","iam:ListRoles",` +
-			`"organizations:DescribeOrganization","account:ListRegions","account:GetAccountInformation"],"Resource":"*"}]}`},
-	{Name: "ReadOnlyAccess", ID: "ANPAILL3HVNFSB6DCOWYQ", Path: "/",
-		Description: "Provides read-only access to AWS services and resources.",
-		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[` +
-			`"iam:Generate*","iam:Get*","iam:List*","iam:Simulate*",` +
-			`"sts:GetCallerIdentity","sts:GetSessionToken",` +
-			`"s3:Get*","s3:List*","ec2:Describe*","ec2:Get*","lambda:Get*","lambda:List*",` +
-			`"cloudtrail:Describe*","cloudtrail:Get*","cloudtrail:List*","cloudtrail:LookupEvents"],"Resource":"*"}]}`},
-	{Name: "IAMFullAccess", ID: "ANPAI7XKCFMBPM3QQRRVQ", Path: "/",
-		Description: "Provides full access to IAM via the AWS Management Console.",
-		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:*","organizations:DescribeAccount",` +
-			`"organizations:DescribeOrganization","organizations:DescribeOrganizationalUnit","organizations:DescribePolicy",` +
-			`"organizations:ListChildren","organizations:ListParents","organizations:ListPoliciesForTarget",` +
-			`"organizations:ListRoots","organizations:ListPolicies","organizations:ListTargetsForPolicy"],"Resource":"*"}]}`},
-	{Name: "IAMReadOnlyAccess", ID: "ANPAJKSO7NDY4T57MWDSQ", Path: "/",
-		Description: "Provides read only access to IAM via the AWS Management Console.",
-		Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GenerateCredentialReport",` +
-			`"iam:GenerateServiceLastAccessedDetails","iam:Get*","iam:List*","iam:SimulateCustomPolicy",` +
-			`"iam:SimulatePrincipalPolicy"],"Resource":"*"}]}`},
-	{Name: "IAMUserChangePassword", ID: "ANPAJ4L4MM2A7QIEB56MS", Path: "/",
-		Description: "Provides the ability for an IAM user to change their own password.",
-		Document: `{"Version":"2012-10-17","Statement":[` +
-			`{"Effect":"Allow","Action":["iam:ChangePassword"],"Resource":["arn:aws:iam::*:user/${aws:username}"]},` +
-			`{"Effect":"Allow","Action":["iam:GetAccountPasswordPolicy"],"Resource":"*"}]}`},
+// builtinDescriptions are AWS's descriptions of the policies the console's own
+// pages and docs name; the snapshot carries no descriptions.
+var builtinDescriptions = map[string]string{
+	"AdministratorAccess":    "Provides full access to AWS services and resources.",
+	"PowerUserAccess":        "Provides full access to AWS services and resources, but does not allow management of Users and groups.",
+	"ReadOnlyAccess":         "Provides read-only access to AWS services and resources.",
+	"IAMFullAccess":          "Provides full access to IAM via the AWS Management Console.",
+	"IAMReadOnlyAccess":      "Provides read only access to IAM via the AWS Management Console.",
+	"IAMUserChangePassword":  "Provides the ability for an IAM user to change their own password.",
+	"AmazonS3ReadOnlyAccess": "Provides read only access to all buckets via the AWS Management Console.",
+	"AmazonS3FullAccess":     "Provides full access to all buckets via the AWS Management Console.",
 }
 
-var builtinByARN = func() map[string]*BuiltinPolicy {
-	m := make(map[string]*BuiltinPolicy, len(builtins))
-	for _, b := range builtins {
-		m[b.ARN()] = b
+type builtinSet struct {
+	list   []*BuiltinPolicy // by name
+	byARN  map[string]*BuiltinPolicy
+	byName map[string]*BuiltinPolicy
+}
+
+// builtinIndex builds the lookup tables on first use (about 1,600 small
+// structs; documents stay packed until read).
+var builtinIndex = sync.OnceValue(func() *builtinSet {
+	ps := awsdata.ManagedPolicies()
+	s := &builtinSet{list: make([]*BuiltinPolicy, len(ps)),
+		byARN: make(map[string]*BuiltinPolicy, len(ps)), byName: make(map[string]*BuiltinPolicy, len(ps))}
+	for i, p := range ps {
+		b := &BuiltinPolicy{Name: p.Name, Path: p.Path, Created: p.Created, Updated: p.Updated,
+			Description: builtinDescriptions[p.Name], data: p}
+		b.ID = builtinID(b.ARN())
+		s.list[i] = b
+		s.byARN[b.ARN()] = b
+		s.byName[b.Name] = b
 	}
-	return m
-}()
+	// Listed by name in any case, as ListPolicies' markers compare them.
+	sort.SliceStable(s.list, func(i, j int) bool {
+		return strings.ToLower(s.list[i].Name) < strings.ToLower(s.list[j].Name)
+	})
+	return s
+})
+
+// builtinID derives a stable policy ID (ANPA + 17 characters, AWS's shape)
+// from the ARN: the snapshot does not carry AWS's IDs, and every account must
+// show the same ID for the same policy.
+func builtinID(arn string) string {
+	sum := sha256.Sum256([]byte(arn))
+	return "ANPA" + base32.StdEncoding.EncodeToString(sum[:])[:17]
+}
 
 // Builtin returns the AWS managed policy with the given ARN, or nil.
-func Builtin(arn string) *BuiltinPolicy { return builtinByARN[arn] }
-
-// BuiltinByName returns the AWS managed policy with the given name, or nil.
-func BuiltinByName(name string) *BuiltinPolicy {
-	return builtinByARN["arn:aws:iam::aws:policy/"+name]
+func Builtin(arn string) *BuiltinPolicy {
+	if len(arn) < len("arn:aws:iam::aws:policy/") || arn[:len("arn:aws:iam::aws:")] != "arn:aws:iam::aws:" {
+		return nil // the common case, a customer policy, without building the index
+	}
+	return builtinIndex().byARN[arn]
 }
 
-// Builtins lists the AWS managed policies by name.
-func Builtins() []*BuiltinPolicy {
-	out := append([]*BuiltinPolicy(nil), builtins...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
+// BuiltinByName returns the AWS managed policy with the given name (whatever
+// its path), or nil.
+func BuiltinByName(name string) *BuiltinPolicy { return builtinIndex().byName[name] }
+
+// Builtins lists the AWS managed policies by name (in any case). The slice is shared: do
+// not modify it.
+func Builtins() []*BuiltinPolicy { return builtinIndex().list }
 
 // BuiltinARNs lists the AWS managed policies' ARNs, by name.
 func BuiltinARNs() []string {
-	var out []string
+	out := make([]string, 0, len(Builtins()))
 	for _, b := range Builtins() {
 		out = append(out, b.ARN())
 	}

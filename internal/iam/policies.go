@@ -167,7 +167,7 @@ func (s *Service) policyCounts(ctx context.Context, st *models.Store, acct strin
 
 func builtinOut(b *BuiltinPolicy) Policy {
 	return Policy{PolicyName: b.Name, PolicyId: b.ID, Arn: b.ARN(), Path: b.Path, DefaultVersionId: b.VersionID(),
-		Description: b.Description, IsAttachable: true, CreateDate: BuiltinCreateDate, UpdateDate: BuiltinCreateDate, AWSManaged: true}
+		Description: b.Description, IsAttachable: true, CreateDate: b.Created, UpdateDate: b.Updated, AWSManaged: true}
 }
 
 // CreatePolicy creates a customer managed policy whose document becomes its
@@ -340,6 +340,10 @@ func (s *Service) ListPolicies(ctx context.Context, caller *Principal, in ListPo
 	}
 	var items []item
 	if scope != ScopeLocal && !inLocal {
+		attached, boundaries, err := s.store.PolicyUseCounts(ctx, acct, "arn:aws:iam::aws:policy/")
+		if err != nil {
+			return nil, "", internal(err, "policy counts")
+		}
 		for _, b := range Builtins() {
 			key := strings.ToLower(b.Name)
 			if key <= awsAfter || !strings.HasPrefix(b.Path, f.PathPrefix) ||
@@ -347,9 +351,7 @@ func (s *Service) ListPolicies(ctx context.Context, caller *Principal, in ListPo
 				continue
 			}
 			p := builtinOut(b)
-			if err := s.policyCounts(ctx, s.store, acct, &p); err != nil {
-				return nil, "", internal(err, "policy counts")
-			}
+			p.AttachmentCount, p.PermissionsBoundaryUsageCount = int(attached[p.Arn]), int(boundaries[p.Arn])
 			if in.OnlyAttached && p.AttachmentCount == 0 {
 				continue
 			}
@@ -498,7 +500,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in
 }
 
 // GetPolicyVersion returns one version of a managed policy with its
-// document (built-ins have only v1).
+// document (AWS managed policies show only their default version).
 func (s *Service) GetPolicyVersion(ctx context.Context, caller *Principal, arn, versionID string, m Meta) (*PolicyVersion, error) {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
@@ -511,7 +513,7 @@ func (s *Service) GetPolicyVersion(ctx context.Context, caller *Principal, arn, 
 		if versionID != b.VersionID() {
 			return nil, noSuchPolicyVersion(arn, versionID)
 		}
-		return &PolicyVersion{Document: b.Document, VersionId: b.VersionID(), IsDefaultVersion: true, CreateDate: BuiltinCreateDate}, nil
+		return &PolicyVersion{Document: b.Document(), VersionId: b.VersionID(), IsDefaultVersion: true, CreateDate: b.Updated}, nil
 	}
 	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:GetPolicyVersion", nil)
 	if err != nil {
@@ -544,7 +546,7 @@ func (s *Service) ListPolicyVersions(ctx context.Context, caller *Principal, in 
 		if err := s.authorizeMeta(ctx, caller, m, "iam:ListPolicyVersions", arn); err != nil {
 			return nil, "", err
 		}
-		out = []PolicyVersion{{VersionId: b.VersionID(), IsDefaultVersion: true, CreateDate: BuiltinCreateDate}}
+		out = []PolicyVersion{{VersionId: b.VersionID(), IsDefaultVersion: true, CreateDate: b.Updated}}
 	} else {
 		p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:ListPolicyVersions", nil)
 		if err != nil {

@@ -2,6 +2,8 @@ package iam_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -185,21 +187,28 @@ func TestBuiltinsNotEditableButAttachable(t *testing.T) {
 					in.Marker = next
 				}
 			}
-			aws := "AdministratorAccess,IAMFullAccess,IAMReadOnlyAccess,IAMUserChangePassword,PowerUserAccess,ReadOnlyAccess"
-			if got := names(iam.ListPoliciesInput{Scope: iam.ScopeAWS}); got != aws {
-				t.Errorf("AWS scope: %s", got)
+			// Every AWS managed policy of the snapshot, once each, by name
+			// in any case, as the markers page through them.
+			aws := names(iam.ListPoliciesInput{Scope: iam.ScopeAWS})
+			list := strings.Split(aws, ",")
+			if len(list) != 1594 || !slices.IsSortedFunc(list, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) }) ||
+				!slices.Contains(list, "IAMReadOnlyAccess") || !slices.Contains(list, "ViewOnlyAccess") || slices.Contains(list, "Mine") {
+				t.Errorf("AWS scope: %d policies, sorted %v", len(list), slices.IsSorted(list))
 			}
 			if got := names(iam.ListPoliciesInput{Scope: iam.ScopeLocal}); got != "Mine,Other" {
 				t.Errorf("Local scope: %s", got)
 			}
-			// Pages of 4 cross from the built-ins to the account's own.
-			if got := names(iam.ListPoliciesInput{MaxItems: 4}); got != aws+",Mine,Other" {
-				t.Errorf("All scope, paged: %s", got)
+			// Pages of 100 cross from AWS's policies to the account's own.
+			if got := names(iam.ListPoliciesInput{MaxItems: 100}); got != aws+",Mine,Other" {
+				t.Errorf("All scope, paged: %d names", len(strings.Split(got, ",")))
+			}
+			if got := names(iam.ListPoliciesInput{Scope: iam.ScopeAWS, PathPrefix: "/job-function/"}); !strings.Contains(got, "ViewOnlyAccess") || strings.Contains(got, "IAMReadOnlyAccess") {
+				t.Errorf("path /job-function/: %s", got)
 			}
 			if got := names(iam.ListPoliciesInput{OnlyAttached: true}); got != "AdministratorAccess" {
 				t.Errorf("only attached: %s", got)
 			}
-			if got := names(iam.ListPoliciesInput{NameContains: "iam"}); got != "IAMFullAccess,IAMReadOnlyAccess,IAMUserChangePassword" {
+			if got := names(iam.ListPoliciesInput{NameContains: "iamuser"}); got != "IAMUserChangePassword,IAMUserSSHKeys" {
 				t.Errorf("search: %s", got)
 			}
 			_, _, err = svc.ListPolicies(ctx, root, iam.ListPoliciesInput{Scope: "Mine"}, iam.Meta{})
@@ -244,12 +253,11 @@ func TestMalformedPolicyDocuments(t *testing.T) {
 
 func TestPolicySummary(t *testing.T) {
 	doc := `{"Version":"2012-10-17","Statement":[
-	  {"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"]},
+	  {"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::data","arn:aws:s3:::data/*"]},
 	  {"Effect":"Allow","Action":"iam:*","Resource":"*"},
-	  {"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:CreateTags"],"Resource":"*",
+	  {"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:CreateTags","ec2:Frobnicate"],"Resource":"*",
 	   "Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
-	  {"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"},
-	  {"Effect":"Allow","NotAction":"organizations:*","Resource":"*"}]}`
+	  {"Effect":"Deny","Action":"ec2:TerminateInstances","Resource":"*"}]}`
 	v, err := iam.PolicySummary(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -258,25 +266,31 @@ func TestPolicySummary(t *testing.T) {
 		t.Fatalf("summary %+v", v)
 	}
 	cases := []struct {
-		row                 iam.ServiceSummary
-		service, access     string
-		wildcard, condition bool
-		resources           string
+		row              iam.ServiceSummary
+		service, access  string
+		condition        bool
+		resources, level string
 	}{
-		{v.Allow[0], "ec2", "Limited: Read, Tagging", false, true, "All resources"},
-		{v.Allow[1], "iam", "Full access", true, false, "All resources"},
-		{v.Allow[2], "s3", "Limited: List, Read", true, false, "arn:aws:s3:::data,arn:aws:s3:::data/*"},
-		{v.Deny[0], "ec2", "Limited: Write", false, false, "All resources"},
+		{v.Allow[0], "ec2", "Limited: List, Tagging", true, "All resources", "List 1"},
+		{v.Allow[1], "s3", "Limited: List, Read", false, "arn:aws:s3:::data,arn:aws:s3:::data/*", "List 1"},
+		{v.Allow[2], "iam", "Full access", false, "All resources", "List 40"},
+		{v.Deny[0], "ec2", "Limited: Write", false, "All resources", "Write 1"},
 	}
 	for _, c := range cases {
 		r := c.row
-		if r.Service != c.service || r.Access != c.access || r.Wildcard != c.wildcard || (len(r.Conditions) > 0) != c.condition ||
-			strings.Join(r.Resources, ",") != c.resources {
+		l := r.Levels[0]
+		if r.Service != c.service || r.Access != c.access || (len(r.Conditions) > 0) != c.condition ||
+			strings.Join(r.Resources, ",") != c.resources || fmt.Sprintf("%s %d", l.Level, l.Granted) != c.level {
 			t.Errorf("%s row: %+v", c.service, r)
 		}
 	}
-	if !strings.Contains(v.Notes[0], "organizations:*") {
+	if !strings.Contains(v.Notes[0], "ec2:Frobnicate") {
 		t.Errorf("note %q", v.Notes[0])
+	}
+	notAction, err := iam.PolicySummary(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`)
+	if err != nil || len(notAction.Allow) < 400 || !strings.Contains(notAction.Notes[0], "every action except iam:*") ||
+		slices.ContainsFunc(notAction.Allow, func(r iam.ServiceSummary) bool { return r.Service == "iam" }) {
+		t.Errorf("NotAction summary: %d rows, notes %v, %v", len(notAction.Allow), notAction.Notes, err)
 	}
 	if _, err := iam.PolicySummary(`{"Statement":`); iam.KindOf(err) != iam.Malformed {
 		t.Errorf("malformed summary: %v", err)
@@ -317,5 +331,38 @@ func TestConcurrentPolicyVersionsKeepTheQuota(t *testing.T) {
 				t.Fatalf("%d versions, %d creates succeeded", n, ok)
 			}
 		})
+	}
+}
+
+// TestResolvePolicyARN: what a person types in a picker or after
+// `console admin create-user --policy`: AWS's policy by exact name whatever its
+// path, else the account's own in any case, an ARN as given.
+func TestResolvePolicyARN(t *testing.T) {
+	svc, _, root := rootService(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	own := mustCreatePolicy(t, svc, root, "TeamRead", s3Read)
+	tests := []struct {
+		typed, want string
+		kind        iam.Kind
+	}{
+		{"IAMReadOnlyAccess", "arn:aws:iam::aws:policy/IAMReadOnlyAccess", 0},
+		{" ViewOnlyAccess ", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", 0},
+		{"AWSLambdaBasicExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole", 0},
+		{"teamread", own.Arn, 0},
+		{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess", 0},
+		{"iamreadonlyaccess", "", iam.NotFound}, // AWS's names are exact
+		{"IAMReadOnly", "", iam.NotFound},
+		{"two words", "", iam.Invalid},
+		{"", "", iam.Invalid},
+	}
+	for _, tt := range tests {
+		got, err := svc.ResolvePolicyARN(ctx, root, tt.typed, iam.Meta{})
+		if tt.kind != 0 {
+			wantKind(t, err, tt.kind, tt.typed)
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: %q, %v; want %q", tt.typed, got, err, tt.want)
+		}
 	}
 }

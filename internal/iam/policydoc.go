@@ -3,7 +3,6 @@ package iam
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/iamconsole/console/internal/policy"
@@ -106,43 +105,28 @@ func trustJSON(principal map[string]any, cond map[string]any) string {
 	return string(b)
 }
 
-// Access levels, as AWS's policy summaries name them.
-const (
-	AccessList        = "List"
-	AccessRead        = "Read"
-	AccessWrite       = "Write"
-	AccessPermissions = "Permissions management"
-	AccessTagging     = "Tagging"
-)
-
-var accessLevelOrder = []string{AccessList, AccessRead, AccessWrite, AccessPermissions, AccessTagging}
-
 // PolicySummaryView is a policy summarised as AWS's console does: one row
-// per service and effect, with the access it gives, on which resources,
-// under which conditions.
+// per service and effect, with the access levels it reaches (each Full or
+// Limited, counted against AWS's Service Authorization Reference), on which
+// resources, under which conditions.
 type PolicySummaryView struct {
 	Allow []ServiceSummary
 	Deny  []ServiceSummary
-	// Notes are whole-policy remarks: statements with NotAction, NotResource
-	// or wildcard services, which a per-service table cannot show plainly.
+	// Notes are whole-policy remarks: NotAction statements, and actions AWS
+	// does not define (which match nothing).
 	Notes    []string
 	Warnings []policy.Diagnostic
 }
 
 // ServiceSummary is one service's row of a policy summary.
 type ServiceSummary struct {
-	Service string // the action prefix: "s3", "iam", or "*" for every service
-	// Access is "Full access" or "Limited: Read, List" (the access levels of
-	// the actions named, in AWS's order).
+	Service string // the action prefix: "s3"
+	Name    string // AWS's name for it: "Amazon S3"
+	// Access is "Full access" or, e.g., "Full: List; Limited: Read".
 	Access string
 	Full   bool
-	// Levels are the access levels granted (or denied), in AWS's order.
-	Levels []string
-	// Actions are the actions as written, sorted; Wildcard notes that some
-	// contain * or ? (so they cover actions added later, too).
-	Actions  []string
-	Wildcard bool
-	// Resources are the resources as written ("All resources" when "*");
+	Levels []LevelSummary
+	// Resources are the resources as written ("All resources" for "*");
 	// NotResource marks them as exceptions.
 	Resources   []string
 	NotResource bool
@@ -150,9 +134,18 @@ type ServiceSummary struct {
 	Conditions []string
 }
 
-// PolicySummary summarises an identity policy by service, as AWS's policy
-// summary does. The document must be a valid identity policy (Malformed
-// otherwise, with line and column).
+// LevelSummary is one access level of a service row: how many of its
+// actions the policy covers, and which.
+type LevelSummary struct {
+	Level          string // "List", "Read", "Write", "Permissions management", "Tagging"
+	Full           bool
+	Granted, Total int
+	Actions        []string
+}
+
+// PolicySummary summarises an identity policy by service and access level,
+// as AWS's policy summary does. The document must be a valid identity policy
+// (Malformed otherwise, with line and column).
 func PolicySummary(doc string) (*PolicySummaryView, error) {
 	warnings, err := checkDocument("PolicyDocument", doc, policy.Identity, 0, "")
 	if err != nil {
@@ -163,162 +156,41 @@ func PolicySummary(doc string) (*PolicySummaryView, error) {
 		return nil, malformed("PolicyDocument", err)
 	}
 	v := &PolicySummaryView{Warnings: warnings}
-	type key struct {
-		effect  policy.Effect
-		service string
-	}
-	rows := map[key]*ServiceSummary{}
-	var order []key
-	get := func(k key) *ServiceSummary {
-		if r := rows[k]; r != nil {
-			return r
-		}
-		r := &ServiceSummary{Service: k.service}
-		rows[k] = r
-		order = append(order, k)
-		return r
-	}
 	for i, st := range d.Statements {
-		name := fmt.Sprintf("Statement %d", i+1)
-		if st.Sid != "" {
-			name = fmt.Sprintf("Statement %s", st.Sid)
-		}
-		if st.NotAction {
-			v.Notes = append(v.Notes, fmt.Sprintf("%s %ss every action except %s.", name,
-				strings.ToLower(st.Effect.String()), strings.Join(st.Action, ", ")))
+		if !st.NotAction {
 			continue
 		}
-		for _, a := range st.Action {
-			svc, act := "*", "*"
-			if a != "*" {
-				svc, act, _ = strings.Cut(a, ":")
-				svc = strings.ToLower(svc)
-			}
-			if strings.ContainsAny(svc, "*?") && svc != "*" {
-				v.Notes = append(v.Notes, fmt.Sprintf("%s names services by wildcard (%s).", name, a))
-			}
-			r := get(key{st.Effect, svc})
-			r.Actions = appendUnique(r.Actions, a)
-			if strings.ContainsAny(act, "*?") {
-				r.Wildcard = true
-			}
-			if act == "*" {
-				r.Full = true
-			}
-			for _, l := range accessLevels(act) {
-				r.Levels = appendUnique(r.Levels, l)
-			}
-			for _, res := range st.Resource {
-				if res == "*" {
-					res = "All resources"
-				}
-				r.Resources = appendUnique(r.Resources, res)
-			}
-			r.NotResource = r.NotResource || st.NotResource
-			for _, c := range st.Condition {
-				r.Conditions = appendUnique(r.Conditions, c.Operator+" "+c.Key+": "+strings.Join(c.Values, ", "))
-			}
+		name := fmt.Sprintf("Statement %d", i+1)
+		if st.Sid != "" {
+			name = "Statement " + st.Sid
 		}
+		v.Notes = append(v.Notes, fmt.Sprintf("%s %ss every action except %s: the rows below count what that leaves.", name,
+			strings.ToLower(st.Effect.String()), strings.Join(st.Action, ", ")))
 	}
-	for _, k := range order {
-		r := rows[k]
-		sort.Strings(r.Actions)
-		sort.Slice(r.Levels, func(i, j int) bool { return levelIndex(r.Levels[i]) < levelIndex(r.Levels[j]) })
-		if r.Full {
-			r.Levels = append([]string(nil), accessLevelOrder...)
-			r.Access = "Full access"
-		} else {
-			r.Access = "Limited: " + strings.Join(r.Levels, ", ")
-		}
-		if k.effect == policy.Deny {
-			v.Deny = append(v.Deny, *r)
-		} else {
-			v.Allow = append(v.Allow, *r)
-		}
+	sum := policy.Summarize(d)
+	if len(sum.Unrecognized) > 0 {
+		v.Notes = append(v.Notes, "Not in AWS's list of actions, so they match nothing: "+strings.Join(sum.Unrecognized, ", ")+".")
 	}
-	for _, list := range [][]ServiceSummary{v.Allow, v.Deny} {
-		sort.Slice(list, func(i, j int) bool { return list[i].Service < list[j].Service })
-	}
+	v.Allow = serviceRows(sum.Allow)
+	v.Deny = serviceRows(sum.Deny)
 	return v, nil
 }
 
-func appendUnique(xs []string, x string) []string {
-	for _, y := range xs {
-		if y == x {
-			return xs
-		}
-	}
-	return append(xs, x)
-}
-
-func levelIndex(l string) int {
-	for i, x := range accessLevelOrder {
-		if x == l {
-			return i
-		}
-	}
-	return len(accessLevelOrder)
-}
-
-// accessLevels classifies an action name (or a pattern such as "Get*") by
-// AWS's access levels, from the verb it starts with: AWS's catalogue is not
-// shipped, and the verbs are what it follows. A pattern may cover several
-// levels ("*Policy" covers permissions management and read).
-func accessLevels(action string) []string {
-	if action == "*" {
-		return append([]string(nil), accessLevelOrder...)
-	}
-	a := strings.ToLower(action)
-	if i := strings.IndexAny(a, "*?"); i >= 0 {
-		prefix := a[:i]
-		var out []string
-		for _, l := range accessLevelOrder {
-			for _, verb := range levelVerbs[l] {
-				if strings.HasPrefix(verb, prefix) || strings.HasPrefix(prefix, verb) {
-					out = appendUnique(out, l)
-				}
+func serviceRows(rows []policy.ServiceSummary) []ServiceSummary {
+	out := make([]ServiceSummary, 0, len(rows))
+	for _, r := range rows {
+		s := ServiceSummary{Service: r.Prefix, Name: r.Name, Access: r.Access(), NotResource: r.NotResource, Conditions: r.Conditions}
+		s.Full = s.Access == "Full access"
+		for _, res := range r.Resources {
+			if res == "*" {
+				res = "All resources"
 			}
+			s.Resources = append(s.Resources, res)
 		}
-		if prefix == "" || len(out) == 0 {
-			return append([]string(nil), accessLevelOrder...)
+		for _, l := range r.Levels {
+			s.Levels = append(s.Levels, LevelSummary{Level: l.Level.String(), Full: l.Full(), Granted: l.Granted, Total: l.Total, Actions: l.Actions})
 		}
-		return out
+		out = append(out, s)
 	}
-	switch {
-	case strings.HasPrefix(a, "tag") || strings.HasPrefix(a, "untag"):
-		return []string{AccessTagging}
-	case strings.HasPrefix(a, "list"):
-		return []string{AccessList}
-	}
-	for _, verb := range levelVerbs[AccessRead] {
-		if strings.HasPrefix(a, verb) {
-			return []string{AccessRead}
-		}
-	}
-	switch {
-	case strings.Contains(a, "tag"): // CreateTags, PutObjectTagging, AddTagsToResource
-		return []string{AccessTagging}
-	case isPermissionsAction(a):
-		return []string{AccessPermissions}
-	}
-	return []string{AccessWrite}
-}
-
-var levelVerbs = map[string][]string{
-	AccessList:        {"list"},
-	AccessRead:        {"get", "describe", "head", "lookup", "search", "select", "query", "scan", "batchget", "download", "view", "read", "simulate", "generate"},
-	AccessWrite:       {"create", "delete", "update", "put", "remove", "add", "set", "change", "enable", "disable", "reset", "upload", "start", "stop", "run", "invoke", "send", "modify", "pass", "assume", "attach", "detach"},
-	AccessPermissions: {"attach", "detach", "putrolepolicy", "putuserpolicy", "putgrouppolicy", "createpolicy", "deletepolicy", "setdefaultpolicyversion", "putbucketpolicy", "passrole", "updateassumerolepolicy", "putrolepermissionsboundary", "putuserpermissionsboundary"},
-	AccessTagging:     {"tag", "untag"},
-}
-
-// isPermissionsAction: actions that change who may do what (policies,
-// attachments, boundaries, trust, PassRole), which AWS calls "Permissions
-// management".
-func isPermissionsAction(a string) bool {
-	if strings.HasPrefix(a, "attach") || strings.HasPrefix(a, "detach") || a == "passrole" {
-		return true
-	}
-	return strings.Contains(a, "policy") && !strings.HasPrefix(a, "get") && !strings.HasPrefix(a, "list") ||
-		strings.Contains(a, "permissionsboundary") && !strings.HasPrefix(a, "get")
+	return out
 }

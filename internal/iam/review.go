@@ -215,7 +215,7 @@ func (s *Service) userSnapshot(ctx context.Context, acct string, u *models.User)
 	for arn := range managed {
 		if b := Builtin(arn); b != nil {
 			a.Policies = append(a.Policies, graph.ManagedPolicy{Name: b.Name, ID: b.ID, ARN: arn, Path: b.Path, DefaultVersion: b.VersionID(),
-				IsAttachable: true, Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document), IsDefault: true}}})
+				IsAttachable: true, Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document()), IsDefault: true}}})
 			continue
 		}
 		mp, err := st.PolicyByARN(ctx, acct, arn)

@@ -203,8 +203,8 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 	for _, arn := range builtinARNs {
 		b := Builtin(arn)
 		a.Policies = append(a.Policies, graph.ManagedPolicy{Name: b.Name, ID: b.ID, ARN: arn, Path: b.Path, Description: b.Description,
-			DefaultVersion: b.VersionID(), IsAttachable: true, CreateDate: BuiltinCreateDate, UpdateDate: BuiltinCreateDate,
-			Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document), IsDefault: true, CreateDate: BuiltinCreateDate}}})
+			DefaultVersion: b.VersionID(), IsAttachable: true, CreateDate: b.Created, UpdateDate: b.Updated,
+			Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document()), IsDefault: true, CreateDate: b.Updated}}})
 	}
 	return a, nil
 }

@@ -63,6 +63,33 @@ type cstmt struct {
 
 	acts []string   // the Action or NotAction values, lower-cased, for indexing
 	ref  *PolicyRef // the policy the statement came from (differs in merged policies)
+
+	// For statements naming many actions (AWS's ReadOnlyAccess names
+	// thousands), the patterns by their literal service prefix, and those
+	// whose service has a wildcard: an action is matched only against the
+	// patterns that could match it. nil for short lists.
+	bySvc  map[string][]int32
+	anySvc []int32
+}
+
+// manyActions is the length of an Action list past which a statement indexes
+// its patterns by service.
+const manyActions = 16
+
+// indexActions fills bySvc and anySvc from acts.
+func (st *cstmt) indexActions() {
+	if len(st.acts) <= manyActions {
+		return
+	}
+	st.bySvc = make(map[string][]int32)
+	for i, a := range st.acts {
+		svc, _, ok := strings.Cut(a, ":")
+		if !ok || strings.ContainsAny(svc, "*?") {
+			st.anySvc = append(st.anySvc, int32(i))
+			continue
+		}
+		st.bySvc[svc] = append(st.bySvc[svc], int32(i))
+	}
 }
 
 // Compile turns a parsed document into a Policy. It cannot fail: Parse has refused
@@ -98,6 +125,7 @@ func Compile(ref PolicyRef, doc *Document) *Policy {
 		for _, a := range st.Action {
 			cs.acts = append(cs.acts, strings.ToLower(a))
 		}
+		cs.indexActions()
 		cs.ref = &p.Ref
 		p.index(int32(i), cs)
 	}

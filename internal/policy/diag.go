@@ -48,6 +48,9 @@ const (
 	CodeSetOperatorOnSingle Code = "SetOperatorOnSingleValuedKey"
 	CodeMissingVersion      Code = "MissingVersion"   // no Version: variables are not substituted
 	CodeUnknownGlobalKey    Code = "UnknownGlobalKey" // aws: key AWS does not define (a typo)
+	CodeUnknownAction       Code = "UnknownAction"    // not an action of its service (Service Authorization Reference)
+	CodeUnknownResourceType Code = "UnknownResourceType"
+	CodeUnknownConditionKey Code = "UnknownConditionKey" // not a key of its service
 )
 
 // AWSErrorCode is the AWS API error code for a document refused for this reason.

@@ -299,6 +299,17 @@ func (e *evaluator) conditions(st *cstmt, d *Decision) bool {
 }
 
 func (st *cstmt) matchAction(action string) bool {
+	if st.bySvc != nil {
+		svc, _, _ := strings.Cut(action, ":")
+		for _, list := range [2][]int32{st.bySvc[svc], st.anySvc} {
+			for _, i := range list {
+				if st.actions[i].match(action, nil) {
+					return !st.notAction
+				}
+			}
+		}
+		return st.notAction
+	}
 	for i := range st.actions {
 		if st.actions[i].match(action, nil) {
 			return !st.notAction

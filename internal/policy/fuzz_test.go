@@ -21,6 +21,13 @@ var fuzzSeeds = []string{
 	`[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[`,
 	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::caf\u00e9/\ud83d\ude00"}]}`,
 	"{\"Version\":\"2012-10-17\",\n \"Statement\": [ {\"Effect\": \"Allow\" , \"Action\": 1 } ] }",
+	// The JSON mistakes whose positions json_test.go pins.
+	"{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",\n     \"Resource\": \"*\",\n    }\n  ]\n}",
+	"{\"Statement\": [{\"Effect\": \"Allow\" \"Action\": [\"s3:a\" \"s3:b\",]}]}",
+	"{'Version': \"2012-10-17\", // no\n\"Statement\": [{\"Effect\": \"Allow\"}}",
+	"{\"Version\": \"2012-10-17\n\", \"Statement\": [",
+	// Reference checks: unknown actions, resource types, condition keys.
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRol","s3:Get*","s4:x","*:Get*"],"Resource":["arn:aws:iam::1:usr/a","arn:aws:s3:::b/${aws:username}/*","arn:aws:s4:::x"],"Condition":{"StringLike":{"s3:prefixes":"a","s3:ExistingObjectTag/k":"v","example.com:sub":"x"}}}]}`,
 }
 
 func addSeeds(f *testing.F) {
@@ -115,6 +122,30 @@ func FuzzGlob(f *testing.F) {
 		g := compileGlob(pattern, true, false, false)
 		if got := g.match(s, nil); got != want {
 			t.Fatalf("glob %q ~ %q = %v, regexp says %v", pattern, s, got, want)
+		}
+	})
+}
+
+// FuzzGlobsIntersect checks the pattern intersection the resource-type
+// warnings rely on: symmetric, and for a pattern and a plain string the same
+// answer as matching the string.
+func FuzzGlobsIntersect(f *testing.F) {
+	f.Add("arn:${Partition}:s3:::${BucketName}/${ObjectName}", "arn:aws:s3:::b/*")
+	f.Add("a*b?c", "axxbyc")
+	f.Add("${", "*${x}?")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if len(a) > 200 || len(b) > 200 {
+			return
+		}
+		ta, tb := globTokens(a), globTokens(b)
+		if globsIntersect(ta, tb) != globsIntersect(tb, ta) {
+			t.Fatalf("not symmetric for %q, %q", a, b)
+		}
+		if utf8.ValidString(a) && utf8.ValidString(b) && !strings.ContainsAny(b, "*?$") && !strings.Contains(a, "${") {
+			g := compileGlob(a, true, false, false)
+			if got, want := globsIntersect(ta, tb), g.match(b, nil); got != want {
+				t.Fatalf("%q vs %q: intersect %v, match %v", a, b, got, want)
+			}
 		}
 	})
 }

@@ -85,18 +85,30 @@ func (p *Policy) lookup(action string, h uint64, service string) *actionEntry {
 			return e
 		}
 	}
+	p.mu.Lock()
+	old, ok := p.memoSrc[action] // memoised, not yet in the published table
+	p.mu.Unlock()
+	if ok {
+		return old
+	}
 	e := p.buildEntry(action, service)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.memoSrc == nil {
-		p.memoSrc = map[string]*actionEntry{}
-	}
 	if old, ok := p.memoSrc[action]; ok {
 		return old
 	}
+	if p.memoSrc == nil {
+		p.memoSrc = map[string]*actionEntry{}
+	}
 	if len(p.memoSrc) < maxCachedActions {
 		p.memoSrc[strings.Clone(action)] = e
-		p.memo.Store(buildTable(p.memoSrc))
+		// Publish each of the first 64 (a console's usual working set), then
+		// at every doubling, so that a policy asked about many actions (an
+		// access graph asks hundreds per principal) does not rebuild its
+		// table once per action; the rest wait in memoSrc meanwhile.
+		if n := len(p.memoSrc); n <= 64 || n&(n-1) == 0 || n == maxCachedActions {
+			p.memo.Store(buildTable(p.memoSrc))
+		}
 	}
 	return e
 }

@@ -109,8 +109,41 @@ func decodeJSON(data []byte) (*jnode, []Diagnostic, *jsyntaxError) {
 
 func (d *jdecoder) pos() Pos { return Pos{d.line, d.col} }
 
-func (d *jdecoder) fail(code Code, msg string) *jsyntaxError {
-	return &jsyntaxError{Diagnostic{Code: code, Severity: SeverityError, Message: msg, Line: d.line, Column: d.col}}
+func (d *jdecoder) fail(code Code, msg string) *jsyntaxError { return d.failAt(d.pos(), code, msg) }
+
+// failAt reports a syntax error where the mistake is, which is not always
+// where the decoder noticed it: a trailing comma is noticed at the '}' after
+// it, a missing comma at the member after it, an unclosed string at the end.
+func (d *jdecoder) failAt(at Pos, code Code, msg string) *jsyntaxError {
+	return &jsyntaxError{Diagnostic{Code: code, Severity: SeverityError, Message: msg, Line: at.Line, Column: at.Column}}
+}
+
+// at returns the position of byte offset off, which must be on the current
+// line at or before d.off.
+func (d *jdecoder) at(off int) Pos {
+	col := d.col
+	for i := off; i < d.off; i++ {
+		if d.data[i]&0xC0 != 0x80 {
+			col--
+		}
+	}
+	return Pos{d.line, col}
+}
+
+// unexpected describes the character at d.off, with a hint for the mistakes
+// people make when JSON is not their daily language.
+func (d *jdecoder) unexpected(expected string) *jsyntaxError {
+	if d.off >= len(d.data) {
+		return d.fail(CodeMalformedJSON, "unexpected end of document; expected "+expected)
+	}
+	msg := "unexpected character " + quoteChar(d.data[d.off:]) + "; expected " + expected
+	switch d.data[d.off] {
+	case '\'':
+		msg += " (JSON strings and names use double quotes)"
+	case '/', '#':
+		msg += " (JSON has no comments)"
+	}
+	return d.fail(CodeMalformedJSON, msg)
 }
 
 func (d *jdecoder) skipBOM() {
@@ -173,7 +206,7 @@ func (d *jdecoder) value(depth int) (*jnode, *jsyntaxError) {
 	case c == 'n':
 		return d.literal("null", jNull)
 	default:
-		return nil, d.fail(CodeMalformedJSON, "unexpected character "+quoteChar(d.data[d.off:])+"; expected a JSON value")
+		return nil, d.unexpected("a JSON value")
 	}
 }
 
@@ -229,6 +262,7 @@ func (d *jdecoder) number() (*jnode, *jsyntaxError) {
 
 // str decodes a JSON string at d.off (which is '"').
 func (d *jdecoder) str() (string, *jsyntaxError) {
+	open := d.pos()
 	d.advance(1)
 	// Fast path: no escapes.
 	i := d.off
@@ -250,18 +284,20 @@ func (d *jdecoder) str() (string, *jsyntaxError) {
 	var buf []byte
 	for {
 		if d.off >= len(d.data) {
-			return "", d.fail(CodeMalformedJSON, "unterminated string")
+			return "", d.failAt(open, CodeMalformedJSON, "this string is never closed: a '\"' is missing")
 		}
 		c := d.data[d.off]
 		switch {
 		case c == '"':
 			d.advance(1)
 			return string(buf), nil
+		case c == '\n':
+			return "", d.failAt(open, CodeMalformedJSON, "this string is not closed on its line: a '\"' is missing (a line break inside a string must be written \\n)")
 		case c < 0x20:
 			return "", d.fail(CodeMalformedJSON, "control character in string; escape it")
 		case c == '\\':
 			if d.off+1 >= len(d.data) {
-				return "", d.fail(CodeMalformedJSON, "unterminated string")
+				return "", d.failAt(open, CodeMalformedJSON, "this string is never closed: a '\"' is missing")
 			}
 			e := d.data[d.off+1]
 			switch e {
@@ -341,10 +377,10 @@ func (d *jdecoder) object(depth int) (*jnode, *jsyntaxError) {
 	for {
 		d.skipSpace()
 		if d.off >= len(d.data) {
-			return nil, d.fail(CodeMalformedJSON, "unexpected end of document inside an object")
+			return nil, d.unclosed(n.pos, '{')
 		}
 		if d.data[d.off] != '"' {
-			return nil, d.fail(CodeMalformedJSON, "expected a quoted member name")
+			return nil, d.unexpected("a quoted member name")
 		}
 		kp := d.pos()
 		key, err := d.str()
@@ -378,9 +414,13 @@ func (d *jdecoder) object(depth int) (*jnode, *jsyntaxError) {
 				Line: kp.Line, Column: kp.Column,
 				Message: "duplicate key " + strconv.Quote(key) + " (first at line " + strconv.Itoa(dup.keyPos.Line) + ", column " + strconv.Itoa(dup.keyPos.Column) + ")"})
 		}
+		keyEnd := d.pos()
 		d.skipSpace()
-		if d.off >= len(d.data) || d.data[d.off] != ':' {
-			return nil, d.fail(CodeMalformedJSON, "expected ':' after member name "+strconv.Quote(key))
+		if d.off >= len(d.data) {
+			return nil, d.unclosed(n.pos, '{')
+		}
+		if d.data[d.off] != ':' {
+			return nil, d.failAt(keyEnd, CodeMalformedJSON, "missing ':' after member name "+strconv.Quote(key))
 		}
 		d.advance(1)
 		d.skipSpace()
@@ -389,19 +429,8 @@ func (d *jdecoder) object(depth int) (*jnode, *jsyntaxError) {
 			return nil, err
 		}
 		n.members = append(n.members, jmember{key: key, keyPos: kp, val: v})
-		d.skipSpace()
-		if d.off >= len(d.data) {
-			return nil, d.fail(CodeMalformedJSON, "unexpected end of document inside an object; expected ',' or '}'")
-		}
-		switch d.data[d.off] {
-		case ',':
-			d.advance(1)
-		case '}':
-			d.advance(1)
-			n.end = d.pos()
-			return n, nil
-		default:
-			return nil, d.fail(CodeMalformedJSON, "expected ',' or '}' after object member")
+		if done, err := d.separator(n, v, '}'); done || err != nil {
+			return n, err
 		}
 	}
 }
@@ -417,24 +446,57 @@ func (d *jdecoder) array(depth int) (*jnode, *jsyntaxError) {
 	}
 	for {
 		d.skipSpace()
+		if d.off >= len(d.data) {
+			return nil, d.unclosed(n.pos, '[')
+		}
 		v, err := d.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
 		n.elems = append(n.elems, v)
-		d.skipSpace()
-		if d.off >= len(d.data) {
-			return nil, d.fail(CodeMalformedJSON, "unexpected end of document inside an array; expected ',' or ']'")
-		}
-		switch d.data[d.off] {
-		case ',':
-			d.advance(1)
-		case ']':
-			d.advance(1)
-			n.end = d.pos()
-			return n, nil
-		default:
-			return nil, d.fail(CodeMalformedJSON, "expected ',' or ']' after array element")
+		if done, err := d.separator(n, v, ']'); done || err != nil {
+			return n, err
 		}
 	}
+}
+
+// separator reads what follows a member or element of n (whose last value is
+// prev): ',' before the next one (done false), or the closing bracket (done
+// true, n.end set). Mistakes are reported where they are: a trailing comma at
+// the comma, a missing comma just after prev.
+func (d *jdecoder) separator(n *jnode, prev *jnode, closer byte) (done bool, err *jsyntaxError) {
+	what := "object member"
+	if closer == ']' {
+		what = "array element"
+	}
+	d.skipSpace()
+	if d.off >= len(d.data) {
+		return false, d.unclosed(n.pos, map[byte]byte{'}': '{', ']': '['}[closer])
+	}
+	switch c := d.data[d.off]; {
+	case c == closer:
+		d.advance(1)
+		n.end = d.pos()
+		return true, nil
+	case c == ',':
+		comma := d.pos()
+		d.advance(1)
+		d.skipSpace()
+		if d.off < len(d.data) && d.data[d.off] == closer {
+			return false, d.failAt(comma, CodeMalformedJSON, "trailing comma: JSON allows no ',' after the last "+what)
+		}
+		return false, nil
+	case c == '"' || c == '{' || c == '[' || (closer == ']' && (c == '-' || c >= '0' && c <= '9' || c == 't' || c == 'f' || c == 'n')):
+		// The next member or element, without the comma between them.
+		return false, d.failAt(prev.end, CodeMalformedJSON, "missing ',' after this "+what)
+	case c == '}' || c == ']':
+		return false, d.fail(CodeMalformedJSON, "unexpected "+strconv.QuoteRune(rune(c))+": the "+string(rune(map[byte]byte{'}': '{', ']': '['}[closer]))+
+			" at line "+strconv.Itoa(n.pos.Line)+", column "+strconv.Itoa(n.pos.Column)+" is closed by "+strconv.QuoteRune(rune(closer)))
+	}
+	return false, d.unexpected("',' or " + strconv.QuoteRune(rune(closer)) + " after " + what)
+}
+
+// unclosed reports a '{' or '[' the document ends inside, at the bracket.
+func (d *jdecoder) unclosed(open Pos, bracket byte) *jsyntaxError {
+	return d.failAt(open, CodeMalformedJSON, "this "+strconv.QuoteRune(rune(bracket))+" is never closed: the document ends first")
 }

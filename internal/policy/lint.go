@@ -2,6 +2,8 @@ package policy
 
 import (
 	"encoding/base64"
+
+	"github.com/iamconsole/console/internal/awsdata"
 	"strconv"
 	"strings"
 )
@@ -52,11 +54,14 @@ func lintStatement(st *Statement, path string, vars bool, warn warnFunc) {
 	if allow && starAction && starResource && len(st.Condition) == 0 {
 		warn(st.Start, path, CodeFullAccess, "this statement allows every action on every resource (full administrator access)")
 	}
+	actionPath := path + ".Action"
+	if st.NotAction {
+		actionPath = path + ".NotAction"
+	}
 	for j, a := range st.Action {
 		pos := posAt(st.actionPos, j, st.Start)
-		svc, _, ok := strings.Cut(strings.ToLower(a), ":")
-		if ok && !strings.ContainsAny(svc, "*?") && !knownServices[svc] {
-			warn(pos, path+".Action", CodeUnknownService, "unknown service prefix "+strconv.Quote(svc)+" in action "+strconv.Quote(a)+"; this action never matches a real AWS action")
+		if msg, code := checkActionKnown(a); msg != "" {
+			warn(pos, actionPath, code, msg)
 		}
 		if g := compileGlob(strings.ToLower(a), true, false, false); allow && !st.NotAction && starResource && a != "*" && g.match("iam:passrole", nil) {
 			warn(pos, path+".Action", CodePassRoleWildcard,
@@ -69,6 +74,15 @@ func lintStatement(st *Statement, path string, vars bool, warn warnFunc) {
 				warn(posAt(st.resourcePos, j, st.Start), path+".Resource", CodeVariableInOldPolicy,
 					"policy variables are only substituted with \"Version\": \"2012-10-17\"; here "+strconv.Quote(r)+" is matched literally")
 			}
+		}
+	}
+	resourcePath := path + ".Resource"
+	if st.NotResource {
+		resourcePath = path + ".NotResource"
+	}
+	for j, r := range st.Resource {
+		if msg := checkResourceType(r); msg != "" {
+			warn(posAt(st.resourcePos, j, st.Start), resourcePath, CodeUnknownResourceType, msg)
 		}
 	}
 	services := actionServices(st)
@@ -93,6 +107,8 @@ func lintStatement(st *Statement, path string, vars bool, warn warnFunc) {
 			if !knownGlobalKeys[lk] && !isTagKey(lk) {
 				warn(c.Pos, cpath, CodeUnknownGlobalKey, "unknown global condition key "+strconv.Quote(c.Key)+"; it is never in a request, so this condition "+neverText(op))
 			}
+		case checkConditionKeyKnown(c.Key) != "":
+			warn(c.Pos, cpath, CodeUnknownConditionKey, checkConditionKeyKnown(c.Key)+"; it is never in a request, so this condition "+neverText(op))
 		case services != nil && !keyFitsServices(prefix, services):
 			warn(c.Pos, cpath, CodeKeyNotForAction, "condition key "+strconv.Quote(c.Key)+" belongs to service "+strconv.Quote(prefix)+" but the statement's actions are of "+strings.Join(services, ", ")+"; the key is never present for them, so this condition "+neverText(op))
 		}
@@ -145,7 +161,7 @@ func keyFitsServices(prefix string, services []string) bool {
 		return true
 	}
 	for _, s := range services {
-		if s == prefix || contains(keyPrefixAliases[prefix], s) {
+		if s == prefix || contains(keyPrefixAliases[prefix], s) || contains(awsdata.Services().KeyPrefixServices(prefix), s) {
 			return true
 		}
 	}

@@ -16,8 +16,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"empty", Identity, ``, CodeMalformedJSON, 1, 1},
 		{"not json", Identity, `{"Version": 2012-10-17}`, CodeMalformedJSON, 1, 17},
-		{"trailing comma", Identity, "{\"Statement\": [\n  {\"Effect\": \"Allow\",}\n]}", CodeMalformedJSON, 2, 22},
-		{"unterminated string", Identity, `{"Version": "2012`, CodeMalformedJSON, 1, 18},
+		{"trailing comma", Identity, "{\"Statement\": [\n  {\"Effect\": \"Allow\",}\n]}", CodeMalformedJSON, 2, 21},
+		{"unterminated string", Identity, `{"Version": "2012`, CodeMalformedJSON, 1, 13},
 		{"trailing data", Identity, `{} {}`, CodeMalformedJSON, 1, 4},
 		{"too deep", Identity, strings.Repeat("[", 40), CodeTooDeep, 1, 18},
 		{"array root", Identity, `[]`, CodeWrongType, 1, 1},

@@ -39,7 +39,7 @@ func TestLintWarnings(t *testing.T) {
 		{"bad date value", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "tomorrow"}}}`), []Code{CodeBadConditionValue}},
 		{"bad cidr", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/33"}}}`), []Code{CodeBadConditionValue}},
 		{"bad bool", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "yes"}}}`), []Code{CodeBadConditionValue}},
-		{"bad base64", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"BinaryEquals": {"s3:x": "!!"}}}`), []Code{CodeBadConditionValue}},
+		{"bad base64", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"BinaryEquals": {"s3:signatureversion": "!!"}}}`), []Code{CodeBadConditionValue}},
 		{"oidc provider key", Trust, stmt(`{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/*"}}}`), nil},
 		{"trust policy clean", Trust, stmt(`{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}`), nil},
 	}

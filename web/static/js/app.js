@@ -118,9 +118,9 @@ function panZoom(box) {
   setTimeout(poll, delay);
 })();
 
-// Policy ARN pickers: the page lists AWS's managed policies; the account's
-// own (up to a thousand) are fetched the first time the input is used,
-// rather than sent with every page that has a picker.
+// Policy ARN pickers: AWS's 1,594 managed policies and the account's own
+// (up to a thousand) are fetched the first time the input is used, rather
+// than sent with every page that has a picker (100 KB each).
 (function () {
   if (!window.fetch) return;
   document.querySelectorAll("datalist[data-src]").forEach(function (list) {
@@ -147,6 +147,88 @@ function panZoom(box) {
     inputs.forEach(function (input) {
       input.addEventListener("focus", load);
       input.addEventListener("input", load);
+    });
+  });
+})();
+
+// Policy editors: line numbers beside the textarea, kept in step as the
+// text changes and scrolls; the caret put at the line and column of the
+// error the server reported; and the action lookup, whose suggestions come
+// from AWS's list of actions as the author types. The page works without it:
+// the server numbers the lines and sizes the textarea to its text.
+(function () {
+  document.querySelectorAll("[data-editor]").forEach(function (wrap) {
+    var ta = wrap.querySelector("textarea");
+    var gutter = wrap.querySelector(".editor-gutter");
+    if (!ta || !gutter) return;
+    var errLine = parseInt(ta.getAttribute("data-error-line"), 10) || 0;
+    var warnLines = (ta.getAttribute("data-warning-lines") || "").split(",").map(Number);
+    var shown = -1;
+    function number() {
+      var n = Math.max(ta.value.split("\n").length, 16);
+      ta.rows = n + 2;
+      if (n === shown) return;
+      shown = n;
+      var frag = document.createDocumentFragment();
+      for (var i = 1; i <= n; i++) {
+        var span = document.createElement("span");
+        span.textContent = i + "\n";
+        if (i === errLine) span.className = "editor-error-line";
+        else if (warnLines.indexOf(i) >= 0) span.className = "editor-warning-line";
+        frag.appendChild(span);
+      }
+      gutter.replaceChildren(frag);
+    }
+    // Once the text changes, the server's line numbers no longer hold.
+    ta.addEventListener("input", function () { errLine = 0; warnLines = []; shown = -1; number(); });
+    ta.addEventListener("scroll", function () { gutter.scrollTop = ta.scrollTop; });
+    number();
+    if (errLine > 0) {
+      var lines = ta.value.split("\n");
+      var col = parseInt(ta.getAttribute("data-error-col"), 10) || 1;
+      var off = 0;
+      for (var i = 0; i < errLine - 1 && i < lines.length; i++) off += lines[i].length + 1;
+      off += Math.min(col - 1, (lines[errLine - 1] || "").length);
+      ta.focus({ preventScroll: true });
+      ta.setSelectionRange(off, off);
+      wrap.scrollIntoView({ block: "nearest" });
+    }
+  });
+
+  if (!window.fetch) return;
+  document.querySelectorAll("input[data-insert-into]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var ta = document.getElementById(input.getAttribute("data-insert-into"));
+    if (!list || !ta) return;
+    var timer = null, asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (!q || q === asked) return;
+        asked = q;
+        fetch(list.getAttribute("data-actions-src") + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (res) { if (!res.ok) throw new Error(res.status); return res.json(); })
+          .then(function (names) {
+            var frag = document.createDocumentFragment();
+            names.forEach(function (n) { var o = document.createElement("option"); o.value = n; frag.appendChild(o); });
+            list.replaceChildren(frag);
+            list.setAttribute("data-loaded", q);
+          })
+          .catch(function () { asked = ""; });
+      }, 150);
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter") return;
+      ev.preventDefault(); // the lookup never submits the policy form
+      var v = input.value.trim();
+      if (!/^[\w-]+:[\w*?-]+$/.test(v)) return;
+      var start = ta.selectionStart, end = ta.selectionEnd;
+      var text = JSON.stringify(v);
+      ta.setRangeText(text, start, end, "end");
+      ta.dispatchEvent(new Event("input"));
+      ta.focus();
+      input.value = "";
     });
   });
 })();
