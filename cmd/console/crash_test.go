@@ -128,7 +128,17 @@ func TestKillDuringWrites(t *testing.T) {
 					}
 				}()
 			}
-			time.Sleep(1500 * time.Millisecond)
+			// Kill once sign-ins are being acknowledged (on a loaded machine
+			// the first can take seconds), with more still in flight.
+			for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				mu.Lock()
+				n := len(acked)
+				mu.Unlock()
+				if n > 0 {
+					break
+				}
+			}
+			time.Sleep(500 * time.Millisecond)
 			cmd.Process.Signal(syscall.SIGKILL)
 			stop()
 			wg.Wait()

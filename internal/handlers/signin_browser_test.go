@@ -122,6 +122,7 @@ func TestBrowserFirstSignInReadOnlyUser(t *testing.T) {
 		chromedp.SendKeys("#UserName", "reader"),
 		chromedp.Click("#ConsoleAccess"),
 		chromedp.SendKeys("#Password", alicePassword),
+		chromedp.SendKeys("#PasswordConfirm", alicePassword),
 		chromedp.Submit("#UserName"),
 		chromedp.WaitVisible("#user-summary"),
 	)
