@@ -195,3 +195,87 @@ func TestGeneratedAccount(t *testing.T) {
 		t.Errorf("generated account: %d admins, %d hidden admins", admins, hidden)
 	}
 }
+
+// denseTechniques are the one-permission escalations the dense generator
+// hands out on "*": each is a whole statement list.
+var denseTechniques = [][]string{
+	{allow("iam:CreateAccessKey", "*")},
+	{allow("iam:PassRole", "*"), allow("lambda:CreateFunction", "*"), allow("lambda:InvokeFunction", "*")},
+	{allow("iam:AttachUserPolicy", "*")},
+	{allow("iam:PutRolePolicy", "*")},
+	{allow("iam:UpdateAssumeRolePolicy", "*")},
+	{allow("iam:AddUserToGroup", "*")},
+	{allow("iam:CreateLoginProfile", "*")},
+	{allow("iam:PutUserPolicy", "*")},
+	{allow("iam:AttachRolePolicy", "*")},
+	{allow("iam:CreatePolicyVersion", "*")},
+}
+
+// generateDense makes the account grown by hand for years: n users, n/13
+// roles, a group per 100 users, 10% of principals holding one escalation
+// permission on "*", 2% administrators, and rings of five users that may
+// create access keys for one another.
+func generateDense(n int) *Account {
+	rng := rand.New(rand.NewSource(int64(n) + 7))
+	a := &Account{ID: acct}
+	nroles, ngroups := max(n/13, 1), max(n/100, 1)
+	a.Policies = append(a.Policies, managed("admin", adminDoc), managed("readonly", doc(allow("s3:Get*", "*"), allow("ec2:Describe*", "*"))))
+	for i := 0; i < ngroups; i++ {
+		pn := fmt.Sprintf("group%d-data", i)
+		a.Policies = append(a.Policies, managed(pn, doc(allow("s3:*", fmt.Sprintf("arn:aws:s3:::group%d-*", i)), allow("sqs:*", "*"))))
+		a.Groups = append(a.Groups, Group{Name: fmt.Sprintf("group%d", i), ID: fmt.Sprintf("AGPAG%d", i), ARN: arn("group", fmt.Sprintf("group%d", i)), Path: "/",
+			Attached: []AttachedPolicy{{Name: pn, ARN: arn("policy", pn)}}})
+	}
+	escalate := func(stmts []string) []string {
+		switch r := rng.Intn(100); {
+		case r < 10:
+			return append(stmts, denseTechniques[rng.Intn(len(denseTechniques))]...)
+		}
+		return stmts
+	}
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("user%05d", i)
+		stmts := []string{allow("s3:PutObject", fmt.Sprintf("arn:aws:s3:::home/%s/*", name))}
+		switch rng.Intn(4) {
+		case 0: // grown by hand: may assume any role that trusts the account
+			stmts = append(stmts, allow("sts:AssumeRole", "*"))
+		case 1:
+			stmts = append(stmts, allow("sts:AssumeRole", arn("role", fmt.Sprintf("role%04d", rng.Intn(nroles)))))
+		}
+		if i%50 < 5 && i/50%4 == 0 { // rings of five: each may make keys for the next
+			ring := i - i%5
+			stmts = append(stmts, allow("iam:CreateAccessKey", arn("user", fmt.Sprintf("user%05d", ring+(i+1)%5))))
+		}
+		stmts = escalate(stmts)
+		var attached []string
+		if rng.Intn(50) == 0 {
+			attached = append(attached, arn("policy", "admin"))
+		} else if rng.Intn(2) == 0 {
+			attached = append(attached, arn("policy", "readonly"))
+		}
+		a.Users = append(a.Users, user(name, []string{fmt.Sprintf("group%d", i/100%ngroups)}, map[string]string{"own": doc(stmts...)}, attached...))
+	}
+	services := []string{"lambda.amazonaws.com", "ec2.amazonaws.com", "ecs-tasks.amazonaws.com"}
+	for i := 0; i < nroles; i++ {
+		name := fmt.Sprintf("role%04d", i)
+		var tr string
+		switch r := rng.Intn(10); {
+		case r < 4:
+			tr = trust(`{"Service":"`+services[rng.Intn(len(services))]+`"}`, "")
+		case r < 9:
+			tr = trust(`{"AWS":"arn:aws:iam::`+acct+`:root"}`, "")
+		default:
+			tr = trust(`{"AWS":"`+arn("user", fmt.Sprintf("user%05d", rng.Intn(n)))+`"}`, "")
+		}
+		stmts := escalate([]string{allow("sqs:*", fmt.Sprintf("arn:aws:sqs:*:%s:%s-*", acct, name))})
+		var attached []string
+		if rng.Intn(50) == 0 {
+			attached = append(attached, arn("policy", "admin"))
+		}
+		a.Roles = append(a.Roles, role(name, tr, map[string]string{"work": doc(stmts...)}, attached...))
+	}
+	for i := range a.Policies {
+		a.Policies[i].AttachmentCount = 1
+	}
+	return a
+}
