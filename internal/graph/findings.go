@@ -59,13 +59,18 @@ func (g *Graph) Findings(now time.Time) []Finding {
 
 	// Administrators, hidden administrators, escalations.
 	for _, p := range g.principals {
-		rr := g.reachCache[p.arn]
 		if _, ok := g.admin[p.arn]; ok {
 			add(Finding{Type: FindingAdmin, Severity: SeverityMedium, Principal: p.arn, Path: []string{p.arn},
 				Explanation: "full access from its own policies: " + cite(g.admin[p.arn][0].Statements)})
 			continue
 		}
-		adminPath, hidden := g.adminPathOf(rr)
+		adminPath, hidden := g.adminPathOf(g.adminRes[p.arn])
+		// Whether a rewrite escalates depends on everyone p reaches: walked
+		// only for the principals that have a rewrite.
+		var rr *reachResult
+		if len(g.modOut[p.arn]) > 0 {
+			rr = g.walk(p)
+		}
 		if hidden {
 			add(Finding{Type: FindingHiddenAdmin, Severity: SeverityCritical, Principal: p.arn, Technique: adminPath.Technique,
 				Path: adminPath.Path, Explanation: "reaches full access only by escalation: " + g.narrate(adminPath)})
@@ -107,7 +112,7 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			}
 			if e.Gain == GainArbitrary && e.To != p.arn {
 				if c := g.reachedAffected(rr, &e); c != nil && c.arn != p.arn {
-					if id := compositeOf(e.Technique, g.lastTech(rr, rr.idx[c.key()])); id != "" {
+					if id := compositeOf(e.Technique, g.lastTech(rr, hopOf(rr, c))); id != "" {
 						tech = id
 					}
 				}
@@ -247,7 +252,7 @@ func (g *Graph) leadsToAdmin(arn string) bool {
 	if _, ok := g.admin[arn]; ok {
 		return true
 	}
-	if rr := g.reachCache[arn]; rr != nil && rr.admin != nil {
+	if rr := g.adminRes[arn]; rr != nil && rr.admin != nil {
 		return true
 	}
 	return false
@@ -259,7 +264,7 @@ func (g *Graph) affectsReachable(rr *reachResult, e *Edge) bool {
 
 func (g *Graph) reachedAffected(rr *reachResult, e *Edge) *principal {
 	for _, c := range g.affects[e.To] {
-		if _, ok := rr.idx[c.key()]; ok {
+		if _, ok := rr.find(c); ok {
 			return c
 		}
 	}
@@ -407,4 +412,9 @@ func resourceLayer(sts []Statement) []Statement {
 		}
 	}
 	return out
+}
+
+func hopOf(rr *reachResult, c *principal) int {
+	i, _ := rr.find(c)
+	return i
 }

@@ -144,7 +144,12 @@ type Graph struct {
 	reachOut   map[string][]int        // the subset that lets the source act as another
 	modOut     map[string][]int        // the subset that rewrites permissions
 	pseudo     map[string]*principal   // "USER+GROUP" -> user with the group's policies
-	reachCache map[string]*reachResult
+	// The search index (search.go): every principal a walk can visit, its
+	// successors and predecessors, and each one's path to full access.
+	rnodes       []*principal
+	fwd, rev     [][]succ
+	adminRes     map[string]*reachResult
+	versionFulls map[string]bool
 	admin      map[string][]Step // direct full access, with the deciding steps
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
@@ -159,8 +164,7 @@ type Graph struct {
 	// other accounts and their principals, "*", identity providers), by node
 	// ID and in node order, and the walk from each.
 	outsiders    map[string]*principal
-	outside      []*principal
-	outsideReach map[string]*reachResult
+	outside []*principal
 }
 
 type managedPolicy struct {
@@ -196,6 +200,8 @@ type principal struct {
 	// outside is the Outside kind of a principal outside the account; "" for
 	// the account's own.
 	outside string
+	// id is the principal's index in the search index.
+	id int32
 }
 
 func (p *principal) key() string {
@@ -216,9 +222,9 @@ func Build(a *Account, opts Options) *Graph {
 	g := &Graph{acct: a, now: now.UTC(), nodeIdx: map[string]int{}, byARN: map[string]*principal{},
 		managed: map[string]*managedPolicy{}, groups: map[string]*groupInfo{}, groupByNm: map[string]*groupInfo{},
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
-		pseudo: map[string]*principal{}, reachCache: map[string]*reachResult{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
-		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{},
-		outsiders: map[string]*principal{}, outsideReach: map[string]*reachResult{}}
+		pseudo: map[string]*principal{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
+		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{}, versionFulls: map[string]bool{},
+		outsiders: map[string]*principal{}}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}
@@ -232,7 +238,9 @@ func Build(a *Account, opts Options) *Graph {
 	g.escalationEdges()
 	g.grantEdges()
 	g.finish()
-	g.reachAll()
+	g.pseudos()
+	g.index()
+	g.admins()
 	return g
 }
 

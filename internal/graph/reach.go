@@ -17,7 +17,9 @@ type hop struct {
 
 type reachResult struct {
 	hops []hop
-	idx  map[string]int
+	// pos is the hop of each principal by search index, -1 when not
+	// reached; nil for a path (find scans its few hops).
+	pos []int32
 	// The first way to full access in walk order, if any.
 	admin *adminPath
 }
@@ -30,38 +32,57 @@ type adminPath struct {
 }
 
 // walk is the iterative breadth-first walk from p with a visited set; edges
-// are visited in the graph's stable order, so the walk is deterministic.
+// are visited in the graph's stable order, so the walk is deterministic. It
+// is asked only where a query needs everything p reaches (a rewrite whose
+// target p may reach by another branch, Paths): the whole-account answers
+// come from reverse searches (search.go).
 func (g *Graph) walk(p *principal) *reachResult {
-	rr := &reachResult{idx: map[string]int{}}
+	rr := &reachResult{pos: make([]int32, len(g.rnodes))}
+	for i := range rr.pos {
+		rr.pos[i] = -1
+	}
 	rr.hops = append(rr.hops, hop{key: p.key(), p: p, parent: -1, edge: -1})
-	rr.idx[p.key()] = 0
+	rr.pos[p.id] = 0
 	for i := 0; i < len(rr.hops); i++ {
-		h := rr.hops[i]
-		if h.p.base != nil {
-			continue // a pseudo principal's own escalations are not followed
-		}
-		for _, ei := range g.reachOut[h.key] {
-			e := &g.Edges[ei]
-			var next *principal
-			switch {
-			case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && e.Gain == GainPrincipal:
-				next = g.byARN[e.To]
-			case e.Kind == EdgeEscalation && e.Gain == GainGroup:
-				if gi := g.groups[e.To]; gi != nil {
-					next = g.pseudo[h.p.arn+"+"+gi.src.ARN]
-				}
-			}
-			if next == nil || g.blockedMFA(h.p, e) {
+		for _, s := range g.fwd[rr.hops[i].p.id] {
+			if rr.pos[s.to] >= 0 {
 				continue
 			}
-			if _, seen := rr.idx[next.key()]; seen {
-				continue
-			}
-			rr.idx[next.key()] = len(rr.hops)
-			rr.hops = append(rr.hops, hop{key: next.key(), p: next, parent: i, edge: ei})
+			next := g.rnodes[s.to]
+			rr.pos[s.to] = int32(len(rr.hops))
+			rr.hops = append(rr.hops, hop{key: next.key(), p: next, parent: i, edge: int(s.edge)})
 		}
 	}
 	return rr
+}
+
+// successors lists, in the walk's order, the edges h may take and where
+// each leads: can-assume and GainPrincipal edges to the principal,
+// GainGroup edges to the pseudo principal of h in the group. A pseudo
+// principal's own escalations are not followed, nor edges that need an MFA
+// device h is known not to have.
+func (g *Graph) successors(h *principal, fn func(edge int, next *principal)) {
+	if h.base != nil {
+		return
+	}
+	for _, ei := range g.reachOut[h.key()] {
+		e := &g.Edges[ei]
+		if g.blockedMFA(h, e) {
+			continue
+		}
+		switch {
+		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && e.Gain == GainPrincipal:
+			if next := g.byARN[e.To]; next != nil {
+				fn(ei, next)
+			}
+		case e.Kind == EdgeEscalation && e.Gain == GainGroup:
+			if gi := g.groups[e.To]; gi != nil {
+				if next := g.pseudo[h.arn+"+"+gi.src.ARN]; next != nil {
+					fn(ei, next)
+				}
+			}
+		}
+	}
 }
 
 // blockedMFA: an edge that needs MFA cannot be taken by a user known to have
@@ -78,9 +99,9 @@ func (g *Graph) blockedMFA(p *principal, e *Edge) bool {
 	return false
 }
 
-// reachAll walks from every principal and finds each one's way to full access.
-func (g *Graph) reachAll() {
-	// Pseudo principals for every join edge, before any walk.
+// pseudos makes the pseudo principal of every join edge, with its direct
+// full access or the rewrites it could make, before any search.
+func (g *Graph) pseudos() {
 	for _, e := range g.Edges {
 		if e.Kind == EdgeEscalation && e.Gain == GainGroup {
 			if p, gi := g.byARN[e.From], g.groups[e.To]; p != nil && gi != nil {
@@ -92,19 +113,6 @@ func (g *Graph) reachAll() {
 				}
 			}
 		}
-	}
-	for _, p := range g.principals {
-		rr := g.walk(p)
-		rr.admin = g.findAdmin(rr)
-		g.reachCache[p.arn] = rr
-	}
-	// Outside principals walk the same edges from their can-assume edges on;
-	// kept apart so that nothing about the account's own principals changes.
-	g.sortOutside()
-	for _, p := range g.outside {
-		rr := g.walk(p)
-		rr.admin = g.findAdmin(rr)
-		g.outsideReach[p.arn] = rr
 	}
 }
 
@@ -145,7 +153,7 @@ func (g *Graph) findAdmin(rr *reachResult) *adminPath {
 					continue
 				}
 				for _, c := range g.affects[e.To] {
-					ci, ok := rr.idx[c.key()]
+					ci, ok := rr.find(c)
 					if !ok || (pass == 0) != (ci == i) {
 						continue
 					}
@@ -184,6 +192,20 @@ func (g *Graph) versionFull(arn string) bool {
 		}
 	}
 	return false
+}
+
+// find is the hop of principal c, if reached.
+func (rr *reachResult) find(c *principal) (int, bool) {
+	if rr.pos != nil {
+		i := rr.pos[c.id]
+		return int(i), i >= 0
+	}
+	for i, h := range rr.hops {
+		if h.p == c {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // chain returns the hops from the start to hop i, in order.
