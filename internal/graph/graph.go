@@ -150,10 +150,10 @@ type Graph struct {
 	fwd, rev     [][]succ
 	adminRes     map[string]*reachResult
 	versionFulls map[string]bool
-	admin      map[string][]Step // direct full access, with the deciding steps
-	maxGrants  int
-	docSets    map[*policy.Document]actionSet
-	svcTrust   map[string]bool
+	admin        map[string][]Step // direct full access, with the deciding steps
+	maxGrants    int
+	docSets      map[*policy.Document]actionSet
+	svcTrust     map[string]bool
 	// The two contexts nearly every request uses, built once.
 	baseCtx, mfaCtx policy.Context
 	ctxReady        bool
@@ -163,8 +163,8 @@ type Graph struct {
 	// The principals outside the account that trust policies name (services,
 	// other accounts and their principals, "*", identity providers), by node
 	// ID and in node order, and the walk from each.
-	outsiders    map[string]*principal
-	outside []*principal
+	outsiders map[string]*principal
+	outside   []*principal
 }
 
 type managedPolicy struct {
