@@ -81,14 +81,6 @@ func (g *Graph) all(p *principal, actions []string, resource string, extra map[s
 	return steps, anyMFA, true
 }
 
-func (g *Graph) escEdge(p *principal, t *Technique, to string, gain Gain, steps []Step, mfa bool) {
-	e := Edge{From: p.arn, To: to, Kind: EdgeEscalation, Technique: t.ID, Label: t.Name, Gain: gain, Steps: steps, Assumes: t.existing}
-	if mfa {
-		e.Needs = []string{"MFA"}
-	}
-	g.addEdge(e)
-}
-
 // escalationEdges evaluates every technique for every principal that is not
 // already an administrator, on every target that meets the prerequisites.
 func (g *Graph) escalationEdges() {
@@ -119,82 +111,29 @@ func (g *Graph) mayAll(p *principal, actions []string) bool {
 	return true
 }
 
+// technique adds p's edges for one technique: the targets that meet its
+// prerequisites, asked class by class (classes.go).
 func (g *Graph) technique(p *principal, t *Technique, a *Account) {
+	var targets, keys []string
+	actions := t.Required
 	switch t.kind {
 	case kindModifyPolicy, kindSetDefaultVersion:
 		for _, mp := range a.Policies {
-			if mp.AWSManaged() || len(g.affects[mp.ARN]) == 0 {
-				continue
+			if mp.AWSManaged() || len(g.affects[mp.ARN]) == 0 || (t.kind == kindSetDefaultVersion && len(mp.Versions) < 2) {
+				continue // nothing to switch to, or nobody it applies to
 			}
-			gain := GainArbitrary
-			if t.kind == kindSetDefaultVersion {
-				if len(mp.Versions) < 2 {
-					continue // nothing to switch to
-				}
-				gain = GainVersion
-			}
-			if steps, mfa, ok := g.all(p, t.Required, mp.ARN, nil); ok {
-				g.escEdge(p, t, mp.ARN, gain, steps, mfa)
-			}
+			targets = append(targets, mp.ARN)
 		}
 	case kindModifyUser, kindCreateAccessKey, kindRotateAccessKey, kindCreateLoginProfile, kindUpdateLoginProfile:
 		for i := range a.Users {
-			u := &a.Users[i]
-			if t.kind != kindModifyUser && u.ARN == p.arn {
-				continue
-			}
-			if a.CredentialsKnown {
-				switch t.kind {
-				case kindCreateAccessKey:
-					if len(u.AccessKeys) >= 2 {
-						continue
-					}
-				case kindRotateAccessKey:
-					if len(u.AccessKeys) < 2 {
-						continue
-					}
-				case kindCreateLoginProfile:
-					if u.LoginProfile != nil {
-						continue
-					}
-				case kindUpdateLoginProfile:
-					if u.LoginProfile == nil {
-						continue
-					}
-				}
-			} else if t.kind == kindRotateAccessKey {
-				continue // iam-002 covers a user whose keys are unknown
-			}
-			gain := GainPrincipal
-			if t.kind == kindModifyUser {
-				gain = GainArbitrary
-			}
-			if steps, mfa, ok := g.all(p, t.Required, u.ARN, nil); ok {
-				g.escEdge(p, t, u.ARN, gain, steps, mfa)
-				if !a.CredentialsKnown {
-					e := &g.Edges[len(g.Edges)-1]
-					switch t.kind {
-					case kindCreateAccessKey:
-						e.Assumes = "fewer than two access keys on the target (the dump does not list keys)"
-					case kindCreateLoginProfile:
-						e.Assumes = "no console password on the target (the dump does not say)"
-					case kindUpdateLoginProfile:
-						e.Assumes = "a console password on the target (the dump does not say)"
-					}
-				}
+			if u := &a.Users[i]; g.userTarget(p, t, u) {
+				targets = append(targets, u.ARN)
 			}
 		}
 	case kindModifyRole, kindUpdateTrust:
 		for _, r := range g.principals {
-			if r.kind != KindRole || (t.kind == kindUpdateTrust && r == p) {
-				continue
-			}
-			gain := GainArbitrary
-			if t.kind == kindUpdateTrust {
-				gain = GainPrincipal
-			}
-			if steps, mfa, ok := g.all(p, t.Required, r.arn, nil); ok {
-				g.escEdge(p, t, r.arn, gain, steps, mfa)
+			if r.kind == KindRole && (t.kind != kindUpdateTrust || r != p) {
+				targets = append(targets, r.arn)
 			}
 		}
 	case kindModifyGroup, kindJoinGroup:
@@ -209,15 +148,15 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			if t.kind == kindJoinGroup && (member(p, gi) || len(gi.policies) == 0) {
 				continue
 			}
-			gain := GainArbitrary
-			if t.kind == kindJoinGroup {
-				gain = GainGroup
-			}
-			if steps, mfa, ok := g.all(p, t.Required, gr.ARN, nil); ok {
-				g.escEdge(p, t, gr.ARN, gain, steps, mfa)
-			}
+			targets = append(targets, gr.ARN)
 		}
 	case kindPassRole, kindExistingRole:
+		actions = nil // the other requests are on representative ARNs
+		for _, act := range t.Required {
+			if strings.EqualFold(act, "iam:PassRole") {
+				actions = []string{act}
+			}
+		}
 		for _, r := range g.principals {
 			if r.kind != KindRole || r == p || r.req.Account != p.req.Account {
 				continue // compute runs in the principal's account, with that account's roles
@@ -225,37 +164,124 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			if t.instanceProfile && len(r.role.InstanceProfiles) == 0 {
 				continue
 			}
-			svc := ""
-			for _, s := range t.services {
-				if g.trustsService(r, s) {
-					svc = s
-					break
-				}
-			}
-			if svc == "" {
-				continue
-			}
-			var steps []Step
-			mfa, ok := false, true
-			for _, act := range t.Required {
-				var s Step
-				var m bool
-				if strings.EqualFold(act, "iam:PassRole") {
-					s, m, ok = g.allows(p, act, r.arn, map[string][]string{"iam:PassedToService": {svc}})
-				} else {
-					s, m, ok = g.allows(p, act, g.resource(p, t, act), nil)
-				}
-				if !ok {
-					break
-				}
-				mfa = mfa || m
-				steps = append(steps, s)
-			}
-			if ok {
-				g.escEdge(p, t, r.arn, GainPrincipal, steps, mfa)
+			if svc := g.roleService(r, t); svc != "" {
+				targets, keys = append(targets, r.arn), append(keys, svc)
 			}
 		}
 	}
+	for _, cl := range g.classes(p, actions, targets, keys) {
+		e, ok := g.techniqueOn(p, t, targets[cl[0]])
+		if !ok {
+			continue
+		}
+		if len(cl) <= g.setMin || t.kind == kindSetDefaultVersion {
+			g.addEdge(e)
+			for _, i := range cl[1:] {
+				if e, ok := g.techniqueOn(p, t, targets[i]); ok {
+					g.addEdge(e)
+				}
+			}
+			continue
+		}
+		members := make([]string, len(cl))
+		for k, i := range cl {
+			members[k] = targets[i]
+		}
+		g.setEdge(e, members)
+	}
+}
+
+// userTarget: u meets the technique's prerequisites as p's target.
+func (g *Graph) userTarget(p *principal, t *Technique, u *User) bool {
+	if t.kind != kindModifyUser && u.ARN == p.arn {
+		return false
+	}
+	if !g.acct.CredentialsKnown {
+		return t.kind != kindRotateAccessKey // iam-002 covers a user whose keys are unknown
+	}
+	switch t.kind {
+	case kindCreateAccessKey:
+		return len(u.AccessKeys) < 2
+	case kindRotateAccessKey:
+		return len(u.AccessKeys) >= 2
+	case kindCreateLoginProfile:
+		return u.LoginProfile == nil
+	case kindUpdateLoginProfile:
+		return u.LoginProfile != nil
+	}
+	return true
+}
+
+// roleService is the first of the technique's services that role r trusts,
+// "" for none.
+func (g *Graph) roleService(r *principal, t *Technique) string {
+	for _, s := range t.services {
+		if g.trustsService(r, s) {
+			return s
+		}
+	}
+	return ""
+}
+
+// techniqueOn asks the engine whether p can use technique t on one target,
+// and makes the edge.
+func (g *Graph) techniqueOn(p *principal, t *Technique, target string) (Edge, bool) {
+	gain := GainArbitrary
+	switch t.kind {
+	case kindSetDefaultVersion:
+		gain = GainVersion
+	case kindCreateAccessKey, kindRotateAccessKey, kindCreateLoginProfile, kindUpdateLoginProfile, kindUpdateTrust, kindPassRole, kindExistingRole:
+		gain = GainPrincipal
+	case kindJoinGroup:
+		gain = GainGroup
+	}
+	var steps []Step
+	var mfa, ok bool
+	switch t.kind {
+	case kindPassRole, kindExistingRole:
+		r := g.byARN[target]
+		svc := ""
+		if r != nil {
+			svc = g.roleService(r, t)
+		}
+		if svc == "" {
+			return Edge{}, false
+		}
+		ok = true
+		for _, act := range t.Required {
+			var s Step
+			var m bool
+			if strings.EqualFold(act, "iam:PassRole") {
+				s, m, ok = g.allows(p, act, target, map[string][]string{"iam:PassedToService": {svc}})
+			} else {
+				s, m, ok = g.allows(p, act, g.resource(p, t, act), nil)
+			}
+			if !ok {
+				return Edge{}, false
+			}
+			mfa = mfa || m
+			steps = append(steps, s)
+		}
+	default:
+		if steps, mfa, ok = g.all(p, t.Required, target, nil); !ok {
+			return Edge{}, false
+		}
+	}
+	e := Edge{From: p.key(), To: target, Kind: EdgeEscalation, Technique: t.ID, Label: t.Name, Gain: gain, Steps: steps, Assumes: t.existing}
+	if mfa {
+		e.Needs = []string{"MFA"}
+	}
+	if !g.acct.CredentialsKnown {
+		switch t.kind {
+		case kindCreateAccessKey:
+			e.Assumes = "fewer than two access keys on the target (the dump does not list keys)"
+		case kindCreateLoginProfile:
+			e.Assumes = "no console password on the target (the dump does not say)"
+		case kindUpdateLoginProfile:
+			e.Assumes = "a console password on the target (the dump does not say)"
+		}
+	}
+	return e, true
 }
 
 func member(p *principal, gi *groupInfo) bool {

@@ -105,6 +105,23 @@ func (g *Graph) Findings(now time.Time) []Finding {
 				}
 			}
 			e := g.Edges[best]
+			if set := g.sets[e.To]; set != nil {
+				// Name one member: one the rewrite reaches, else one that
+				// leads to full access, else the first.
+				m := set.members[0]
+				if c := g.reachedAffected(rr, &e); e.Gain == GainArbitrary && c != nil {
+					m = g.memberFor(&e, c.arn)
+				} else {
+					for _, x := range set.members {
+						if g.leadsToAdmin(x) {
+							m = x
+							break
+						}
+					}
+				}
+				edges = append(edges, make([]int, len(set.members)-1)...)
+				e = g.concrete(e, m)
+			}
 			sev := SeverityHigh
 			tech := e.Technique
 			if hidden && adminPath.Technique == tech {
@@ -249,6 +266,14 @@ func days(d time.Duration) string { return fmt.Sprintf("%d days", int(d.Hours()/
 
 // leadsToAdmin: the target is an administrator or reaches full access.
 func (g *Graph) leadsToAdmin(arn string) bool {
+	if s := g.sets[arn]; s != nil {
+		for _, m := range s.members {
+			if g.leadsToAdmin(m) {
+				return true
+			}
+		}
+		return false
+	}
 	if _, ok := g.admin[arn]; ok {
 		return true
 	}

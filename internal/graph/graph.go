@@ -22,10 +22,11 @@ const (
 	KindService  NodeKind = "service"       // AWS service principal named by a trust policy
 	KindExternal NodeKind = "external"      // another account, "*", or a federated provider named by a trust policy
 	KindResource NodeKind = "resource"      // a resource pattern some principal is granted
+	KindSet      NodeKind = "set"           // the many targets one escalation edge stands for (large accounts)
 )
 
 // kindOrder sorts nodes: principals first, then policies, then the rest.
-var kindOrder = map[NodeKind]int{KindUser: 0, KindGroup: 1, KindRole: 2, KindPolicy: 3, KindInline: 4, KindService: 5, KindExternal: 6, KindResource: 7}
+var kindOrder = map[NodeKind]int{KindUser: 0, KindGroup: 1, KindRole: 2, KindPolicy: 3, KindInline: 4, KindService: 5, KindExternal: 6, KindResource: 7, KindSet: 8}
 
 // Node is one vertex of the graph. ID is the ARN for users, groups, roles and
 // managed policies; "OWNER-ARN#NAME" for inline policies; the service name for
@@ -120,6 +121,9 @@ type Options struct {
 	Now time.Time
 	// MaxGrants caps the resource patterns listed per principal (0: 50).
 	MaxGrants int
+
+	// setMin overrides defaultSetMin (tests).
+	setMin int
 }
 
 // Graph is the access graph of one account. It is immutable once built and
@@ -150,6 +154,13 @@ type Graph struct {
 	fwd, rev     [][]succ
 	adminRes     map[string]*reachResult
 	versionFulls map[string]bool
+	// Target classes and sets (classes.go).
+	setMin     int
+	sets       map[string]*setNode
+	setOrder   []string
+	stmtSets   map[*policy.Document][]actionSet
+	matchCache map[string]map[string]bool
+	entityARNs []string
 	admin        map[string][]Step // direct full access, with the deciding steps
 	maxGrants    int
 	docSets      map[*policy.Document]actionSet
@@ -200,6 +211,7 @@ type principal struct {
 	// outside is the Outside kind of a principal outside the account; "" for
 	// the account's own.
 	outside string
+	boundaryDoc *policy.Document
 	// id is the principal's index in the search index.
 	id int32
 }
@@ -228,6 +240,11 @@ func Build(a *Account, opts Options) *Graph {
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}
+	g.setMin = opts.setMin
+	if g.setMin == 0 {
+		g.setMin = defaultSetMin
+	}
+	g.sets, g.stmtSets, g.matchCache = map[string]*setNode{}, map[*policy.Document][]actionSet{}, map[string]map[string]bool{}
 	g.ctxCache = map[string]policy.Context{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
@@ -372,7 +389,7 @@ func (g *Graph) setInputs(p *principal, ids []*policy.Policy, b *AttachedPolicy)
 	}
 	if b != nil {
 		if mp := g.managed[b.ARN]; mp != nil && mp.compiled != nil {
-			p.in.Boundary = mp.compiled
+			p.in.Boundary, p.boundaryDoc = mp.compiled, mp.doc
 		} else {
 			p.in.Boundary = denyAll
 		}

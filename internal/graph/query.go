@@ -43,7 +43,11 @@ func (g *Graph) pathTo(rr *reachResult, i int) Path {
 	for _, hi := range rr.chain(i) {
 		h := rr.hops[hi]
 		if h.edge >= 0 {
-			e := g.Edges[h.edge]
+			target := h.p.arn
+			if h.p.base != nil {
+				target = h.p.group.src.ARN
+			}
+			e := g.concrete(g.Edges[h.edge], target)
 			p.Steps = append(p.Steps, e)
 			if e.Technique != "sts-001" || p.Technique == "" {
 				if e.Kind == EdgeEscalation {
@@ -83,6 +87,7 @@ func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
 		return p, true
 	}
 	e := *ap.edge
+	e = g.concrete(e, g.memberFor(&e, ap.affected))
 	p.Steps = append(p.Steps, e)
 	p.Path = append(p.Path, e.To)
 	if ap.affected != e.To && ap.affected != rr.hops[ap.hop].p.arn {

@@ -32,36 +32,50 @@ type adminPath struct {
 }
 
 // walk is the iterative breadth-first walk from p with a visited set; edges
-// are visited in the graph's stable order, so the walk is deterministic. It
-// is asked only where a query needs everything p reaches (a rewrite whose
-// target p may reach by another branch, Paths): the whole-account answers
-// come from reverse searches (search.go).
+// are visited in the graph's stable order (a set's members in its order, at
+// the place of the edge to it), so the walk is deterministic. It is asked
+// only where a query needs everything p reaches (a rewrite whose target p may
+// reach by another branch, Paths): the whole-account answers come from
+// reverse searches (search.go).
 func (g *Graph) walk(p *principal) *reachResult {
-	rr := &reachResult{pos: make([]int32, len(g.rnodes))}
+	rr := &reachResult{pos: make([]int32, len(g.fwd))}
 	for i := range rr.pos {
 		rr.pos[i] = -1
 	}
 	rr.hops = append(rr.hops, hop{key: p.key(), p: p, parent: -1, edge: -1})
 	rr.pos[p.id] = 0
+	visit := func(i int, edge, to int32) {
+		if rr.pos[to] >= 0 {
+			return
+		}
+		next := g.rnodes[to]
+		rr.pos[to] = int32(len(rr.hops))
+		rr.hops = append(rr.hops, hop{key: next.key(), p: next, parent: i, edge: int(edge)})
+	}
 	for i := 0; i < len(rr.hops); i++ {
 		for _, s := range g.fwd[rr.hops[i].p.id] {
-			if rr.pos[s.to] >= 0 {
+			if !g.isSet(s.to) {
+				visit(i, s.edge, s.to)
 				continue
 			}
-			next := g.rnodes[s.to]
-			rr.pos[s.to] = int32(len(rr.hops))
-			rr.hops = append(rr.hops, hop{key: next.key(), p: next, parent: i, edge: int(s.edge)})
+			if rr.pos[s.to] >= 0 {
+				continue // its members are all reached
+			}
+			rr.pos[s.to] = 0
+			for _, m := range g.fwd[s.to] {
+				visit(i, s.edge, m.to)
+			}
 		}
 	}
 	return rr
 }
 
 // successors lists, in the walk's order, the edges h may take and where
-// each leads: can-assume and GainPrincipal edges to the principal,
-// GainGroup edges to the pseudo principal of h in the group. A pseudo
-// principal's own escalations are not followed, nor edges that need an MFA
-// device h is known not to have.
-func (g *Graph) successors(h *principal, fn func(edge int, next *principal)) {
+// each leads (a search index): can-assume and GainPrincipal edges to the
+// principal or set, GainGroup edges to the pseudo principal of h in the
+// group (in each group of a set). A pseudo principal's own escalations are
+// not followed, nor edges that need an MFA device h is known not to have.
+func (g *Graph) successors(h *principal, fn func(edge int, next int32)) {
 	if h.base != nil {
 		return
 	}
@@ -72,17 +86,29 @@ func (g *Graph) successors(h *principal, fn func(edge int, next *principal)) {
 		}
 		switch {
 		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && e.Gain == GainPrincipal:
-			if next := g.byARN[e.To]; next != nil {
-				fn(ei, next)
+			if s := g.sets[e.To]; s != nil {
+				fn(ei, s.first)
+			} else if next := g.byARN[e.To]; next != nil {
+				fn(ei, next.id)
 			}
 		case e.Kind == EdgeEscalation && e.Gain == GainGroup:
-			if gi := g.groups[e.To]; gi != nil {
-				if next := g.pseudo[h.arn+"+"+gi.src.ARN]; next != nil {
-					fn(ei, next)
+			for _, gr := range g.targetsOf(e) {
+				if gi := g.groups[gr]; gi != nil && !member(h, gi) {
+					if next := g.pseudo[h.arn+"+"+gi.src.ARN]; next != nil {
+						fn(ei, next.id)
+					}
 				}
 			}
 		}
 	}
+}
+
+// targetsOf is the edge's target, or the members of its set.
+func (g *Graph) targetsOf(e *Edge) []string {
+	if s := g.sets[e.To]; s != nil {
+		return s.members
+	}
+	return []string{e.To}
 }
 
 // blockedMFA: an edge that needs MFA cannot be taken by a user known to have
@@ -103,14 +129,22 @@ func (g *Graph) blockedMFA(p *principal, e *Edge) bool {
 // full access or the rewrites it could make, before any search.
 func (g *Graph) pseudos() {
 	for _, e := range g.Edges {
-		if e.Kind == EdgeEscalation && e.Gain == GainGroup {
-			if p, gi := g.byARN[e.From], g.groups[e.To]; p != nil && gi != nil {
-				x := g.pseudoFor(p, gi)
-				if steps, ok := g.fullAccessOf(x); ok {
-					g.admin[x.key()] = steps
-				} else {
-					g.pseudoEdges[x.key()] = g.rewrites(x)
-				}
+		if e.Kind != EdgeEscalation || e.Gain != GainGroup {
+			continue
+		}
+		for _, gr := range g.targetsOf(&e) {
+			p, gi := g.byARN[e.From], g.groups[gr]
+			if p == nil || gi == nil || member(p, gi) {
+				continue
+			}
+			if _, done := g.pseudo[p.arn+"+"+gi.src.ARN]; done {
+				continue
+			}
+			x := g.pseudoFor(p, gi)
+			if steps, ok := g.fullAccessOf(x); ok {
+				g.admin[x.key()] = steps
+			} else {
+				g.pseudoEdges[x.key()] = g.rewrites(x)
 			}
 		}
 	}

@@ -22,8 +22,9 @@ import (
 // (forward) or comes from (reverse).
 type succ struct{ edge, to int32 }
 
-// index numbers the principals and lays out their successors and
-// predecessors.
+// index numbers the principals, then the sets, and lays out their
+// successors and predecessors. A set's successors are its members; an edge
+// into a set and on to a member counts as one step.
 func (g *Graph) index() {
 	g.rnodes = g.rnodes[:0]
 	add := func(p *principal) {
@@ -45,20 +46,38 @@ func (g *Graph) index() {
 	for _, p := range g.outside {
 		add(p)
 	}
-	g.fwd = make([][]succ, len(g.rnodes))
-	g.rev = make([][]succ, len(g.rnodes))
+	total := len(g.rnodes) + len(g.setOrder)
+	g.fwd = make([][]succ, total)
+	g.rev = make([][]succ, total)
+	for i, id := range g.setOrder {
+		s := g.sets[id]
+		s.first = int32(len(g.rnodes) + i)
+		if s.gain != GainPrincipal {
+			continue
+		}
+		for _, m := range s.members {
+			if p := g.byARN[m]; p != nil {
+				g.fwd[s.first] = append(g.fwd[s.first], succ{-1, p.id})
+				g.rev[p.id] = append(g.rev[p.id], succ{-1, s.first})
+			}
+		}
+	}
 	for _, h := range g.rnodes {
-		g.successors(h, func(ei int, next *principal) {
-			g.fwd[h.id] = append(g.fwd[h.id], succ{int32(ei), next.id})
-			g.rev[next.id] = append(g.rev[next.id], succ{int32(ei), h.id})
+		g.successors(h, func(ei int, next int32) {
+			g.fwd[h.id] = append(g.fwd[h.id], succ{int32(ei), next})
+			g.rev[next] = append(g.rev[next], succ{int32(ei), h.id})
 		})
 	}
 }
 
+// isSet reports whether a search index is a set's.
+func (g *Graph) isSet(i int32) bool { return int(i) >= len(g.rnodes) }
+
 // reverse is the distance of every principal to the nearest of sources (-1:
-// none reachable), by one breadth-first search over the predecessors.
+// none reachable), by one breadth-first search over the predecessors. A set
+// is as far as its nearest member, and its holders one step further.
 func (g *Graph) reverse(sources []int32) []int32 {
-	dist := make([]int32, len(g.rnodes))
+	dist := make([]int32, len(g.fwd))
 	for i := range dist {
 		dist[i] = -1
 	}
@@ -69,12 +88,25 @@ func (g *Graph) reverse(sources []int32) []int32 {
 			queue = append(queue, s)
 		}
 	}
+	push := func(from int32, d int32) {
+		if dist[from] < 0 {
+			dist[from] = d
+			queue = append(queue, from)
+		}
+	}
 	for i := 0; i < len(queue); i++ {
 		v := queue[i]
 		for _, s := range g.rev[v] {
-			if dist[s.to] < 0 {
-				dist[s.to] = dist[v] + 1
-				queue = append(queue, s.to)
+			if !g.isSet(s.to) {
+				push(s.to, dist[v]+1)
+				continue
+			}
+			if dist[s.to] >= 0 {
+				continue
+			}
+			dist[s.to] = dist[v]
+			for _, h := range g.rev[s.to] {
+				push(h.to, dist[v]+1)
 			}
 		}
 	}
@@ -92,11 +124,23 @@ func (g *Graph) descend(x int32, dist []int32) *reachResult {
 		if dist[cur] == 0 {
 			return rr
 		}
+		d := dist[cur] - 1
+	next:
 		for _, s := range g.fwd[cur] {
-			if dist[s.to] == dist[cur]-1 {
-				parent, edge, cur = len(rr.hops)-1, int(s.edge), s.to
-				break
+			if dist[s.to] != d {
+				continue
 			}
+			to := s.to
+			if g.isSet(to) {
+				for _, m := range g.fwd[to] {
+					if dist[m.to] == d {
+						to = m.to
+						break
+					}
+				}
+			}
+			parent, edge, cur = len(rr.hops)-1, int(s.edge), to
+			break next
 		}
 	}
 }
@@ -194,9 +238,19 @@ func (g *Graph) reaches(h int32, targets []int32) bool {
 			return true
 		}
 		for _, s := range g.fwd[queue[i]] {
-			if !seen[s.to] {
-				seen[s.to] = true
+			if seen[s.to] {
+				continue
+			}
+			seen[s.to] = true
+			if !g.isSet(s.to) {
 				queue = append(queue, s.to)
+				continue
+			}
+			for _, m := range g.fwd[s.to] {
+				if !seen[m.to] {
+					seen[m.to] = true
+					queue = append(queue, m.to)
+				}
 			}
 		}
 	}
@@ -213,7 +267,7 @@ func (g *Graph) reaches(h int32, targets []int32) bool {
 // rewriter, and their paths, like those whose first full-access principal
 // rewrites someone else, are walked exactly.
 func (g *Graph) admins() error {
-	n := len(g.rnodes)
+	n := len(g.fwd)
 	full := make([]int32, 0)
 	settled := make([]bool, n)
 	var cross []int32
