@@ -146,7 +146,7 @@ func (g *Graph) assumeEdges() {
 			sort.Slice(cands, func(i, j int) bool { return cands[i].arn < cands[j].arn })
 		}
 		for _, p := range cands {
-			if p == r {
+			if p == r || g.stopped() {
 				continue
 			}
 			sessions, named := c.arns[p.arn]

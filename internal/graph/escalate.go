@@ -34,6 +34,9 @@ func (g *Graph) fullAccessOf(p *principal) ([]Step, bool) {
 
 func (g *Graph) fullAccess() {
 	for _, p := range g.principals {
+		if g.stopped() {
+			return
+		}
 		if steps, ok := g.fullAccessOf(p); ok {
 			g.admin[p.arn] = steps
 		}
@@ -86,7 +89,7 @@ func (g *Graph) all(p *principal, actions []string, resource string, extra map[s
 func (g *Graph) escalationEdges() {
 	a := g.acct
 	for _, p := range g.principals {
-		if _, ok := g.admin[p.arn]; ok {
+		if _, ok := g.admin[p.arn]; ok || g.stopped() {
 			continue
 		}
 		for ti := range catalogue {
@@ -170,6 +173,9 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 		}
 	}
 	for _, cl := range g.classes(p, actions, targets, keys) {
+		if g.stopped() {
+			return
+		}
 		e, ok := g.techniqueOn(p, t, targets[cl[0]])
 		if !ok {
 			continue

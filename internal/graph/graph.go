@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -122,6 +123,13 @@ type Options struct {
 	// MaxGrants caps the resource patterns listed per principal (0: 50).
 	MaxGrants int
 
+	// The budget of BuildContext (zero: unbounded). MaxMemory is a soft
+	// bound on the heap's growth during the build, in bytes, read from the
+	// runtime every few thousand engine questions; it counts whatever else
+	// the process allocates meanwhile.
+	MaxNodes, MaxEdges int
+	MaxMemory          uint64
+
 	// setMin overrides defaultSetMin (tests).
 	setMin int
 }
@@ -161,10 +169,10 @@ type Graph struct {
 	stmtSets   map[*policy.Document][]actionSet
 	matchCache map[string]map[string]bool
 	entityARNs []string
-	admin        map[string][]Step // direct full access, with the deciding steps
-	maxGrants    int
-	docSets      map[*policy.Document]actionSet
-	svcTrust     map[string]bool
+	admin      map[string][]Step // direct full access, with the deciding steps
+	maxGrants  int
+	docSets    map[*policy.Document]actionSet
+	svcTrust   map[string]bool
 	// The two contexts nearly every request uses, built once.
 	baseCtx, mfaCtx policy.Context
 	ctxReady        bool
@@ -173,9 +181,17 @@ type Graph struct {
 	pseudoEdges map[string][]Edge
 	// The principals outside the account that trust policies name (services,
 	// other accounts and their principals, "*", identity providers), by node
-	// ID and in node order, and the walk from each.
+	// ID and in node order.
 	outsiders map[string]*principal
 	outside   []*principal
+
+	// The build's context, budget and first error (budget.go); ctx is nil
+	// once built.
+	ctx       context.Context
+	opts      Options
+	err       error
+	ticks     int
+	heapStart uint64
 }
 
 type managedPolicy struct {
@@ -210,7 +226,7 @@ type principal struct {
 	group *groupInfo
 	// outside is the Outside kind of a principal outside the account; "" for
 	// the account's own.
-	outside string
+	outside     string
 	boundaryDoc *policy.Document
 	// id is the principal's index in the search index.
 	id int32
@@ -225,8 +241,33 @@ func (p *principal) key() string {
 
 // Build makes the graph of an account: compiles every policy, asks the engine
 // about trust, escalation techniques and grants, and lays out nodes and edges
-// in a stable order. Unreadable policies become warnings.
+// in a stable order. Unreadable policies become warnings. It is BuildContext
+// without a deadline or budget.
 func Build(a *Account, opts Options) *Graph {
+	opts.MaxNodes, opts.MaxEdges, opts.MaxMemory = 0, 0, 0
+	g, _ := BuildContext(context.Background(), a, opts) // no budget, no cancellation: cannot fail
+	return g
+}
+
+// BuildContext is Build under a context and the budget of opts: it checks
+// the context between engine questions and returns ctx.Err() as soon as it
+// is done, or an error matching ErrTooLarge once the graph outgrows
+// MaxNodes, MaxEdges or MaxMemory. On error nothing built is kept.
+func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error) {
+	g := newGraph(ctx, a, opts)
+	for _, stage := range []func(){g.compile, g.structure, g.assumeEdges, g.fullAccess, g.escalationEdges, g.grantEdges, g.finish, g.pseudos, g.index} {
+		if stage(); g.err != nil {
+			return nil, g.err
+		}
+	}
+	if err := g.admins(); err != nil {
+		return nil, err
+	}
+	g.ctx = nil // a built graph answers queries without its build's context
+	return g, nil
+}
+
+func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -236,7 +277,7 @@ func Build(a *Account, opts Options) *Graph {
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
 		pseudo: map[string]*principal{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
 		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{}, versionFulls: map[string]bool{},
-		outsiders: map[string]*principal{}}
+		outsiders: map[string]*principal{}, ctx: ctx, opts: opts}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}
@@ -248,16 +289,9 @@ func Build(a *Account, opts Options) *Graph {
 	g.ctxCache = map[string]policy.Context{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
-	g.compile()
-	g.structure()
-	g.assumeEdges()
-	g.fullAccess()
-	g.escalationEdges()
-	g.grantEdges()
-	g.finish()
-	g.pseudos()
-	g.index()
-	g.admins()
+	if opts.MaxMemory > 0 {
+		g.heapStart = heapBytes()
+	}
 	return g
 }
 
@@ -315,6 +349,9 @@ func (g *Graph) compile() {
 		g.groupByNm[gr.Name] = gi
 	}
 	for i := range a.Users {
+		if g.stopped() {
+			return
+		}
 		u := &a.Users[i]
 		p := &principal{arn: u.ARN, name: u.Name, kind: KindUser, user: u,
 			req: policy.Principal{ARN: u.ARN, ID: u.ID, Name: u.Name, Account: arnAccount(u.ARN), Type: policy.PrincipalUser, Tags: tagMap(u.Tags)}}
@@ -341,6 +378,9 @@ func (g *Graph) compile() {
 		g.addPrincipal(p)
 	}
 	for i := range a.Roles {
+		if g.stopped() {
+			return
+		}
 		r := &a.Roles[i]
 		p := &principal{arn: r.ARN, name: r.Name, kind: KindRole, role: r,
 			req: policy.Principal{ARN: "arn:aws:sts::" + arnAccount(r.ARN) + ":assumed-role/" + r.Name + "/graph", ID: r.ID + ":graph",

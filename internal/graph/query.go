@@ -343,6 +343,9 @@ const grantEvaluations = 300
 // gives the deciding statements.
 func (g *Graph) grantEdges() {
 	for _, p := range g.principals {
+		if g.stopped() {
+			return
+		}
 		perms, skipped := g.permissionsUpTo(p, false, grantEvaluations)
 		var order []string
 		acts := map[string][]string{}

@@ -129,7 +129,7 @@ func (g *Graph) blockedMFA(p *principal, e *Edge) bool {
 // full access or the rewrites it could make, before any search.
 func (g *Graph) pseudos() {
 	for _, e := range g.Edges {
-		if e.Kind != EdgeEscalation || e.Gain != GainGroup {
+		if e.Kind != EdgeEscalation || e.Gain != GainGroup || g.stopped() {
 			continue
 		}
 		for _, gr := range g.targetsOf(&e) {

@@ -347,8 +347,4 @@ func (rr *reachResult) trim() *reachResult {
 	return out
 }
 
-// tick is called in every long loop: it ends the build when the context is
-// done or the budget spent.
-func (g *Graph) tick() error { return nil }
-
 var statCross, statPass1, statCR int
