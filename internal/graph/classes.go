@@ -220,7 +220,11 @@ func (g *Graph) setEdge(rep Edge, members []string) {
 	}
 	id := fmt.Sprintf("set:%s:%x", rep.Technique, h.Sum64())
 	if g.sets[id] == nil {
-		g.sets[id] = &setNode{id: id, gain: rep.Gain, members: members}
+		gain := rep.Gain
+		if rep.Kind == EdgeCanAssume {
+			gain = GainPrincipal // the members are become, as by GainPrincipal
+		}
+		g.sets[id] = &setNode{id: id, gain: gain, members: members}
 		g.setOrder = append(g.setOrder, id)
 		kind := "targets"
 		switch {
@@ -233,8 +237,12 @@ func (g *Graph) setEdge(rep Edge, members []string) {
 		case strings.Contains(members[0], ":policy/"):
 			kind = "policies"
 		}
+		what := rep.Technique + " (" + rep.Label + ")"
+		if rep.Kind == EdgeCanAssume {
+			what = "assuming the role"
+		}
 		g.addNode(Node{ID: id, Kind: KindSet, Name: fmt.Sprintf("%d %s", len(members), kind),
-			Description: fmt.Sprintf("the %d %s %s (%s) applies to alike, from %s to %s", len(members), kind, rep.Technique, rep.Label,
+			Description: fmt.Sprintf("the %d %s %s applies to alike, from %s to %s", len(members), kind, what,
 				shortARN(members[0]), shortARN(members[len(members)-1]))})
 		if rep.Gain == GainArbitrary || rep.Gain == GainVersion {
 			seen := map[*principal]bool{}
@@ -271,7 +279,11 @@ func (g *Graph) concrete(e Edge, target string) Edge {
 	if p == nil {
 		p = g.pseudo[e.From]
 	}
-	if t := techniqueByID(e.Technique); p != nil && t != nil {
+	if r := g.byARN[target]; e.Kind == EdgeCanAssume && p != nil && r != nil {
+		if c, ok := g.assumeOn(p, r); ok {
+			return c
+		}
+	} else if t := techniqueByID(e.Technique); p != nil && t != nil {
 		if c, ok := g.techniqueOn(p, t, target); ok {
 			return c
 		}
