@@ -307,7 +307,7 @@ func (g *Graph) pseudoFor(p *principal, gi *groupInfo) *principal {
 		return x
 	}
 	x := *p
-	x.base, x.group = p, gi
+	x.base, x.group, x.pkey = p, gi, k
 	x.in.Identity = append(append([]*policy.Policy(nil), p.in.Identity...), gi.policies...)
 	x.docs = append(append([]*policy.Document(nil), p.docs...), gi.docs...)
 	x.mask = g.allowedActions(x.docs)

@@ -58,6 +58,7 @@ func (g *Graph) Findings(now time.Time) []Finding {
 	a := g.acct
 
 	// Administrators, hidden administrators, escalations.
+	buf := &reachResult{}
 	for _, p := range g.principals {
 		if _, ok := g.admin[p.arn]; ok {
 			add(Finding{Type: FindingAdmin, Severity: SeverityMedium, Principal: p.arn, Path: []string{p.arn},
@@ -69,7 +70,7 @@ func (g *Graph) Findings(now time.Time) []Finding {
 		// only for the principals that have a rewrite.
 		var rr *reachResult
 		if len(g.modOut[p.arn]) > 0 {
-			rr = g.walk(p)
+			rr = g.walkInto(p, buf)
 		}
 		if hidden {
 			add(Finding{Type: FindingHiddenAdmin, Severity: SeverityCritical, Principal: p.arn, Technique: adminPath.Technique,

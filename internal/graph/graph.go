@@ -228,13 +228,14 @@ type principal struct {
 	// the account's own.
 	outside     string
 	boundaryDoc *policy.Document
+	pkey        string // a pseudo principal's key, USER-ARN+GROUP-ARN
 	// id is the principal's index in the search index.
 	id int32
 }
 
 func (p *principal) key() string {
 	if p.base != nil {
-		return p.base.arn + "+" + p.group.src.ARN
+		return p.pkey
 	}
 	return p.arn
 }

@@ -19,7 +19,8 @@ type reachResult struct {
 	hops []hop
 	// pos is the hop of each principal by search index, -1 when not
 	// reached; nil for a path (find scans its few hops).
-	pos []int32
+	pos  []int32
+	sets []int32 // the sets reached, to reset pos
 	// The first way to full access in walk order, if any.
 	admin *adminPath
 }
@@ -38,10 +39,26 @@ type adminPath struct {
 // reach by another branch, Paths): the whole-account answers come from
 // reverse searches (search.go).
 func (g *Graph) walk(p *principal) *reachResult {
-	rr := &reachResult{pos: make([]int32, len(g.fwd))}
-	for i := range rr.pos {
-		rr.pos[i] = -1
+	return g.walkInto(p, &reachResult{})
+}
+
+// walkInto is walk reusing rr's buffers: a search that walks from many
+// principals and keeps only paths allocates once.
+func (g *Graph) walkInto(p *principal, rr *reachResult) *reachResult {
+	if len(rr.pos) != len(g.fwd) {
+		rr.pos = make([]int32, len(g.fwd))
+		for i := range rr.pos {
+			rr.pos[i] = -1
+		}
+	} else {
+		for _, h := range rr.hops {
+			rr.pos[h.p.id] = -1
+		}
+		for _, s := range rr.sets {
+			rr.pos[s] = -1
+		}
 	}
+	rr.hops, rr.sets, rr.admin = rr.hops[:0], rr.sets[:0], nil
 	rr.hops = append(rr.hops, hop{key: p.key(), p: p, parent: -1, edge: -1})
 	rr.pos[p.id] = 0
 	visit := func(i int, edge, to int32) {
@@ -62,6 +79,7 @@ func (g *Graph) walk(p *principal) *reachResult {
 				continue // its members are all reached
 			}
 			rr.pos[s.to] = 0
+			rr.sets = append(rr.sets, s.to)
 			for _, m := range g.fwd[s.to] {
 				visit(i, s.edge, m.to)
 			}

@@ -303,6 +303,7 @@ func (g *Graph) admins() error {
 	}
 	dist := g.reverse(full)
 	g.adminRes = map[string]*reachResult{}
+	buf := &reachResult{}
 	for _, p := range g.rnodes {
 		if p.base != nil || (!walkFrom[p.id] && dist[p.id] < 0) {
 			continue
@@ -323,7 +324,7 @@ func (g *Graph) admins() error {
 			} else {
 				statPass1++
 			}
-			rr = g.walk(p)
+			rr = g.walkInto(p, buf)
 		}
 		if rr.admin = g.findAdmin(rr); rr.admin != nil {
 			g.adminRes[p.key()] = rr.trim()
