@@ -35,20 +35,7 @@ func (g *Graph) stmtActions(d *policy.Document) []actionSet {
 	}
 	out := make([]actionSet, len(d.Statements))
 	for i, st := range d.Statements {
-		s := make(actionSet, (len(universe)+63)/64)
-		for a, k := range universe {
-			hit := false
-			for _, pat := range st.Action {
-				if policy.MatchAction(pat, a) {
-					hit = true
-					break
-				}
-			}
-			if hit != st.NotAction {
-				s[k/64] |= 1 << (k % 64)
-			}
-		}
-		out[i] = s
+		out[i] = stmtSet(st)
 	}
 	g.stmtSets[d] = out
 	return out
