@@ -87,7 +87,11 @@ func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
 		return p, true
 	}
 	e := *ap.edge
-	e = g.concrete(e, g.memberFor(&e, ap.affected))
+	if h := rr.hops[ap.hop].p; h.base != nil && g.aims(&e, h.group.src.ARN) {
+		e = g.concrete(e, h.group.src.ARN) // the group it joined
+	} else {
+		e = g.concrete(e, g.memberFor(&e, ap.affected))
+	}
 	p.Steps = append(p.Steps, e)
 	p.Path = append(p.Path, e.To)
 	if ap.affected != e.To && ap.affected != rr.hops[ap.hop].p.arn {

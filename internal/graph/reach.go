@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"slices"
+
 	"github.com/iamconsole/console/internal/policy"
 )
 
@@ -121,6 +123,14 @@ func (g *Graph) successors(h *principal, fn func(edge int, next int32)) {
 	}
 }
 
+// aims reports whether arn is the edge's target or a member of its set.
+func (g *Graph) aims(e *Edge, arn string) bool {
+	if s := g.sets[e.To]; s != nil {
+		return slices.Contains(s.members, arn)
+	}
+	return e.To == arn
+}
+
 // targetsOf is the edge's target, or the members of its set.
 func (g *Graph) targetsOf(e *Edge) []string {
 	if s := g.sets[e.To]; s != nil {
@@ -194,7 +204,7 @@ func (g *Graph) findAdmin(rr *reachResult) *adminPath {
 				} else {
 					e = &own[k-len(edges)]
 				}
-				if h.p.base != nil && e.To == h.p.group.src.ARN && pass == 0 {
+				if h.p.base != nil && g.aims(e, h.p.group.src.ARN) && pass == 0 {
 					// The group a pseudo principal joined applies to it.
 					return &adminPath{hop: i, edge: e, affected: h.p.base.arn, technique: e.Technique}
 				}

@@ -193,7 +193,7 @@ func (g *Graph) settledAt(h *principal) bool {
 	}
 	settled := false
 	g.rewriteEdges(h, func(e *Edge) bool {
-		if h.base != nil && e.To == h.group.src.ARN {
+		if h.base != nil && g.aims(e, h.group.src.ARN) {
 			settled = true
 			return true
 		}
