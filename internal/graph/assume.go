@@ -125,6 +125,9 @@ func assumeContexts(extIDs []string) []assumeCtx {
 // sts:AssumeRole in one evaluation.
 func (g *Graph) assumeEdges() {
 	open := g.openTrusts()
+	if g.upd != nil {
+		g.copyAssume()
+	}
 	for _, r := range g.principals {
 		if r.kind != KindRole {
 			continue
@@ -138,6 +141,8 @@ func (g *Graph) assumeEdges() {
 		cands := g.principals
 		if open[r] {
 			cands = nil // asked class by class (openAssumeEdges)
+		} else if g.upd != nil && g.unchanged(r.arn) != nil && !g.upd.texts[r.role.Trust] {
+			cands = g.upd.changedPrincipals(g) // the rest are copied (copyAssume)
 		} else if !c.all {
 			// Only the principals the trust names can match it.
 			cands = nil
@@ -224,7 +229,7 @@ func (g *Graph) openTrusts() map[*principal]bool {
 	open := map[*principal]bool{}
 	for _, text := range texts {
 		roles := byText[text]
-		if len(roles) <= g.setMin {
+		if len(roles) < 2 {
 			continue
 		}
 		doc := g.trustDocs[roles[0].arn]
@@ -235,7 +240,11 @@ func (g *Graph) openTrusts() map[*principal]bool {
 		for _, r := range roles {
 			open[r] = true
 		}
-		g.openAssumeEdges(roles, c)
+		if g.upd != nil && !g.upd.texts[text] {
+			g.openAssumeEdges(roles, c, g.upd.changedPrincipals(g)) // the rest are copied
+			continue
+		}
+		g.openAssumeEdges(roles, c, g.principals)
 	}
 	return open
 }
@@ -252,13 +261,13 @@ func hasResource(doc *policy.Document) bool {
 // openAssumeEdges adds the can-assume edges into roles that share one open
 // trust: per principal, one question per class of roles alike to its
 // policies; a class of more than setMin roles becomes one edge to a set.
-func (g *Graph) openAssumeEdges(roles []*principal, c trustCandidates) {
+func (g *Graph) openAssumeEdges(roles []*principal, c trustCandidates, sources []*principal) {
 	ctxs := assumeContexts(c.extIDs)
 	arns := make([]string, len(roles))
 	for i, r := range roles {
 		arns[i] = r.arn
 	}
-	for _, p := range g.principals {
+	for _, p := range sources {
 		if g.stopped() || !c.star && !p.mask.may("sts:AssumeRole") {
 			continue
 		}

@@ -12,7 +12,7 @@ var ErrTooLarge = errors.New("this account is too large for the whole-account dr
 
 // tick is called in every long loop of a build: it records and returns the
 // first reason to stop, the context being done or the budget spent. The
-// context is read every 64 calls, the heap every 1,024.
+// context is read every 64 calls, the heap every 256.
 func (g *Graph) tick() error {
 	if g.err != nil || g.ctx == nil {
 		return g.err
@@ -29,7 +29,7 @@ func (g *Graph) tick() error {
 		g.err = fmt.Errorf("%w (more than %d nodes)", ErrTooLarge, o.MaxNodes)
 	case o.MaxEdges > 0 && len(g.Edges) > o.MaxEdges:
 		g.err = fmt.Errorf("%w (more than %d edges)", ErrTooLarge, o.MaxEdges)
-	case o.MaxMemory > 0 && g.ticks&1023 == 0:
+	case o.MaxMemory > 0 && g.ticks&255 == 0:
 		if h := heapBytes(); h > g.heapStart && h-g.heapStart > o.MaxMemory {
 			g.err = fmt.Errorf("%w (the build grew the heap by %d MB, budget %d MB)", ErrTooLarge, (h-g.heapStart)>>20, o.MaxMemory>>20)
 		}

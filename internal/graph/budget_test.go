@@ -33,7 +33,7 @@ func (c *countingCtx) Err() error {
 // goroutine behind and gives its memory back.
 func TestBuildContextCancelled(t *testing.T) {
 	a := generateDense(2000)
-	for _, after := range []int64{0, 5, 50, 500} {
+	for _, after := range []int64{0, 5, 20, 60} {
 		ctx := &countingCtx{Context: context.Background(), after: after}
 		g, err := BuildContext(ctx, a, Options{Now: testNow})
 		if !errors.Is(err, context.Canceled) || g != nil {
@@ -80,7 +80,7 @@ func TestBuildContextCancelled(t *testing.T) {
 // TestBuildContextBudget: a build past its budget ends with ErrTooLarge and
 // the message the page shows; Build has no budget.
 func TestBuildContextBudget(t *testing.T) {
-	a := generateDense(1000)
+	a := generateDense(2000)
 	for name, opts := range map[string]Options{
 		"nodes":  {Now: testNow, MaxNodes: 500},
 		"edges":  {Now: testNow, MaxEdges: 1000},

@@ -37,6 +37,12 @@ func (g *Graph) fullAccess() {
 		if g.stopped() {
 			return
 		}
+		if q := g.unchanged(p.arn); q != nil {
+			if steps, ok := g.prev.admin[q.arn]; ok {
+				g.admin[p.arn] = steps
+			}
+			continue
+		}
 		if steps, ok := g.fullAccessOf(p); ok {
 			g.admin[p.arn] = steps
 		}
@@ -98,6 +104,10 @@ func (g *Graph) escalationEdges() {
 				continue
 			}
 			if !g.mayAll(p, t.Required) {
+				continue
+			}
+			if g.upd != nil && g.unchanged(p.arn) != nil && !g.upd.kinds[targetKind(t)] {
+				g.copyEdges(p.arn, func(e *Edge) bool { return e.Kind == EdgeEscalation && e.Technique == t.ID })
 				continue
 			}
 			g.technique(p, t, a)

@@ -189,6 +189,10 @@ type Graph struct {
 	// once built.
 	ctx       context.Context
 	opts      Options
+	parsed    map[parseKey]parsed
+	// prev and upd are set while Update builds from a previous graph.
+	prev *Graph
+	upd  *changeSet
 	err       error
 	ticks     int
 	heapStart uint64
@@ -287,7 +291,7 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 		g.setMin = defaultSetMin
 	}
 	g.sets, g.stmtSets, g.matchCache = map[string]*setNode{}, map[*policy.Document][]actionSet{}, map[string]map[string]bool{}
-	g.ctxCache = map[string]policy.Context{}
+	g.ctxCache, g.parsed = map[string]policy.Context{}, map[parseKey]parsed{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
 	if opts.MaxMemory > 0 {
@@ -305,12 +309,47 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 	if text == "" {
 		return nil, nil
 	}
+	k := parseKey{entity, ref, text, kind}
+	if r, ok := g.parsed[k]; ok {
+		if r.err != "" {
+			g.warn(entity, r.err)
+		}
+		return r.compiled, r.doc
+	}
+	if g.prev != nil {
+		if r, ok := g.prev.parsed[k]; ok {
+			g.parsed[k] = r
+			if r.err != "" {
+				g.warn(entity, r.err)
+			}
+			return r.compiled, r.doc
+		}
+	}
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
-		g.warn(entity, "policy "+ref.Name+" ignored: "+err.Error())
+		msg := "policy " + ref.Name + " ignored: " + err.Error()
+		g.parsed[k] = parsed{err: msg}
+		g.warn(entity, msg)
 		return nil, nil
 	}
-	return policy.Compile(ref, doc), doc
+	c := policy.Compile(ref, doc)
+	g.parsed[k] = parsed{compiled: c, doc: doc}
+	return c, doc
+}
+
+// parseKey is what a compiled policy depends on; Update reuses the previous
+// graph's compilation of every document whose key is unchanged.
+type parseKey struct {
+	entity string
+	ref    policy.PolicyRef
+	text   string
+	kind   policy.Kind
+}
+
+type parsed struct {
+	compiled *policy.Policy
+	doc      *policy.Document
+	err      string
 }
 
 var denyAll = policy.MustCompile(policy.PolicyRef{ID: "missing-boundary", Name: "missing permissions boundary"},
@@ -404,6 +443,10 @@ func (g *Graph) compile() {
 	}
 	// Pre-filter sets: a superset of the actions each principal may be allowed.
 	for _, p := range g.principals {
+		if q := g.unchanged(p.arn); q != nil {
+			p.mask = q.mask
+			continue
+		}
 		p.mask = g.allowedActions(p.docs)
 	}
 }
@@ -425,6 +468,11 @@ func (g *Graph) attach(p *principal, ids []*policy.Policy, at []AttachedPolicy) 
 
 func (g *Graph) setInputs(p *principal, ids []*policy.Policy, b *AttachedPolicy) {
 	g.affects[p.arn] = append(g.affects[p.arn], p)
+	if q := g.unchanged(p.arn); q != nil {
+		// Same documents, same compiled policies: the merge is the same.
+		p.in, p.boundaryDoc = q.in, q.boundaryDoc
+		return
+	}
 	if len(ids) > 0 {
 		p.in.Identity = []*policy.Policy{policy.Merge(policy.PolicyRef{ID: p.arn, Name: p.name}, ids...)}
 	}

@@ -350,6 +350,10 @@ func (g *Graph) grantEdges() {
 		if g.stopped() {
 			return
 		}
+		if g.unchanged(p.arn) != nil {
+			g.copyEdges(p.arn, func(e *Edge) bool { return e.Kind == EdgeGrants })
+			continue
+		}
 		perms, skipped := g.permissionsUpTo(p, false, grantEvaluations)
 		var order []string
 		acts := map[string][]string{}

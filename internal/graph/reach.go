@@ -169,6 +169,14 @@ func (g *Graph) pseudos() {
 				continue
 			}
 			x := g.pseudoFor(p, gi)
+			if g.upd != nil && g.unchanged(p.arn) != nil && !g.upd.groups[gi.src.ARN] && !g.upd.rewriteKinds() {
+				if steps, ok := g.prev.admin[x.key()]; ok {
+					g.admin[x.key()] = steps
+				} else {
+					g.pseudoEdges[x.key()] = g.adoptAll(g.prev.pseudoEdges[x.key()])
+				}
+				continue
+			}
 			if steps, ok := g.fullAccessOf(x); ok {
 				g.admin[x.key()] = steps
 			} else {
