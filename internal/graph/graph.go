@@ -187,12 +187,12 @@ type Graph struct {
 
 	// The build's context, budget and first error (budget.go); ctx is nil
 	// once built.
-	ctx       context.Context
-	opts      Options
-	parsed    map[parseKey]parsed
+	ctx    context.Context
+	opts   Options
+	parsed map[parseKey]parsed
 	// prev and upd are set while Update builds from a previous graph.
-	prev *Graph
-	upd  *changeSet
+	prev      *Graph
+	upd       *changeSet
 	err       error
 	ticks     int
 	heapStart uint64

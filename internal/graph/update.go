@@ -142,7 +142,9 @@ func (u *changeSet) changedPrincipals(g *Graph) []*principal {
 
 // rewriteKinds reports whether the change touches the targets of the
 // rewrites a pseudo principal is asked about.
-func (u *changeSet) rewriteKinds() bool { return u.kinds["user"] || u.kinds["group"] || u.kinds["policy"] }
+func (u *changeSet) rewriteKinds() bool {
+	return u.kinds["user"] || u.kinds["group"] || u.kinds["policy"]
+}
 
 // targetKind is the kind of entity a technique targets.
 func targetKind(t *Technique) string {
