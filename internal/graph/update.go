@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -44,7 +45,7 @@ func (g *Graph) Update(ctx context.Context, a *Account, changed []string, opts O
 // changeSet is what a change touches.
 type changeSet struct {
 	dirty  map[string]bool // principal ARNs asked again
-	groups map[string]bool // group ARNs changed
+	groups map[string]bool // group ARNs changed, or whose policies did
 	kinds  map[string]bool // target kinds changed: user, role, group, policy
 	texts  map[string]bool // trust texts of changed roles, before and after
 	list   []*principal    // the dirty principals of the new graph, made once
@@ -62,11 +63,12 @@ func newUpdate(g *Graph, a *Account, changed []string) *changeSet {
 		for _, gr := range acc.Groups {
 			if set[gr.ARN] {
 				u.groups[gr.ARN] = true
-				u.kinds["group"] = true
-				u.kinds["policy"] = true // its attachments may have changed
 			}
 			for _, at := range gr.Attached {
 				groupPolicies[gr.Name] = append(groupPolicies[gr.Name], at.ARN)
+				if set[at.ARN] {
+					u.groups[gr.ARN] = true // its policies changed
+				}
 			}
 		}
 		for _, us := range acc.Users {
@@ -80,11 +82,6 @@ func newUpdate(g *Graph, a *Account, changed []string) *changeSet {
 			if hit {
 				u.dirty[us.ARN] = true
 			}
-			if set[us.ARN] {
-				u.kinds["user"] = true
-				u.kinds["group"] = true  // its memberships may have changed
-				u.kinds["policy"] = true // and its attachments
-			}
 		}
 		for _, r := range acc.Roles {
 			hit := set[r.ARN] || r.Boundary != nil && set[r.Boundary.ARN]
@@ -96,17 +93,76 @@ func newUpdate(g *Graph, a *Account, changed []string) *changeSet {
 			}
 			if set[r.ARN] {
 				u.texts[r.Trust] = true
-				u.kinds["role"] = true
-				u.kinds["policy"] = true
-			}
-		}
-		for _, p := range acc.Policies {
-			if set[p.ARN] {
-				u.kinds["policy"] = true
 			}
 		}
 	}
+	u.targetKinds(g.acct, a, set)
 	return u
+}
+
+// targetKinds finds the kinds of target whose candidates the change may
+// alter: what a technique's prerequisites read (existence, credentials,
+// memberships, attachments, trusts, instance profiles, versions), not the
+// targets' own permissions, which no technique on them depends on.
+func (u *changeSet) targetKinds(old, now *Account, set map[string]bool) {
+	before, after := entities(old, set), entities(now, set)
+	for arn := range set {
+		b, ok1 := before[arn]
+		n, ok2 := after[arn]
+		switch {
+		case ok1 != ok2: // added or removed
+			u.kinds[b.kind+n.kind] = true
+			u.kinds["group"], u.kinds["policy"] = true, true
+		case ok1 && b.prereq != n.prereq:
+			u.kinds[b.kind] = true
+		}
+		if ok1 && ok2 && b.groups != n.groups {
+			u.kinds["group"] = true
+		}
+		if ok1 && ok2 && b.attached != n.attached {
+			u.kinds["policy"] = true
+		}
+	}
+}
+
+// entity is what the techniques' prerequisites read of one entity.
+type entity struct {
+	kind, prereq, groups, attached string
+}
+
+func entities(a *Account, set map[string]bool) map[string]entity {
+	out := map[string]entity{}
+	att := func(at []AttachedPolicy, b *AttachedPolicy) string {
+		var s []string
+		for _, x := range at {
+			s = append(s, x.ARN)
+		}
+		if b != nil {
+			s = append(s, "boundary "+b.ARN)
+		}
+		return strings.Join(s, ",")
+	}
+	for _, x := range a.Users {
+		if set[x.ARN] {
+			out[x.ARN] = entity{"user", fmt.Sprint(len(x.AccessKeys), x.LoginProfile != nil), strings.Join(x.Groups, ","), att(x.Attached, x.Boundary)}
+		}
+	}
+	for _, x := range a.Roles {
+		if set[x.ARN] {
+			out[x.ARN] = entity{"role", x.Trust + fmt.Sprint(x.InstanceProfiles), "", att(x.Attached, x.Boundary)}
+		}
+	}
+	for _, x := range a.Groups {
+		if set[x.ARN] {
+			out[x.ARN] = entity{"group", fmt.Sprint(len(x.Inline)), "", att(x.Attached, nil)}
+		}
+	}
+	for _, x := range a.Policies {
+		if set[x.ARN] {
+			out[x.ARN] = entity{"policy", fmt.Sprint(len(x.Versions), x.DefaultVersion, x.AttachmentCount, x.BoundaryUsageCount), "", ""}
+		}
+	}
+	return out
 }
 
 func arnOfGroup(a *Account, name string) string {
