@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -666,19 +667,29 @@ func (g *Graph) finish() {
 	for i, n := range g.Nodes {
 		g.nodeIdx[n.ID] = i
 	}
-	sort.SliceStable(g.Edges, func(i, j int) bool {
-		a, b := g.Edges[i], g.Edges[j]
-		if a.From != b.From {
-			return a.From < b.From
+	// Sorting indices and moving each edge once: an Edge is large.
+	order := make([]int32, len(g.Edges))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		a, b := &g.Edges[i], &g.Edges[j]
+		if c := strings.Compare(a.From, b.From); c != 0 {
+			return c
 		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
+		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+			return c
 		}
-		if a.To != b.To {
-			return a.To < b.To
+		if c := strings.Compare(a.To, b.To); c != 0 {
+			return c
 		}
-		return a.Technique < b.Technique
+		return strings.Compare(a.Technique, b.Technique)
 	})
+	sorted := make([]Edge, len(g.Edges))
+	for i, k := range order {
+		sorted[i] = g.Edges[k]
+	}
+	g.Edges = sorted
 	g.out = map[string][]int{}
 	g.reachOut, g.modOut = map[string][]int{}, map[string][]int{}
 	for i, e := range g.Edges {

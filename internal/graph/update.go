@@ -30,6 +30,7 @@ import (
 func (g *Graph) Update(ctx context.Context, a *Account, changed []string, opts Options) (*Graph, error) {
 	n := newGraph(ctx, a, opts)
 	n.prev, n.upd = g, newUpdate(g, a, changed)
+	n.Edges, n.Nodes = make([]Edge, 0, len(g.Edges)), make([]Node, 0, len(g.Nodes))
 	for _, stage := range []func(){n.compile, n.structure, n.assumeEdges, n.fullAccess, n.escalationEdges, n.grantEdges, n.finish, n.pseudos, n.index} {
 		if stage(); n.err != nil {
 			return nil, n.err
