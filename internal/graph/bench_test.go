@@ -4,6 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -278,4 +284,144 @@ func generateDense(n int) *Account {
 		a.Policies[i].AttachmentCount = 1
 	}
 	return a
+}
+
+// denseDump writes the dense account of n users as an authorization-details
+// dump into a temporary file, as `aws iam get-account-authorization-details`
+// would print it.
+func denseDump(tb testing.TB, n int) string {
+	tb.Helper()
+	b, err := generateDense(n).AuthorizationDetails()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	path := filepath.Join(tb.TempDir(), fmt.Sprintf("dense-%d.json", n))
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// importAndFindings is what `console import` and `console findings` do
+// with a dump: parse, build, list the findings.
+func importAndFindings(tb testing.TB, path string) (*Graph, int) {
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	a, _, err := ParseAuthorizationDetails(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g := Build(a, Options{Now: testNow})
+	return g, len(g.Findings(testNow))
+}
+
+// BenchmarkDense: the dense account's dump parsed, built and its findings
+// listed, in one process.
+func BenchmarkDense(b *testing.B) {
+	for _, n := range []int{1000, 4000} {
+		path := denseDump(b, n)
+		b.Run(fmt.Sprintf("users-%d", n), func(b *testing.B) {
+			for range b.N {
+				g, findings := importAndFindings(b, path)
+				b.ReportMetric(float64(len(g.Edges)), "edges")
+				b.ReportMetric(float64(findings), "findings")
+			}
+		})
+	}
+}
+
+// BenchmarkUpdate: one user's inline policy changed in the generated
+// account of 10,000 principals, the graph updated from the previous one.
+func BenchmarkUpdate(b *testing.B) {
+	a := generate(10000)
+	g := Build(a, Options{Now: testNow})
+	c := cloneAccount(a)
+	u := &c.Users[1234]
+	u.Inline = []InlinePolicy{{Name: "own", Document: doc(allow("iam:CreateAccessKey", "*"), allow("s3:GetObject", "*"))}}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := g.Update(context.Background(), c, []string{u.ARN}, Options{Now: testNow}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestPeakMemory measures, each in a child process of its own, the peak RSS
+// (VmHWM) of a dense import with findings, and of a build of the generated
+// 10,000 principals with the heap the kept graph holds. Set GRAPH_MEMORY=1
+// to run it (it takes a minute); it reports and asserts nothing about time.
+func TestPeakMemory(t *testing.T) {
+	if what := os.Getenv("GRAPH_MEMORY_CHILD"); what != "" {
+		peakChild(t, what)
+		return
+	}
+	if os.Getenv("GRAPH_MEMORY") == "" {
+		t.Skip("set GRAPH_MEMORY=1 to measure peak memory in child processes")
+	}
+	for _, what := range []string{"dense-1000", "dense-4000", "gen-10000"} {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestPeakMemory$", "-test.v")
+		cmd.Env = append(os.Environ(), "GRAPH_MEMORY_CHILD="+what)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", what, err, out)
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.Contains(line, "peak") {
+				t.Log(strings.TrimSpace(line))
+			}
+		}
+	}
+}
+
+func peakChild(t *testing.T, what string) {
+	var n int
+	fmt.Sscanf(what, "dense-%d", &n)
+	var path string
+	var a *Account
+	if n > 0 {
+		path = denseDump(t, n)
+	} else {
+		a = generate(10000)
+	}
+	runtime.GC()
+	var m0 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	hwm0 := vmHWM(t)
+	start := time.Now()
+	var g *Graph
+	if path != "" {
+		g, _ = importAndFindings(t, path)
+	} else {
+		g = Build(a, Options{Now: testNow})
+	}
+	took := time.Since(start)
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	hwm := vmHWM(t)
+	runtime.GC()
+	var m1 runtime.MemStats
+	runtime.ReadMemStats(&m1)
+	t.Logf("%s: peak RSS %d MB (%d MB before), kept heap %d MB, %v wall, process CPU %v user, %d nodes, %d edges",
+		what, hwm>>10, hwm0>>10, (int64(m1.HeapInuse)-int64(m0.HeapInuse))>>20, took.Round(time.Millisecond),
+		time.Duration(ru.Utime.Nano()).Round(time.Millisecond), len(g.Nodes), len(g.Edges))
+	runtime.KeepAlive(g)
+}
+
+// vmHWM is the process's peak resident set size in KB.
+func vmHWM(t *testing.T) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skip("no /proc/self/status")
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d", &kb)
+			return kb
+		}
+	}
+	return 0
 }
