@@ -53,7 +53,10 @@ func (g *Graph) fullAccess() {
 // assume it (cached per role and service).
 func (g *Graph) trustsService(r *principal, service string) bool {
 	k := r.arn + "|" + service
-	if v, ok := g.svcTrust[k]; ok {
+	g.mu.Lock()
+	v, cached := g.svcTrust[k]
+	g.mu.Unlock()
+	if cached {
 		return v
 	}
 	ok := false
@@ -62,7 +65,9 @@ func (g *Graph) trustsService(r *principal, service string) bool {
 		ok = policy.Decide(&in, &policy.Request{Principal: policy.Principal{ARN: service, Type: policy.PrincipalService},
 			Action: "sts:AssumeRole", Resource: r.arn, Context: g.context(nil), Time: g.now}) == policy.Allowed
 	}
+	g.mu.Lock()
 	g.svcTrust[k] = ok
+	g.mu.Unlock()
 	return ok
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iamconsole/console/internal/policy"
@@ -178,6 +179,7 @@ type Graph struct {
 	baseCtx, mfaCtx policy.Context
 	ctxReady        bool
 	ctxCache        map[string]policy.Context
+	mu              sync.Mutex // guards ctxCache and svcTrust, which queries fill too
 	// pseudoEdges: rewrites a pseudo principal could make, by its key.
 	pseudoEdges map[string][]Edge
 	// The principals outside the account that trust policies name (services,
@@ -516,17 +518,25 @@ func (g *Graph) context(extra map[string][]string) policy.Context {
 		return g.mfaCtx
 	case len(extra) == 1 && g.ctxReady:
 		for k, v := range extra {
+			// Queries ask too (a set's edge made concrete): the cache is
+			// shared by concurrent readers.
 			key := k + "\x00" + strings.Join(v, "\x00")
-			if c, ok := g.ctxCache[key]; ok {
-				return c
+			g.mu.Lock()
+			c, ok := g.ctxCache[key]
+			g.mu.Unlock()
+			if !ok {
+				c = g.newContext(extra)
+				g.mu.Lock()
+				g.ctxCache[key] = c
+				g.mu.Unlock()
 			}
-			g.ctxReady = false
-			c := g.context(extra)
-			g.ctxReady = true
-			g.ctxCache[key] = c
 			return c
 		}
 	}
+	return g.newContext(extra)
+}
+
+func (g *Graph) newContext(extra map[string][]string) policy.Context {
 	m := map[string][]string{
 		"aws:TokenIssueTime":  {g.now.Format(time.RFC3339)},
 		"aws:SecureTransport": {"true"},

@@ -26,3 +26,25 @@ func TestConcurrentQueries(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestConcurrentQueriesOverSets: paths through set nodes ask the engine
+// again about one member while other queries run (run with -race).
+func TestConcurrentQueriesOverSets(t *testing.T) {
+	for seed := int64(1); seed <= 20; seed++ {
+		g := Build(randomAccount(seed), Options{Now: testNow, setMin: 1})
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				g.Findings(testNow)
+				g.Admins()
+				g.WhoCan("iam:CreateUser", arn("user", "x"))
+				for _, p := range g.principals {
+					g.Paths(p.arn, arn("user", "u0"))
+				}
+			}()
+		}
+		wg.Wait()
+	}
+}
