@@ -209,9 +209,9 @@ func (g *Graph) assumeEdges() {
 
 // openTrusts finds the roles whose trust delegates to the account's own
 // principals (it names the account or "*", no one by name, and no Resource)
-// with the same text as more than setMin others: every principal is a
-// candidate for each, and asking the engine per principal and role would
-// cost the square of the account. Each such group is asked class by class
+// with the same text as at least one other: every principal is a candidate
+// for each, and asking the engine per principal and role would cost the
+// square of the account. Each such group is asked class by class
 // (classes.go) and the roles it holds are marked.
 func (g *Graph) openTrusts() map[*principal]bool {
 	byText := map[string][]*principal{}
