@@ -156,28 +156,27 @@ func (g *Graph) classes(p *principal, actions []string, targets, keys []string) 
 	}
 	byKey := map[string]int{}
 	var out [][]int
-	var b strings.Builder
+	buf := make([]byte, 0, 64)
 	for i, t := range targets {
-		b.Reset()
+		buf = buf[:0]
 		if keys != nil {
-			b.WriteString(keys[i])
+			buf = append(buf, keys[i]...)
 		}
-		b.WriteByte(0)
-		if arnAccount(t) != p.req.Account {
-			b.WriteString(arnAccount(t))
+		buf = append(buf, 0)
+		if acc := arnAccount(t); acc != p.req.Account {
+			buf = append(buf, acc...)
 		}
 		for k := range pats {
 			if matches[k][t] {
-				b.WriteByte('1')
+				buf = append(buf, '1')
 			} else {
-				b.WriteByte('0')
+				buf = append(buf, '0')
 			}
 		}
-		k := b.String()
-		c, ok := byKey[k]
+		c, ok := byKey[string(buf)] // no allocation for a lookup
 		if !ok {
 			c = len(out)
-			byKey[k] = c
+			byKey[string(buf)] = c
 			out = append(out, nil)
 		}
 		out[c] = append(out[c], i)

@@ -175,16 +175,12 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 				actions = []string{act}
 			}
 		}
-		for _, r := range g.principals {
-			if r.kind != KindRole || r == p || r.req.Account != p.req.Account {
+		cands := g.computeRoles(t)
+		for i, r := range cands.roles {
+			if r == p || r.req.Account != p.req.Account {
 				continue // compute runs in the principal's account, with that account's roles
 			}
-			if t.instanceProfile && len(r.role.InstanceProfiles) == 0 {
-				continue
-			}
-			if svc := g.roleService(r, t); svc != "" {
-				targets, keys = append(targets, r.arn), append(keys, svc)
-			}
+			targets, keys = append(targets, r.arn), append(keys, cands.svcs[i])
 		}
 	}
 	for _, cl := range g.classes(p, actions, targets, keys) {
@@ -210,6 +206,33 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 		}
 		g.setEdge(e, members)
 	}
+}
+
+// roleCands are the roles a compute technique can take over: those with an
+// instance profile when it needs one, trusting one of its services (the
+// first, in svcs).
+type roleCands struct {
+	roles []*principal
+	svcs  []string
+}
+
+// computeRoles is roleCands for technique t, found once per build: every
+// principal holding the technique asks about the same roles.
+func (g *Graph) computeRoles(t *Technique) *roleCands {
+	if c := g.roleCands[t.ID]; c != nil {
+		return c
+	}
+	c := &roleCands{}
+	for _, r := range g.principals {
+		if r.kind != KindRole || t.instanceProfile && len(r.role.InstanceProfiles) == 0 {
+			continue
+		}
+		if svc := g.roleService(r, t); svc != "" {
+			c.roles, c.svcs = append(c.roles, r), append(c.svcs, svc)
+		}
+	}
+	g.roleCands[t.ID] = c
+	return c
 }
 
 // userTarget: u meets the technique's prerequisites as p's target.

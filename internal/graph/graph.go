@@ -171,7 +171,8 @@ type Graph struct {
 	stmtSets   map[*policy.Document][]actionSet
 	matchCache map[string]map[string]bool
 	entityARNs []string
-	admin      map[string][]Step // direct full access, with the deciding steps
+	roleCands  map[string]*roleCands // build only
+	admin      map[string][]Step     // direct full access, with the deciding steps
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
 	svcTrust   map[string]bool
@@ -294,6 +295,7 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 		g.setMin = defaultSetMin
 	}
 	g.sets, g.stmtSets, g.matchCache = map[string]*setNode{}, map[*policy.Document][]actionSet{}, map[string]map[string]bool{}
+	g.roleCands = map[string]*roleCands{}
 	g.ctxCache, g.parsed = map[string]policy.Context{}, map[parseKey]parsed{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
@@ -699,22 +701,52 @@ func (g *Graph) finish() {
 		}
 		return strings.Compare(a.Technique, b.Technique)
 	})
-	sorted := make([]Edge, len(g.Edges))
-	for i, k := range order {
-		sorted[i] = g.Edges[k]
-	}
-	g.Edges = sorted
-	g.out = map[string][]int{}
-	g.reachOut, g.modOut = map[string][]int{}, map[string][]int{}
-	for i, e := range g.Edges {
-		g.out[e.From] = append(g.out[e.From], i)
-		switch {
-		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && (e.Gain == GainPrincipal || e.Gain == GainGroup):
-			g.reachOut[e.From] = append(g.reachOut[e.From], i)
-		case e.Kind == EdgeEscalation:
-			g.modOut[e.From] = append(g.modOut[e.From], i)
+	// Apply the permutation in place, cycle by cycle: no second edge list.
+	for i := range order {
+		if order[i] < 0 || int(order[i]) == i {
+			continue
+		}
+		tmp := g.Edges[i]
+		j := i
+		for {
+			k := int(order[j])
+			order[j] = -1
+			if k == i {
+				g.Edges[j] = tmp
+				break
+			}
+			g.Edges[j] = g.Edges[k]
+			j = k
 		}
 	}
+	// Each node's edges are contiguous once sorted: the index lists are
+	// windows on one backing array each.
+	all, reach, mod := make([]int, len(g.Edges)), make([]int, 0, 64), make([]int, 0, 64)
+	for i, e := range g.Edges {
+		all[i] = i
+		switch {
+		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && (e.Gain == GainPrincipal || e.Gain == GainGroup):
+			reach = append(reach, i)
+		case e.Kind == EdgeEscalation:
+			mod = append(mod, i)
+		}
+	}
+	g.out, g.reachOut, g.modOut = windows(g.Edges, all), windows(g.Edges, reach), windows(g.Edges, mod)
+}
+
+// windows maps each source node to the run of idx (edge indices, sorted by
+// source) that starts from it.
+func windows(edges []Edge, idx []int) map[string][]int {
+	m := map[string][]int{}
+	for start := 0; start < len(idx); {
+		from, end := edges[idx[start]].From, start+1
+		for end < len(idx) && edges[idx[end]].From == from {
+			end++
+		}
+		m[from] = idx[start:end:end]
+		start = end
+	}
+	return m
 }
 
 // JSON is the graph as JSON: {"Nodes": [...], "Edges": [...], "Warnings": [...]},
