@@ -108,7 +108,7 @@ func (g *Graph) escalationEdges() {
 			if t.kind == kindComposite || t.kind == kindAssume {
 				continue
 			}
-			if !g.mayAll(p, t.Required) {
+			if !p.mask.mayAny(t) || !g.mayAll(p, t.Required) {
 				continue
 			}
 			if g.upd != nil && g.unchanged(p.arn) != nil && !g.upd.kinds[targetKind(t)] {
@@ -128,6 +128,20 @@ func (g *Graph) mayAll(p *principal, actions []string) bool {
 	}
 	return true
 }
+
+// techBits are each technique's required actions as a set, for a quick
+// look at whether a principal's statements name any of them.
+var techBits = func() map[string]actionSet {
+	m := map[string]actionSet{}
+	for _, t := range catalogue {
+		m[t.ID] = bitsOf(t.Required)
+	}
+	return m
+}()
+
+// mayAny: p's statements name at least one required action of t (mayAll
+// then checks them all).
+func (s actionSet) mayAny(t *Technique) bool { return s.meets(techBits[t.ID]) }
 
 // technique adds p's edges for one technique: the targets that meet its
 // prerequisites, asked class by class (classes.go).

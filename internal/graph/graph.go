@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -314,15 +313,15 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 	if text == "" {
 		return nil, nil
 	}
-	k := parseKey{entity, ref, text, kind}
-	if r, ok := g.parsed[k]; ok {
+	k := parseKey{entity, ref, kind}
+	if r, ok := g.parsed[k]; ok && r.text == text {
 		if r.err != "" {
 			g.warn(entity, r.err)
 		}
 		return r.compiled, r.doc
 	}
 	if g.prev != nil {
-		if r, ok := g.prev.parsed[k]; ok {
+		if r, ok := g.prev.parsed[k]; ok && r.text == text {
 			g.parsed[k] = r
 			if r.err != "" {
 				g.warn(entity, r.err)
@@ -333,25 +332,27 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
 		msg := "policy " + ref.Name + " ignored: " + err.Error()
-		g.parsed[k] = parsed{err: msg}
+		g.parsed[k] = parsed{text: text, err: msg}
 		g.warn(entity, msg)
 		return nil, nil
 	}
 	c := policy.Compile(ref, doc)
-	g.parsed[k] = parsed{compiled: c, doc: doc}
+	g.parsed[k] = parsed{text: text, compiled: c, doc: doc}
 	return c, doc
 }
 
-// parseKey is what a compiled policy depends on; Update reuses the previous
-// graph's compilation of every document whose key is unchanged.
+// parseKey names a compiled document; with its text it is all the
+// compilation depends on, so Update reuses the previous graph's compilation
+// of every document whose text is unchanged (compared, not hashed: the
+// snapshot's strings are usually the previous one's).
 type parseKey struct {
 	entity string
 	ref    policy.PolicyRef
-	text   string
 	kind   policy.Kind
 }
 
 type parsed struct {
+	text     string
 	compiled *policy.Policy
 	doc      *policy.Document
 	err      string
@@ -673,12 +674,11 @@ func (g *Graph) identityEdges(owner string, inline []InlinePolicy, at []Attached
 
 // finish sorts nodes and edges into their stable order and indexes them.
 func (g *Graph) finish() {
-	sort.SliceStable(g.Nodes, func(i, j int) bool {
-		a, b := g.Nodes[i], g.Nodes[j]
+	slices.SortStableFunc(g.Nodes, func(a, b Node) int {
 		if kindOrder[a.Kind] != kindOrder[b.Kind] {
-			return kindOrder[a.Kind] < kindOrder[b.Kind]
+			return kindOrder[a.Kind] - kindOrder[b.Kind]
 		}
-		return a.ID < b.ID
+		return strings.Compare(a.ID, b.ID)
 	})
 	for i, n := range g.Nodes {
 		g.nodeIdx[n.ID] = i
