@@ -301,7 +301,25 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 	if opts.MaxMemory > 0 {
 		g.heapStart = heapBytes()
 	}
+	g.Edges = make([]Edge, 0, edgeEstimate(a))
 	return g
+}
+
+// edgeEstimate is about how many edges the account makes, so the edge list
+// (large structs) is not copied at every doubling: its structure, a few
+// grants and assumptions per principal.
+func edgeEstimate(a *Account) int {
+	n := 0
+	for _, u := range a.Users {
+		n += len(u.Groups) + len(u.Inline) + len(u.Attached) + 4
+	}
+	for _, r := range a.Roles {
+		n += len(r.Inline) + len(r.Attached) + 4
+	}
+	for _, gr := range a.Groups {
+		n += len(gr.Inline) + len(gr.Attached)
+	}
+	return n
 }
 
 func (g *Graph) warn(entity, msg string) {
