@@ -83,7 +83,9 @@ func (g *Graph) allowedActions(docs []*policy.Document) actionSet {
 		ds, ok := g.docSets[d]
 		if !ok {
 			ds = docSet(d)
-			g.docSets[d] = ds
+			if g.docSets != nil { // nil once built
+				g.docSets[d] = ds
+			}
 		}
 		s.union(ds)
 	}

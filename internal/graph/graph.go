@@ -271,8 +271,15 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 	if err := g.admins(); err != nil {
 		return nil, err
 	}
-	g.ctx = nil // a built graph answers queries without its build's context
+	g.built()
 	return g, nil
+}
+
+// built drops what only the build needs: the context (a built graph answers
+// queries without it) and the caches of classes and candidates.
+func (g *Graph) built() {
+	g.ctx, g.prev, g.upd = nil, nil, nil
+	g.stmtSets, g.matchCache, g.entityARNs, g.roleCands, g.docSets = nil, nil, nil, nil, nil
 }
 
 func newGraph(ctx context.Context, a *Account, opts Options) *Graph {

@@ -41,7 +41,7 @@ func (g *Graph) Update(ctx context.Context, a *Account, changed []string, opts O
 	if err := n.admins(); err != nil {
 		return nil, err
 	}
-	n.ctx, n.prev, n.upd = nil, nil, nil
+	n.built()
 	return n, nil
 }
 
