@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"context"
+	"math/rand"
 	"sync"
 	"testing"
 )
@@ -47,4 +49,34 @@ func TestConcurrentQueriesOverSets(t *testing.T) {
 		}
 		wg.Wait()
 	}
+}
+
+// TestUpdateWhileReading: the graph an update starts from keeps answering
+// other readers meanwhile, unchanged (run with -race).
+func TestUpdateWhileReading(t *testing.T) {
+	a := randomAccount(7)
+	g := Build(a, Options{Now: testNow, setMin: 1})
+	want := len(g.Findings(testNow))
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < 5; k++ {
+				if n := len(g.Findings(testNow)); n != want {
+					t.Errorf("findings: %d, want %d", n, want)
+				}
+				g.WhoCan("iam:CreateUser", arn("user", "x"))
+				g.Paths(arn("user", "u1"), arn("user", "u0"))
+			}
+		}()
+	}
+	rng := rand.New(rand.NewSource(7))
+	for k := 0; k < 5; k++ {
+		b := cloneAccount(a)
+		if _, err := g.Update(context.Background(), b, mutate(rng, b), Options{Now: testNow, setMin: 1}); err != nil {
+			t.Error(err)
+		}
+	}
+	wg.Wait()
 }
