@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -271,6 +272,7 @@ func (g *Graph) openAssumeEdges(roles []*principal, c trustCandidates, sources [
 		if g.stopped() || !c.star && !p.mask.may("sts:AssumeRole") {
 			continue
 		}
+		self := slices.Index(roles, p)
 		for _, cl := range g.classes(p, []string{"sts:AssumeRole"}, arns, nil) {
 			var members []*principal
 			for _, i := range cl {
@@ -294,11 +296,13 @@ func (g *Graph) openAssumeEdges(roles []*principal, c trustCandidates, sources [
 				}
 				continue
 			}
-			ids := make([]string, len(members))
-			for i, r := range members {
-				ids[i] = r.arn
+			var others []int // the class without p, p placed back by setMembers
+			for _, i := range cl {
+				if i != self {
+					others = append(others, i)
+				}
 			}
-			g.setEdge(e, ids)
+			g.setEdge(e, setMembers(arns, others, self, p.arn))
 		}
 	}
 }

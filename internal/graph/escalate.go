@@ -148,6 +148,7 @@ func (s actionSet) mayAny(t *Technique) bool { return s.meets(techBits[t.ID]) }
 func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 	var targets, keys []string
 	actions := t.Required
+	self := -1 // where p would be among its own targets, for a set (setMembers)
 	switch t.kind {
 	case kindModifyPolicy, kindSetDefaultVersion:
 		for _, mp := range a.Policies {
@@ -160,12 +161,16 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 		for i := range a.Users {
 			if u := &a.Users[i]; g.userTarget(p, t, u) {
 				targets = append(targets, u.ARN)
+			} else if u.ARN == p.arn {
+				self = len(targets)
 			}
 		}
 	case kindModifyRole, kindUpdateTrust:
 		for _, r := range g.principals {
 			if r.kind == KindRole && (t.kind != kindUpdateTrust || r != p) {
 				targets = append(targets, r.arn)
+			} else if r == p && r.kind == KindRole {
+				self = len(targets)
 			}
 		}
 	case kindModifyGroup, kindJoinGroup:
@@ -191,6 +196,9 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 		}
 		cands := g.computeRoles(t)
 		for i, r := range cands.roles {
+			if r == p {
+				self = len(targets)
+			}
 			if r == p || r.req.Account != p.req.Account {
 				continue // compute runs in the principal's account, with that account's roles
 			}
@@ -214,12 +222,26 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			}
 			continue
 		}
-		members := make([]string, len(cl))
-		for k, i := range cl {
-			members[k] = targets[i]
-		}
-		g.setEdge(e, members)
+		g.setEdge(e, setMembers(targets, cl, self, p.arn))
 	}
+}
+
+// setMembers lists a class's targets for its set, with the principal itself
+// at its place when the technique leaves it out (acting as oneself gains
+// nothing, and a search never steps there): every holder of the technique
+// on the whole kind then shares one set instead of one each without itself.
+func setMembers(targets []string, cl []int, self int, arn string) []string {
+	members := make([]string, 0, len(cl)+1)
+	for _, i := range cl {
+		if i >= self && self >= 0 {
+			members, self = append(members, arn), -1
+		}
+		members = append(members, targets[i])
+	}
+	if self >= 0 {
+		members = append(members, arn)
+	}
+	return members
 }
 
 // roleCands are the roles a compute technique can take over: those with an

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -109,18 +110,25 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			if set := g.sets[e.To]; set != nil {
 				// Name one member: one the rewrite reaches, else one that
 				// leads to full access, else the first.
+				others := len(set.members) - 1
 				m := set.members[0]
+				if m == p.arn {
+					m = set.members[1]
+				}
 				if c := g.reachedAffected(rr, &e); e.Gain == GainArbitrary && c != nil {
 					m = g.memberFor(&e, c.arn)
 				} else {
 					for _, x := range set.members {
-						if g.leadsToAdmin(x) {
+						if x != p.arn && g.leadsToAdmin(x) {
 							m = x
 							break
 						}
 					}
 				}
-				edges = append(edges, make([]int, len(set.members)-1)...)
+				if e.Gain != GainArbitrary && slices.Contains(set.members, p.arn) {
+					others-- // itself, placed in the set to share it
+				}
+				edges = append(edges, make([]int, others)...)
 				e = g.concrete(e, m)
 			}
 			sev := SeverityHigh
