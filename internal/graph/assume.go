@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -124,6 +125,10 @@ func assumeContexts(extIDs []string) []assumeCtx {
 // trust policy as the resource policy and the principal's own policies, allows
 // sts:AssumeRole in one evaluation.
 func (g *Graph) assumeEdges() {
+	open := g.openTrusts()
+	if g.upd != nil {
+		g.copyAssume()
+	}
 	for _, r := range g.principals {
 		if r.kind != KindRole {
 			continue
@@ -135,7 +140,11 @@ func (g *Graph) assumeEdges() {
 		c := g.candidates(doc)
 		ctxs := assumeContexts(c.extIDs)
 		cands := g.principals
-		if !c.all {
+		if open[r] {
+			cands = nil // asked class by class (openAssumeEdges)
+		} else if g.upd != nil && g.unchanged(r.arn) != nil && !g.upd.texts[r.role.Trust] {
+			cands = g.upd.changedPrincipals(g) // the rest are copied (copyAssume)
+		} else if !c.all {
 			// Only the principals the trust names can match it.
 			cands = nil
 			for a := range c.arns {
@@ -146,7 +155,7 @@ func (g *Graph) assumeEdges() {
 			sort.Slice(cands, func(i, j int) bool { return cands[i].arn < cands[j].arn })
 		}
 		for _, p := range cands {
-			if p == r {
+			if p == r || g.stopped() {
 				continue
 			}
 			sessions, named := c.arns[p.arn]
@@ -197,6 +206,116 @@ func (g *Graph) assumeEdges() {
 			}
 		}
 	}
+}
+
+// openTrusts finds the roles whose trust delegates to the account's own
+// principals (it names the account or "*", no one by name, and no Resource)
+// with the same text as at least one other: every principal is a candidate
+// for each, and asking the engine per principal and role would cost the
+// square of the account. Each such group is asked class by class
+// (classes.go) and the roles it holds are marked.
+func (g *Graph) openTrusts() map[*principal]bool {
+	byText := map[string][]*principal{}
+	var texts []string
+	for _, r := range g.principals {
+		doc := g.trustDocs[r.arn]
+		if r.kind != KindRole || doc == nil {
+			continue
+		}
+		if _, ok := byText[r.role.Trust]; !ok {
+			texts = append(texts, r.role.Trust)
+		}
+		byText[r.role.Trust] = append(byText[r.role.Trust], r)
+	}
+	open := map[*principal]bool{}
+	for _, text := range texts {
+		roles := byText[text]
+		if len(roles) < 2 {
+			continue
+		}
+		doc := g.trustDocs[roles[0].arn]
+		c := g.candidates(doc)
+		if !c.all || len(c.arns) > 0 || hasResource(doc) {
+			continue
+		}
+		for _, r := range roles {
+			open[r] = true
+		}
+		if g.upd != nil && !g.upd.texts[text] {
+			g.openAssumeEdges(roles, c, g.upd.changedPrincipals(g)) // the rest are copied
+			continue
+		}
+		g.openAssumeEdges(roles, c, g.principals)
+	}
+	return open
+}
+
+func hasResource(doc *policy.Document) bool {
+	for _, st := range doc.Statements {
+		if st.HasResource {
+			return true
+		}
+	}
+	return false
+}
+
+// openAssumeEdges adds the can-assume edges into roles that share one open
+// trust: per principal, one question per class of roles alike to its
+// policies; a class of more than setMin roles becomes one edge to a set.
+func (g *Graph) openAssumeEdges(roles []*principal, c trustCandidates, sources []*principal) {
+	ctxs := assumeContexts(c.extIDs)
+	arns := make([]string, len(roles))
+	for i, r := range roles {
+		arns[i] = r.arn
+	}
+	for _, p := range sources {
+		if g.stopped() || !c.star && !p.mask.may("sts:AssumeRole") {
+			continue
+		}
+		self := slices.Index(roles, p)
+		for _, cl := range g.classes(p, []string{"sts:AssumeRole"}, arns, nil) {
+			var members []*principal
+			for _, i := range cl {
+				if roles[i] != p {
+					members = append(members, roles[i])
+				}
+			}
+			if len(members) == 0 {
+				continue
+			}
+			e, ok := g.tryAssume(p, members[0], g.trusts[members[0].arn], []string{""}, ctxs)
+			if !ok {
+				continue
+			}
+			if len(members) <= g.setMin {
+				g.addEdge(e)
+				for _, r := range members[1:] {
+					if e, ok := g.tryAssume(p, r, g.trusts[r.arn], []string{""}, ctxs); ok {
+						g.addEdge(e)
+					}
+				}
+				continue
+			}
+			var others []int // the class without p, p placed back by setMembers
+			for _, i := range cl {
+				if i != self {
+					others = append(others, i)
+				}
+			}
+			g.setEdge(e, setMembers(arns, others, self, p.arn))
+		}
+	}
+}
+
+// assumeOn is p's can-assume edge into role r, asked again (an edge to a
+// set made concrete).
+func (g *Graph) assumeOn(p, r *principal) (Edge, bool) {
+	trust, doc := g.trusts[r.arn], g.trustDocs[r.arn]
+	if trust == nil {
+		return Edge{}, false
+	}
+	c := g.candidates(doc)
+	return g.tryAssume(p, r, trust, []string{""}, assumeContexts(c.extIDs))
 }
 
 // tryAssume evaluates p assuming r under each session name and context

@@ -41,17 +41,50 @@
 // Lambda function running as the role) are assumed and named in Edge.Assumes.
 // The "two-permission" entries (iam-014 ... iam-021) are not evaluated on
 // their own: they are the composition of a rewrite with a way to become the
-// rewritten principal, found by the walk, and named by their catalogue ID.
+// rewritten principal, found by the search, and named by their catalogue ID.
 //
-// # Walks and queries
+// # Classes and sets
 //
-// From each principal an iterative breadth-first walk with a visited set
-// follows can-assume and GainPrincipal/GainGroup edges in the graph's stable
-// order; full access is reached when a visited principal is an administrator
-// (the engine allows a fixed set of probe actions on "*", including an action
-// of a service that does not exist) or can rewrite the permissions of a
-// visited principal. WhoCan, Admins, Paths and Findings read those walks;
-// WhatCan lists a principal's effective permissions by service.
+// Asking every technique for every principal on every target grows with
+// the square of the account when many principals hold a permission on "*".
+// The engine's answer depends on the target only through which Resource
+// patterns of the statements that apply to the action match its ARN, the
+// account that owns it, and what else the question carries (the service a
+// role is passed to, the trust that decides an assumption): targets alike in
+// these are one class, asked once (classes.go). Reading which statements
+// apply and which patterns match decides nothing; the engine still answers.
+// An allowed class of more than 100 targets is one edge to a set node
+// (KindSet: "4000 users"), shared by everyone with the same technique on
+// the same members, and made concrete (the engine asked about one member)
+// wherever a path is shown. Smaller classes are drawn edge by edge, exactly
+// as before, so small accounts draw as they always did.
+//
+// # Searches and queries
+//
+// The whole-account answers come from reverse breadth-first searches
+// (search.go), never from a walk per principal. Full access is reached at
+// the first principal of a walk that is an administrator (the engine allows
+// a fixed set of probe actions on "*", including an action of a service that
+// does not exist) or that can rewrite the permissions of someone the walk
+// reaches. One reverse search from the principals that take full access
+// whoever walks to them gives every principal its distance; descending along
+// the first successor one step closer gives the path a forward walk in the
+// graph's stable edge order would have found first. Rewriters whose target
+// is reached by another branch are searched for separately and walked
+// exactly. Admins and Findings read those paths; WhoCan asks the engine once
+// per principal and searches back from those it allows; Paths walks from one
+// principal; WhatCan lists a principal's effective permissions by service.
+//
+// # Bounds and updates
+//
+// BuildContext checks its context between engine questions and ends with
+// ErrTooLarge past Options.MaxNodes, MaxEdges or MaxMemory; Build is it
+// without either. Queries take no context: Admins reads paths found at
+// build time, WhoCan is one engine question per principal and one reverse
+// search, Paths one walk, Findings one walk per principal holding a rewrite,
+// each linear in the compact graph. Update builds the graph
+// of a changed snapshot from the previous one, asking again only about the
+// principals the change touches and the techniques whose targets it alters.
 //
 // # Outside the account
 //
@@ -62,8 +95,8 @@
 // providers), and the trust decides: under the plain, MFA and ExternalId
 // variants, or, when a statement's conditions read keys nobody here can
 // supply (aws:SourceAccount, aws:PrincipalOrgID, a provider's aud), with
-// those keys in Needs, each condition asked of the engine on its own. Walks
-// start from them too, kept apart from the account's own: WhoCan and Admins
+// those keys in Needs, each condition asked of the engine on its own. Searches
+// reach them too, kept apart from the account's own: WhoCan and Admins
 // list them after the account's principals, never on their own policies,
 // only through the roles they enter, with External, the Assumption the answer
 // rests on and the Trust statements that let them in.

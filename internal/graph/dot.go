@@ -86,6 +86,7 @@ var nodeStyle = map[NodeKind]string{
 	KindService:  `shape=ellipse, style=filled, fillcolor="#dcfce7"`,
 	KindExternal: `shape=doubleoctagon, style=filled, fillcolor="#fee2e2"`,
 	KindResource: `shape=cylinder, style=filled, fillcolor="#ecfccb"`,
+	KindSet:      `shape=box3d, style=filled, fillcolor="#fde2e2"`,
 }
 
 var edgeStyle = map[EdgeKind]string{
@@ -356,4 +357,4 @@ var kindEdgePlural = map[EdgeKind]string{EdgeEscalation: "escalations", EdgeGran
 	EdgeMemberOf: "memberships", EdgeAttached: "attachments", EdgeInline: "inline policies", EdgeBoundary: "boundaries"}
 
 var kindPlural = map[NodeKind]string{KindUser: "users", KindGroup: "groups", KindRole: "roles", KindPolicy: "policies",
-	KindInline: "inline policies", KindService: "services", KindExternal: "external principals", KindResource: "resources"}
+	KindInline: "inline policies", KindService: "services", KindExternal: "external principals", KindResource: "resources", KindSet: "sets"}

@@ -34,6 +34,15 @@ func (g *Graph) fullAccessOf(p *principal) ([]Step, bool) {
 
 func (g *Graph) fullAccess() {
 	for _, p := range g.principals {
+		if g.stopped() {
+			return
+		}
+		if q := g.unchanged(p.arn); q != nil {
+			if steps, ok := g.prev.admin[q.arn]; ok {
+				g.admin[p.arn] = steps
+			}
+			continue
+		}
 		if steps, ok := g.fullAccessOf(p); ok {
 			g.admin[p.arn] = steps
 		}
@@ -44,7 +53,10 @@ func (g *Graph) fullAccess() {
 // assume it (cached per role and service).
 func (g *Graph) trustsService(r *principal, service string) bool {
 	k := r.arn + "|" + service
-	if v, ok := g.svcTrust[k]; ok {
+	g.mu.Lock()
+	v, cached := g.svcTrust[k]
+	g.mu.Unlock()
+	if cached {
 		return v
 	}
 	ok := false
@@ -53,7 +65,9 @@ func (g *Graph) trustsService(r *principal, service string) bool {
 		ok = policy.Decide(&in, &policy.Request{Principal: policy.Principal{ARN: service, Type: policy.PrincipalService},
 			Action: "sts:AssumeRole", Resource: r.arn, Context: g.context(nil), Time: g.now}) == policy.Allowed
 	}
+	g.mu.Lock()
 	g.svcTrust[k] = ok
+	g.mu.Unlock()
 	return ok
 }
 
@@ -81,20 +95,12 @@ func (g *Graph) all(p *principal, actions []string, resource string, extra map[s
 	return steps, anyMFA, true
 }
 
-func (g *Graph) escEdge(p *principal, t *Technique, to string, gain Gain, steps []Step, mfa bool) {
-	e := Edge{From: p.arn, To: to, Kind: EdgeEscalation, Technique: t.ID, Label: t.Name, Gain: gain, Steps: steps, Assumes: t.existing}
-	if mfa {
-		e.Needs = []string{"MFA"}
-	}
-	g.addEdge(e)
-}
-
 // escalationEdges evaluates every technique for every principal that is not
 // already an administrator, on every target that meets the prerequisites.
 func (g *Graph) escalationEdges() {
 	a := g.acct
 	for _, p := range g.principals {
-		if _, ok := g.admin[p.arn]; ok {
+		if _, ok := g.admin[p.arn]; ok || g.stopped() {
 			continue
 		}
 		for ti := range catalogue {
@@ -102,7 +108,11 @@ func (g *Graph) escalationEdges() {
 			if t.kind == kindComposite || t.kind == kindAssume {
 				continue
 			}
-			if !g.mayAll(p, t.Required) {
+			if !p.mask.mayAny(t) || !g.mayAll(p, t.Required) {
+				continue
+			}
+			if g.upd != nil && g.unchanged(p.arn) != nil && !g.upd.kinds[targetKind(t)] {
+				g.copyEdges(p.arn, func(e *Edge) bool { return e.Kind == EdgeEscalation && e.Technique == t.ID })
 				continue
 			}
 			g.technique(p, t, a)
@@ -119,82 +129,48 @@ func (g *Graph) mayAll(p *principal, actions []string) bool {
 	return true
 }
 
+// techBits are each technique's required actions as a set, for a quick
+// look at whether a principal's statements name any of them.
+var techBits = func() map[string]actionSet {
+	m := map[string]actionSet{}
+	for _, t := range catalogue {
+		m[t.ID] = bitsOf(t.Required)
+	}
+	return m
+}()
+
+// mayAny: p's statements name at least one required action of t (mayAll
+// then checks them all).
+func (s actionSet) mayAny(t *Technique) bool { return s.meets(techBits[t.ID]) }
+
+// technique adds p's edges for one technique: the targets that meet its
+// prerequisites, asked class by class (classes.go).
 func (g *Graph) technique(p *principal, t *Technique, a *Account) {
+	var targets, keys []string
+	actions := t.Required
+	self := -1 // where p would be among its own targets, for a set (setMembers)
 	switch t.kind {
 	case kindModifyPolicy, kindSetDefaultVersion:
 		for _, mp := range a.Policies {
-			if mp.AWSManaged() || len(g.affects[mp.ARN]) == 0 {
-				continue
+			if mp.AWSManaged() || len(g.affects[mp.ARN]) == 0 || (t.kind == kindSetDefaultVersion && len(mp.Versions) < 2) {
+				continue // nothing to switch to, or nobody it applies to
 			}
-			gain := GainArbitrary
-			if t.kind == kindSetDefaultVersion {
-				if len(mp.Versions) < 2 {
-					continue // nothing to switch to
-				}
-				gain = GainVersion
-			}
-			if steps, mfa, ok := g.all(p, t.Required, mp.ARN, nil); ok {
-				g.escEdge(p, t, mp.ARN, gain, steps, mfa)
-			}
+			targets = append(targets, mp.ARN)
 		}
 	case kindModifyUser, kindCreateAccessKey, kindRotateAccessKey, kindCreateLoginProfile, kindUpdateLoginProfile:
 		for i := range a.Users {
-			u := &a.Users[i]
-			if t.kind != kindModifyUser && u.ARN == p.arn {
-				continue
-			}
-			if a.CredentialsKnown {
-				switch t.kind {
-				case kindCreateAccessKey:
-					if len(u.AccessKeys) >= 2 {
-						continue
-					}
-				case kindRotateAccessKey:
-					if len(u.AccessKeys) < 2 {
-						continue
-					}
-				case kindCreateLoginProfile:
-					if u.LoginProfile != nil {
-						continue
-					}
-				case kindUpdateLoginProfile:
-					if u.LoginProfile == nil {
-						continue
-					}
-				}
-			} else if t.kind == kindRotateAccessKey {
-				continue // iam-002 covers a user whose keys are unknown
-			}
-			gain := GainPrincipal
-			if t.kind == kindModifyUser {
-				gain = GainArbitrary
-			}
-			if steps, mfa, ok := g.all(p, t.Required, u.ARN, nil); ok {
-				g.escEdge(p, t, u.ARN, gain, steps, mfa)
-				if !a.CredentialsKnown {
-					e := &g.Edges[len(g.Edges)-1]
-					switch t.kind {
-					case kindCreateAccessKey:
-						e.Assumes = "fewer than two access keys on the target (the dump does not list keys)"
-					case kindCreateLoginProfile:
-						e.Assumes = "no console password on the target (the dump does not say)"
-					case kindUpdateLoginProfile:
-						e.Assumes = "a console password on the target (the dump does not say)"
-					}
-				}
+			if u := &a.Users[i]; g.userTarget(p, t, u) {
+				targets = append(targets, u.ARN)
+			} else if u.ARN == p.arn {
+				self = len(targets)
 			}
 		}
 	case kindModifyRole, kindUpdateTrust:
 		for _, r := range g.principals {
-			if r.kind != KindRole || (t.kind == kindUpdateTrust && r == p) {
-				continue
-			}
-			gain := GainArbitrary
-			if t.kind == kindUpdateTrust {
-				gain = GainPrincipal
-			}
-			if steps, mfa, ok := g.all(p, t.Required, r.arn, nil); ok {
-				g.escEdge(p, t, r.arn, gain, steps, mfa)
+			if r.kind == KindRole && (t.kind != kindUpdateTrust || r != p) {
+				targets = append(targets, r.arn)
+			} else if r == p && r.kind == KindRole {
+				self = len(targets)
 			}
 		}
 	case kindModifyGroup, kindJoinGroup:
@@ -209,53 +185,183 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			if t.kind == kindJoinGroup && (member(p, gi) || len(gi.policies) == 0) {
 				continue
 			}
-			gain := GainArbitrary
-			if t.kind == kindJoinGroup {
-				gain = GainGroup
-			}
-			if steps, mfa, ok := g.all(p, t.Required, gr.ARN, nil); ok {
-				g.escEdge(p, t, gr.ARN, gain, steps, mfa)
-			}
+			targets = append(targets, gr.ARN)
 		}
 	case kindPassRole, kindExistingRole:
-		for _, r := range g.principals {
-			if r.kind != KindRole || r == p || r.req.Account != p.req.Account {
-				continue // compute runs in the principal's account, with that account's roles
-			}
-			if t.instanceProfile && len(r.role.InstanceProfiles) == 0 {
-				continue
-			}
-			svc := ""
-			for _, s := range t.services {
-				if g.trustsService(r, s) {
-					svc = s
-					break
-				}
-			}
-			if svc == "" {
-				continue
-			}
-			var steps []Step
-			mfa, ok := false, true
-			for _, act := range t.Required {
-				var s Step
-				var m bool
-				if strings.EqualFold(act, "iam:PassRole") {
-					s, m, ok = g.allows(p, act, r.arn, map[string][]string{"iam:PassedToService": {svc}})
-				} else {
-					s, m, ok = g.allows(p, act, g.resource(p, t, act), nil)
-				}
-				if !ok {
-					break
-				}
-				mfa = mfa || m
-				steps = append(steps, s)
-			}
-			if ok {
-				g.escEdge(p, t, r.arn, GainPrincipal, steps, mfa)
+		actions = nil // the other requests are on representative ARNs
+		for _, act := range t.Required {
+			if strings.EqualFold(act, "iam:PassRole") {
+				actions = []string{act}
 			}
 		}
+		cands := g.computeRoles(t)
+		for i, r := range cands.roles {
+			if r == p {
+				self = len(targets)
+			}
+			if r == p || r.req.Account != p.req.Account {
+				continue // compute runs in the principal's account, with that account's roles
+			}
+			targets, keys = append(targets, r.arn), append(keys, cands.svcs[i])
+		}
 	}
+	for _, cl := range g.classes(p, actions, targets, keys) {
+		if g.stopped() {
+			return
+		}
+		e, ok := g.techniqueOn(p, t, targets[cl[0]])
+		if !ok {
+			continue
+		}
+		if len(cl) <= g.setMin || t.kind == kindSetDefaultVersion {
+			g.addEdge(e)
+			for _, i := range cl[1:] {
+				if e, ok := g.techniqueOn(p, t, targets[i]); ok {
+					g.addEdge(e)
+				}
+			}
+			continue
+		}
+		g.setEdge(e, setMembers(targets, cl, self, p.arn))
+	}
+}
+
+// setMembers lists a class's targets for its set, with the principal itself
+// at its place when the technique leaves it out (acting as oneself gains
+// nothing, and a search never steps there): every holder of the technique
+// on the whole kind then shares one set instead of one each without itself.
+func setMembers(targets []string, cl []int, self int, arn string) []string {
+	members := make([]string, 0, len(cl)+1)
+	for _, i := range cl {
+		if i >= self && self >= 0 {
+			members, self = append(members, arn), -1
+		}
+		members = append(members, targets[i])
+	}
+	if self >= 0 {
+		members = append(members, arn)
+	}
+	return members
+}
+
+// roleCands are the roles a compute technique can take over: those with an
+// instance profile when it needs one, trusting one of its services (the
+// first, in svcs).
+type roleCands struct {
+	roles []*principal
+	svcs  []string
+}
+
+// computeRoles is roleCands for technique t, found once per build: every
+// principal holding the technique asks about the same roles.
+func (g *Graph) computeRoles(t *Technique) *roleCands {
+	if c := g.roleCands[t.ID]; c != nil {
+		return c
+	}
+	c := &roleCands{}
+	for _, r := range g.principals {
+		if r.kind != KindRole || t.instanceProfile && len(r.role.InstanceProfiles) == 0 {
+			continue
+		}
+		if svc := g.roleService(r, t); svc != "" {
+			c.roles, c.svcs = append(c.roles, r), append(c.svcs, svc)
+		}
+	}
+	g.roleCands[t.ID] = c
+	return c
+}
+
+// userTarget: u meets the technique's prerequisites as p's target.
+func (g *Graph) userTarget(p *principal, t *Technique, u *User) bool {
+	if t.kind != kindModifyUser && u.ARN == p.arn {
+		return false
+	}
+	if !g.acct.CredentialsKnown {
+		return t.kind != kindRotateAccessKey // iam-002 covers a user whose keys are unknown
+	}
+	switch t.kind {
+	case kindCreateAccessKey:
+		return len(u.AccessKeys) < 2
+	case kindRotateAccessKey:
+		return len(u.AccessKeys) >= 2
+	case kindCreateLoginProfile:
+		return u.LoginProfile == nil
+	case kindUpdateLoginProfile:
+		return u.LoginProfile != nil
+	}
+	return true
+}
+
+// roleService is the first of the technique's services that role r trusts,
+// "" for none.
+func (g *Graph) roleService(r *principal, t *Technique) string {
+	for _, s := range t.services {
+		if g.trustsService(r, s) {
+			return s
+		}
+	}
+	return ""
+}
+
+// techniqueOn asks the engine whether p can use technique t on one target,
+// and makes the edge.
+func (g *Graph) techniqueOn(p *principal, t *Technique, target string) (Edge, bool) {
+	gain := GainArbitrary
+	switch t.kind {
+	case kindSetDefaultVersion:
+		gain = GainVersion
+	case kindCreateAccessKey, kindRotateAccessKey, kindCreateLoginProfile, kindUpdateLoginProfile, kindUpdateTrust, kindPassRole, kindExistingRole:
+		gain = GainPrincipal
+	case kindJoinGroup:
+		gain = GainGroup
+	}
+	var steps []Step
+	var mfa, ok bool
+	switch t.kind {
+	case kindPassRole, kindExistingRole:
+		r := g.byARN[target]
+		svc := ""
+		if r != nil {
+			svc = g.roleService(r, t)
+		}
+		if svc == "" {
+			return Edge{}, false
+		}
+		ok = true
+		for _, act := range t.Required {
+			var s Step
+			var m bool
+			if strings.EqualFold(act, "iam:PassRole") {
+				s, m, ok = g.allows(p, act, target, map[string][]string{"iam:PassedToService": {svc}})
+			} else {
+				s, m, ok = g.allows(p, act, g.resource(p, t, act), nil)
+			}
+			if !ok {
+				return Edge{}, false
+			}
+			mfa = mfa || m
+			steps = append(steps, s)
+		}
+	default:
+		if steps, mfa, ok = g.all(p, t.Required, target, nil); !ok {
+			return Edge{}, false
+		}
+	}
+	e := Edge{From: p.key(), To: target, Kind: EdgeEscalation, Technique: t.ID, Label: t.Name, Gain: gain, Steps: steps, Assumes: t.existing}
+	if mfa {
+		e.Needs = []string{"MFA"}
+	}
+	if !g.acct.CredentialsKnown {
+		switch t.kind {
+		case kindCreateAccessKey:
+			e.Assumes = "fewer than two access keys on the target (the dump does not list keys)"
+		case kindCreateLoginProfile:
+			e.Assumes = "no console password on the target (the dump does not say)"
+		case kindUpdateLoginProfile:
+			e.Assumes = "a console password on the target (the dump does not say)"
+		}
+	}
+	return e, true
 }
 
 func member(p *principal, gi *groupInfo) bool {
@@ -275,7 +381,7 @@ func (g *Graph) pseudoFor(p *principal, gi *groupInfo) *principal {
 		return x
 	}
 	x := *p
-	x.base, x.group = p, gi
+	x.base, x.group, x.pkey = p, gi, k
 	x.in.Identity = append(append([]*policy.Policy(nil), p.in.Identity...), gi.policies...)
 	x.docs = append(append([]*policy.Document(nil), p.docs...), gi.docs...)
 	x.mask = g.allowedActions(x.docs)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/iamconsole/console/internal/policy"
 )
@@ -82,7 +83,9 @@ func (g *Graph) allowedActions(docs []*policy.Document) actionSet {
 		ds, ok := g.docSets[d]
 		if !ok {
 			ds = docSet(d)
-			g.docSets[d] = ds
+			if g.docSets != nil { // nil once built
+				g.docSets[d] = ds
+			}
 		}
 		s.union(ds)
 	}
@@ -92,21 +95,43 @@ func (g *Graph) allowedActions(docs []*policy.Document) actionSet {
 func docSet(d *policy.Document) actionSet {
 	s := make(actionSet, (len(universe)+63)/64)
 	for _, st := range d.Statements {
-		if st.Effect != policy.Allow {
-			continue
-		}
-		for a, i := range universe {
-			hit := false
-			for _, pat := range st.Action {
-				if policy.MatchAction(pat, a) {
-					hit = true
-					break
-				}
-			}
-			if hit != st.NotAction {
-				s[i/64] |= 1 << (i % 64)
-			}
+		if st.Effect == policy.Allow {
+			s.union(stmtSet(st))
 		}
 	}
+	return s
+}
+
+// patternSets caches the catalogue actions each Action pattern matches:
+// policies repeat the same few patterns.
+var patternSets sync.Map // lower-cased pattern -> actionSet
+
+// stmtSet is the set of catalogue actions a statement applies to (its Action
+// patterns, or everything its NotAction leaves).
+func stmtSet(st policy.Statement) actionSet {
+	s := make(actionSet, (len(universe)+63)/64)
+	for _, pat := range st.Action {
+		s.union(patternSet(pat))
+	}
+	if st.NotAction {
+		for i := range s {
+			s[i] = ^s[i]
+		}
+	}
+	return s
+}
+
+func patternSet(pat string) actionSet {
+	key := strings.ToLower(pat)
+	if v, ok := patternSets.Load(key); ok {
+		return v.(actionSet)
+	}
+	s := make(actionSet, (len(universe)+63)/64)
+	for a, i := range universe {
+		if policy.MatchAction(key, a) {
+			s[i/64] |= 1 << (i % 64)
+		}
+	}
+	patternSets.Store(key, s)
 	return s
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -58,14 +59,20 @@ func (g *Graph) Findings(now time.Time) []Finding {
 	a := g.acct
 
 	// Administrators, hidden administrators, escalations.
+	buf := &reachResult{}
 	for _, p := range g.principals {
-		rr := g.reachCache[p.arn]
 		if _, ok := g.admin[p.arn]; ok {
 			add(Finding{Type: FindingAdmin, Severity: SeverityMedium, Principal: p.arn, Path: []string{p.arn},
 				Explanation: "full access from its own policies: " + cite(g.admin[p.arn][0].Statements)})
 			continue
 		}
-		adminPath, hidden := g.adminPathOf(rr)
+		adminPath, hidden := g.adminPathOf(g.adminRes[p.arn])
+		// Whether a rewrite escalates depends on everyone p reaches: walked
+		// only for the principals that have a rewrite.
+		var rr *reachResult
+		if len(g.modOut[p.arn]) > 0 {
+			rr = g.walkInto(p, buf)
+		}
 		if hidden {
 			add(Finding{Type: FindingHiddenAdmin, Severity: SeverityCritical, Principal: p.arn, Technique: adminPath.Technique,
 				Path: adminPath.Path, Explanation: "reaches full access only by escalation: " + g.narrate(adminPath)})
@@ -100,6 +107,30 @@ func (g *Graph) Findings(now time.Time) []Finding {
 				}
 			}
 			e := g.Edges[best]
+			if set := g.sets[e.To]; set != nil {
+				// Name one member: one the rewrite reaches, else one that
+				// leads to full access, else the first.
+				others := len(set.members) - 1
+				m := set.members[0]
+				if m == p.arn {
+					m = set.members[1]
+				}
+				if c := g.reachedAffected(rr, &e); e.Gain == GainArbitrary && c != nil {
+					m = g.memberFor(&e, c.arn)
+				} else {
+					for _, x := range set.members {
+						if x != p.arn && g.leadsToAdmin(x) {
+							m = x
+							break
+						}
+					}
+				}
+				if e.Gain != GainArbitrary && slices.Contains(set.members, p.arn) {
+					others-- // itself, placed in the set to share it
+				}
+				edges = append(edges, make([]int, others)...)
+				e = g.concrete(e, m)
+			}
 			sev := SeverityHigh
 			tech := e.Technique
 			if hidden && adminPath.Technique == tech {
@@ -107,7 +138,7 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			}
 			if e.Gain == GainArbitrary && e.To != p.arn {
 				if c := g.reachedAffected(rr, &e); c != nil && c.arn != p.arn {
-					if id := compositeOf(e.Technique, g.lastTech(rr, rr.idx[c.key()])); id != "" {
+					if id := compositeOf(e.Technique, g.lastTech(rr, hopOf(rr, c))); id != "" {
 						tech = id
 					}
 				}
@@ -244,10 +275,18 @@ func days(d time.Duration) string { return fmt.Sprintf("%d days", int(d.Hours()/
 
 // leadsToAdmin: the target is an administrator or reaches full access.
 func (g *Graph) leadsToAdmin(arn string) bool {
+	if s := g.sets[arn]; s != nil {
+		for _, m := range s.members {
+			if g.leadsToAdmin(m) {
+				return true
+			}
+		}
+		return false
+	}
 	if _, ok := g.admin[arn]; ok {
 		return true
 	}
-	if rr := g.reachCache[arn]; rr != nil && rr.admin != nil {
+	if rr := g.adminRes[arn]; rr != nil && rr.admin != nil {
 		return true
 	}
 	return false
@@ -259,7 +298,7 @@ func (g *Graph) affectsReachable(rr *reachResult, e *Edge) bool {
 
 func (g *Graph) reachedAffected(rr *reachResult, e *Edge) *principal {
 	for _, c := range g.affects[e.To] {
-		if _, ok := rr.idx[c.key()]; ok {
+		if _, ok := rr.find(c); ok {
 			return c
 		}
 	}
@@ -407,4 +446,9 @@ func resourceLayer(sts []Statement) []Statement {
 		}
 	}
 	return out
+}
+
+func hopOf(rr *reachResult, c *principal) int {
+	i, _ := rr.find(c)
+	return i
 }

@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"context"
 	"encoding/json"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iamconsole/console/internal/policy"
@@ -22,10 +24,11 @@ const (
 	KindService  NodeKind = "service"       // AWS service principal named by a trust policy
 	KindExternal NodeKind = "external"      // another account, "*", or a federated provider named by a trust policy
 	KindResource NodeKind = "resource"      // a resource pattern some principal is granted
+	KindSet      NodeKind = "set"           // the many targets one escalation edge stands for (large accounts)
 )
 
 // kindOrder sorts nodes: principals first, then policies, then the rest.
-var kindOrder = map[NodeKind]int{KindUser: 0, KindGroup: 1, KindRole: 2, KindPolicy: 3, KindInline: 4, KindService: 5, KindExternal: 6, KindResource: 7}
+var kindOrder = map[NodeKind]int{KindUser: 0, KindGroup: 1, KindRole: 2, KindPolicy: 3, KindInline: 4, KindService: 5, KindExternal: 6, KindResource: 7, KindSet: 8}
 
 // Node is one vertex of the graph. ID is the ARN for users, groups, roles and
 // managed policies; "OWNER-ARN#NAME" for inline policies; the service name for
@@ -120,6 +123,16 @@ type Options struct {
 	Now time.Time
 	// MaxGrants caps the resource patterns listed per principal (0: 50).
 	MaxGrants int
+
+	// The budget of BuildContext (zero: unbounded). MaxMemory is a soft
+	// bound on the heap's growth during the build, in bytes, read from the
+	// runtime every few thousand engine questions; it counts whatever else
+	// the process allocates meanwhile.
+	MaxNodes, MaxEdges int
+	MaxMemory          uint64
+
+	// setMin overrides defaultSetMin (tests).
+	setMin int
 }
 
 // Graph is the access graph of one account. It is immutable once built and
@@ -144,8 +157,21 @@ type Graph struct {
 	reachOut   map[string][]int        // the subset that lets the source act as another
 	modOut     map[string][]int        // the subset that rewrites permissions
 	pseudo     map[string]*principal   // "USER+GROUP" -> user with the group's policies
-	reachCache map[string]*reachResult
-	admin      map[string][]Step // direct full access, with the deciding steps
+	// The search index (search.go): every principal a walk can visit, its
+	// successors and predecessors, and each one's path to full access.
+	rnodes       []*principal
+	fwd, rev     [][]succ
+	adminRes     map[string]*reachResult
+	versionFulls map[string]bool
+	// Target classes and sets (classes.go).
+	setMin     int
+	sets       map[string]*setNode
+	setOrder   []string
+	stmtSets   map[*policy.Document][]actionSet
+	matchCache map[string]map[string]bool
+	entityARNs []string
+	roleCands  map[string]*roleCands // build only
+	admin      map[string][]Step     // direct full access, with the deciding steps
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
 	svcTrust   map[string]bool
@@ -153,14 +179,26 @@ type Graph struct {
 	baseCtx, mfaCtx policy.Context
 	ctxReady        bool
 	ctxCache        map[string]policy.Context
+	mu              sync.Mutex // guards ctxCache and svcTrust, which queries fill too
 	// pseudoEdges: rewrites a pseudo principal could make, by its key.
 	pseudoEdges map[string][]Edge
 	// The principals outside the account that trust policies name (services,
 	// other accounts and their principals, "*", identity providers), by node
-	// ID and in node order, and the walk from each.
-	outsiders    map[string]*principal
-	outside      []*principal
-	outsideReach map[string]*reachResult
+	// ID and in node order.
+	outsiders map[string]*principal
+	outside   []*principal
+
+	// The build's context, budget and first error (budget.go); ctx is nil
+	// once built.
+	ctx    context.Context
+	opts   Options
+	parsed map[parseKey]parsed
+	// prev and upd are set while Update builds from a previous graph.
+	prev      *Graph
+	upd       *changeSet
+	err       error
+	ticks     int
+	heapStart uint64
 }
 
 type managedPolicy struct {
@@ -195,20 +233,56 @@ type principal struct {
 	group *groupInfo
 	// outside is the Outside kind of a principal outside the account; "" for
 	// the account's own.
-	outside string
+	outside     string
+	boundaryDoc *policy.Document
+	pkey        string // a pseudo principal's key, USER-ARN+GROUP-ARN
+	// id is the principal's index in the search index.
+	id int32
 }
 
 func (p *principal) key() string {
 	if p.base != nil {
-		return p.base.arn + "+" + p.group.src.ARN
+		return p.pkey
 	}
 	return p.arn
 }
 
 // Build makes the graph of an account: compiles every policy, asks the engine
 // about trust, escalation techniques and grants, and lays out nodes and edges
-// in a stable order. Unreadable policies become warnings.
+// in a stable order. Unreadable policies become warnings. It is BuildContext
+// without a deadline or budget.
 func Build(a *Account, opts Options) *Graph {
+	opts.MaxNodes, opts.MaxEdges, opts.MaxMemory = 0, 0, 0
+	g, _ := BuildContext(context.Background(), a, opts) // no budget, no cancellation: cannot fail
+	return g
+}
+
+// BuildContext is Build under a context and the budget of opts: it checks
+// the context between engine questions and returns ctx.Err() as soon as it
+// is done, or an error matching ErrTooLarge once the graph outgrows
+// MaxNodes, MaxEdges or MaxMemory. On error nothing built is kept.
+func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error) {
+	g := newGraph(ctx, a, opts)
+	for _, stage := range []func(){g.compile, g.structure, g.assumeEdges, g.fullAccess, g.escalationEdges, g.grantEdges, g.finish, g.pseudos, g.index} {
+		if stage(); g.err != nil {
+			return nil, g.err
+		}
+	}
+	if err := g.admins(); err != nil {
+		return nil, err
+	}
+	g.built()
+	return g, nil
+}
+
+// built drops what only the build needs: the context (a built graph answers
+// queries without it) and the caches of classes and candidates.
+func (g *Graph) built() {
+	g.ctx, g.prev, g.upd = nil, nil, nil
+	g.stmtSets, g.matchCache, g.entityARNs, g.roleCands, g.docSets = nil, nil, nil, nil, nil
+}
+
+func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -216,24 +290,43 @@ func Build(a *Account, opts Options) *Graph {
 	g := &Graph{acct: a, now: now.UTC(), nodeIdx: map[string]int{}, byARN: map[string]*principal{},
 		managed: map[string]*managedPolicy{}, groups: map[string]*groupInfo{}, groupByNm: map[string]*groupInfo{},
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
-		pseudo: map[string]*principal{}, reachCache: map[string]*reachResult{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
-		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{},
-		outsiders: map[string]*principal{}, outsideReach: map[string]*reachResult{}}
+		pseudo: map[string]*principal{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
+		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{}, versionFulls: map[string]bool{},
+		outsiders: map[string]*principal{}, ctx: ctx, opts: opts}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}
-	g.ctxCache = map[string]policy.Context{}
+	g.setMin = opts.setMin
+	if g.setMin == 0 {
+		g.setMin = defaultSetMin
+	}
+	g.sets, g.stmtSets, g.matchCache = map[string]*setNode{}, map[*policy.Document][]actionSet{}, map[string]map[string]bool{}
+	g.roleCands = map[string]*roleCands{}
+	g.ctxCache, g.parsed = map[string]policy.Context{}, map[parseKey]parsed{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
-	g.compile()
-	g.structure()
-	g.assumeEdges()
-	g.fullAccess()
-	g.escalationEdges()
-	g.grantEdges()
-	g.finish()
-	g.reachAll()
+	if opts.MaxMemory > 0 {
+		g.heapStart = heapBytes()
+	}
+	g.Edges = make([]Edge, 0, edgeEstimate(a))
 	return g
+}
+
+// edgeEstimate is about how many edges the account makes, so the edge list
+// (large structs) is not copied at every doubling: its structure, a few
+// grants and assumptions per principal.
+func edgeEstimate(a *Account) int {
+	n := 0
+	for _, u := range a.Users {
+		n += len(u.Groups) + len(u.Inline) + len(u.Attached) + 4
+	}
+	for _, r := range a.Roles {
+		n += len(r.Inline) + len(r.Attached) + 4
+	}
+	for _, gr := range a.Groups {
+		n += len(gr.Inline) + len(gr.Attached)
+	}
+	return n
 }
 
 func (g *Graph) warn(entity, msg string) {
@@ -245,12 +338,49 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 	if text == "" {
 		return nil, nil
 	}
+	k := parseKey{entity, ref, kind}
+	if r, ok := g.parsed[k]; ok && r.text == text {
+		if r.err != "" {
+			g.warn(entity, r.err)
+		}
+		return r.compiled, r.doc
+	}
+	if g.prev != nil {
+		if r, ok := g.prev.parsed[k]; ok && r.text == text {
+			g.parsed[k] = r
+			if r.err != "" {
+				g.warn(entity, r.err)
+			}
+			return r.compiled, r.doc
+		}
+	}
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
-		g.warn(entity, "policy "+ref.Name+" ignored: "+err.Error())
+		msg := "policy " + ref.Name + " ignored: " + err.Error()
+		g.parsed[k] = parsed{text: text, err: msg}
+		g.warn(entity, msg)
 		return nil, nil
 	}
-	return policy.Compile(ref, doc), doc
+	c := policy.Compile(ref, doc)
+	g.parsed[k] = parsed{text: text, compiled: c, doc: doc}
+	return c, doc
+}
+
+// parseKey names a compiled document; with its text it is all the
+// compilation depends on, so Update reuses the previous graph's compilation
+// of every document whose text is unchanged (compared, not hashed: the
+// snapshot's strings are usually the previous one's).
+type parseKey struct {
+	entity string
+	ref    policy.PolicyRef
+	kind   policy.Kind
+}
+
+type parsed struct {
+	text     string
+	compiled *policy.Policy
+	doc      *policy.Document
+	err      string
 }
 
 var denyAll = policy.MustCompile(policy.PolicyRef{ID: "missing-boundary", Name: "missing permissions boundary"},
@@ -290,6 +420,9 @@ func (g *Graph) compile() {
 		g.groupByNm[gr.Name] = gi
 	}
 	for i := range a.Users {
+		if g.stopped() {
+			return
+		}
 		u := &a.Users[i]
 		p := &principal{arn: u.ARN, name: u.Name, kind: KindUser, user: u,
 			req: policy.Principal{ARN: u.ARN, ID: u.ID, Name: u.Name, Account: arnAccount(u.ARN), Type: policy.PrincipalUser, Tags: tagMap(u.Tags)}}
@@ -316,6 +449,9 @@ func (g *Graph) compile() {
 		g.addPrincipal(p)
 	}
 	for i := range a.Roles {
+		if g.stopped() {
+			return
+		}
 		r := &a.Roles[i]
 		p := &principal{arn: r.ARN, name: r.Name, kind: KindRole, role: r,
 			req: policy.Principal{ARN: "arn:aws:sts::" + arnAccount(r.ARN) + ":assumed-role/" + r.Name + "/graph", ID: r.ID + ":graph",
@@ -338,6 +474,10 @@ func (g *Graph) compile() {
 	}
 	// Pre-filter sets: a superset of the actions each principal may be allowed.
 	for _, p := range g.principals {
+		if q := g.unchanged(p.arn); q != nil {
+			p.mask = q.mask
+			continue
+		}
 		p.mask = g.allowedActions(p.docs)
 	}
 }
@@ -359,12 +499,21 @@ func (g *Graph) attach(p *principal, ids []*policy.Policy, at []AttachedPolicy) 
 
 func (g *Graph) setInputs(p *principal, ids []*policy.Policy, b *AttachedPolicy) {
 	g.affects[p.arn] = append(g.affects[p.arn], p)
+	if q := g.unchanged(p.arn); q != nil {
+		// Same documents, same compiled policies: the merge is the same.
+		p.in, p.boundaryDoc = q.in, q.boundaryDoc
+		return
+	}
 	if len(ids) > 0 {
-		p.in.Identity = []*policy.Policy{policy.Merge(policy.PolicyRef{ID: p.arn, Name: p.name}, ids...)}
+		// The compiled policies themselves, shared by every principal that
+		// holds them: a merged copy per principal (and the index the engine
+		// builds in each) made the kept 10,000-principal graph 20% larger,
+		// for no gain in the build's time.
+		p.in.Identity = ids
 	}
 	if b != nil {
 		if mp := g.managed[b.ARN]; mp != nil && mp.compiled != nil {
-			p.in.Boundary = mp.compiled
+			p.in.Boundary, p.boundaryDoc = mp.compiled, mp.doc
 		} else {
 			p.in.Boundary = denyAll
 		}
@@ -397,17 +546,25 @@ func (g *Graph) context(extra map[string][]string) policy.Context {
 		return g.mfaCtx
 	case len(extra) == 1 && g.ctxReady:
 		for k, v := range extra {
+			// Queries ask too (a set's edge made concrete): the cache is
+			// shared by concurrent readers.
 			key := k + "\x00" + strings.Join(v, "\x00")
-			if c, ok := g.ctxCache[key]; ok {
-				return c
+			g.mu.Lock()
+			c, ok := g.ctxCache[key]
+			g.mu.Unlock()
+			if !ok {
+				c = g.newContext(extra)
+				g.mu.Lock()
+				g.ctxCache[key] = c
+				g.mu.Unlock()
 			}
-			g.ctxReady = false
-			c := g.context(extra)
-			g.ctxReady = true
-			g.ctxCache[key] = c
 			return c
 		}
 	}
+	return g.newContext(extra)
+}
+
+func (g *Graph) newContext(extra map[string][]string) policy.Context {
 	m := map[string][]string{
 		"aws:TokenIssueTime":  {g.now.Format(time.RFC3339)},
 		"aws:SecureTransport": {"true"},
@@ -542,40 +699,79 @@ func (g *Graph) identityEdges(owner string, inline []InlinePolicy, at []Attached
 
 // finish sorts nodes and edges into their stable order and indexes them.
 func (g *Graph) finish() {
-	sort.SliceStable(g.Nodes, func(i, j int) bool {
-		a, b := g.Nodes[i], g.Nodes[j]
+	slices.SortStableFunc(g.Nodes, func(a, b Node) int {
 		if kindOrder[a.Kind] != kindOrder[b.Kind] {
-			return kindOrder[a.Kind] < kindOrder[b.Kind]
+			return kindOrder[a.Kind] - kindOrder[b.Kind]
 		}
-		return a.ID < b.ID
+		return strings.Compare(a.ID, b.ID)
 	})
 	for i, n := range g.Nodes {
 		g.nodeIdx[n.ID] = i
 	}
-	sort.SliceStable(g.Edges, func(i, j int) bool {
-		a, b := g.Edges[i], g.Edges[j]
-		if a.From != b.From {
-			return a.From < b.From
+	// Sorting indices and moving each edge once: an Edge is large.
+	order := make([]int32, len(g.Edges))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		a, b := &g.Edges[i], &g.Edges[j]
+		if c := strings.Compare(a.From, b.From); c != 0 {
+			return c
 		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
+		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+			return c
 		}
-		if a.To != b.To {
-			return a.To < b.To
+		if c := strings.Compare(a.To, b.To); c != 0 {
+			return c
 		}
-		return a.Technique < b.Technique
+		return strings.Compare(a.Technique, b.Technique)
 	})
-	g.out = map[string][]int{}
-	g.reachOut, g.modOut = map[string][]int{}, map[string][]int{}
-	for i, e := range g.Edges {
-		g.out[e.From] = append(g.out[e.From], i)
-		switch {
-		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && (e.Gain == GainPrincipal || e.Gain == GainGroup):
-			g.reachOut[e.From] = append(g.reachOut[e.From], i)
-		case e.Kind == EdgeEscalation:
-			g.modOut[e.From] = append(g.modOut[e.From], i)
+	// Apply the permutation in place, cycle by cycle: no second edge list.
+	for i := range order {
+		if order[i] < 0 || int(order[i]) == i {
+			continue
+		}
+		tmp := g.Edges[i]
+		j := i
+		for {
+			k := int(order[j])
+			order[j] = -1
+			if k == i {
+				g.Edges[j] = tmp
+				break
+			}
+			g.Edges[j] = g.Edges[k]
+			j = k
 		}
 	}
+	// Each node's edges are contiguous once sorted: the index lists are
+	// windows on one backing array each.
+	all, reach, mod := make([]int, len(g.Edges)), make([]int, 0, 64), make([]int, 0, 64)
+	for i, e := range g.Edges {
+		all[i] = i
+		switch {
+		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && (e.Gain == GainPrincipal || e.Gain == GainGroup):
+			reach = append(reach, i)
+		case e.Kind == EdgeEscalation:
+			mod = append(mod, i)
+		}
+	}
+	g.out, g.reachOut, g.modOut = windows(g.Edges, all), windows(g.Edges, reach), windows(g.Edges, mod)
+}
+
+// windows maps each source node to the run of idx (edge indices, sorted by
+// source) that starts from it.
+func windows(edges []Edge, idx []int) map[string][]int {
+	m := map[string][]int{}
+	for start := 0; start < len(idx); {
+		from, end := edges[idx[start]].From, start+1
+		for end < len(idx) && edges[idx[end]].From == from {
+			end++
+		}
+		m[from] = idx[start:end:end]
+		start = end
+	}
+	return m
 }
 
 // JSON is the graph as JSON: {"Nodes": [...], "Edges": [...], "Warnings": [...]},

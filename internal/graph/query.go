@@ -43,7 +43,11 @@ func (g *Graph) pathTo(rr *reachResult, i int) Path {
 	for _, hi := range rr.chain(i) {
 		h := rr.hops[hi]
 		if h.edge >= 0 {
-			e := g.Edges[h.edge]
+			target := h.p.arn
+			if h.p.base != nil {
+				target = h.p.group.src.ARN
+			}
+			e := g.concrete(g.Edges[h.edge], target)
 			p.Steps = append(p.Steps, e)
 			if e.Technique != "sts-001" || p.Technique == "" {
 				if e.Kind == EdgeEscalation {
@@ -63,6 +67,9 @@ func (g *Graph) pathTo(rr *reachResult, i int) Path {
 
 // adminPathOf is the path to full access of the walk's start, if any.
 func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
+	if rr == nil || rr.admin == nil {
+		return Path{}, false
+	}
 	ap := rr.admin
 	if ap == nil {
 		return Path{}, false
@@ -80,6 +87,11 @@ func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
 		return p, true
 	}
 	e := *ap.edge
+	if h := rr.hops[ap.hop].p; h.base != nil && g.aims(&e, h.group.src.ARN) {
+		e = g.concrete(e, h.group.src.ARN) // the group it joined
+	} else {
+		e = g.concrete(e, g.memberFor(&e, ap.affected))
+	}
 	p.Steps = append(p.Steps, e)
 	p.Path = append(p.Path, e.To)
 	if ap.affected != e.To && ap.affected != rr.hops[ap.hop].p.arn {
@@ -99,23 +111,28 @@ func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
 // judged on its own policies, which are not visible: it is listed when a role
 // it can assume, or a chain on from there, is allowed.
 func (g *Graph) WhoCan(action, resource string) []Path {
-	direct := map[string]*policy.Decision{}
-	decide := func(p *principal) *policy.Decision {
-		if d, ok := direct[p.key()]; ok {
-			return d
+	// The principals the engine allows directly, then one reverse search
+	// from them: each principal's nearest is what its walk would meet first.
+	var direct []int32
+	decisions := map[int32]*policy.Decision{}
+	for _, p := range g.rnodes {
+		if p.outside != "" || !p.mask.may(action) {
+			continue
 		}
-		d, _ := g.eval(p, action, resource, nil, nil)
-		direct[p.key()] = &d
-		return &d
+		if d, ok := g.allowedFor(p, action, resource); ok {
+			direct = append(direct, p.id)
+			decisions[p.id] = d
+		}
 	}
+	dist := g.reverse(direct)
 	var out []Path
 	for _, p := range g.principals {
-		if path, ok := g.whoCanFrom(g.reachCache[p.arn], decide, 0); ok {
+		if path, ok := g.whoCanFrom(p, dist, decisions); ok {
 			out = append(out, path)
 		}
 	}
 	for _, p := range g.outside {
-		if path, ok := g.whoCanFrom(g.outsideReach[p.arn], decide, 1); ok {
+		if path, ok := g.whoCanFrom(p, dist, decisions); ok {
 			markOutside(&path, p)
 			out = append(out, path)
 		}
@@ -123,41 +140,61 @@ func (g *Graph) WhoCan(action, resource string) []Path {
 	return out
 }
 
-// whoCanFrom is the first hop of a walk, from hop first on, that the engine
-// allows the request, else the walk's way to full access.
-func (g *Graph) whoCanFrom(rr *reachResult, decide func(*principal) *policy.Decision, first int) (Path, bool) {
-	for i := first; i < len(rr.hops); i++ {
-		d := decide(rr.hops[i].p)
-		if !d.Allowed() {
-			continue
-		}
-		path := g.pathTo(rr, i)
-		path.Statements = statements(d.Deciding())
+// allowedFor is the engine's explained decision when it allows p the
+// request (with MFA where the conditions ask for it), asking the fast
+// answer first.
+func (g *Graph) allowedFor(p *principal, action, resource string) (*policy.Decision, bool) {
+	if !g.decide(p, action, resource) {
+		return nil, false
+	}
+	d, _ := g.eval(p, action, resource, nil, nil)
+	return &d, d.Allowed()
+}
+
+// whoCanFrom is p's path to the nearest principal allowed the request, else
+// its way to full access.
+func (g *Graph) whoCanFrom(p *principal, dist []int32, decisions map[int32]*policy.Decision) (Path, bool) {
+	if dist[p.id] >= 0 {
+		rr := g.descend(p.id, dist)
+		last := len(rr.hops) - 1
+		path := g.pathTo(rr, last)
+		path.Statements = statements(decisions[rr.hops[last].p.id].Deciding())
 		return path, true
 	}
-	return g.adminPathOf(rr)
+	if rr := g.adminRes[p.key()]; rr != nil {
+		return g.adminPathOf(rr)
+	}
+	return Path{}, false
 }
 
 // Paths returns the path from one principal to another, if the first can act
 // as the second (nil otherwise). from may be an outside node (an account root,
 // "*", a service or provider), whose path is marked as such.
 func (g *Graph) Paths(from, to string) []Path {
-	rr := g.reachCache[from]
-	if rr == nil {
-		rr = g.outsideReach[from]
+	p := g.byARN[from]
+	if p == nil {
+		p = g.outsiders[from]
 	}
-	if rr == nil {
+	if p == nil {
 		return nil
 	}
-	i, ok := rr.idx[to]
+	rr := g.walk(p)
+	target := g.byARN[to]
+	if target == nil {
+		target = g.pseudo[to]
+	}
+	if target == nil {
+		return nil
+	}
+	i, ok := rr.find(target)
 	if !ok {
 		return nil
 	}
-	p := g.pathTo(rr, i)
+	path := g.pathTo(rr, i)
 	if x := g.outsiders[from]; x != nil {
-		markOutside(&p, x)
+		markOutside(&path, x)
 	}
-	return []Path{p}
+	return []Path{path}
 }
 
 // Admin is a principal with full access, directly or by escalation.
@@ -174,13 +211,18 @@ type Admin struct {
 func (g *Graph) Admins() []Admin {
 	var out []Admin
 	for _, p := range g.principals {
-		rr := g.reachCache[p.arn]
+		rr := g.adminRes[p.arn]
+		if rr == nil {
+			continue
+		}
 		if path, ok := g.adminPathOf(rr); ok {
 			out = append(out, Admin{Principal: p.arn, Hidden: rr.admin.hop != 0 || rr.admin.edge != nil, Path: path})
 		}
 	}
 	for _, p := range g.outside {
-		if path, ok := g.adminPathOf(g.outsideReach[p.arn]); ok {
+		if rr := g.adminRes[p.key()]; rr == nil {
+			continue
+		} else if path, ok := g.adminPathOf(rr); ok {
 			markOutside(&path, p)
 			out = append(out, Admin{Principal: p.arn, Hidden: true, Path: path})
 		}
@@ -305,6 +347,13 @@ const grantEvaluations = 300
 // gives the deciding statements.
 func (g *Graph) grantEdges() {
 	for _, p := range g.principals {
+		if g.stopped() {
+			return
+		}
+		if g.unchanged(p.arn) != nil {
+			g.copyEdges(p.arn, func(e *Edge) bool { return e.Kind == EdgeGrants })
+			continue
+		}
 		perms, skipped := g.permissionsUpTo(p, false, grantEvaluations)
 		var order []string
 		acts := map[string][]string{}

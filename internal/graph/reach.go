@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"slices"
+
 	"github.com/iamconsole/console/internal/policy"
 )
 
@@ -17,7 +19,10 @@ type hop struct {
 
 type reachResult struct {
 	hops []hop
-	idx  map[string]int
+	// pos is the hop of each principal by search index, -1 when not
+	// reached; nil for a path (find scans its few hops).
+	pos  []int32
+	sets []int32 // the sets reached, to reset pos
 	// The first way to full access in walk order, if any.
 	admin *adminPath
 }
@@ -30,38 +35,108 @@ type adminPath struct {
 }
 
 // walk is the iterative breadth-first walk from p with a visited set; edges
-// are visited in the graph's stable order, so the walk is deterministic.
+// are visited in the graph's stable order (a set's members in its order, at
+// the place of the edge to it), so the walk is deterministic. It is asked
+// only where a query needs everything p reaches (a rewrite whose target p may
+// reach by another branch, Paths): the whole-account answers come from
+// reverse searches (search.go).
 func (g *Graph) walk(p *principal) *reachResult {
-	rr := &reachResult{idx: map[string]int{}}
-	rr.hops = append(rr.hops, hop{key: p.key(), p: p, parent: -1, edge: -1})
-	rr.idx[p.key()] = 0
-	for i := 0; i < len(rr.hops); i++ {
-		h := rr.hops[i]
-		if h.p.base != nil {
-			continue // a pseudo principal's own escalations are not followed
+	return g.walkInto(p, &reachResult{})
+}
+
+// walkInto is walk reusing rr's buffers: a search that walks from many
+// principals and keeps only paths allocates once.
+func (g *Graph) walkInto(p *principal, rr *reachResult) *reachResult {
+	if len(rr.pos) != len(g.fwd) {
+		rr.pos = make([]int32, len(g.fwd))
+		for i := range rr.pos {
+			rr.pos[i] = -1
 		}
-		for _, ei := range g.reachOut[h.key] {
-			e := &g.Edges[ei]
-			var next *principal
-			switch {
-			case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && e.Gain == GainPrincipal:
-				next = g.byARN[e.To]
-			case e.Kind == EdgeEscalation && e.Gain == GainGroup:
-				if gi := g.groups[e.To]; gi != nil {
-					next = g.pseudo[h.p.arn+"+"+gi.src.ARN]
-				}
-			}
-			if next == nil || g.blockedMFA(h.p, e) {
+	} else {
+		for _, h := range rr.hops {
+			rr.pos[h.p.id] = -1
+		}
+		for _, s := range rr.sets {
+			rr.pos[s] = -1
+		}
+	}
+	rr.hops, rr.sets, rr.admin = rr.hops[:0], rr.sets[:0], nil
+	rr.hops = append(rr.hops, hop{key: p.key(), p: p, parent: -1, edge: -1})
+	rr.pos[p.id] = 0
+	visit := func(i int, edge, to int32) {
+		if rr.pos[to] >= 0 {
+			return
+		}
+		next := g.rnodes[to]
+		rr.pos[to] = int32(len(rr.hops))
+		rr.hops = append(rr.hops, hop{key: next.key(), p: next, parent: i, edge: int(edge)})
+	}
+	for i := 0; i < len(rr.hops); i++ {
+		for _, s := range g.fwd[rr.hops[i].p.id] {
+			if !g.isSet(s.to) {
+				visit(i, s.edge, s.to)
 				continue
 			}
-			if _, seen := rr.idx[next.key()]; seen {
-				continue
+			if rr.pos[s.to] >= 0 {
+				continue // its members are all reached
 			}
-			rr.idx[next.key()] = len(rr.hops)
-			rr.hops = append(rr.hops, hop{key: next.key(), p: next, parent: i, edge: ei})
+			rr.pos[s.to] = 0
+			rr.sets = append(rr.sets, s.to)
+			for _, m := range g.fwd[s.to] {
+				visit(i, s.edge, m.to)
+			}
 		}
 	}
 	return rr
+}
+
+// successors lists, in the walk's order, the edges h may take and where
+// each leads (a search index): can-assume and GainPrincipal edges to the
+// principal or set, GainGroup edges to the pseudo principal of h in the
+// group (in each group of a set). A pseudo principal's own escalations are
+// not followed, nor edges that need an MFA device h is known not to have.
+func (g *Graph) successors(h *principal, fn func(edge int, next int32)) {
+	if h.base != nil {
+		return
+	}
+	for _, ei := range g.reachOut[h.key()] {
+		e := &g.Edges[ei]
+		if g.blockedMFA(h, e) {
+			continue
+		}
+		switch {
+		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && e.Gain == GainPrincipal:
+			if s := g.sets[e.To]; s != nil {
+				fn(ei, s.first)
+			} else if next := g.byARN[e.To]; next != nil {
+				fn(ei, next.id)
+			}
+		case e.Kind == EdgeEscalation && e.Gain == GainGroup:
+			for _, gr := range g.targetsOf(e) {
+				if gi := g.groups[gr]; gi != nil && !member(h, gi) {
+					if next := g.pseudo[h.arn+"+"+gi.src.ARN]; next != nil {
+						fn(ei, next.id)
+					}
+				}
+			}
+		}
+	}
+}
+
+// aims reports whether arn is the edge's target or a member of its set.
+func (g *Graph) aims(e *Edge, arn string) bool {
+	if s := g.sets[e.To]; s != nil {
+		return slices.Contains(s.members, arn)
+	}
+	return e.To == arn
+}
+
+// targetsOf is the edge's target, or the members of its set.
+func (g *Graph) targetsOf(e *Edge) []string {
+	if s := g.sets[e.To]; s != nil {
+		return s.members
+	}
+	return []string{e.To}
 }
 
 // blockedMFA: an edge that needs MFA cannot be taken by a user known to have
@@ -78,33 +153,36 @@ func (g *Graph) blockedMFA(p *principal, e *Edge) bool {
 	return false
 }
 
-// reachAll walks from every principal and finds each one's way to full access.
-func (g *Graph) reachAll() {
-	// Pseudo principals for every join edge, before any walk.
+// pseudos makes the pseudo principal of every join edge, with its direct
+// full access or the rewrites it could make, before any search.
+func (g *Graph) pseudos() {
 	for _, e := range g.Edges {
-		if e.Kind == EdgeEscalation && e.Gain == GainGroup {
-			if p, gi := g.byARN[e.From], g.groups[e.To]; p != nil && gi != nil {
-				x := g.pseudoFor(p, gi)
-				if steps, ok := g.fullAccessOf(x); ok {
+		if e.Kind != EdgeEscalation || e.Gain != GainGroup || g.stopped() {
+			continue
+		}
+		for _, gr := range g.targetsOf(&e) {
+			p, gi := g.byARN[e.From], g.groups[gr]
+			if p == nil || gi == nil || member(p, gi) {
+				continue
+			}
+			if _, done := g.pseudo[p.arn+"+"+gi.src.ARN]; done {
+				continue
+			}
+			x := g.pseudoFor(p, gi)
+			if g.upd != nil && g.unchanged(p.arn) != nil && !g.upd.groups[gi.src.ARN] && !g.upd.rewriteKinds() {
+				if steps, ok := g.prev.admin[x.key()]; ok {
 					g.admin[x.key()] = steps
 				} else {
-					g.pseudoEdges[x.key()] = g.rewrites(x)
+					g.pseudoEdges[x.key()] = g.adoptAll(g.prev.pseudoEdges[x.key()])
 				}
+				continue
+			}
+			if steps, ok := g.fullAccessOf(x); ok {
+				g.admin[x.key()] = steps
+			} else {
+				g.pseudoEdges[x.key()] = g.rewrites(x)
 			}
 		}
-	}
-	for _, p := range g.principals {
-		rr := g.walk(p)
-		rr.admin = g.findAdmin(rr)
-		g.reachCache[p.arn] = rr
-	}
-	// Outside principals walk the same edges from their can-assume edges on;
-	// kept apart so that nothing about the account's own principals changes.
-	g.sortOutside()
-	for _, p := range g.outside {
-		rr := g.walk(p)
-		rr.admin = g.findAdmin(rr)
-		g.outsideReach[p.arn] = rr
 	}
 }
 
@@ -134,7 +212,7 @@ func (g *Graph) findAdmin(rr *reachResult) *adminPath {
 				} else {
 					e = &own[k-len(edges)]
 				}
-				if h.p.base != nil && e.To == h.p.group.src.ARN && pass == 0 {
+				if h.p.base != nil && g.aims(e, h.p.group.src.ARN) && pass == 0 {
 					// The group a pseudo principal joined applies to it.
 					return &adminPath{hop: i, edge: e, affected: h.p.base.arn, technique: e.Technique}
 				}
@@ -145,7 +223,7 @@ func (g *Graph) findAdmin(rr *reachResult) *adminPath {
 					continue
 				}
 				for _, c := range g.affects[e.To] {
-					ci, ok := rr.idx[c.key()]
+					ci, ok := rr.find(c)
 					if !ok || (pass == 0) != (ci == i) {
 						continue
 					}
@@ -184,6 +262,20 @@ func (g *Graph) versionFull(arn string) bool {
 		}
 	}
 	return false
+}
+
+// find is the hop of principal c, if reached.
+func (rr *reachResult) find(c *principal) (int, bool) {
+	if rr.pos != nil {
+		i := rr.pos[c.id]
+		return int(i), i >= 0
+	}
+	for i, h := range rr.hops {
+		if h.p == c {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // chain returns the hops from the start to hop i, in order.

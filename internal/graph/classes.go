@@ -1,0 +1,296 @@
+package graph
+
+import (
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strings"
+
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// Target classes. A technique asks the engine about an action on each
+// target's ARN, and on an account where many hold a permission on "*" that
+// is one question per principal and target: the square of the account. The
+// engine's answer depends on the target only through which Resource patterns
+// of the statements that apply to the action match its ARN (the engine
+// derives no condition key from the resource), the account that owns it, and
+// whatever the caller asks with it (the service a role is passed to, the
+// trust that decides an assumption). Targets alike in all of these are one
+// class: the engine is asked once, for the first of them, and its answer
+// holds for the class. A pattern with a policy variable makes every target
+// its own class. Reading which statements apply to an action and which
+// patterns match an ARN decides nothing: the engine still answers, and a
+// class only says whose answers are the same.
+
+// defaultSetMin is the size above which an allowed class becomes one edge to
+// a set node instead of an edge per target.
+const defaultSetMin = 100
+
+// stmtActions is, per statement of a document, the catalogue actions it
+// applies to (any effect), cached per document.
+func (g *Graph) stmtActions(d *policy.Document) []actionSet {
+	if s, ok := g.stmtSets[d]; ok {
+		return s
+	}
+	out := make([]actionSet, len(d.Statements))
+	for i, st := range d.Statements {
+		out[i] = stmtSet(st)
+	}
+	g.stmtSets[d] = out
+	return out
+}
+
+// bitsOf is the set of the given catalogue actions.
+func bitsOf(actions []string) actionSet {
+	s := make(actionSet, (len(universe)+63)/64)
+	for _, a := range actions {
+		if k, ok := universe[strings.ToLower(a)]; ok {
+			s[k/64] |= 1 << (k % 64)
+		}
+	}
+	return s
+}
+
+func (s actionSet) meets(o actionSet) bool {
+	for i := range s {
+		if i < len(o) && s[i]&o[i] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// patternsFor lists the Resource patterns other than "*" of p's statements
+// (identity and boundary, any effect) that apply to one of actions, sorted;
+// ok is false when one holds a policy variable (its match depends on more
+// than the ARN) or an action is outside the catalogue.
+func (g *Graph) patternsFor(p *principal, actions []string) ([]string, bool) {
+	bits := bitsOf(actions)
+	for _, a := range actions {
+		if _, ok := universe[strings.ToLower(a)]; !ok {
+			return nil, false
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	docs := p.docs
+	if p.boundaryDoc != nil {
+		docs = append(append([]*policy.Document(nil), docs...), p.boundaryDoc)
+	}
+	for _, d := range docs {
+		sets := g.stmtActions(d)
+		for i, st := range d.Statements {
+			if !sets[i].meets(bits) {
+				continue
+			}
+			for _, r := range st.Resource {
+				if strings.Contains(r, "$") {
+					return nil, false
+				}
+				if r != "*" && !seen[r] {
+					seen[r] = true
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, true
+}
+
+// matching is the set of entity ARNs (users, groups, roles, managed
+// policies) a Resource pattern matches, cached per pattern. Only the ARNs
+// that begin with the pattern's literal prefix can match (the engine matches
+// case-sensitively), so only those are asked.
+func (g *Graph) matching(pattern string) map[string]bool {
+	if m, ok := g.matchCache[pattern]; ok {
+		return m
+	}
+	if g.entityARNs == nil {
+		a := g.acct
+		for _, u := range a.Users {
+			g.entityARNs = append(g.entityARNs, u.ARN)
+		}
+		for _, r := range a.Roles {
+			g.entityARNs = append(g.entityARNs, r.ARN)
+		}
+		for _, gr := range a.Groups {
+			g.entityARNs = append(g.entityARNs, gr.ARN)
+		}
+		for _, p := range a.Policies {
+			g.entityARNs = append(g.entityARNs, p.ARN)
+		}
+		sort.Strings(g.entityARNs)
+	}
+	prefix := pattern
+	if i := strings.IndexAny(pattern, "*?"); i >= 0 {
+		prefix = pattern[:i]
+	}
+	m := map[string]bool{}
+	for i := sort.SearchStrings(g.entityARNs, prefix); i < len(g.entityARNs) && strings.HasPrefix(g.entityARNs[i], prefix); i++ {
+		if policy.MatchResource(pattern, g.entityARNs[i]) {
+			m[g.entityARNs[i]] = true
+		}
+	}
+	g.matchCache[pattern] = m
+	return m
+}
+
+// classes partitions targets (with a key each for what else the question
+// carries) into classes the engine answers alike for p asking actions on
+// the target's ARN, each in target order, the classes in the order of their
+// first target.
+func (g *Graph) classes(p *principal, actions []string, targets, keys []string) [][]int {
+	pats, ok := g.patternsFor(p, actions)
+	if !ok {
+		out := make([][]int, len(targets))
+		for i := range targets {
+			out[i] = []int{i}
+		}
+		return out
+	}
+	matches := make([]map[string]bool, len(pats))
+	for i, pt := range pats {
+		matches[i] = g.matching(pt)
+	}
+	byKey := map[string]int{}
+	var out [][]int
+	buf := make([]byte, 0, 64)
+	for i, t := range targets {
+		buf = buf[:0]
+		if keys != nil {
+			buf = append(buf, keys[i]...)
+		}
+		buf = append(buf, 0)
+		if acc := arnAccount(t); acc != p.req.Account {
+			buf = append(buf, acc...)
+		}
+		for k := range pats {
+			if matches[k][t] {
+				buf = append(buf, '1')
+			} else {
+				buf = append(buf, '0')
+			}
+		}
+		c, ok := byKey[string(buf)] // no allocation for a lookup
+		if !ok {
+			c = len(out)
+			byKey[string(buf)] = c
+			out = append(out, nil)
+		}
+		out[c] = append(out[c], i)
+	}
+	return out
+}
+
+// setNode is a set of targets one edge stands for: the members of an
+// allowed class too large to draw edge by edge. Holders of the same
+// technique on the same members share it.
+type setNode struct {
+	id      string
+	gain    Gain
+	members []string // target ARNs, in target order
+	first   int32    // search index of the set (search.go)
+}
+
+// setEdge adds the edge from rep's source to the set of members, made once
+// per technique and member list; rep is the edge to the first member, whose
+// steps stand for all (their resource becomes the set's ID). Rewrites reach
+// the principals of every member.
+func (g *Graph) setEdge(rep Edge, members []string) {
+	h := fnv.New64a()
+	for _, m := range members {
+		h.Write([]byte(m))
+		h.Write([]byte{0})
+	}
+	id := fmt.Sprintf("set:%s:%x", rep.Technique, h.Sum64())
+	if g.sets[id] == nil {
+		gain := rep.Gain
+		if rep.Kind == EdgeCanAssume {
+			gain = GainPrincipal // the members are become, as by GainPrincipal
+		}
+		g.sets[id] = &setNode{id: id, gain: gain, members: members}
+		g.setOrder = append(g.setOrder, id)
+		kind := "targets"
+		switch {
+		case strings.Contains(members[0], ":user/"):
+			kind = "users"
+		case strings.Contains(members[0], ":role/"):
+			kind = "roles"
+		case strings.Contains(members[0], ":group/"):
+			kind = "groups"
+		case strings.Contains(members[0], ":policy/"):
+			kind = "policies"
+		}
+		what := rep.Technique + " (" + rep.Label + ")"
+		if rep.Kind == EdgeCanAssume {
+			what = "assuming the role"
+		}
+		g.addNode(Node{ID: id, Kind: KindSet, Name: fmt.Sprintf("%d %s", len(members), kind),
+			Description: fmt.Sprintf("the %d %s %s applies to alike, from %s to %s", len(members), kind, what,
+				shortARN(members[0]), shortARN(members[len(members)-1]))})
+		if rep.Gain == GainArbitrary || rep.Gain == GainVersion {
+			seen := map[*principal]bool{}
+			var aff []*principal
+			for _, m := range members {
+				for _, c := range g.affects[m] {
+					if !seen[c] {
+						seen[c] = true
+						aff = append(aff, c)
+					}
+				}
+			}
+			g.affects[id] = aff
+		}
+	}
+	target := rep.To
+	rep.To = id
+	rep.Steps = append([]Step(nil), rep.Steps...)
+	for i := range rep.Steps {
+		if rep.Steps[i].Resource == target {
+			rep.Steps[i].Resource = id
+		}
+	}
+	g.addEdge(rep)
+}
+
+// concrete is edge e as it applies to one target: e itself, or for an edge
+// to a set, the engine asked again about the member.
+func (g *Graph) concrete(e Edge, target string) Edge {
+	if g.sets[e.To] == nil {
+		return e
+	}
+	p := g.byARN[e.From]
+	if p == nil {
+		p = g.pseudo[e.From]
+	}
+	if r := g.byARN[target]; e.Kind == EdgeCanAssume && p != nil && r != nil {
+		if c, ok := g.assumeOn(p, r); ok {
+			return c
+		}
+	} else if t := techniqueByID(e.Technique); p != nil && t != nil {
+		if c, ok := g.techniqueOn(p, t, target); ok {
+			return c
+		}
+	}
+	e.To = target
+	return e
+}
+
+// memberFor is the member of set e.To through which a rewrite changes
+// principal c's permissions.
+func (g *Graph) memberFor(e *Edge, c string) string {
+	s := g.sets[e.To]
+	if s == nil {
+		return e.To
+	}
+	for _, m := range s.members {
+		for _, x := range g.affects[m] {
+			if x.arn == c {
+				return m
+			}
+		}
+	}
+	return s.members[0]
+}
