@@ -17,7 +17,7 @@ func TestGraphCacheBudget(t *testing.T) {
 	var c graphCache
 	now := time.Now()
 	add := func(account string, edges int) {
-		c.put(graphEntry{account: account, stamp: models.AuditStamp{Count: 1}, built: now, g: sized(edges)})
+		c.put(graphEntry{account: account, key: graphKey{state: models.StateStamp{Count: 1}}, read: now, g: sized(edges)})
 	}
 	accounts := func() (out []string) {
 		for _, e := range c.entries {

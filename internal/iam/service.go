@@ -113,7 +113,9 @@ func (s *Service) audit(ctx context.Context, st *models.Store, m Meta, accountID
 	if rec.EventSource == "" {
 		rec.EventSource = "console"
 	}
-	if err != nil {
+	if err == nil {
+		rec.StateChange, rec.Changed = stateChange(ev, principalARN)
+	} else {
 		rec.Result = models.ResultFailure
 		var e *Error
 		if ok := asError(err, &e); ok {
