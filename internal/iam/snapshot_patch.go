@@ -207,7 +207,7 @@ func (p *patcher) groups(arns []string) error {
 	if err != nil {
 		return err
 	}
-	old := p.a.Groups
+	old := changedOf(p.a.Groups, changed, func(g graph.Group) string { return g.ID })
 	p.a.Groups = replaceByID(p, p.a.Groups, changed, fresh, func(g graph.Group) string { return g.ID }, func(g graph.Group) string { return g.ARN })
 	notePolicies(p, old, p.a.Groups, changed, func(g graph.Group) (string, []graph.AttachedPolicy, *graph.AttachedPolicy) {
 		return g.ID, g.Attached, nil
@@ -259,7 +259,7 @@ func (p *patcher) users(arns []string) error {
 	if err != nil {
 		return err
 	}
-	old := p.a.Users
+	old := changedOf(p.a.Users, changed, func(u graph.User) string { return u.ID })
 	p.a.Users = replaceByID(p, p.a.Users, changed, fresh, func(u graph.User) string { return u.ID }, func(u graph.User) string { return u.ARN })
 	notePolicies(p, old, p.a.Users, changed, func(u graph.User) (string, []graph.AttachedPolicy, *graph.AttachedPolicy) {
 		return u.ID, u.Attached, u.Boundary
@@ -305,7 +305,7 @@ func (p *patcher) roles(arns []string) error {
 	if err != nil {
 		return err
 	}
-	old := p.a.Roles
+	old := changedOf(p.a.Roles, changed, func(r graph.Role) string { return r.ID })
 	p.a.Roles = replaceByID(p, p.a.Roles, changed, fresh, func(r graph.Role) string { return r.ID }, func(r graph.Role) string { return r.ARN })
 	notePolicies(p, old, p.a.Roles, changed, func(r graph.Role) (string, []graph.AttachedPolicy, *graph.AttachedPolicy) {
 		return r.ID, r.Attached, r.Boundary
@@ -330,6 +330,18 @@ func (p *patcher) root(arns []string) error {
 	return nil
 }
 
+// changedOf copies the entities of list whose IDs are in changed (before
+// replaceByID moves list's elements).
+func changedOf[T any](list []T, changed map[string]bool, id func(T) string) []T {
+	var out []T
+	for _, x := range list {
+		if changed[id(x)] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // replaceByID drops the entities whose IDs are in changed and adds fresh,
 // noting the ARNs of both in p.touched.
 func replaceByID[T any](p *patcher, list []T, changed map[string]bool, fresh []T, id, arn func(T) string) []T {
@@ -343,7 +355,10 @@ func replaceByID[T any](p *patcher, list []T, changed map[string]bool, fresh []T
 	for _, x := range fresh {
 		p.touched = append(p.touched, arn(x))
 	}
-	return append(list, fresh...)
+	if list = append(list, fresh...); len(list) == 0 {
+		return nil // as a whole read leaves it
+	}
+	return list
 }
 
 // notePolicies marks for reading again the customer managed policies that
