@@ -16,6 +16,7 @@ import (
 
 	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/graphviz"
+	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/web/templates"
 )
 
@@ -157,6 +158,13 @@ func (s *Server) graphShow(c echo.Context) error {
 	}
 	gp.Account, gp.Imported = acct, imported(accounts, acct)
 	g, err := s.svc.AccessGraph(c.Request().Context(), principal(c), acct, meta(c))
+	if ie := (*iam.Error)(nil); errors.As(err, &ie) && ie.Kind == iam.LimitExceeded {
+		// Too large or too slow to build: the page says so, with the
+		// account picker, rather than an error page.
+		v := templates.GraphView{Accounts: accounts, Account: acct, Focus: gp.Focus, Depth: gp.Depth, Grants: gp.Grants,
+			Query: gp.query(), FocusFree: true, Message: ie.Message}
+		return render(c, http.StatusServiceUnavailable, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
+	}
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,9 @@ import (
 )
 
 // TestAccessGraphIsKeptUntilAChange: the built graph is reused while
-// nothing changes, and any change (committed with its audit event) or age
-// gives a new one that shows it.
+// the IAM state is unchanged (sign-ins, failed or not, and refusals are no
+// change), and any change (committed with its audit event) or age gives a
+// new one that shows it.
 func TestAccessGraphIsKeptUntilAChange(t *testing.T) {
 	for _, b := range dbtest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
@@ -26,6 +27,30 @@ func TestAccessGraphIsKeptUntilAChange(t *testing.T) {
 			if g1 != g2 {
 				t.Fatal("an unchanged account's graph was built again")
 			}
+			// Events that change no IAM state keep the graph: failed
+			// anonymous sign-ins, a refusal.
+			for range 3 {
+				if _, err := svc.SignIn(ctx, "nobody", "wrong", iam.Meta{SourceIP: "192.0.2.1"}); err == nil {
+					t.Fatal("a wrong password signed in")
+				}
+			}
+			if g, _ := svc.AccessGraph(ctx, root, "", iam.Meta{}); g != g1 {
+				t.Fatal("a failed sign-in threw the graph away")
+			}
+			mustCreateUser(t, svc, root, "carol")
+			g2, _ = svc.AccessGraph(ctx, root, "", iam.Meta{})
+			if _, ok := g2.Node("arn:aws:iam::" + root.AccountID + ":user/carol"); g2 == g1 || !ok {
+				t.Fatal("a new user is not in the graph")
+			}
+			pol := "arn:aws:iam::aws:policy/AdministratorAccess"
+			if err := svc.AttachUserPolicy(ctx, root, "carol", pol, iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			g, _ := svc.AccessGraph(ctx, root, "", iam.Meta{})
+			if g == g2 || len(g.Admins()) == len(g2.Admins()) {
+				t.Fatalf("an attach left the graph as it was (%d admins before, %d after)", len(g2.Admins()), len(g.Admins()))
+			}
+			g2 = g
 			mustCreateUser(t, svc, root, "newcomer")
 			g3, _ := svc.AccessGraph(ctx, root, "", iam.Meta{})
 			if _, ok := g3.Node("arn:aws:iam::" + root.AccountID + ":user/newcomer"); g3 == g2 || !ok {
@@ -39,6 +64,40 @@ func TestAccessGraphIsKeptUntilAChange(t *testing.T) {
 			reader := signedInUser(t, svc, store, root, "reader")
 			if _, err := svc.AccessGraph(ctx, reader, "", iam.Meta{}); iam.KindOf(err) != iam.AccessDenied {
 				t.Fatalf("a caller without the right got the kept graph: %v", err)
+			}
+		})
+	}
+}
+
+// TestAccessGraphSeesAnotherProcess: two services on one database (two
+// processes behind a load balancer): a change made through the second is
+// in the first's next graph, and an event that changes no state on the
+// second leaves the first's graph kept.
+func TestAccessGraphSeesAnotherProcess(t *testing.T) {
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := b.DSN(t)
+			one, _, _ := newService(t, dsn)
+			two, _, _ := newService(t, dsn)
+			ctx := context.Background()
+			root := rootOf(mustSetup(t, one))
+			g1, err := one.AccessGraph(ctx, root, "", iam.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := two.SignIn(ctx, "root@example.com", "wrong", iam.Meta{}); err == nil {
+				t.Fatal("a wrong password signed in")
+			}
+			if g, _ := one.AccessGraph(ctx, root, "", iam.Meta{}); g != g1 {
+				t.Fatal("a failed sign-in on the other process threw the graph away")
+			}
+			mustCreateUser(t, two, root, "elsewhere")
+			g2, err := one.AccessGraph(ctx, root, "", iam.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := g2.Node("arn:aws:iam::" + root.AccountID + ":user/elsewhere"); g2 == g1 || !ok {
+				t.Fatal("a user made by the other process is not in the graph")
 			}
 		})
 	}
