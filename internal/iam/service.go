@@ -36,6 +36,7 @@ type Service struct {
 	store    *models.Store
 	cfg      Config
 	policies policyCache
+	inputs   inputCache
 	graphs   graphCache
 }
 
