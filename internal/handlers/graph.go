@@ -311,7 +311,7 @@ func (s *Server) graphDownload(format string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		name := "access-graph-" + acct
+		name := "access-graph-" + fileNamePart(acct)
 		switch format {
 		case "dot":
 			c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.dot"`)
@@ -415,4 +415,16 @@ func statementLine(st graph.Statement) string {
 		line += " (" + st.Sid + ")"
 	}
 	return line + " line " + strconv.Itoa(st.Line)
+}
+
+// fileNamePart keeps what is safe in a Content-Disposition file name: an
+// account ID is 12 digits, but one imported before IDs were checked may be
+// anything (`"><svg…` once was).
+func fileNamePart(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' {
+			return r
+		}
+		return '_'
+	}, s)
 }

@@ -2,6 +2,8 @@ package iam_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,5 +102,55 @@ func TestAccessGraphSeesAnotherProcess(t *testing.T) {
 				t.Fatal("a user made by the other process is not in the graph")
 			}
 		})
+	}
+}
+
+// TestImportedAccountAuthorizedOnItsARN: reviewing an imported account is
+// authorized on that account's ARN: a Deny on arn:aws:iam::ID:* hides it
+// from the account list and refuses its graph and snapshot, while the
+// others stay visible.
+func TestImportedAccountAuthorizedOnItsARN(t *testing.T) {
+	svc, store, _ := newService(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	root := rootOf(mustSetup(t, svc))
+	dump := func(acct string) string {
+		return `{"UserDetailList":[{"UserName":"a","UserId":"AIDA1","Arn":"arn:aws:iam::` + acct + `:user/a","Path":"/"}]}`
+	}
+	for _, acct := range []string{"111122223333", "444455556666"} {
+		if _, err := svc.ImportAccount(ctx, root, strings.NewReader(dump(acct)), "", iam.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.CreatePolicy(ctx, root, iam.CreatePolicyInput{PolicyName: "review-but-one", PolicyDocument: `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"iam:GetAccountAuthorizationDetails","Resource":"*"},
+		{"Effect":"Deny","Action":"*","Resource":"arn:aws:iam::111122223333:*"}]}`}, iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	reviewer := signedInUser(t, svc, store, root, "reviewer", "arn:aws:iam::"+root.AccountID+":policy/review-but-one")
+	accts, err := svc.ReviewAccounts(ctx, reviewer, iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, a := range accts {
+		ids = append(ids, a.ID)
+	}
+	if want := []string{root.AccountID, "444455556666"}; !slices.Equal(ids, want) {
+		t.Fatalf("accounts listed %v, want %v", ids, want)
+	}
+	if _, err := svc.AccessGraph(ctx, reviewer, "111122223333", iam.Meta{}); iam.KindOf(err) != iam.AccessDenied {
+		t.Fatalf("graph of the denied account: %v", err)
+	}
+	if _, err := svc.Snapshot(ctx, reviewer, "111122223333", iam.Meta{}); iam.KindOf(err) != iam.AccessDenied {
+		t.Fatalf("snapshot of the denied account: %v", err)
+	}
+	for _, acct := range []string{"", "444455556666"} {
+		if _, err := svc.AccessGraph(ctx, reviewer, acct, iam.Meta{}); err != nil {
+			t.Fatalf("graph of %q: %v", acct, err)
+		}
+	}
+	// Root and the operator see everything.
+	if accts, _ := svc.ReviewAccounts(ctx, root, iam.Meta{}); len(accts) != 3 {
+		t.Fatalf("root sees %d accounts, want 3", len(accts))
 	}
 }
