@@ -16,7 +16,7 @@ import (
 
 // newInternalService is a Service on a fresh database at dsn, set up, with
 // its root as the caller.
-func newInternalService(t *testing.T, dsn string) (*Service, *Principal) {
+func newInternalService(t testing.TB, dsn string) (*Service, *Principal) {
 	t.Helper()
 	store, err := models.Open(context.Background(), dsn, t.TempDir())
 	if err != nil {
