@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/iamconsole/console/internal/graph"
@@ -56,7 +57,6 @@ func (s *Service) patchSnapshot(ctx context.Context, old *graph.Account, changed
 	if err := p.customerPolicies(); err != nil {
 		return nil, nil, err
 	}
-	sortSnapshot(&a)
 	addBuiltins(&a)
 	touched := p.touched
 	builtins := func(ps []graph.ManagedPolicy) map[string]bool {
@@ -208,7 +208,7 @@ func (p *patcher) groups(arns []string) error {
 		return err
 	}
 	old := changedOf(p.a.Groups, changed, func(g graph.Group) string { return g.ID })
-	p.a.Groups = replaceByID(p, p.a.Groups, changed, fresh, func(g graph.Group) string { return g.ID }, func(g graph.Group) string { return g.ARN })
+	p.a.Groups = replaceByID(p, p.a.Groups, changed, fresh, func(g graph.Group) string { return g.ID }, func(g graph.Group) string { return g.ARN }, func(g graph.Group) string { return g.Name })
 	notePolicies(p, old, p.a.Groups, changed, func(g graph.Group) (string, []graph.AttachedPolicy, *graph.AttachedPolicy) {
 		return g.ID, g.Attached, nil
 	})
@@ -260,7 +260,7 @@ func (p *patcher) users(arns []string) error {
 		return err
 	}
 	old := changedOf(p.a.Users, changed, func(u graph.User) string { return u.ID })
-	p.a.Users = replaceByID(p, p.a.Users, changed, fresh, func(u graph.User) string { return u.ID }, func(u graph.User) string { return u.ARN })
+	p.a.Users = replaceByID(p, p.a.Users, changed, fresh, func(u graph.User) string { return u.ID }, func(u graph.User) string { return u.ARN }, func(u graph.User) string { return u.Name })
 	notePolicies(p, old, p.a.Users, changed, func(u graph.User) (string, []graph.AttachedPolicy, *graph.AttachedPolicy) {
 		return u.ID, u.Attached, u.Boundary
 	})
@@ -306,7 +306,7 @@ func (p *patcher) roles(arns []string) error {
 		return err
 	}
 	old := changedOf(p.a.Roles, changed, func(r graph.Role) string { return r.ID })
-	p.a.Roles = replaceByID(p, p.a.Roles, changed, fresh, func(r graph.Role) string { return r.ID }, func(r graph.Role) string { return r.ARN })
+	p.a.Roles = replaceByID(p, p.a.Roles, changed, fresh, func(r graph.Role) string { return r.ID }, func(r graph.Role) string { return r.ARN }, func(r graph.Role) string { return r.Name })
 	notePolicies(p, old, p.a.Roles, changed, func(r graph.Role) (string, []graph.AttachedPolicy, *graph.AttachedPolicy) {
 		return r.ID, r.Attached, r.Boundary
 	})
@@ -342,9 +342,10 @@ func changedOf[T any](list []T, changed map[string]bool, id func(T) string) []T 
 	return out
 }
 
-// replaceByID drops the entities whose IDs are in changed and adds fresh,
-// noting the ARNs of both in p.touched.
-func replaceByID[T any](p *patcher, list []T, changed map[string]bool, fresh []T, id, arn func(T) string) []T {
+// replaceByID drops the entities whose IDs are in changed and puts fresh
+// in their place in name order (sortSnapshot's), noting the ARNs of both
+// in p.touched. Inserting beats sorting 10,000 names again.
+func replaceByID[T any](p *patcher, list []T, changed map[string]bool, fresh []T, id, arn, name func(T) string) []T {
 	list = slices.DeleteFunc(list, func(x T) bool {
 		if changed[id(x)] {
 			p.touched = append(p.touched, arn(x))
@@ -354,8 +355,11 @@ func replaceByID[T any](p *patcher, list []T, changed map[string]bool, fresh []T
 	})
 	for _, x := range fresh {
 		p.touched = append(p.touched, arn(x))
+		key := strings.ToLower(name(x))
+		i := sort.Search(len(list), func(i int) bool { return strings.ToLower(name(list[i])) > key })
+		list = slices.Insert(list, i, x)
 	}
-	if list = append(list, fresh...); len(list) == 0 {
+	if len(list) == 0 {
 		return nil // as a whole read leaves it
 	}
 	return list
@@ -435,6 +439,6 @@ func (p *patcher) customerPolicies() error {
 		}
 		fresh = append(fresh, gp)
 	}
-	p.a.Policies = replaceByID(p, p.a.Policies, changed, fresh, func(x graph.ManagedPolicy) string { return x.ID }, func(x graph.ManagedPolicy) string { return x.ARN })
+	p.a.Policies = replaceByID(p, p.a.Policies, changed, fresh, func(x graph.ManagedPolicy) string { return x.ID }, func(x graph.ManagedPolicy) string { return x.ARN }, func(x graph.ManagedPolicy) string { return x.Name })
 	return nil
 }
