@@ -90,9 +90,12 @@ func between(s, a, z string) string {
 }
 
 // hammer sends n requests made by mk from `conc` goroutines and reports
-// p50, p99 and throughput.
-func hammer(b *testing.B, n, conc int, mk func() *http.Request, c *http.Client) {
+// p50, p99, throughput and the server's (process pid's) CPU per request:
+// on a shared machine the throughput moves with the other load, the CPU a
+// request costs much less.
+func hammer(b *testing.B, n, conc int, mk func() *http.Request, c *http.Client, pid string) {
 	b.Helper()
+	cpu0 := cpuSeconds(pid)
 	lat := make([]time.Duration, n)
 	var next int
 	var mu sync.Mutex
@@ -135,6 +138,26 @@ func hammer(b *testing.B, n, conc int, mk func() *http.Request, c *http.Client) 
 	b.ReportMetric(float64(lat[n/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[n*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(n)/elapsed.Seconds(), "req/s")
+	b.ReportMetric((cpuSeconds(pid)-cpu0)*1000/float64(n), "server-cpu-ms/req")
+}
+
+// cpuSeconds is the CPU time (user and system) process pid has used, from
+// /proc (clock ticks of 1/100 s).
+func cpuSeconds(pid string) float64 {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (in parentheses): utime and stime are
+	// the 12th and 13th.
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (ut + st) / 100
 }
 
 // rssMB is the server process's peak resident memory (VmHWM).
@@ -200,7 +223,7 @@ func BenchmarkLoad(b *testing.B) {
 		for _, tc := range cases {
 			b.Run(be.name+"/"+tc.name, func(b *testing.B) {
 				for range b.N {
-					hammer(b, 500, 4, tc.mk, c)
+					hammer(b, 500, 4, tc.mk, c, tg.pid)
 				}
 			})
 		}

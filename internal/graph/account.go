@@ -473,8 +473,34 @@ func ParseAuthorizationDetails(rd io.Reader) (*Account, []Warning, error) {
 	if a.ID == "" {
 		a.ID = r.accountID(a)
 	}
+	// The ID names the account in pages, URLs and file names: a dump
+	// whose ARNs carried `"><svg…` as the account was accepted once.
+	if a.ID != "" && !validAccountID(a.ID) {
+		return nil, nil, fmt.Errorf("the account ID %q is not 12 digits", truncateID(a.ID))
+	}
 	r.crossCheck(a)
 	return a, r.warnings, nil
+}
+
+// validAccountID reports whether id is an AWS account ID: 12 digits.
+func validAccountID(id string) bool {
+	if len(id) != 12 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// truncateID shortens a bad account ID for a message.
+func truncateID(id string) string {
+	if len(id) > 40 {
+		return id[:40] + "…"
+	}
+	return id
 }
 
 // accountID is the account that owns most of the entities' ARNs.

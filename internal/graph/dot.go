@@ -99,16 +99,29 @@ var edgeStyle = map[EdgeKind]string{
 	EdgeEscalation: `color="#dc2626", penwidth=2`,
 }
 
-// dotEscape makes text safe inside a DOT double-quoted string and keeps any
+// dotEscape makes text safe inside a DOT double-quoted label and keeps any
 // markup out of what Graphviz renders: quotes and backslashes are escaped (no
 // \N, \G or \l expansion from names), and <, > and & become entities, which
 // Graphviz writes back escaped into SVG.
-func dotEscape(s string) string {
+func dotEscape(s string) string { return escapeDOT(s, `\\`) }
+
+// dotAttrEscape is dotEscape for every attribute other than a label
+// (tooltips, URLs). Graphviz expands \N, \G, \L, \E, \T and \H in those
+// too, and unescapes their text twice on the way to SVG (2.43 turns a
+// tooltip's `\\L` into the node's label): a user path of repeated `\L`
+// made each tooltip the size of the label times the repeats, and a 33 KB
+// dump a 30 MB SVG. Four backslashes stand for one there: shown as one
+// backslash by 2.43, as two by a Graphviz that unescapes once, never
+// expanded (TestDOTBackslashesStaySmall).
+func dotAttrEscape(s string) string { return escapeDOT(s, `\\\\`) }
+
+// escapeDOT escapes s for a DOT quoted string, a backslash as backslash.
+func escapeDOT(s, backslash string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
 		case '\\':
-			b.WriteString(`\\`)
+			b.WriteString(backslash)
 		case '"':
 			b.WriteString(`\"`)
 		case '\n':
@@ -296,9 +309,9 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		if n.ID == opts.Focus {
 			extra = ", penwidth=3"
 		}
-		fmt.Fprintf(&b, "  %s [label=\"%s\", tooltip=\"%s\", %s%s", id, dotEscape(label), dotEscape(tooltip), nodeStyle[n.Kind], extra)
+		fmt.Fprintf(&b, "  %s [label=\"%s\", tooltip=\"%s\", %s%s", id, dotEscape(label), dotAttrEscape(tooltip), nodeStyle[n.Kind], extra)
 		if link != "" {
-			fmt.Fprintf(&b, ", URL=\"%s\"", dotEscape(link))
+			fmt.Fprintf(&b, ", URL=\"%s\"", dotAttrEscape(link))
 		}
 		b.WriteString("];\n")
 	}
@@ -343,11 +356,11 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		if len(ls) > 3 {
 			label = fmt.Sprintf("%d %s: %s, …", len(ls), kindEdgePlural[p.kind], strings.Join(ls[:2], ", "))
 		}
-		text := "label"
+		text, escaped := "label", dotEscape(label)
 		if opts.Overview {
-			text = "tooltip"
+			text, escaped = "tooltip", dotAttrEscape(label)
 		}
-		fmt.Fprintf(&b, "  %s -> %s [%s=\"%s\", %s];\n", p.from, p.to, text, dotEscape(label), edgeStyle[p.kind])
+		fmt.Fprintf(&b, "  %s -> %s [%s=\"%s\", %s];\n", p.from, p.to, text, escaped, edgeStyle[p.kind])
 	}
 	b.WriteString("}\n")
 	return Drawing{DOT: b.Bytes(), Nodes: drawn, Edges: len(order)}

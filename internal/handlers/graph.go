@@ -16,6 +16,7 @@ import (
 
 	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/graphviz"
+	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/web/templates"
 )
 
@@ -157,6 +158,13 @@ func (s *Server) graphShow(c echo.Context) error {
 	}
 	gp.Account, gp.Imported = acct, imported(accounts, acct)
 	g, err := s.svc.AccessGraph(c.Request().Context(), principal(c), acct, meta(c))
+	if ie := (*iam.Error)(nil); errors.As(err, &ie) && ie.Kind == iam.LimitExceeded {
+		// Too large or too slow to build: the page says so, with the
+		// account picker, rather than an error page.
+		v := templates.GraphView{Accounts: accounts, Account: acct, Focus: gp.Focus, Depth: gp.Depth, Grants: gp.Grants,
+			Query: gp.query(), FocusFree: true, Message: ie.Message}
+		return render(c, http.StatusServiceUnavailable, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
+	}
 	if err != nil {
 		return err
 	}
@@ -303,7 +311,7 @@ func (s *Server) graphDownload(format string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		name := "access-graph-" + acct
+		name := "access-graph-" + fileNamePart(acct)
 		switch format {
 		case "dot":
 			c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.dot"`)
@@ -407,4 +415,16 @@ func statementLine(st graph.Statement) string {
 		line += " (" + st.Sid + ")"
 	}
 	return line + " line " + strconv.Itoa(st.Line)
+}
+
+// fileNamePart keeps what is safe in a Content-Disposition file name: an
+// account ID is 12 digits, but one imported before IDs were checked may be
+// anything (`"><svg…` once was).
+func fileNamePart(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' {
+			return r
+		}
+		return '_'
+	}, s)
 }

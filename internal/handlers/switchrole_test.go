@@ -40,12 +40,14 @@ func (e *env) mkUser(name, password string, inline ...string) {
 }
 
 // audited records the event the operations would have committed with a
-// change made straight through the store: what reads the audit log's stamp
-// (the access graph's cache) must see it.
+// change made straight through the store: what reads the IAM state's stamp
+// (the access graph's cache, the authorizer's) must see it. "*": it does
+// not say which entities changed, so the graph is read again whole.
 func (e *env) audited(acct, name, resource string) {
 	e.t.Helper()
 	err := e.store.AppendAudit(context.Background(), &models.AuditEvent{EventID: auth.NewToken(18), AccountID: acct,
-		EventTime: time.Now(), EventSource: "test", EventName: name, Resource: resource, Result: models.ResultSuccess})
+		EventTime: time.Now(), EventSource: "test", EventName: name, Resource: resource, Result: models.ResultSuccess,
+		StateChange: true, Changed: "*"})
 	if err != nil {
 		e.t.Fatal(err)
 	}

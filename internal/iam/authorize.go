@@ -124,15 +124,21 @@ func (s *Service) contextKeys(p *Principal, m Meta) map[string][]string {
 	return keys
 }
 
-// inputsFor gathers (read-only: callers copy before changing) the policies that govern caller: for a user, its inline
-// and managed policies, its groups' policies and its permissions boundary;
-// for a role session, the role's policies and boundary, narrowed by the
-// session policies.
+// inputsFor gathers (read-only: callers copy before changing) the
+// policies that govern caller: for a user, its inline and managed
+// policies, its groups' policies and its permissions boundary; for a role
+// session, the role's policies and boundary, narrowed by the session
+// policies.
+//
+// A Principal lives for one request, and a page asks several questions of
+// it (the operation, then which buttons to show), so they are gathered
+// once per request. Across requests the identity part (not the session
+// policies, which are the session's) is kept in s.inputs under the IAM
+// state's stamp, read here once per request: a change made anywhere, by
+// this process or another on the same database, moves the stamp and is in
+// force from the next request on. The stamp is one walk of a small
+// partial index; reading a user's policies was five queries and a merge.
 func (s *Service) inputsFor(ctx context.Context, p *Principal) (*policy.Inputs, error) {
-	// A Principal lives for one request; a page asks several questions of
-	// the same caller (the operation, then which buttons to show), so its
-	// policies are loaded once per request. Callers that change the
-	// caller's own policies get a fresh Principal with the next request.
 	if p.inputs != nil {
 		return p.inputs, nil
 	}
@@ -144,26 +150,81 @@ func (s *Service) inputsFor(ctx context.Context, p *Principal) (*policy.Inputs, 
 }
 
 func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs, error) {
+	var et models.EntityType
+	var id string
 	switch {
 	case p.Type == TypeUser:
-		in, err := s.identityInputs(ctx, s.store, p.AccountID, models.EntityUser, p.userID())
-		if err != nil {
-			return nil, err
-		}
-		// A session confined to a forced step may do that step (forcedsteps.go).
-		return in, s.addForcedStepGrant(in, p)
+		et, id = models.EntityUser, p.userID()
 	case p.Type == TypeAssumedRole && p.Session != nil:
-		in, err := s.identityInputs(ctx, s.store, p.AccountID, models.EntityRole, p.Session.RoleID)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.addSessionPolicies(ctx, in, p); err != nil {
-			return nil, err
-		}
-		return in, nil
+		et, id = models.EntityRole, p.Session.RoleID
 	default:
 		return &policy.Inputs{}, nil // nothing allows an unknown kind of caller
 	}
+	stamp, err := s.store.StateStamp(ctx)
+	if err != nil {
+		return nil, internal(err, "state stamp")
+	}
+	key := p.AccountID + "/" + string(et) + "/" + id
+	in := s.inputs.get(stamp, key)
+	if in == nil {
+		if in, err = s.identityInputs(ctx, s.store, p.AccountID, et, id); err != nil {
+			return nil, err
+		}
+		// One index of all the identity statements: a request pays one
+		// probe, not one per policy, with the same decisions
+		// (TestMergedInputsDecideAlike).
+		if len(in.Identity) > 1 {
+			in.Identity = []*policy.Policy{policy.Merge(policy.PolicyRef{ID: key, Name: "identity policies"}, in.Identity...)}
+		}
+		s.inputs.put(stamp, key, in)
+	}
+	if et == models.EntityRole {
+		own := *in // shared: the session's policies go on a copy
+		if err := s.addSessionPolicies(ctx, &own, p); err != nil {
+			return nil, err
+		}
+		return &own, nil
+	}
+	if p.NextStep() == StepNone {
+		return in, nil
+	}
+	// A session confined to a forced step may do that step
+	// (forcedsteps.go); the grant goes on a copy, as the cached inputs
+	// are shared.
+	own := *in
+	return &own, s.addForcedStepGrant(&own, p)
+}
+
+// inputCache keeps principals' identity inputs across requests, all under
+// one state stamp: a request that reads another stamp starts it afresh.
+// An entry put under a stamp was read after the stamp was, so it shows at
+// least that state; a later change moves the stamp before its request
+// returns, and stamps never come back.
+type inputCache struct {
+	mu    sync.Mutex
+	stamp models.StateStamp
+	m     map[string]*policy.Inputs
+}
+
+// inputCacheMax bounds the principals kept: past it the cache starts over.
+const inputCacheMax = 50_000
+
+func (c *inputCache) get(stamp models.StateStamp, key string) *policy.Inputs {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stamp != stamp {
+		return nil
+	}
+	return c.m[key]
+}
+
+func (c *inputCache) put(stamp models.StateStamp, key string, in *policy.Inputs) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stamp != stamp || c.m == nil || len(c.m) >= inputCacheMax {
+		c.stamp, c.m = stamp, map[string]*policy.Inputs{}
+	}
+	c.m[key] = in
 }
 
 // addSessionPolicies narrows a session by the policies passed at AssumeRole.

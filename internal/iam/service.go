@@ -36,6 +36,7 @@ type Service struct {
 	store    *models.Store
 	cfg      Config
 	policies policyCache
+	inputs   inputCache
 	graphs   graphCache
 }
 
@@ -113,7 +114,9 @@ func (s *Service) audit(ctx context.Context, st *models.Store, m Meta, accountID
 	if rec.EventSource == "" {
 		rec.EventSource = "console"
 	}
-	if err != nil {
+	if err == nil {
+		rec.StateChange, rec.Changed = stateChange(ev, principalARN)
+	} else {
 		rec.Result = models.ResultFailure
 		var e *Error
 		if ok := asError(err, &e); ok {

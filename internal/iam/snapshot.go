@@ -45,10 +45,24 @@ func (s *Service) reviewedAccount(ctx context.Context, caller *Principal, accoun
 	if accountID == "" {
 		return "", false, newErr(NotFound, "There is no live account yet: name an imported account with its ID.")
 	}
-	if err := s.authorizeMeta(ctx, caller, m, "iam:GetAccountAuthorizationDetails", "*"); err != nil {
+	live := accountID == acct
+	if err := s.authorizeMeta(ctx, caller, m, "iam:GetAccountAuthorizationDetails", reviewResource(accountID, live)); err != nil {
 		return "", false, err
 	}
-	return accountID, accountID == acct, nil
+	return accountID, live, nil
+}
+
+// reviewResource is what reading an account's whole configuration is
+// authorized on: "*" for the live account, as AWS's
+// GetAccountAuthorizationDetails is (it has no resource-level permissions),
+// and an imported account's root ARN, so that a policy can grant or deny
+// the review of one imported account (a Deny on arn:aws:iam::ID:* hides
+// it) and not the others.
+func reviewResource(accountID string, live bool) string {
+	if live {
+		return "*"
+	}
+	return "arn:aws:iam::" + accountID + ":root"
 }
 
 // loadSnapshot reads the live account or an imported one.
@@ -66,147 +80,238 @@ func (s *Service) loadSnapshot(ctx context.Context, id string, live bool) (*grap
 func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, error) {
 	st := s.store
 	a := &graph.Account{ID: id, CredentialsKnown: true}
-	usedPolicies := map[string]bool{}
-	boundary := func(arn string) *graph.AttachedPolicy {
-		if arn == "" {
-			return nil
-		}
-		usedPolicies[arn] = true
-		return &graph.AttachedPolicy{Name: policyNameOf(arn), ARN: arn}
-	}
 	devices, err := st.AllMFADevices(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	devsByOwner := map[string][]graph.MFADevice{}
-	rootMFA := false
+	r := &snapReader{ctx: ctx, st: st, acct: id, groupNames: map[string]string{}, devs: map[string][]graph.MFADevice{}}
 	for _, d := range devices {
-		devsByOwner[d.OwnerARN] = append(devsByOwner[d.OwnerARN], graph.MFADevice{Serial: d.SerialNumber, EnableDate: d.CreatedAt})
-		rootMFA = rootMFA || d.OwnerARN == "arn:aws:iam::"+id+":root"
+		r.devs[d.OwnerARN] = append(r.devs[d.OwnerARN], graph.MFADevice{Serial: d.SerialNumber, EnableDate: d.CreatedAt})
 	}
 	if acct, err := st.Account(ctx, id); err == nil && !acct.Imported {
-		a.Root = &graph.Root{MFAEnabled: rootMFA}
+		a.Root = &graph.Root{MFAEnabled: len(r.devs["arn:aws:iam::"+id+":root"]) > 0}
 	}
-
-	groupNames := map[string]string{}
-	for after := ""; ; {
-		gs, next, err := st.ListGroups(ctx, id, models.ListFilter{After: after, Limit: models.MaxListLimit})
-		if err != nil {
-			return nil, err
-		}
-		ids := idsOf(gs, func(g models.Group) string { return g.GroupID })
-		own, err := ownedBy(ctx, st, id, models.EntityGroup, ids, usedPolicies)
-		if err != nil {
-			return nil, err
-		}
-		for _, g := range gs {
-			groupNames[g.GroupID] = g.Name
-			a.Groups = append(a.Groups, graph.Group{Name: g.Name, ID: g.GroupID, ARN: groupARN(id, g.Path, g.Name), Path: g.Path,
-				CreateDate: g.CreatedAt, Attached: own.attached[g.GroupID], Inline: own.inline[g.GroupID]})
-		}
-		if after = next; next == "" {
-			break
-		}
+	if err := eachPage(st.ListGroups, ctx, id, func(gs []models.Group) error {
+		out, err := r.groups(gs)
+		a.Groups = append(a.Groups, out...)
+		return err
+	}); err != nil {
+		return nil, err
 	}
-	for after := ""; ; {
-		us, next, err := st.ListUsers(ctx, id, models.ListFilter{After: after, Limit: models.MaxListLimit})
-		if err != nil {
-			return nil, err
-		}
-		ids := idsOf(us, func(u models.User) string { return u.UserID })
-		own, err := ownedBy(ctx, st, id, models.EntityUser, ids, usedPolicies)
-		if err != nil {
-			return nil, err
-		}
-		ux, err := userExtrasOf(ctx, st, id, ids, groupNames)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range us {
-			arn := userARN(id, u.Path, u.Name)
-			gu := graph.User{Name: u.Name, ID: u.UserID, ARN: arn, Path: u.Path, CreateDate: u.CreatedAt,
-				Boundary: boundary(u.PermissionsBoundaryARN), MFADevices: devsByOwner[arn],
-				Attached: own.attached[u.UserID], Inline: own.inline[u.UserID], Tags: own.tags[u.UserID],
-				Groups: ux.groups[u.UserID], AccessKeys: ux.keys[u.UserID], LoginProfile: ux.profiles[u.UserID]}
-			if u.PasswordLastUsed != nil {
-				gu.PasswordLastUsed = *u.PasswordLastUsed
-			}
-			a.Users = append(a.Users, gu)
-		}
-		if after = next; next == "" {
-			break
-		}
+	if err := eachPage(st.ListUsers, ctx, id, func(us []models.User) error {
+		out, err := r.users(us)
+		a.Users = append(a.Users, out...)
+		return err
+	}); err != nil {
+		return nil, err
 	}
-	for after := ""; ; {
-		rs, next, err := st.ListRoles(ctx, id, models.ListFilter{After: after, Limit: models.MaxListLimit})
-		if err != nil {
-			return nil, err
-		}
-		ids := idsOf(rs, func(r models.Role) string { return r.RoleID })
-		own, err := ownedBy(ctx, st, id, models.EntityRole, ids, usedPolicies)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
-			gr := graph.Role{Name: r.Name, ID: r.RoleID, ARN: roleARN(id, r.Path, r.Name), Path: r.Path, Description: r.Description,
-				CreateDate: r.CreatedAt, Trust: prettyJSON(r.AssumeRolePolicyDocument), Boundary: boundary(r.PermissionsBoundaryARN),
-				LastUsedRegion: r.LastUsedRegion}
-			if r.LastUsedAt != nil {
-				gr.LastUsed = *r.LastUsedAt
-			}
-			gr.Attached, gr.Inline, gr.Tags = own.attached[r.RoleID], own.inline[r.RoleID], own.tags[r.RoleID]
-			a.Roles = append(a.Roles, gr)
-		}
-		if after = next; next == "" {
-			break
-		}
+	if err := eachPage(st.ListRoles, ctx, id, func(rs []models.Role) error {
+		out, err := r.roles(rs)
+		a.Roles = append(a.Roles, out...)
+		return err
+	}); err != nil {
+		return nil, err
 	}
-	for after := ""; ; {
-		ps, next, err := st.ListPolicies(ctx, id, models.ListFilter{After: after, Limit: models.MaxListLimit})
-		if err != nil {
-			return nil, err
-		}
+	if err := eachPage(st.ListPolicies, ctx, id, func(ps []models.ManagedPolicy) error {
 		for _, p := range ps {
-			vs, err := st.ListPolicyVersions(ctx, id, p.PolicyID)
+			gp, err := r.policy(&p)
 			if err != nil {
-				return nil, err
-			}
-			n, err := st.CountPolicyAttachments(ctx, id, p.ARN)
-			if err != nil {
-				return nil, err
-			}
-			b, err := st.CountPermissionsBoundaryUses(ctx, id, p.ARN)
-			if err != nil {
-				return nil, err
-			}
-			gp := graph.ManagedPolicy{Name: p.Name, ID: p.PolicyID, ARN: p.ARN, Path: p.Path, Description: p.Description,
-				DefaultVersion: p.DefaultVersionID, AttachmentCount: int(n), BoundaryUsageCount: int(b), IsAttachable: true,
-				CreateDate: p.CreatedAt, UpdateDate: p.UpdatedAt}
-			for _, v := range vs {
-				gp.Versions = append(gp.Versions, graph.PolicyVersion{ID: v.VersionID, Document: prettyJSON(v.Document), IsDefault: v.IsDefault, CreateDate: v.CreatedAt})
+				return err
 			}
 			a.Policies = append(a.Policies, gp)
-			delete(usedPolicies, p.ARN)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	sortSnapshot(a)
+	addBuiltins(a)
+	return a, nil
+}
+
+// eachPage calls fn with every page of list's rows.
+func eachPage[T any](list func(context.Context, string, models.ListFilter) ([]T, string, error), ctx context.Context, acct string, fn func([]T) error) error {
+	for after := ""; ; {
+		rows, next, err := list(ctx, acct, models.ListFilter{After: after, Limit: models.MaxListLimit})
+		if err != nil {
+			return err
+		}
+		if err := fn(rows); err != nil {
+			return err
 		}
 		if after = next; next == "" {
-			break
+			return nil
 		}
 	}
-	// AWS managed policies in use appear in the dump too, as AWS's do.
-	var builtinARNs []string
-	for arn := range usedPolicies {
+}
+
+// sortSnapshot orders a live snapshot's entities by lower-cased name (the
+// order the store lists them in, whatever the database's collation), so a
+// patched snapshot (patchSnapshot) and a whole one read alike. Customer
+// managed policies come before the AWS managed ones addBuiltins adds.
+func sortSnapshot(a *graph.Account) {
+	key := strings.ToLower
+	sort.SliceStable(a.Users, func(i, j int) bool { return key(a.Users[i].Name) < key(a.Users[j].Name) })
+	sort.SliceStable(a.Groups, func(i, j int) bool { return key(a.Groups[i].Name) < key(a.Groups[j].Name) })
+	sort.SliceStable(a.Roles, func(i, j int) bool { return key(a.Roles[i].Name) < key(a.Roles[j].Name) })
+	sort.SliceStable(a.Policies, func(i, j int) bool { return key(a.Policies[i].Name) < key(a.Policies[j].Name) })
+}
+
+// addBuiltins appends the AWS managed policies a's entities use (attached
+// or as a boundary), in ARN order, as a dump from AWS lists them.
+func addBuiltins(a *graph.Account) {
+	used := map[string]bool{}
+	mark := func(att []graph.AttachedPolicy, b *graph.AttachedPolicy) {
+		for _, p := range att {
+			used[p.ARN] = true
+		}
+		if b != nil {
+			used[b.ARN] = true
+		}
+	}
+	for _, u := range a.Users {
+		mark(u.Attached, u.Boundary)
+	}
+	for _, g := range a.Groups {
+		mark(g.Attached, nil)
+	}
+	for _, r := range a.Roles {
+		mark(r.Attached, r.Boundary)
+	}
+	var arns []string
+	for arn := range used {
 		if Builtin(arn) != nil {
-			builtinARNs = append(builtinARNs, arn)
+			arns = append(arns, arn)
 		}
 	}
-	sort.Strings(builtinARNs)
-	for _, arn := range builtinARNs {
+	sort.Strings(arns)
+	for _, arn := range arns {
 		b := Builtin(arn)
 		a.Policies = append(a.Policies, graph.ManagedPolicy{Name: b.Name, ID: b.ID, ARN: arn, Path: b.Path, Description: b.Description,
 			DefaultVersion: b.VersionID(), IsAttachable: true, CreateDate: b.Created, UpdateDate: b.Updated,
 			Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document()), IsDefault: true, CreateDate: b.Updated}}})
 	}
-	return a, nil
+}
+
+// snapReader reads rows of one account into the graph's data, in bulk.
+type snapReader struct {
+	ctx  context.Context
+	st   *models.Store
+	acct string
+	// groupNames maps group IDs to names, for users' memberships: the
+	// groups are read first.
+	groupNames map[string]string
+	// devs holds the MFA devices by owner ARN; nil reads each user's.
+	devs map[string][]graph.MFADevice
+}
+
+func (r *snapReader) groups(gs []models.Group) ([]graph.Group, error) {
+	ids := idsOf(gs, func(g models.Group) string { return g.GroupID })
+	own, err := ownedBy(r.ctx, r.st, r.acct, models.EntityGroup, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.Group, 0, len(gs))
+	for _, g := range gs {
+		r.groupNames[g.GroupID] = g.Name
+		out = append(out, graph.Group{Name: g.Name, ID: g.GroupID, ARN: groupARN(r.acct, g.Path, g.Name), Path: g.Path,
+			CreateDate: g.CreatedAt, Attached: own.attached[g.GroupID], Inline: own.inline[g.GroupID]})
+	}
+	return out, nil
+}
+
+func (r *snapReader) users(us []models.User) ([]graph.User, error) {
+	ids := idsOf(us, func(u models.User) string { return u.UserID })
+	own, err := ownedBy(r.ctx, r.st, r.acct, models.EntityUser, ids)
+	if err != nil {
+		return nil, err
+	}
+	ux, err := userExtrasOf(r.ctx, r.st, r.acct, ids, r.groupNames)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.User, 0, len(us))
+	for _, u := range us {
+		arn := userARN(r.acct, u.Path, u.Name)
+		devs, ok := r.devs[arn]
+		if !ok && r.devs == nil {
+			if devs, err = r.userDevices(arn); err != nil {
+				return nil, err
+			}
+		}
+		gu := graph.User{Name: u.Name, ID: u.UserID, ARN: arn, Path: u.Path, CreateDate: u.CreatedAt,
+			Boundary: boundaryOf(u.PermissionsBoundaryARN), MFADevices: devs,
+			Attached: own.attached[u.UserID], Inline: own.inline[u.UserID], Tags: own.tags[u.UserID],
+			Groups: ux.groups[u.UserID], AccessKeys: ux.keys[u.UserID], LoginProfile: ux.profiles[u.UserID]}
+		if u.PasswordLastUsed != nil {
+			gu.PasswordLastUsed = *u.PasswordLastUsed
+		}
+		out = append(out, gu)
+	}
+	return out, nil
+}
+
+func (r *snapReader) userDevices(owner string) ([]graph.MFADevice, error) {
+	ds, err := r.st.MFADevices(r.ctx, r.acct, owner)
+	if err != nil {
+		return nil, err
+	}
+	var out []graph.MFADevice
+	for _, d := range ds {
+		out = append(out, graph.MFADevice{Serial: d.SerialNumber, EnableDate: d.CreatedAt})
+	}
+	return out, nil
+}
+
+func (r *snapReader) roles(rs []models.Role) ([]graph.Role, error) {
+	ids := idsOf(rs, func(r models.Role) string { return r.RoleID })
+	own, err := ownedBy(r.ctx, r.st, r.acct, models.EntityRole, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]graph.Role, 0, len(rs))
+	for _, x := range rs {
+		gr := graph.Role{Name: x.Name, ID: x.RoleID, ARN: roleARN(r.acct, x.Path, x.Name), Path: x.Path, Description: x.Description,
+			CreateDate: x.CreatedAt, Trust: prettyJSON(x.AssumeRolePolicyDocument), Boundary: boundaryOf(x.PermissionsBoundaryARN),
+			LastUsedRegion: x.LastUsedRegion}
+		if x.LastUsedAt != nil {
+			gr.LastUsed = *x.LastUsedAt
+		}
+		gr.Attached, gr.Inline, gr.Tags = own.attached[x.RoleID], own.inline[x.RoleID], own.tags[x.RoleID]
+		out = append(out, gr)
+	}
+	return out, nil
+}
+
+// policy reads a customer managed policy's versions and uses.
+func (r *snapReader) policy(p *models.ManagedPolicy) (graph.ManagedPolicy, error) {
+	vs, err := r.st.ListPolicyVersions(r.ctx, r.acct, p.PolicyID)
+	if err != nil {
+		return graph.ManagedPolicy{}, err
+	}
+	n, err := r.st.CountPolicyAttachments(r.ctx, r.acct, p.ARN)
+	if err != nil {
+		return graph.ManagedPolicy{}, err
+	}
+	b, err := r.st.CountPermissionsBoundaryUses(r.ctx, r.acct, p.ARN)
+	if err != nil {
+		return graph.ManagedPolicy{}, err
+	}
+	gp := graph.ManagedPolicy{Name: p.Name, ID: p.PolicyID, ARN: p.ARN, Path: p.Path, Description: p.Description,
+		DefaultVersion: p.DefaultVersionID, AttachmentCount: int(n), BoundaryUsageCount: int(b), IsAttachable: true,
+		CreateDate: p.CreatedAt, UpdateDate: p.UpdatedAt}
+	for _, v := range vs {
+		gp.Versions = append(gp.Versions, graph.PolicyVersion{ID: v.VersionID, Document: prettyJSON(v.Document), IsDefault: v.IsDefault, CreateDate: v.CreatedAt})
+	}
+	return gp, nil
+}
+
+// boundaryOf is the permissions boundary arn names, nil for none.
+func boundaryOf(arn string) *graph.AttachedPolicy {
+	if arn == "" {
+		return nil
+	}
+	return &graph.AttachedPolicy{Name: policyNameOf(arn), ARN: arn}
 }
 
 // policyNameOf is NAME in arn:…:policy/PATH/NAME.
@@ -248,8 +353,8 @@ type owned struct {
 }
 
 // ownedBy reads the attached and inline policies and the tags of entities
-// of one type in three queries, marking the attached policies used.
-func ownedBy(ctx context.Context, st *models.Store, acct string, et models.EntityType, ids []string, used map[string]bool) (*owned, error) {
+// of one type in three queries.
+func ownedBy(ctx context.Context, st *models.Store, acct string, et models.EntityType, ids []string) (*owned, error) {
 	o := &owned{attached: map[string][]graph.AttachedPolicy{}, inline: map[string][]graph.InlinePolicy{}, tags: map[string][]graph.Tag{}}
 	atts, err := st.AttachmentsOf(ctx, acct, et, ids)
 	if err != nil {
@@ -257,7 +362,6 @@ func ownedBy(ctx context.Context, st *models.Store, acct string, et models.Entit
 	}
 	for _, at := range atts {
 		o.attached[at.EntityID] = append(o.attached[at.EntityID], graph.AttachedPolicy{Name: policyNameOf(at.PolicyARN), ARN: at.PolicyARN})
-		used[at.PolicyARN] = true
 	}
 	inl, err := st.InlinePoliciesOf(ctx, acct, et, ids)
 	if err != nil {

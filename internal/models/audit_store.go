@@ -81,29 +81,3 @@ func (s *Store) CountAudit(ctx context.Context, accountID string, f AuditFilter)
 	err := f.apply(s.q(ctx).Model(&AuditEvent{}).Where("account_id = ?", accountID)).Count(&n).Error
 	return n, translate(err, "count audit events")
 }
-
-// AuditStamp identifies the audit log's state: any event committed since
-// changes it, even one whose ID is lower than the last (IDs are handed out
-// before commit, so commits can land out of order): the stamp is the last
-// ID and how many events the last auditStampWindow IDs hold.
-type AuditStamp struct {
-	Count, Last int64
-}
-
-// auditStampWindow is how far below the last ID a late commit is still
-// seen: a transaction would have to stay open while this many others
-// commit to be missed (and then only until a graph's maximum age). It keeps
-// the stamp's cost flat as the log grows: a range of the primary key, not
-// the whole table.
-const auditStampWindow = 10000
-
-// AuditStamp reads the audit log's stamp. Every change commits an event,
-// so an unchanged stamp means unchanged data.
-func (s *Store) AuditStamp(ctx context.Context) (AuditStamp, error) {
-	var st AuditStamp
-	err := s.q(ctx).Model(&AuditEvent{}).Select("COALESCE(MAX(id), 0)").Scan(&st.Last).Error
-	if err == nil {
-		err = s.q(ctx).Model(&AuditEvent{}).Where("id > ?", st.Last-auditStampWindow).Count(&st.Count).Error
-	}
-	return st, translate(err, "audit stamp")
-}

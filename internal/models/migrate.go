@@ -23,6 +23,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0006_settings", Migrate: migrate0006Settings},
 		{ID: "0007_imports", Migrate: migrate0007Imports},
 		{ID: "0008_indexes", Migrate: migrate0008Indexes},
+		{ID: "0009_state_changes", Migrate: migrate0009StateChanges},
 	}
 }
 

@@ -74,6 +74,11 @@ type AuditEvent struct {
 	ErrorCode         string    `gorm:"size:128"`
 	ErrorMessage      string    `gorm:"size:1024"`
 	RequestParameters string    `gorm:"type:text"`
+	// StateChange marks a successful change to IAM state (see StateStamp);
+	// Changed lists the ARNs of the entities it changed, one per line, or
+	// "*" when it cannot say.
+	StateChange bool   `gorm:"not null;default:false"`
+	Changed     string `gorm:"type:text;not null;default:''"`
 }
 
 // Audit results.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -231,35 +232,91 @@ func TestCancelledTransactionReleasesTheDatabase(t *testing.T) {
 	})
 }
 
-// TestAuditStampSeesLateCommits: the stamp changes with every event, also
-// one whose ID is below the last (a transaction that took its ID first and
-// committed last).
-func TestAuditStampSeesLateCommits(t *testing.T) {
+// TestStateStamp: the stamp moves with state changes only, also with one
+// whose ID is below the last (a transaction that took its ID first and
+// committed last), and ChangedSince lists what changed since a stamp.
+func TestStateStamp(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
 		ctx := context.Background()
-		stamp := func() models.AuditStamp {
-			st, err := s.AuditStamp(ctx)
+		stamp := func() models.StateStamp {
+			st, err := s.StateStamp(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
 			return st
 		}
-		empty := stamp()
-		add := func(id uint64, name string) {
-			ev := &models.AuditEvent{ID: id, EventID: name, AccountID: "123456789012", EventTime: time.Now(), EventName: name, Result: models.ResultSuccess}
+		add := func(id uint64, state bool, changed string) {
+			ev := &models.AuditEvent{ID: id, EventID: fmt.Sprint(id), AccountID: "123456789012", EventTime: time.Now(),
+				EventName: "x", Result: models.ResultSuccess, StateChange: state, Changed: changed}
 			if err := s.AppendAudit(ctx, ev); err != nil {
 				t.Fatal(err)
 			}
 		}
-		add(10, "first")
-		add(20, "third")
+		changed := func(since models.StateStamp, limit int) ([]string, bool) {
+			arns, all, err := s.ChangedSince(ctx, since, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return arns, all
+		}
+		empty := stamp()
+		add(10, true, "arn:a")
+		add(20, true, "arn:c")
 		before := stamp()
 		if before == empty || before.Last != 20 {
-			t.Fatalf("stamp after two events: %+v (empty %+v)", before, empty)
+			t.Fatalf("stamp after two changes: %+v (empty %+v)", before, empty)
 		}
-		add(15, "second, committed late")
-		if after := stamp(); after == before || after.Last != 20 {
+		add(30, false, "")
+		if got := stamp(); got != before {
+			t.Fatalf("an event that changed no state moved the stamp: %+v, was %+v", got, before)
+		}
+		if arns, all := changed(before, 10); all || len(arns) != 0 {
+			t.Fatalf("changes since an unchanged stamp: %v %v", arns, all)
+		}
+		add(15, true, "arn:b\narn:a")
+		after := stamp()
+		if after == before || after.Last != 20 {
 			t.Fatalf("a late commit below the last ID left the stamp at %+v", after)
+		}
+		// The late one cannot be told from those before: all of the
+		// window is listed.
+		if arns, all := changed(before, 10); all || !slices.Equal(arns, []string{"arn:a", "arn:b", "arn:c"}) {
+			t.Fatalf("changes since a stamp missing a late commit: %v %v", arns, all)
+		}
+		add(40, true, "arn:d")
+		add(41, true, "arn:e")
+		if arns, all := changed(after, 10); all || !slices.Equal(arns, []string{"arn:d", "arn:e"}) {
+			t.Fatalf("changes since: %v %v", arns, all)
+		}
+		if _, all := changed(after, 1); !all {
+			t.Fatal("more changes than the limit did not ask for everything")
+		}
+		add(42, true, "*")
+		if _, all := changed(after, 10); !all {
+			t.Fatal("a change naming no entity did not ask for everything")
+		}
+	})
+}
+
+// TestStateStampWindow: the stamp covers the last StateStampWindow changes
+// however many other events follow them.
+func TestStateStampWindow(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		for i := 1; i <= models.StateStampWindow+10; i++ {
+			ev := &models.AuditEvent{ID: uint64(i), EventID: fmt.Sprint(i), AccountID: "123456789012", EventTime: time.Now(),
+				EventName: "x", Result: models.ResultSuccess, StateChange: true, Changed: "arn:x"}
+			if err := s.AppendAudit(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st, err := s.StateStamp(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := models.StateStamp{Last: models.StateStampWindow + 10, Low: 11, Count: models.StateStampWindow}
+		if st != want {
+			t.Fatalf("stamp %+v, want %+v", st, want)
 		}
 	})
 }

@@ -1,0 +1,102 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// StateStamp identifies the IAM state: users, groups, roles, policies and
+// their versions, attachments, memberships, trusts, boundaries, tags,
+// access keys, login profiles and MFA devices. Every change to them commits
+// an audit event marked StateChange in the same transaction, so an
+// unchanged stamp means unchanged state; sign-ins, refusals, throttles and
+// reads log events that are not marked and leave it alone.
+//
+// IDs are handed out before commit, so on PostgreSQL a change can commit
+// after another with a higher ID. The stamp is therefore taken over the
+// last StateStampWindow marked events: their highest and lowest IDs and
+// their number. A late commit inside that window changes Low (it pushes
+// the lowest out) or Count (while fewer than the window exist). One that
+// lands below the window (a transaction left open while StateStampWindow
+// other changes committed) is missed; the graph's maximum age bounds that.
+// The window counts changes, not events: a flood of failed sign-ins does
+// not widen the gap a late commit has to cross.
+type StateStamp struct {
+	Last, Low uint64
+	Count     int
+}
+
+// StateStampWindow is how many recent state changes the stamp covers. It is
+// read on every authorization (iam's input cache checks it), so it is small:
+// the stamp is a walk of this many entries of a partial index.
+const StateStampWindow = 256
+
+// StateStamp reads the IAM state's stamp: one query on the partial index of
+// state changes.
+func (s *Store) StateStamp(ctx context.Context) (StateStamp, error) {
+	var st StateStamp
+	row := s.q(ctx).Raw(`SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0), COUNT(*) FROM
+		(SELECT id FROM audit_events WHERE state_change ORDER BY id DESC LIMIT ?) recent`, StateStampWindow).Row()
+	if err := row.Scan(&st.Last, &st.Low, &st.Count); err != nil {
+		return StateStamp{}, translate(err, "state stamp")
+	}
+	return st, nil
+}
+
+// ChangedSince lists the entities (ARNs, each once) changed by the state
+// changes committed since stamp since was read, at most limit of them.
+// Everything says the caller cannot patch and must read the whole state
+// again: more than limit changes, a change that could not name what it
+// changed ("*"), or a late commit inside since's window that cannot be told
+// from the changes since already covered (then every change of the window
+// is listed, which is a superset, when that fits the limit).
+func (s *Store) ChangedSince(ctx context.Context, since StateStamp, limit int) (arns []string, everything bool, err error) {
+	type change struct {
+		ID      uint64
+		Changed string
+	}
+	var rows []change
+	err = s.q(ctx).Model(&AuditEvent{}).Select("id", "changed").Where("state_change AND id >= ?", since.Low).
+		Order("id").Limit(since.Count + limit + 1).Find(&rows).Error
+	if err != nil {
+		return nil, false, translate(err, "state changes since")
+	}
+	old := 0 // events of since's window found now: more means a late commit
+	for _, r := range rows {
+		if r.ID <= since.Last {
+			old++
+		}
+	}
+	late := old > since.Count || since.Count == 0
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if r.ID <= since.Last && !late {
+			continue
+		}
+		for _, arn := range strings.Split(r.Changed, "\n") {
+			switch {
+			case arn == "*":
+				return nil, true, nil
+			case arn != "" && !seen[arn]:
+				seen[arn] = true
+				arns = append(arns, arn)
+			}
+		}
+		if len(arns) > limit {
+			return nil, true, nil
+		}
+	}
+	if len(rows) > since.Count+limit {
+		return nil, true, nil
+	}
+	return arns, false, nil
+}
+
+// ImportedAt is when an imported account was last imported: its graph's
+// stamp, as nothing else changes it. ErrNotFound when it is not imported.
+func (s *Store) ImportedAt(ctx context.Context, id string) (time.Time, error) {
+	var ia ImportedAccount
+	err := s.q(ctx).Select("imported_at").Where("id = ?", id).Take(&ia).Error
+	return ia.ImportedAt, translate(err, "imported account "+id)
+}
