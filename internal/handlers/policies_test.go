@@ -157,7 +157,7 @@ func TestPolicyPickerByName(t *testing.T) {
 		}
 	}
 	res, body = b.form(perms, "/users/reader/policies", "PolicyArn", "IAMReadOnly")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "No AWS managed or customer managed policy is named IAMReadOnly") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "No AWS managed or customer managed policy is named IAMReadOnly") {
 		t.Fatalf("partial name: %d", res.StatusCode)
 	}
 
