@@ -115,7 +115,7 @@ func TestImportUpload(t *testing.T) {
 	if res, body := b.get(res.Header.Get("Location")); res.StatusCode != 200 || !strings.Contains(body, "PrivilegeEscalation") {
 		t.Fatalf("findings after upload: %d", res.StatusCode)
 	}
-	if res, body := post("junk.json", []byte("not json at all")); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="file-error"`) {
+	if res, body := post("junk.json", []byte("not json at all")); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="file-error"`) {
 		t.Fatalf("junk upload: %d", res.StatusCode)
 	}
 }

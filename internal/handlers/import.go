@@ -21,7 +21,7 @@ func (s *Server) importSave(c echo.Context) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		f.Errors = templates.FieldErrors{"file": "Choose the JSON file that `aws iam get-account-authorization-details` printed."}
-		return render(c, http.StatusBadRequest, templates.ImportPage(s.page(c, "Import an AWS account", "import"), f))
+		return render(c, formStatus, templates.ImportPage(s.formPage(c, "Import an AWS account", "import", "/import"), f))
 	}
 	file, err := fh.Open()
 	if err != nil {
@@ -31,7 +31,7 @@ func (s *Server) importSave(c echo.Context) error {
 	res, err := s.svc.ImportAccount(c.Request().Context(), principal(c), file, f.Label, meta(c))
 	if k := iam.KindOf(err); err != nil && k == iam.Invalid {
 		f.Errors = fieldError(err)
-		return render(c, http.StatusBadRequest, templates.ImportPage(s.page(c, "Import an AWS account", "import"), f))
+		return render(c, formStatus, templates.ImportPage(s.formPage(c, "Import an AWS account", "import", "/import"), f))
 	}
 	if err != nil {
 		return err

@@ -137,7 +137,7 @@ func (s *Server) enrollStart(c echo.Context) error {
 	}
 	_, err := s.svc.StartEnrollment(c.Request().Context(), p, name, c.FormValue("password"), meta(c))
 	if fe := fieldError(err); fe != nil {
-		return render(c, http.StatusBadRequest, templates.EnrollStartPage(s.page(c, "Set up MFA", ""), s.enrollForm(p, name, fe)))
+		return render(c, formStatus, templates.EnrollStartPage(s.formPage(c, "Set up MFA", "", "/mfa/enroll"), s.enrollForm(p, name, fe)))
 	}
 	if err != nil {
 		return err

@@ -130,7 +130,7 @@ func TestPasswordPolicySettings(t *testing.T) {
 		form := url.Values{"_csrf": {b.csrf("/settings")}, "MinimumPasswordLength": {"12"}, "MaxPasswordAge": {"0"}, "PasswordReusePrevention": {"0"}}
 		form.Set(c.field, c.value)
 		res, body := b.post("/settings/password-policy", form)
-		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="`+c.field+`-error"`) {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="`+c.field+`-error"`) {
 			t.Errorf("%s=%s: %d", c.field, c.value, res.StatusCode)
 		}
 	}

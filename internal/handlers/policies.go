@@ -87,7 +87,7 @@ func (s *Server) policyNew(c echo.Context) error {
 func (s *Server) policyCreate(c echo.Context) error {
 	f := templates.PolicyForm{Name: strings.TrimSpace(c.FormValue("PolicyName")), Path: strings.TrimSpace(c.FormValue("Path")),
 		Description: c.FormValue("Description"), Document: c.FormValue("PolicyDocument"), Tags: tagRows(formTags(c))}
-	page := s.page(c, "Create policy", "policies")
+	page := s.formPage(c, "Create policy", "policies", "/policies/new")
 	if c.FormValue("check") != "" {
 		warnings, err := iam.CheckPolicyDocument(f.Document, policy.Identity)
 		f.Errors = formErrors(err, "PolicyDocument", iam.LimitExceeded)
@@ -110,7 +110,7 @@ func (s *Server) policyCreate(c echo.Context) error {
 			f.Errors = templates.FieldErrors{"PolicyDocument": err.(*iam.Error).Message}
 		}
 		f.Errors = placed(f.Errors, "PolicyDocument", "PolicyName", "Path", "Description", "tags")
-		return render(c, http.StatusBadRequest, templates.PolicyNewPage(page, f))
+		return render(c, formStatus, templates.PolicyNewPage(page, f))
 	}
 	if err != nil {
 		return err
@@ -153,7 +153,7 @@ func (s *Server) policyDetailWithErrors(c echo.Context, arn, tab string, fe temp
 	if keep != nil {
 		keep(&v)
 	}
-	return render(c, http.StatusBadRequest, templates.PolicyPage(s.page(c, v.Name, "policies"), v))
+	return render(c, formStatus, templates.PolicyPage(s.formPage(c, v.Name, "policies", policyURL(v.ARN)), v))
 }
 
 // policyDetail gathers a policy's page: the policy, and its default (or

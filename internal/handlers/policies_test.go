@@ -40,7 +40,7 @@ func TestPolicyPages(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, body := b.form("/policies/new", "/policies", tc.fields...)
-			if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="`+tc.field+`-error"`) || !strings.Contains(body, tc.want) {
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="`+tc.field+`-error"`) || !strings.Contains(body, tc.want) {
 				t.Fatalf("%d: %v", res.StatusCode, regexp.MustCompile(`class="field-error" id="[^"]*">[^<]*`).FindAllString(body, -1))
 			}
 			if !strings.Contains(body, "s3:ListBucket") {
@@ -80,7 +80,7 @@ func TestPolicyPages(t *testing.T) {
 	// Versions: add v2 (default), diff, set v1 back, delete v2.
 	v2 := strings.Replace(v1, `"s3:ListBucket"`, `"s3:PutObject"`, 1)
 	res, body = b.form(view+"&tab=versions", "/policies/versions", "arn", arn, "PolicyDocument", "{", "SetAsDefault", "true")
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="PolicyDocument-error"`) {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="PolicyDocument-error"`) {
 		t.Fatalf("bad version: %d", res.StatusCode)
 	}
 	res, body = b.form(view+"&tab=versions", "/policies/versions", "arn", arn, "PolicyDocument", v2, "SetAsDefault", "true")

@@ -63,7 +63,7 @@ func (s *Server) passwordPolicySave(c echo.Context) error {
 	if fe := fieldError(err); fe != nil {
 		f := policyForm(pol)
 		f.Errors = fe
-		return render(c, http.StatusBadRequest, templates.SettingsPage(s.page(c, "Settings", "settings"), f))
+		return render(c, formStatus, templates.SettingsPage(s.formPage(c, "Settings", "settings", "/settings"), f))
 	}
 	if err != nil {
 		return err

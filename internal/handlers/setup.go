@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,7 +35,7 @@ func (s *Server) setupSave(c echo.Context) error {
 	}
 	if fe := confirmMismatch(c, "password", "password_confirm"); fe != nil {
 		f := templates.SetupForm{Token: in.Token, Email: in.Email, Errors: fe}
-		return render(c, http.StatusBadRequest, templates.SetupPage(s.page(c, "Set up", ""), f))
+		return render(c, formStatus, templates.SetupPage(s.formPage(c, "Set up", "", "/setup?token="+url.QueryEscape(in.Token)), f))
 	}
 	res, err := s.svc.Setup(c.Request().Context(), in, meta(c))
 	if err == iam.ErrSetupDone { // audited by Setup
@@ -42,7 +43,7 @@ func (s *Server) setupSave(c echo.Context) error {
 	}
 	if fe := fieldError(err); fe != nil {
 		f := templates.SetupForm{Token: in.Token, Email: in.Email, Errors: fe}
-		return render(c, http.StatusBadRequest, templates.SetupPage(s.page(c, "Set up", ""), f))
+		return render(c, formStatus, templates.SetupPage(s.formPage(c, "Set up", "", "/setup?token="+url.QueryEscape(in.Token)), f))
 	}
 	if err != nil {
 		return err

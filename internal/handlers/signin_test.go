@@ -151,8 +151,8 @@ func TestNewPasswordConfirmationAndStrength(t *testing.T) {
 		{"aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaa", "repeats one character"},
 	} {
 		res, body := b.post("/setup", url.Values{"_csrf": {tok}, "token": {e.token}, "email": {rootEmail}, "password": {c.pw}, "password_confirm": {c.confirm}})
-		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, c.want) {
-			t.Fatalf("%q/%q: %d, want a 400 saying %q", c.pw, c.confirm, res.StatusCode, c.want)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, c.want) {
+			t.Fatalf("%q/%q: %d, want a 422 saying %q", c.pw, c.confirm, res.StatusCode, c.want)
 		}
 	}
 	if done, _ := e.svc.SetupDone(context.Background()); done {
