@@ -110,7 +110,8 @@ func CheckPassword(pw string, r PasswordRules, avoid ...string) error {
 // Describe lists the rules in words, for the form where a new password is
 // chosen: what it must be before it is refused, not after.
 func (r PasswordRules) Describe() []string {
-	out := []string{fmt.Sprintf("At least %d characters (a few unrelated words make a strong passphrase).", max(r.MinimumLength, MinimumPasswordFloor))}
+	out := []string{fmt.Sprintf("At least %d characters, at most %d (a few unrelated words make a strong passphrase).",
+		max(r.MinimumLength, MinimumPasswordFloor), MaxPasswordLength)}
 	for _, c := range []struct {
 		on   bool
 		text string
@@ -120,5 +121,5 @@ func (r PasswordRules) Describe() []string {
 			out = append(out, c.text)
 		}
 	}
-	return append(out, "Not a common password, repeated or sequential characters (aaaa, 12345, qwerty), or a common word with digits added.")
+	return append(out, "Not a common password, repeated or sequential characters (aaaa, 12345, qwerty), a common word with digits added, or the user's name.")
 }

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/iamconsole/console/internal/policy"
 )
 
 // Account is a snapshot of one account's IAM configuration: plain data, the
@@ -475,24 +477,11 @@ func ParseAuthorizationDetails(rd io.Reader) (*Account, []Warning, error) {
 	}
 	// The ID names the account in pages, URLs and file names: a dump
 	// whose ARNs carried `"><svg…` as the account was accepted once.
-	if a.ID != "" && !validAccountID(a.ID) {
+	if a.ID != "" && !policy.IsAccountID(a.ID) {
 		return nil, nil, fmt.Errorf("the account ID %q is not 12 digits", truncateID(a.ID))
 	}
 	r.crossCheck(a)
 	return a, r.warnings, nil
-}
-
-// validAccountID reports whether id is an AWS account ID: 12 digits.
-func validAccountID(id string) bool {
-	if len(id) != 12 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // truncateID shortens a bad account ID for a message.

@@ -3,8 +3,6 @@ package iam
 import (
 	"context"
 	"fmt"
-
-	"github.com/iamconsole/console/internal/auth"
 )
 
 // PasswordRulesText is the account's password rules in words, for forms
@@ -23,19 +21,11 @@ func (s *Service) PasswordRulesText(ctx context.Context, caller *Principal) ([]s
 	return pol.RulesText(), nil
 }
 
-// RulesText says what the policy asks of a new password, one rule a line.
+// RulesText says what the policy asks of a new password, one rule a line:
+// the rules every new password meets (auth.PasswordRules.Describe), then
+// the policy's own memory of past passwords.
 func (p PasswordPolicy) RulesText() []string {
-	out := []string{fmt.Sprintf("At least %d characters, at most %d.", max(p.MinimumPasswordLength, auth.MinimumPasswordFloor), auth.MaxPasswordLength)}
-	for _, r := range []struct {
-		on   bool
-		text string
-	}{{p.RequireUppercaseCharacters, "At least one uppercase letter."}, {p.RequireLowercaseCharacters, "At least one lowercase letter."},
-		{p.RequireNumbers, "At least one number."}, {p.RequireSymbols, "At least one symbol, such as ! @ # $ %."}} {
-		if r.on {
-			out = append(out, r.text)
-		}
-	}
-	out = append(out, "Not a commonly used password, and not containing the user name.")
+	out := p.Rules().Describe()
 	if p.PasswordReusePrevention > 0 {
 		out = append(out, fmt.Sprintf("Not one of the user's last %d passwords.", p.PasswordReusePrevention))
 	}

@@ -4,16 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/iamconsole/console/internal/auth"
 	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/internal/policy"
 )
-
-// accountIDPattern is AWS's account ID: exactly 12 digits.
-var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
 
 // SetupTokenLifetime bounds how long a printed setup token stays usable.
 const SetupTokenLifetime = 24 * time.Hour
@@ -145,7 +142,7 @@ func (s *Service) setupAccountID(ctx context.Context, want string) (string, erro
 		}
 		return id, nil
 	}
-	if !accountIDPattern.MatchString(want) {
+	if !policy.IsAccountID(want) {
 		return "", invalidField("AccountId", "The account ID must be 12 digits, such as 123456789012.")
 	}
 	if _, err := s.store.ImportedAccount(ctx, want); err == nil {

@@ -322,7 +322,7 @@ func (p *parser) principal(n *jnode, path string) []PrincipalEntry {
 			vals, pos := p.strList(m.val, mp)
 			for i, v := range vals {
 				e := PrincipalEntry{Type: m.key, Value: v, Pos: pos[i]}
-				if m.key == "AWS" && isAccountID(v) {
+				if m.key == "AWS" && IsAccountID(v) {
 					e.Value = "arn:aws:iam::" + v + ":root"
 				}
 				if msg := checkPrincipal(m.key, v); msg != "" {

@@ -88,7 +88,7 @@ func checkPrincipal(t, v string) string {
 	}
 	switch t {
 	case "AWS":
-		if isAccountID(v) || isUniqueID(v) {
+		if IsAccountID(v) || isUniqueID(v) {
 			return ""
 		}
 		if !strings.HasPrefix(v, "arn:") || strings.Count(v, ":") < 5 {
@@ -120,7 +120,8 @@ func checkConditionKey(k string) string {
 	return ""
 }
 
-func isAccountID(s string) bool {
+// IsAccountID reports whether s is an AWS account ID: exactly 12 digits.
+func IsAccountID(s string) bool {
 	if len(s) != 12 {
 		return false
 	}
