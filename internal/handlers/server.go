@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/iamconsole/console/internal/graphviz"
-	"github.com/iamconsole/console/internal/handlers/awsapi"
+	"github.com/iamconsole/console/internal/awsapi"
 	"github.com/iamconsole/console/internal/iam"
 )
 
