@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/iamconsole/console/internal/auth/sigv4"
 	"github.com/iamconsole/console/internal/iam"
@@ -26,10 +30,38 @@ func missing(name string) *apiError {
 	return validation("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", lowerFirst(name))
 }
 
-// errorFor maps any error to AWS's code and status: the one place that does
-// for the API. Internal errors say only "Internal error." (the cause is
-// logged by the caller).
-func errorFor(err error) (*apiError, bool) {
+// kindErrors are AWS's answer for each of iam's error kinds, as the IAM API
+// reference lists them per action: NoSuchEntity 404; EntityAlreadyExists,
+// DeleteConflict and LimitExceeded 409; MalformedPolicyDocument and
+// InvalidInput/ValidationError 400; AccessDenied and InvalidClientTokenId
+// 403. Throttling is 400, not 429: AWS's common errors for the query APIs
+// document ThrottlingException as 400, IAM and STS answer it as
+// "Throttling", 400, and the SDKs retry on that code, not on the status.
+// The code an operation sets (iam.Error.Code: DeleteConflict,
+// ExpiredToken, ...) wins; these codes are for errors that carry none.
+// Internal is not here: its code is the service's (service.internalCode).
+var kindErrors = map[iam.Kind]struct {
+	status int
+	code   string
+}{
+	iam.NotFound:        {http.StatusNotFound, "NoSuchEntity"},
+	iam.AlreadyExists:   {http.StatusConflict, "EntityAlreadyExists"},
+	iam.Conflict:        {http.StatusConflict, "DeleteConflict"},
+	iam.LimitExceeded:   {http.StatusConflict, "LimitExceeded"},
+	iam.Malformed:       {http.StatusBadRequest, "MalformedPolicyDocument"},
+	iam.Invalid:         {http.StatusBadRequest, "ValidationError"},
+	iam.AccessDenied:    {http.StatusForbidden, "AccessDenied"},
+	iam.Unauthenticated: {http.StatusForbidden, "InvalidClientTokenId"},
+	iam.Throttled:       {http.StatusBadRequest, "Throttling"},
+}
+
+// errorFor maps any error to the error svc answers for it: the one place
+// that does for /aws, whether the error comes from an operation, the
+// signature check, the request's decoding, or the server around the API
+// (an unknown path, a wrong method, a body too large, a panic). Internal
+// errors say only "Internal error." and report true, for the caller to log
+// the cause.
+func (svc *service) errorFor(err error) (*apiError, bool) {
 	var ae *apiError
 	if errors.As(err, &ae) {
 		return ae, false
@@ -39,23 +71,51 @@ func errorFor(err error) (*apiError, bool) {
 		return &apiError{Status: se.HTTPStatus, Code: se.Code, Message: se.Message}, false
 	}
 	var ie *iam.Error
-	if errors.As(err, &ie) && ie.Kind != iam.Internal {
-		code := ie.Code
-		status := http.StatusBadRequest
-		switch ie.Kind {
-		case iam.NotFound:
-			status = http.StatusNotFound
-		case iam.AlreadyExists, iam.Conflict, iam.LimitExceeded:
-			status = http.StatusConflict
-		case iam.AccessDenied, iam.Unauthenticated:
-			status = http.StatusForbidden
-		case iam.Throttled:
-			status = http.StatusBadRequest
+	if errors.As(err, &ie) {
+		if ke, ok := kindErrors[ie.Kind]; ok {
+			code := ie.Code
+			if code == "" {
+				code = ke.code
+			}
+			return &apiError{Status: ke.status, Code: code, Message: ie.Message}, false
 		}
-		if code == "" {
-			code = "ValidationError"
-		}
-		return &apiError{Status: status, Code: code, Message: ie.Message}, false
 	}
-	return &apiError{Status: http.StatusInternalServerError, Code: "ServiceFailure", Message: "Internal error."}, true
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code < http.StatusInternalServerError {
+		// The server's own refusals: AWS's codes are words without spaces
+		// (RequestEntityTooLarge, as handle answers a large body itself).
+		msg, ok := he.Message.(string)
+		if !ok {
+			msg = http.StatusText(he.Code) + "."
+		}
+		return &apiError{Status: he.Code, Code: strings.ReplaceAll(http.StatusText(he.Code), " ", ""), Message: msg}, false
+	}
+	return &apiError{Status: http.StatusInternalServerError, Code: svc.internalCode, Message: "Internal error."}, true
+}
+
+// serviceOf is the API a request is addressed to, by the service its SigV4
+// credential scope names (AKID/date/region/service/aws4_request), for the
+// errors written before or without the signature's check: the scope is
+// only a claim then, but it chooses nothing more than the namespace and the
+// internal error's code. IAM when there is none.
+func serviceOf(r *http.Request) *service {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if a := r.Header.Get("Authorization"); a != "" {
+		if _, rest, ok := strings.Cut(a, "Credential="); ok {
+			cred, _, _ = strings.Cut(rest, ",")
+		}
+	}
+	if cred == "" {
+		return iamService
+	}
+	if u, err := url.PathUnescape(cred); err == nil {
+		cred = u
+	}
+	parts := strings.Split(strings.TrimSpace(cred), "/")
+	if len(parts) == 5 {
+		if svc := services[parts[3]]; svc != nil {
+			return svc
+		}
+	}
+	return iamService
 }

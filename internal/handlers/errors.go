@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"encoding/xml"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -44,21 +42,24 @@ var statusHeadings = map[int]string{
 }
 
 // handleError replaces Echo's JSON error handler: console requests get an
-// HTML page, /aws requests an AWS ErrorResponse. Internal errors are logged
+// HTML page, the API's requests its own error (Config.API). Internal errors are logged
 // and shown only as "Internal error.".
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status, code, msg := http.StatusInternalServerError, "InternalFailure", "Internal error."
+	if s.cfg.API != nil && s.cfg.API.Owns(c.Request()) {
+		s.cfg.API.WriteError(c, err)
+		return
+	}
+	status, msg := http.StatusInternalServerError, "Internal error."
 	var ie *iam.Error
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &ie) && ie.Kind != iam.Internal:
-		status, code, msg = statusOf(ie.Kind), ie.Code, ie.Message
+		status, msg = statusOf(ie.Kind), ie.Message
 	case errors.As(err, &he):
 		status = he.Code
-		code = http.StatusText(status)
 		if m, ok := he.Message.(string); ok && status < 500 {
 			msg = m
 		} else if status < 500 {
@@ -67,10 +68,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
-	}
-	if strings.HasPrefix(c.Request().URL.Path, "/aws") {
-		writeAWSError(c, status, code, msg)
-		return
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
@@ -93,30 +90,4 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("render error page", "err", rerr)
 		_ = c.String(status, msg)
 	}
-}
-
-// awsErrorResponse is AWS's query-protocol error shape.
-type awsErrorResponse struct {
-	XMLName   xml.Name `xml:"ErrorResponse"`
-	Xmlns     string   `xml:"xmlns,attr"`
-	Error     awsError `xml:"Error"`
-	RequestID string   `xml:"RequestId"`
-}
-
-type awsError struct {
-	Type    string `xml:"Type"`
-	Code    string `xml:"Code"`
-	Message string `xml:"Message"`
-}
-
-func writeAWSError(c echo.Context, status int, code, msg string) {
-	typ := "Sender"
-	if status >= 500 {
-		typ = "Receiver"
-	}
-	c.Response().Header().Set("x-amzn-RequestId", requestID(c))
-	_ = c.XML(status, awsErrorResponse{
-		Xmlns: "https://iam.amazonaws.com/doc/2010-05-08/",
-		Error: awsError{Type: typ, Code: code, Message: msg}, RequestID: requestID(c),
-	})
 }

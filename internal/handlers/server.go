@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/iamconsole/console/internal/graphviz"
-	"github.com/iamconsole/console/internal/awsapi"
 	"github.com/iamconsole/console/internal/iam"
 )
 
@@ -46,6 +45,22 @@ type Config struct {
 	// MaxInlineSVG is the largest drawing the graph page holds in its HTML;
 	// a larger one is fetched by the page's script. 0 means 1 MiB.
 	MaxInlineSVG int
+	// API is the other front door, served beside the pages on the same
+	// server (the AWS query API, internal/awsapi); nil serves pages only.
+	API API
+}
+
+// API is a front door served beside the pages: it shares the server's
+// middleware (request IDs, logs, metrics, body limits, panics) and none of
+// the pages' (sessions, CSRF), and writes its own errors.
+type API interface {
+	// Register mounts the API's routes on e.
+	Register(e *echo.Echo, mw ...echo.MiddlewareFunc)
+	// Owns reports whether a request is addressed to the API.
+	Owns(r *http.Request) bool
+	// WriteError answers err, raised anywhere on the API's requests, in the
+	// API's own error format.
+	WriteError(c echo.Context, err error)
 }
 
 // Server holds what the handlers share.
@@ -115,7 +130,9 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	e.GET("/static/*", staticHandler())
 
 	// The AWS query API: SigV4, no cookies, no CSRF.
-	awsapi.New(svc, cfg.Log).Register(e)
+	if cfg.API != nil {
+		cfg.API.Register(e)
+	}
 
 	// Console pages.
 	// The session first: the anti-forgery token is bound to it.
