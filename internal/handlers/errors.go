@@ -10,8 +10,10 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// statusOf maps an operation's error kind to an HTTP status: the one place
-// that does.
+// statusOf maps an operation's error kind to the console's HTTP status: the
+// one place that does, for the error page (errorPage) and for the forms
+// shown again with a refusal (sign-in, MFA). Throttled is 429 here, a page
+// for people; the AWS API answers AWS's 400 (internal/awsapi).
 func statusOf(k iam.Kind) int {
 	switch k {
 	case iam.NotFound:
@@ -41,9 +43,10 @@ var statusHeadings = map[int]string{
 	http.StatusServiceUnavailable:    "Service unavailable",
 }
 
-// handleError replaces Echo's JSON error handler: console requests get an
-// HTML page, the API's requests its own error (Config.API). Internal errors are logged
-// and shown only as "Internal error.".
+// handleError replaces Echo's JSON error handler: the API's requests get
+// the API's own error (Config.API), console requests the error page
+// errorPage chooses. Internal errors are logged and shown only as
+// "Internal error.".
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
@@ -52,6 +55,26 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.cfg.API.WriteError(c, err)
 		return
 	}
+	view := errorPage(err)
+	if view.Status >= 500 {
+		s.log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(view.Status)
+		return
+	}
+	if rerr := render(c, view.Status, templates.ErrorPage(s.page(c, view.Heading, ""), view)); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		_ = c.String(view.Status, view.Message)
+	}
+}
+
+// errorPage maps any error to the console's error page, status included:
+// the one place that does. An operation's error shows its kind's status
+// (statusOf) and its message, and for AccessDenied what was denied; Echo's
+// refusals (no such route, a body too large) their status; anything else
+// is internal, a 500 saying only "Internal error.".
+func errorPage(err error) templates.ErrorView {
 	status, msg := http.StatusInternalServerError, "Internal error."
 	var ie *iam.Error
 	var he *echo.HTTPError
@@ -66,13 +89,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 			msg = http.StatusText(status) + "."
 		}
 	}
-	if status >= 500 {
-		s.log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
-	}
-	if c.Request().Method == http.MethodHead {
-		_ = c.NoContent(status)
-		return
-	}
 	heading := statusHeadings[status]
 	if heading == "" {
 		heading = http.StatusText(status)
@@ -86,8 +102,5 @@ func (s *Server) handleError(err error, c echo.Context) {
 		view.Action, view.Resource = ie.Action, ie.Resource
 		view.Message = "You are not allowed to do this. Ask an administrator for the permission below."
 	}
-	if rerr := render(c, status, templates.ErrorPage(s.page(c, heading, ""), view)); rerr != nil {
-		s.log.Error("render error page", "err", rerr)
-		_ = c.String(status, msg)
-	}
+	return view
 }
