@@ -48,12 +48,16 @@ func New(svc *iam.Service, log *slog.Logger) *Server {
 	return s
 }
 
-// Register mounts the API on e at /aws (POST, and GET with the query).
+// Register mounts the API on e at /aws (POST, and GET with the query). Any
+// other path under /aws is the API's too: its 404 is AWS's XML, not the
+// pages' (whose middleware would otherwise ask for a session or a CSRF
+// token first).
 func (s *Server) Register(e *echo.Echo, mw ...echo.MiddlewareFunc) {
 	e.POST("/aws", s.handle, mw...)
 	e.GET("/aws", s.handle, mw...)
 	e.POST("/aws/", s.handle, mw...)
 	e.GET("/aws/", s.handle, mw...)
+	e.RouteNotFound("/aws/*", func(echo.Context) error { return echo.ErrNotFound }, mw...)
 }
 
 // Owns reports whether a request is the API's: /aws and below. Its errors,
