@@ -11,9 +11,11 @@ type service struct {
 	version string // the Version every request must carry
 	ns      string // the XML namespace of responses and errors
 	// internalCode is the code AWS answers for a failure on its side.
-	// IAM models its own, ServiceFailure (ServiceFailureException in the
-	// SDKs' iam models, HTTP 500); STS models none, so it answers the
-	// common error every query API documents, InternalFailure (500).
+	// IAM documents its own, ServiceFailure, 500, among the errors of its
+	// actions (IAM API Reference; aws-sdk-go-v2 service/iam
+	// types.ServiceFailureException.ErrorCode() is "ServiceFailure"). STS
+	// documents none (service/sts has no such type), so it answers the one
+	// in AWS's Common Errors for every query API: InternalFailure, 500.
 	internalCode string
 	actions      map[string]action
 }

@@ -34,9 +34,12 @@ func missing(name string) *apiError {
 // reference lists them per action: NoSuchEntity 404; EntityAlreadyExists,
 // DeleteConflict and LimitExceeded 409; MalformedPolicyDocument and
 // InvalidInput/ValidationError 400; AccessDenied and InvalidClientTokenId
-// 403. Throttling is 400, not 429: AWS's common errors for the query APIs
-// document ThrottlingException as 400, IAM and STS answer it as
-// "Throttling", 400, and the SDKs retry on that code, not on the status.
+// 403. Throttling is 400, not 429: AWS's Common Errors for the query APIs
+// document throttling as HTTP 400; IAM and STS spell the code
+// "Throttling", which the SDKs retry on by its code (aws-sdk-go-v2
+// aws/retry standard.go lists "Throttling"), whatever the status. The
+// console's pages answer 429 (internal/handlers statusOf): they are for
+// people and browsers, not SDKs.
 // The code an operation sets (iam.Error.Code: DeleteConflict,
 // ExpiredToken, ...) wins; these codes are for errors that carry none.
 // Internal is not here: its code is the service's (service.internalCode).
