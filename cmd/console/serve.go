@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/iamconsole/console/internal/awsapi"
 	"github.com/iamconsole/console/internal/graphviz"
 	"github.com/iamconsole/console/internal/handlers"
 	"github.com/iamconsole/console/internal/iam"
@@ -59,7 +60,8 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 	}
 
 	h := handlers.New(svc, handlers.Config{SecureCookies: s.SecureCookies, TrustedProxies: proxies,
-		BodyLimit: s.BodyLimit, Log: log, Context: e.ctx, GraphCacheDir: filepath.Join(g.DataDir, "graph-cache")})
+		BodyLimit: s.BodyLimit, Log: log, Context: e.ctx, GraphCacheDir: filepath.Join(g.DataDir, "graph-cache"),
+		API: awsapi.New(svc, log)})
 	srv := &http.Server{
 		Handler: h, ReadHeaderTimeout: handlers.ReadHeaderTimeout, ReadTimeout: handlers.ReadTimeout,
 		WriteTimeout: handlers.WriteTimeout, IdleTimeout: handlers.IdleTimeout, MaxHeaderBytes: 64 << 10,

@@ -51,15 +51,15 @@ func typeName(param string) func(echo.Context) string {
 // plainConfirm asks for one more click.
 func plainConfirm(echo.Context) string { return confirmYes }
 
-// destructiveRoute registers d at path: GET asks, POST acts when confirmed.
-func (s *Server) destructiveRoute(g *echo.Group, path string, d destructive) {
-	g.GET(path, s.ask(d))
-	g.POST(path, func(c echo.Context) error {
+// act is d's POST: it acts when confirmed, and asks again otherwise. The
+// route table registers it with ask as the GET (routes.go, confirm).
+func (s *Server) act(d destructive) echo.HandlerFunc {
+	return func(c echo.Context) error {
 		if want := d.typed(c); want == noConfirm || want != "" && c.FormValue("confirm") == want {
 			return d.do(c)
 		}
 		return s.ask(d)(c)
-	})
+	}
 }
 
 // ask shows d's step: 200 when asked for (GET), 422 with why when a POST

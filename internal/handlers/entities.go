@@ -17,40 +17,6 @@ import (
 // enough to stay fast at AWS's quotas.
 const pageSize = 100
 
-// registerEntityPages adds the pages for users, groups, roles and policies.
-func (s *Server) registerEntityPages(g *echo.Group) {
-	g.GET("/users", s.usersList)
-	g.GET("/users/new", s.userNew)
-	g.POST("/users", s.userCreate)
-	g.GET("/users/:name", s.userShow)
-	s.destructiveRoute(g, "/users/:name/delete", s.userDeletion())
-	g.POST("/users/:name/groups", s.userGroupAdd)
-	s.destructiveRoute(g, "/users/:name/groups/remove", s.userGroupRemoval())
-	g.POST("/users/:name/login-profile", s.loginProfileSave)
-	s.destructiveRoute(g, "/users/:name/login-profile/delete", s.loginProfileDeletion())
-	g.POST("/users/:name/access-keys", s.accessKeyCreate)
-	s.destructiveRoute(g, "/users/:name/access-keys/status", s.accessKeyStatusChange())
-	s.destructiveRoute(g, "/users/:name/access-keys/delete", s.accessKeyDeletion())
-
-	g.POST("/users/:name/boundary", s.userBoundarySave)
-	g.POST("/users/:name/boundary/delete", s.userBoundaryDelete)
-	g.POST("/users/:name/tags", s.userTagsSave)
-	s.registerPermissionRoutes(g, s.userHolder())
-
-	g.GET("/groups", s.groupsList)
-	g.GET("/groups/new", s.groupNew)
-	g.POST("/groups", s.groupCreate)
-	g.GET("/groups/:name", s.groupShow)
-	s.destructiveRoute(g, "/groups/:name/delete", s.groupDeletion())
-	g.POST("/groups/:name/members", s.groupMemberAdd)
-	s.destructiveRoute(g, "/groups/:name/members/remove", s.groupMemberRemoval())
-	s.registerPermissionRoutes(g, s.groupHolder())
-
-	s.registerRolePages(g)
-	s.registerPolicyPages(g)
-
-}
-
 // formErrors turns an operation's refusal of a form's input into the
 // message beside the field at fault: always for Invalid and Malformed, and
 // for the extra kinds a form names (AlreadyExists beside the name, say).

@@ -51,16 +51,6 @@ func (s *Server) groupHolder() *policyHolder {
 		}}
 }
 
-// registerPermissionRoutes adds the attach, detach and inline policy forms
-// of one kind of entity.
-func (s *Server) registerPermissionRoutes(g *echo.Group, h *policyHolder) {
-	base := "/" + h.kind + "/:name"
-	g.POST(base+"/policies", s.policyAttach(h))
-	s.destructiveRoute(g, base+"/policies/detach", s.detachment(h))
-	g.POST(base+"/inline", s.inlinePut(h))
-	s.destructiveRoute(g, base+"/inline/delete", s.inlineDeletion(h))
-}
-
 // permissions fills a PermissionsView for the named entity whose ARN is
 // arn. A principal that may not list the policies sees the page without
 // them, told which permission it lacks.

@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"encoding/xml"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,8 +10,10 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// statusOf maps an operation's error kind to an HTTP status: the one place
-// that does.
+// statusOf maps an operation's error kind to the console's HTTP status: the
+// one place that does, for the error page (errorPage) and for the forms
+// shown again with a refusal (sign-in, MFA). Throttled is 429 here, a page
+// for people; the AWS API answers AWS's 400 (internal/awsapi).
 func statusOf(k iam.Kind) int {
 	switch k {
 	case iam.NotFound:
@@ -43,38 +43,51 @@ var statusHeadings = map[int]string{
 	http.StatusServiceUnavailable:    "Service unavailable",
 }
 
-// handleError replaces Echo's JSON error handler: console requests get an
-// HTML page, /aws requests an AWS ErrorResponse. Internal errors are logged
-// and shown only as "Internal error.".
+// handleError replaces Echo's JSON error handler: the API's requests get
+// the API's own error (Config.API), console requests the error page
+// errorPage chooses. Internal errors are logged and shown only as
+// "Internal error.".
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	status, code, msg := http.StatusInternalServerError, "InternalFailure", "Internal error."
+	if s.cfg.API != nil && s.cfg.API.Owns(c.Request()) {
+		s.cfg.API.WriteError(c, err)
+		return
+	}
+	view := errorPage(err)
+	if view.Status >= 500 {
+		s.log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(view.Status)
+		return
+	}
+	if rerr := render(c, view.Status, templates.ErrorPage(s.page(c, view.Heading, ""), view)); rerr != nil {
+		s.log.Error("render error page", "err", rerr)
+		_ = c.String(view.Status, view.Message)
+	}
+}
+
+// errorPage maps any error to the console's error page, status included:
+// the one place that does. An operation's error shows its kind's status
+// (statusOf) and its message, and for AccessDenied what was denied; Echo's
+// refusals (no such route, a body too large) their status; anything else
+// is internal, a 500 saying only "Internal error.".
+func errorPage(err error) templates.ErrorView {
+	status, msg := http.StatusInternalServerError, "Internal error."
 	var ie *iam.Error
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &ie) && ie.Kind != iam.Internal:
-		status, code, msg = statusOf(ie.Kind), ie.Code, ie.Message
+		status, msg = statusOf(ie.Kind), ie.Message
 	case errors.As(err, &he):
 		status = he.Code
-		code = http.StatusText(status)
 		if m, ok := he.Message.(string); ok && status < 500 {
 			msg = m
 		} else if status < 500 {
 			msg = http.StatusText(status) + "."
 		}
-	}
-	if status >= 500 {
-		s.log.Error("request failed", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
-	}
-	if strings.HasPrefix(c.Request().URL.Path, "/aws") {
-		writeAWSError(c, status, code, msg)
-		return
-	}
-	if c.Request().Method == http.MethodHead {
-		_ = c.NoContent(status)
-		return
 	}
 	heading := statusHeadings[status]
 	if heading == "" {
@@ -89,34 +102,5 @@ func (s *Server) handleError(err error, c echo.Context) {
 		view.Action, view.Resource = ie.Action, ie.Resource
 		view.Message = "You are not allowed to do this. Ask an administrator for the permission below."
 	}
-	if rerr := render(c, status, templates.ErrorPage(s.page(c, heading, ""), view)); rerr != nil {
-		s.log.Error("render error page", "err", rerr)
-		_ = c.String(status, msg)
-	}
-}
-
-// awsErrorResponse is AWS's query-protocol error shape.
-type awsErrorResponse struct {
-	XMLName   xml.Name `xml:"ErrorResponse"`
-	Xmlns     string   `xml:"xmlns,attr"`
-	Error     awsError `xml:"Error"`
-	RequestID string   `xml:"RequestId"`
-}
-
-type awsError struct {
-	Type    string `xml:"Type"`
-	Code    string `xml:"Code"`
-	Message string `xml:"Message"`
-}
-
-func writeAWSError(c echo.Context, status int, code, msg string) {
-	typ := "Sender"
-	if status >= 500 {
-		typ = "Receiver"
-	}
-	c.Response().Header().Set("x-amzn-RequestId", requestID(c))
-	_ = c.XML(status, awsErrorResponse{
-		Xmlns: "https://iam.amazonaws.com/doc/2010-05-08/",
-		Error: awsError{Type: typ, Code: code, Message: msg}, RequestID: requestID(c),
-	})
+	return view
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/iamconsole/console/internal/auth"
+	"github.com/iamconsole/console/internal/awsapi"
 	"github.com/iamconsole/console/internal/handlers"
 	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/internal/models"
@@ -100,7 +101,7 @@ func TestDatabaseOutage(t *testing.T) {
 	defer store.Close()
 	svc := iam.New(store, iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}})
 	tok, _ := svc.NewSetupToken(context.Background())
-	srv := httptest.NewServer(handlers.New(svc, handlers.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	srv := httptest.NewServer(handlers.New(svc, handlers.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), API: awsapi.New(svc, slog.New(slog.NewTextHandler(io.Discard, nil)))}))
 	defer srv.Close()
 	e := &env{t: t, srv: srv, svc: svc, store: store, token: tok, clk: &clock{t: time.Now()}}
 	b := e.browser()

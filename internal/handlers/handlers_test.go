@@ -19,6 +19,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/iamconsole/console/internal/auth"
+	"github.com/iamconsole/console/internal/awsapi"
 	"github.com/iamconsole/console/internal/handlers"
 	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/internal/models"
@@ -84,6 +85,9 @@ func newEnv(t *testing.T, cfg handlers.Config) *env {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.API == nil {
+		cfg.API = awsapi.New(svc, cfg.Log)
 	}
 	app := handlers.New(svc, cfg)
 	srv := httptest.NewServer(app)

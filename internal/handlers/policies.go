@@ -13,24 +13,6 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// Managed policies are named by ARN (a query parameter or form field): a
-// built-in and a customer policy may share a name, and paths contain
-// slashes.
-func (s *Server) registerPolicyPages(g *echo.Group) {
-	g.GET("/policies", s.policiesList)
-	g.GET("/policies/new", s.policyNew)
-	g.GET("/policies/arns", s.policyARNs)
-	g.GET("/policies/actions", s.policyActions)
-	g.POST("/policies", s.policyCreate)
-	g.GET("/policies/view", s.policyShow)
-	g.GET("/policies/diff", s.policyDiff)
-	s.destructiveRoute(g, "/policies/delete", s.policyDeletion())
-	g.POST("/policies/tags", s.policyTagsSave)
-	g.POST("/policies/versions", s.policyVersionCreate)
-	g.POST("/policies/versions/default", s.policyVersionDefault)
-	g.POST("/policies/versions/delete", s.policyVersionDelete)
-}
-
 // policiesList shows a page of managed policies of one scope.
 func (s *Server) policiesList(c echo.Context) error {
 	scope := c.QueryParam("scope")

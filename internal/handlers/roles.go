@@ -14,20 +14,6 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-func (s *Server) registerRolePages(g *echo.Group) {
-	g.GET("/roles", s.rolesList)
-	g.GET("/roles/new", s.roleNew)
-	g.POST("/roles", s.roleCreate)
-	g.GET("/roles/:name", s.roleShow)
-	s.destructiveRoute(g, "/roles/:name/delete", s.roleDeletion())
-	g.POST("/roles/:name/trust", s.roleTrustSave)
-	g.POST("/roles/:name/settings", s.roleSettingsSave)
-	g.POST("/roles/:name/boundary", s.roleBoundarySave)
-	g.POST("/roles/:name/boundary/delete", s.roleBoundaryDelete)
-	g.POST("/roles/:name/tags", s.roleTagsSave)
-	s.registerPermissionRoutes(g, s.roleHolder())
-}
-
 func (s *Server) roleHolder() *policyHolder {
 	return &policyHolder{kind: "roles", word: "Role",
 		listAttached: s.svc.ListAttachedRolePolicies, listInline: s.svc.ListRolePolicies, getInline: s.svc.GetRolePolicy,

@@ -8,13 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/iamconsole/console/internal/graphviz"
-	"github.com/iamconsole/console/internal/handlers/awsapi"
 	"github.com/iamconsole/console/internal/iam"
 )
 
@@ -46,6 +43,22 @@ type Config struct {
 	// MaxInlineSVG is the largest drawing the graph page holds in its HTML;
 	// a larger one is fetched by the page's script. 0 means 1 MiB.
 	MaxInlineSVG int
+	// API is the other front door, served beside the pages on the same
+	// server (the AWS query API, internal/awsapi); nil serves pages only.
+	API API
+}
+
+// API is a front door served beside the pages: it shares the server's
+// middleware (request IDs, logs, metrics, body limits, panics) and none of
+// the pages' (sessions, CSRF), and writes its own errors.
+type API interface {
+	// Register mounts the API's routes on e.
+	Register(e *echo.Echo, mw ...echo.MiddlewareFunc)
+	// Owns reports whether a request is addressed to the API.
+	Owns(r *http.Request) bool
+	// WriteError answers err, raised anywhere on the API's requests, in the
+	// API's own error format.
+	WriteError(c echo.Context, err error)
 }
 
 // Server holds what the handlers share.
@@ -58,7 +71,8 @@ type Server struct {
 	metrics   *httpMetrics
 }
 
-// New builds the console's HTTP handler with every route.
+// New builds the console's HTTP handler: the server's middleware, the
+// API (Config.API) and every page, as routes.go lists them.
 func New(svc *iam.Service, cfg Config) *echo.Echo {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
@@ -92,86 +106,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
-		Generator: uuid.NewString,
-		// An ID a client sends is not trusted into our logs.
-		TargetHeader: echo.HeaderXRequestID,
-	}))
-	e.Use(s.recoverPanics)
-	e.Use(s.logRequests)
-	e.Use(s.metrics.middleware)
-	// Every body is capped, the account import (a whole AWS account's
-	// authorization details) more generously than the rest.
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit,
-		Skipper: func(c echo.Context) bool { return c.Path() == "/import" && c.Request().Method == http.MethodPost }}))
-	e.Use(s.readBodies)
-	e.Use(s.securityHeaders)
-
-	// Health and metrics: no session, no CSRF.
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metricsHandler())
-	e.GET("/static/*", staticHandler())
-
-	// The AWS query API: SigV4, no cookies, no CSRF.
-	awsapi.New(svc, cfg.Log).Register(e)
-
-	// Console pages.
-	// The session first: the anti-forgery token is bound to it.
-	page := e.Group("", s.loadSession, s.csrf)
-	page.GET("/setup", s.setupShow)
-	page.POST("/setup", s.setupSave)
-	page.GET("/login", s.loginShow)
-	page.POST("/login", s.loginSave)
-	page.GET("/login/mfa", s.mfaShow)
-	page.POST("/login/mfa", s.mfaSave)
-	page.POST("/login/cancel", s.loginCancel)
-
-	signedIn := page.Group("", s.requireSession, s.confine)
-	signedIn.POST("/logout", s.logout)
-	signedIn.GET("/", s.dashboardShow)
-	signedIn.GET("/audit", s.auditList)
-	signedIn.GET("/audit.jsonl", s.auditExport)
-	signedIn.GET("/security", s.securityShow)
-	signedIn.GET("/mfa/enroll", s.enrollShow)
-	signedIn.POST("/mfa/enroll", s.enrollStart)
-	signedIn.POST("/mfa/enroll/confirm", s.enrollConfirm)
-	signedIn.POST("/mfa/recovery-codes", s.recoveryRegenerate)
-	signedIn.POST("/mfa/devices/delete", s.deviceDelete)
-	signedIn.GET("/security/password", s.passwordShow)
-	signedIn.POST("/security/password", s.passwordSave)
-	signedIn.GET("/settings", s.settingsShow)
-	signedIn.POST("/settings/account", s.accountSettingsSave)
-	signedIn.POST("/settings/password-policy", s.passwordPolicySave)
-	signedIn.POST("/settings/password-policy/delete", s.passwordPolicyDelete)
-	signedIn.GET("/graph", s.graphShow)
-	// Graph downloads run to megabytes (an overview of 10,000 principals is
-	// 13 MB of SVG) and compress tenfold. Pages are not compressed: they
-	// carry the CSRF token beside reflected input (BREACH); downloads carry
-	// neither.
-	zip := middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 32 << 10})
-	signedIn.GET("/graph.dot", s.graphDownload("dot"), zip)
-	signedIn.GET("/graph.svg", s.graphDownload("svg"), zip)
-	signedIn.GET("/graph.json", s.graphDownload("json"), zip)
-	signedIn.GET("/graph/overview", s.graphOverviewStatus)
-	signedIn.GET("/findings", s.findingsList)
-	signedIn.GET("/who-can", s.whoCan)
-	signedIn.GET("/import", s.importShow)
-	signedIn.POST("/import", s.importSave, middleware.BodyLimit("64M"))
-	signedIn.POST("/users/:name/rename", s.userRename)
-	signedIn.POST("/groups/:name/rename", s.groupRename)
-	signedIn.POST("/users/:name/sessions/end", s.userSessionsEnd)
-	signedIn.POST("/users/:name/unlock", s.userUnlock)
-	signedIn.GET("/switch-role", s.switchRoleShow)
-	signedIn.POST("/switch-role", s.switchRoleSave)
-	signedIn.POST("/switch-back", s.switchBack)
-	signedIn.GET("/simulator", s.simulatorShow)
-	signedIn.POST("/simulator", s.simulatorRun)
-	signedIn.GET("/sessions", s.sessionsList)
-	signedIn.POST("/sessions/:id/delete", s.sessionEnd)
-	s.registerEntityPages(signedIn)
-
+	s.routes(e)
 	return e
 }
 

@@ -50,21 +50,6 @@ type loginProfileResult struct {
 	LoginProfile xmlLoginProfile `xml:"LoginProfile"`
 }
 
-func keyActions() map[string]action {
-	return map[string]action{
-		"CreateAccessKey":      createAccessKey,
-		"ListAccessKeys":       listAccessKeys,
-		"UpdateAccessKey":      updateAccessKey,
-		"DeleteAccessKey":      deleteAccessKey,
-		"GetAccessKeyLastUsed": getAccessKeyLastUsed,
-		"CreateLoginProfile":   createLoginProfile,
-		"GetLoginProfile":      getLoginProfile,
-		"UpdateLoginProfile":   updateLoginProfile,
-		"DeleteLoginProfile":   deleteLoginProfile,
-		"ChangePassword":       changePassword,
-	}
-}
-
 // createAccessKey makes a key for the named user, or the caller's own.
 func createAccessKey(s *Server, c *call) (any, error) {
 	k, err := s.svc.CreateAccessKey(c.ctx, c.caller, c.p.str("UserName"), c.meta)

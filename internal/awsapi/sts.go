@@ -2,14 +2,6 @@ package awsapi
 
 import "github.com/iamconsole/console/internal/iam"
 
-func stsActions() map[string]action {
-	return map[string]action{
-		"GetCallerIdentity": getCallerIdentity,
-		"AssumeRole":        assumeRole,
-		"GetSessionToken":   getSessionToken,
-	}
-}
-
 type callerIdentityResult struct {
 	Arn     string `xml:"Arn"`
 	UserID  string `xml:"UserId"`

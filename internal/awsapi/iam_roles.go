@@ -32,18 +32,6 @@ type listRolesResult struct {
 	page
 }
 
-func roleActions() map[string]action {
-	return map[string]action{
-		"CreateRole":             createRole,
-		"GetRole":                getRole,
-		"ListRoles":              listRoles,
-		"UpdateRole":             updateRole,
-		"DeleteRole":             deleteRole,
-		"UpdateAssumeRolePolicy": updateAssumeRolePolicy,
-		"UpdateRoleDescription":  updateRoleDescription,
-	}
-}
-
 // roleXML shapes a role; full adds what only the single-role answers carry
 // (boundary, tags, last use), as AWS's ListRoles leaves them out.
 func roleXML(r *iam.Role, full bool) xmlRole {

@@ -2,6 +2,8 @@ package awsapi
 
 import (
 	"context"
+	"encoding/xml"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -13,12 +15,6 @@ import (
 
 	"github.com/iamconsole/console/internal/auth/sigv4"
 	"github.com/iamconsole/console/internal/iam"
-)
-
-// API versions, as the SDKs send them.
-const (
-	iamVersion = "2010-05-08"
-	stsVersion = "2011-06-15"
 )
 
 // maxBody bounds a request body: the largest documents (policies, 10,240
@@ -43,77 +39,97 @@ type Server struct {
 	svc      *iam.Service
 	log      *slog.Logger
 	verifier *sigv4.Verifier
-	iam      map[string]action
-	sts      map[string]action
 }
 
 // New makes the API server over svc.
 func New(svc *iam.Service, log *slog.Logger) *Server {
-	s := &Server{svc: svc, log: log, iam: iamActions(), sts: stsActions()}
-	s.verifier = &sigv4.Verifier{Services: []string{"iam", "sts"}, Now: svc.Now, Lookup: svc.APICredential}
+	s := &Server{svc: svc, log: log}
+	s.verifier = &sigv4.Verifier{Services: []string{iamService.name, stsService.name}, Now: svc.Now, Lookup: svc.APICredential}
 	return s
 }
 
-// Register mounts the API on e at /aws (POST, and GET with the query).
+// Register mounts the API on e at /aws (POST, and GET with the query). Any
+// other path under /aws is the API's too: its 404 is AWS's XML, not the
+// pages' (whose middleware would otherwise ask for a session or a CSRF
+// token first).
 func (s *Server) Register(e *echo.Echo, mw ...echo.MiddlewareFunc) {
 	e.POST("/aws", s.handle, mw...)
 	e.GET("/aws", s.handle, mw...)
 	e.POST("/aws/", s.handle, mw...)
 	e.GET("/aws/", s.handle, mw...)
+	e.RouteNotFound("/aws/*", func(echo.Context) error { return echo.ErrNotFound }, mw...)
+}
+
+// Owns reports whether a request is the API's: /aws and below. Its errors,
+// even those raised around the API (an unknown path, a wrong method, a body
+// too large, a panic), are written by WriteError.
+func (s *Server) Owns(r *http.Request) bool {
+	return r.URL.Path == "/aws" || strings.HasPrefix(r.URL.Path, "/aws/")
+}
+
+// WriteError answers err as AWS's ErrorResponse, for the server's error
+// handler: the API is the service the request's credential scope names.
+func (s *Server) WriteError(c echo.Context, err error) {
+	_ = s.fail(c, serviceOf(c.Request()), err)
 }
 
 func (s *Server) handle(c echo.Context) error {
 	r := c.Request()
 	r.Header.Del("Cookie") // the API authenticates by signature only: no cookies here
-	requestID := c.Response().Header().Get(echo.HeaderXRequestID)
-	c.Response().Header().Set("x-amzn-RequestId", requestID)
+	claimed := serviceOf(r)
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if err != nil {
-		return s.fail(c, err, "", requestID)
+		return s.fail(c, claimed, err)
 	}
 	if len(body) > maxBody {
-		return s.fail(c, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLarge", Message: "Request body too large."}, "", requestID)
+		return s.fail(c, claimed, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLarge", Message: "Request body too large."})
 	}
 	p, err := parseParams(r, body)
 	if err != nil {
-		return s.fail(c, err, "", requestID)
+		return s.fail(c, claimed, err)
 	}
 	res, err := s.verifier.Verify(r, body)
 	if err != nil {
-		return s.fail(c, err, "", requestID)
+		return s.fail(c, claimed, err)
 	}
-	svcName, version, table, ns := "iam", iamVersion, s.iam, iamNS
-	if res.Service == "sts" {
-		svcName, version, table, ns = "sts", stsVersion, s.sts, stsNS
+	svc := services[res.Service]
+	if svc == nil { // the verifier accepts only the services above
+		return s.fail(c, claimed, fmt.Errorf("awsapi: signed for unserved service %q", res.Service))
 	}
 	name := p.str("Action")
-	fn := table[name]
+	fn := svc.actions[name]
 	switch {
 	case name == "":
-		return s.fail(c, &apiError{Status: 400, Code: "MissingAction", Message: "Missing Action"}, ns, requestID)
-	case p.str("Version") != version:
-		return s.fail(c, &apiError{Status: 400, Code: "InvalidAction",
-			Message: "Could not find operation " + name + " for version " + p.str("Version")}, ns, requestID)
+		return s.fail(c, svc, &apiError{Status: 400, Code: "MissingAction", Message: "Missing Action"})
+	case p.str("Version") != svc.version:
+		return s.fail(c, svc, &apiError{Status: 400, Code: "InvalidAction",
+			Message: "Could not find operation " + name + " for version " + p.str("Version")})
 	case fn == nil:
-		return s.fail(c, &apiError{Status: 400, Code: "InvalidAction",
-			Message: "Could not find operation " + name + " for version " + version}, ns, requestID)
+		return s.fail(c, svc, &apiError{Status: 400, Code: "InvalidAction",
+			Message: "Could not find operation " + name + " for version " + svc.version})
 	}
-	ctx := r.Context()
+	ctx, requestID := r.Context(), requestIDOf(c)
 	meta := iam.Meta{SourceIP: c.RealIP(), UserAgent: r.UserAgent(), RequestID: requestID, Secure: r.TLS != nil,
-		Source: svcName + ".amazonaws.com"}
+		Source: svc.name + ".amazonaws.com"}
 	caller, err := s.svc.APIPrincipal(ctx, res, meta)
 	if err != nil {
-		return s.fail(c, err, ns, requestID)
+		return s.fail(c, svc, err)
 	}
 	out, err := fn(s, &call{ctx: ctx, caller: caller, p: p, meta: meta, auth: res})
 	if err != nil {
-		return s.fail(c, err, ns, requestID)
+		return s.fail(c, svc, err)
 	}
-	doc, err := encodeResponse(name, ns, requestID, out)
+	doc, err := encodeResponse(name, svc.ns, requestID, out)
 	if err != nil {
-		return s.fail(c, err, ns, requestID)
+		return s.fail(c, svc, err)
 	}
+	c.Response().Header().Set("x-amzn-RequestId", requestID)
 	return c.Blob(http.StatusOK, "text/xml", doc)
+}
+
+// requestIDOf is the request's ID, as the server's middleware set it.
+func requestIDOf(c echo.Context) string {
+	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
 
 // parseParams reads the query string and, for a form POST, the body. A
@@ -146,17 +162,17 @@ func parseParams(r *http.Request, body []byte) (params, error) {
 	return params(q), nil
 }
 
-// fail writes an ErrorResponse.
-func (s *Server) fail(c echo.Context, err error, ns, requestID string) error {
-	ae, internalErr := errorFor(err)
+// fail writes err as svc's ErrorResponse: the one writer of AWS errors.
+func (s *Server) fail(c echo.Context, svc *service, err error) error {
+	requestID := requestIDOf(c)
+	ae, internalErr := svc.errorFor(err)
 	if internalErr {
-		s.log.Error("api request failed", "request_id", requestID, "err", err)
+		s.log.Error("api request failed", "request_id", requestID, "path", c.Request().URL.Path, "err", err)
 	}
-	if ns == "" {
-		ns = iamNS
+	b, merr := xmlErrorDoc(svc.ns, ae, requestID)
+	if merr != nil { // the document is strings only: cannot happen
+		return merr
 	}
-	doc := []byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	b, _ := xmlErrorDoc(ns, ae, requestID)
-	doc = append(doc, b...)
-	return c.Blob(ae.Status, "text/xml", doc)
+	c.Response().Header().Set("x-amzn-RequestId", requestID)
+	return c.Blob(ae.Status, "text/xml", append([]byte(xml.Header), b...))
 }

@@ -28,7 +28,7 @@ func FuzzParams(f *testing.F) {
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		p, err := parseParams(r, []byte(body))
 		if err != nil {
-			if _, internalErr := errorFor(err); internalErr {
+			if _, internalErr := iamService.errorFor(err); internalErr {
 				t.Fatalf("a malformed request became an internal error: %v", err)
 			}
 			return

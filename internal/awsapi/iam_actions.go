@@ -7,25 +7,6 @@ import (
 	"github.com/iamconsole/console/internal/iam"
 )
 
-// iamActions is the IAM action table: AWS's action names, each to the
-// handler that decodes its parameters, calls one operation and shapes the
-// result. Families live in iam_users.go, iam_groups.go, iam_keys.go (access
-// keys, login profiles, passwords), iam_roles.go, iam_policies.go (managed
-// policies, versions, attachments), iam_inline.go, iam_tags.go (tags and
-// permissions boundaries), iam_simulate.go and iam_account.go.
-func iamActions() map[string]action {
-	t := map[string]action{}
-	for _, fam := range []map[string]action{accountActions(), credentialReportActions(), simulateActions(), userActions(), groupActions(), keyActions(), attachmentActions(), roleActions(), policyActions(), inlineActions(), tagActions()} {
-		for name, fn := range fam {
-			if t[name] != nil {
-				panic("awsapi: action " + name + " registered twice")
-			}
-			t[name] = fn
-		}
-	}
-	return t
-}
-
 // members is AWS's list encoding in responses: <Name><member>…</member></Name>.
 type members[T any] struct {
 	Member []T `xml:"member"`

@@ -7,13 +7,6 @@ import (
 	"github.com/iamconsole/console/internal/iam"
 )
 
-func simulateActions() map[string]action {
-	return map[string]action{
-		"SimulateCustomPolicy":    simulateCustomPolicy,
-		"SimulatePrincipalPolicy": simulatePrincipalPolicy,
-	}
-}
-
 type xmlPosition struct {
 	Line   int `xml:"Line"`
 	Column int `xml:"Column"`

@@ -4,13 +4,6 @@ import (
 	"encoding/base64"
 )
 
-func credentialReportActions() map[string]action {
-	return map[string]action{
-		"GenerateCredentialReport": generateCredentialReport,
-		"GetCredentialReport":      getCredentialReport,
-	}
-}
-
 type generateCredentialReportResult struct {
 	State       string `xml:"State"`
 	Description string `xml:"Description"`

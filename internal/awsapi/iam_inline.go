@@ -7,23 +7,6 @@ import (
 	"github.com/iamconsole/console/internal/policy"
 )
 
-func inlineActions() map[string]action {
-	return map[string]action{
-		"PutUserPolicy":     putInline("UserName", (*iam.Service).PutUserPolicy),
-		"PutGroupPolicy":    putInline("GroupName", (*iam.Service).PutGroupPolicy),
-		"PutRolePolicy":     putInline("RoleName", (*iam.Service).PutRolePolicy),
-		"GetUserPolicy":     getInline("UserName", (*iam.Service).GetUserPolicy),
-		"GetGroupPolicy":    getInline("GroupName", (*iam.Service).GetGroupPolicy),
-		"GetRolePolicy":     getInline("RoleName", (*iam.Service).GetRolePolicy),
-		"ListUserPolicies":  listInline("UserName", (*iam.Service).ListUserPolicies),
-		"ListGroupPolicies": listInline("GroupName", (*iam.Service).ListGroupPolicies),
-		"ListRolePolicies":  listInline("RoleName", (*iam.Service).ListRolePolicies),
-		"DeleteUserPolicy":  deleteInline("UserName", (*iam.Service).DeleteUserPolicy),
-		"DeleteGroupPolicy": deleteInline("GroupName", (*iam.Service).DeleteGroupPolicy),
-		"DeleteRolePolicy":  deleteInline("RoleName", (*iam.Service).DeleteRolePolicy),
-	}
-}
-
 type putInlineOp func(*iam.Service, context.Context, *iam.Principal, iam.PutInlinePolicyInput, iam.Meta) ([]policy.Diagnostic, error)
 
 // putInline handles Put{User,Group,Role}Policy; the entity is named by

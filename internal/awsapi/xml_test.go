@@ -38,7 +38,7 @@ func TestResponseShapes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := encodeResponse(c.action, iamNS, "req-1", c.result)
+			got, err := encodeResponse(c.action, iamService.ns, "req-1", c.result)
 			if err != nil {
 				t.Fatal(err)
 			}

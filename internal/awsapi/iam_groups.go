@@ -38,18 +38,6 @@ func groupsXML(gs []iam.Group) members[xmlGroup] {
 	return list(out)
 }
 
-func groupActions() map[string]action {
-	return map[string]action{
-		"CreateGroup":         createGroup,
-		"GetGroup":            getGroup,
-		"ListGroups":          listGroups,
-		"UpdateGroup":         updateGroup,
-		"DeleteGroup":         deleteGroup,
-		"AddUserToGroup":      addUserToGroup,
-		"RemoveUserFromGroup": removeUserFromGroup,
-	}
-}
-
 func createGroup(s *Server, c *call) (any, error) {
 	if err := c.p.required("GroupName"); err != nil {
 		return nil, err

@@ -6,12 +6,6 @@ import (
 	"time"
 )
 
-// Namespaces of the two APIs' XML documents.
-const (
-	iamNS = "https://iam.amazonaws.com/doc/2010-05-08/"
-	stsNS = "https://sts.amazonaws.com/doc/2011-06-15/"
-)
-
 // responseMetadata closes every response.
 type responseMetadata struct {
 	RequestID string `xml:"RequestId"`

@@ -111,21 +111,6 @@ type listTagsResult struct {
 	page
 }
 
-func attachmentActions() map[string]action {
-	return map[string]action{
-		"AttachUserPolicy":          attach("UserName", (*iam.Service).AttachUserPolicy),
-		"AttachGroupPolicy":         attach("GroupName", (*iam.Service).AttachGroupPolicy),
-		"AttachRolePolicy":          attach("RoleName", (*iam.Service).AttachRolePolicy),
-		"DetachUserPolicy":          attach("UserName", (*iam.Service).DetachUserPolicy),
-		"DetachGroupPolicy":         attach("GroupName", (*iam.Service).DetachGroupPolicy),
-		"DetachRolePolicy":          attach("RoleName", (*iam.Service).DetachRolePolicy),
-		"ListAttachedUserPolicies":  listAttached("UserName", (*iam.Service).ListAttachedUserPolicies),
-		"ListAttachedGroupPolicies": listAttached("GroupName", (*iam.Service).ListAttachedGroupPolicies),
-		"ListAttachedRolePolicies":  listAttached("RoleName", (*iam.Service).ListAttachedRolePolicies),
-		"ListEntitiesForPolicy":     listEntitiesForPolicy,
-	}
-}
-
 // attachOp is the shape of Attach/Detach{User,Group,Role}Policy.
 type attachOp func(*iam.Service, context.Context, *iam.Principal, string, string, iam.Meta) error
 
@@ -187,20 +172,6 @@ func listEntitiesForPolicy(s *Server, c *call) (any, error) {
 		out.PolicyRoles.Member = append(out.PolicyRoles.Member, xmlPolicyRole{RoleName: r.RoleName, RoleID: r.RoleId})
 	}
 	return out, nil
-}
-
-func policyActions() map[string]action {
-	return map[string]action{
-		"CreatePolicy":            createPolicy,
-		"GetPolicy":               getPolicy,
-		"ListPolicies":            listPolicies,
-		"DeletePolicy":            deletePolicy,
-		"CreatePolicyVersion":     createPolicyVersion,
-		"GetPolicyVersion":        getPolicyVersion,
-		"ListPolicyVersions":      listPolicyVersions,
-		"DeletePolicyVersion":     deletePolicyVersion,
-		"SetDefaultPolicyVersion": setDefaultPolicyVersion,
-	}
 }
 
 // policyXML shapes a managed policy; full adds what ListPolicies leaves out

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/iamconsole/console/internal/auth"
+	"github.com/iamconsole/console/internal/awsapi"
 	"github.com/iamconsole/console/internal/handlers"
 	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/internal/models"
@@ -58,7 +59,7 @@ func newEnv(t *testing.T, b dbtest.Backend) *env {
 	}
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := iam.New(store, iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Sealer: sealer, Log: discard})
-	srv := httptest.NewServer(handlers.New(svc, handlers.Config{Log: discard}))
+	srv := httptest.NewServer(handlers.New(svc, handlers.Config{Log: discard, API: awsapi.New(svc, discard)}))
 	t.Cleanup(srv.Close)
 	res, err := svc.Setup(ctx, iam.SetupInput{Email: "root@example.com", Password: "correct horse battery staple"}, iam.Meta{})
 	if err != nil {

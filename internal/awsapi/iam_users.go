@@ -29,17 +29,6 @@ type listUsersResult struct {
 	page
 }
 
-func userActions() map[string]action {
-	return map[string]action{
-		"CreateUser":        createUser,
-		"GetUser":           getUser,
-		"ListUsers":         listUsers,
-		"UpdateUser":        updateUser,
-		"DeleteUser":        deleteUser,
-		"ListGroupsForUser": listGroupsForUser,
-	}
-}
-
 // userXML shapes a user; full adds what only CreateUser and GetUser return
 // (the boundary and the tags).
 func userXML(u *iam.User, full bool) xmlUser {

@@ -23,14 +23,14 @@ TagUser UntagUser ListUserTags TagRole UntagRole ListRoleTags TagPolicy UntagPol
 GetAccountSummary SimulateCustomPolicy SimulatePrincipalPolicy`
 
 func TestActionTable(t *testing.T) {
-	table := iamActions()
+	table := iamActions
 	for _, name := range strings.Fields(issue05Actions) {
 		if table[name] == nil {
 			t.Errorf("IAM action %s is not wired", name)
 		}
 	}
 	for _, name := range []string{"GetCallerIdentity", "AssumeRole", "GetSessionToken"} {
-		if stsActions()[name] == nil {
+		if stsActions[name] == nil {
 			t.Errorf("STS action %s is not wired", name)
 		}
 	}

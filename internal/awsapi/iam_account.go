@@ -4,16 +4,6 @@ import (
 	"github.com/iamconsole/console/internal/iam"
 )
 
-func accountActions() map[string]action {
-	return map[string]action{
-		"GetAccountPasswordPolicy":    getAccountPasswordPolicy,
-		"UpdateAccountPasswordPolicy": updateAccountPasswordPolicy,
-		"DeleteAccountPasswordPolicy": deleteAccountPasswordPolicy,
-		"ListMFADevices":              listMFADevices,
-		"GetAccountSummary":           getAccountSummary,
-	}
-}
-
 type xmlPasswordPolicy struct {
 	MinimumPasswordLength      int  `xml:"MinimumPasswordLength"`
 	RequireSymbols             bool `xml:"RequireSymbols"`

@@ -6,25 +6,6 @@ import (
 	"github.com/iamconsole/console/internal/iam"
 )
 
-// Tags on users, roles and managed policies, and permissions boundaries.
-func tagActions() map[string]action {
-	return map[string]action{
-		"TagUser":                       tag("UserName", (*iam.Service).TagUser),
-		"TagRole":                       tag("RoleName", (*iam.Service).TagRole),
-		"TagPolicy":                     tag("PolicyArn", (*iam.Service).TagPolicy),
-		"UntagUser":                     untag("UserName", (*iam.Service).UntagUser),
-		"UntagRole":                     untag("RoleName", (*iam.Service).UntagRole),
-		"UntagPolicy":                   untag("PolicyArn", (*iam.Service).UntagPolicy),
-		"ListUserTags":                  listTags("UserName", (*iam.Service).ListUserTags),
-		"ListRoleTags":                  listTags("RoleName", (*iam.Service).ListRoleTags),
-		"ListPolicyTags":                listTags("PolicyArn", (*iam.Service).ListPolicyTags),
-		"PutUserPermissionsBoundary":    putBoundary("UserName", (*iam.Service).PutUserPermissionsBoundary),
-		"PutRolePermissionsBoundary":    putBoundary("RoleName", (*iam.Service).PutRolePermissionsBoundary),
-		"DeleteUserPermissionsBoundary": deleteBoundary("UserName", (*iam.Service).DeleteUserPermissionsBoundary),
-		"DeleteRolePermissionsBoundary": deleteBoundary("RoleName", (*iam.Service).DeleteRolePermissionsBoundary),
-	}
-}
-
 type tagOp func(*iam.Service, context.Context, *iam.Principal, string, []iam.Tag, iam.Meta) error
 
 func tag(nameParam string, op tagOp) action {

@@ -1,0 +1,151 @@
+package awsapi
+
+import "github.com/iamconsole/console/internal/iam"
+
+// service is one AWS API answered at /aws. The SigV4 credential scope of a
+// request names it; everything that differs between the APIs is here, so
+// that a third (Access Analyzer, issue 14) is one more value and one more
+// table.
+type service struct {
+	name    string // SigV4's service name, as in the credential scope: "iam"
+	version string // the Version every request must carry
+	ns      string // the XML namespace of responses and errors
+	// internalCode is the code AWS answers for a failure on its side.
+	// IAM documents its own, ServiceFailure, 500, among the errors of its
+	// actions (IAM API Reference; aws-sdk-go-v2 service/iam
+	// types.ServiceFailureException.ErrorCode() is "ServiceFailure"). STS
+	// documents none (service/sts has no such type), so it answers the one
+	// in AWS's Common Errors for every query API: InternalFailure, 500.
+	internalCode string
+	actions      map[string]action
+}
+
+var (
+	iamService = &service{name: "iam", version: "2010-05-08", ns: "https://iam.amazonaws.com/doc/2010-05-08/",
+		internalCode: "ServiceFailure", actions: iamActions}
+	stsService = &service{name: "sts", version: "2011-06-15", ns: "https://sts.amazonaws.com/doc/2011-06-15/",
+		internalCode: "InternalFailure", actions: stsActions}
+)
+
+// services are the APIs by SigV4 service name.
+var services = map[string]*service{iamService.name: iamService, stsService.name: stsService}
+
+// iamActions is IAM's action table: AWS's action name -> the handler that
+// decodes its parameters, calls one operation of internal/iam and shapes the
+// result. A new action is its handler plus one line here (a name written
+// twice does not compile). The handlers live by family: iam_users.go,
+// iam_groups.go, iam_keys.go (access keys, login profiles, passwords),
+// iam_roles.go, iam_policies.go (managed policies, versions, attachments),
+// iam_inline.go, iam_tags.go (tags and permissions boundaries),
+// iam_simulate.go, iam_credreport.go and iam_account.go.
+var iamActions = map[string]action{
+	// Users
+	"CreateUser":        createUser,
+	"GetUser":           getUser,
+	"ListUsers":         listUsers,
+	"UpdateUser":        updateUser,
+	"DeleteUser":        deleteUser,
+	"ListGroupsForUser": listGroupsForUser,
+
+	// Groups
+	"CreateGroup":         createGroup,
+	"GetGroup":            getGroup,
+	"ListGroups":          listGroups,
+	"UpdateGroup":         updateGroup,
+	"DeleteGroup":         deleteGroup,
+	"AddUserToGroup":      addUserToGroup,
+	"RemoveUserFromGroup": removeUserFromGroup,
+
+	// Roles
+	"CreateRole":             createRole,
+	"GetRole":                getRole,
+	"ListRoles":              listRoles,
+	"UpdateRole":             updateRole,
+	"DeleteRole":             deleteRole,
+	"UpdateAssumeRolePolicy": updateAssumeRolePolicy,
+	"UpdateRoleDescription":  updateRoleDescription,
+
+	// Access keys, login profiles, passwords
+	"CreateAccessKey":      createAccessKey,
+	"ListAccessKeys":       listAccessKeys,
+	"UpdateAccessKey":      updateAccessKey,
+	"DeleteAccessKey":      deleteAccessKey,
+	"GetAccessKeyLastUsed": getAccessKeyLastUsed,
+	"CreateLoginProfile":   createLoginProfile,
+	"GetLoginProfile":      getLoginProfile,
+	"UpdateLoginProfile":   updateLoginProfile,
+	"DeleteLoginProfile":   deleteLoginProfile,
+	"ChangePassword":       changePassword,
+
+	// Managed policies and their versions
+	"CreatePolicy":            createPolicy,
+	"GetPolicy":               getPolicy,
+	"ListPolicies":            listPolicies,
+	"DeletePolicy":            deletePolicy,
+	"CreatePolicyVersion":     createPolicyVersion,
+	"GetPolicyVersion":        getPolicyVersion,
+	"ListPolicyVersions":      listPolicyVersions,
+	"DeletePolicyVersion":     deletePolicyVersion,
+	"SetDefaultPolicyVersion": setDefaultPolicyVersion,
+
+	// Attachments of managed policies
+	"AttachUserPolicy":          attach("UserName", (*iam.Service).AttachUserPolicy),
+	"AttachGroupPolicy":         attach("GroupName", (*iam.Service).AttachGroupPolicy),
+	"AttachRolePolicy":          attach("RoleName", (*iam.Service).AttachRolePolicy),
+	"DetachUserPolicy":          attach("UserName", (*iam.Service).DetachUserPolicy),
+	"DetachGroupPolicy":         attach("GroupName", (*iam.Service).DetachGroupPolicy),
+	"DetachRolePolicy":          attach("RoleName", (*iam.Service).DetachRolePolicy),
+	"ListAttachedUserPolicies":  listAttached("UserName", (*iam.Service).ListAttachedUserPolicies),
+	"ListAttachedGroupPolicies": listAttached("GroupName", (*iam.Service).ListAttachedGroupPolicies),
+	"ListAttachedRolePolicies":  listAttached("RoleName", (*iam.Service).ListAttachedRolePolicies),
+	"ListEntitiesForPolicy":     listEntitiesForPolicy,
+
+	// Inline policies
+	"PutUserPolicy":     putInline("UserName", (*iam.Service).PutUserPolicy),
+	"PutGroupPolicy":    putInline("GroupName", (*iam.Service).PutGroupPolicy),
+	"PutRolePolicy":     putInline("RoleName", (*iam.Service).PutRolePolicy),
+	"GetUserPolicy":     getInline("UserName", (*iam.Service).GetUserPolicy),
+	"GetGroupPolicy":    getInline("GroupName", (*iam.Service).GetGroupPolicy),
+	"GetRolePolicy":     getInline("RoleName", (*iam.Service).GetRolePolicy),
+	"ListUserPolicies":  listInline("UserName", (*iam.Service).ListUserPolicies),
+	"ListGroupPolicies": listInline("GroupName", (*iam.Service).ListGroupPolicies),
+	"ListRolePolicies":  listInline("RoleName", (*iam.Service).ListRolePolicies),
+	"DeleteUserPolicy":  deleteInline("UserName", (*iam.Service).DeleteUserPolicy),
+	"DeleteGroupPolicy": deleteInline("GroupName", (*iam.Service).DeleteGroupPolicy),
+	"DeleteRolePolicy":  deleteInline("RoleName", (*iam.Service).DeleteRolePolicy),
+
+	// Tags on users, roles and managed policies; permissions boundaries
+	"TagUser":                       tag("UserName", (*iam.Service).TagUser),
+	"TagRole":                       tag("RoleName", (*iam.Service).TagRole),
+	"TagPolicy":                     tag("PolicyArn", (*iam.Service).TagPolicy),
+	"UntagUser":                     untag("UserName", (*iam.Service).UntagUser),
+	"UntagRole":                     untag("RoleName", (*iam.Service).UntagRole),
+	"UntagPolicy":                   untag("PolicyArn", (*iam.Service).UntagPolicy),
+	"ListUserTags":                  listTags("UserName", (*iam.Service).ListUserTags),
+	"ListRoleTags":                  listTags("RoleName", (*iam.Service).ListRoleTags),
+	"ListPolicyTags":                listTags("PolicyArn", (*iam.Service).ListPolicyTags),
+	"PutUserPermissionsBoundary":    putBoundary("UserName", (*iam.Service).PutUserPermissionsBoundary),
+	"PutRolePermissionsBoundary":    putBoundary("RoleName", (*iam.Service).PutRolePermissionsBoundary),
+	"DeleteUserPermissionsBoundary": deleteBoundary("UserName", (*iam.Service).DeleteUserPermissionsBoundary),
+	"DeleteRolePermissionsBoundary": deleteBoundary("RoleName", (*iam.Service).DeleteRolePermissionsBoundary),
+
+	// Account: password policy, MFA devices, summary, credential report
+	"GetAccountPasswordPolicy":    getAccountPasswordPolicy,
+	"UpdateAccountPasswordPolicy": updateAccountPasswordPolicy,
+	"DeleteAccountPasswordPolicy": deleteAccountPasswordPolicy,
+	"ListMFADevices":              listMFADevices,
+	"GetAccountSummary":           getAccountSummary,
+	"GenerateCredentialReport":    generateCredentialReport,
+	"GetCredentialReport":         getCredentialReport,
+
+	// Policy simulator
+	"SimulateCustomPolicy":    simulateCustomPolicy,
+	"SimulatePrincipalPolicy": simulatePrincipalPolicy,
+}
+
+// stsActions is STS's action table (handlers in sts.go).
+var stsActions = map[string]action{
+	"GetCallerIdentity": getCallerIdentity,
+	"AssumeRole":        assumeRole,
+	"GetSessionToken":   getSessionToken,
+}
