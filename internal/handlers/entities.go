@@ -33,7 +33,7 @@ func (s *Server) registerEntityPages(g *echo.Group) {
 	s.destructiveRoute(g, "/users/:name/access-keys/delete", s.accessKeyDeletion())
 
 	g.POST("/users/:name/boundary", s.userBoundarySave)
-	g.POST("/users/:name/boundary/delete", s.userBoundaryDelete)
+	s.destructiveRoute(g, "/users/:name/boundary/delete", s.boundaryRemoval("users", s.userBoundary, s.userBoundaryDelete))
 	g.POST("/users/:name/tags", s.userTagsSave)
 	s.registerPermissionRoutes(g, s.userHolder())
 

@@ -28,7 +28,7 @@ func (s *Server) registerPolicyPages(g *echo.Group) {
 	g.POST("/policies/tags", s.policyTagsSave)
 	g.POST("/policies/versions", s.policyVersionCreate)
 	g.POST("/policies/versions/default", s.policyVersionDefault)
-	g.POST("/policies/versions/delete", s.policyVersionDelete)
+	s.destructiveRoute(g, "/policies/versions/delete", s.policyVersionDeletion())
 }
 
 // policiesList shows a page of managed policies of one scope.

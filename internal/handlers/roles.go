@@ -23,7 +23,7 @@ func (s *Server) registerRolePages(g *echo.Group) {
 	g.POST("/roles/:name/trust", s.roleTrustSave)
 	g.POST("/roles/:name/settings", s.roleSettingsSave)
 	g.POST("/roles/:name/boundary", s.roleBoundarySave)
-	g.POST("/roles/:name/boundary/delete", s.roleBoundaryDelete)
+	s.destructiveRoute(g, "/roles/:name/boundary/delete", s.boundaryRemoval("roles", s.roleBoundary, s.roleBoundaryDelete))
 	g.POST("/roles/:name/tags", s.roleTagsSave)
 	s.registerPermissionRoutes(g, s.roleHolder())
 }

@@ -137,14 +137,14 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/mfa/enroll", s.enrollShow)
 	signedIn.POST("/mfa/enroll", s.enrollStart)
 	signedIn.POST("/mfa/enroll/confirm", s.enrollConfirm)
-	signedIn.POST("/mfa/recovery-codes", s.recoveryRegenerate)
-	signedIn.POST("/mfa/devices/delete", s.deviceDelete)
+	s.destructiveRoute(signedIn, "/mfa/recovery-codes", s.recoveryRegeneration())
+	s.destructiveRoute(signedIn, "/mfa/devices/delete", s.deviceRemoval())
 	signedIn.GET("/security/password", s.passwordShow)
 	signedIn.POST("/security/password", s.passwordSave)
 	signedIn.GET("/settings", s.settingsShow)
 	signedIn.POST("/settings/account", s.accountSettingsSave)
 	signedIn.POST("/settings/password-policy", s.passwordPolicySave)
-	signedIn.POST("/settings/password-policy/delete", s.passwordPolicyDelete)
+	s.destructiveRoute(signedIn, "/settings/password-policy/delete", s.passwordPolicyDeletion())
 	signedIn.GET("/graph", s.graphShow)
 	// Graph downloads run to megabytes (an overview of 10,000 principals is
 	// 13 MB of SVG) and compress tenfold. Pages are not compressed: they
@@ -161,7 +161,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.POST("/import", s.importSave, middleware.BodyLimit("64M"))
 	signedIn.POST("/users/:name/rename", s.userRename)
 	signedIn.POST("/groups/:name/rename", s.groupRename)
-	signedIn.POST("/users/:name/sessions/end", s.userSessionsEnd)
+	s.destructiveRoute(signedIn, "/users/:name/sessions/end", s.userSessionsEnding())
 	signedIn.POST("/users/:name/unlock", s.userUnlock)
 	signedIn.GET("/switch-role", s.switchRoleShow)
 	signedIn.POST("/switch-role", s.switchRoleSave)
@@ -169,7 +169,7 @@ func New(svc *iam.Service, cfg Config) *echo.Echo {
 	signedIn.GET("/simulator", s.simulatorShow)
 	signedIn.POST("/simulator", s.simulatorRun)
 	signedIn.GET("/sessions", s.sessionsList)
-	signedIn.POST("/sessions/:id/delete", s.sessionEnd)
+	s.destructiveRoute(signedIn, "/sessions/:id/delete", s.sessionEnding())
 	s.registerEntityPages(signedIn)
 
 	return e
