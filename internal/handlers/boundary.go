@@ -57,3 +57,19 @@ func (s *Server) boundaryRemoval(kind string, read boundaryOf, do echo.HandlerFu
 		return s.confirmPage(c, "Remove boundary", kind, sections[kind], "/"+kind, name, back), v, nil
 	}}
 }
+
+// boundaryARN turns the boundary field of a console form (a policy's name,
+// as the attach picker takes, or its ARN) into the ARN the operations
+// take: AWS's API takes ARNs only, so the name is resolved here, for the
+// console alone. "" stays "" (no boundary). A name that finds no policy is
+// the field's error; anything else an error for the error page.
+func (s *Server) boundaryARN(c echo.Context, typed string) (string, templates.FieldErrors, error) {
+	if typed == "" {
+		return "", nil, nil
+	}
+	arn, err := s.svc.ResolvePolicyARN(c.Request().Context(), principal(c), typed, meta(c))
+	if fe := formErrors(err, "PermissionsBoundary", iam.NotFound); fe != nil {
+		return "", templates.FieldErrors{"PermissionsBoundary": fe[firstKey(fe)]}, nil
+	}
+	return arn, nil, err
+}
