@@ -205,3 +205,62 @@ func TestPoliciesListSortAndPage(t *testing.T) {
 		t.Fatal("customer managed Z to A")
 	}
 }
+
+// TestAuditFilterByPrincipalAndEvent: the audit log filters by principal
+// and by event name, together, and keeps both filters page after page in
+// either order.
+func TestAuditFilterByPrincipalAndEvent(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	ctx, m := context.Background(), iam.Meta{}
+	for i := range 40 { // by the operator: another principal
+		if _, err := e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: fmt.Sprintf("op%02d", i)}, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 60 { // by root, through the console
+		if res, body := b.form("/users/new", "/users", "UserName", fmt.Sprintf("root%02d", i)); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("create user: %d %s", res.StatusCode, body)
+		}
+	}
+	if res, body := b.form("/groups/new", "/groups", "GroupName", "rootgroup"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create group: %d %s", res.StatusCode, body)
+	}
+	root := url.QueryEscape("arn:aws:iam::" + mustAccount(t, e) + ":root")
+	event := regexp.MustCompile(`<summary>(Create(?:User|Group))</summary>`)
+	next := regexp.MustCompile(`href="(/audit\?[^"]*)" id="next-page"`)
+	count := func(start string) map[string]int {
+		t.Helper()
+		got := map[string]int{}
+		for path, pages := start, 0; path != ""; pages++ {
+			if pages > 10 {
+				t.Fatal("audit paging does not end")
+			}
+			_, body := b.get(path)
+			for _, m := range event.FindAllStringSubmatch(body, -1) {
+				got[m[1]]++
+			}
+			path = ""
+			if m := next.FindStringSubmatch(body); m != nil {
+				path = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+		}
+		return got
+	}
+	for _, tc := range []struct {
+		query         string
+		users, groups int
+	}{
+		{"principal=" + root + "&event=CreateUser", 60, 0},
+		{"principal=" + root + "&event=CreateUser&sort=oldest", 60, 0},
+		{"principal=" + root, 60, 1},
+		{"event=CreateUser", 100, 0},
+		{"event=CreateUser&sort=oldest", 100, 0},
+		{"principal=" + url.QueryEscape("arn:aws:iam::"+mustAccount(t, e)+":user/nobody"), 0, 0},
+	} {
+		if got := count("/audit?" + tc.query); got["CreateUser"] != tc.users || got["CreateGroup"] != tc.groups {
+			t.Errorf("%s: %v, want %d CreateUser and %d CreateGroup", tc.query, got, tc.users, tc.groups)
+		}
+	}
+}
