@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -67,6 +68,34 @@ func TestBrowserDestructiveActionsConfirm(t *testing.T) {
 	pol, err := e.svc.CreatePolicy(bg, nil, iam.CreatePolicyInput{PolicyName: "OldPolicy",
 		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, m)
 	must(err)
+	versioned, err := e.svc.CreatePolicy(bg, nil, iam.CreatePolicyInput{PolicyName: "Versioned",
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, m)
+	must(err)
+	_, err = e.svc.CreatePolicyVersion(bg, nil, iam.CreatePolicyVersionInput{PolicyArn: versioned.Arn, SetAsDefault: true,
+		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`}, m)
+	must(err)
+	const boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+	_, err = e.svc.CreateUser(bg, nil, iam.CreateUserInput{UserName: "bounded", PermissionsBoundary: boundary}, m)
+	must(err)
+	_, err = e.svc.CreateRole(bg, nil, iam.CreateRoleInput{RoleName: "BoundedRole", PermissionsBoundary: boundary,
+		AssumeRolePolicyDocument: iam.TrustTemplateAccount(mustAccount(t, e))}, m)
+	must(err)
+	pp := iam.DefaultPasswordPolicy
+	pp.MinimumPasswordLength, pp.Default = 20, false
+	must(e.svc.UpdatePasswordPolicy(bg, nil, pp, m))
+	// victim and admin each have a console session besides Chromium's.
+	acct := mustAccount(t, e)
+	sessions := func(user string) int {
+		ss, err := e.store.SessionsOf(bg, acct, "arn:aws:iam::"+acct+":user/"+user)
+		must(err)
+		return len(ss)
+	}
+	for _, u := range []string{"victim", "admin"} {
+		if res := e.browser().login(u, alicePassword, "/"); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s signs in: %d", u, res.StatusCode)
+		}
+	}
+	adminSessions := sessions("admin")
 
 	for _, tc := range []struct {
 		name, page, button string
@@ -99,6 +128,27 @@ func TestBrowserDestructiveActionsConfirm(t *testing.T) {
 			_, err := e.svc.GetUserPolicy(bg, nil, "holder", "notes", m)
 			return gone(err)
 		}},
+		{"policy version", "/policies/view?arn=" + url.QueryEscape(versioned.Arn) + "&tab=versions", "#delete-version-v1", "v1", "", func() bool {
+			_, err := e.svc.GetPolicyVersion(bg, nil, versioned.Arn, "v1", m)
+			return gone(err)
+		}},
+		{"user boundary", "/users/bounded", "#remove-boundary", "", "", func() bool {
+			u, err := e.svc.GetUser(bg, nil, "bounded", m)
+			must(err)
+			return u.PermissionsBoundary == nil
+		}},
+		{"role boundary", "/roles/BoundedRole", "#remove-boundary", "", "", func() bool {
+			r, err := e.svc.GetRole(bg, nil, "BoundedRole", m)
+			must(err)
+			return r.PermissionsBoundary == nil
+		}},
+		{"password policy", "/settings", "#delete-password-policy", "", "", func() bool {
+			p, err := e.svc.GetPasswordPolicy(bg, nil)
+			must(err)
+			return p.Default
+		}},
+		{"end one of my sessions", "/sessions", `[id^="end-session-"]`, "", "", func() bool { return sessions("admin") == adminSessions-1 }},
+		{"sign a user out everywhere", "/users/victim?tab=security", "#end-sessions", "", "", func() bool { return sessions("victim") == 0 }},
 		{"console password", "/users/victim?tab=security", "#remove-password", "", "", func() bool {
 			_, err := e.svc.GetLoginProfile(bg, nil, "victim", m)
 			return gone(err)

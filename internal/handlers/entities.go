@@ -144,19 +144,21 @@ func listRequest(c echo.Context, action string) (f templates.ListFilter, marker 
 }
 
 // listLinks fills a list page's links: the next page, the first (when
-// this is not it) and the other sort order, each keeping the filter.
-func listLinks(f *templates.ListFilter, marker, next string) {
+// this is not it) and the other sort order, each keeping the filter and
+// the list's own query parameters (name, value pairs: the policies'
+// scope).
+func listLinks(f *templates.ListFilter, marker, next string, keep ...string) {
 	sort, other := "", "-name"
 	if f.Descending {
 		sort, other = "-name", ""
 	}
 	if next != "" {
-		f.NextURL = listURL(f.Action, f.Query, f.PathPrefix, next, "sort", sort)
+		f.NextURL = listURL(f.Action, f.Query, f.PathPrefix, next, append([]string{"sort", sort}, keep...)...)
 	}
 	if marker != "" {
-		f.FirstURL = listURL(f.Action, f.Query, f.PathPrefix, "", "sort", sort)
+		f.FirstURL = listURL(f.Action, f.Query, f.PathPrefix, "", append([]string{"sort", sort}, keep...)...)
 	}
-	f.SortURL = listURL(f.Action, f.Query, f.PathPrefix, "", "sort", other)
+	f.SortURL = listURL(f.Action, f.Query, f.PathPrefix, "", append([]string{"sort", other}, keep...)...)
 }
 
 // listURL is a list page's address with its search, path filter and marker.

@@ -94,7 +94,7 @@ func TestAdminEndsUserSessionsAndUnlocks(t *testing.T) {
 	if !strings.Contains(page, `id="end-sessions"`) || !strings.Contains(page, `id="unlock-sign-in"`) {
 		t.Fatal("no session or unlock buttons for root")
 	}
-	if res, _ := root.post("/users/frank/sessions/end", url.Values{"_csrf": {root.csrf("/")}}); res.StatusCode != http.StatusSeeOther {
+	if res, _ := root.post("/users/frank/sessions/end", url.Values{"_csrf": {root.csrf("/")}, "confirm": {"yes"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("end sessions: %d", res.StatusCode)
 	}
 	if res, _ := u.get("/security"); res.StatusCode != http.StatusSeeOther {

@@ -13,17 +13,16 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// policiesList shows a page of managed policies of one scope.
+// policiesList shows a page of managed policies of one scope, AWS's and
+// the account's own merged by name, sorted either way.
 func (s *Server) policiesList(c echo.Context) error {
 	scope := c.QueryParam("scope")
 	if scope != iam.ScopeAWS && scope != iam.ScopeLocal {
 		scope = iam.ScopeAll
 	}
-	f := templates.ListFilter{Action: "/policies", Query: strings.TrimSpace(c.QueryParam("q")),
-		PathPrefix: strings.TrimSpace(c.QueryParam("path"))}
-	marker := c.QueryParam("marker")
+	f, marker := listRequest(c, "/policies")
 	ps, next, err := s.svc.ListPolicies(c.Request().Context(), principal(c), iam.ListPoliciesInput{Scope: scope,
-		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query}, meta(c))
+		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	v := templates.PoliciesView{Filter: f, Scope: scope}
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		v.Filter.Errors = fe
@@ -33,12 +32,7 @@ func (s *Server) policiesList(c echo.Context) error {
 		return err
 	}
 	v.CanCreate = s.can(c, "iam:CreatePolicy", accountARN(c, "policy/*"))
-	if next != "" {
-		v.Filter.NextURL = listURL("/policies", f.Query, f.PathPrefix, next, "scope", scope)
-	}
-	if marker != "" {
-		v.Filter.FirstURL = listURL("/policies", f.Query, f.PathPrefix, "", "scope", scope)
-	}
+	listLinks(&v.Filter, marker, next, "scope", scope)
 	for _, p := range ps {
 		v.Rows = append(v.Rows, templates.PolicyRow{Name: p.PolicyName, ARN: p.Arn, Path: p.Path, Href: policyURL(p.Arn), AWSManaged: p.AWSManaged,
 			Description: p.Description, Attachments: p.AttachmentCount, Updated: when(p.UpdateDate)})

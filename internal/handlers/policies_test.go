@@ -98,7 +98,7 @@ func TestPolicyPages(t *testing.T) {
 	}
 	res, body = b.form(view+"&tab=versions", "/policies/versions/default", "arn", arn, "VersionId", "v1")
 	mustRedirect(t, res, body, view+"&tab=versions")
-	res, body = b.form(view+"&tab=versions", "/policies/versions/delete", "arn", arn, "VersionId", "v2")
+	res, body = b.form(view+"&tab=versions", "/policies/versions/delete", "arn", arn, "VersionId", "v2", "confirm", "v2")
 	mustRedirect(t, res, body, view+"&tab=versions")
 
 	// Entities attached; deleting an attached policy says why it cannot.

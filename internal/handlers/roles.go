@@ -104,6 +104,14 @@ func (s *Server) roleCreate(c echo.Context) error {
 	}
 	in := iam.CreateRoleInput{RoleName: f.RoleName, Path: f.Path, AssumeRolePolicyDocument: doc, Description: f.Description,
 		MaxSessionDuration: f.MaxSessionHours * 3600, PermissionsBoundary: f.PermissionsBoundary, Tags: formTags(c)}
+	arn, fe, err := s.boundaryARN(c, f.PermissionsBoundary)
+	if fe != nil {
+		return fail(fe)
+	}
+	if err != nil {
+		return err
+	}
+	in.PermissionsBoundary = arn
 	r, err := s.svc.CreateRole(c.Request().Context(), principal(c), in, meta(c))
 	if fe := formErrors(err, "RoleName", iam.AlreadyExists, iam.LimitExceeded); fe != nil {
 		if _, ok := fe["MaxSessionDuration"]; ok {
@@ -268,10 +276,15 @@ func (s *Server) roleDelete(c echo.Context) error {
 
 // roleBoundarySave sets the role's permissions boundary.
 func (s *Server) roleBoundarySave(c echo.Context) error {
-	name, arn := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
-	err := s.svc.PutRolePermissionsBoundary(c.Request().Context(), principal(c), name, arn, meta(c))
-	if fe := formErrors(err, "PermissionsBoundary", iam.NotFound); fe != nil {
-		return s.roleDetailWithErrors(c, "permissions", templates.FieldErrors{"PermissionsBoundary": fe[firstKey(fe)]}, nil)
+	name, typed := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
+	arn, fe, err := s.boundaryARN(c, typed)
+	if err == nil && fe == nil {
+		err = s.svc.PutRolePermissionsBoundary(c.Request().Context(), principal(c), name, arn, meta(c))
+		fe = formErrors(err, "PermissionsBoundary", iam.NotFound)
+	}
+	if fe != nil {
+		return s.roleDetailWithErrors(c, "permissions", templates.FieldErrors{"PermissionsBoundary": fe[firstKey(fe)]},
+			func(v *templates.RoleDetailView) { v.BoundaryValue = typed })
 	}
 	if err != nil {
 		return err

@@ -96,18 +96,18 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/mfa/enroll", s.enrollShow)
 	t.add(signedIn, post, "/mfa/enroll", s.enrollStart)
 	t.add(signedIn, post, "/mfa/enroll/confirm", s.enrollConfirm)
-	t.add(signedIn, post, "/mfa/recovery-codes", s.recoveryRegenerate)
-	t.add(signedIn, post, "/mfa/devices/delete", s.deviceDelete)
+	t.confirm(signedIn, "/mfa/recovery-codes", s.recoveryRegeneration())
+	t.confirm(signedIn, "/mfa/devices/delete", s.deviceRemoval())
 	t.add(signedIn, get, "/security/password", s.passwordShow)
 	t.add(signedIn, post, "/security/password", s.passwordSave)
 	t.add(signedIn, get, "/sessions", s.sessionsList)
-	t.add(signedIn, post, "/sessions/:id/delete", s.sessionEnd)
+	t.confirm(signedIn, "/sessions/:id/delete", s.sessionEnding())
 
 	// Account settings.
 	t.add(signedIn, get, "/settings", s.settingsShow)
 	t.add(signedIn, post, "/settings/account", s.accountSettingsSave)
 	t.add(signedIn, post, "/settings/password-policy", s.passwordPolicySave)
-	t.add(signedIn, post, "/settings/password-policy/delete", s.passwordPolicyDelete)
+	t.confirm(signedIn, "/settings/password-policy/delete", s.passwordPolicyDeletion())
 
 	// Access graph, findings, who-can, import, simulator.
 	t.add(signedIn, get, "/graph", s.graphShow)
@@ -134,7 +134,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/users/:name", s.userShow)
 	t.confirm(signedIn, "/users/:name/delete", s.userDeletion())
 	t.add(signedIn, post, "/users/:name/rename", s.userRename)
-	t.add(signedIn, post, "/users/:name/sessions/end", s.userSessionsEnd)
+	t.confirm(signedIn, "/users/:name/sessions/end", s.userSessionsEnding())
 	t.add(signedIn, post, "/users/:name/unlock", s.userUnlock)
 	t.add(signedIn, post, "/users/:name/groups", s.userGroupAdd)
 	t.confirm(signedIn, "/users/:name/groups/remove", s.userGroupRemoval())
@@ -144,7 +144,7 @@ func (s *Server) pageRoutes() table {
 	t.confirm(signedIn, "/users/:name/access-keys/status", s.accessKeyStatusChange())
 	t.confirm(signedIn, "/users/:name/access-keys/delete", s.accessKeyDeletion())
 	t.add(signedIn, post, "/users/:name/boundary", s.userBoundarySave)
-	t.add(signedIn, post, "/users/:name/boundary/delete", s.userBoundaryDelete)
+	t.confirm(signedIn, "/users/:name/boundary/delete", s.boundaryRemoval("users", s.userBoundary, s.userBoundaryDelete))
 	t.add(signedIn, post, "/users/:name/tags", s.userTagsSave)
 	t.add(signedIn, post, "/users/:name/policies", s.policyAttach(users))
 	t.confirm(signedIn, "/users/:name/policies/detach", s.detachment(users))
@@ -174,7 +174,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/roles/:name/trust", s.roleTrustSave)
 	t.add(signedIn, post, "/roles/:name/settings", s.roleSettingsSave)
 	t.add(signedIn, post, "/roles/:name/boundary", s.roleBoundarySave)
-	t.add(signedIn, post, "/roles/:name/boundary/delete", s.roleBoundaryDelete)
+	t.confirm(signedIn, "/roles/:name/boundary/delete", s.boundaryRemoval("roles", s.roleBoundary, s.roleBoundaryDelete))
 	t.add(signedIn, post, "/roles/:name/tags", s.roleTagsSave)
 	t.add(signedIn, post, "/roles/:name/policies", s.policyAttach(roles))
 	t.confirm(signedIn, "/roles/:name/policies/detach", s.detachment(roles))
@@ -193,7 +193,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/policies/tags", s.policyTagsSave)
 	t.add(signedIn, post, "/policies/versions", s.policyVersionCreate)
 	t.add(signedIn, post, "/policies/versions/default", s.policyVersionDefault)
-	t.add(signedIn, post, "/policies/versions/delete", s.policyVersionDelete)
+	t.confirm(signedIn, "/policies/versions/delete", s.policyVersionDeletion())
 	return t
 }
 

@@ -175,7 +175,16 @@ func (s *Server) userCreate(c echo.Context) error {
 	if fe := newPasswordErrors(c, console); fe != nil {
 		return fail(fe)
 	}
-	u, err := s.svc.CreateUser(c.Request().Context(), principal(c), in, meta(c))
+	arn, fe, err := s.boundaryARN(c, in.PermissionsBoundary)
+	if fe != nil {
+		return fail(fe)
+	}
+	if err != nil {
+		return err
+	}
+	create := in
+	create.PermissionsBoundary = arn
+	u, err := s.svc.CreateUser(c.Request().Context(), principal(c), create, meta(c))
 	if fe := formErrors(err, "UserName", iam.AlreadyExists, iam.LimitExceeded); fe != nil {
 		return fail(fe)
 	}
@@ -459,10 +468,15 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserD
 
 // userBoundarySave sets the user's permissions boundary.
 func (s *Server) userBoundarySave(c echo.Context) error {
-	name, arn := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
-	err := s.svc.PutUserPermissionsBoundary(c.Request().Context(), principal(c), name, arn, meta(c))
-	if fe := formErrors(err, "PermissionsBoundary", iam.NotFound); fe != nil {
-		return s.userDetailWithErrors(c, "permissions", templates.FieldErrors{"PermissionsBoundary": fe[firstKey(fe)]}, nil)
+	name, typed := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
+	arn, fe, err := s.boundaryARN(c, typed)
+	if err == nil && fe == nil {
+		err = s.svc.PutUserPermissionsBoundary(c.Request().Context(), principal(c), name, arn, meta(c))
+		fe = formErrors(err, "PermissionsBoundary", iam.NotFound)
+	}
+	if fe != nil {
+		return s.userDetailWithErrors(c, "permissions", templates.FieldErrors{"PermissionsBoundary": fe[firstKey(fe)]},
+			func(v *templates.UserDetailView) { v.BoundaryValue = typed })
 	}
 	if err != nil {
 		return err

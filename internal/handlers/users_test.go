@@ -358,7 +358,7 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 		{"/policies", "PolicyName", "Evil", "PolicyDocument", doc},
 		{"/policies/versions", "arn", polARN, "PolicyDocument", doc, "SetAsDefault", "true"},
 		{"/policies/versions/default", "arn", polARN, "VersionId", "v1"},
-		{"/policies/versions/delete", "arn", polARN, "VersionId", "v1"},
+		{"/policies/versions/delete", "arn", polARN, "VersionId", "v1", "confirm", "v1"},
 		{"/policies/delete", "arn", polARN, "confirm", polARN[strings.LastIndex(polARN, "/")+1:]},
 	} {
 		res, body := a.form("/users", f[0], f[1:]...)

@@ -76,6 +76,8 @@ type ListPoliciesInput struct {
 	// PermissionsBoundaryUsageCount, two queries per policy, for callers
 	// that only need names (the console's policy pickers).
 	WithoutCounts bool
+	// Descending (not AWS's) lists Z to A, for the console's sort.
+	Descending bool
 }
 
 // CreatePolicyVersionInput is CreatePolicyVersion's input.
@@ -300,9 +302,16 @@ func (s *Service) PolicyARNs(ctx context.Context, caller *Principal, m Meta) ([]
 	return append(BuiltinARNs(), local...), nil
 }
 
-// ListPolicies returns one page of managed policies: the built-ins (by
-// name) then the account's own (by name), as Scope selects, and the marker
-// of the next page ("" on the last).
+// ListPolicies returns one page of managed policies, AWS's and the
+// account's own as Scope selects, merged in one order by lower-cased name
+// (Z to A when Descending), and the marker of the next page ("" on the
+// last).
+//
+// Markers say which side they stopped on: "aws/KEY" or "local/KEY". Where
+// an AWS policy and the account's share a name, the account's comes first
+// in either direction, so that a marker is a strict bound on both sides:
+// the account's continue strictly past KEY (the store's After), and AWS's
+// past KEY too, or at KEY when the marker stopped on the account's side.
 func (s *Service) ListPolicies(ctx context.Context, caller *Principal, in ListPoliciesInput, m Meta) ([]Policy, string, error) {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
@@ -322,81 +331,142 @@ func (s *Service) ListPolicies(ctx context.Context, caller *Principal, in ListPo
 	if err != nil {
 		return nil, "", err
 	}
-	limit := f.Limit
-	// Markers say which part they are in: "aws/NAME" or "local/NAME".
-	awsAfter, localAfter, inLocal := "", "", false
+	after, atLocal := "", false
 	switch {
 	case in.Marker == "":
 	case strings.HasPrefix(in.Marker, "aws/"):
-		awsAfter = strings.TrimPrefix(in.Marker, "aws/")
+		after = strings.TrimPrefix(in.Marker, "aws/")
 	case strings.HasPrefix(in.Marker, "local/"):
-		localAfter, inLocal = strings.TrimPrefix(in.Marker, "local/"), true
+		after, atLocal = strings.TrimPrefix(in.Marker, "local/"), true
 	default:
 		return nil, "", invalidField("Marker", "The marker is not valid.")
 	}
-	type item struct {
-		p      Policy
-		marker string
-	}
-	var items []item
-	if scope != ScopeLocal && !inLocal {
-		attached, boundaries, err := s.store.PolicyUseCounts(ctx, acct, "arn:aws:iam::aws:policy/")
-		if err != nil {
-			return nil, "", internal(err, "policy counts")
-		}
-		for _, b := range Builtins() {
-			key := strings.ToLower(b.Name)
-			if key <= awsAfter || !strings.HasPrefix(b.Path, f.PathPrefix) ||
-				!strings.Contains(key, strings.ToLower(f.NameContains)) {
-				continue
-			}
-			p := builtinOut(b)
-			p.AttachmentCount, p.PermissionsBoundaryUsageCount = int(attached[p.Arn]), int(boundaries[p.Arn])
-			if in.OnlyAttached && p.AttachmentCount == 0 {
-				continue
-			}
-			items = append(items, item{p, "aws/" + key})
-			if len(items) > limit {
-				break
-			}
+	var builtins, locals []policyItem
+	if scope != ScopeLocal {
+		if builtins, err = s.builtinPage(ctx, acct, in, f, after, atLocal); err != nil {
+			return nil, "", err
 		}
 	}
-	if scope != ScopeAWS && len(items) <= limit {
+	if scope != ScopeAWS {
 		lf := f
-		lf.After = localAfter
-		for len(items) <= limit {
-			rows, next, err := s.store.ListPolicies(ctx, acct, lf)
-			if err != nil {
-				return nil, "", internal(err, "list policies")
-			}
-			for i := range rows {
-				var p Policy
-				if in.WithoutCounts && !in.OnlyAttached {
-					p = policyFields(&rows[i])
-				} else if p, err = s.policyOut(ctx, s.store, acct, &rows[i]); err != nil {
-					return nil, "", internal(err, "policy counts")
-				}
-				if in.OnlyAttached && p.AttachmentCount == 0 {
-					continue
-				}
-				items = append(items, item{p, "local/" + rows[i].NameKey})
-			}
-			if next == "" {
-				break
-			}
-			lf.After = next
+		lf.After, lf.Descending = after, in.Descending
+		if locals, err = s.localPolicyPage(ctx, acct, in, lf); err != nil {
+			return nil, "", err
 		}
 	}
+	items := mergePolicyPages(locals, builtins, f.Limit+1, in.Descending)
 	next := ""
-	if len(items) > limit {
-		items = items[:limit]
-		next = items[limit-1].marker
+	if len(items) > f.Limit {
+		items = items[:f.Limit]
+		next = items[f.Limit-1].marker
 	}
 	out := make([]Policy, len(items))
 	for i, it := range items {
+		if it.row != nil {
+			if it.p, err = s.policyOut(ctx, s.store, acct, it.row); err != nil {
+				return nil, "", internal(err, "policy counts")
+			}
+		}
 		out[i] = it.p
 	}
 	return out, next, nil
+}
+
+// policyItem is one policy of a ListPolicies page with its sort key and
+// marker; row is set for the account's own policies whose counts are still
+// to be read (only those that make the page are counted).
+type policyItem struct {
+	p      Policy
+	key    string
+	marker string
+	row    *models.ManagedPolicy
+}
+
+// builtinPage is up to a page and one of AWS's managed policies past the
+// marker, in the page's direction.
+func (s *Service) builtinPage(ctx context.Context, acct string, in ListPoliciesInput, f models.ListFilter, after string, atLocal bool) ([]policyItem, error) {
+	attached, boundaries, err := s.store.PolicyUseCounts(ctx, acct, "arn:aws:iam::aws:policy/")
+	if err != nil {
+		return nil, internal(err, "policy counts")
+	}
+	all := Builtins()
+	var out []policyItem
+	for i := range all {
+		b := all[i]
+		if in.Descending {
+			b = all[len(all)-1-i]
+		}
+		key := strings.ToLower(b.Name)
+		past := after == "" || key > after || atLocal && key == after
+		if in.Descending {
+			past = after == "" || key < after || atLocal && key == after
+		}
+		if !past || !strings.HasPrefix(b.Path, f.PathPrefix) || !strings.Contains(key, strings.ToLower(f.NameContains)) {
+			continue
+		}
+		p := builtinOut(b)
+		p.AttachmentCount, p.PermissionsBoundaryUsageCount = int(attached[p.Arn]), int(boundaries[p.Arn])
+		if in.OnlyAttached && p.AttachmentCount == 0 {
+			continue
+		}
+		out = append(out, policyItem{p: p, key: key, marker: "aws/" + key})
+		if len(out) > f.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// localPolicyPage is up to a page and one of the account's own policies
+// past lf.After, in lf's direction. Their counts are read here only when
+// OnlyAttached needs them to choose; otherwise for the page's alone.
+func (s *Service) localPolicyPage(ctx context.Context, acct string, in ListPoliciesInput, lf models.ListFilter) ([]policyItem, error) {
+	var out []policyItem
+	for len(out) <= lf.Limit {
+		rows, next, err := s.store.ListPolicies(ctx, acct, lf)
+		if err != nil {
+			return nil, internal(err, "list policies")
+		}
+		for i := range rows {
+			it := policyItem{p: policyFields(&rows[i]), key: rows[i].NameKey, marker: "local/" + rows[i].NameKey}
+			switch {
+			case in.OnlyAttached:
+				if it.p, err = s.policyOut(ctx, s.store, acct, &rows[i]); err != nil {
+					return nil, internal(err, "policy counts")
+				}
+				if it.p.AttachmentCount == 0 {
+					continue
+				}
+			case !in.WithoutCounts:
+				it.row = &rows[i]
+			}
+			out = append(out, it)
+		}
+		if next == "" {
+			break
+		}
+		lf.After = next
+	}
+	return out, nil
+}
+
+// mergePolicyPages merges two runs sorted the same way into at most n
+// items; on equal names the account's own (locals) come first.
+func mergePolicyPages(locals, builtins []policyItem, n int, descending bool) []policyItem {
+	out := make([]policyItem, 0, min(n, len(locals)+len(builtins)))
+	for len(out) < n && (len(locals) > 0 || len(builtins) > 0) {
+		takeLocal := len(builtins) == 0
+		if len(locals) > 0 && len(builtins) > 0 {
+			l, b := locals[0].key, builtins[0].key
+			takeLocal = l == b || (l < b) != descending
+		}
+		if takeLocal {
+			out, locals = append(out, locals[0]), locals[1:]
+		} else {
+			out, builtins = append(out, builtins[0]), builtins[1:]
+		}
+	}
+	return out
 }
 
 // DeletePolicy deletes a customer managed policy with its default version

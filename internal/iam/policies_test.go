@@ -198,9 +198,44 @@ func TestBuiltinsNotEditableButAttachable(t *testing.T) {
 			if got := names(iam.ListPoliciesInput{Scope: iam.ScopeLocal}); got != "Mine,Other" {
 				t.Errorf("Local scope: %s", got)
 			}
-			// Pages of 100 cross from AWS's policies to the account's own.
-			if got := names(iam.ListPoliciesInput{MaxItems: 100}); got != aws+",Mine,Other" {
+			// Pages of 100 merge AWS's policies and the account's own by
+			// name, either way round.
+			merged := append(slices.Clone(list), "Mine", "Other")
+			slices.SortStableFunc(merged, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+			if got := names(iam.ListPoliciesInput{MaxItems: 100}); got != strings.Join(merged, ",") {
 				t.Errorf("All scope, paged: %d names", len(strings.Split(got, ",")))
+			}
+			slices.Reverse(merged)
+			if got := names(iam.ListPoliciesInput{MaxItems: 100, Descending: true}); got != strings.Join(merged, ",") {
+				t.Errorf("All scope, paged Z to A: %d names", len(strings.Split(got, ",")))
+			}
+			// An account's policy named as AWS's comes first either way,
+			// and pages of one still list each policy once.
+			mustCreatePolicy(t, svc, root, "viewonlyaccess", s3Read)
+			for _, desc := range []bool{false, true} {
+				in := iam.ListPoliciesInput{NameContains: "ViewOnlyAccess", MaxItems: 1, Descending: desc}
+				var got []string
+				for {
+					ps, next, err := svc.ListPolicies(ctx, root, in, iam.Meta{})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, p := range ps {
+						got = append(got, p.Arn)
+					}
+					if next == "" {
+						break
+					}
+					in.Marker = next
+				}
+				want := []string{"arn:aws:iam::aws:policy/ConsoleViewOnlyAccessFromVercel",
+					"arn:aws:iam::" + root.AccountID + ":policy/viewonlyaccess", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"}
+				if desc {
+					want = append(want[1:], want[0])
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("same name, descending %v: %v", desc, got)
+				}
 			}
 			if got := names(iam.ListPoliciesInput{Scope: iam.ScopeAWS, PathPrefix: "/job-function/"}); !strings.Contains(got, "ViewOnlyAccess") || strings.Contains(got, "IAMReadOnlyAccess") {
 				t.Errorf("path /job-function/: %s", got)
