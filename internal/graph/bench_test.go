@@ -446,3 +446,19 @@ func vmHWM(t *testing.T) int64 {
 	}
 	return 0
 }
+
+// BenchmarkDump builds and lists the findings of the dump GRAPH_DUMP names
+// (`console export` of a seeded live account, say), as `console findings`
+// does: with the real AWS managed policies, whose long documents the dense
+// and benign generators lack.
+func BenchmarkDump(b *testing.B) {
+	path := os.Getenv("GRAPH_DUMP")
+	if path == "" {
+		b.Skip("set GRAPH_DUMP to a get-account-authorization-details file")
+	}
+	for range b.N {
+		g, findings := importAndFindings(b, path)
+		b.ReportMetric(float64(len(g.Edges)), "edges")
+		b.ReportMetric(float64(findings), "findings")
+	}
+}

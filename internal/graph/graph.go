@@ -168,6 +168,7 @@ type Graph struct {
 	sets       map[string]*setNode
 	setOrder   []string
 	stmtSets   map[*policy.Document][]actionSet
+	pairs      *pairIndex // the grant edges' pairs (query.go); build only
 	matchCache map[string]map[string]bool
 	entityARNs []string
 	roleCands  map[string]*roleCands // build only
@@ -279,7 +280,7 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 // queries without it) and the caches of classes and candidates.
 func (g *Graph) built() {
 	g.ctx, g.prev, g.upd = nil, nil, nil
-	g.stmtSets, g.matchCache, g.entityARNs, g.roleCands, g.docSets = nil, nil, nil, nil, nil
+	g.stmtSets, g.matchCache, g.entityARNs, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil
 }
 
 func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
@@ -302,6 +303,7 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 	}
 	g.sets, g.stmtSets, g.matchCache = map[string]*setNode{}, map[*policy.Document][]actionSet{}, map[string]map[string]bool{}
 	g.roleCands = map[string]*roleCands{}
+	g.pairs = newPairIndex()
 	g.ctxCache, g.parsed = map[string]policy.Context{}, map[parseKey]parsed{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
