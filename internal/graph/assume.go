@@ -274,7 +274,7 @@ func (g *Graph) openAssumeEdges(roles []*principal, c trustCandidates, sources [
 		}
 		self := slices.Index(roles, p)
 		for _, cl := range g.classes(p, []string{"sts:AssumeRole"}, arns, nil) {
-			var members []*principal
+			members := make([]*principal, 0, len(cl))
 			for _, i := range cl {
 				if roles[i] != p {
 					members = append(members, roles[i])

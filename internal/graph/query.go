@@ -376,7 +376,7 @@ func (pi *pairIndex) of(d *policy.Document) []docPair {
 		return ps
 	}
 	var ps []docPair
-	seen := map[int32]bool{}
+	pi.walk() // marks the pairs met in d so far
 	for _, st := range d.Statements {
 		if st.Effect != policy.Allow {
 			continue
@@ -397,11 +397,11 @@ func (pi *pairIndex) of(d *policy.Document) []docPair {
 				if !ok {
 					id = int32(len(pi.ids))
 					pi.ids[k] = id
+					pi.marks = append(pi.marks, 0)
 				}
-				if seen[id] {
+				if !pi.first(id) {
 					continue
 				}
-				seen[id] = true
 				label := a
 				if st.NotAction {
 					label = "NotAction:" + strings.Join(st.Action, ",")
