@@ -195,16 +195,16 @@ type Graph struct {
 	opts   Options
 	parsed map[parseKey]parsed
 	// prev and upd are set while Update builds from a previous graph.
-	prev      *Graph
-	upd       *changeSet
-	err       error
-	ticks     int
+	prev  *Graph
+	upd   *changeSet
+	err   error
+	ticks int
 	// chunks hold the edges until finish lays them out in order, in one
 	// slice of exactly their number: growing one slice of large structs
 	// copied it at every doubling (a fifth of a build's CPU at 10,000
 	// principals) and kept up to a quarter of it unused.
-	chunks   [][]Edge
-	nChunked int
+	chunks    [][]Edge
+	nChunked  int
 	heapStart uint64
 }
 
