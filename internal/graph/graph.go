@@ -194,6 +194,8 @@ type Graph struct {
 	ctx    context.Context
 	opts   Options
 	parsed map[parseKey]parsed
+	// trustByText: the compiled trust policies, by text (parse).
+	trustByText map[string]parsed
 	// prev and upd are set while Update builds from a previous graph.
 	prev  *Graph
 	upd   *changeSet
@@ -310,7 +312,7 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 	g.sets, g.stmtSets, g.matchCache = map[string]*setNode{}, map[*policy.Document][]actionSet{}, map[string]map[string]bool{}
 	g.roleCands = map[string]*roleCands{}
 	g.pairs = newPairIndex()
-	g.ctxCache, g.parsed = map[string]policy.Context{}, map[parseKey]parsed{}
+	g.ctxCache, g.parsed, g.trustByText = map[string]policy.Context{}, map[parseKey]parsed{}, map[string]parsed{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
 	if opts.MaxMemory > 0 {
@@ -348,16 +350,54 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 			return r.compiled, r.doc
 		}
 	}
+	if kind == policy.Trust {
+		// Roles made alike (for one service, trusting the account) share
+		// their trust's text: one compilation for all, its statements
+		// named after each role where an edge cites them (trustStatements).
+		r, ok := g.trustByText[text]
+		if !ok && g.prev != nil {
+			r, ok = g.prev.trustByText[text]
+		}
+		if !ok {
+			r = g.compileText(policy.PolicyRef{ID: sharedTrust, Name: ref.Name}, text, kind)
+		}
+		g.trustByText[text], g.parsed[k] = r, r
+		if r.err != "" {
+			g.warn(entity, r.err)
+		}
+		return r.compiled, r.doc
+	}
+	r := g.compileText(ref, text, kind)
+	g.parsed[k] = r
+	if r.err != "" {
+		g.warn(entity, r.err)
+	}
+	return r.compiled, r.doc
+}
+
+// compileText parses and compiles one document.
+func (g *Graph) compileText(ref policy.PolicyRef, text string, kind policy.Kind) parsed {
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
-		msg := "policy " + ref.Name + " ignored: " + err.Error()
-		g.parsed[k] = parsed{text: text, err: msg}
-		g.warn(entity, msg)
-		return nil, nil
+		return parsed{text: text, err: "policy " + ref.Name + " ignored: " + err.Error()}
 	}
-	c := policy.Compile(ref, doc)
-	g.parsed[k] = parsed{text: text, compiled: c, doc: doc}
-	return c, doc
+	return parsed{text: text, compiled: policy.Compile(ref, doc), doc: doc}
+}
+
+// sharedTrust is the policy ID of a compiled trust policy, shared by every
+// role whose trust has its text.
+const sharedTrust = "\x00trust"
+
+// trustStatements is statements of a decision on assuming role r, the
+// shared trust's statements named as r's own.
+func trustStatements(ms []policy.MatchedStatement, r *principal) []Statement {
+	out := statements(ms)
+	for i := range out {
+		if out[i].Policy == sharedTrust {
+			out[i].Policy = r.arn + "#trust"
+		}
+	}
+	return out
 }
 
 // parseKey names a compiled document; with its text it is all the
