@@ -155,7 +155,8 @@ func (g *Graph) classes(p *principal, actions []string, targets, keys []string) 
 		matches[i] = g.matching(pt)
 	}
 	byKey := map[string]int{}
-	cls := make([]int32, len(targets)) // each target's class
+	own := "arn:aws:iam::" + p.req.Account + ":" // most targets' prefix: no account to read
+	cls := make([]int32, len(targets))           // each target's class
 	var sizes []int
 	buf := make([]byte, 0, 64)
 	for i, t := range targets {
@@ -164,8 +165,10 @@ func (g *Graph) classes(p *principal, actions []string, targets, keys []string) 
 			buf = append(buf, keys[i]...)
 		}
 		buf = append(buf, 0)
-		if acc := arnAccount(t); acc != p.req.Account {
-			buf = append(buf, acc...)
+		if !strings.HasPrefix(t, own) {
+			if acc := arnAccount(t); acc != p.req.Account {
+				buf = append(buf, acc...)
+			}
 		}
 		for k := range pats {
 			if matches[k][t] {

@@ -757,6 +757,8 @@ func (g *Graph) finish() {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+	// At their exact number: the list grew by appends.
+	g.Nodes = slices.Clip(append(make([]Node, 0, len(g.Nodes)), g.Nodes...))
 	for i, n := range g.Nodes {
 		g.nodeIdx[n.ID] = i
 	}
