@@ -74,7 +74,7 @@ func (g *Graph) patternsFor(p *principal, actions []string) ([]string, bool) {
 	}
 	seen := map[string]bool{}
 	var out []string
-	docs := p.docs
+	docs := g.docsOf(p)
 	if p.boundaryDoc != nil {
 		docs = append(append([]*policy.Document(nil), docs...), p.boundaryDoc)
 	}

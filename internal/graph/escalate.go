@@ -385,7 +385,7 @@ func (g *Graph) pseudoFor(p *principal, gi *groupInfo) *principal {
 	x := *p
 	x.base, x.group, x.pkey = p, gi, k
 	x.in.Identity = append(append([]*policy.Policy(nil), p.in.Identity...), gi.policies...)
-	x.docs = append(append([]*policy.Document(nil), p.docs...), gi.docs...)
+	x.docs = append(append([]*policy.Document(nil), g.docsOf(p)...), gi.docs...)
 	x.mask = g.allowedActions(x.docs)
 	g.pseudo[k] = &x
 	return &x

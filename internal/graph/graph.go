@@ -289,6 +289,70 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 func (g *Graph) built() {
 	g.ctx, g.prev, g.upd = nil, nil, nil
 	g.stmtSets, g.matchCache, g.entityARNs, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil
+	g.dropDocs()
+}
+
+// dropDocs lets go of the parsed documents of users' and roles' inline
+// policies, one or more per principal, kept by nothing else once built:
+// the compiled policies decide, and WhatCan, Update and the pre-filters
+// that read the statements parse them again (docsOf). The wildcard lint
+// (Findings) is read first, into the parse cache. Managed, group, boundary
+// and trust documents stay: they are shared, and few.
+func (g *Graph) dropDocs() {
+	for k, r := range g.parsed {
+		if r.doc != nil && k.kind == policy.Identity && k.ref.ID != k.entity && g.byARN[k.entity] != nil {
+			if f, ok := wildcard(k.ref.ID, r.doc); ok {
+				r.wild = &f
+			}
+			r.doc = nil
+			g.parsed[k] = r
+		}
+	}
+	drop := func(p *principal) {
+		for i := range p.inline {
+			p.docs[i] = nil
+		}
+	}
+	for _, p := range g.principals {
+		drop(p)
+		for i := range p.inline {
+			p.inline[i].doc = nil
+		}
+	}
+	for _, x := range g.pseudo {
+		drop(x) // its base's inline policies come first
+	}
+}
+
+// docsOf is p's identity documents (its inline ones first), parsed again
+// where dropped; kept in p while building, fresh for a query (a built graph
+// is read concurrently).
+func (g *Graph) docsOf(p *principal) []*policy.Document {
+	src := p
+	if p.base != nil {
+		src = p.base
+	}
+	missing := false
+	for i := range src.inline {
+		missing = missing || p.docs[i] == nil
+	}
+	if !missing {
+		return p.docs
+	}
+	docs := slices.Clone(p.docs)
+	for i, nd := range src.inline {
+		if docs[i] == nil {
+			d, err := policy.Parse([]byte(nd.text), policy.Identity)
+			if err != nil { // it compiled once: cannot happen
+				d = &policy.Document{Kind: policy.Identity}
+			}
+			docs[i] = d
+		}
+	}
+	if g.ctx != nil {
+		p.docs = docs
+	}
+	return docs
 }
 
 func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
@@ -413,8 +477,11 @@ type parseKey struct {
 type parsed struct {
 	text     string
 	compiled *policy.Policy
-	doc      *policy.Document
+	doc      *policy.Document // nil once built for inline policies (dropDocs)
 	err      string
+	// The wildcard lint's finding on an inline policy whose document was
+	// dropped; nil when it has none.
+	wild *Finding
 }
 
 var denyAll = policy.MustCompile(policy.PolicyRef{ID: "missing-boundary", Name: "missing permissions boundary"},
@@ -464,7 +531,7 @@ func (g *Graph) compile() {
 		for _, ip := range u.Inline {
 			if c, d := g.parse(u.ARN, policy.PolicyRef{ID: u.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
 				ids, p.docs = append(ids, c), append(p.docs, d)
-				p.inline = append(p.inline, namedDoc{ip.Name, d})
+				p.inline = append(p.inline, namedDoc{name: ip.Name, doc: d, text: ip.Document})
 			}
 		}
 		ids = g.attach(p, ids, u.Attached)
@@ -494,7 +561,7 @@ func (g *Graph) compile() {
 		for _, ip := range r.Inline {
 			if c, d := g.parse(r.ARN, policy.PolicyRef{ID: r.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
 				ids, p.docs = append(ids, c), append(p.docs, d)
-				p.inline = append(p.inline, namedDoc{ip.Name, d})
+				p.inline = append(p.inline, namedDoc{name: ip.Name, doc: d, text: ip.Document})
 			}
 		}
 		ids = g.attach(p, ids, r.Attached)
@@ -512,13 +579,14 @@ func (g *Graph) compile() {
 			p.mask = q.mask
 			continue
 		}
-		p.mask = g.allowedActions(p.docs)
+		p.mask = g.allowedActions(g.docsOf(p))
 	}
 }
 
 type namedDoc struct {
 	name string
-	doc  *policy.Document
+	doc  *policy.Document // nil once built (dropDocs): text has it
+	text string
 }
 
 func (g *Graph) attach(p *principal, ids []*policy.Policy, at []AttachedPolicy) []*policy.Policy {

@@ -288,13 +288,14 @@ func (g *Graph) permissionsUpTo(p *principal, explain bool, limit int) (out []Pe
 	if pi == nil {
 		pi = newPairIndex() // a query on a built graph: its own, for one principal
 	}
-	for _, d := range p.docs {
+	docs := g.docsOf(p)
+	for _, d := range docs {
 		pi.of(d) // number every pair before marking
 	}
 	pi.walk()
 	n := 0
 	var keys []string // lower-cased actions of out, for the sort
-	for _, d := range p.docs {
+	for _, d := range docs {
 		for _, pr := range pi.of(d) {
 			if !pi.first(pr.id) {
 				continue
