@@ -243,6 +243,7 @@ type principal struct {
 	// outside is the Outside kind of a principal outside the account; "" for
 	// the account's own.
 	outside     string
+	trustID     string // a role's trust policy's ID, ARN#trust, made once
 	boundaryDoc *policy.Document
 	pkey        string // a pseudo principal's key, USER-ARN+GROUP-ARN
 	// id is the principal's index in the search index.
@@ -458,7 +459,7 @@ func trustStatements(ms []policy.MatchedStatement, r *principal) []Statement {
 	out := statements(ms)
 	for i := range out {
 		if out[i].Policy == sharedTrust {
-			out[i].Policy = r.arn + "#trust"
+			out[i].Policy = r.trustID
 		}
 	}
 	return out
@@ -566,7 +567,8 @@ func (g *Graph) compile() {
 		}
 		ids = g.attach(p, ids, r.Attached)
 		g.setInputs(p, ids, r.Boundary)
-		if t, d := g.parse(r.ARN, policy.PolicyRef{ID: r.ARN + "#trust", Name: "trust policy"}, r.Trust, policy.Trust); t != nil {
+		p.trustID = r.ARN + "#trust"
+		if t, d := g.parse(r.ARN, policy.PolicyRef{ID: p.trustID, Name: "trust policy"}, r.Trust, policy.Trust); t != nil {
 			g.trusts[r.ARN], g.trustDocs[r.ARN] = t, d
 		} else if r.Trust == "" {
 			g.warn(r.ARN, "no trust policy: nobody can assume the role")
