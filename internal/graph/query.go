@@ -294,7 +294,7 @@ func (g *Graph) permissionsUpTo(p *principal, explain bool, limit int) (out []Pe
 	}
 	pi.walk()
 	n := 0
-	var keys []string // lower-cased actions of out, for the sort
+	var keys []string // lower-cased labels of out, for the sort
 	for _, d := range docs {
 		for _, pr := range pi.of(d) {
 			if !pi.first(pr.id) {
@@ -317,26 +317,19 @@ func (g *Graph) permissionsUpTo(p *principal, explain bool, limit int) (out []Pe
 			out, keys = append(out, Permission{Action: pr.label, Resource: pr.resource, Statements: statements(dec.Deciding())}), append(keys, pr.lower)
 		}
 	}
-	// Sorted by resource, then action regardless of case; stable on the
-	// order found. The lower-cased labels are computed once, not per
+	// Sorted by resource, then label regardless of case; stable on the
+	// order found. The labels are lower-cased once per document, not per
 	// comparison.
 	order := make([]int, len(out))
 	for i := range order {
 		order[i] = i
-	}
-	lower := make([]string, len(out))
-	for i := range out {
-		lower[i] = keys[i]
-		if strings.HasPrefix(out[i].Action, "NotAction:") {
-			lower[i] = strings.ToLower(out[i].Action)
-		}
 	}
 	sort.SliceStable(order, func(i, j int) bool {
 		a, b := order[i], order[j]
 		if out[a].Resource != out[b].Resource {
 			return out[a].Resource < out[b].Resource
 		}
-		return lower[a] < lower[b]
+		return keys[a] < keys[b]
 	})
 	sorted := make([]Permission, len(out))
 	for i, k := range order {
@@ -362,7 +355,7 @@ type pairIndex struct {
 type docPair struct {
 	id                      int32
 	action, resource, label string
-	lower                   string // action, lower-cased
+	lower                   string // label, lower-cased
 }
 
 func newPairIndex() *pairIndex {
@@ -403,11 +396,12 @@ func (pi *pairIndex) of(d *policy.Document) []docPair {
 				if !pi.first(id) {
 					continue
 				}
-				label := a
+				label, lower := a, la
 				if st.NotAction {
 					label = "NotAction:" + strings.Join(st.Action, ",")
+					lower = strings.ToLower(label)
 				}
-				ps = append(ps, docPair{id: id, action: a, resource: r, label: label, lower: la})
+				ps = append(ps, docPair{id: id, action: a, resource: r, label: label, lower: lower})
 			}
 		}
 	}
