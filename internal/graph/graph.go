@@ -821,14 +821,24 @@ func (g *Graph) identityEdges(owner string, inline []InlinePolicy, at []Attached
 
 // finish sorts nodes and edges into their stable order and indexes them.
 func (g *Graph) finish() {
-	slices.SortStableFunc(g.Nodes, func(a, b Node) int {
-		if kindOrder[a.Kind] != kindOrder[b.Kind] {
-			return kindOrder[a.Kind] - kindOrder[b.Kind]
+	// Sorting indices, each node's kind ranked once, and copying each node
+	// once into a slice of exactly their number (the list grew by appends).
+	rank := make([]int8, len(g.Nodes))
+	idx := make([]int32, len(g.Nodes))
+	for i := range g.Nodes {
+		rank[i], idx[i] = int8(kindOrder[g.Nodes[i].Kind]), int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int {
+		if rank[i] != rank[j] {
+			return int(rank[i]) - int(rank[j])
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(g.Nodes[i].ID, g.Nodes[j].ID)
 	})
-	// At their exact number: the list grew by appends.
-	g.Nodes = slices.Clip(append(make([]Node, 0, len(g.Nodes)), g.Nodes...))
+	nodes := make([]Node, len(idx))
+	for i, k := range idx {
+		nodes[i] = g.Nodes[k]
+	}
+	g.Nodes = nodes
 	for i, n := range g.Nodes {
 		g.nodeIdx[n.ID] = i
 	}
