@@ -191,7 +191,7 @@ func (g *Graph) assumeEdges() {
 			d := policy.Evaluate(&in, &policy.Request{Principal: fp.req, Action: action, Resource: r.arn, Context: g.context(nil), Time: g.now})
 			if d.Allowed() || (d.ResourceAllowed || len(d.Missing) > 0) && d.Outcome != policy.ExplicitDeny {
 				e := Edge{From: f, To: r.arn, Kind: EdgeCanAssume, Technique: "sts-001", Label: action,
-					Steps: []Step{{Action: action, Resource: r.arn, Statements: statements(d.Deciding())}}}
+					Steps: []Step{{Action: action, Resource: r.arn, Statements: trustStatements(d.Deciding(), r)}}}
 				if !d.Allowed() {
 					e.Needs = append([]string(nil), d.Missing...)
 				}
@@ -274,7 +274,7 @@ func (g *Graph) openAssumeEdges(roles []*principal, c trustCandidates, sources [
 		}
 		self := slices.Index(roles, p)
 		for _, cl := range g.classes(p, []string{"sts:AssumeRole"}, arns, nil) {
-			var members []*principal
+			members := make([]*principal, 0, len(cl))
 			for _, i := range cl {
 				if roles[i] != p {
 					members = append(members, roles[i])
@@ -340,7 +340,7 @@ func (g *Graph) tryAssume(p, r *principal, trust *policy.Policy, sessions []stri
 			d := policy.Evaluate(&in, rq)
 			if d.Allowed() {
 				return Edge{From: p.arn, To: r.arn, Kind: EdgeCanAssume, Technique: "sts-001", Needs: cx.needs,
-					Steps: []Step{{Action: "sts:AssumeRole", Resource: r.arn, Statements: statements(d.Deciding())}}}, true
+					Steps: []Step{{Action: "sts:AssumeRole", Resource: r.arn, Statements: trustStatements(d.Deciding(), r)}}}, true
 			}
 		}
 	}

@@ -352,7 +352,8 @@ func BenchmarkUpdate(b *testing.B) {
 // TestPeakMemory measures, each in a child process of its own, the peak RSS
 // (VmHWM) of a dense import with findings, and of a build of the generated
 // 10,000 principals with the heap the kept graph holds. Set GRAPH_MEMORY=1
-// to run it (it takes a minute); it reports and asserts nothing about time.
+// to run it (it takes a minute), and GRAPH_DUMP to add a dump's import
+// with findings; it reports and asserts nothing about time.
 func TestPeakMemory(t *testing.T) {
 	if what := os.Getenv("GRAPH_MEMORY_CHILD"); what != "" {
 		peakChild(t, what)
@@ -361,7 +362,11 @@ func TestPeakMemory(t *testing.T) {
 	if os.Getenv("GRAPH_MEMORY") == "" {
 		t.Skip("set GRAPH_MEMORY=1 to measure peak memory in child processes")
 	}
-	for _, what := range []string{"dense-1000", "dense-4000", "gen-10000", "update-10000"} {
+	cases := []string{"dense-1000", "dense-4000", "gen-10000", "update-10000"}
+	if os.Getenv("GRAPH_DUMP") != "" {
+		cases = append(cases, "dump") // BenchmarkDump's account
+	}
+	for _, what := range cases {
 		cmd := exec.Command(os.Args[0], "-test.run", "^TestPeakMemory$", "-test.v")
 		cmd.Env = append(os.Environ(), "GRAPH_MEMORY_CHILD="+what)
 		out, err := cmd.CombinedOutput()
@@ -385,6 +390,8 @@ func peakChild(t *testing.T, what string) {
 	switch {
 	case n > 0:
 		path = denseDump(t, n)
+	case what == "dump":
+		path = os.Getenv("GRAPH_DUMP")
 	case what == "update-10000":
 		a = generate(10000)
 		g0 = Build(a, Options{Now: testNow})
@@ -445,4 +452,20 @@ func vmHWM(t *testing.T) int64 {
 		}
 	}
 	return 0
+}
+
+// BenchmarkDump builds and lists the findings of the dump GRAPH_DUMP names
+// (`console export` of a seeded live account, say), as `console findings`
+// does: with the real AWS managed policies, whose long documents the dense
+// and benign generators lack.
+func BenchmarkDump(b *testing.B) {
+	path := os.Getenv("GRAPH_DUMP")
+	if path == "" {
+		b.Skip("set GRAPH_DUMP to a get-account-authorization-details file")
+	}
+	for range b.N {
+		g, findings := importAndFindings(b, path)
+		b.ReportMetric(float64(len(g.Edges)), "edges")
+		b.ReportMetric(float64(findings), "findings")
+	}
 }

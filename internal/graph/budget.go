@@ -27,7 +27,7 @@ func (g *Graph) tick() error {
 		g.err = err
 	case o.MaxNodes > 0 && len(g.Nodes)+len(g.rnodes) > o.MaxNodes:
 		g.err = fmt.Errorf("%w (more than %d nodes)", ErrTooLarge, o.MaxNodes)
-	case o.MaxEdges > 0 && len(g.Edges) > o.MaxEdges:
+	case o.MaxEdges > 0 && g.edgeCount() > o.MaxEdges:
 		g.err = fmt.Errorf("%w (more than %d edges)", ErrTooLarge, o.MaxEdges)
 	case o.MaxMemory > 0 && g.ticks&255 == 0:
 		if h := heapBytes(); h > g.heapStart && h-g.heapStart > o.MaxMemory {

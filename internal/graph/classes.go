@@ -74,7 +74,7 @@ func (g *Graph) patternsFor(p *principal, actions []string) ([]string, bool) {
 	}
 	seen := map[string]bool{}
 	var out []string
-	docs := p.docs
+	docs := g.docsOf(p)
 	if p.boundaryDoc != nil {
 		docs = append(append([]*policy.Document(nil), docs...), p.boundaryDoc)
 	}
@@ -155,7 +155,9 @@ func (g *Graph) classes(p *principal, actions []string, targets, keys []string) 
 		matches[i] = g.matching(pt)
 	}
 	byKey := map[string]int{}
-	var out [][]int
+	own := "arn:aws:iam::" + p.req.Account + ":" // most targets' prefix: no account to read
+	cls := make([]int32, len(targets))           // each target's class
+	var sizes []int
 	buf := make([]byte, 0, 64)
 	for i, t := range targets {
 		buf = buf[:0]
@@ -163,8 +165,10 @@ func (g *Graph) classes(p *principal, actions []string, targets, keys []string) 
 			buf = append(buf, keys[i]...)
 		}
 		buf = append(buf, 0)
-		if acc := arnAccount(t); acc != p.req.Account {
-			buf = append(buf, acc...)
+		if !strings.HasPrefix(t, own) {
+			if acc := arnAccount(t); acc != p.req.Account {
+				buf = append(buf, acc...)
+			}
 		}
 		for k := range pats {
 			if matches[k][t] {
@@ -175,10 +179,23 @@ func (g *Graph) classes(p *principal, actions []string, targets, keys []string) 
 		}
 		c, ok := byKey[string(buf)] // no allocation for a lookup
 		if !ok {
-			c = len(out)
+			c = len(sizes)
 			byKey[string(buf)] = c
-			out = append(out, nil)
+			sizes = append(sizes, 0)
 		}
+		cls[i] = int32(c)
+		sizes[c]++
+	}
+	// One backing array for every class, each a window on it: appending
+	// class by class copied the large ones at every doubling.
+	all := make([]int, len(targets))
+	out := make([][]int, len(sizes))
+	at := 0
+	for c, n := range sizes {
+		out[c] = all[at : at : at+n]
+		at += n
+	}
+	for i, c := range cls {
 		out[c] = append(out[c], i)
 	}
 	return out

@@ -158,6 +158,7 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			targets = append(targets, mp.ARN)
 		}
 	case kindModifyUser, kindCreateAccessKey, kindRotateAccessKey, kindCreateLoginProfile, kindUpdateLoginProfile:
+		targets = make([]string, 0, len(a.Users))
 		for i := range a.Users {
 			if u := &a.Users[i]; g.userTarget(p, t, u) {
 				targets = append(targets, u.ARN)
@@ -166,6 +167,7 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			}
 		}
 	case kindModifyRole, kindUpdateTrust:
+		targets = make([]string, 0, len(a.Roles))
 		for _, r := range g.principals {
 			if r.kind == KindRole && (t.kind != kindUpdateTrust || r != p) {
 				targets = append(targets, r.arn)
@@ -383,7 +385,7 @@ func (g *Graph) pseudoFor(p *principal, gi *groupInfo) *principal {
 	x := *p
 	x.base, x.group, x.pkey = p, gi, k
 	x.in.Identity = append(append([]*policy.Policy(nil), p.in.Identity...), gi.policies...)
-	x.docs = append(append([]*policy.Document(nil), p.docs...), gi.docs...)
+	x.docs = append(append([]*policy.Document(nil), g.docsOf(p)...), gi.docs...)
 	x.mask = g.allowedActions(x.docs)
 	g.pseudo[k] = &x
 	return &x

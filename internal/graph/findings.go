@@ -184,7 +184,17 @@ func (g *Graph) Findings(now time.Time) []Finding {
 	}
 	for _, p := range g.principals {
 		for _, ip := range p.inline {
-			if f, ok := wildcard(p.arn+"#"+ip.name, ip.doc); ok {
+			id := p.arn + "#" + ip.name
+			var f Finding
+			var ok bool
+			if ip.doc != nil {
+				f, ok = wildcard(id, ip.doc)
+			} else { // dropped once built: its lint was kept
+				if r := g.parsed[parseKey{p.arn, policy.PolicyRef{ID: id, Name: ip.name}, policy.Identity}]; r.wild != nil {
+					f, ok = *r.wild, true
+				}
+			}
+			if ok {
 				f.Principal = p.arn
 				f.Explanation = "inline policy " + ip.name + ": " + f.Explanation
 				add(f)

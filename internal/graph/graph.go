@@ -168,6 +168,7 @@ type Graph struct {
 	sets       map[string]*setNode
 	setOrder   []string
 	stmtSets   map[*policy.Document][]actionSet
+	pairs      *pairIndex // the grant edges' pairs (query.go); build only
 	matchCache map[string]map[string]bool
 	entityARNs []string
 	roleCands  map[string]*roleCands // build only
@@ -193,11 +194,19 @@ type Graph struct {
 	ctx    context.Context
 	opts   Options
 	parsed map[parseKey]parsed
+	// trustByText: the compiled trust policies, by text (parse).
+	trustByText map[string]parsed
 	// prev and upd are set while Update builds from a previous graph.
-	prev      *Graph
-	upd       *changeSet
-	err       error
-	ticks     int
+	prev  *Graph
+	upd   *changeSet
+	err   error
+	ticks int
+	// chunks hold the edges until finish lays them out in order, in one
+	// slice of exactly their number: growing one slice of large structs
+	// copied it at every doubling (a fifth of a build's CPU at 10,000
+	// principals) and kept up to a quarter of it unused.
+	chunks    [][]Edge
+	nChunked  int
 	heapStart uint64
 }
 
@@ -234,6 +243,7 @@ type principal struct {
 	// outside is the Outside kind of a principal outside the account; "" for
 	// the account's own.
 	outside     string
+	trustID     string // a role's trust policy's ID, ARN#trust, made once
 	boundaryDoc *policy.Document
 	pkey        string // a pseudo principal's key, USER-ARN+GROUP-ARN
 	// id is the principal's index in the search index.
@@ -279,7 +289,71 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 // queries without it) and the caches of classes and candidates.
 func (g *Graph) built() {
 	g.ctx, g.prev, g.upd = nil, nil, nil
-	g.stmtSets, g.matchCache, g.entityARNs, g.roleCands, g.docSets = nil, nil, nil, nil, nil
+	g.stmtSets, g.matchCache, g.entityARNs, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil
+	g.dropDocs()
+}
+
+// dropDocs lets go of the parsed documents of users' and roles' inline
+// policies, one or more per principal, kept by nothing else once built:
+// the compiled policies decide, and WhatCan, Update and the pre-filters
+// that read the statements parse them again (docsOf). The wildcard lint
+// (Findings) is read first, into the parse cache. Managed, group, boundary
+// and trust documents stay: they are shared, and few.
+func (g *Graph) dropDocs() {
+	for k, r := range g.parsed {
+		if r.doc != nil && k.kind == policy.Identity && k.ref.ID != k.entity && g.byARN[k.entity] != nil {
+			if f, ok := wildcard(k.ref.ID, r.doc); ok {
+				r.wild = &f
+			}
+			r.doc = nil
+			g.parsed[k] = r
+		}
+	}
+	drop := func(p *principal) {
+		for i := range p.inline {
+			p.docs[i] = nil
+		}
+	}
+	for _, p := range g.principals {
+		drop(p)
+		for i := range p.inline {
+			p.inline[i].doc = nil
+		}
+	}
+	for _, x := range g.pseudo {
+		drop(x) // its base's inline policies come first
+	}
+}
+
+// docsOf is p's identity documents (its inline ones first), parsed again
+// where dropped; kept in p while building, fresh for a query (a built graph
+// is read concurrently).
+func (g *Graph) docsOf(p *principal) []*policy.Document {
+	src := p
+	if p.base != nil {
+		src = p.base
+	}
+	missing := false
+	for i := range src.inline {
+		missing = missing || p.docs[i] == nil
+	}
+	if !missing {
+		return p.docs
+	}
+	docs := slices.Clone(p.docs)
+	for i, nd := range src.inline {
+		if docs[i] == nil {
+			d, err := policy.Parse([]byte(nd.text), policy.Identity)
+			if err != nil { // it compiled once: cannot happen
+				d = &policy.Document{Kind: policy.Identity}
+			}
+			docs[i] = d
+		}
+	}
+	if g.ctx != nil {
+		p.docs = docs
+	}
+	return docs
 }
 
 func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
@@ -302,32 +376,19 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 	}
 	g.sets, g.stmtSets, g.matchCache = map[string]*setNode{}, map[*policy.Document][]actionSet{}, map[string]map[string]bool{}
 	g.roleCands = map[string]*roleCands{}
-	g.ctxCache, g.parsed = map[string]policy.Context{}, map[parseKey]parsed{}
+	g.pairs = newPairIndex()
+	g.ctxCache, g.parsed, g.trustByText = map[string]policy.Context{}, map[parseKey]parsed{}, map[string]parsed{}
 	g.baseCtx, g.mfaCtx = g.context(nil), g.context(mfaKeys)
 	g.ctxReady = true
 	if opts.MaxMemory > 0 {
 		g.heapStart = heapBytes()
 	}
-	g.Edges = make([]Edge, 0, edgeEstimate(a))
+	g.chunks = [][]Edge{}
 	return g
 }
 
-// edgeEstimate is about how many edges the account makes, so the edge list
-// (large structs) is not copied at every doubling: its structure, a few
-// grants and assumptions per principal.
-func edgeEstimate(a *Account) int {
-	n := 0
-	for _, u := range a.Users {
-		n += len(u.Groups) + len(u.Inline) + len(u.Attached) + 4
-	}
-	for _, r := range a.Roles {
-		n += len(r.Inline) + len(r.Attached) + 4
-	}
-	for _, gr := range a.Groups {
-		n += len(gr.Inline) + len(gr.Attached)
-	}
-	return n
-}
+// edgeChunk is the number of edges per chunk while building.
+const edgeChunk = 4096
 
 func (g *Graph) warn(entity, msg string) {
 	g.Warnings = append(g.Warnings, Warning{Entity: entity, Message: msg})
@@ -354,16 +415,54 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 			return r.compiled, r.doc
 		}
 	}
+	if kind == policy.Trust {
+		// Roles made alike (for one service, trusting the account) share
+		// their trust's text: one compilation for all, its statements
+		// named after each role where an edge cites them (trustStatements).
+		r, ok := g.trustByText[text]
+		if !ok && g.prev != nil {
+			r, ok = g.prev.trustByText[text]
+		}
+		if !ok {
+			r = g.compileText(policy.PolicyRef{ID: sharedTrust, Name: ref.Name}, text, kind)
+		}
+		g.trustByText[text], g.parsed[k] = r, r
+		if r.err != "" {
+			g.warn(entity, r.err)
+		}
+		return r.compiled, r.doc
+	}
+	r := g.compileText(ref, text, kind)
+	g.parsed[k] = r
+	if r.err != "" {
+		g.warn(entity, r.err)
+	}
+	return r.compiled, r.doc
+}
+
+// compileText parses and compiles one document.
+func (g *Graph) compileText(ref policy.PolicyRef, text string, kind policy.Kind) parsed {
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
-		msg := "policy " + ref.Name + " ignored: " + err.Error()
-		g.parsed[k] = parsed{text: text, err: msg}
-		g.warn(entity, msg)
-		return nil, nil
+		return parsed{text: text, err: "policy " + ref.Name + " ignored: " + err.Error()}
 	}
-	c := policy.Compile(ref, doc)
-	g.parsed[k] = parsed{text: text, compiled: c, doc: doc}
-	return c, doc
+	return parsed{text: text, compiled: policy.Compile(ref, doc), doc: doc}
+}
+
+// sharedTrust is the policy ID of a compiled trust policy, shared by every
+// role whose trust has its text.
+const sharedTrust = "\x00trust"
+
+// trustStatements is statements of a decision on assuming role r, the
+// shared trust's statements named as r's own.
+func trustStatements(ms []policy.MatchedStatement, r *principal) []Statement {
+	out := statements(ms)
+	for i := range out {
+		if out[i].Policy == sharedTrust {
+			out[i].Policy = r.trustID
+		}
+	}
+	return out
 }
 
 // parseKey names a compiled document; with its text it is all the
@@ -379,8 +478,11 @@ type parseKey struct {
 type parsed struct {
 	text     string
 	compiled *policy.Policy
-	doc      *policy.Document
+	doc      *policy.Document // nil once built for inline policies (dropDocs)
 	err      string
+	// The wildcard lint's finding on an inline policy whose document was
+	// dropped; nil when it has none.
+	wild *Finding
 }
 
 var denyAll = policy.MustCompile(policy.PolicyRef{ID: "missing-boundary", Name: "missing permissions boundary"},
@@ -430,7 +532,7 @@ func (g *Graph) compile() {
 		for _, ip := range u.Inline {
 			if c, d := g.parse(u.ARN, policy.PolicyRef{ID: u.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
 				ids, p.docs = append(ids, c), append(p.docs, d)
-				p.inline = append(p.inline, namedDoc{ip.Name, d})
+				p.inline = append(p.inline, namedDoc{name: ip.Name, doc: d, text: ip.Document})
 			}
 		}
 		ids = g.attach(p, ids, u.Attached)
@@ -460,12 +562,13 @@ func (g *Graph) compile() {
 		for _, ip := range r.Inline {
 			if c, d := g.parse(r.ARN, policy.PolicyRef{ID: r.ARN + "#" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity); c != nil {
 				ids, p.docs = append(ids, c), append(p.docs, d)
-				p.inline = append(p.inline, namedDoc{ip.Name, d})
+				p.inline = append(p.inline, namedDoc{name: ip.Name, doc: d, text: ip.Document})
 			}
 		}
 		ids = g.attach(p, ids, r.Attached)
 		g.setInputs(p, ids, r.Boundary)
-		if t, d := g.parse(r.ARN, policy.PolicyRef{ID: r.ARN + "#trust", Name: "trust policy"}, r.Trust, policy.Trust); t != nil {
+		p.trustID = r.ARN + "#trust"
+		if t, d := g.parse(r.ARN, policy.PolicyRef{ID: p.trustID, Name: "trust policy"}, r.Trust, policy.Trust); t != nil {
 			g.trusts[r.ARN], g.trustDocs[r.ARN] = t, d
 		} else if r.Trust == "" {
 			g.warn(r.ARN, "no trust policy: nobody can assume the role")
@@ -478,13 +581,14 @@ func (g *Graph) compile() {
 			p.mask = q.mask
 			continue
 		}
-		p.mask = g.allowedActions(p.docs)
+		p.mask = g.allowedActions(g.docsOf(p))
 	}
 }
 
 type namedDoc struct {
 	name string
-	doc  *policy.Document
+	doc  *policy.Document // nil once built (dropDocs): text has it
+	text string
 }
 
 func (g *Graph) attach(p *principal, ids []*policy.Policy, at []AttachedPolicy) []*policy.Policy {
@@ -652,7 +756,25 @@ func (g *Graph) addNode(n Node) {
 	g.Nodes = append(g.Nodes, n)
 }
 
-func (g *Graph) addEdge(e Edge) { g.Edges = append(g.Edges, e) }
+// addEdge adds e: to the chunks until finish, to Edges after (rewrites).
+func (g *Graph) addEdge(e Edge) {
+	if g.chunks == nil {
+		g.Edges = append(g.Edges, e)
+		return
+	}
+	if n := len(g.chunks); n == 0 || len(g.chunks[n-1]) == edgeChunk {
+		g.chunks = append(g.chunks, make([]Edge, 0, edgeChunk))
+	}
+	last := &g.chunks[len(g.chunks)-1]
+	*last = append(*last, e)
+	g.nChunked++
+}
+
+// edgeCount is the number of edges so far.
+func (g *Graph) edgeCount() int { return len(g.Edges) + g.nChunked }
+
+// chunked is edge i of the chunks.
+func (g *Graph) chunked(i int32) *Edge { return &g.chunks[i/edgeChunk][i%edgeChunk] }
 
 // structure adds the nodes and the membership and attachment edges.
 func (g *Graph) structure() {
@@ -699,22 +821,35 @@ func (g *Graph) identityEdges(owner string, inline []InlinePolicy, at []Attached
 
 // finish sorts nodes and edges into their stable order and indexes them.
 func (g *Graph) finish() {
-	slices.SortStableFunc(g.Nodes, func(a, b Node) int {
-		if kindOrder[a.Kind] != kindOrder[b.Kind] {
-			return kindOrder[a.Kind] - kindOrder[b.Kind]
+	// Sorting indices, each node's kind ranked once, and copying each node
+	// once into a slice of exactly their number (the list grew by appends).
+	rank := make([]int8, len(g.Nodes))
+	idx := make([]int32, len(g.Nodes))
+	for i := range g.Nodes {
+		rank[i], idx[i] = int8(kindOrder[g.Nodes[i].Kind]), int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int {
+		if rank[i] != rank[j] {
+			return int(rank[i]) - int(rank[j])
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(g.Nodes[i].ID, g.Nodes[j].ID)
 	})
+	nodes := make([]Node, len(idx))
+	for i, k := range idx {
+		nodes[i] = g.Nodes[k]
+	}
+	g.Nodes = nodes
 	for i, n := range g.Nodes {
 		g.nodeIdx[n.ID] = i
 	}
-	// Sorting indices and moving each edge once: an Edge is large.
-	order := make([]int32, len(g.Edges))
+	// Sorting indices and copying each edge once, from the chunks into a
+	// slice of exactly their number: an Edge is large.
+	order := make([]int32, g.nChunked)
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortStableFunc(order, func(i, j int32) int {
-		a, b := &g.Edges[i], &g.Edges[j]
+		a, b := g.chunked(i), g.chunked(j)
 		if c := strings.Compare(a.From, b.From); c != 0 {
 			return c
 		}
@@ -726,24 +861,11 @@ func (g *Graph) finish() {
 		}
 		return strings.Compare(a.Technique, b.Technique)
 	})
-	// Apply the permutation in place, cycle by cycle: no second edge list.
-	for i := range order {
-		if order[i] < 0 || int(order[i]) == i {
-			continue
-		}
-		tmp := g.Edges[i]
-		j := i
-		for {
-			k := int(order[j])
-			order[j] = -1
-			if k == i {
-				g.Edges[j] = tmp
-				break
-			}
-			g.Edges[j] = g.Edges[k]
-			j = k
-		}
+	g.Edges = make([]Edge, len(order))
+	for i, k := range order {
+		g.Edges[i] = *g.chunked(k)
 	}
+	g.chunks, g.nChunked = nil, 0
 	// Each node's edges are contiguous once sorted: the index lists are
 	// windows on one backing array each.
 	all, reach, mod := make([]int, len(g.Edges)), make([]int, 0, 64), make([]int, 0, 64)

@@ -284,57 +284,150 @@ func (g *Graph) permissions(p *principal, explain bool) []Permission {
 // permissionsUpTo is permissions asking the engine at most limit times
 // (negative: no limit); skipped counts the pairs left unasked.
 func (g *Graph) permissionsUpTo(p *principal, explain bool, limit int) (out []Permission, skipped int) {
-	seen := map[[2]string]bool{}
-	for _, d := range p.docs {
-		for _, st := range d.Statements {
-			if st.Effect != policy.Allow {
+	pi := g.pairs
+	if pi == nil {
+		pi = newPairIndex() // a query on a built graph: its own, for one principal
+	}
+	docs := g.docsOf(p)
+	for _, d := range docs {
+		pi.of(d) // number every pair before marking
+	}
+	pi.walk()
+	n := 0
+	var keys []string // lower-cased labels of out, for the sort
+	for _, d := range docs {
+		for _, pr := range pi.of(d) {
+			if !pi.first(pr.id) {
 				continue
 			}
-			resources := st.Resource
-			if st.NotResource {
-				resources = []string{"*"}
+			if n++; limit >= 0 && n > limit {
+				skipped++
+				continue
 			}
-			actions := st.Action
-			if st.NotAction {
-				actions = []string{"*"}
-			}
-			for _, r := range resources {
-				for _, a := range actions {
-					k := [2]string{strings.ToLower(a), r}
-					if seen[k] {
-						continue
-					}
-					seen[k] = true
-					if limit >= 0 && len(seen) > limit {
-						skipped++
-						continue
-					}
-					label := a
-					if st.NotAction {
-						label = "NotAction:" + strings.Join(st.Action, ",")
-					}
-					if !explain {
-						if g.decide(p, a, r) {
-							out = append(out, Permission{Action: label, Resource: r})
-						}
-						continue
-					}
-					dec, _ := g.eval(p, a, r, nil, nil)
-					if !dec.Allowed() {
-						continue
-					}
-					out = append(out, Permission{Action: label, Resource: r, Statements: statements(dec.Deciding())})
+			if !explain {
+				if g.decide(p, pr.action, pr.resource) {
+					out, keys = append(out, Permission{Action: pr.label, Resource: pr.resource}), append(keys, pr.lower)
 				}
+				continue
+			}
+			dec, _ := g.eval(p, pr.action, pr.resource, nil, nil)
+			if !dec.Allowed() {
+				continue
+			}
+			out, keys = append(out, Permission{Action: pr.label, Resource: pr.resource, Statements: statements(dec.Deciding())}), append(keys, pr.lower)
+		}
+	}
+	// Sorted by resource, then label regardless of case; stable on the
+	// order found. The labels are lower-cased once per document, not per
+	// comparison.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if out[a].Resource != out[b].Resource {
+			return out[a].Resource < out[b].Resource
+		}
+		return keys[a] < keys[b]
+	})
+	sorted := make([]Permission, len(out))
+	for i, k := range order {
+		sorted[i] = out[k]
+	}
+	return sorted, skipped
+}
+
+// pairIndex numbers the (action, resource) pairs the Allow statements of
+// documents name, once per document: AWS managed policies such as
+// ReadOnlyAccess name thousands of actions, and lower-casing and hashing
+// each again for every principal that holds the policy was most of a
+// build's time on a live account. A principal's distinct pairs are then
+// marked in an array, stamped per principal, not inserted in a map.
+type pairIndex struct {
+	ids   map[[2]string]int32
+	byDoc map[*policy.Document][]docPair
+	marks []uint32 // pair id -> the last walk that saw it
+	gen   uint32   // the current walk
+}
+
+// docPair is one distinct pair of a document, in statement order.
+type docPair struct {
+	id                      int32
+	action, resource, label string
+	lower                   string // label, lower-cased
+}
+
+func newPairIndex() *pairIndex {
+	return &pairIndex{ids: map[[2]string]int32{}, byDoc: map[*policy.Document][]docPair{}}
+}
+
+// of is the distinct pairs of d's Allow statements: resources outer,
+// actions inner; NotResource is "*", NotAction "*" labelled
+// "NotAction:a,b".
+func (pi *pairIndex) of(d *policy.Document) []docPair {
+	if ps, ok := pi.byDoc[d]; ok {
+		return ps
+	}
+	var ps []docPair
+	pi.walk() // marks the pairs met in d so far
+	for _, st := range d.Statements {
+		if st.Effect != policy.Allow {
+			continue
+		}
+		resources := st.Resource
+		if st.NotResource {
+			resources = []string{"*"}
+		}
+		actions := st.Action
+		if st.NotAction {
+			actions = []string{"*"}
+		}
+		for _, r := range resources {
+			for _, a := range actions {
+				la := strings.ToLower(a)
+				k := [2]string{la, r}
+				id, ok := pi.ids[k]
+				if !ok {
+					id = int32(len(pi.ids))
+					pi.ids[k] = id
+					pi.marks = append(pi.marks, 0)
+				}
+				if !pi.first(id) {
+					continue
+				}
+				label, lower := a, la
+				if st.NotAction {
+					label = "NotAction:" + strings.Join(st.Action, ",")
+					lower = strings.ToLower(label)
+				}
+				ps = append(ps, docPair{id: id, action: a, resource: r, label: label, lower: lower})
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Resource != out[j].Resource {
-			return out[i].Resource < out[j].Resource
-		}
-		return strings.ToLower(out[i].Action) < strings.ToLower(out[j].Action)
-	})
-	return out, skipped
+	pi.byDoc[d] = ps
+	return ps
+}
+
+// walk starts marking one principal's pairs afresh.
+func (pi *pairIndex) walk() {
+	pi.gen++
+	if pi.gen == 0 { // wrapped: forget every mark
+		clear(pi.marks)
+		pi.gen = 1
+	}
+	if len(pi.marks) < len(pi.ids) {
+		pi.marks = append(pi.marks, make([]uint32, len(pi.ids)-len(pi.marks))...)
+	}
+}
+
+// first marks pair id and reports whether this walk had not seen it.
+func (pi *pairIndex) first(id int32) bool {
+	if pi.marks[id] == pi.gen {
+		return false
+	}
+	pi.marks[id] = pi.gen
+	return true
 }
 
 // grantEvaluations bounds the engine calls behind one principal's grant

@@ -294,7 +294,10 @@ func (rr *reachResult) chain(i int) []int {
 // principal (a user after joining a group), keeping the edges out of the
 // graph: they describe a state the account is not in.
 func (g *Graph) rewrites(x *principal) []Edge {
-	n := len(g.Edges)
+	// The edges go to a list of their own, not after the graph's: appending
+	// to Edges, laid out at its exact size, would copy it.
+	kept := g.Edges
+	g.Edges = nil
 	for ti := range catalogue {
 		t := &catalogue[ti]
 		switch t.kind {
@@ -304,8 +307,8 @@ func (g *Graph) rewrites(x *principal) []Edge {
 			}
 		}
 	}
-	es := append([]Edge(nil), g.Edges[n:]...)
-	g.Edges = g.Edges[:n]
+	es := g.Edges
+	g.Edges = kept
 	for i := range es {
 		es[i].From = x.key()
 	}

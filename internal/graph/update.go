@@ -30,7 +30,7 @@ import (
 func (g *Graph) Update(ctx context.Context, a *Account, changed []string, opts Options) (*Graph, error) {
 	n := newGraph(ctx, a, opts)
 	n.prev, n.upd = g, newUpdate(g, a, changed)
-	n.Edges, n.Nodes = make([]Edge, 0, len(g.Edges)), make([]Node, 0, len(g.Nodes))
+	n.Nodes = make([]Node, 0, len(g.Nodes))
 	n.nodeIdx, n.parsed = make(map[string]int, len(g.nodeIdx)), make(map[parseKey]parsed, len(g.parsed))
 	n.affects, n.byARN = make(map[string][]*principal, len(g.affects)), make(map[string]*principal, len(g.byARN))
 	for _, stage := range []func(){n.compile, n.structure, n.assumeEdges, n.fullAccess, n.escalationEdges, n.grantEdges, n.finish, n.pseudos, n.index} {

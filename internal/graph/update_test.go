@@ -140,3 +140,51 @@ func TestUpdateEqualsBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestDroppedDocuments: a built graph keeps no parsed document of users' and
+// roles' inline policies, and still lints them, lists what they allow and
+// updates from them, as before, and as a graph that kept them answers.
+func TestDroppedDocuments(t *testing.T) {
+	a := &Account{ID: acct, Users: []User{
+		user("wild", nil, map[string]string{"all": doc(allow("*", "*")), "pass": doc(allow("iam:PassRole", "*"))}),
+		user("plain", nil, map[string]string{"own": doc(allow("s3:GetObject", "arn:aws:s3:::b/*"))}),
+	}, Roles: []Role{role("r", trust(`{"AWS":"`+arn("user", "plain")+`"}`, ""), map[string]string{"work": doc(allow("sqs:*", "*"))})}}
+	g := Build(a, Options{Now: testNow})
+	for _, p := range g.principals {
+		for i, ip := range p.inline {
+			if ip.doc != nil || p.docs[i] != nil {
+				t.Fatalf("%s: inline policy %s still parsed once built", p.arn, ip.name)
+			}
+		}
+	}
+	wild := 0
+	for _, f := range g.Findings(testNow) {
+		if f.Type == FindingWildcardPolicy {
+			wild++
+			if f.Principal != arn("user", "wild") {
+				t.Errorf("wildcard finding on %s", f.Principal)
+			}
+		}
+	}
+	if wild != 2 {
+		t.Errorf("%d wildcard findings for the two inline policies, want 2", wild)
+	}
+	what := func(g *Graph) string {
+		b, _ := json.Marshal([]any{g.WhatCan(arn("user", "plain")), g.WhatCan(arn("role", "r")), g.WhatCan(arn("user", "wild"))})
+		return string(b)
+	}
+	if w := what(g); !bytes.Contains([]byte(w), []byte("s3:GetObject")) || !bytes.Contains([]byte(w), []byte("sqs:*")) {
+		t.Errorf("WhatCan after the documents were dropped: %s", w)
+	}
+	b := cloneAccount(a)
+	b.Users[1].Inline = append(b.Users[1].Inline, InlinePolicy{Name: "more", Document: doc(allow("iam:CreateAccessKey", "*"))})
+	got, err := g.Update(context.Background(), b, []string{b.Users[1].ARN}, Options{Now: testNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Build(b, Options{Now: testNow})
+	sameGraph(t, "after an update", got, want)
+	if what(got) != what(want) {
+		t.Errorf("WhatCan after Update:\n%s\nwant\n%s", what(got), what(want))
+	}
+}
