@@ -78,15 +78,3 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 	}
 	return d, nil
 }
-
-// AuditLog lists the caller's account's events, newest first.
-func (s *Service) AuditLog(ctx context.Context, p *Principal, f models.AuditFilter, m Meta) ([]models.AuditEvent, error) {
-	if err := s.authorizeMeta(ctx, p, m, "cloudtrail:LookupEvents", "*"); err != nil {
-		return nil, err
-	}
-	evs, err := s.store.ListAudit(ctx, p.AccountID, f)
-	if err != nil {
-		return nil, internal(err, "audit log")
-	}
-	return evs, nil
-}
