@@ -33,7 +33,7 @@ type env struct {
 	svc    *iam.Service
 	store  *models.Store
 	sealer *auth.Sealer
-	acct   *models.Account
+	acct   *iam.Account
 	root   *iam.Principal
 	// admin's SDK clients.
 	iam *iamsdk.Client

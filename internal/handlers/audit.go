@@ -9,20 +9,20 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/web/templates"
 )
 
 const auditPageSize = 50
 
 // auditFilter reads the audit log's filter from the query string.
-func auditFilter(c echo.Context) (templates.AuditFilterView, models.AuditFilter) {
+func auditFilter(c echo.Context) (templates.AuditFilterView, iam.AuditFilter) {
 	fv := templates.AuditFilterView{
 		Principal: c.QueryParam("principal"), Event: c.QueryParam("event"), Resource: c.QueryParam("resource"),
 		Result: c.QueryParam("result"), Since: c.QueryParam("since"), Until: c.QueryParam("until"),
 		Oldest: c.QueryParam("sort") == "oldest",
 	}
-	f := models.AuditFilter{PrincipalARN: fv.Principal, EventName: fv.Event, Resource: fv.Resource, Result: fv.Result, Oldest: fv.Oldest}
+	f := iam.AuditFilter{PrincipalARN: fv.Principal, EventName: fv.Event, Resource: fv.Resource, Result: fv.Result, Oldest: fv.Oldest}
 	f.Since, _ = time.Parse("2006-01-02T15:04", fv.Since)
 	f.Until, _ = time.Parse("2006-01-02T15:04", fv.Until)
 	if b, err := strconv.ParseUint(c.QueryParam("before"), 10, 64); err == nil {
@@ -35,7 +35,8 @@ func auditFilter(c echo.Context) (templates.AuditFilterView, models.AuditFilter)
 }
 
 // auditExport streams the filtered audit log as JSON lines, newest first,
-// in pages so a long log never sits in memory whole.
+// in pages so a long log never sits in memory whole. Each line is one
+// iam.AuditEvent, whose JSON keys are the file's stable format.
 func (s *Server) auditExport(c echo.Context) error {
 	_, f := auditFilter(c)
 	f.Limit = 1000

@@ -19,7 +19,7 @@ func (s *Server) dashboardShow(c echo.Context) error {
 	}
 	since := s.svc.Now().Add(-24 * 3600e9).UTC().Format("2006-01-02T15:04")
 	v := templates.DashboardView{AccountID: d.AccountID, Alias: d.Alias, ActiveSessions: d.ActiveSessions,
-		SignInFailures24: d.SignInFailures24, Events24: d.Events24, Warnings: d.Warnings,
+		SignInFailures24: d.SignInFailures24, Events24: d.Events24, RootWithoutMFA: d.RootWithoutMFA,
 		Users: d.Users, Groups: d.Groups, Roles: d.Roles, Policies: d.Policies, Limited: d.Limited,
 		EventsHref:   "/audit?" + url.Values{"since": {since}}.Encode(),
 		FailuresHref: "/audit?" + url.Values{"event": {"ConsoleLogin"}, "result": {"Failure"}, "since": {since}}.Encode()}

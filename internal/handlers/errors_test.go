@@ -14,7 +14,7 @@ import (
 // TestErrorPage is the console's one error mapping: every iam error kind
 // and the server's own refusals, to a status, a heading and a message.
 func TestErrorPage(t *testing.T) {
-	denied := &iam.Error{Kind: iam.AccessDenied, Code: "AccessDenied", Message: "m", Action: "iam:DeleteUser", Resource: "arn:aws:iam::123456789012:user/bob"}
+	denied := &iam.Error{Kind: iam.AccessDenied, Message: "m", Action: "iam:DeleteUser", Resource: "arn:aws:iam::123456789012:user/bob"}
 	cases := []struct {
 		name    string
 		err     error

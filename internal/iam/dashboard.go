@@ -17,7 +17,9 @@ type Dashboard struct {
 	Users, Groups    int64
 	Roles, Policies  int64
 	MFADevices       int
-	Warnings         []string
+	// RootWithoutMFA is set when root has no MFA device and the caller
+	// sees no Recommendations (which would say so).
+	RootWithoutMFA bool
 	// Recommendations are AWS's IAM dashboard security recommendations;
 	// nil when the caller may not read credentials
 	// (iam:GetCredentialReport), which they summarise.
@@ -70,23 +72,8 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 		if d.Recommendations, err = s.recommendations(ctx, acct, rootMFA); err != nil {
 			return nil, err
 		}
-	} else if !rootMFA {
-		d.Warnings = append(d.Warnings, "The root user has no MFA device: add one under My security credentials.")
-	}
-	if d.SignInFailures24 > 0 {
-		d.Warnings = append(d.Warnings, "There were failed sign-in attempts in the last 24 hours: review the audit log.")
+	} else {
+		d.RootWithoutMFA = !rootMFA
 	}
 	return d, nil
-}
-
-// AuditLog lists the caller's account's events, newest first.
-func (s *Service) AuditLog(ctx context.Context, p *Principal, f models.AuditFilter, m Meta) ([]models.AuditEvent, error) {
-	if err := s.authorizeMeta(ctx, p, m, "cloudtrail:LookupEvents", "*"); err != nil {
-		return nil, err
-	}
-	evs, err := s.store.ListAudit(ctx, p.AccountID, f)
-	if err != nil {
-		return nil, internal(err, "audit log")
-	}
-	return evs, nil
 }

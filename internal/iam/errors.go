@@ -34,8 +34,9 @@ func (k Kind) String() string {
 	return fmt.Sprintf("Kind(%d)", k)
 }
 
-// Error is an operation's failure: a Kind, an AWS error code where one
-// applies, and a message safe to show the caller. Field names the input at
+// Error is an operation's failure: a Kind, an AWS error code only where the
+// operation answers one more specific than its Kind (empty otherwise: the
+// front doors map the Kind), and a message safe to show the caller. Field names the input at
 // fault, for forms that show errors beside the field.
 type Error struct {
 	Kind    Kind
@@ -65,16 +66,27 @@ func KindOf(err error) Kind {
 	return Internal
 }
 
-// awsCodes are AWS's error codes for each kind.
-var awsCodes = map[Kind]string{
-	NotFound: "NoSuchEntity", AlreadyExists: "EntityAlreadyExists", Conflict: "DeleteConflict",
-	LimitExceeded: "LimitExceeded", Malformed: "MalformedPolicyDocument", Invalid: "ValidationError",
-	AccessDenied: "AccessDenied", Unauthenticated: "InvalidClientTokenId", Throttled: "Throttling",
-	Internal: "ServiceFailure",
+// newErr is a failure of kind k. It carries no Code: each front door names
+// the kind in its own words (internal/awsapi's table gives AWS's code and
+// status). An operation sets Code only where AWS answers something more
+// specific than its kind (PasswordPolicyViolation, InvalidUserType, ...).
+func newErr(k Kind, format string, args ...any) *Error {
+	return &Error{Kind: k, Message: fmt.Sprintf(format, args...)}
 }
 
-func newErr(k Kind, format string, args ...any) *Error {
-	return &Error{Kind: k, Code: awsCodes[k], Message: fmt.Sprintf(format, args...)}
+// auditErrorCode is how the audit log names a failure: the operation's own
+// AWS code where it set one, else its Kind (NotFound, Invalid, Internal,
+// ...). The kind -> AWS code table is the API's (internal/awsapi); the audit
+// log is iam's own record and names what iam knows.
+func auditErrorCode(err error) string {
+	var e *Error
+	if !asError(err, &e) {
+		return Internal.String()
+	}
+	if e.Code != "" {
+		return e.Code
+	}
+	return e.Kind.String()
 }
 
 func invalidField(field, format string, args ...any) *Error {
@@ -84,7 +96,7 @@ func invalidField(field, format string, args ...any) *Error {
 }
 
 func internal(err error, what string) *Error {
-	return &Error{Kind: Internal, Code: awsCodes[Internal], Message: "Internal error.", Err: fmt.Errorf("%s: %w", what, err)}
+	return &Error{Kind: Internal, Message: "Internal error.", Err: fmt.Errorf("%s: %w", what, err)}
 }
 
 func asError(err error, target **Error) bool { return errors.As(err, target) }

@@ -154,7 +154,7 @@ func (s *Service) PendingEnrollment(ctx context.Context, p *Principal) (*Enrollm
 	return &Enrollment{Name: e.Name, Serial: serialFor(p.AccountID, e.Name), Secret: secret, QRDataURL: qr, ExpiresAt: e.ExpiresAt}, nil
 }
 
-var errNoEnrollment = &Error{Kind: NotFound, Code: "NoSuchEntity", Message: "No enrollment is in progress, or it has expired. Start again."}
+var errNoEnrollment = &Error{Kind: NotFound, Message: "No enrollment is in progress, or it has expired. Start again."}
 
 func (s *Service) pendingEnrollment(ctx context.Context, p *Principal) (*models.MFAEnrollment, string, error) {
 	e, err := s.store.MFAEnrollment(ctx, p.AccountID, p.ARN)

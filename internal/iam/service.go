@@ -118,11 +118,10 @@ func (s *Service) audit(ctx context.Context, st *models.Store, m Meta, accountID
 		rec.StateChange, rec.Changed = stateChange(ev, principalARN)
 	} else {
 		rec.Result = models.ResultFailure
+		rec.ErrorCode, rec.ErrorMessage = auditErrorCode(err), "Internal error."
 		var e *Error
-		if ok := asError(err, &e); ok {
-			rec.ErrorCode, rec.ErrorMessage = e.Code, truncate(e.Message, 1024)
-		} else {
-			rec.ErrorCode, rec.ErrorMessage = awsCodes[Internal], "Internal error."
+		if asError(err, &e) {
+			rec.ErrorMessage = truncate(e.Message, 1024)
 		}
 	}
 	if len(ev.params) > 0 {

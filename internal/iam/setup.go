@@ -63,12 +63,21 @@ type SetupInput struct {
 
 // SetupResult is the new account and, with OpenSession, root's session.
 type SetupResult struct {
-	Account *models.Account
+	Account *Account
 	Session *SignInResult
 }
 
+// Account is the live account as setup made it: its ID and root's email.
+type Account struct {
+	ID        string
+	RootEmail string
+}
+
+// RootARN is the account's root user's ARN.
+func (a *Account) RootARN() string { return "arn:aws:iam::" + a.ID + ":root" }
+
 // ErrSetupDone is returned by Setup once root exists.
-var ErrSetupDone = &Error{Kind: NotFound, Code: "NoSuchEntity", Message: "Setup is complete: sign in instead."}
+var ErrSetupDone = &Error{Kind: NotFound, Message: "Setup is complete: sign in instead."}
 
 // Setup creates the live account and its root user. With checkToken, the
 // token must be one printed at start (compared in constant time). Exactly
@@ -108,7 +117,7 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, m Meta) (*SetupResul
 		return nil, err
 	}
 	acct := &models.Account{ID: id, RootEmail: email, RootPasswordHash: hash, CreatedAt: s.now()}
-	res := &SetupResult{Account: acct}
+	res := &SetupResult{Account: &Account{ID: acct.ID, RootEmail: acct.RootEmail}}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.CompleteSetup(ctx, acct, s.now()); err != nil {
 			return err

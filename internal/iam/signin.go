@@ -12,11 +12,11 @@ import (
 
 // ErrSignInFailed is the one answer for an unknown user, a wrong password
 // and a locked account, so none can be told apart.
-var ErrSignInFailed = &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId",
+var ErrSignInFailed = &Error{Kind: Unauthenticated,
 	Message: "Your authentication information is incorrect. Please try again."}
 
 // ErrSessionInvalid means the session cookie names no live session.
-var ErrSessionInvalid = &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId",
+var ErrSessionInvalid = &Error{Kind: Unauthenticated,
 	Message: "Your session has ended. Sign in again."}
 
 // SignInResult is a sign-in that got past the password. Either MFAChallenge
@@ -138,11 +138,11 @@ func (s *Service) challenge(ctx context.Context, p *Principal, key string, m Met
 }
 
 // ErrMFAFailed is the answer to a wrong, reused or malformed code.
-var ErrMFAFailed = &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId",
+var ErrMFAFailed = &Error{Kind: Unauthenticated,
 	Message: "The code is not valid or was already used. Wait for the next code and try again."}
 
 // ErrMFAExpired means the password step is missing, used or expired.
-var ErrMFAExpired = &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId",
+var ErrMFAExpired = &Error{Kind: Unauthenticated,
 	Message: "Your sign-in has expired. Sign in again."}
 
 // VerifyMFA completes a sign-in with a TOTP code or a recovery code. Every

@@ -124,7 +124,7 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 
 func asInvalidToken(err error) error {
 	if errors.Is(err, models.ErrNotFound) {
-		return &Error{Kind: Unauthenticated, Code: "InvalidClientTokenId", Message: "The security token included in the request is invalid."}
+		return &Error{Kind: Unauthenticated, Message: "The security token included in the request is invalid."}
 	}
 	return internal(err, "credentials")
 }

@@ -89,7 +89,7 @@ func (c ThrottleConfig) withDefaults() ThrottleConfig {
 }
 
 // ErrThrottled answers a client IP that has failed too often.
-var ErrThrottled = &Error{Kind: Throttled, Code: "Throttling",
+var ErrThrottled = &Error{Kind: Throttled,
 	Message: "Too many failed sign-in attempts from your network. Wait a few minutes and try again."}
 
 // principalKey counts a name's failures across every network.
