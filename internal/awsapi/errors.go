@@ -30,32 +30,27 @@ func missing(name string) *apiError {
 	return validation("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", lowerFirst(name))
 }
 
-// kindErrors are AWS's answer for each of iam's error kinds, as the IAM API
-// reference lists them per action: NoSuchEntity 404; EntityAlreadyExists,
-// DeleteConflict and LimitExceeded 409; MalformedPolicyDocument and
-// InvalidInput/ValidationError 400; AccessDenied and InvalidClientTokenId
-// 403. Throttling is 400, not 429: AWS's Common Errors for the query APIs
-// document throttling as HTTP 400; IAM and STS spell the code
-// "Throttling", which the SDKs retry on by its code (aws-sdk-go-v2
-// aws/retry standard.go lists "Throttling"), whatever the status. The
-// console's pages answer 429 (internal/handlers statusOf): they are for
-// people and browsers, not SDKs.
-// The code an operation sets (iam.Error.Code: DeleteConflict,
-// ExpiredToken, ...) wins; these codes are for errors that carry none.
-// Internal is not here: its code is the service's (service.internalCode).
-var kindErrors = map[iam.Kind]struct {
-	status int
-	code   string
-}{
-	iam.NotFound:        {http.StatusNotFound, "NoSuchEntity"},
-	iam.AlreadyExists:   {http.StatusConflict, "EntityAlreadyExists"},
-	iam.Conflict:        {http.StatusConflict, "DeleteConflict"},
-	iam.LimitExceeded:   {http.StatusConflict, "LimitExceeded"},
-	iam.Malformed:       {http.StatusBadRequest, "MalformedPolicyDocument"},
-	iam.Invalid:         {http.StatusBadRequest, "ValidationError"},
-	iam.AccessDenied:    {http.StatusForbidden, "AccessDenied"},
-	iam.Unauthenticated: {http.StatusForbidden, "InvalidClientTokenId"},
-	iam.Throttled:       {http.StatusBadRequest, "Throttling"},
+// kindStatus is the HTTP status of each of iam's error kinds, as the IAM
+// API reference lists them per action (the code is the kind's own,
+// iam.Kind.AWSCode, unless the operation set a more specific one):
+// NoSuchEntity 404; EntityAlreadyExists, DeleteConflict and LimitExceeded
+// 409; MalformedPolicyDocument and ValidationError 400; AccessDenied and
+// InvalidClientTokenId 403. Throttling is 400, not 429: AWS's Common
+// Errors for the query APIs document throttling as HTTP 400, and the SDKs
+// retry on the code "Throttling" (aws-sdk-go-v2 aws/retry standard.go),
+// whatever the status. The console's pages answer 429 (internal/handlers
+// statusOf): they are for people and browsers, not SDKs. Internal is not
+// here: its code is the service's (service.internalCode).
+var kindStatus = map[iam.Kind]int{
+	iam.NotFound:        http.StatusNotFound,
+	iam.AlreadyExists:   http.StatusConflict,
+	iam.Conflict:        http.StatusConflict,
+	iam.LimitExceeded:   http.StatusConflict,
+	iam.Malformed:       http.StatusBadRequest,
+	iam.Invalid:         http.StatusBadRequest,
+	iam.AccessDenied:    http.StatusForbidden,
+	iam.Unauthenticated: http.StatusForbidden,
+	iam.Throttled:       http.StatusBadRequest,
 }
 
 // errorFor maps any error to the error svc answers for it: the one place
@@ -75,12 +70,12 @@ func (svc *service) errorFor(err error) (*apiError, bool) {
 	}
 	var ie *iam.Error
 	if errors.As(err, &ie) {
-		if ke, ok := kindErrors[ie.Kind]; ok {
+		if status, ok := kindStatus[ie.Kind]; ok {
 			code := ie.Code
 			if code == "" {
-				code = ke.code
+				code = ie.Kind.AWSCode()
 			}
-			return &apiError{Status: ke.status, Code: code, Message: ie.Message}, false
+			return &apiError{Status: status, Code: code, Message: ie.Message}, false
 		}
 	}
 	var he *echo.HTTPError

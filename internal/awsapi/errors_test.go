@@ -70,11 +70,15 @@ func TestErrorFor(t *testing.T) {
 }
 
 // TestKindErrorsCoverKinds keeps the mapping whole: a kind added to iam
-// without a line in kindErrors would answer 500.
+// without a line in kindStatus would answer 500, and one without its own
+// AWS code would be named ServiceFailure.
 func TestKindErrorsCoverKinds(t *testing.T) {
 	for k := iam.Internal + 1; k.String() != fmt.Sprintf("Kind(%d)", k); k++ {
-		if _, ok := kindErrors[k]; !ok {
-			t.Errorf("kind %s has no AWS error", k)
+		if _, ok := kindStatus[k]; !ok {
+			t.Errorf("kind %s has no HTTP status", k)
+		}
+		if k.AWSCode() == iam.Internal.AWSCode() || k.AWSCode() == "" {
+			t.Errorf("kind %s has no AWS code of its own", k)
 		}
 	}
 }

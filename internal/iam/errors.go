@@ -74,19 +74,35 @@ func newErr(k Kind, format string, args ...any) *Error {
 	return &Error{Kind: k, Message: fmt.Sprintf(format, args...)}
 }
 
+// AWSCode is the AWS error code that names a failure of kind k where the
+// operation set none: IAM's own vocabulary, so the audit log (like
+// CloudTrail's errorCode) and the API's XML name failures alike. Internal
+// is IAM's ServiceFailure (STS answers its own InternalFailure: that is
+// the API's business, internal/awsapi). The HTTP status and namespace of
+// each are the API's too.
+func (k Kind) AWSCode() string {
+	if int(k) < len(kindCodes) {
+		return kindCodes[k]
+	}
+	return kindCodes[Internal]
+}
+
+var kindCodes = [...]string{Internal: "ServiceFailure", NotFound: "NoSuchEntity", AlreadyExists: "EntityAlreadyExists",
+	Conflict: "DeleteConflict", LimitExceeded: "LimitExceeded", Malformed: "MalformedPolicyDocument",
+	Invalid: "ValidationError", AccessDenied: "AccessDenied", Unauthenticated: "InvalidClientTokenId", Throttled: "Throttling"}
+
 // auditErrorCode is how the audit log names a failure: the operation's own
-// AWS code where it set one, else its Kind (NotFound, Invalid, Internal,
-// ...). The kind -> AWS code table is the API's (internal/awsapi); the audit
-// log is iam's own record and names what iam knows.
+// AWS code where it set one, else its kind's (Kind.AWSCode), as events
+// always have.
 func auditErrorCode(err error) string {
 	var e *Error
 	if !asError(err, &e) {
-		return Internal.String()
+		return Internal.AWSCode()
 	}
 	if e.Code != "" {
 		return e.Code
 	}
-	return e.Kind.String()
+	return e.Kind.AWSCode()
 }
 
 func invalidField(field, format string, args ...any) *Error {
