@@ -86,7 +86,10 @@ func (g *Graph) patternsFor(p *principal, actions []string) ([]string, bool) {
 			}
 			for _, r := range st.Resource {
 				if strings.Contains(r, "$") {
-					return nil, false
+					var ok bool
+					if r, ok = principalPattern(p, d, r); !ok {
+						return nil, false
+					}
 				}
 				if r != "*" && !seen[r] {
 					seen[r] = true
@@ -96,6 +99,48 @@ func (g *Graph) patternsFor(p *principal, actions []string) ([]string, bool) {
 		}
 	}
 	sort.Strings(out)
+	return out, true
+}
+
+// principalPattern is a Resource pattern with its policy variables
+// replaced by what the engine replaces them with for p, when every variable
+// is one the principal alone decides: aws:username and aws:userid of a
+// user (the "manage your own credentials" shape, arn:aws:iam::*:user/
+// ${aws:username}, held by every user of many accounts). The substituted
+// pattern only sorts targets into classes; the engine still answers. ok is
+// false for any other variable, a default value, a role (whose session
+// supplies no aws:username) or a document without variables (Version
+// 2008-10-17, where "${" is literal text).
+func principalPattern(p *principal, d *policy.Document, pattern string) (string, bool) {
+	if p.kind != KindUser || p.base != nil || !d.Variables() || p.req.Name == "" || p.req.ID == "" {
+		return "", false
+	}
+	var b strings.Builder
+	for rest := pattern; ; {
+		i := strings.Index(rest, "${")
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return "", false
+		}
+		b.WriteString(rest[:i])
+		switch strings.ToLower(rest[i+2 : i+j]) {
+		case "aws:username":
+			b.WriteString(p.req.Name)
+		case "aws:userid":
+			b.WriteString(p.req.ID)
+		default:
+			return "", false
+		}
+		rest = rest[i+j+1:]
+	}
+	out := b.String()
+	if strings.Contains(out, "$") {
+		return "", false
+	}
 	return out, true
 }
 
@@ -123,11 +168,24 @@ func (g *Graph) matching(pattern string) map[string]bool {
 		}
 		sort.Strings(g.entityARNs)
 	}
+	m := map[string]bool{}
+	// A pattern whose wildcards stand before its resource part only
+	// (arn:aws:iam::*:user/alice, one per user of a self-service policy) can
+	// match only the ARNs with that resource part: ask those, not every ARN
+	// after the literal prefix "arn:aws:iam::".
+	if res, ok := literalResource(pattern); ok {
+		for _, arn := range g.byResource()[res] {
+			if policy.MatchResource(pattern, arn) {
+				m[arn] = true
+			}
+		}
+		g.matchCache[pattern] = m
+		return m
+	}
 	prefix := pattern
 	if i := strings.IndexAny(pattern, "*?"); i >= 0 {
 		prefix = pattern[:i]
 	}
-	m := map[string]bool{}
 	for i := sort.SearchStrings(g.entityARNs, prefix); i < len(g.entityARNs) && strings.HasPrefix(g.entityARNs[i], prefix); i++ {
 		if policy.MatchResource(pattern, g.entityARNs[i]) {
 			m[g.entityARNs[i]] = true
@@ -135,6 +193,29 @@ func (g *Graph) matching(pattern string) map[string]bool {
 	}
 	g.matchCache[pattern] = m
 	return m
+}
+
+// literalResource is the resource part of an ARN pattern (after the fifth
+// colon) when it holds no wildcard while the parts before it do.
+func literalResource(pattern string) (string, bool) {
+	parts := strings.SplitN(pattern, ":", 6)
+	if len(parts) != 6 || strings.ContainsAny(parts[5], "*?") || !strings.ContainsAny(pattern[:len(pattern)-len(parts[5])], "*?") {
+		return "", false
+	}
+	return parts[5], true
+}
+
+// byResource indexes the entity ARNs by their resource part.
+func (g *Graph) byResource() map[string][]string {
+	if g.resIndex == nil {
+		g.resIndex = make(map[string][]string, len(g.entityARNs))
+		for _, arn := range g.entityARNs {
+			if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
+				g.resIndex[parts[5]] = append(g.resIndex[parts[5]], arn)
+			}
+		}
+	}
+	return g.resIndex
 }
 
 // classes partitions targets (with a key each for what else the question

@@ -170,6 +170,7 @@ type Graph struct {
 	stmtSets   map[*policy.Document][]actionSet
 	pairs      *pairIndex // the grant edges' pairs (query.go); build only
 	matchCache map[string]map[string]bool
+	resIndex   map[string][]string // entity ARNs by resource part, for matching
 	entityARNs []string
 	roleCands  map[string]*roleCands // build only
 	admin      map[string][]Step     // direct full access, with the deciding steps
@@ -289,7 +290,7 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 // queries without it) and the caches of classes and candidates.
 func (g *Graph) built() {
 	g.ctx, g.prev, g.upd = nil, nil, nil
-	g.stmtSets, g.matchCache, g.entityARNs, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil
+	g.stmtSets, g.matchCache, g.entityARNs, g.resIndex, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil, nil
 	g.dropDocs()
 }
 

@@ -58,7 +58,7 @@ func randomAccount(seed int64) *Account {
 		for k := rng.Intn(3); k > 0; k-- {
 			t := target()
 			var s string
-			switch rng.Intn(13) {
+			switch rng.Intn(16) {
 			case 0:
 				s = allow("iam:CreateAccessKey", t)
 			case 1:
@@ -83,6 +83,12 @@ func randomAccount(seed int64) *Account {
 				s = `{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"` + t + `","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}`
 			case 11:
 				s = deny("iam:*", arn("user", fmt.Sprintf("u%d", rng.Intn(nu))))
+			case 12: // self-service: the policy variable decides the target
+				s = allow("iam:CreateAccessKey", "arn:aws:iam::*:user/${aws:username}")
+			case 13:
+				s = allow("iam:PutUserPolicy", "arn:aws:iam::*:user/${aws:username}*")
+			case 14:
+				s = deny("iam:CreateAccessKey", "arn:aws:iam::"+acct+":user/${aws:username}") + "," + allow("iam:CreateAccessKey", t)
 			default:
 				s = allow("s3:GetObject", "arn:aws:s3:::data/*")
 			}
