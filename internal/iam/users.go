@@ -721,6 +721,12 @@ func (s *Service) UserGroupPolicies(ctx context.Context, caller *Principal, user
 	if err != nil {
 		return nil, err
 	}
+	return s.userGroupPolicies(ctx, caller, acct, u, m)
+}
+
+// userGroupPolicies is UserGroupPolicies for a user already read and
+// authorized.
+func (s *Service) userGroupPolicies(ctx context.Context, caller *Principal, acct string, u *models.User, m Meta) ([]GroupPolicies, error) {
 	groups, _, err := s.store.ListGroupsForUser(ctx, acct, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
 	if err != nil {
 		return nil, internal(err, "groups for user")
