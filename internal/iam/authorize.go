@@ -160,12 +160,12 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 	default:
 		return &policy.Inputs{}, nil // nothing allows an unknown kind of caller
 	}
-	stamp, err := s.store.StateStamp(ctx)
+	stamp, err := s.requestStamp(ctx, p)
 	if err != nil {
-		return nil, internal(err, "state stamp")
+		return nil, err
 	}
 	key := p.AccountID + "/" + string(et) + "/" + id
-	in := s.inputs.get(stamp, key)
+	in, _ := s.inputs.get(stamp, key)
 	if in == nil {
 		if in, err = s.identityInputs(ctx, s.store, p.AccountID, et, id); err != nil {
 			return nil, err
@@ -176,7 +176,7 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 		if len(in.Identity) > 1 {
 			in.Identity = []*policy.Policy{policy.Merge(policy.PolicyRef{ID: key, Name: "identity policies"}, in.Identity...)}
 		}
-		s.inputs.put(stamp, key, in)
+		s.inputs.put(stamp, key, in, inputCacheMax)
 	}
 	if et == models.EntityRole {
 		own := *in // shared: the session's policies go on a copy
@@ -200,32 +200,7 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 // An entry put under a stamp was read after the stamp was, so it shows at
 // least that state; a later change moves the stamp before its request
 // returns, and stamps never come back.
-type inputCache struct {
-	mu    sync.Mutex
-	stamp models.StateStamp
-	m     map[string]*policy.Inputs
-}
-
-// inputCacheMax bounds the principals kept: past it the cache starts over.
-const inputCacheMax = 50_000
-
-func (c *inputCache) get(stamp models.StateStamp, key string) *policy.Inputs {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stamp != stamp {
-		return nil
-	}
-	return c.m[key]
-}
-
-func (c *inputCache) put(stamp models.StateStamp, key string, in *policy.Inputs) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stamp != stamp || c.m == nil || len(c.m) >= inputCacheMax {
-		c.stamp, c.m = stamp, map[string]*policy.Inputs{}
-	}
-	c.m[key] = in
-}
+type inputCache = stampCache[*policy.Inputs]
 
 // addSessionPolicies narrows a session by the policies passed at AssumeRole.
 func (s *Service) addSessionPolicies(ctx context.Context, in *policy.Inputs, p *Principal) error {

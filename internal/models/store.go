@@ -32,7 +32,16 @@ type Store struct {
 	// statements counts the SQL statements this Store (and its
 	// transactions) ran: what a page costs is mostly how many it runs.
 	statements *atomic.Uint64
+	// commits counts the transactions this process committed through the
+	// Store: what a request read before it may be out of date once it moved.
+	commits *atomic.Uint64
 }
+
+// Commits is how many transactions this process has committed through the
+// Store. A request that keeps something it read (the IAM state stamp) reads
+// it again once this moves: its own change, or another request's, is then
+// in the next read.
+func (s *Store) Commits() uint64 { return s.commits.Load() }
 
 // Statements is how many SQL statements the Store and its transactions have
 // run since it was opened.
@@ -101,7 +110,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*Store, error) {
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		sqlDB.SetConnMaxLifetime(time.Hour)
 	}
-	s := &Store{db: db, statements: new(atomic.Uint64)}
+	s := &Store{db: db, statements: new(atomic.Uint64), commits: new(atomic.Uint64)}
 	if err := countStatements(db, s.statements); err != nil {
 		s.Close()
 		return nil, err
@@ -165,9 +174,13 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx runs fn in one transaction: everything fn does through the Store it is
 // given commits together, or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, statements: s.statements})
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, statements: s.statements, commits: s.commits})
 	})
+	if err == nil {
+		s.commits.Add(1)
+	}
+	return err
 }
 
 func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
