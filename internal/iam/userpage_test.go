@@ -84,7 +84,9 @@ func TestUserPageSeesAnotherProcess(t *testing.T) {
 				change func() error
 				want   func(s pageSummary) bool
 			}{
-				{"attach", func() error { return one.AttachUserPolicy(ctx, root, "dev", "arn:aws:iam::aws:policy/ReadOnlyAccess", m) },
+				{"attach", func() error {
+					return one.AttachUserPolicy(ctx, root, "dev", "arn:aws:iam::aws:policy/ReadOnlyAccess", m)
+				},
 					func(s pageSummary) bool { return slices.Equal(s.attached, []string{"ReadOnlyAccess"}) }},
 				{"inline", func() error {
 					_, err := one.PutUserPolicy(ctx, root, iam.PutInlinePolicyInput{Name: "dev", PolicyName: "notes", PolicyDocument: doc}, m)
@@ -103,7 +105,9 @@ func TestUserPageSeesAnotherProcess(t *testing.T) {
 					_, err := one.CreateLoginProfile(ctx, root, iam.CreateLoginProfileInput{UserName: "dev", Password: userPassword}, m)
 					return err
 				}, func(s pageSummary) bool { return s.password }},
-				{"detach", func() error { return one.DetachUserPolicy(ctx, root, "dev", "arn:aws:iam::aws:policy/ReadOnlyAccess", m) },
+				{"detach", func() error {
+					return one.DetachUserPolicy(ctx, root, "dev", "arn:aws:iam::aws:policy/ReadOnlyAccess", m)
+				},
 					func(s pageSummary) bool { return len(s.attached) == 0 }},
 			}
 			for _, st := range steps {
