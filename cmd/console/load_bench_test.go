@@ -178,11 +178,16 @@ func rssMB(pid string) float64 {
 // BenchmarkLoad measures the real server at 10,000 users: console pages and
 // API calls, against /healthz as the ceiling, with the server's peak RSS.
 // Run: go test ./cmd/console -run '^$' -bench Load -benchtime 1x -timeout 30m
-// (LOAD_USERS overrides 10,000; CONSOLE_TEST_POSTGRES adds PostgreSQL).
+// (LOAD_USERS overrides 10,000 and LOAD_REQUESTS the 500 requests per row,
+// e.g. to profile one row through CONSOLE_DEBUG_ADDR; CONSOLE_TEST_POSTGRES
+// adds PostgreSQL).
 func BenchmarkLoad(b *testing.B) {
-	users := 10000
+	users, requests := 10000, 500
 	if v, err := strconv.Atoi(os.Getenv("LOAD_USERS")); err == nil {
 		users = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("LOAD_REQUESTS")); err == nil && v > 0 {
+		requests = v
 	}
 	backends := []struct{ name, dsn string }{{"sqlite", "sqlite:console.db"}}
 	if os.Getenv(dbtest.EnvPostgres) != "" {
@@ -223,7 +228,7 @@ func BenchmarkLoad(b *testing.B) {
 		for _, tc := range cases {
 			b.Run(be.name+"/"+tc.name, func(b *testing.B) {
 				for range b.N {
-					hammer(b, 500, 4, tc.mk, c, tg.pid)
+					hammer(b, requests, 4, tc.mk, c, tg.pid)
 				}
 			})
 		}

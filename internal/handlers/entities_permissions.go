@@ -56,44 +56,65 @@ func (s *Server) groupHolder() *policyHolder {
 // them, told which permission it lacks.
 func (s *Server) permissions(c echo.Context, h *policyHolder, name, arn string) (templates.PermissionsView, error) {
 	ctx, p, m := c.Request().Context(), principal(c), meta(c)
-	v := templates.PermissionsView{Base: entityURL(h.kind, name, "")}
 	attached, _, err := h.listAttached(ctx, p, iam.ListAttachedPoliciesInput{Name: name, MaxItems: 1000}, m)
 	if denied(err) {
-		v.Hidden = "iam:ListAttached" + h.word + "Policies"
-		return v, nil
+		return s.permissionsView(c, h, name, arn, nil, nil, "iam:ListAttached"+h.word+"Policies")
 	}
 	if err != nil {
-		return v, err
+		return templates.PermissionsView{}, err
+	}
+	names, _, err := h.listInline(ctx, p, iam.EntityPageInput{Name: name, MaxItems: 1000}, m)
+	if denied(err) {
+		return s.permissionsView(c, h, name, arn, nil, nil, "iam:List"+h.word+"Policies")
+	}
+	if err != nil {
+		return templates.PermissionsView{}, err
+	}
+	var inline []templates.InlinePolicyRow
+	for _, n := range names {
+		row := templates.InlinePolicyRow{Name: n}
+		ip, err := h.getInline(ctx, p, name, n, m)
+		switch {
+		case err == nil:
+			row.Document = ip.PolicyDocument
+		case denied(err):
+			row.Document = documentDenied(h)
+		default:
+			return templates.PermissionsView{}, err
+		}
+		inline = append(inline, row)
+	}
+	return s.permissionsView(c, h, name, arn, attached, inline, "")
+}
+
+// documentDenied stands for an inline policy's document the caller may not
+// read.
+func documentDenied(h *policyHolder) string {
+	return "(You are not allowed to read this document: iam:Get" + h.word + "Policy.)"
+}
+
+// permissionsView builds the permissions tab from what was read, with the
+// buttons the caller may use; hidden names the right whose lack hides the
+// lists.
+func (s *Server) permissionsView(c echo.Context, h *policyHolder, name, arn string, attached []iam.AttachedPolicy,
+	inline []templates.InlinePolicyRow, hidden string) (templates.PermissionsView, error) {
+	v := templates.PermissionsView{Base: entityURL(h.kind, name, ""), Hidden: hidden}
+	if hidden != "" {
+		return v, nil
 	}
 	canDetach := s.can(c, "iam:Detach"+h.word+"Policy", arn)
 	for _, a := range attached {
 		v.Attached = append(v.Attached, templates.AttachedPolicyRow{Name: a.PolicyName, ARN: a.PolicyArn, Href: policyURL(a.PolicyArn),
 			AWSManaged: strings.HasPrefix(a.PolicyArn, "arn:aws:iam::aws:"), CanDetach: canDetach})
 	}
-	names, _, err := h.listInline(ctx, p, iam.EntityPageInput{Name: name, MaxItems: 1000}, m)
-	if denied(err) {
-		v.Hidden = "iam:List" + h.word + "Policies"
-		return v, nil
-	}
-	if err != nil {
-		return v, err
-	}
 	canDelete := s.can(c, "iam:Delete"+h.word+"Policy", arn)
-	for _, n := range names {
-		row := templates.InlinePolicyRow{Name: n, CanDelete: canDelete}
-		ip, err := h.getInline(ctx, p, name, n, m)
-		switch {
-		case err == nil:
-			row.Document = ip.PolicyDocument
-		case denied(err):
-			row.Document = "(You are not allowed to read this document: iam:Get" + h.word + "Policy.)"
-		default:
-			return v, err
-		}
+	for _, row := range inline {
+		row.CanDelete = canDelete
 		v.Inline = append(v.Inline, row)
 	}
 	v.CanAttach = s.can(c, "iam:Attach"+h.word+"Policy", arn)
 	v.CanPutInline = s.can(c, "iam:Put"+h.word+"Policy", arn)
+	var err error
 	if v.CanAttach {
 		v.Search, err = s.policySearch(c, c.QueryParam("pq"), v.Attached)
 	}

@@ -238,11 +238,6 @@ func (s *Server) userDetailWithErrors(c echo.Context, tab string, fe templates.F
 
 // userDetail gathers a user's page: the user, and the active tab's data.
 func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDetailView, error) {
-	ctx, p, m := c.Request().Context(), principal(c), meta(c)
-	u, err := s.svc.GetUser(ctx, p, name, m)
-	if err != nil {
-		return templates.UserDetailView{}, err
-	}
 	known := false
 	for _, t := range userTabs {
 		known = known || t.key == tab
@@ -250,14 +245,16 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 	if !known {
 		tab = "permissions"
 	}
+	page, err := s.svc.GetUserPage(c.Request().Context(), principal(c), name, tab == "permissions", meta(c))
+	if err != nil {
+		return templates.UserDetailView{}, err
+	}
+	u := &page.User
 	v := templates.UserDetailView{Name: u.UserName, Path: u.Path, ARN: u.Arn, ID: u.UserId, Created: when(u.CreateDate),
 		PasswordLastUsed: whenPtr(u.PasswordLastUsed, "Never"), Tab: tab, Tags: tagRows(u.Tags)}
 	// "Never" is for a password never used; a user without one says so.
-	switch _, err := s.svc.GetLoginProfile(ctx, p, u.UserName, m); {
-	case iam.KindOf(err) == iam.NotFound:
+	if page.LoginProfile == nil && page.LoginProfileErr == nil {
 		v.PasswordLastUsed = "No console password"
-	case err != nil && !denied(err):
-		return v, err
 	}
 	if u.PermissionsBoundary != nil {
 		v.Boundary = u.PermissionsBoundary.PermissionsBoundaryArn
@@ -270,7 +267,7 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 	v.Can.Rename = s.can(c, "iam:UpdateUser", u.Arn)
 	switch tab {
 	case "permissions":
-		err = s.userPermissions(c, u, &v)
+		err = s.userPermissions(c, u, page.Permissions, &v)
 	case "groups":
 		err = s.userGroups(c, u, &v)
 	case "security":
@@ -438,8 +435,17 @@ func (s *Server) userDelete(c echo.Context) error {
 
 // userPermissions fills the Permissions tab: the user's own policies,
 // those it has through its groups, and its boundary.
-func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserDetailView) error {
-	perms, err := s.permissions(c, s.userHolder(), u.UserName, u.Arn)
+func (s *Server) userPermissions(c echo.Context, u *iam.User, read *iam.UserPermissions, v *templates.UserDetailView) error {
+	h := s.userHolder()
+	var inline []templates.InlinePolicyRow
+	for _, ip := range read.Inline {
+		row := templates.InlinePolicyRow{Name: ip.PolicyName, Document: ip.PolicyDocument}
+		if read.DocumentsDenied {
+			row.Document = documentDenied(h)
+		}
+		inline = append(inline, row)
+	}
+	perms, err := s.permissionsView(c, h, u.UserName, u.Arn, read.Attached, inline, read.Denied)
 	if err != nil {
 		return err
 	}
@@ -447,12 +453,7 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, v *templates.UserD
 	if perms.Hidden != "" {
 		return nil
 	}
-	ctx, p, m := c.Request().Context(), principal(c), meta(c)
-	groups, err := s.svc.UserGroupPolicies(ctx, p, u.UserName, m)
-	if err != nil && !denied(err) {
-		return err
-	}
-	for _, g := range groups {
+	for _, g := range read.Groups {
 		gh := entityURL("groups", g.Group.GroupName, "permissions")
 		for _, a := range g.Attached {
 			v.ViaGroups = append(v.ViaGroups, templates.GroupPolicyRow{Group: g.Group.GroupName, GroupHref: gh, Policy: a.PolicyName, PolicyHref: policyURL(a.PolicyArn)})

@@ -69,9 +69,26 @@ func (s *Service) Allowed(ctx context.Context, caller *Principal, m Meta, action
 	if err != nil {
 		return false, err
 	}
+	now := s.now()
 	req := &policy.Request{Principal: s.enginePrincipal(caller), Action: action, Resource: resource,
-		Context: policy.NewContext(s.contextKeys(caller, m)), Time: s.now()}
+		Context: s.requestContext(caller, m, now), Time: now}
 	return policy.Decide(in, req) == policy.Allowed, nil
+}
+
+// requestContext is the condition keys' context for caller's questions. A
+// page asks a dozen; building the context (two maps of a dozen keys) was
+// a seventh of a page's CPU, so it is kept on the Principal for the rest
+// of the request: the same Principal (a copy with other request keys is
+// another), the same request facts, within the same second
+// (aws:CurrentTime, aws:EpochTime), the same MFA state.
+func (s *Service) requestContext(caller *Principal, m Meta, now time.Time) policy.Context {
+	k := &caller.condKeys
+	if k.owner == caller && k.meta == m && k.second == now.Unix() && k.mfa == caller.MFA && k.authTime.Equal(caller.AuthTime) {
+		return k.ctx
+	}
+	ctx := policy.NewContext(s.contextKeys(caller, m))
+	*k = conditionKeys{owner: caller, meta: m, second: now.Unix(), mfa: caller.MFA, authTime: caller.AuthTime, ctx: ctx}
+	return ctx
 }
 
 // enginePrincipal is the caller as the policy engine sees it.
@@ -160,12 +177,12 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 	default:
 		return &policy.Inputs{}, nil // nothing allows an unknown kind of caller
 	}
-	stamp, err := s.store.StateStamp(ctx)
+	stamp, err := s.requestStamp(ctx, p)
 	if err != nil {
-		return nil, internal(err, "state stamp")
+		return nil, err
 	}
 	key := p.AccountID + "/" + string(et) + "/" + id
-	in := s.inputs.get(stamp, key)
+	in, _ := s.inputs.get(stamp, key)
 	if in == nil {
 		if in, err = s.identityInputs(ctx, s.store, p.AccountID, et, id); err != nil {
 			return nil, err
@@ -176,7 +193,7 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 		if len(in.Identity) > 1 {
 			in.Identity = []*policy.Policy{policy.Merge(policy.PolicyRef{ID: key, Name: "identity policies"}, in.Identity...)}
 		}
-		s.inputs.put(stamp, key, in)
+		s.inputs.put(stamp, key, in, inputCacheMax)
 	}
 	if et == models.EntityRole {
 		own := *in // shared: the session's policies go on a copy
@@ -200,32 +217,7 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 // An entry put under a stamp was read after the stamp was, so it shows at
 // least that state; a later change moves the stamp before its request
 // returns, and stamps never come back.
-type inputCache struct {
-	mu    sync.Mutex
-	stamp models.StateStamp
-	m     map[string]*policy.Inputs
-}
-
-// inputCacheMax bounds the principals kept: past it the cache starts over.
-const inputCacheMax = 50_000
-
-func (c *inputCache) get(stamp models.StateStamp, key string) *policy.Inputs {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stamp != stamp {
-		return nil
-	}
-	return c.m[key]
-}
-
-func (c *inputCache) put(stamp models.StateStamp, key string, in *policy.Inputs) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.stamp != stamp || c.m == nil || len(c.m) >= inputCacheMax {
-		c.stamp, c.m = stamp, map[string]*policy.Inputs{}
-	}
-	c.m[key] = in
-}
+type inputCache = stampCache[*policy.Inputs]
 
 // addSessionPolicies narrows a session by the policies passed at AssumeRole.
 func (s *Service) addSessionPolicies(ctx context.Context, in *policy.Inputs, p *Principal) error {

@@ -3,6 +3,7 @@ package iam
 import (
 	"time"
 
+	"github.com/iamconsole/console/internal/models"
 	"github.com/iamconsole/console/internal/policy"
 )
 
@@ -36,6 +37,15 @@ type Principal struct {
 	Session *TempCredentials
 	// inputs caches the caller's policies for the request (see inputsFor).
 	inputs *policy.Inputs
+	// stamp is the IAM state's stamp, read once for the request (see
+	// requestStamp) when the Store had committed stampCommits
+	// transactions; stamped says it was read.
+	stamp        models.StateStamp
+	stampCommits uint64
+	stamped      bool
+	// condKeys keeps the condition keys' context for the request (see
+	// Service.requestContext).
+	condKeys conditionKeys
 	// signInHash is the password hash a sign-in checked the password
 	// against: the sign-in fails if the login profile has changed since.
 	signInHash string
@@ -64,6 +74,17 @@ func (p *Principal) userID() string {
 		return p.Session.UserID
 	}
 	return p.ID
+}
+
+// conditionKeys is a request's condition keys' context and what it was
+// built from.
+type conditionKeys struct {
+	owner    *Principal
+	meta     Meta
+	second   int64
+	mfa      bool
+	authTime time.Time
+	ctx      policy.Context
 }
 
 // IsRoot reports whether p is the account's root user.

@@ -37,7 +37,10 @@ type Service struct {
 	cfg      Config
 	policies policyCache
 	inputs   inputCache
-	graphs   graphCache
+	// userPages keeps the user page's reads under the state stamp
+	// (GetUserPage).
+	userPages stampCache[*userPageReads]
+	graphs    graphCache
 }
 
 // New makes a Service.

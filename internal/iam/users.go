@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/iamconsole/console/internal/models"
@@ -721,12 +722,37 @@ func (s *Service) UserGroupPolicies(ctx context.Context, caller *Principal, user
 	if err != nil {
 		return nil, err
 	}
+	return s.userGroupPolicies(ctx, caller, acct, u, m)
+}
+
+// userGroupPolicies is UserGroupPolicies for a user already read and
+// authorized: three reads, whatever the number of groups.
+func (s *Service) userGroupPolicies(ctx context.Context, caller *Principal, acct string, u *models.User, m Meta) ([]GroupPolicies, error) {
 	groups, _, err := s.store.ListGroupsForUser(ctx, acct, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
 	if err != nil {
 		return nil, internal(err, "groups for user")
 	}
+	ids := make([]string, len(groups))
+	for i := range groups {
+		ids[i] = groups[i].GroupID
+	}
+	atts, err := s.store.AttachmentsOf(ctx, acct, models.EntityGroup, ids)
+	if err != nil {
+		return nil, internal(err, "group attached policies")
+	}
+	names, err := s.store.InlinePolicyNamesOf(ctx, acct, models.EntityGroup, ids)
+	if err != nil {
+		return nil, internal(err, "group inline policies")
+	}
+	return s.groupPolicies(ctx, caller, acct, groups, atts, names, m)
+}
+
+// groupPolicies gives each of groups (in order) its attached policies
+// (from atts) and inline policy names (from names, by group ID), each only
+// if the caller may list them (nil otherwise).
+func (s *Service) groupPolicies(ctx context.Context, caller *Principal, acct string, groups []models.Group,
+	atts []models.PolicyAttachment, names map[string][]string, m Meta) ([]GroupPolicies, error) {
 	out := make([]GroupPolicies, len(groups))
-	var attachedIDs, inlineIDs []string
 	index := make(map[string]int, len(groups))
 	for i := range groups {
 		g := groupOut(acct, &groups[i])
@@ -734,32 +760,24 @@ func (s *Service) UserGroupPolicies(ctx context.Context, caller *Principal, user
 		if ok, err := s.Allowed(ctx, caller, m, "iam:ListAttachedGroupPolicies", g.Arn); err != nil {
 			return nil, err
 		} else if ok {
-			attachedIDs = append(attachedIDs, groups[i].GroupID)
 			out[i].Attached = []AttachedPolicy{}
 		}
 		if ok, err := s.Allowed(ctx, caller, m, "iam:ListGroupPolicies", g.Arn); err != nil {
 			return nil, err
+		} else if ok && names[groups[i].GroupID] != nil {
+			out[i].Inline = slices.Clone(names[groups[i].GroupID]) // names may be kept
 		} else if ok {
-			inlineIDs = append(inlineIDs, groups[i].GroupID)
 			out[i].Inline = []string{}
 		}
 	}
-	atts, err := s.store.AttachmentsOf(ctx, acct, models.EntityGroup, attachedIDs)
-	if err != nil {
-		return nil, internal(err, "group attached policies")
-	}
 	for _, a := range atts {
-		if _, _, name, ok := parsePolicyARN(a.PolicyARN); ok {
-			gp := &out[index[a.EntityID]]
-			gp.Attached = append(gp.Attached, AttachedPolicy{PolicyName: name, PolicyArn: a.PolicyARN})
+		i, ok := index[a.EntityID]
+		if !ok || out[i].Attached == nil {
+			continue
 		}
-	}
-	names, err := s.store.InlinePolicyNamesOf(ctx, acct, models.EntityGroup, inlineIDs)
-	if err != nil {
-		return nil, internal(err, "group inline policies")
-	}
-	for id, ns := range names {
-		out[index[id]].Inline = ns
+		if _, _, name, ok := parsePolicyARN(a.PolicyARN); ok {
+			out[i].Attached = append(out[i].Attached, AttachedPolicy{PolicyName: name, PolicyArn: a.PolicyARN})
+		}
 	}
 	return out, nil
 }

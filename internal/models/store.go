@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -28,6 +29,41 @@ var (
 // Store bound to one transaction.
 type Store struct {
 	db *gorm.DB
+	// statements counts the SQL statements this Store (and its
+	// transactions) ran: what a page costs is mostly how many it runs.
+	statements *atomic.Uint64
+	// commits counts the transactions this process committed through the
+	// Store: what a request read before it may be out of date once it moved.
+	commits *atomic.Uint64
+}
+
+// Commits is how many transactions this process has committed through the
+// Store. A request that keeps something it read (the IAM state stamp) reads
+// it again once this moves: its own change, or another request's, is then
+// in the next read.
+func (s *Store) Commits() uint64 { return s.commits.Load() }
+
+// Statements is how many SQL statements the Store and its transactions have
+// run since it was opened.
+func (s *Store) Statements() uint64 { return s.statements.Load() }
+
+// countStatements counts every statement GORM runs on db into n.
+func countStatements(db *gorm.DB, n *atomic.Uint64) error {
+	count := func(*gorm.DB) { n.Add(1) }
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("console:count", count),
+		cb.Row().After("gorm:row").Register("console:count", count),
+		cb.Raw().After("gorm:raw").Register("console:count", count),
+		cb.Create().After("gorm:create").Register("console:count", count),
+		cb.Update().After("gorm:update").Register("console:count", count),
+		cb.Delete().After("gorm:delete").Register("console:count", count),
+	} {
+		if err != nil {
+			return fmt.Errorf("count statements: %w", err)
+		}
+	}
+	return nil
 }
 
 // PostgresPoolSize bounds each process's PostgreSQL connections: several
@@ -74,7 +110,11 @@ func Open(ctx context.Context, dsn, dataDir string) (*Store, error) {
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		sqlDB.SetConnMaxLifetime(time.Hour)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, statements: new(atomic.Uint64), commits: new(atomic.Uint64)}
+	if err := countStatements(db, s.statements); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := migrate(ctx, db); err != nil {
 		s.Close()
 		return nil, err
@@ -134,9 +174,13 @@ func (s *Store) Ping(ctx context.Context) error {
 // Tx runs fn in one transaction: everything fn does through the Store it is
 // given commits together, or not at all.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx})
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, statements: s.statements, commits: s.commits})
 	})
+	if err == nil {
+		s.commits.Add(1)
+	}
+	return err
 }
 
 func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
