@@ -198,48 +198,51 @@ func (g *Graph) findAdmin(rr *reachResult) *adminPath {
 		if _, ok := g.admin[h.key]; ok {
 			return &adminPath{hop: i, technique: g.lastTech(rr, i)}
 		}
-		edges := g.modOut[h.key]
-		var own []Edge
-		if h.p.base != nil {
-			own = g.pseudoEdges[h.key]
-		}
 		// Rewriting one's own permissions first, then anyone reachable.
 		for pass := 0; pass < 2; pass++ {
-			for k := 0; k < len(edges)+len(own); k++ {
-				var e *Edge
-				if k < len(edges) {
-					e = &g.Edges[edges[k]]
-				} else {
-					e = &own[k-len(edges)]
-				}
-				if h.p.base != nil && g.aims(e, h.p.group.src.ARN) && pass == 0 {
-					// The group a pseudo principal joined applies to it.
-					return &adminPath{hop: i, edge: e, affected: h.p.base.arn, technique: e.Technique}
-				}
-				if e.Kind != EdgeEscalation || (e.Gain != GainArbitrary && e.Gain != GainVersion) {
-					continue
-				}
-				if e.Gain == GainVersion && !g.versionFull(e.To) {
-					continue
-				}
-				for _, c := range g.affects[e.To] {
-					ci, ok := rr.find(c)
-					if !ok || (pass == 0) != (ci == i) {
-						continue
-					}
-					tech := e.Technique
-					if ci != i {
-						reachTech := g.lastTech(rr, ci)
-						if id := compositeOf(e.Technique, reachTech); id != "" {
-							tech = id
-						} else if reachTech != "" {
-							tech = reachTech + " + " + e.Technique
-						}
-					}
-					return &adminPath{hop: i, edge: e, affected: c.arn, technique: tech}
-				}
+			var found *adminPath
+			g.rewriteEdges(h.p, func(e *Edge) bool {
+				found = g.adminBy(rr, i, pass, e)
+				return found != nil
+			})
+			if found != nil {
+				return found
 			}
 		}
+	}
+	return nil
+}
+
+// adminBy is the full access the rewrite e gives the walk's hop i: on the
+// first pass the hop's own permissions (or, for a pseudo principal, the
+// group it joined), on the second those of a principal reached elsewhere.
+func (g *Graph) adminBy(rr *reachResult, i, pass int, e *Edge) *adminPath {
+	h := rr.hops[i]
+	if h.p.base != nil && g.aims(e, h.p.group.src.ARN) && pass == 0 {
+		// The group a pseudo principal joined applies to it.
+		return &adminPath{hop: i, edge: e, affected: h.p.base.arn, technique: e.Technique}
+	}
+	if e.Kind != EdgeEscalation || (e.Gain != GainArbitrary && e.Gain != GainVersion) {
+		return nil
+	}
+	if e.Gain == GainVersion && !g.versionFull(e.To) {
+		return nil
+	}
+	for _, c := range g.affects[e.To] {
+		ci, ok := rr.find(c)
+		if !ok || (pass == 0) != (ci == i) {
+			continue
+		}
+		tech := e.Technique
+		if ci != i {
+			reachTech := g.lastTech(rr, ci)
+			if id := compositeOf(e.Technique, reachTech); id != "" {
+				tech = id
+			} else if reachTech != "" {
+				tech = reachTech + " + " + e.Technique
+			}
+		}
+		return &adminPath{hop: i, edge: e, affected: c.arn, technique: tech}
 	}
 	return nil
 }
