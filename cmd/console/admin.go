@@ -58,7 +58,7 @@ func (c *CreateUserCmd) Run(g *Globals, e *env) error {
 		SecretAccessKey string `json:",omitempty"`
 	}{UserName: u.UserName, Arn: u.Arn}
 	for _, arn := range arns {
-		if err := svc.AttachUserPolicy(e.ctx, nil, u.UserName, arn, m); err != nil {
+		if err := svc.AttachPolicy(e.ctx, nil, iam.UserNamed(u.UserName), arn, m); err != nil {
 			return fmt.Errorf("user %s created, attaching %s failed: %w", u.UserName, arn, err)
 		}
 	}

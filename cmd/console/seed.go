@@ -158,7 +158,7 @@ func seedAccount(e *env, svc *iam.Service, acct string, c *SeedCmd) error {
 			if len(policyARNs) > 0 && rng.IntN(3) > 0 {
 				arn = policyARNs[rng.IntN(len(policyARNs))]
 			}
-			if err := svc.AttachGroupPolicy(ctx, nil, name, arn, m); err != nil {
+			if err := svc.AttachPolicy(ctx, nil, iam.GroupNamed(name), arn, m); err != nil {
 				return fmt.Errorf("group %s: %w", name, err)
 			}
 		}
@@ -179,7 +179,7 @@ func seedAccount(e *env, svc *iam.Service, acct string, c *SeedCmd) error {
 			}
 		}
 		if rng.IntN(10) == 0 && len(policyARNs) > 0 {
-			if err := svc.AttachUserPolicy(ctx, nil, name, policyARNs[rng.IntN(len(policyARNs))], m); err != nil {
+			if err := svc.AttachPolicy(ctx, nil, iam.UserNamed(name), policyARNs[rng.IntN(len(policyARNs))], m); err != nil {
 				return fmt.Errorf("user %s: %w", name, err)
 			}
 		}
@@ -212,7 +212,7 @@ func seedAccount(e *env, svc *iam.Service, acct string, c *SeedCmd) error {
 		if len(policyARNs) > 0 && rng.IntN(2) == 0 {
 			arn = policyARNs[rng.IntN(len(policyARNs))]
 		}
-		if err := svc.AttachRolePolicy(ctx, nil, name, arn, m); err != nil {
+		if err := svc.AttachPolicy(ctx, nil, iam.RoleNamed(name), arn, m); err != nil {
 			return fmt.Errorf("role %s: %w", name, err)
 		}
 		prev = name

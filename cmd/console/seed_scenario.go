@@ -274,13 +274,14 @@ func (b *scenarioBuilder) groups(gs []seedGroup) {
 				return err
 			}
 			for _, p := range g.managed {
-				if err := b.svc.AttachGroupPolicy(b.e.ctx, nil, g.name, b.policyARN(p), b.m); err != nil {
+				if err := b.svc.AttachPolicy(b.e.ctx, nil, iam.GroupNamed(g.name), b.policyARN(p), b.m); err != nil {
 					return fmt.Errorf("attach %s: %w", p, err)
 				}
 			}
 			if g.inline != nil {
-				_, err := b.svc.PutGroupPolicy(b.e.ctx, nil, iam.PutInlinePolicyInput{Name: g.name,
-					PolicyName: g.inline.name, PolicyDocument: b.doc(g.inline.doc)}, b.m)
+				_, err := b.svc.PutInlinePolicy(b.e.ctx, nil, iam.GroupNamed(g.name),
+					g.inline.name, b.doc(g.inline.doc), b.m)
+
 				return err
 			}
 			return nil
@@ -296,13 +297,14 @@ func (b *scenarioBuilder) roles(rs []seedRole) {
 				return err
 			}
 			for _, p := range r.managed {
-				if err := b.svc.AttachRolePolicy(b.e.ctx, nil, r.name, b.policyARN(p), b.m); err != nil {
+				if err := b.svc.AttachPolicy(b.e.ctx, nil, iam.RoleNamed(r.name), b.policyARN(p), b.m); err != nil {
 					return fmt.Errorf("attach %s: %w", p, err)
 				}
 			}
 			if r.inline != nil {
-				_, err := b.svc.PutRolePolicy(b.e.ctx, nil, iam.PutInlinePolicyInput{Name: r.name,
-					PolicyName: r.inline.name, PolicyDocument: b.doc(r.inline.doc)}, b.m)
+				_, err := b.svc.PutInlinePolicy(b.e.ctx, nil, iam.RoleNamed(r.name),
+					r.inline.name, b.doc(r.inline.doc), b.m)
+
 				return err
 			}
 			return nil
@@ -362,13 +364,14 @@ func (b *scenarioBuilder) user(u seedUser) error {
 		}
 	}
 	for _, p := range u.managed {
-		if err := b.svc.AttachUserPolicy(b.e.ctx, nil, u.name, b.policyARN(p), b.m); err != nil {
+		if err := b.svc.AttachPolicy(b.e.ctx, nil, iam.UserNamed(u.name), b.policyARN(p), b.m); err != nil {
 			return fmt.Errorf("attach %s: %w", p, err)
 		}
 	}
 	if u.inline != nil {
-		_, err := b.svc.PutUserPolicy(b.e.ctx, nil, iam.PutInlinePolicyInput{Name: u.name,
-			PolicyName: u.inline.name, PolicyDocument: b.doc(u.inline.doc)}, b.m)
+		_, err := b.svc.PutInlinePolicy(b.e.ctx, nil, iam.UserNamed(u.name),
+			u.inline.name, b.doc(u.inline.doc), b.m)
+
 		return err
 	}
 	return nil

@@ -109,7 +109,7 @@ func (e *env) user(name string, policyARNs ...string) (id, secret string) {
 		e.t.Fatal(err)
 	}
 	for _, arn := range policyARNs {
-		if err := e.svc.AttachUserPolicy(e.ctx, nil, u.UserName, arn, iam.Meta{}); err != nil {
+		if err := e.svc.AttachPolicy(e.ctx, nil, iam.UserNamed(u.UserName), arn, iam.Meta{}); err != nil {
 			e.t.Fatal(err)
 		}
 	}

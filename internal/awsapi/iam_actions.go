@@ -46,6 +46,32 @@ func (p params) required(names ...string) error {
 	return nil
 }
 
+// entityParam is the parameter that names an entity of each type in AWS's
+// actions: AttachUserPolicy's UserName, TagPolicy's PolicyArn.
+var entityParam = map[iam.EntityType]string{iam.UserType: "UserName", iam.GroupType: "GroupName",
+	iam.RoleType: "RoleName", iam.PolicyType: "PolicyArn"}
+
+// entity reads the entity an action of type t names, requiring it and the
+// other parameters named, in AWS's order: the entity first.
+func (c *call) entity(t iam.EntityType, others ...string) (iam.Entity, error) {
+	param := entityParam[t]
+	if err := c.p.required(append([]string{param}, others...)...); err != nil {
+		return iam.Entity{}, err
+	}
+	return iam.Entity{Type: t, Name: c.p.str(param)}, nil
+}
+
+// entityPage reads the entity a List… action of type t names and the page
+// asked for.
+func (c *call) entityPage(t iam.EntityType) (iam.Entity, iam.Page, error) {
+	e, err := c.entity(t)
+	if err != nil {
+		return e, iam.Page{}, err
+	}
+	marker, maxItems, err := c.p.paging()
+	return e, iam.Page{Marker: marker, MaxItems: maxItems}, err
+}
+
 // urlDoc encodes a policy document as AWS returns it: percent-encoded, with
 // spaces as %20 so that both url.QueryUnescape and Python's unquote (the
 // CLI) give the document back unchanged.

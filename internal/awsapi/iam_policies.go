@@ -111,32 +111,29 @@ type listTagsResult struct {
 	page
 }
 
-// attachOp is the shape of Attach/Detach{User,Group,Role}Policy.
-type attachOp func(*iam.Service, context.Context, *iam.Principal, string, string, iam.Meta) error
+// attachOp is the shape of AttachPolicy and DetachPolicy.
+type attachOp func(*iam.Service, context.Context, *iam.Principal, iam.Entity, string, iam.Meta) error
 
-// attach handles an attach or detach whose entity is named by nameParam.
-func attach(nameParam string, op attachOp) action {
+// attach handles Attach/Detach{User,Group,Role}Policy.
+func attach(t iam.EntityType, op attachOp) action {
 	return func(s *Server, c *call) (any, error) {
-		if err := c.p.required(nameParam, "PolicyArn"); err != nil {
-			return nil, err
-		}
-		return nil, op(s.svc, c.ctx, c.caller, c.p.str(nameParam), c.p.str("PolicyArn"), c.meta)
-	}
-}
-
-type listAttachedOp func(*iam.Service, context.Context, *iam.Principal, iam.ListAttachedPoliciesInput, iam.Meta) ([]iam.AttachedPolicy, string, error)
-
-func listAttached(nameParam string, op listAttachedOp) action {
-	return func(s *Server, c *call) (any, error) {
-		if err := c.p.required(nameParam); err != nil {
-			return nil, err
-		}
-		marker, maxItems, err := c.p.paging()
+		e, err := c.entity(t, "PolicyArn")
 		if err != nil {
 			return nil, err
 		}
-		ps, next, err := op(s.svc, c.ctx, c.caller, iam.ListAttachedPoliciesInput{Name: c.p.str(nameParam),
-			PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
+		return nil, op(s.svc, c.ctx, c.caller, e, c.p.str("PolicyArn"), c.meta)
+	}
+}
+
+// listAttached handles ListAttached{User,Group,Role}Policies.
+func listAttached(t iam.EntityType) action {
+	return func(s *Server, c *call) (any, error) {
+		e, page, err := c.entityPage(t)
+		if err != nil {
+			return nil, err
+		}
+		ps, next, err := s.svc.ListAttachedPolicies(c.ctx, c.caller, e, iam.ListAttachedPoliciesInput{
+			PathPrefix: c.p.str("PathPrefix"), Marker: page.Marker, MaxItems: page.MaxItems}, c.meta)
 		if err != nil {
 			return nil, err
 		}
@@ -284,7 +281,7 @@ func listPolicyVersions(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	vs, next, err := s.svc.ListPolicyVersions(c.ctx, c.caller, iam.EntityPageInput{Name: c.p.str("PolicyArn"), Marker: marker, MaxItems: maxItems}, c.meta)
+	vs, next, err := s.svc.ListPolicyVersions(c.ctx, c.caller, c.p.str("PolicyArn"), iam.Page{Marker: marker, MaxItems: maxItems}, c.meta)
 	if err != nil {
 		return nil, err
 	}

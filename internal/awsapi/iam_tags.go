@@ -1,51 +1,45 @@
 package awsapi
 
 import (
-	"context"
-
 	"github.com/iamconsole/console/internal/iam"
 )
 
-type tagOp func(*iam.Service, context.Context, *iam.Principal, string, []iam.Tag, iam.Meta) error
-
-func tag(nameParam string, op tagOp) action {
+// tag handles Tag{User,Role,Policy}.
+func tag(t iam.EntityType) action {
 	return func(s *Server, c *call) (any, error) {
-		if err := c.p.required(nameParam); err != nil {
+		e, err := c.entity(t)
+		if err != nil {
 			return nil, err
 		}
 		if len(c.p.members("Tags")) == 0 {
 			return nil, missing("Tags")
 		}
-		return nil, op(s.svc, c.ctx, c.caller, c.p.str(nameParam), c.p.tags("Tags"), c.meta)
+		return nil, s.svc.Tag(c.ctx, c.caller, e, c.p.tags("Tags"), c.meta)
 	}
 }
 
-type untagOp func(*iam.Service, context.Context, *iam.Principal, string, []string, iam.Meta) error
-
-func untag(nameParam string, op untagOp) action {
+// untag handles Untag{User,Role,Policy}.
+func untag(t iam.EntityType) action {
 	return func(s *Server, c *call) (any, error) {
-		if err := c.p.required(nameParam); err != nil {
+		e, err := c.entity(t)
+		if err != nil {
 			return nil, err
 		}
 		if len(c.p.members("TagKeys")) == 0 {
 			return nil, missing("TagKeys")
 		}
-		return nil, op(s.svc, c.ctx, c.caller, c.p.str(nameParam), c.p.list("TagKeys"), c.meta)
+		return nil, s.svc.Untag(c.ctx, c.caller, e, c.p.list("TagKeys"), c.meta)
 	}
 }
 
-type listTagsOp func(*iam.Service, context.Context, *iam.Principal, iam.EntityPageInput, iam.Meta) ([]iam.Tag, string, error)
-
-func listTags(nameParam string, op listTagsOp) action {
+// listTags handles List{User,Role,Policy}Tags.
+func listTags(t iam.EntityType) action {
 	return func(s *Server, c *call) (any, error) {
-		if err := c.p.required(nameParam); err != nil {
-			return nil, err
-		}
-		marker, maxItems, err := c.p.paging()
+		e, page, err := c.entityPage(t)
 		if err != nil {
 			return nil, err
 		}
-		tags, next, err := op(s.svc, c.ctx, c.caller, iam.EntityPageInput{Name: c.p.str(nameParam), Marker: marker, MaxItems: maxItems}, c.meta)
+		tags, next, err := s.svc.ListTags(c.ctx, c.caller, e, page, c.meta)
 		if err != nil {
 			return nil, err
 		}
@@ -57,24 +51,24 @@ func listTags(nameParam string, op listTagsOp) action {
 	}
 }
 
-type putBoundaryOp func(*iam.Service, context.Context, *iam.Principal, string, string, iam.Meta) error
-
-func putBoundary(nameParam string, op putBoundaryOp) action {
+// putBoundary handles Put{User,Role}PermissionsBoundary.
+func putBoundary(t iam.EntityType) action {
 	return func(s *Server, c *call) (any, error) {
-		if err := c.p.required(nameParam, "PermissionsBoundary"); err != nil {
+		e, err := c.entity(t, "PermissionsBoundary")
+		if err != nil {
 			return nil, err
 		}
-		return nil, op(s.svc, c.ctx, c.caller, c.p.str(nameParam), c.p.str("PermissionsBoundary"), c.meta)
+		return nil, s.svc.PutPermissionsBoundary(c.ctx, c.caller, e, c.p.str("PermissionsBoundary"), c.meta)
 	}
 }
 
-type deleteBoundaryOp func(*iam.Service, context.Context, *iam.Principal, string, iam.Meta) error
-
-func deleteBoundary(nameParam string, op deleteBoundaryOp) action {
+// deleteBoundary handles Delete{User,Role}PermissionsBoundary.
+func deleteBoundary(t iam.EntityType) action {
 	return func(s *Server, c *call) (any, error) {
-		if err := c.p.required(nameParam); err != nil {
+		e, err := c.entity(t)
+		if err != nil {
 			return nil, err
 		}
-		return nil, op(s.svc, c.ctx, c.caller, c.p.str(nameParam), c.meta)
+		return nil, s.svc.DeletePermissionsBoundary(c.ctx, c.caller, e, c.meta)
 	}
 }

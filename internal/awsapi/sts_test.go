@@ -22,7 +22,7 @@ func (e *env) seedRole(name, trust string, policyARNs ...string) string {
 		e.t.Fatal(err)
 	}
 	for _, arn := range policyARNs {
-		if err := e.svc.AttachRolePolicy(e.ctx, nil, name, arn, iam.Meta{}); err != nil {
+		if err := e.svc.AttachPolicy(e.ctx, nil, iam.RoleNamed(name), arn, iam.Meta{}); err != nil {
 			e.t.Fatal(err)
 		}
 	}
@@ -32,7 +32,7 @@ func (e *env) seedRole(name, trust string, policyARNs ...string) string {
 // seedInline gives a user an inline policy.
 func (e *env) seedInline(userName, policyName, doc string) {
 	e.t.Helper()
-	if _, err := e.svc.PutUserPolicy(e.ctx, nil, iam.PutInlinePolicyInput{Name: userName, PolicyName: policyName, PolicyDocument: doc}, iam.Meta{}); err != nil {
+	if _, err := e.svc.PutInlinePolicy(e.ctx, nil, iam.UserNamed(userName), policyName, doc, iam.Meta{}); err != nil {
 		e.t.Fatal(err)
 	}
 }

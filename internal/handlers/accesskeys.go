@@ -25,7 +25,7 @@ func (s *Server) userCredentials(c echo.Context, u *iam.User, v *templates.UserD
 	if err != nil {
 		return err
 	}
-	canUpdate, canDelete := s.can(c, "iam:UpdateAccessKey", u.Arn), s.can(c, "iam:DeleteAccessKey", u.Arn)
+	canUpdate, canDelete := s.can(c, iam.OpUpdateAccessKey, u.Arn), s.can(c, iam.OpDeleteAccessKey, u.Arn)
 	for _, k := range keys {
 		row := templates.AccessKeyRow{ID: k.AccessKeyId, Status: k.Status, Created: when(k.CreateDate), LastUsed: "Never",
 			CanUpdate: canUpdate, CanDelete: canDelete}
@@ -46,10 +46,10 @@ func (s *Server) userCredentials(c echo.Context, u *iam.User, v *templates.UserD
 	if v.PasswordRules, err = s.svc.PasswordRulesText(ctx, p); err != nil {
 		return err
 	}
-	v.Can.CreateLoginProfile = s.can(c, "iam:CreateLoginProfile", u.Arn)
-	v.Can.UpdateLoginProfile = s.can(c, "iam:UpdateLoginProfile", u.Arn)
-	v.Can.DeleteLoginProfile = s.can(c, "iam:DeleteLoginProfile", u.Arn)
-	v.Can.CreateKey = s.can(c, "iam:CreateAccessKey", u.Arn)
+	v.Can.CreateLoginProfile = s.can(c, iam.OpCreateLoginProfile, u.Arn)
+	v.Can.UpdateLoginProfile = s.can(c, iam.OpUpdateLoginProfile, u.Arn)
+	v.Can.DeleteLoginProfile = s.can(c, iam.OpDeleteLoginProfile, u.Arn)
+	v.Can.CreateKey = s.can(c, iam.OpCreateAccessKey, u.Arn)
 	return nil
 }
 

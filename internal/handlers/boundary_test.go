@@ -81,7 +81,7 @@ func TestBoundaryByName(t *testing.T) {
 		t.Errorf("create user with an unknown name: %d", res.StatusCode)
 	}
 	// The operation, which the AWS API calls, keeps AWS's contract: ARNs.
-	if err := e.svc.PutUserPermissionsBoundary(ctx, nil, "dev1", "PowerUserAccess", m); iam.KindOf(err) != iam.Invalid {
+	if err := e.svc.PutPermissionsBoundary(ctx, nil, iam.UserNamed("dev1"), "PowerUserAccess", m); iam.KindOf(err) != iam.Invalid {
 		t.Errorf("the operation took a name: %v", err)
 	}
 }

@@ -61,9 +61,10 @@ func TestBrowserDestructiveActionsConfirm(t *testing.T) {
 	must(err)
 	_, err = e.svc.CreateUser(bg, nil, iam.CreateUserInput{UserName: "holder"}, m)
 	must(err)
-	must(e.svc.AttachUserPolicy(bg, nil, "holder", "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
-	_, err = e.svc.PutUserPolicy(bg, nil, iam.PutInlinePolicyInput{Name: "holder", PolicyName: "notes",
-		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, m)
+	must(e.svc.AttachPolicy(bg, nil, iam.UserNamed("holder"), "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
+	_, err = e.svc.PutInlinePolicy(bg, nil, iam.UserNamed("holder"), "notes",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, m)
+
 	must(err)
 	pol, err := e.svc.CreatePolicy(bg, nil, iam.CreatePolicyInput{PolicyName: "OldPolicy",
 		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}, m)
@@ -120,12 +121,12 @@ func TestBrowserDestructiveActionsConfirm(t *testing.T) {
 			return keyStatus("victim", inactive.AccessKeyId) == "deleted"
 		}},
 		{"detach policy", "/users/holder", "#detach-ReadOnlyAccess", "", "", func() bool {
-			a, _, err := e.svc.ListAttachedUserPolicies(bg, nil, iam.ListAttachedPoliciesInput{Name: "holder"}, m)
+			a, _, err := e.svc.ListAttachedPolicies(bg, nil, iam.UserNamed("holder"), iam.ListAttachedPoliciesInput{}, m)
 			must(err)
 			return len(a) == 0
 		}},
 		{"inline policy", "/users/holder", "#delete-inline-notes", "notes", "details.inline-policy summary", func() bool {
-			_, err := e.svc.GetUserPolicy(bg, nil, "holder", "notes", m)
+			_, err := e.svc.GetInlinePolicy(bg, nil, iam.UserNamed("holder"), "notes", m)
 			return gone(err)
 		}},
 		{"policy version", "/policies/view?arn=" + url.QueryEscape(versioned.Arn) + "&tab=versions", "#delete-version-v1", "v1", "", func() bool {

@@ -103,16 +103,12 @@ func tagRows(tags []iam.Tag) []templates.TagRow {
 	return out
 }
 
-// can reports whether the signed-in principal may take action on resource,
-// to decide which buttons a page shows. The operation decides again when
-// the form is posted; a failed check only hides a button.
-func (s *Server) can(c echo.Context, action, resource string) bool {
-	ok, err := s.svc.Allowed(c.Request().Context(), principal(c), meta(c), action, resource)
-	if err != nil {
-		s.log.Warn("permission check", "request_id", requestID(c), "action", action, "err", err)
-		return false
-	}
-	return ok
+// can reports whether the signed-in principal may do op on the entity arn
+// names, to decide which buttons a page shows: iam.Can asks what the
+// operation asks. The operation decides again when the form is posted; a
+// failed check only hides a button.
+func (s *Server) can(c echo.Context, op iam.Op, arn string) bool {
+	return s.svc.Can(c.Request().Context(), principal(c), meta(c), op, arn)
 }
 
 // accountARN is the start of this account's IAM ARNs, for permission checks

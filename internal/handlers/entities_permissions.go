@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,42 +12,33 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// policyHolder is what the permission pages need to know about users,
-// groups and roles alike: their operations (the same shapes for the three)
-// and how to show the page again with a form's errors.
+// policyHolder is a kind of entity the permission pages serve alike:
+// users, groups and roles, whose operations are the same over an
+// iam.Entity.
 type policyHolder struct {
 	kind string // "users", "groups", "roles": the URL segment
-	word string // "User", "Group", "Role": as in iam:AttachUserPolicy
-
-	listAttached func(context.Context, *iam.Principal, iam.ListAttachedPoliciesInput, iam.Meta) ([]iam.AttachedPolicy, string, error)
-	listInline   func(context.Context, *iam.Principal, iam.EntityPageInput, iam.Meta) ([]string, string, error)
-	getInline    func(context.Context, *iam.Principal, string, string, iam.Meta) (*iam.InlinePolicy, error)
-	attach       func(context.Context, *iam.Principal, string, string, iam.Meta) error
-	detach       func(context.Context, *iam.Principal, string, string, iam.Meta) error
-	putInline    func(context.Context, *iam.Principal, iam.PutInlinePolicyInput, iam.Meta) ([]policy.Diagnostic, error)
-	deleteInline func(context.Context, *iam.Principal, string, string, iam.Meta) error
-
-	// reshow renders the entity's permissions tab again, status 400, with
-	// errors beside the fields and what was typed.
-	reshow func(c echo.Context, fe templates.FieldErrors, keep func(*templates.PermissionsView)) error
+	typ  iam.EntityType
 }
 
-func (s *Server) userHolder() *policyHolder {
-	return &policyHolder{kind: "users", word: "User",
-		listAttached: s.svc.ListAttachedUserPolicies, listInline: s.svc.ListUserPolicies, getInline: s.svc.GetUserPolicy,
-		attach: s.svc.AttachUserPolicy, detach: s.svc.DetachUserPolicy, putInline: s.svc.PutUserPolicy, deleteInline: s.svc.DeleteUserPolicy,
-		reshow: func(c echo.Context, fe templates.FieldErrors, keep func(*templates.PermissionsView)) error {
-			return s.userDetailWithErrors(c, "permissions", fe, func(v *templates.UserDetailView) { keep(&v.Perms) })
-		}}
-}
+var (
+	userPolicies  = &policyHolder{kind: "users", typ: iam.UserType}
+	groupPolicies = &policyHolder{kind: "groups", typ: iam.GroupType}
+	rolePolicies  = &policyHolder{kind: "roles", typ: iam.RoleType}
+)
 
-func (s *Server) groupHolder() *policyHolder {
-	return &policyHolder{kind: "groups", word: "Group",
-		listAttached: s.svc.ListAttachedGroupPolicies, listInline: s.svc.ListGroupPolicies, getInline: s.svc.GetGroupPolicy,
-		attach: s.svc.AttachGroupPolicy, detach: s.svc.DetachGroupPolicy, putInline: s.svc.PutGroupPolicy, deleteInline: s.svc.DeleteGroupPolicy,
-		reshow: func(c echo.Context, fe templates.FieldErrors, keep func(*templates.PermissionsView)) error {
-			return s.groupDetailWithErrors(c, "permissions", fe, func(v *templates.GroupDetailView) { keep(&v.Perms) })
-		}}
+// entity is the holder's entity of that name.
+func (h *policyHolder) entity(name string) iam.Entity { return iam.Entity{Type: h.typ, Name: name} }
+
+// reshowPermissions renders the entity's permissions tab again, status
+// 400, with errors beside the fields and what was typed.
+func (s *Server) reshowPermissions(c echo.Context, h *policyHolder, fe templates.FieldErrors, keep func(*templates.PermissionsView)) error {
+	switch h.typ {
+	case iam.GroupType:
+		return s.groupDetailWithErrors(c, "permissions", fe, func(v *templates.GroupDetailView) { keep(&v.Perms) })
+	case iam.RoleType:
+		return s.roleDetailWithErrors(c, "permissions", fe, func(v *templates.RoleDetailView) { keep(&v.Perms) })
+	}
+	return s.userDetailWithErrors(c, "permissions", fe, func(v *templates.UserDetailView) { keep(&v.Perms) })
 }
 
 // permissions fills a PermissionsView for the named entity whose ARN is
@@ -56,16 +46,16 @@ func (s *Server) groupHolder() *policyHolder {
 // them, told which permission it lacks.
 func (s *Server) permissions(c echo.Context, h *policyHolder, name, arn string) (templates.PermissionsView, error) {
 	ctx, p, m := c.Request().Context(), principal(c), meta(c)
-	attached, _, err := h.listAttached(ctx, p, iam.ListAttachedPoliciesInput{Name: name, MaxItems: 1000}, m)
+	attached, _, err := s.svc.ListAttachedPolicies(ctx, p, h.entity(name), iam.ListAttachedPoliciesInput{MaxItems: 1000}, m)
 	if denied(err) {
-		return s.permissionsView(c, h, name, arn, nil, nil, "iam:ListAttached"+h.word+"Policies")
+		return s.permissionsView(c, h, name, arn, nil, nil, iam.OpListAttachedPolicies.Action(h.typ))
 	}
 	if err != nil {
 		return templates.PermissionsView{}, err
 	}
-	names, _, err := h.listInline(ctx, p, iam.EntityPageInput{Name: name, MaxItems: 1000}, m)
+	names, _, err := s.svc.ListInlinePolicies(ctx, p, h.entity(name), iam.Page{MaxItems: 1000}, m)
 	if denied(err) {
-		return s.permissionsView(c, h, name, arn, nil, nil, "iam:List"+h.word+"Policies")
+		return s.permissionsView(c, h, name, arn, nil, nil, iam.OpListInlinePolicies.Action(h.typ))
 	}
 	if err != nil {
 		return templates.PermissionsView{}, err
@@ -73,7 +63,7 @@ func (s *Server) permissions(c echo.Context, h *policyHolder, name, arn string) 
 	var inline []templates.InlinePolicyRow
 	for _, n := range names {
 		row := templates.InlinePolicyRow{Name: n}
-		ip, err := h.getInline(ctx, p, name, n, m)
+		ip, err := s.svc.GetInlinePolicy(ctx, p, h.entity(name), n, m)
 		switch {
 		case err == nil:
 			row.Document = ip.PolicyDocument
@@ -90,7 +80,7 @@ func (s *Server) permissions(c echo.Context, h *policyHolder, name, arn string) 
 // documentDenied stands for an inline policy's document the caller may not
 // read.
 func documentDenied(h *policyHolder) string {
-	return "(You are not allowed to read this document: iam:Get" + h.word + "Policy.)"
+	return "(You are not allowed to read this document: " + iam.OpGetInlinePolicy.Action(h.typ) + ".)"
 }
 
 // permissionsView builds the permissions tab from what was read, with the
@@ -102,18 +92,18 @@ func (s *Server) permissionsView(c echo.Context, h *policyHolder, name, arn stri
 	if hidden != "" {
 		return v, nil
 	}
-	canDetach := s.can(c, "iam:Detach"+h.word+"Policy", arn)
+	canDetach := s.can(c, iam.OpDetachPolicy, arn)
 	for _, a := range attached {
 		v.Attached = append(v.Attached, templates.AttachedPolicyRow{Name: a.PolicyName, ARN: a.PolicyArn, Href: policyURL(a.PolicyArn),
 			AWSManaged: strings.HasPrefix(a.PolicyArn, "arn:aws:iam::aws:"), CanDetach: canDetach})
 	}
-	canDelete := s.can(c, "iam:Delete"+h.word+"Policy", arn)
+	canDelete := s.can(c, iam.OpDeleteInlinePolicy, arn)
 	for _, row := range inline {
 		row.CanDelete = canDelete
 		v.Inline = append(v.Inline, row)
 	}
-	v.CanAttach = s.can(c, "iam:Attach"+h.word+"Policy", arn)
-	v.CanPutInline = s.can(c, "iam:Put"+h.word+"Policy", arn)
+	v.CanAttach = s.can(c, iam.OpAttachPolicy, arn)
+	v.CanPutInline = s.can(c, iam.OpPutInlinePolicy, arn)
 	var err error
 	if v.CanAttach {
 		v.Search, err = s.policySearch(c, c.QueryParam("pq"), v.Attached)
@@ -166,10 +156,10 @@ func (s *Server) policyAttach(h *policyHolder) echo.HandlerFunc {
 		ctx, p, m := c.Request().Context(), principal(c), meta(c)
 		arn, err := s.svc.ResolvePolicyARN(ctx, p, typed, m)
 		if err == nil {
-			err = h.attach(ctx, p, name, arn, m)
+			err = s.svc.AttachPolicy(ctx, p, h.entity(name), arn, m)
 		}
 		if fe := formErrors(err, "PolicyArn", iam.NotFound, iam.LimitExceeded); fe != nil {
-			return h.reshow(c, templates.FieldErrors{"PolicyArn": fe[firstKey(fe)]}, func(v *templates.PermissionsView) { v.AttachValue = typed })
+			return s.reshowPermissions(c, h, templates.FieldErrors{"PolicyArn": fe[firstKey(fe)]}, func(v *templates.PermissionsView) { v.AttachValue = typed })
 		}
 		if err != nil {
 			return err
@@ -183,7 +173,7 @@ func (s *Server) policyAttach(h *policyHolder) echo.HandlerFunc {
 func (s *Server) policyDetach(h *policyHolder) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		name, arn := c.Param("name"), c.FormValue("PolicyArn")
-		err := h.detach(c.Request().Context(), principal(c), name, arn, meta(c))
+		err := s.svc.DetachPolicy(c.Request().Context(), principal(c), h.entity(name), arn, meta(c))
 		if msg, ok := flashable(err); ok {
 			s.flash(c, "error", msg)
 			return c.Redirect(http.StatusSeeOther, entityURL(h.kind, name, "permissions"))
@@ -200,17 +190,16 @@ func (s *Server) policyDetach(h *policyHolder) echo.HandlerFunc {
 // shown beside it with their line and column, its warnings after saving.
 func (s *Server) inlinePut(h *policyHolder) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		in := iam.PutInlinePolicyInput{Name: c.Param("name"), PolicyName: strings.TrimSpace(c.FormValue("PolicyName")),
-			PolicyDocument: c.FormValue("PolicyDocument")}
-		warnings, err := h.putInline(c.Request().Context(), principal(c), in, meta(c))
+		name, pol, doc := c.Param("name"), strings.TrimSpace(c.FormValue("PolicyName")), c.FormValue("PolicyDocument")
+		warnings, err := s.svc.PutInlinePolicy(c.Request().Context(), principal(c), h.entity(name), pol, doc, meta(c))
 		if fe := formErrors(err, "PolicyDocument", iam.LimitExceeded); fe != nil {
-			return h.reshow(c, fe, func(v *templates.PermissionsView) { v.InlineName, v.InlineDoc = in.PolicyName, in.PolicyDocument })
+			return s.reshowPermissions(c, h, fe, func(v *templates.PermissionsView) { v.InlineName, v.InlineDoc = pol, doc })
 		}
 		if err != nil {
 			return err
 		}
-		s.flashSaved(c, "Inline policy "+in.PolicyName+" was saved.", warnings)
-		return c.Redirect(http.StatusSeeOther, entityURL(h.kind, in.Name, "permissions"))
+		s.flashSaved(c, "Inline policy "+pol+" was saved.", warnings)
+		return c.Redirect(http.StatusSeeOther, entityURL(h.kind, name, "permissions"))
 	}
 }
 
@@ -218,7 +207,7 @@ func (s *Server) inlinePut(h *policyHolder) echo.HandlerFunc {
 func (s *Server) inlineDelete(h *policyHolder) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		name, pol := c.Param("name"), c.FormValue("PolicyName")
-		err := h.deleteInline(c.Request().Context(), principal(c), name, pol, meta(c))
+		err := s.svc.DeleteInlinePolicy(c.Request().Context(), principal(c), h.entity(name), pol, meta(c))
 		if msg, ok := flashable(err); ok {
 			s.flash(c, "error", msg)
 			return c.Redirect(http.StatusSeeOther, entityURL(h.kind, name, "permissions"))

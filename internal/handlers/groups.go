@@ -24,7 +24,7 @@ func (s *Server) groupsList(c echo.Context) error {
 		return err
 	}
 	listLinks(&f, marker, next)
-	v := templates.GroupsView{Filter: f, CanCreate: s.can(c, "iam:CreateGroup", accountARN(c, "group/*"))}
+	v := templates.GroupsView{Filter: f, CanCreate: s.can(c, iam.OpCreate, accountARN(c, "group/*"))}
 	for _, g := range groups {
 		v.Rows = append(v.Rows, templates.GroupRow{Name: g.GroupName, Path: g.Path, Href: entityURL("groups", g.GroupName, ""),
 			Created: when(g.CreateDate)})
@@ -88,8 +88,8 @@ func (s *Server) groupDetail(c echo.Context, name, tab string) (templates.GroupD
 		tab = "members"
 	}
 	v := templates.GroupDetailView{Name: g.GroupName, Path: g.Path, ARN: g.Arn, ID: g.GroupId, Created: when(g.CreateDate), Tab: tab,
-		Can: templates.GroupCan{Delete: s.can(c, "iam:DeleteGroup", g.Arn), AddMember: s.can(c, "iam:AddUserToGroup", g.Arn),
-			RemoveMember: s.can(c, "iam:RemoveUserFromGroup", g.Arn), Rename: s.can(c, "iam:UpdateGroup", g.Arn)}}
+		Can: templates.GroupCan{Delete: s.can(c, iam.OpDelete, g.Arn), AddMember: s.can(c, iam.OpAddMember, g.Arn),
+			RemoveMember: s.can(c, iam.OpRemoveMember, g.Arn), Rename: s.can(c, iam.OpUpdate, g.Arn)}}
 	for _, t := range groupTabs {
 		v.Tabs = append(v.Tabs, templates.TabLink{Key: t.key, Label: t.label, Href: entityURL("groups", g.GroupName, t.key)})
 	}
@@ -175,7 +175,7 @@ func (s *Server) groupDelete(c echo.Context) error {
 
 // groupPermissions fills the Permissions tab.
 func (s *Server) groupPermissions(c echo.Context, g *iam.Group, v *templates.GroupDetailView) error {
-	perms, err := s.permissions(c, s.groupHolder(), g.GroupName, g.Arn)
+	perms, err := s.permissions(c, groupPolicies, g.GroupName, g.Arn)
 	v.Perms = perms
 	return err
 }

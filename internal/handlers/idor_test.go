@@ -103,8 +103,8 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 
 	alice, err := e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: "alice", Tags: []iam.Tag{{Key: "team", Value: "canary-alice-tag"}}}, m)
 	must(err)
-	must(e.svc.AttachUserPolicy(ctx, nil, "alice", "arn:aws:iam::aws:policy/AdministratorAccess", m))
-	_, err = e.svc.PutUserPolicy(ctx, nil, iam.PutInlinePolicyInput{Name: "alice", PolicyName: "alice-notes", PolicyDocument: doc(canaryInline, "s3:GetObject")}, m)
+	must(e.svc.AttachPolicy(ctx, nil, iam.UserNamed("alice"), "arn:aws:iam::aws:policy/AdministratorAccess", m))
+	_, err = e.svc.PutInlinePolicy(ctx, nil, iam.UserNamed("alice"), "alice-notes", doc(canaryInline, "s3:GetObject"), m)
 	must(err)
 	_, err = e.svc.CreateLoginProfile(ctx, nil, iam.CreateLoginProfileInput{UserName: "alice", Password: alicePassword}, m)
 	must(err)
@@ -115,8 +115,8 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 	ops, err := e.svc.CreateGroup(ctx, nil, iam.CreateGroupInput{GroupName: "ops"}, m)
 	must(err)
 	must(e.svc.AddUserToGroup(ctx, nil, "ops", "alice", m))
-	must(e.svc.AttachGroupPolicy(ctx, nil, "ops", "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
-	_, err = e.svc.PutGroupPolicy(ctx, nil, iam.PutInlinePolicyInput{Name: "ops", PolicyName: "ops-inline", PolicyDocument: doc("CanaryOpsInline", "s3:ListBucket")}, m)
+	must(e.svc.AttachPolicy(ctx, nil, iam.GroupNamed("ops"), "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
+	_, err = e.svc.PutInlinePolicy(ctx, nil, iam.GroupNamed("ops"), "ops-inline", doc("CanaryOpsInline", "s3:ListBucket"), m)
 	must(err)
 
 	reader, err := e.svc.CreatePolicy(ctx, nil, iam.CreatePolicyInput{PolicyName: "Reader", PolicyDocument: doc("CanaryReaderV1", "s3:GetObject"),
@@ -130,8 +130,8 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 		AssumeRolePolicyDocument: iam.TrustTemplateService("ec2.amazonaws.com"), PermissionsBoundary: "arn:aws:iam::aws:policy/ReadOnlyAccess",
 		Tags: []iam.Tag{{Key: "k", Value: "canary-role-tag"}}}, m)
 	must(err)
-	must(e.svc.AttachRolePolicy(ctx, nil, "App", reader.Arn, m))
-	_, err = e.svc.PutRolePolicy(ctx, nil, iam.PutInlinePolicyInput{Name: "App", PolicyName: "app-inline", PolicyDocument: doc("CanaryAppInline", "s3:GetObject")}, m)
+	must(e.svc.AttachPolicy(ctx, nil, iam.RoleNamed("App"), reader.Arn, m))
+	_, err = e.svc.PutInlinePolicy(ctx, nil, iam.RoleNamed("App"), "app-inline", doc("CanaryAppInline", "s3:GetObject"), m)
 	must(err)
 
 	f, err := os.Open(filepath.Join("..", "graph", "testdata", "aws-authorization-details", "small.json"))
@@ -164,13 +164,14 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 	must(err)
 	_, err = e.svc.CreateLoginProfile(ctx, nil, iam.CreateLoginProfileInput{UserName: "mallory", Password: malloryPassword}, m)
 	must(err)
-	must(e.svc.AttachUserPolicy(ctx, nil, "mallory", "arn:aws:iam::aws:policy/IAMUserChangePassword", m))
-	_, err = e.svc.PutUserPolicy(ctx, nil, iam.PutInlinePolicyInput{Name: "mallory", PolicyName: "self-service", PolicyDocument: `{
+	must(e.svc.AttachPolicy(ctx, nil, iam.UserNamed("mallory"), "arn:aws:iam::aws:policy/IAMUserChangePassword", m))
+	_, err = e.svc.PutInlinePolicy(ctx, nil, iam.UserNamed("mallory"), "self-service", `{
 		"Version": "2012-10-17",
 		"Statement": [
-			{"Sid": "Self", "Effect": "Allow", "Action": "iam:*", "Resource": "arn:aws:iam::` + w.acct + `:user/${aws:username}"},
-			{"Sid": "DevTeam", "Effect": "Allow", "Action": ["iam:GetUser", "iam:SimulatePrincipalPolicy"], "Resource": "arn:aws:iam::` + w.acct + `:user/dev/*"}
-		]}`}, m)
+			{"Sid": "Self", "Effect": "Allow", "Action": "iam:*", "Resource": "arn:aws:iam::`+w.acct+`:user/${aws:username}"},
+			{"Sid": "DevTeam", "Effect": "Allow", "Action": ["iam:GetUser", "iam:SimulatePrincipalPolicy"], "Resource": "arn:aws:iam::`+w.acct+`:user/dev/*"}
+		]}`, m)
+
 	must(err)
 	w.malloryKey, err = e.svc.CreateAccessKey(ctx, nil, "mallory", m)
 	must(err)
@@ -629,9 +630,9 @@ func accountState(t *testing.T, e *env, w *idorWorld) string {
 		}
 		ss, _ := e.store.SessionsOf(ctx, w.acct, u.Arn)
 		add("user %s sessions %d", u.Arn, len(ss))
-		inl, _, _ := e.svc.ListUserPolicies(ctx, nil, iam.EntityPageInput{Name: u.UserName}, m)
+		inl, _, _ := e.svc.ListInlinePolicies(ctx, nil, iam.UserNamed(u.UserName), iam.Page{}, m)
 		for _, n := range inl {
-			p, _ := e.svc.GetUserPolicy(ctx, nil, u.UserName, n, m)
+			p, _ := e.svc.GetInlinePolicy(ctx, nil, iam.UserNamed(u.UserName), n, m)
 			add("user %s inline %s %s", u.Arn, n, p.PolicyDocument)
 		}
 	}
@@ -651,13 +652,13 @@ func accountState(t *testing.T, e *env, w *idorWorld) string {
 		for _, u := range members {
 			names = append(names, u.UserName)
 		}
-		inl, _, _ := e.svc.ListGroupPolicies(ctx, nil, iam.EntityPageInput{Name: g.GroupName}, m)
+		inl, _, _ := e.svc.ListInlinePolicies(ctx, nil, iam.GroupNamed(g.GroupName), iam.Page{}, m)
 		add("group %s members %v inline %v", g.Arn, names, inl)
 	}
 	roles, _, _ := e.svc.ListRoles(ctx, nil, iam.ListRolesInput{}, m)
 	for _, r := range roles {
 		full, _ := e.svc.GetRole(ctx, nil, r.RoleName, m)
-		inl, _, _ := e.svc.ListRolePolicies(ctx, nil, iam.EntityPageInput{Name: r.RoleName}, m)
+		inl, _, _ := e.svc.ListInlinePolicies(ctx, nil, iam.RoleNamed(r.RoleName), iam.Page{}, m)
 		add("role %s boundary %v tags %v inline %v", full.Arn, full.PermissionsBoundary, full.Tags, inl)
 	}
 	p, err := e.svc.GetPolicy(ctx, nil, w.readerARN, m)

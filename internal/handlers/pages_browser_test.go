@@ -44,11 +44,11 @@ func seedPages(t *testing.T, e *env) string {
 	_, err = e.svc.CreateRole(ctx, nil, iam.CreateRoleInput{RoleName: "Auditor", Description: "Read-only access for the quarterly audit",
 		AssumeRolePolicyDocument: iam.TrustTemplateAccount(mustAccount(t, e))}, m)
 	must(err)
-	must(e.svc.AttachRolePolicy(ctx, nil, "Auditor", "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
+	must(e.svc.AttachPolicy(ctx, nil, iam.RoleNamed("Auditor"), "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
 	p, err := e.svc.CreatePolicy(ctx, nil, iam.CreatePolicyInput{PolicyName: "PaymentsBucketRead",
 		PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::payments-reports","arn:aws:s3:::payments-reports/*"]}]}`}, m)
 	must(err)
-	must(e.svc.AttachUserPolicy(ctx, nil, "alice", p.Arn, m))
+	must(e.svc.AttachPolicy(ctx, nil, iam.UserNamed("alice"), p.Arn, m))
 	return p.Arn
 }
 

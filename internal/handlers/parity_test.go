@@ -24,7 +24,7 @@ func TestConsoleAndAPIAgree(t *testing.T) {
 	if _, err := e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: "ro"}, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.AttachUserPolicy(ctx, nil, "ro", "arn:aws:iam::aws:policy/IAMReadOnlyAccess", m); err != nil {
+	if err := e.svc.AttachPolicy(ctx, nil, iam.UserNamed("ro"), "arn:aws:iam::aws:policy/IAMReadOnlyAccess", m); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.svc.CreateLoginProfile(ctx, nil, iam.CreateLoginProfileInput{UserName: "ro", Password: "a read-only passphrase"}, m); err != nil {

@@ -20,7 +20,7 @@ var sections = map[string]string{"users": "Users", "groups": "User groups", "rol
 func (s *Server) detachment(h *policyHolder) destructive {
 	return destructive{typed: plainConfirm, do: s.policyDetach(h), step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
 		name, arn := c.Param("name"), c.FormValue("PolicyArn")
-		attached, _, err := h.listAttached(c.Request().Context(), principal(c), iam.ListAttachedPoliciesInput{Name: name, MaxItems: 1000}, meta(c))
+		attached, _, err := s.svc.ListAttachedPolicies(c.Request().Context(), principal(c), h.entity(name), iam.ListAttachedPoliciesInput{MaxItems: 1000}, meta(c))
 		if err != nil {
 			return templates.Page{}, templates.ConfirmView{}, err
 		}
@@ -49,7 +49,7 @@ func (s *Server) inlineDeletion(h *policyHolder) destructive {
 		step: func(c echo.Context) (templates.Page, templates.ConfirmView, error) {
 			name, pol := c.Param("name"), c.FormValue("PolicyName")
 			back := entityURL(h.kind, name, "permissions")
-			if _, err := h.getInline(c.Request().Context(), principal(c), name, pol, meta(c)); iam.KindOf(err) == iam.NotFound {
+			if _, err := s.svc.GetInlinePolicy(c.Request().Context(), principal(c), h.entity(name), pol, meta(c)); iam.KindOf(err) == iam.NotFound {
 				s.flash(c, "error", "There is no inline policy "+pol+" on "+name+".")
 				return templates.Page{}, templates.ConfirmView{}, elsewhere(back)
 			} else if err != nil {

@@ -31,7 +31,7 @@ func (s *Server) policiesList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.CanCreate = s.can(c, "iam:CreatePolicy", accountARN(c, "policy/*"))
+	v.CanCreate = s.can(c, iam.OpCreate, accountARN(c, "policy/*"))
 	listLinks(&v.Filter, marker, next, "scope", scope)
 	for _, p := range ps {
 		v.Rows = append(v.Rows, templates.PolicyRow{Name: p.PolicyName, ARN: p.Arn, Path: p.Path, Href: policyURL(p.Arn), AWSManaged: p.AWSManaged,
@@ -154,9 +154,9 @@ func (s *Server) policyDetail(c echo.Context, arn, tab, version string) (templat
 		v.Tabs = append(v.Tabs, templates.TabLink{Key: t.key, Label: t.label, Href: policyTabURL(p.Arn, t.key)})
 	}
 	if !p.AWSManaged {
-		v.Can = templates.PolicyCan{Delete: s.can(c, "iam:DeletePolicy", p.Arn), CreateVersion: s.can(c, "iam:CreatePolicyVersion", p.Arn),
-			SetDefault: s.can(c, "iam:SetDefaultPolicyVersion", p.Arn), DeleteVersion: s.can(c, "iam:DeletePolicyVersion", p.Arn),
-			Tag: s.can(c, "iam:TagPolicy", p.Arn) && s.can(c, "iam:UntagPolicy", p.Arn)}
+		v.Can = templates.PolicyCan{Delete: s.can(c, iam.OpDelete, p.Arn), CreateVersion: s.can(c, iam.OpCreatePolicyVersion, p.Arn),
+			SetDefault: s.can(c, iam.OpSetDefaultPolicyVersion, p.Arn), DeleteVersion: s.can(c, iam.OpDeletePolicyVersion, p.Arn),
+			Tag: s.can(c, iam.OpTag, p.Arn) && s.can(c, iam.OpUntag, p.Arn)}
 	}
 	switch tab {
 	case "summary", "json":
@@ -183,7 +183,7 @@ func (s *Server) policyDetail(c echo.Context, arn, tab, version string) (templat
 		}
 		v.NewDoc = pv.Document
 	case "versions":
-		vs, _, err := s.svc.ListPolicyVersions(ctx, pr, iam.EntityPageInput{Name: p.Arn, MaxItems: 1000}, m)
+		vs, _, err := s.svc.ListPolicyVersions(ctx, pr, p.Arn, iam.Page{MaxItems: 1000}, m)
 		if denied(err) {
 			v.Hidden = "iam:ListPolicyVersions"
 			return v, nil
@@ -345,9 +345,9 @@ func (s *Server) policyTagsSave(c echo.Context) error {
 		}
 		return p.Tags, nil
 	}, func(ctx context.Context, t []iam.Tag) error {
-		return s.svc.TagPolicy(ctx, principal(c), arn, t, meta(c))
+		return s.svc.Tag(ctx, principal(c), iam.PolicyWithARN(arn), t, meta(c))
 	}, func(ctx context.Context, keys []string) error {
-		return s.svc.UntagPolicy(ctx, principal(c), arn, keys, meta(c))
+		return s.svc.Untag(ctx, principal(c), iam.PolicyWithARN(arn), keys, meta(c))
 	})
 	if fe := formErrors(err, "tags", iam.LimitExceeded); fe != nil {
 		return s.policyDetailWithErrors(c, arn, "summary", templates.FieldErrors{"tags": fe[firstKey(fe)]},

@@ -14,15 +14,6 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-func (s *Server) roleHolder() *policyHolder {
-	return &policyHolder{kind: "roles", word: "Role",
-		listAttached: s.svc.ListAttachedRolePolicies, listInline: s.svc.ListRolePolicies, getInline: s.svc.GetRolePolicy,
-		attach: s.svc.AttachRolePolicy, detach: s.svc.DetachRolePolicy, putInline: s.svc.PutRolePolicy, deleteInline: s.svc.DeleteRolePolicy,
-		reshow: func(c echo.Context, fe templates.FieldErrors, keep func(*templates.PermissionsView)) error {
-			return s.roleDetailWithErrors(c, "permissions", fe, func(v *templates.RoleDetailView) { keep(&v.Perms) })
-		}}
-}
-
 // rolesList shows a page of roles.
 func (s *Server) rolesList(c echo.Context) error {
 	f, marker := listRequest(c, "/roles")
@@ -36,7 +27,7 @@ func (s *Server) rolesList(c echo.Context) error {
 		return err
 	}
 	listLinks(&f, marker, next)
-	v := templates.RolesView{Filter: f, CanCreate: s.can(c, "iam:CreateRole", accountARN(c, "role/*"))}
+	v := templates.RolesView{Filter: f, CanCreate: s.can(c, iam.OpCreate, accountARN(c, "role/*"))}
 	for _, r := range roles {
 		v.Rows = append(v.Rows, templates.RoleRow{Name: r.RoleName, Path: r.Path, Href: entityURL("roles", r.RoleName, ""),
 			Description: r.Description, Created: when(r.CreateDate), Trusted: trustedSummary(r.AssumeRolePolicyDocument)})
@@ -184,17 +175,17 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 	for _, t := range roleTabs {
 		v.Tabs = append(v.Tabs, templates.TabLink{Key: t.key, Label: t.label, Href: entityURL("roles", r.RoleName, t.key)})
 	}
-	v.Can = templates.RoleCan{Delete: s.can(c, "iam:DeleteRole", r.Arn), UpdateTrust: s.can(c, "iam:UpdateAssumeRolePolicy", r.Arn),
-		Update: s.can(c, "iam:UpdateRole", r.Arn)}
+	v.Can = templates.RoleCan{Delete: s.can(c, iam.OpDelete, r.Arn), UpdateTrust: s.can(c, iam.OpUpdateTrust, r.Arn),
+		Update: s.can(c, iam.OpUpdate, r.Arn)}
 	switch tab {
 	case "permissions":
-		if v.Perms, err = s.permissions(c, s.roleHolder(), r.RoleName, r.Arn); err != nil {
+		if v.Perms, err = s.permissions(c, rolePolicies, r.RoleName, r.Arn); err != nil {
 			return v, err
 		}
-		v.Can.PutBoundary = s.can(c, "iam:PutRolePermissionsBoundary", r.Arn)
-		v.Can.DeleteBoundary = s.can(c, "iam:DeleteRolePermissionsBoundary", r.Arn)
+		v.Can.PutBoundary = s.can(c, iam.OpPutPermissionsBoundary, r.Arn)
+		v.Can.DeleteBoundary = s.can(c, iam.OpDeletePermissionsBoundary, r.Arn)
 	case "tags":
-		v.Can.Tag = s.can(c, "iam:TagRole", r.Arn) && s.can(c, "iam:UntagRole", r.Arn)
+		v.Can.Tag = s.can(c, iam.OpTag, r.Arn) && s.can(c, iam.OpUntag, r.Arn)
 	}
 	return v, nil
 }
@@ -279,7 +270,7 @@ func (s *Server) roleBoundarySave(c echo.Context) error {
 	name, typed := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
 	arn, fe, err := s.boundaryARN(c, typed)
 	if err == nil && fe == nil {
-		err = s.svc.PutRolePermissionsBoundary(c.Request().Context(), principal(c), name, arn, meta(c))
+		err = s.svc.PutPermissionsBoundary(c.Request().Context(), principal(c), iam.RoleNamed(name), arn, meta(c))
 		fe = formErrors(err, "PermissionsBoundary", iam.NotFound)
 	}
 	if fe != nil {
@@ -296,7 +287,7 @@ func (s *Server) roleBoundarySave(c echo.Context) error {
 // roleBoundaryDelete removes the role's permissions boundary.
 func (s *Server) roleBoundaryDelete(c echo.Context) error {
 	name := c.Param("name")
-	if err := s.svc.DeleteRolePermissionsBoundary(c.Request().Context(), principal(c), name, meta(c)); err != nil {
+	if err := s.svc.DeletePermissionsBoundary(c.Request().Context(), principal(c), iam.RoleNamed(name), meta(c)); err != nil {
 		return err
 	}
 	s.flash(c, "success", "The permissions boundary was removed.")
@@ -313,9 +304,9 @@ func (s *Server) roleTagsSave(c echo.Context) error {
 		}
 		return r.Tags, nil
 	}, func(ctx context.Context, t []iam.Tag) error {
-		return s.svc.TagRole(ctx, principal(c), name, t, meta(c))
+		return s.svc.Tag(ctx, principal(c), iam.RoleNamed(name), t, meta(c))
 	}, func(ctx context.Context, keys []string) error {
-		return s.svc.UntagRole(ctx, principal(c), name, keys, meta(c))
+		return s.svc.Untag(ctx, principal(c), iam.RoleNamed(name), keys, meta(c))
 	})
 	if fe := formErrors(err, "tags", iam.LimitExceeded); fe != nil {
 		return s.roleDetailWithErrors(c, "tags", templates.FieldErrors{"tags": fe[firstKey(fe)]}, func(v *templates.RoleDetailView) { v.Tags = tagRows(tags) })

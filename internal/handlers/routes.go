@@ -61,7 +61,6 @@ func (t *table) confirm(g group, path string, d destructive) {
 // customer policy may share a name, and paths contain slashes.
 func (s *Server) pageRoutes() table {
 	var t table
-	users, groups, roles := s.userHolder(), s.groupHolder(), s.roleHolder()
 	// Graph downloads run to megabytes (an overview of 10,000 principals is
 	// 13 MB of SVG) and compress tenfold. Pages are not compressed: they
 	// carry the CSRF token beside reflected input (BREACH); downloads carry
@@ -146,10 +145,10 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/users/:name/boundary", s.userBoundarySave)
 	t.confirm(signedIn, "/users/:name/boundary/delete", s.boundaryRemoval("users", s.userBoundary, s.userBoundaryDelete))
 	t.add(signedIn, post, "/users/:name/tags", s.userTagsSave)
-	t.add(signedIn, post, "/users/:name/policies", s.policyAttach(users))
-	t.confirm(signedIn, "/users/:name/policies/detach", s.detachment(users))
-	t.add(signedIn, post, "/users/:name/inline", s.inlinePut(users))
-	t.confirm(signedIn, "/users/:name/inline/delete", s.inlineDeletion(users))
+	t.add(signedIn, post, "/users/:name/policies", s.policyAttach(userPolicies))
+	t.confirm(signedIn, "/users/:name/policies/detach", s.detachment(userPolicies))
+	t.add(signedIn, post, "/users/:name/inline", s.inlinePut(userPolicies))
+	t.confirm(signedIn, "/users/:name/inline/delete", s.inlineDeletion(userPolicies))
 
 	// Groups.
 	t.add(signedIn, get, "/groups", s.groupsList)
@@ -160,10 +159,10 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/groups/:name/rename", s.groupRename)
 	t.add(signedIn, post, "/groups/:name/members", s.groupMemberAdd)
 	t.confirm(signedIn, "/groups/:name/members/remove", s.groupMemberRemoval())
-	t.add(signedIn, post, "/groups/:name/policies", s.policyAttach(groups))
-	t.confirm(signedIn, "/groups/:name/policies/detach", s.detachment(groups))
-	t.add(signedIn, post, "/groups/:name/inline", s.inlinePut(groups))
-	t.confirm(signedIn, "/groups/:name/inline/delete", s.inlineDeletion(groups))
+	t.add(signedIn, post, "/groups/:name/policies", s.policyAttach(groupPolicies))
+	t.confirm(signedIn, "/groups/:name/policies/detach", s.detachment(groupPolicies))
+	t.add(signedIn, post, "/groups/:name/inline", s.inlinePut(groupPolicies))
+	t.confirm(signedIn, "/groups/:name/inline/delete", s.inlineDeletion(groupPolicies))
 
 	// Roles.
 	t.add(signedIn, get, "/roles", s.rolesList)
@@ -176,10 +175,10 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/roles/:name/boundary", s.roleBoundarySave)
 	t.confirm(signedIn, "/roles/:name/boundary/delete", s.boundaryRemoval("roles", s.roleBoundary, s.roleBoundaryDelete))
 	t.add(signedIn, post, "/roles/:name/tags", s.roleTagsSave)
-	t.add(signedIn, post, "/roles/:name/policies", s.policyAttach(roles))
-	t.confirm(signedIn, "/roles/:name/policies/detach", s.detachment(roles))
-	t.add(signedIn, post, "/roles/:name/inline", s.inlinePut(roles))
-	t.confirm(signedIn, "/roles/:name/inline/delete", s.inlineDeletion(roles))
+	t.add(signedIn, post, "/roles/:name/policies", s.policyAttach(rolePolicies))
+	t.confirm(signedIn, "/roles/:name/policies/detach", s.detachment(rolePolicies))
+	t.add(signedIn, post, "/roles/:name/inline", s.inlinePut(rolePolicies))
+	t.confirm(signedIn, "/roles/:name/inline/delete", s.inlineDeletion(rolePolicies))
 
 	// Managed policies.
 	t.add(signedIn, get, "/policies", s.policiesList)

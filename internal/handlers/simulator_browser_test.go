@@ -27,7 +27,7 @@ func TestBrowserSimulatorOwnPolicies(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := e.svc.AttachUserPolicy(bg, nil, "reader", "arn:aws:iam::aws:policy/ReadOnlyAccess", m); err != nil {
+	if err := e.svc.AttachPolicy(bg, nil, iam.UserNamed("reader"), "arn:aws:iam::aws:policy/ReadOnlyAccess", m); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ user, want string }{

@@ -28,7 +28,7 @@ func (s *Server) usersList(c echo.Context) error {
 		return err
 	}
 	listLinks(&f, marker, next)
-	v := templates.UsersView{Filter: f, CanCreate: s.can(c, "iam:CreateUser", accountARN(c, "user/*"))}
+	v := templates.UsersView{Filter: f, CanCreate: s.can(c, iam.OpCreate, accountARN(c, "user/*"))}
 	now := s.svc.Now()
 	for _, u := range users {
 		v.Rows = append(v.Rows, userRow(u, now))
@@ -263,8 +263,8 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 	for _, t := range userTabs {
 		v.Tabs = append(v.Tabs, templates.TabLink{Key: t.key, Label: t.label, Href: entityURL("users", u.UserName, t.key)})
 	}
-	v.Can.Delete = s.can(c, "iam:DeleteUser", u.Arn)
-	v.Can.Rename = s.can(c, "iam:UpdateUser", u.Arn)
+	v.Can.Delete = s.can(c, iam.OpDelete, u.Arn)
+	v.Can.Rename = s.can(c, iam.OpUpdate, u.Arn)
 	switch tab {
 	case "permissions":
 		err = s.userPermissions(c, u, page.Permissions, &v)
@@ -273,7 +273,7 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 	case "security":
 		err = s.userCredentials(c, u, &v)
 	case "tags":
-		v.Can.Tag = s.can(c, "iam:TagUser", u.Arn) && s.can(c, "iam:UntagUser", u.Arn)
+		v.Can.Tag = s.can(c, iam.OpTag, u.Arn) && s.can(c, iam.OpUntag, u.Arn)
 	case "access":
 		err = s.userAccess(c, u, &v)
 	}
@@ -315,9 +315,9 @@ func (s *Server) userGroups(c echo.Context, u *iam.User, v *templates.UserDetail
 	}
 	for _, g := range groups {
 		v.Groups = append(v.Groups, templates.UserGroupRow{Name: g.GroupName, ARN: g.Arn, Href: entityURL("groups", g.GroupName, ""),
-			CanRemove: s.can(c, "iam:RemoveUserFromGroup", g.Arn)})
+			CanRemove: s.can(c, iam.OpRemoveMember, g.Arn)})
 	}
-	v.Can.AddToGroup = s.can(c, "iam:AddUserToGroup", accountARN(c, "group/*"))
+	v.Can.AddToGroup = s.can(c, iam.OpAddMember, accountARN(c, "group/*"))
 	return nil
 }
 
@@ -436,7 +436,7 @@ func (s *Server) userDelete(c echo.Context) error {
 // userPermissions fills the Permissions tab: the user's own policies,
 // those it has through its groups, and its boundary.
 func (s *Server) userPermissions(c echo.Context, u *iam.User, read *iam.UserPermissions, v *templates.UserDetailView) error {
-	h := s.userHolder()
+	h := userPolicies
 	var inline []templates.InlinePolicyRow
 	for _, ip := range read.Inline {
 		row := templates.InlinePolicyRow{Name: ip.PolicyName, Document: ip.PolicyDocument}
@@ -462,8 +462,8 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, read *iam.UserPerm
 			v.ViaGroups = append(v.ViaGroups, templates.GroupPolicyRow{Group: g.Group.GroupName, GroupHref: gh, Policy: n, Inline: true})
 		}
 	}
-	v.Can.PutBoundary = s.can(c, "iam:PutUserPermissionsBoundary", u.Arn)
-	v.Can.DeleteBoundary = s.can(c, "iam:DeleteUserPermissionsBoundary", u.Arn)
+	v.Can.PutBoundary = s.can(c, iam.OpPutPermissionsBoundary, u.Arn)
+	v.Can.DeleteBoundary = s.can(c, iam.OpDeletePermissionsBoundary, u.Arn)
 	return nil
 }
 
@@ -472,7 +472,7 @@ func (s *Server) userBoundarySave(c echo.Context) error {
 	name, typed := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
 	arn, fe, err := s.boundaryARN(c, typed)
 	if err == nil && fe == nil {
-		err = s.svc.PutUserPermissionsBoundary(c.Request().Context(), principal(c), name, arn, meta(c))
+		err = s.svc.PutPermissionsBoundary(c.Request().Context(), principal(c), iam.UserNamed(name), arn, meta(c))
 		fe = formErrors(err, "PermissionsBoundary", iam.NotFound)
 	}
 	if fe != nil {
@@ -489,7 +489,7 @@ func (s *Server) userBoundarySave(c echo.Context) error {
 // userBoundaryDelete removes the user's permissions boundary.
 func (s *Server) userBoundaryDelete(c echo.Context) error {
 	name := c.Param("name")
-	if err := s.svc.DeleteUserPermissionsBoundary(c.Request().Context(), principal(c), name, meta(c)); err != nil {
+	if err := s.svc.DeletePermissionsBoundary(c.Request().Context(), principal(c), iam.UserNamed(name), meta(c)); err != nil {
 		return err
 	}
 	s.flash(c, "success", "The permissions boundary was removed.")
@@ -506,9 +506,9 @@ func (s *Server) userTagsSave(c echo.Context) error {
 		}
 		return u.Tags, nil
 	}, func(ctx context.Context, t []iam.Tag) error {
-		return s.svc.TagUser(ctx, principal(c), name, t, meta(c))
+		return s.svc.Tag(ctx, principal(c), iam.UserNamed(name), t, meta(c))
 	}, func(ctx context.Context, keys []string) error {
-		return s.svc.UntagUser(ctx, principal(c), name, keys, meta(c))
+		return s.svc.Untag(ctx, principal(c), iam.UserNamed(name), keys, meta(c))
 	})
 	if fe := formErrors(err, "tags", iam.LimitExceeded); fe != nil {
 		return s.userDetailWithErrors(c, "tags", templates.FieldErrors{"tags": fe[firstKey(fe)]}, func(v *templates.UserDetailView) { v.Tags = tagRows(tags) })

@@ -27,22 +27,22 @@ func TestUserPageStatements(t *testing.T) {
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 	_, err := e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: "admin"}, m)
 	must(err)
-	must(e.svc.AttachUserPolicy(ctx, nil, "admin", "arn:aws:iam::aws:policy/AdministratorAccess", m))
+	must(e.svc.AttachPolicy(ctx, nil, iam.UserNamed("admin"), "arn:aws:iam::aws:policy/AdministratorAccess", m))
 	_, err = e.svc.CreateLoginProfile(ctx, nil, iam.CreateLoginProfileInput{UserName: "admin", Password: alicePassword}, m)
 	must(err)
 	_, err = e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: "bob", Tags: []iam.Tag{{Key: "team", Value: "ops"}}}, m)
 	must(err)
-	must(e.svc.AttachUserPolicy(ctx, nil, "bob", "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
+	must(e.svc.AttachPolicy(ctx, nil, iam.UserNamed("bob"), "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
 	for _, n := range []string{"one", "two", "three"} {
-		_, err = e.svc.PutUserPolicy(ctx, nil, iam.PutInlinePolicyInput{Name: "bob", PolicyName: n, PolicyDocument: doc}, m)
+		_, err = e.svc.PutInlinePolicy(ctx, nil, iam.UserNamed("bob"), n, doc, m)
 		must(err)
 	}
 	for _, g := range []string{"ops", "dev"} {
 		_, err = e.svc.CreateGroup(ctx, nil, iam.CreateGroupInput{GroupName: g}, m)
 		must(err)
 		must(e.svc.AddUserToGroup(ctx, nil, g, "bob", m))
-		must(e.svc.AttachGroupPolicy(ctx, nil, g, "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
-		_, err = e.svc.PutGroupPolicy(ctx, nil, iam.PutInlinePolicyInput{Name: g, PolicyName: g + "-inline", PolicyDocument: doc}, m)
+		must(e.svc.AttachPolicy(ctx, nil, iam.GroupNamed(g), "arn:aws:iam::aws:policy/ReadOnlyAccess", m))
+		_, err = e.svc.PutInlinePolicy(ctx, nil, iam.GroupNamed(g), g+"-inline", doc, m)
 		must(err)
 	}
 

@@ -385,16 +385,16 @@ func snapshotCounts(t *testing.T, e *env) string {
 	roles, _, _ := e.svc.ListRoles(ctx, nil, iam.ListRolesInput{}, iam.Meta{})
 	for _, r := range roles {
 		full, _ := e.svc.GetRole(ctx, nil, r.RoleName, iam.Meta{})
-		pols, _, _ := e.svc.ListAttachedRolePolicies(ctx, nil, iam.ListAttachedPoliciesInput{Name: r.RoleName}, iam.Meta{})
+		pols, _, _ := e.svc.ListAttachedPolicies(ctx, nil, iam.RoleNamed(r.RoleName), iam.ListAttachedPoliciesInput{}, iam.Meta{})
 		fmt.Fprintf(&b, " role %s:%s,%d,%q,%v", r.RoleName, full.AssumeRolePolicyDocument, full.MaxSessionDuration, full.Description, pols)
 	}
 	ps, _, _ := e.svc.ListPolicies(ctx, nil, iam.ListPoliciesInput{Scope: iam.ScopeLocal}, iam.Meta{})
 	for _, p := range ps {
-		vs, _, _ := e.svc.ListPolicyVersions(ctx, nil, iam.EntityPageInput{Name: p.Arn}, iam.Meta{})
+		vs, _, _ := e.svc.ListPolicyVersions(ctx, nil, p.Arn, iam.Page{}, iam.Meta{})
 		fmt.Fprintf(&b, " policy %s:%s,%d", p.PolicyName, p.DefaultVersionId, len(vs))
 	}
 	for _, g := range groups {
-		pols, _, _ := e.svc.ListAttachedGroupPolicies(ctx, nil, iam.ListAttachedPoliciesInput{Name: g.GroupName}, iam.Meta{})
+		pols, _, _ := e.svc.ListAttachedPolicies(ctx, nil, iam.GroupNamed(g.GroupName), iam.ListAttachedPoliciesInput{}, iam.Meta{})
 		fmt.Fprintf(&b, " %s:%v", g.GroupName, pols)
 	}
 	for _, u := range users {
@@ -406,8 +406,8 @@ func snapshotCounts(t *testing.T, e *env) string {
 		if lp != nil {
 			hash = lp.PasswordHash
 		}
-		pols, _, _ := e.svc.ListAttachedUserPolicies(ctx, nil, iam.ListAttachedPoliciesInput{Name: u.UserName}, iam.Meta{})
-		inl, _, _ := e.svc.ListUserPolicies(ctx, nil, iam.EntityPageInput{Name: u.UserName}, iam.Meta{})
+		pols, _, _ := e.svc.ListAttachedPolicies(ctx, nil, iam.UserNamed(u.UserName), iam.ListAttachedPoliciesInput{}, iam.Meta{})
+		inl, _, _ := e.svc.ListInlinePolicies(ctx, nil, iam.UserNamed(u.UserName), iam.Page{}, iam.Meta{})
 		full, _ := e.svc.GetUser(ctx, nil, u.UserName, iam.Meta{})
 		fmt.Fprintf(&b, " %s:keys=%d,groups=%d,profile=%v,%s,policies=%v,inline=%v,boundary=%v,tags=%v", u.UserName, len(keys), len(gs),
 			lpErr == nil, hash, pols, inl, full.PermissionsBoundary, full.Tags)

@@ -53,7 +53,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, caller *Principal, userNa
 	if err != nil {
 		return nil, err
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, "iam:CreateAccessKey")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, OpCreateAccessKey.Action(UserType))
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (s *Service) UpdateAccessKey(ctx context.Context, caller *Principal, in Upd
 	if err != nil {
 		return err
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, "iam:UpdateAccessKey")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, OpUpdateAccessKey.Action(UserType))
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, caller *Principal, userNa
 	if err != nil {
 		return err
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, "iam:DeleteAccessKey")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, OpDeleteAccessKey.Action(UserType))
 	if err != nil {
 		return err
 	}

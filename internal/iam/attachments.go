@@ -31,11 +31,9 @@ type PolicyEntities struct {
 	PolicyRoles  []PolicyRole
 }
 
-// EntityPageInput names a user, group or role (or, for policy tags, a
-// policy ARN) and a page of something it has: attached or inline policies,
-// tags.
-type EntityPageInput struct {
-	Name     string
+// Page asks for one page of a list: the Marker a previous page returned,
+// and at most MaxItems entries (0: AWS's default, 100).
+type Page struct {
 	Marker   string
 	MaxItems int
 }
@@ -43,7 +41,6 @@ type EntityPageInput struct {
 // ListAttachedPoliciesInput is ListAttached{User,Group,Role}Policies' input:
 // PathPrefix narrows by the policy's path.
 type ListAttachedPoliciesInput struct {
-	Name       string
 	PathPrefix string
 	Marker     string
 	MaxItems   int
@@ -176,35 +173,23 @@ func (s *Service) attachablePolicy(ctx context.Context, st *models.Store, acct, 
 	return p.Name, nil
 }
 
-// AttachUserPolicy attaches a managed policy (built-in or the account's) to
-// a user. Attaching one already attached succeeds and changes nothing;
-// LimitExceeded past 10 policies.
-func (s *Service) AttachUserPolicy(ctx context.Context, caller *Principal, userName, policyArn string, m Meta) error {
-	return s.attach(ctx, caller, models.EntityUser, userName, policyArn, m)
+// AttachPolicy attaches a managed policy (built-in or the account's) to a
+// user, group or role. Attaching one already attached succeeds and changes
+// nothing; LimitExceeded past 10 policies.
+func (s *Service) AttachPolicy(ctx context.Context, caller *Principal, to Entity, policyArn string, m Meta) error {
+	if err := OpAttachPolicy.supports(to); err != nil {
+		return err
+	}
+	return s.attach(ctx, caller, to, policyArn, m)
 }
 
-// AttachGroupPolicy attaches a managed policy to a group.
-func (s *Service) AttachGroupPolicy(ctx context.Context, caller *Principal, groupName, policyArn string, m Meta) error {
-	return s.attach(ctx, caller, models.EntityGroup, groupName, policyArn, m)
-}
-
-// AttachRolePolicy attaches a managed policy to a role.
-func (s *Service) AttachRolePolicy(ctx context.Context, caller *Principal, roleName, policyArn string, m Meta) error {
-	return s.attach(ctx, caller, models.EntityRole, roleName, policyArn, m)
-}
-
-var attachActions = map[models.EntityType]string{models.EntityUser: "AttachUserPolicy", models.EntityGroup: "AttachGroupPolicy",
-	models.EntityRole: "AttachRolePolicy"}
-var detachActions = map[models.EntityType]string{models.EntityUser: "DetachUserPolicy", models.EntityGroup: "DetachGroupPolicy",
-	models.EntityRole: "DetachRolePolicy"}
-
-func (s *Service) attach(ctx context.Context, caller *Principal, t models.EntityType, name, policyArn string, m Meta) error {
+func (s *Service) attach(ctx context.Context, caller *Principal, to Entity, policyArn string, m Meta) error {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
 	}
-	op := attachActions[t]
-	e, err := s.authorizedEntity(ctx, caller, acct, t, name, m, "iam:"+op, map[string][]string{"iam:PolicyARN": {policyArn}})
+	t, op := to.model(), OpAttachPolicy.name(to.Type)
+	e, err := s.authorizedEntity(ctx, caller, acct, t, to.Name, m, "iam:"+op, map[string][]string{"iam:PolicyARN": {policyArn}})
 	if err != nil {
 		return err
 	}
@@ -243,29 +228,22 @@ func (s *Service) attach(ctx context.Context, caller *Principal, t models.Entity
 	return asInternal(err, strings.ToLower(op))
 }
 
-// DetachUserPolicy detaches a managed policy from a user; NotFound when it
-// is not attached.
-func (s *Service) DetachUserPolicy(ctx context.Context, caller *Principal, userName, policyArn string, m Meta) error {
-	return s.detach(ctx, caller, models.EntityUser, userName, policyArn, m)
+// DetachPolicy detaches a managed policy from a user, group or role;
+// NotFound when it is not attached.
+func (s *Service) DetachPolicy(ctx context.Context, caller *Principal, from Entity, policyArn string, m Meta) error {
+	if err := OpDetachPolicy.supports(from); err != nil {
+		return err
+	}
+	return s.detach(ctx, caller, from, policyArn, m)
 }
 
-// DetachGroupPolicy detaches a managed policy from a group.
-func (s *Service) DetachGroupPolicy(ctx context.Context, caller *Principal, groupName, policyArn string, m Meta) error {
-	return s.detach(ctx, caller, models.EntityGroup, groupName, policyArn, m)
-}
-
-// DetachRolePolicy detaches a managed policy from a role.
-func (s *Service) DetachRolePolicy(ctx context.Context, caller *Principal, roleName, policyArn string, m Meta) error {
-	return s.detach(ctx, caller, models.EntityRole, roleName, policyArn, m)
-}
-
-func (s *Service) detach(ctx context.Context, caller *Principal, t models.EntityType, name, policyArn string, m Meta) error {
+func (s *Service) detach(ctx context.Context, caller *Principal, from Entity, policyArn string, m Meta) error {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
 	}
-	op := detachActions[t]
-	e, err := s.authorizedEntity(ctx, caller, acct, t, name, m, "iam:"+op, map[string][]string{"iam:PolicyARN": {policyArn}})
+	t, op := from.model(), OpDetachPolicy.name(from.Type)
+	e, err := s.authorizedEntity(ctx, caller, acct, t, from.Name, m, "iam:"+op, map[string][]string{"iam:PolicyARN": {policyArn}})
 	if err != nil {
 		return err
 	}
@@ -285,30 +263,22 @@ func (s *Service) detach(ctx context.Context, caller *Principal, t models.Entity
 	return asInternal(err, strings.ToLower(op))
 }
 
-// ListAttachedUserPolicies lists one page of the managed policies attached
-// to a user, by name.
-func (s *Service) ListAttachedUserPolicies(ctx context.Context, caller *Principal, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
-	return s.listAttached(ctx, caller, models.EntityUser, in, m)
+// ListAttachedPolicies lists one page of the managed policies attached to a
+// user, group or role, by ARN.
+func (s *Service) ListAttachedPolicies(ctx context.Context, caller *Principal, of Entity, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
+	if err := OpListAttachedPolicies.supports(of); err != nil {
+		return nil, "", err
+	}
+	return s.listAttached(ctx, caller, of, in, m)
 }
 
-// ListAttachedGroupPolicies lists one page of a group's managed policies.
-func (s *Service) ListAttachedGroupPolicies(ctx context.Context, caller *Principal, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
-	return s.listAttached(ctx, caller, models.EntityGroup, in, m)
-}
-
-// ListAttachedRolePolicies lists one page of a role's managed policies.
-func (s *Service) ListAttachedRolePolicies(ctx context.Context, caller *Principal, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
-	return s.listAttached(ctx, caller, models.EntityRole, in, m)
-}
-
-func (s *Service) listAttached(ctx context.Context, caller *Principal, t models.EntityType, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
+func (s *Service) listAttached(ctx context.Context, caller *Principal, of Entity, in ListAttachedPoliciesInput, m Meta) ([]AttachedPolicy, string, error) {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, "", err
 	}
-	op := map[models.EntityType]string{models.EntityUser: "ListAttachedUserPolicies", models.EntityGroup: "ListAttachedGroupPolicies",
-		models.EntityRole: "ListAttachedRolePolicies"}[t]
-	e, err := s.authorizedEntity(ctx, caller, acct, t, in.Name, m, "iam:"+op, nil)
+	t, op := of.model(), OpListAttachedPolicies.name(of.Type)
+	e, err := s.authorizedEntity(ctx, caller, acct, t, of.Name, m, "iam:"+op, nil)
 	if err != nil {
 		return nil, "", err
 	}
@@ -415,24 +385,6 @@ func (s *Service) ListEntitiesForPolicy(ctx context.Context, caller *Principal, 
 		}
 	}
 	return out, next, nil
-}
-
-// pageOf cuts one page from items sorted by key: those after f.After, at
-// most f.Limit, with the marker of the next page ("" on the last).
-func pageOf[T any](items []T, key func(T) string, f models.ListFilter) ([]T, string, error) {
-	start := 0
-	if f.After != "" {
-		start = sort.Search(len(items), func(i int) bool { return key(items[i]) > f.After })
-	}
-	items = items[start:]
-	limit := f.Limit
-	if limit <= 0 {
-		limit = models.DefaultListLimit
-	}
-	if len(items) <= limit {
-		return items, "", nil
-	}
-	return items[:limit], key(items[limit-1]), nil
 }
 
 // parsePolicyARN splits arn:aws:iam::ACCOUNT:policy/PATH/NAME; account is

@@ -25,15 +25,15 @@ func TestAttachmentQuotaAndIdempotence(t *testing.T) {
 				arns = append(arns, mustCreatePolicy(t, svc, root, fmt.Sprintf("p%02d", i), s3Read).Arn)
 			}
 			for _, arn := range arns[:10] {
-				if err := svc.AttachUserPolicy(ctx, root, "alice", arn, iam.Meta{}); err != nil {
+				if err := svc.AttachPolicy(ctx, root, iam.UserNamed("alice"), arn, iam.Meta{}); err != nil {
 					t.Fatal(err)
 				}
 			}
 			// Attaching again succeeds and changes nothing.
-			if err := svc.AttachUserPolicy(ctx, root, "ALICE", arns[0], iam.Meta{}); err != nil {
+			if err := svc.AttachPolicy(ctx, root, iam.UserNamed("ALICE"), arns[0], iam.Meta{}); err != nil {
 				t.Fatalf("attach again: %v", err)
 			}
-			e := wantKind(t, svc.AttachUserPolicy(ctx, root, "alice", arns[10], iam.Meta{}), iam.LimitExceeded, "eleventh policy")
+			e := wantKind(t, svc.AttachPolicy(ctx, root, iam.UserNamed("alice"), arns[10], iam.Meta{}), iam.LimitExceeded, "eleventh policy")
 			if e.Message != "Cannot exceed quota for PoliciesPerUser: 10" {
 				t.Errorf("message %q", e.Message)
 			}
@@ -41,22 +41,22 @@ func TestAttachmentQuotaAndIdempotence(t *testing.T) {
 				t.Fatalf("%d attached", n)
 			}
 			missing := "arn:aws:iam::" + acct + ":policy/nope"
-			e = wantKind(t, svc.AttachUserPolicy(ctx, root, "alice", missing, iam.Meta{}), iam.NotFound, "attach missing")
+			e = wantKind(t, svc.AttachPolicy(ctx, root, iam.UserNamed("alice"), missing, iam.Meta{}), iam.NotFound, "attach missing")
 			if e.Message != "Policy "+missing+" does not exist or is not attachable." {
 				t.Errorf("message %q", e.Message)
 			}
-			wantKind(t, svc.AttachUserPolicy(ctx, root, "alice", "not-an-arn", iam.Meta{}), iam.Invalid, "attach bad ARN")
-			wantKind(t, svc.AttachUserPolicy(ctx, root, "bob", arns[0], iam.Meta{}), iam.NotFound, "attach to missing user")
-			e = wantKind(t, svc.DetachUserPolicy(ctx, root, "alice", arns[10], iam.Meta{}), iam.NotFound, "detach unattached")
+			wantKind(t, svc.AttachPolicy(ctx, root, iam.UserNamed("alice"), "not-an-arn", iam.Meta{}), iam.Invalid, "attach bad ARN")
+			wantKind(t, svc.AttachPolicy(ctx, root, iam.UserNamed("bob"), arns[0], iam.Meta{}), iam.NotFound, "attach to missing user")
+			e = wantKind(t, svc.DetachPolicy(ctx, root, iam.UserNamed("alice"), arns[10], iam.Meta{}), iam.NotFound, "detach unattached")
 			if e.Message != "Policy "+arns[10]+" was not found." {
 				t.Errorf("message %q", e.Message)
 			}
 
-			ps, next, err := svc.ListAttachedUserPolicies(ctx, root, iam.ListAttachedPoliciesInput{Name: "alice", MaxItems: 6}, iam.Meta{})
+			ps, next, err := svc.ListAttachedPolicies(ctx, root, iam.UserNamed("alice"), iam.ListAttachedPoliciesInput{MaxItems: 6}, iam.Meta{})
 			if err != nil || len(ps) != 6 || next == "" || ps[0].PolicyName != "p00" {
 				t.Fatalf("page 1: %v %+v %q", err, ps, next)
 			}
-			ps, next, _ = svc.ListAttachedUserPolicies(ctx, root, iam.ListAttachedPoliciesInput{Name: "alice", Marker: next}, iam.Meta{})
+			ps, next, _ = svc.ListAttachedPolicies(ctx, root, iam.UserNamed("alice"), iam.ListAttachedPoliciesInput{Marker: next}, iam.Meta{})
 			if len(ps) != 4 || next != "" || ps[3].PolicyName != "p09" {
 				t.Fatalf("page 2: %+v %q", ps, next)
 			}
@@ -68,18 +68,18 @@ func TestAttachmentQuotaAndIdempotence(t *testing.T) {
 			}
 			r := mustCreateRole(t, svc, root, "app")
 			for _, arn := range arns[:10] {
-				if err := svc.AttachGroupPolicy(ctx, root, "devs", arn, iam.Meta{}); err != nil {
+				if err := svc.AttachPolicy(ctx, root, iam.GroupNamed("devs"), arn, iam.Meta{}); err != nil {
 					t.Fatal(err)
 				}
-				if err := svc.AttachRolePolicy(ctx, root, "app", arn, iam.Meta{}); err != nil {
+				if err := svc.AttachPolicy(ctx, root, iam.RoleNamed("app"), arn, iam.Meta{}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			e = wantKind(t, svc.AttachRolePolicy(ctx, root, "app", arns[10], iam.Meta{}), iam.LimitExceeded, "role quota")
+			e = wantKind(t, svc.AttachPolicy(ctx, root, iam.RoleNamed("app"), arns[10], iam.Meta{}), iam.LimitExceeded, "role quota")
 			if e.Message != "Cannot exceed quota for PoliciesPerRole: 10" {
 				t.Errorf("message %q", e.Message)
 			}
-			wantKind(t, svc.AttachGroupPolicy(ctx, root, "devs", arns[10], iam.Meta{}), iam.LimitExceeded, "group quota")
+			wantKind(t, svc.AttachPolicy(ctx, root, iam.GroupNamed("devs"), arns[10], iam.Meta{}), iam.LimitExceeded, "group quota")
 
 			ents, _, err := svc.ListEntitiesForPolicy(ctx, root, iam.ListEntitiesForPolicyInput{PolicyArn: arns[3]}, iam.Meta{})
 			if err != nil || len(ents.PolicyUsers) != 1 || ents.PolicyUsers[0].UserId != u.UserId ||
@@ -110,26 +110,26 @@ func TestPermissionsBoundaries(t *testing.T) {
 			mustCreateUser(t, svc, root, "alice")
 			mustCreateRole(t, svc, root, "app")
 			own := mustCreatePolicy(t, svc, root, "Boundary", s3Read).Arn
-			if err := svc.PutRolePermissionsBoundary(ctx, root, "app", own, iam.Meta{}); err != nil {
+			if err := svc.PutPermissionsBoundary(ctx, root, iam.RoleNamed("app"), own, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if r, _ := svc.GetRole(ctx, root, "app", iam.Meta{}); r.PermissionsBoundary == nil || r.PermissionsBoundary.PermissionsBoundaryArn != own {
 				t.Fatalf("role boundary %+v", r.PermissionsBoundary)
 			}
-			if err := svc.PutUserPermissionsBoundary(ctx, root, "alice", "arn:aws:iam::aws:policy/ReadOnlyAccess", iam.Meta{}); err != nil {
+			if err := svc.PutPermissionsBoundary(ctx, root, iam.UserNamed("alice"), "arn:aws:iam::aws:policy/ReadOnlyAccess", iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if u, _ := svc.GetUser(ctx, root, "alice", iam.Meta{}); u.PermissionsBoundary == nil {
 				t.Fatal("user boundary not set")
 			}
 			missing := "arn:aws:iam::" + root.AccountID + ":policy/nope"
-			wantKind(t, svc.PutUserPermissionsBoundary(ctx, root, "alice", missing, iam.Meta{}), iam.NotFound, "missing boundary")
-			wantKind(t, svc.PutUserPermissionsBoundary(ctx, root, "alice", "arn:aws:s3:::bucket", iam.Meta{}), iam.Invalid, "not a policy")
-			wantKind(t, svc.PutRolePermissionsBoundary(ctx, root, "ghost", own, iam.Meta{}), iam.NotFound, "missing role")
-			if err := svc.DeleteRolePermissionsBoundary(ctx, root, "app", iam.Meta{}); err != nil {
+			wantKind(t, svc.PutPermissionsBoundary(ctx, root, iam.UserNamed("alice"), missing, iam.Meta{}), iam.NotFound, "missing boundary")
+			wantKind(t, svc.PutPermissionsBoundary(ctx, root, iam.UserNamed("alice"), "arn:aws:s3:::bucket", iam.Meta{}), iam.Invalid, "not a policy")
+			wantKind(t, svc.PutPermissionsBoundary(ctx, root, iam.RoleNamed("ghost"), own, iam.Meta{}), iam.NotFound, "missing role")
+			if err := svc.DeletePermissionsBoundary(ctx, root, iam.RoleNamed("app"), iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := svc.DeleteUserPermissionsBoundary(ctx, root, "alice", iam.Meta{}); err != nil {
+			if err := svc.DeletePermissionsBoundary(ctx, root, iam.UserNamed("alice"), iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if r, _ := svc.GetRole(ctx, root, "app", iam.Meta{}); r.PermissionsBoundary != nil {
@@ -156,19 +156,19 @@ func TestTagsOnRolesUsersAndPolicies(t *testing.T) {
 				untag func([]string) error
 				list  func() ([]iam.Tag, error)
 			}
-			list := func(f func(context.Context, *iam.Principal, iam.EntityPageInput, iam.Meta) ([]iam.Tag, string, error), name string) func() ([]iam.Tag, error) {
+			list := func(e iam.Entity) func() ([]iam.Tag, error) {
 				return func() ([]iam.Tag, error) {
-					tags, _, err := f(ctx, root, iam.EntityPageInput{Name: name}, iam.Meta{})
+					tags, _, err := svc.ListTags(ctx, root, e, iam.Page{}, iam.Meta{})
 					return tags, err
 				}
 			}
 			for _, o := range []ops{
-				{"user", func(t []iam.Tag) error { return svc.TagUser(ctx, root, "alice", t, iam.Meta{}) },
-					func(k []string) error { return svc.UntagUser(ctx, root, "alice", k, iam.Meta{}) }, list(svc.ListUserTags, "alice")},
-				{"role", func(t []iam.Tag) error { return svc.TagRole(ctx, root, "app", t, iam.Meta{}) },
-					func(k []string) error { return svc.UntagRole(ctx, root, "app", k, iam.Meta{}) }, list(svc.ListRoleTags, "app")},
-				{"policy", func(t []iam.Tag) error { return svc.TagPolicy(ctx, root, arn, t, iam.Meta{}) },
-					func(k []string) error { return svc.UntagPolicy(ctx, root, arn, k, iam.Meta{}) }, list(svc.ListPolicyTags, arn)},
+				{"user", func(t []iam.Tag) error { return svc.Tag(ctx, root, iam.UserNamed("alice"), t, iam.Meta{}) },
+					func(k []string) error { return svc.Untag(ctx, root, iam.UserNamed("alice"), k, iam.Meta{}) }, list(iam.UserNamed("alice"))},
+				{"role", func(t []iam.Tag) error { return svc.Tag(ctx, root, iam.RoleNamed("app"), t, iam.Meta{}) },
+					func(k []string) error { return svc.Untag(ctx, root, iam.RoleNamed("app"), k, iam.Meta{}) }, list(iam.RoleNamed("app"))},
+				{"policy", func(t []iam.Tag) error { return svc.Tag(ctx, root, iam.PolicyWithARN(arn), t, iam.Meta{}) },
+					func(k []string) error { return svc.Untag(ctx, root, iam.PolicyWithARN(arn), k, iam.Meta{}) }, list(iam.PolicyWithARN(arn))},
 			} {
 				if err := o.tag([]iam.Tag{{Key: "Team", Value: "a"}, {Key: "env", Value: "prod"}}); err != nil {
 					t.Fatalf("%s: %v", o.name, err)
@@ -195,7 +195,7 @@ func TestTagsOnRolesUsersAndPolicies(t *testing.T) {
 				}
 				wantKind(t, o.untag(nil), iam.Invalid, o.name+" untag nothing")
 			}
-			if tags, _, err := svc.ListPolicyTags(ctx, root, iam.EntityPageInput{Name: "arn:aws:iam::aws:policy/ReadOnlyAccess"}, iam.Meta{}); err != nil || len(tags) != 0 {
+			if tags, _, err := svc.ListTags(ctx, root, iam.PolicyWithARN("arn:aws:iam::aws:policy/ReadOnlyAccess"), iam.Page{}, iam.Meta{}); err != nil || len(tags) != 0 {
 				t.Fatalf("built-in tags: %v %+v", err, tags)
 			}
 		})
@@ -228,8 +228,8 @@ func TestAuditFailureRollsBackPolicyChanges(t *testing.T) {
 	wantKind(t, err, iam.Internal, "create policy")
 	_, err = svc.CreatePolicyVersion(ctx, root, iam.CreatePolicyVersionInput{PolicyArn: arn, PolicyDocument: s3Read, SetAsDefault: true}, iam.Meta{})
 	wantKind(t, err, iam.Internal, "create version")
-	wantKind(t, svc.AttachUserPolicy(ctx, root, "alice", arn, iam.Meta{}), iam.Internal, "attach")
-	_, err = svc.PutUserPolicy(ctx, root, iam.PutInlinePolicyInput{Name: "alice", PolicyName: "x", PolicyDocument: s3Read}, iam.Meta{})
+	wantKind(t, svc.AttachPolicy(ctx, root, iam.UserNamed("alice"), arn, iam.Meta{}), iam.Internal, "attach")
+	_, err = svc.PutInlinePolicy(ctx, root, iam.UserNamed("alice"), "x", s3Read, iam.Meta{})
 	wantKind(t, err, iam.Internal, "put inline")
 
 	if n, _ := store.CountRoles(ctx, acct); n != 0 {

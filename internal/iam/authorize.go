@@ -248,103 +248,24 @@ func (s *Service) addSessionPolicies(ctx context.Context, in *policy.Inputs, p *
 // or a role, and its permissions boundary, through st (so a transaction sees
 // its own changes).
 func (s *Service) identityInputs(ctx context.Context, st *models.Store, accountID string, et models.EntityType, id string) (*policy.Inputs, error) {
-	var boundary string
-	var groups []models.Group
-	switch et {
-	case models.EntityUser:
-		u, err := st.UserByID(ctx, accountID, id)
-		if errors.Is(err, models.ErrNotFound) {
-			return &policy.Inputs{}, nil // a deleted user may do nothing
-		}
-		if err != nil {
-			return nil, internal(err, "user")
-		}
-		boundary = u.PermissionsBoundaryARN
-		groups, _, err = st.ListGroupsForUser(ctx, accountID, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
-		if err != nil {
-			return nil, internal(err, "groups")
-		}
-	case models.EntityRole:
-		r, err := st.RoleByID(ctx, accountID, id)
-		if errors.Is(err, models.ErrNotFound) {
-			return &policy.Inputs{}, nil
-		}
-		if err != nil {
-			return nil, internal(err, "role")
-		}
-		boundary = r.PermissionsBoundaryARN
-	}
-	// One query per kind of thing, whatever the number of groups and
-	// policies: this runs for every request a caller makes.
-	owners := []struct {
-		t   models.EntityType
-		ids []string
-	}{{et, []string{id}}, {models.EntityGroup, nil}}
-	for _, g := range groups {
-		owners[1].ids = append(owners[1].ids, g.GroupID)
-	}
-	atts := make(map[string][]string) // entity ID -> attached ARNs, in order
-	inls := make(map[string][]models.InlinePolicy)
-	var customer []string
-	for _, o := range owners {
-		as, err := st.AttachmentsOf(ctx, accountID, o.t, o.ids)
-		if err != nil {
-			return nil, internal(err, "attached policies")
-		}
-		for _, a := range as {
-			atts[a.EntityID] = append(atts[a.EntityID], a.PolicyARN)
-			if Builtin(a.PolicyARN) == nil {
-				customer = append(customer, a.PolicyARN)
-			}
-		}
-		ps, err := st.InlinePoliciesOf(ctx, accountID, o.t, o.ids)
-		if err != nil {
-			return nil, internal(err, "inline policies")
-		}
-		for _, p := range ps {
-			inls[p.EntityID] = append(inls[p.EntityID], p)
-		}
-	}
-	if boundary != "" && Builtin(boundary) == nil {
-		customer = append(customer, boundary)
-	}
-	docs, err := st.DefaultDocuments(ctx, accountID, customer)
+	boundary, groupIDs, found, err := identityOf(ctx, st, accountID, et, id)
 	if err != nil {
-		return nil, internal(err, "managed policies")
+		return nil, err
 	}
-	managed := func(arn string) (*policy.Policy, error) {
-		if b := Builtin(arn); b != nil {
-			return s.compiled(policy.PolicyRef{ID: arn, Name: b.Name, VersionID: b.VersionID()}, b.Document(), policy.Identity)
-		}
-		d, ok := docs[arn]
-		if !ok {
-			return nil, nil // attached, then deleted: allows nothing
-		}
-		return s.compiled(policy.PolicyRef{ID: arn, Name: d.Name, VersionID: d.VersionID}, d.Document, policy.Identity)
+	if !found {
+		return &policy.Inputs{}, nil // a deleted user or role may do nothing
+	}
+	owners := []policyOwner{{et, []string{id}}, {models.EntityGroup, groupIDs}}
+	held, err := heldPolicies(ctx, st, accountID, owners, boundary)
+	if err != nil {
+		return nil, err
 	}
 	in := &policy.Inputs{}
-	for _, o := range owners {
-		for _, oid := range o.ids {
-			for _, arn := range atts[oid] {
-				p, err := managed(arn)
-				if err != nil {
-					return nil, internal(err, "policy "+arn)
-				}
-				if p != nil {
-					in.Identity = append(in.Identity, p)
-				}
-			}
-			for _, ip := range inls[oid] {
-				p, err := s.compiled(policy.PolicyRef{ID: string(o.t) + "/" + oid + "/" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity)
-				if err != nil {
-					return nil, internal(err, "inline policy "+ip.Name)
-				}
-				in.Identity = append(in.Identity, p)
-			}
-		}
+	if in.Identity, err = s.compileHeld(owners, held); err != nil {
+		return nil, err
 	}
 	if boundary != "" {
-		b, err := managed(boundary)
+		b, err := s.heldManaged(held, boundary)
 		if err != nil {
 			return nil, internal(err, "boundary")
 		}
@@ -354,6 +275,132 @@ func (s *Service) identityInputs(ctx context.Context, st *models.Store, accountI
 		in.Boundary = b
 	}
 	return in, nil
+}
+
+// identityOf reads a user's boundary and groups, or a role's boundary;
+// found is false when the user or role no longer exists.
+func identityOf(ctx context.Context, st *models.Store, accountID string, et models.EntityType, id string) (boundary string, groupIDs []string, found bool, err error) {
+	switch et {
+	case models.EntityUser:
+		u, err := st.UserByID(ctx, accountID, id)
+		if errors.Is(err, models.ErrNotFound) {
+			return "", nil, false, nil
+		}
+		if err != nil {
+			return "", nil, false, internal(err, "user")
+		}
+		groups, _, err := st.ListGroupsForUser(ctx, accountID, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
+		if err != nil {
+			return "", nil, false, internal(err, "groups")
+		}
+		for _, g := range groups {
+			groupIDs = append(groupIDs, g.GroupID)
+		}
+		return u.PermissionsBoundaryARN, groupIDs, true, nil
+	case models.EntityRole:
+		r, err := st.RoleByID(ctx, accountID, id)
+		if errors.Is(err, models.ErrNotFound) {
+			return "", nil, false, nil
+		}
+		if err != nil {
+			return "", nil, false, internal(err, "role")
+		}
+		return r.PermissionsBoundaryARN, nil, true, nil
+	}
+	return "", nil, true, nil
+}
+
+// policyOwner is entities of one type whose policies a principal holds: the
+// principal itself, or its groups.
+type policyOwner struct {
+	t   models.EntityType
+	ids []string
+}
+
+// held is what a principal's owners hold: attached ARNs and inline
+// policies by owner ID, in order, and the default documents of the
+// customer managed policies among them (and the boundary).
+type held struct {
+	attached map[string][]string
+	inline   map[string][]models.InlinePolicy
+	docs     map[string]models.DefaultDocument
+}
+
+// heldPolicies reads what owners hold in one query per kind of thing,
+// whatever the number of groups and policies: this runs for every request
+// a caller makes.
+func heldPolicies(ctx context.Context, st *models.Store, accountID string, owners []policyOwner, boundary string) (*held, error) {
+	h := &held{attached: map[string][]string{}, inline: map[string][]models.InlinePolicy{}}
+	var customer []string
+	for _, o := range owners {
+		as, err := st.AttachmentsOf(ctx, accountID, o.t, o.ids)
+		if err != nil {
+			return nil, internal(err, "attached policies")
+		}
+		for _, a := range as {
+			h.attached[a.EntityID] = append(h.attached[a.EntityID], a.PolicyARN)
+			if Builtin(a.PolicyARN) == nil {
+				customer = append(customer, a.PolicyARN)
+			}
+		}
+		ps, err := st.InlinePoliciesOf(ctx, accountID, o.t, o.ids)
+		if err != nil {
+			return nil, internal(err, "inline policies")
+		}
+		for _, p := range ps {
+			h.inline[p.EntityID] = append(h.inline[p.EntityID], p)
+		}
+	}
+	if boundary != "" && Builtin(boundary) == nil {
+		customer = append(customer, boundary)
+	}
+	docs, err := st.DefaultDocuments(ctx, accountID, customer)
+	if err != nil {
+		return nil, internal(err, "managed policies")
+	}
+	h.docs = docs
+	return h, nil
+}
+
+// heldManaged compiles a managed policy the principal holds: a built-in,
+// or a customer policy's default document; nil when it was attached, then
+// deleted (it allows nothing).
+func (s *Service) heldManaged(h *held, arn string) (*policy.Policy, error) {
+	if b := Builtin(arn); b != nil {
+		return s.compiled(policy.PolicyRef{ID: arn, Name: b.Name, VersionID: b.VersionID()}, b.Document(), policy.Identity)
+	}
+	d, ok := h.docs[arn]
+	if !ok {
+		return nil, nil
+	}
+	return s.compiled(policy.PolicyRef{ID: arn, Name: d.Name, VersionID: d.VersionID}, d.Document, policy.Identity)
+}
+
+// compileHeld compiles the identity policies owners hold, owner by owner:
+// managed then inline.
+func (s *Service) compileHeld(owners []policyOwner, h *held) ([]*policy.Policy, error) {
+	var out []*policy.Policy
+	for _, o := range owners {
+		for _, oid := range o.ids {
+			for _, arn := range h.attached[oid] {
+				p, err := s.heldManaged(h, arn)
+				if err != nil {
+					return nil, internal(err, "policy "+arn)
+				}
+				if p != nil {
+					out = append(out, p)
+				}
+			}
+			for _, ip := range h.inline[oid] {
+				p, err := s.compiled(policy.PolicyRef{ID: string(o.t) + "/" + oid + "/" + ip.Name, Name: ip.Name}, ip.Document, policy.Identity)
+				if err != nil {
+					return nil, internal(err, "inline policy "+ip.Name)
+				}
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
 }
 
 // managedPolicy returns the compiled default version of a managed policy
@@ -428,4 +475,21 @@ func callerAccount(p *Principal) string {
 		return ""
 	}
 	return p.AccountID
+}
+
+// withRequestContext is caller with request condition keys added for one
+// authorization (aws:RequestTag/…, aws:TagKeys, iam:PermissionsBoundary).
+func withRequestContext(caller *Principal, keys map[string][]string) *Principal {
+	if caller == nil || len(keys) == 0 {
+		return caller
+	}
+	c := *caller
+	c.RequestContext = make(map[string][]string, len(caller.RequestContext)+len(keys))
+	for k, v := range caller.RequestContext {
+		c.RequestContext[k] = v
+	}
+	for k, v := range keys {
+		c.RequestContext[k] = v
+	}
+	return &c
 }

@@ -25,7 +25,7 @@ func TestAuthorizerSeesAnotherProcess(t *testing.T) {
 				t.Fatal(err)
 			}
 			ro := "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
-			if err := one.AttachUserPolicy(ctx, root, "dev", ro, iam.Meta{}); err != nil {
+			if err := one.AttachPolicy(ctx, root, iam.UserNamed("dev"), ro, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			res, err := two.SignIn(ctx, "dev", userPassword, iam.Meta{})
@@ -56,13 +56,13 @@ func TestAuthorizerSeesAnotherProcess(t *testing.T) {
 			if !allowed(two) {
 				t.Fatal("an unrelated change took the caller's right away")
 			}
-			if err := one.DetachUserPolicy(ctx, root, "dev", ro, iam.Meta{}); err != nil {
+			if err := one.DetachPolicy(ctx, root, iam.UserNamed("dev"), ro, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if allowed(two) {
 				t.Fatal("a policy detached by the other process still allows on this one's next request")
 			}
-			if err := two.AttachUserPolicy(ctx, root, "dev", ro, iam.Meta{}); err != nil {
+			if err := two.AttachPolicy(ctx, root, iam.UserNamed("dev"), ro, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if !allowed(one) {

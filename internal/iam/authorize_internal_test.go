@@ -34,9 +34,9 @@ func TestMergedInputsDecideAlike(t *testing.T) {
 		{"group", "g", "arn:aws:iam::aws:policy/PowerUserAccess"},
 	} {
 		if att.kind == "user" {
-			must(s.AttachUserPolicy(ctx, root, att.name, att.arn, Meta{}))
+			must(s.AttachPolicy(ctx, root, UserNamed(att.name), att.arn, Meta{}))
 		} else {
-			must(s.AttachGroupPolicy(ctx, root, att.name, att.arn, Meta{}))
+			must(s.AttachPolicy(ctx, root, GroupNamed(att.name), att.arn, Meta{}))
 		}
 	}
 	inline := map[string]string{
@@ -45,16 +45,16 @@ func TestMergedInputsDecideAlike(t *testing.T) {
 		"own-user":    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*AccessKey*","Resource":"arn:aws:iam::*:user/${aws:username}"}]}`,
 	}
 	for name, doc := range inline {
-		_, err := s.PutUserPolicy(ctx, root, PutInlinePolicyInput{Name: "mixed", PolicyName: name, PolicyDocument: doc}, Meta{})
+		_, err := s.PutInlinePolicy(ctx, root, UserNamed("mixed"), name, doc, Meta{})
 		must(err)
 	}
-	_, err = s.PutGroupPolicy(ctx, root, PutInlinePolicyInput{Name: "g", PolicyName: "ec2", PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`}, Meta{})
+	_, err = s.PutInlinePolicy(ctx, root, GroupNamed("g"), "ec2", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]}`, Meta{})
 	must(err)
 	u, err := s.store.User(ctx, acct, "mixed")
 	must(err)
 	for _, boundary := range []string{"", "arn:aws:iam::aws:policy/PowerUserAccess"} {
 		if boundary != "" {
-			must(s.PutUserPermissionsBoundary(ctx, root, "mixed", boundary, Meta{}))
+			must(s.PutPermissionsBoundary(ctx, root, UserNamed("mixed"), boundary, Meta{}))
 		}
 		list, err := s.identityInputs(ctx, s.store, acct, models.EntityUser, u.UserID)
 		must(err)

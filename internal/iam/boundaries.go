@@ -7,42 +7,40 @@ import (
 	"github.com/iamconsole/console/internal/models"
 )
 
-// PutUserPermissionsBoundary sets a user's permissions boundary to a managed
-// policy (built-in or the account's), replacing any. The caller needs
-// iam:PutUserPermissionsBoundary with iam:PermissionsBoundary naming the
-// policy, so a boundary can be required by policy.
-func (s *Service) PutUserPermissionsBoundary(ctx context.Context, caller *Principal, userName, boundaryArn string, m Meta) error {
-	return s.setBoundary(ctx, caller, models.EntityUser, userName, boundaryArn, m)
+// PutPermissionsBoundary sets a user's or role's permissions boundary to a
+// managed policy (built-in or the account's), replacing any. The caller
+// needs iam:Put{User,Role}PermissionsBoundary with iam:PermissionsBoundary
+// naming the policy, so a boundary can be required by policy.
+func (s *Service) PutPermissionsBoundary(ctx context.Context, caller *Principal, of Entity, boundaryArn string, m Meta) error {
+	if err := OpPutPermissionsBoundary.supports(of); err != nil {
+		return err
+	}
+	if boundaryArn == "" {
+		return invalidField("PermissionsBoundary", "PermissionsBoundary is required.")
+	}
+	return s.setBoundary(ctx, caller, of, boundaryArn, m)
 }
 
-// DeleteUserPermissionsBoundary removes a user's permissions boundary (none
-// set is not an error).
-func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, caller *Principal, userName string, m Meta) error {
-	return s.setBoundary(ctx, caller, models.EntityUser, userName, "", m)
-}
-
-// PutRolePermissionsBoundary sets a role's permissions boundary.
-func (s *Service) PutRolePermissionsBoundary(ctx context.Context, caller *Principal, roleName, boundaryArn string, m Meta) error {
-	return s.setBoundary(ctx, caller, models.EntityRole, roleName, boundaryArn, m)
-}
-
-// DeleteRolePermissionsBoundary removes a role's permissions boundary.
-func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, caller *Principal, roleName string, m Meta) error {
-	return s.setBoundary(ctx, caller, models.EntityRole, roleName, "", m)
+// DeletePermissionsBoundary removes a user's or role's permissions boundary
+// (none set is not an error).
+func (s *Service) DeletePermissionsBoundary(ctx context.Context, caller *Principal, of Entity, m Meta) error {
+	if err := OpDeletePermissionsBoundary.supports(of); err != nil {
+		return err
+	}
+	return s.setBoundary(ctx, caller, of, "", m)
 }
 
 // setBoundary sets (arn != "") or removes (arn == "") the boundary of a user
 // or role.
-func (s *Service) setBoundary(ctx context.Context, caller *Principal, t models.EntityType, name, arn string, m Meta) error {
+func (s *Service) setBoundary(ctx context.Context, caller *Principal, of Entity, arn string, m Meta) error {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
 	}
-	w := map[models.EntityType]string{models.EntityUser: "User", models.EntityRole: "Role"}[t]
-	op := "Delete" + w + "PermissionsBoundary"
+	t, name, op := of.model(), of.Name, OpDeletePermissionsBoundary.name(of.Type)
 	var keys map[string][]string
 	if arn != "" {
-		op = "Put" + w + "PermissionsBoundary"
+		op = OpPutPermissionsBoundary.name(of.Type)
 		keys = map[string][]string{"iam:PermissionsBoundary": {arn}}
 	}
 	e, err := s.authorizedEntity(ctx, caller, acct, t, name, m, "iam:"+op, keys)

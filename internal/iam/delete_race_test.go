@@ -79,7 +79,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.DetachUserPolicy(ctx, root, name, "arn:aws:iam::aws:policy/IAMFullAccess", meta); err != nil {
+		if err := svc.DetachPolicy(ctx, root, iam.UserNamed(name), "arn:aws:iam::aws:policy/IAMFullAccess", meta); err != nil {
 			t.Fatal(err)
 		}
 		if err := svc.DeleteLoginProfile(ctx, root, name, meta); err != nil {
@@ -117,16 +117,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 	}
 	putInline := func(t models.EntityType) func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
 		return func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-			in := iam.PutInlinePolicyInput{Name: r.name, PolicyName: "inline", PolicyDocument: s3Read}
-			var err error
-			switch t {
-			case models.EntityUser:
-				_, err = svc.PutUserPolicy(ctx, root, in, meta)
-			case models.EntityGroup:
-				_, err = svc.PutGroupPolicy(ctx, root, in, meta)
-			default:
-				_, err = svc.PutRolePolicy(ctx, root, in, meta)
-			}
+			_, err := svc.PutInlinePolicy(ctx, root, iam.Entity{Type: iam.EntityType(t), Name: r.name}, "inline", s3Read, meta)
 			return err
 		}
 	}
@@ -205,7 +196,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deleteUser,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.AttachUserPolicy(ctx, root, r.name, r.other, meta)
+				return svc.AttachPolicy(ctx, root, iam.UserNamed(r.name), r.other, meta)
 			},
 			dependents: attached(models.EntityUser),
 		},
@@ -254,7 +245,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deleteGroup,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.AttachGroupPolicy(ctx, root, r.name, r.other, meta)
+				return svc.AttachPolicy(ctx, root, iam.GroupNamed(r.name), r.other, meta)
 			},
 			dependents: attached(models.EntityGroup),
 		},
@@ -274,7 +265,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deleteRole,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.AttachRolePolicy(ctx, root, r.name, r.other, meta)
+				return svc.AttachPolicy(ctx, root, iam.RoleNamed(r.name), r.other, meta)
 			},
 			dependents: attached(models.EntityRole),
 		},
@@ -289,7 +280,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deleteRole,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.AttachRolePolicy(ctx, root, r.name, r.other, meta)
+				return svc.AttachPolicy(ctx, root, iam.RoleNamed(r.name), r.other, meta)
 			},
 			dependents: attached(models.EntityRole),
 		},
@@ -309,7 +300,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deletePolicy,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.AttachUserPolicy(ctx, root, r.other, r.name, meta)
+				return svc.AttachPolicy(ctx, root, iam.UserNamed(r.other), r.name, meta)
 			},
 			dependents: func(ctx context.Context, st *models.Store, acct string, r raceRound) (int64, error) {
 				return st.CountPolicyAttachments(ctx, acct, r.name)
@@ -322,7 +313,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deletePolicy,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.AttachRolePolicy(ctx, root, r.other, r.name, meta)
+				return svc.AttachPolicy(ctx, root, iam.RoleNamed(r.other), r.name, meta)
 			},
 			dependents: func(ctx context.Context, st *models.Store, acct string, r raceRound) (int64, error) {
 				return st.CountPolicyAttachments(ctx, acct, r.name)
@@ -335,7 +326,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deletePolicy,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.PutUserPermissionsBoundary(ctx, root, r.other, r.name, meta)
+				return svc.PutPermissionsBoundary(ctx, root, iam.UserNamed(r.other), r.name, meta)
 			},
 			dependents: boundaryUses,
 		},
@@ -384,7 +375,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deleteRole,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.TagRole(ctx, root, r.name, oneTag, meta)
+				return svc.Tag(ctx, root, iam.RoleNamed(r.name), oneTag, meta)
 			},
 			dependents: tags(models.EntityRole),
 			takesThem:  true,
@@ -396,7 +387,7 @@ func TestDeletesRaceAdds(t *testing.T) {
 			},
 			del: deletePolicy,
 			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
-				return svc.TagPolicy(ctx, root, r.name, oneTag, meta)
+				return svc.Tag(ctx, root, iam.PolicyWithARN(r.name), oneTag, meta)
 			},
 			dependents: tags(models.EntityPolicy),
 			takesThem:  true,

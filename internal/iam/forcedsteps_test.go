@@ -34,7 +34,7 @@ func TestForcedStepsGrantWhatTheyNeed(t *testing.T) {
 				t.Fatal(err)
 			}
 			if c.boundary != "" {
-				if err := svc.PutUserPermissionsBoundary(ctx, root, "reader", c.boundary, iam.Meta{}); err != nil {
+				if err := svc.PutPermissionsBoundary(ctx, root, iam.UserNamed("reader"), c.boundary, iam.Meta{}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -45,7 +45,7 @@ func TestAccessGraphIsKeptUntilAChange(t *testing.T) {
 				t.Fatal("a new user is not in the graph")
 			}
 			pol := "arn:aws:iam::aws:policy/AdministratorAccess"
-			if err := svc.AttachUserPolicy(ctx, root, "carol", pol, iam.Meta{}); err != nil {
+			if err := svc.AttachPolicy(ctx, root, iam.UserNamed("carol"), pol, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			g, _ := svc.AccessGraph(ctx, root, "", iam.Meta{})

@@ -93,7 +93,7 @@ func (s *Service) CreateGroup(ctx context.Context, caller *Principal, in CreateG
 		path = in.Path
 	}
 	arn := groupARN(acct, path, in.GroupName)
-	if err := s.authorizeMeta(ctx, caller, m, "iam:CreateGroup", arn); err != nil {
+	if err := s.authorizeMeta(ctx, caller, m, OpCreate.Action(GroupType), arn); err != nil {
 		return nil, err
 	}
 	if err := validName("group", "GroupName", in.GroupName); err != nil {
@@ -189,7 +189,7 @@ func (s *Service) UpdateGroup(ctx context.Context, caller *Principal, in UpdateG
 	if err != nil {
 		return nil, err
 	}
-	g, oldARN, err := s.authorizedGroup(ctx, caller, acct, in.GroupName, m, "iam:UpdateGroup")
+	g, oldARN, err := s.authorizedGroup(ctx, caller, acct, in.GroupName, m, OpUpdate.Action(GroupType))
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +207,7 @@ func (s *Service) UpdateGroup(ctx context.Context, caller *Principal, in UpdateG
 	}
 	newARN := groupARN(acct, path, name)
 	if newARN != oldARN {
-		if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateGroup", newARN); err != nil {
+		if err := s.authorizeMeta(ctx, caller, m, OpUpdate.Action(GroupType), newARN); err != nil {
 			return nil, err
 		}
 	}
@@ -244,7 +244,7 @@ func (s *Service) DeleteGroup(ctx context.Context, caller *Principal, name strin
 	if err != nil {
 		return err
 	}
-	g, arn, err := s.authorizedGroup(ctx, caller, acct, name, m, "iam:DeleteGroup")
+	g, arn, err := s.authorizedGroup(ctx, caller, acct, name, m, OpDelete.Action(GroupType))
 	if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupNa
 	if err != nil {
 		return err
 	}
-	g, arn, err := s.authorizedGroup(ctx, caller, acct, groupName, m, "iam:AddUserToGroup")
+	g, arn, err := s.authorizedGroup(ctx, caller, acct, groupName, m, OpAddMember.Action(GroupType))
 	if err != nil {
 		return err
 	}
@@ -338,7 +338,7 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, caller *Principal, gr
 	if err != nil {
 		return err
 	}
-	g, arn, err := s.authorizedGroup(ctx, caller, acct, groupName, m, "iam:RemoveUserFromGroup")
+	g, arn, err := s.authorizedGroup(ctx, caller, acct, groupName, m, OpRemoveMember.Action(GroupType))
 	if err != nil {
 		return err
 	}

@@ -38,41 +38,36 @@ func TestInlinePolicyAggregateSize(t *testing.T) {
 				kind  string
 				name  string
 				limit int
-				put   func(iam.PutInlinePolicyInput) error
+				typ   iam.EntityType
 			}{
-				{"user", "alice", 2048, func(in iam.PutInlinePolicyInput) error {
-					_, err := svc.PutUserPolicy(ctx, root, in, iam.Meta{})
-					return err
-				}},
-				{"group", "devs", 5120, func(in iam.PutInlinePolicyInput) error {
-					_, err := svc.PutGroupPolicy(ctx, root, in, iam.Meta{})
-					return err
-				}},
-				{"role", "app", 10240, func(in iam.PutInlinePolicyInput) error {
-					_, err := svc.PutRolePolicy(ctx, root, in, iam.Meta{})
-					return err
-				}},
+				{"user", "alice", 2048, iam.UserType},
+				{"group", "devs", 5120, iam.GroupType},
+				{"role", "app", 10240, iam.RoleType},
 			}
 			for _, c := range cases {
+				put := func(policyName, doc string) error {
+					_, err := svc.PutInlinePolicy(ctx, root, iam.Entity{Type: c.typ, Name: c.name}, policyName, doc, iam.Meta{})
+					return err
+				}
 				first := c.limit - 500
-				if err := c.put(iam.PutInlinePolicyInput{Name: c.name, PolicyName: "one", PolicyDocument: sizedPolicy(t, first)}); err != nil {
+				if err := put("one", sizedPolicy(t, first)); err != nil {
 					t.Fatalf("%s first: %v", c.kind, err)
 				}
 				// 500 more fit exactly; 501 do not.
-				err := c.put(iam.PutInlinePolicyInput{Name: c.name, PolicyName: "two", PolicyDocument: sizedPolicy(t, 501)})
+				err := put("two", sizedPolicy(t, 501))
 				e := wantKind(t, err, iam.LimitExceeded, c.kind+" over the aggregate")
 				if want := "Maximum policy size of " + strconv.Itoa(c.limit) + " bytes exceeded for " + c.kind + " " + c.name; e.Message != want {
 					t.Errorf("message %q, want %q", e.Message, want)
 				}
-				if err := c.put(iam.PutInlinePolicyInput{Name: c.name, PolicyName: "two", PolicyDocument: sizedPolicy(t, 500)}); err != nil {
+				if err := put("two", sizedPolicy(t, 500)); err != nil {
 					t.Fatalf("%s at the limit: %v", c.kind, err)
 				}
 				// Replacing a policy counts its new size, not both (name in any case).
-				if err := c.put(iam.PutInlinePolicyInput{Name: c.name, PolicyName: "ONE", PolicyDocument: sizedPolicy(t, first)}); err != nil {
+				if err := put("ONE", sizedPolicy(t, first)); err != nil {
 					t.Fatalf("%s replace: %v", c.kind, err)
 				}
 				// One document alone over the quota.
-				err = c.put(iam.PutInlinePolicyInput{Name: c.name, PolicyName: "big", PolicyDocument: sizedPolicy(t, c.limit+1)})
+				err = put("big", sizedPolicy(t, c.limit+1))
 				wantKind(t, err, iam.LimitExceeded, c.kind+" one document over")
 			}
 		})
@@ -86,45 +81,45 @@ func TestInlinePolicyOperations(t *testing.T) {
 			ctx := context.Background()
 			mustCreateRole(t, svc, root, "app")
 			for _, n := range []string{"Zeta", "alpha", "Mid"} {
-				if _, err := svc.PutRolePolicy(ctx, root, iam.PutInlinePolicyInput{Name: "app", PolicyName: n, PolicyDocument: s3Read}, iam.Meta{}); err != nil {
+				if _, err := svc.PutInlinePolicy(ctx, root, iam.RoleNamed("app"), n, s3Read, iam.Meta{}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			names, next, err := svc.ListRolePolicies(ctx, root, iam.EntityPageInput{Name: "app", MaxItems: 2}, iam.Meta{})
+			names, next, err := svc.ListInlinePolicies(ctx, root, iam.RoleNamed("app"), iam.Page{MaxItems: 2}, iam.Meta{})
 			if err != nil || strings.Join(names, ",") != "alpha,Mid" || next == "" {
 				t.Fatalf("page 1: %v %v %q", err, names, next)
 			}
-			names, next, _ = svc.ListRolePolicies(ctx, root, iam.EntityPageInput{Name: "app", Marker: next}, iam.Meta{})
+			names, next, _ = svc.ListInlinePolicies(ctx, root, iam.RoleNamed("app"), iam.Page{Marker: next}, iam.Meta{})
 			if strings.Join(names, ",") != "Zeta" || next != "" {
 				t.Fatalf("page 2: %v %q", names, next)
 			}
-			p, err := svc.GetRolePolicy(ctx, root, "APP", "mid", iam.Meta{})
+			p, err := svc.GetInlinePolicy(ctx, root, iam.RoleNamed("APP"), "mid", iam.Meta{})
 			if err != nil || p.PolicyName != "Mid" || p.EntityName != "app" || p.PolicyDocument != s3Read {
 				t.Fatalf("get: %v %+v", err, p)
 			}
-			_, err = svc.GetRolePolicy(ctx, root, "app", "nope", iam.Meta{})
+			_, err = svc.GetInlinePolicy(ctx, root, iam.RoleNamed("app"), "nope", iam.Meta{})
 			if e := wantKind(t, err, iam.NotFound, "get missing"); e.Message != "The role policy with name nope cannot be found." {
 				t.Errorf("message %q", e.Message)
 			}
-			_, err = svc.PutRolePolicy(ctx, root, iam.PutInlinePolicyInput{Name: "app", PolicyName: "bad name", PolicyDocument: s3Read}, iam.Meta{})
+			_, err = svc.PutInlinePolicy(ctx, root, iam.RoleNamed("app"), "bad name", s3Read, iam.Meta{})
 			wantKind(t, err, iam.Invalid, "bad policy name")
-			_, err = svc.PutRolePolicy(ctx, root, iam.PutInlinePolicyInput{Name: "app", PolicyName: "trust", PolicyDocument: ec2Trust}, iam.Meta{})
+			_, err = svc.PutInlinePolicy(ctx, root, iam.RoleNamed("app"), "trust", ec2Trust, iam.Meta{})
 			wantKind(t, err, iam.Malformed, "trust policy as inline")
-			_, err = svc.PutUserPolicy(ctx, root, iam.PutInlinePolicyInput{Name: "ghost", PolicyName: "p", PolicyDocument: s3Read}, iam.Meta{})
+			_, err = svc.PutInlinePolicy(ctx, root, iam.UserNamed("ghost"), "p", s3Read, iam.Meta{})
 			if e := wantKind(t, err, iam.NotFound, "missing user"); e.Message != "The user with name ghost cannot be found." {
 				t.Errorf("message %q", e.Message)
 			}
-			if err := svc.DeleteRolePolicy(ctx, root, "app", "ZETA", iam.Meta{}); err != nil {
+			if err := svc.DeleteInlinePolicy(ctx, root, iam.RoleNamed("app"), "ZETA", iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
-			wantKind(t, svc.DeleteRolePolicy(ctx, root, "app", "Zeta", iam.Meta{}), iam.NotFound, "delete twice")
+			wantKind(t, svc.DeleteInlinePolicy(ctx, root, iam.RoleNamed("app"), "Zeta", iam.Meta{}), iam.NotFound, "delete twice")
 			evs, _ := store.ListAudit(ctx, root.AccountID, models.AuditFilter{EventName: "PutRolePolicy", Result: models.ResultSuccess})
 			if len(evs) != 3 {
 				t.Fatalf("%d PutRolePolicy events", len(evs))
 			}
 			// The policies govern the role's sessions: the engine sees them.
 			mustCreateUser(t, svc, root, "alice")
-			if _, err := svc.PutUserPolicy(ctx, root, iam.PutInlinePolicyInput{Name: "alice", PolicyName: "p", PolicyDocument: s3Read}, iam.Meta{}); err != nil {
+			if _, err := svc.PutInlinePolicy(ctx, root, iam.UserNamed("alice"), "p", s3Read, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			res, err := svc.SimulatePrincipal(ctx, root, iam.PrincipalSimulation{PolicySourceArn: "arn:aws:iam::" + root.AccountID + ":user/alice",

@@ -59,7 +59,7 @@ func (s *Service) CreateLoginProfile(ctx context.Context, caller *Principal, in 
 	if err != nil {
 		return nil, err
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, "iam:CreateLoginProfile")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, OpCreateLoginProfile.Action(UserType))
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (s *Service) UpdateLoginProfile(ctx context.Context, caller *Principal, in 
 	if err != nil {
 		return err
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, "iam:UpdateLoginProfile")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, OpUpdateLoginProfile.Action(UserType))
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (s *Service) DeleteLoginProfile(ctx context.Context, caller *Principal, use
 	if err != nil {
 		return err
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, "iam:DeleteLoginProfile")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, OpDeleteLoginProfile.Action(UserType))
 	if err != nil {
 		return err
 	}

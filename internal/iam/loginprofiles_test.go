@@ -201,7 +201,7 @@ func TestChangePasswordRules(t *testing.T) {
 	if _, err := svc.ChangePassword(ctx, p, pws[0], "a fifth passphrase here", iam.Meta{}); iam.KindOf(err) != iam.AccessDenied {
 		t.Fatalf("not allowed to change: %v", err)
 	}
-	if err := svc.AttachUserPolicy(ctx, root, "ivan", "arn:aws:iam::aws:policy/IAMUserChangePassword", iam.Meta{}); err != nil {
+	if err := svc.AttachPolicy(ctx, root, iam.UserNamed("ivan"), "arn:aws:iam::aws:policy/IAMUserChangePassword", iam.Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	p = signIn(t, svc, "ivan", pws[0]) // a new request: a principal loads its policies once per request

@@ -186,11 +186,11 @@ func (s *Service) CreatePolicy(ctx context.Context, caller *Principal, in Create
 	}
 	arn := policyARN(acct, path, in.PolicyName)
 	ac := withRequestContext(caller, tagRequestKeys(in.Tags))
-	if err := s.authorizeMeta(ctx, ac, m, "iam:CreatePolicy", arn); err != nil {
+	if err := s.authorizeMeta(ctx, ac, m, OpCreate.Action(PolicyType), arn); err != nil {
 		return nil, err
 	}
 	if len(in.Tags) > 0 {
-		if err := s.authorizeMeta(ctx, ac, m, "iam:TagPolicy", arn); err != nil {
+		if err := s.authorizeMeta(ctx, ac, m, OpTag.Action(PolicyType), arn); err != nil {
 			return nil, err
 		}
 	}
@@ -478,9 +478,9 @@ func (s *Service) DeletePolicy(ctx context.Context, caller *Principal, arn strin
 		return err
 	}
 	if isAWSPolicyARN(arn) {
-		return s.builtinReadOnly(ctx, caller, m, "iam:DeletePolicy", arn)
+		return s.builtinReadOnly(ctx, caller, m, OpDelete.Action(PolicyType), arn)
 	}
-	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:DeletePolicy", nil)
+	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, OpDelete.Action(PolicyType), nil)
 	if err != nil {
 		return err
 	}
@@ -529,9 +529,9 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in
 		return nil, err
 	}
 	if isAWSPolicyARN(in.PolicyArn) {
-		return nil, s.builtinReadOnly(ctx, caller, m, "iam:CreatePolicyVersion", in.PolicyArn)
+		return nil, s.builtinReadOnly(ctx, caller, m, OpCreatePolicyVersion.Action(PolicyType), in.PolicyArn)
 	}
-	p, err := s.authorizedPolicy(ctx, caller, acct, in.PolicyArn, m, "iam:CreatePolicyVersion", nil)
+	p, err := s.authorizedPolicy(ctx, caller, acct, in.PolicyArn, m, OpCreatePolicyVersion.Action(PolicyType), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -604,13 +604,12 @@ func (s *Service) GetPolicyVersion(ctx context.Context, caller *Principal, arn, 
 
 // ListPolicyVersions lists a managed policy's versions, newest first,
 // without their documents (as AWS).
-func (s *Service) ListPolicyVersions(ctx context.Context, caller *Principal, in EntityPageInput, m Meta) ([]PolicyVersion, string, error) {
+func (s *Service) ListPolicyVersions(ctx context.Context, caller *Principal, arn string, in Page, m Meta) ([]PolicyVersion, string, error) {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, "", err
 	}
 	f, ferr := listFilter("", in.Marker, in.MaxItems, "")
-	arn := in.Name
 	var out []PolicyVersion
 	if b := Builtin(arn); b != nil {
 		if err := s.authorizeMeta(ctx, caller, m, "iam:ListPolicyVersions", arn); err != nil {
@@ -657,9 +656,9 @@ func (s *Service) SetDefaultPolicyVersion(ctx context.Context, caller *Principal
 		return err
 	}
 	if isAWSPolicyARN(arn) {
-		return s.builtinReadOnly(ctx, caller, m, "iam:SetDefaultPolicyVersion", arn)
+		return s.builtinReadOnly(ctx, caller, m, OpSetDefaultPolicyVersion.Action(PolicyType), arn)
 	}
-	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:SetDefaultPolicyVersion", nil)
+	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, OpSetDefaultPolicyVersion.Action(PolicyType), nil)
 	if err != nil {
 		return err
 	}
@@ -687,9 +686,9 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, caller *Principal, ar
 		return err
 	}
 	if isAWSPolicyARN(arn) {
-		return s.builtinReadOnly(ctx, caller, m, "iam:DeletePolicyVersion", arn)
+		return s.builtinReadOnly(ctx, caller, m, OpDeletePolicyVersion.Action(PolicyType), arn)
 	}
-	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, "iam:DeletePolicyVersion", nil)
+	p, err := s.authorizedPolicy(ctx, caller, acct, arn, m, OpDeletePolicyVersion.Action(PolicyType), nil)
 	if err != nil {
 		return err
 	}

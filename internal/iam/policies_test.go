@@ -60,11 +60,11 @@ func TestPolicyVersionsAndConflicts(t *testing.T) {
 			if err != nil || got.DefaultVersionId != "v3" || len(got.Tags) != 1 || got.Description != "read objects" {
 				t.Fatalf("get: %v %+v", err, got)
 			}
-			vs, next, err := svc.ListPolicyVersions(ctx, root, iam.EntityPageInput{Name: arn, MaxItems: 2}, iam.Meta{})
+			vs, next, err := svc.ListPolicyVersions(ctx, root, arn, iam.Page{MaxItems: 2}, iam.Meta{})
 			if err != nil || len(vs) != 2 || vs[0].VersionId != "v5" || next != "v4" || vs[0].Document != "" {
 				t.Fatalf("versions: %v %+v %q", err, vs, next)
 			}
-			vs, next, _ = svc.ListPolicyVersions(ctx, root, iam.EntityPageInput{Name: arn, Marker: next}, iam.Meta{})
+			vs, next, _ = svc.ListPolicyVersions(ctx, root, arn, iam.Page{Marker: next}, iam.Meta{})
 			if len(vs) != 3 || next != "" || !vs[0].IsDefaultVersion {
 				t.Fatalf("second page %+v %q", vs, next)
 			}
@@ -97,24 +97,24 @@ func TestPolicyVersionsAndConflicts(t *testing.T) {
 
 			// Attached (or used as a boundary), it cannot be deleted.
 			mustCreateUser(t, svc, root, "alice")
-			if err := svc.AttachUserPolicy(ctx, root, "alice", arn, iam.Meta{}); err != nil {
+			if err := svc.AttachPolicy(ctx, root, iam.UserNamed("alice"), arn, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			e = wantKind(t, svc.DeletePolicy(ctx, root, arn, iam.Meta{}), iam.Conflict, "delete attached")
 			if e.Message != "Cannot delete a policy attached to entities." {
 				t.Errorf("message %q", e.Message)
 			}
-			if err := svc.DetachUserPolicy(ctx, root, "alice", arn, iam.Meta{}); err != nil {
+			if err := svc.DetachPolicy(ctx, root, iam.UserNamed("alice"), arn, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := svc.PutUserPermissionsBoundary(ctx, root, "alice", arn, iam.Meta{}); err != nil {
+			if err := svc.PutPermissionsBoundary(ctx, root, iam.UserNamed("alice"), arn, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if got, _ := svc.GetPolicy(ctx, root, arn, iam.Meta{}); got.PermissionsBoundaryUsageCount != 1 || got.AttachmentCount != 0 {
 				t.Fatalf("counts %+v", got)
 			}
 			wantKind(t, svc.DeletePolicy(ctx, root, arn, iam.Meta{}), iam.Conflict, "delete boundary")
-			if err := svc.DeleteUserPermissionsBoundary(ctx, root, "alice", iam.Meta{}); err != nil {
+			if err := svc.DeletePermissionsBoundary(ctx, root, iam.UserNamed("alice"), iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := svc.DeletePolicy(ctx, root, arn, iam.Meta{}); err != nil {
@@ -141,8 +141,8 @@ func TestBuiltinsNotEditableButAttachable(t *testing.T) {
 				"delete":      svc.DeletePolicy(ctx, root, admin, iam.Meta{}),
 				"set default": svc.SetDefaultPolicyVersion(ctx, root, admin, "v1", iam.Meta{}),
 				"del version": svc.DeletePolicyVersion(ctx, root, admin, "v1", iam.Meta{}),
-				"tag":         svc.TagPolicy(ctx, root, admin, []iam.Tag{{Key: "k", Value: "v"}}, iam.Meta{}),
-				"untag":       svc.UntagPolicy(ctx, root, admin, []string{"k"}, iam.Meta{}),
+				"tag":         svc.Tag(ctx, root, iam.PolicyWithARN(admin), []iam.Tag{{Key: "k", Value: "v"}}, iam.Meta{}),
+				"untag":       svc.Untag(ctx, root, iam.PolicyWithARN(admin), []string{"k"}, iam.Meta{}),
 				"new version": func() error {
 					_, err := svc.CreatePolicyVersion(ctx, root, iam.CreatePolicyVersionInput{PolicyArn: admin, PolicyDocument: s3Read}, iam.Meta{})
 					return err
@@ -154,7 +154,7 @@ func TestBuiltinsNotEditableButAttachable(t *testing.T) {
 				t.Fatal("a built-in was copied into the store")
 			}
 			mustCreateUser(t, svc, root, "ops")
-			if err := svc.AttachUserPolicy(ctx, root, "ops", admin, iam.Meta{}); err != nil {
+			if err := svc.AttachPolicy(ctx, root, iam.UserNamed("ops"), admin, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			p, err := svc.GetPolicy(ctx, root, admin, iam.Meta{})

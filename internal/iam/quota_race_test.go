@@ -79,7 +79,7 @@ func TestQuotasHoldUnderRaces(t *testing.T) {
 			},
 			racer: func(ctx context.Context, svc *iam.Service, root *iam.Principal, i int) error {
 				arn := fmt.Sprintf("arn:aws:iam::%s:policy/p%02d", root.AccountID, i)
-				return svc.AttachUserPolicy(ctx, root, "racer", arn, iam.Meta{})
+				return svc.AttachPolicy(ctx, root, iam.UserNamed("racer"), arn, iam.Meta{})
 			},
 			stored: func(ctx context.Context, st *models.Store, acct, userID string) (int64, error) {
 				return st.CountAttachedPolicies(ctx, acct, models.EntityUser, userID)
@@ -89,8 +89,9 @@ func TestQuotasHoldUnderRaces(t *testing.T) {
 			name: "InlinePolicySizePerUser",
 			want: 3,
 			racer: func(ctx context.Context, svc *iam.Service, root *iam.Principal, i int) error {
-				_, err := svc.PutUserPolicy(ctx, root, iam.PutInlinePolicyInput{Name: "racer", PolicyName: fmt.Sprintf("i%02d", i),
-					PolicyDocument: bigDoc(i)}, iam.Meta{})
+				_, err := svc.PutInlinePolicy(ctx, root, iam.UserNamed("racer"), fmt.Sprintf("i%02d", i),
+					bigDoc(i), iam.Meta{})
+
 				return err
 			},
 			stored: func(ctx context.Context, st *models.Store, acct, userID string) (int64, error) {
@@ -105,7 +106,7 @@ func TestQuotasHoldUnderRaces(t *testing.T) {
 				for j := range tags {
 					tags[j] = iam.Tag{Key: fmt.Sprintf("k%02d-%d", i, j), Value: "v"}
 				}
-				return svc.TagUser(ctx, root, "racer", tags, iam.Meta{})
+				return svc.Tag(ctx, root, iam.UserNamed("racer"), tags, iam.Meta{})
 			},
 			stored: func(ctx context.Context, st *models.Store, acct, userID string) (int64, error) {
 				tags, err := st.ListTags(ctx, acct, models.EntityUser, userID)

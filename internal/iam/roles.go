@@ -162,11 +162,11 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 		keys["iam:PermissionsBoundary"] = []string{in.PermissionsBoundary}
 	}
 	ac := withRequestContext(caller, keys)
-	if err := s.authorizeMeta(ctx, ac, m, "iam:CreateRole", arn); err != nil {
+	if err := s.authorizeMeta(ctx, ac, m, OpCreate.Action(RoleType), arn); err != nil {
 		return nil, err
 	}
 	if len(in.Tags) > 0 {
-		if err := s.authorizeMeta(ctx, ac, m, "iam:TagRole", arn); err != nil {
+		if err := s.authorizeMeta(ctx, ac, m, OpTag.Action(RoleType), arn); err != nil {
 			return nil, err
 		}
 	}
@@ -301,7 +301,7 @@ func (s *Service) UpdateRole(ctx context.Context, caller *Principal, in UpdateRo
 	if err != nil {
 		return err
 	}
-	r, arn, err := s.authorizedRole(ctx, caller, acct, in.RoleName, m, "iam:UpdateRole", nil)
+	r, arn, err := s.authorizedRole(ctx, caller, acct, in.RoleName, m, OpUpdate.Action(RoleType), nil)
 	if err != nil {
 		return err
 	}
@@ -376,7 +376,7 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, caller *Principal,
 	if err != nil {
 		return nil, err
 	}
-	r, arn, err := s.authorizedRole(ctx, caller, acct, roleName, m, "iam:UpdateAssumeRolePolicy", nil)
+	r, arn, err := s.authorizedRole(ctx, caller, acct, roleName, m, OpUpdateTrust.Action(RoleType), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +408,7 @@ func (s *Service) DeleteRole(ctx context.Context, caller *Principal, roleName st
 	if err != nil {
 		return err
 	}
-	r, arn, err := s.authorizedRole(ctx, caller, acct, roleName, m, "iam:DeleteRole", nil)
+	r, arn, err := s.authorizedRole(ctx, caller, acct, roleName, m, OpDelete.Action(RoleType), nil)
 	if err != nil {
 		return err
 	}

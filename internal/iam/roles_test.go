@@ -134,24 +134,24 @@ func TestRoleLifecycle(t *testing.T) {
 			}
 
 			// DeleteRole refuses while policies remain, with AWS's messages.
-			if err := svc.AttachRolePolicy(ctx, root, "Deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess", iam.Meta{}); err != nil {
+			if err := svc.AttachPolicy(ctx, root, iam.RoleNamed("Deployer"), "arn:aws:iam::aws:policy/ReadOnlyAccess", iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.PutRolePolicy(ctx, root, iam.PutInlinePolicyInput{Name: "Deployer", PolicyName: "s3", PolicyDocument: s3Read}, iam.Meta{}); err != nil {
+			if _, err := svc.PutInlinePolicy(ctx, root, iam.RoleNamed("Deployer"), "s3", s3Read, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			e := wantKind(t, svc.DeleteRole(ctx, root, "Deployer", iam.Meta{}), iam.Conflict, "delete with attached")
 			if e.Message != "Cannot delete entity, must detach all policies first." || e.Code != "" {
 				t.Errorf("message %q", e.Message)
 			}
-			if err := svc.DetachRolePolicy(ctx, root, "Deployer", "arn:aws:iam::aws:policy/ReadOnlyAccess", iam.Meta{}); err != nil {
+			if err := svc.DetachPolicy(ctx, root, iam.RoleNamed("Deployer"), "arn:aws:iam::aws:policy/ReadOnlyAccess", iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			e = wantKind(t, svc.DeleteRole(ctx, root, "Deployer", iam.Meta{}), iam.Conflict, "delete with inline")
 			if e.Message != "Cannot delete entity, must delete policies first." {
 				t.Errorf("message %q", e.Message)
 			}
-			if err := svc.DeleteRolePolicy(ctx, root, "Deployer", "S3", iam.Meta{}); err != nil {
+			if err := svc.DeleteInlinePolicy(ctx, root, iam.RoleNamed("Deployer"), "S3", iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if err := svc.DeleteRole(ctx, root, "deployer", iam.Meta{}); err != nil {
@@ -264,7 +264,7 @@ func TestReadOnlyUserMayReadRolesNotCreate(t *testing.T) {
 			if e.Action != "iam:CreateRole" || e.Resource != "arn:aws:iam::"+acct+":role/mine" {
 				t.Errorf("denied %s on %s", e.Action, e.Resource)
 			}
-			wantKind(t, svc.AttachRolePolicy(ctx, reader, "app", "arn:aws:iam::aws:policy/AdministratorAccess", iam.Meta{}), iam.AccessDenied, "attach")
+			wantKind(t, svc.AttachPolicy(ctx, reader, iam.RoleNamed("app"), "arn:aws:iam::aws:policy/AdministratorAccess", iam.Meta{}), iam.AccessDenied, "attach")
 			if _, err := store.Role(ctx, acct, "mine"); err == nil {
 				t.Fatal("a denied CreateRole created the role")
 			}

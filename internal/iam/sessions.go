@@ -72,7 +72,7 @@ func (s *Service) EndUserSessions(ctx context.Context, caller *Principal, userNa
 	if userName == "" {
 		return 0, invalidField("UserName", "UserName is required.")
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, "iam:UpdateLoginProfile")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, OpUpdateLoginProfile.Action(UserType))
 	if err != nil {
 		return 0, err
 	}

@@ -111,7 +111,7 @@ func BenchmarkGraphAfterOneChange(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
 			doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::v-%d/*"}]}`, i)
-			if _, err := s.PutUserPolicy(ctx, root, PutInlinePolicyInput{Name: "user-04242", PolicyName: "own", PolicyDocument: doc}, Meta{}); err != nil {
+			if _, err := s.PutInlinePolicy(ctx, root, UserNamed("user-04242"), "own", doc, Meta{}); err != nil {
 				b.Fatal(err)
 			}
 			i++
@@ -130,7 +130,7 @@ func BenchmarkGraphAfterOneChange(b *testing.B) {
 				b.Fatal(err)
 			}
 			doc := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::b-%d/*"}]}`, i)
-			if _, err := s.PutUserPolicy(ctx, root, PutInlinePolicyInput{Name: "user-04242", PolicyName: "own", PolicyDocument: doc}, Meta{}); err != nil {
+			if _, err := s.PutInlinePolicy(ctx, root, UserNamed("user-04242"), "own", doc, Meta{}); err != nil {
 				b.Fatal(err)
 			}
 			i++

@@ -74,16 +74,16 @@ func TestPatchedSnapshotEqualsWhole(t *testing.T) {
 				do    func() error
 				touch []string // ARNs Update must be told of (at least)
 			}{
-				{"attach to a user", func() error { return s.AttachUserPolicy(ctx, root, "alice", pol, Meta{}) }, []string{arn("user", "alice"), pol}},
+				{"attach to a user", func() error { return s.AttachPolicy(ctx, root, UserNamed("alice"), pol, Meta{}) }, []string{arn("user", "alice"), pol}},
 				{"attach an AWS managed policy to a group", func() error {
-					return s.AttachGroupPolicy(ctx, root, "devs", "arn:aws:iam::aws:policy/ReadOnlyAccess", Meta{})
+					return s.AttachPolicy(ctx, root, GroupNamed("devs"), "arn:aws:iam::aws:policy/ReadOnlyAccess", Meta{})
 				}, []string{arn("group", "devs"), "arn:aws:iam::aws:policy/ReadOnlyAccess"}},
 				{"inline policy on a role", func() error {
-					_, err := s.PutRolePolicy(ctx, root, PutInlinePolicyInput{Name: "ops", PolicyName: "inl", PolicyDocument: allowS3}, Meta{})
+					_, err := s.PutInlinePolicy(ctx, root, RoleNamed("ops"), "inl", allowS3, Meta{})
 					return err
 				}, []string{arn("role", "ops")}},
-				{"boundary", func() error { return s.PutUserPermissionsBoundary(ctx, root, "Bob", pol, Meta{}) }, []string{arn("user", "Bob"), pol}},
-				{"boundary removed", func() error { return s.DeleteUserPermissionsBoundary(ctx, root, "Bob", Meta{}) }, []string{arn("user", "Bob"), pol}},
+				{"boundary", func() error { return s.PutPermissionsBoundary(ctx, root, UserNamed("Bob"), pol, Meta{}) }, []string{arn("user", "Bob"), pol}},
+				{"boundary removed", func() error { return s.DeletePermissionsBoundary(ctx, root, UserNamed("Bob"), Meta{}) }, []string{arn("user", "Bob"), pol}},
 				{"new version", func() error {
 					_, err := s.CreatePolicyVersion(ctx, root, CreatePolicyVersionInput{PolicyArn: pol, SetAsDefault: true,
 						PolicyDocument: strings.Replace(allowS3, "GetObject", "PutObject", 1)}, Meta{})
@@ -99,7 +99,7 @@ func TestPatchedSnapshotEqualsWhole(t *testing.T) {
 					return err
 				}, []string{arn("user", "alice"), arn("user", "zed")}},
 				{"access key", func() error { _, err := s.CreateAccessKey(ctx, root, "Bob", Meta{}); return err }, []string{arn("user", "Bob")}},
-				{"tag", func() error { return s.TagUser(ctx, root, "Bob", []Tag{{Key: "team", Value: "a"}}, Meta{}) }, []string{arn("user", "Bob")}},
+				{"tag", func() error { return s.Tag(ctx, root, UserNamed("Bob"), []Tag{{Key: "team", Value: "a"}}, Meta{}) }, []string{arn("user", "Bob")}},
 				{"login profile", func() error {
 					_, err := s.CreateLoginProfile(ctx, root, CreateLoginProfileInput{UserName: "Bob", Password: "correct horse battery staple"}, Meta{})
 					return err
@@ -110,7 +110,7 @@ func TestPatchedSnapshotEqualsWhole(t *testing.T) {
 					return err
 				}, []string{arn("user", "x/carol")}},
 				{"user deleted", func() error {
-					if err := s.DetachUserPolicy(ctx, root, "zed", pol, Meta{}); err != nil {
+					if err := s.DetachPolicy(ctx, root, UserNamed("zed"), pol, Meta{}); err != nil {
 						return err
 					}
 					if err := s.RemoveUserFromGroup(ctx, root, "builders", "zed", Meta{}); err != nil {
@@ -119,13 +119,13 @@ func TestPatchedSnapshotEqualsWhole(t *testing.T) {
 					return s.DeleteUser(ctx, root, "zed", Meta{})
 				}, []string{arn("user", "zed"), pol}},
 				{"role deleted", func() error {
-					if err := s.DeleteRolePolicy(ctx, root, "ops", "inl", Meta{}); err != nil {
+					if err := s.DeleteInlinePolicy(ctx, root, RoleNamed("ops"), "inl", Meta{}); err != nil {
 						return err
 					}
 					return s.DeleteRole(ctx, root, "ops", Meta{})
 				}, []string{arn("role", "ops")}},
 				{"last AWS managed use detached", func() error {
-					return s.DetachGroupPolicy(ctx, root, "builders", "arn:aws:iam::aws:policy/ReadOnlyAccess", Meta{})
+					return s.DetachPolicy(ctx, root, GroupNamed("builders"), "arn:aws:iam::aws:policy/ReadOnlyAccess", Meta{})
 				}, []string{"arn:aws:iam::aws:policy/ReadOnlyAccess"}},
 				{"failed sign-in", func() error {
 					if _, err := s.SignIn(ctx, "Bob", "wrong password", Meta{}); err == nil {

@@ -171,10 +171,6 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 	if !sessionNameRE.MatchString(in.RoleSessionName) {
 		return nil, newErr(Invalid, "1 validation error detected: Value '%s' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", in.RoleSessionName)
 	}
-	acct, roleName, ok := parseRoleARN(in.RoleArn)
-	if !ok {
-		return nil, newErr(Invalid, "%s is invalid", in.RoleArn)
-	}
 	denied := func() error {
 		e := newErr(AccessDenied, "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller.ARN, in.RoleArn)
 		if aerr := s.audit(ctx, s.store, m, caller.AccountID, caller.ARN, event{name: "AssumeRole", resource: in.RoleArn}, e); aerr != nil {
@@ -182,42 +178,20 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 		}
 		return e
 	}
-	if acct != caller.AccountID {
-		return nil, denied() // only roles of this installation's account exist here
-	}
-	role, err := s.store.Role(ctx, acct, roleName)
-	if errors.Is(err, models.ErrNotFound) {
+	role, err := s.roleToAssume(ctx, caller.AccountID, in.RoleArn)
+	if errors.Is(err, errNoSuchRoleToAssume) {
 		return nil, denied()
 	}
 	if err != nil {
-		return nil, internal(err, "role")
-	}
-	if roleARN(acct, role.Path, role.Name) != in.RoleArn {
-		return nil, denied()
+		return nil, err
 	}
 	chained := caller.Type == TypeAssumedRole
-	maxDur := role.MaxSessionDuration
-	if chained {
-		maxDur = 3600
+	dur, err := sessionDuration(role, chained, in.DurationSeconds)
+	if err != nil {
+		return nil, err
 	}
-	dur := in.DurationSeconds
-	if dur == 0 {
-		dur = min(3600, maxDur)
-	}
-	if dur < 900 || dur > maxDur {
-		return nil, newErr(Invalid, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
-	}
-	// Session policies must parse; they count against 2,048 characters.
-	if in.Policy != "" {
-		if _, err := policy.Parse([]byte(in.Policy), policy.Session); err != nil {
-			return nil, malformed("Policy", err)
-		}
-		if models.DocumentSize(in.Policy) > 2048 {
-			return nil, newErr(LimitExceeded, "Packed policy consumes more than 100%% of allotted space")
-		}
-	}
-	if len(in.PolicyArns) > 10 {
-		return nil, newErr(Invalid, "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+	if err := checkSessionPolicies(in.Policy, in.PolicyArns); err != nil {
+		return nil, err
 	}
 	// MFA: the code must be the caller's device's, and fresh.
 	mfa := caller.MFA
@@ -230,21 +204,14 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 		}
 		mfa = true
 	}
-	extra := map[string][]string{"sts:RoleSessionName": {in.RoleSessionName}}
-	if in.ExternalId != "" {
-		extra["sts:ExternalId"] = []string{in.ExternalId}
-	}
-	if mfa && in.TokenCode != "" {
-		extra["aws:MultiFactorAuthAge"] = []string{"0"}
-	}
-	ok, err = s.mayAssume(ctx, caller, role, in.RoleArn, mfa, extra, m)
+	ok, err := s.mayAssume(ctx, caller, role, in.RoleArn, mfa, assumeContext(in, mfa), m)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, denied()
 	}
-	now := s.now()
+	acct, now := caller.AccountID, s.now()
 	x := &models.STSSession{AccountID: acct, Kind: "AssumedRole", RoleID: role.RoleID, RoleARN: in.RoleArn,
 		SessionName: in.RoleSessionName, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/" + role.Name + "/" + in.RoleSessionName,
 		SessionPolicy: in.Policy, MFA: mfa, SourceARN: caller.ARN, Chained: chained,
@@ -266,6 +233,82 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 	}
 	return &AssumeRoleResult{Credentials: *cred, AssumedRoleId: role.RoleID + ":" + in.RoleSessionName, Arn: x.PrincipalARN,
 		PackedPolicySize: packedSize(in)}, nil
+}
+
+// errNoSuchRoleToAssume is a role ARN that names no role of the account:
+// refused as AccessDenied, as AWS does, so that a caller learns nothing of
+// which roles exist.
+var errNoSuchRoleToAssume = errors.New("no such role to assume")
+
+// roleToAssume finds the role arn names in account acct: only roles of this
+// installation's account exist here, and the ARN's path must be the role's.
+func (s *Service) roleToAssume(ctx context.Context, acct, arn string) (*models.Role, error) {
+	roleAcct, roleName, ok := parseRoleARN(arn)
+	if !ok {
+		return nil, newErr(Invalid, "%s is invalid", arn)
+	}
+	if roleAcct != acct {
+		return nil, errNoSuchRoleToAssume
+	}
+	role, err := s.store.Role(ctx, acct, roleName)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, errNoSuchRoleToAssume
+	}
+	if err != nil {
+		return nil, internal(err, "role")
+	}
+	if roleARN(acct, role.Path, role.Name) != arn {
+		return nil, errNoSuchRoleToAssume
+	}
+	return role, nil
+}
+
+// sessionDuration is the session's length in seconds: requested (0: an
+// hour, or the role's maximum when shorter), between 15 minutes and the
+// role's maximum; a chained session (a role assuming a role) lasts at most
+// an hour, as AWS's role chaining.
+func sessionDuration(role *models.Role, chained bool, requested int) (int, error) {
+	maxDur := role.MaxSessionDuration
+	if chained {
+		maxDur = 3600
+	}
+	dur := requested
+	if dur == 0 {
+		dur = min(3600, maxDur)
+	}
+	if dur < 900 || dur > maxDur {
+		return 0, newErr(Invalid, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	return dur, nil
+}
+
+// checkSessionPolicies checks a session's inline policy (it must parse and
+// fit in 2,048 characters) and the number of its managed policies (10).
+func checkSessionPolicies(doc string, arns []string) error {
+	if doc != "" {
+		if _, err := policy.Parse([]byte(doc), policy.Session); err != nil {
+			return malformed("Policy", err)
+		}
+		if models.DocumentSize(doc) > 2048 {
+			return newErr(LimitExceeded, "Packed policy consumes more than 100%% of allotted space")
+		}
+	}
+	if len(arns) > 10 {
+		return newErr(Invalid, "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+	}
+	return nil
+}
+
+// assumeContext is the request's context keys the trust policy may read.
+func assumeContext(in AssumeRoleInput, mfa bool) map[string][]string {
+	extra := map[string][]string{"sts:RoleSessionName": {in.RoleSessionName}}
+	if in.ExternalId != "" {
+		extra["sts:ExternalId"] = []string{in.ExternalId}
+	}
+	if mfa && in.TokenCode != "" {
+		extra["aws:MultiFactorAuthAge"] = []string{"0"}
+	}
+	return extra
 }
 
 func packedSize(in AssumeRoleInput) int {

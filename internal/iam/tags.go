@@ -44,29 +44,23 @@ func (s *Service) authorizedTaggable(ctx context.Context, caller *Principal, acc
 	return &taggable{typ: t, id: e.id, label: e.name, arn: e.arn, paramKey: string(t) + "Name"}, nil
 }
 
-// TagUser adds tags to a user, replacing the values of keys it has (keys
+// Tag adds tags to a user, a role or a customer managed policy (AWS managed
+// policies cannot be tagged), replacing the values of keys it has (keys
 // compare whatever their case). LimitExceeded past 50 tags.
-func (s *Service) TagUser(ctx context.Context, caller *Principal, userName string, tags []Tag, m Meta) error {
-	return s.tag(ctx, caller, models.EntityUser, "TagUser", userName, tags, m)
+func (s *Service) Tag(ctx context.Context, caller *Principal, e Entity, tags []Tag, m Meta) error {
+	if err := OpTag.supports(e); err != nil {
+		return err
+	}
+	return s.tag(ctx, caller, e, tags, m)
 }
 
-// TagRole adds tags to a role.
-func (s *Service) TagRole(ctx context.Context, caller *Principal, roleName string, tags []Tag, m Meta) error {
-	return s.tag(ctx, caller, models.EntityRole, "TagRole", roleName, tags, m)
-}
-
-// TagPolicy adds tags to a customer managed policy (AWS managed policies
-// cannot be tagged).
-func (s *Service) TagPolicy(ctx context.Context, caller *Principal, policyArn string, tags []Tag, m Meta) error {
-	return s.tag(ctx, caller, models.EntityPolicy, "TagPolicy", policyArn, tags, m)
-}
-
-func (s *Service) tag(ctx context.Context, caller *Principal, t models.EntityType, op, name string, tags []Tag, m Meta) error {
+func (s *Service) tag(ctx context.Context, caller *Principal, e Entity, tags []Tag, m Meta) error {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
 	}
-	x, err := s.authorizedTaggable(ctx, caller, acct, t, name, m, "iam:"+op, tagRequestKeys(tags))
+	t, op := e.model(), OpTag.name(e.Type)
+	x, err := s.authorizedTaggable(ctx, caller, acct, t, e.Name, m, "iam:"+op, tagRequestKeys(tags))
 	if err != nil {
 		return err
 	}
@@ -103,27 +97,21 @@ func (s *Service) tag(ctx context.Context, caller *Principal, t models.EntityTyp
 	return asInternal(err, strings.ToLower(op))
 }
 
-// UntagUser removes tags from a user by key (whatever the case); keys it
-// does not have are ignored, as AWS's.
-func (s *Service) UntagUser(ctx context.Context, caller *Principal, userName string, keys []string, m Meta) error {
-	return s.untag(ctx, caller, models.EntityUser, "UntagUser", userName, keys, m)
+// Untag removes tags from a user, a role or a customer managed policy by
+// key (whatever the case); keys it does not have are ignored, as AWS's.
+func (s *Service) Untag(ctx context.Context, caller *Principal, e Entity, keys []string, m Meta) error {
+	if err := OpUntag.supports(e); err != nil {
+		return err
+	}
+	return s.untag(ctx, caller, e, keys, m)
 }
 
-// UntagRole removes tags from a role.
-func (s *Service) UntagRole(ctx context.Context, caller *Principal, roleName string, keys []string, m Meta) error {
-	return s.untag(ctx, caller, models.EntityRole, "UntagRole", roleName, keys, m)
-}
-
-// UntagPolicy removes tags from a customer managed policy.
-func (s *Service) UntagPolicy(ctx context.Context, caller *Principal, policyArn string, keys []string, m Meta) error {
-	return s.untag(ctx, caller, models.EntityPolicy, "UntagPolicy", policyArn, keys, m)
-}
-
-func (s *Service) untag(ctx context.Context, caller *Principal, t models.EntityType, op, name string, keys []string, m Meta) error {
+func (s *Service) untag(ctx context.Context, caller *Principal, e Entity, keys []string, m Meta) error {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
 	}
+	t, op, name := e.model(), OpUntag.name(e.Type), e.Name
 	var rc map[string][]string
 	if len(keys) > 0 {
 		rc = map[string][]string{"aws:TagKeys": keys}
@@ -153,28 +141,22 @@ func (s *Service) untag(ctx context.Context, caller *Principal, t models.EntityT
 	return asInternal(err, strings.ToLower(op))
 }
 
-// ListUserTags lists one page of a user's tags, by key.
-func (s *Service) ListUserTags(ctx context.Context, caller *Principal, in EntityPageInput, m Meta) ([]Tag, string, error) {
-	return s.listTags(ctx, caller, models.EntityUser, "ListUserTags", in, m)
+// ListTags lists one page of the tags of a user, a role or a managed policy,
+// by key; AWS managed policies have none.
+func (s *Service) ListTags(ctx context.Context, caller *Principal, of Entity, in Page, m Meta) ([]Tag, string, error) {
+	if err := OpListTags.supports(of); err != nil {
+		return nil, "", err
+	}
+	return s.listTags(ctx, caller, of, in, m)
 }
 
-// ListRoleTags lists one page of a role's tags.
-func (s *Service) ListRoleTags(ctx context.Context, caller *Principal, in EntityPageInput, m Meta) ([]Tag, string, error) {
-	return s.listTags(ctx, caller, models.EntityRole, "ListRoleTags", in, m)
-}
-
-// ListPolicyTags lists one page of a managed policy's tags (in.Name is its
-// ARN); built-ins have none.
-func (s *Service) ListPolicyTags(ctx context.Context, caller *Principal, in EntityPageInput, m Meta) ([]Tag, string, error) {
-	return s.listTags(ctx, caller, models.EntityPolicy, "ListPolicyTags", in, m)
-}
-
-func (s *Service) listTags(ctx context.Context, caller *Principal, t models.EntityType, op string, in EntityPageInput, m Meta) ([]Tag, string, error) {
+func (s *Service) listTags(ctx context.Context, caller *Principal, of Entity, in Page, m Meta) ([]Tag, string, error) {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, "", err
 	}
-	x, err := s.authorizedTaggable(ctx, caller, acct, t, in.Name, m, "iam:"+op, nil)
+	t, op := of.model(), OpListTags.name(of.Type)
+	x, err := s.authorizedTaggable(ctx, caller, acct, t, of.Name, m, "iam:"+op, nil)
 	if err != nil {
 		return nil, "", err
 	}
@@ -195,4 +177,26 @@ func (s *Service) listTags(ctx context.Context, caller *Principal, t models.Enti
 	}
 	f.After = strings.ToLower(f.After)
 	return pageOf(out, func(t Tag) string { return strings.ToLower(t.Key) }, f)
+}
+
+// tagRequestKeys are the condition keys a request carrying tags sets.
+func tagRequestKeys(tags []Tag) map[string][]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	keys := map[string][]string{}
+	for _, t := range tags {
+		keys["aws:RequestTag/"+t.Key] = []string{t.Value}
+		keys["aws:TagKeys"] = append(keys["aws:TagKeys"], t.Key)
+	}
+	return keys
+}
+
+// storeTags is tags as the store keeps them.
+func storeTags(tags []Tag) []models.Tag {
+	out := make([]models.Tag, len(tags))
+	for i, t := range tags {
+		out[i] = models.Tag{Key: t.Key, Value: t.Value}
+	}
+	return out
 }

@@ -280,9 +280,9 @@ func (s *Service) UnlockSignIn(ctx context.Context, caller *Principal, username 
 			return false, err
 		}
 		if isRoot && !caller.IsRoot() {
-			return false, s.refuse(ctx, caller, m, "iam:UpdateLoginProfile", arn)
+			return false, s.refuse(ctx, caller, m, OpUpdateLoginProfile.Action(UserType), arn)
 		}
-		if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateLoginProfile", arn); err != nil {
+		if err := s.authorizeMeta(ctx, caller, m, OpUpdateLoginProfile.Action(UserType), arn); err != nil {
 			return false, err
 		}
 	}

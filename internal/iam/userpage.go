@@ -145,7 +145,7 @@ func (s *Service) userPageReads(ctx context.Context, caller *Principal, acct str
 // userPermissions builds the permissions tab of user u (at arn) from r.
 func (s *Service) userPermissions(ctx context.Context, caller *Principal, acct string, u *models.User, arn string, r *userPageReads, m Meta) (*UserPermissions, error) {
 	out := &UserPermissions{}
-	for _, action := range []string{"iam:ListAttachedUserPolicies", "iam:ListUserPolicies"} {
+	for _, action := range []string{OpListAttachedPolicies.Action(UserType), OpListInlinePolicies.Action(UserType)} {
 		if err := s.authorizeMeta(ctx, caller, m, action, arn); err != nil {
 			if KindOf(err) != AccessDenied {
 				return nil, err
@@ -161,7 +161,7 @@ func (s *Service) userPermissions(ctx context.Context, caller *Principal, acct s
 	}
 	sort.Slice(out.Attached, func(i, j int) bool { return out.Attached[i].PolicyArn < out.Attached[j].PolicyArn })
 	if len(r.inline) > 0 {
-		if err := s.authorizeMeta(ctx, caller, m, "iam:GetUserPolicy", arn); err != nil {
+		if err := s.authorizeMeta(ctx, caller, m, OpGetInlinePolicy.Action(UserType), arn); err != nil {
 			if KindOf(err) != AccessDenied {
 				return nil, err
 			}

@@ -60,7 +60,7 @@ func TestUserPageSeesAnotherProcess(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			must(one.AttachUserPolicy(ctx, root, "admin", "arn:aws:iam::aws:policy/AdministratorAccess", m))
+			must(one.AttachPolicy(ctx, root, iam.UserNamed("admin"), "arn:aws:iam::aws:policy/AdministratorAccess", m))
 			_, err := one.CreateLoginProfile(ctx, root, iam.CreateLoginProfileInput{UserName: "admin", Password: userPassword}, m)
 			must(err)
 			res, err := two.SignIn(ctx, "admin", userPassword, m)
@@ -85,18 +85,18 @@ func TestUserPageSeesAnotherProcess(t *testing.T) {
 				want   func(s pageSummary) bool
 			}{
 				{"attach", func() error {
-					return one.AttachUserPolicy(ctx, root, "dev", "arn:aws:iam::aws:policy/ReadOnlyAccess", m)
+					return one.AttachPolicy(ctx, root, iam.UserNamed("dev"), "arn:aws:iam::aws:policy/ReadOnlyAccess", m)
 				},
 					func(s pageSummary) bool { return slices.Equal(s.attached, []string{"ReadOnlyAccess"}) }},
 				{"inline", func() error {
-					_, err := one.PutUserPolicy(ctx, root, iam.PutInlinePolicyInput{Name: "dev", PolicyName: "notes", PolicyDocument: doc}, m)
+					_, err := one.PutInlinePolicy(ctx, root, iam.UserNamed("dev"), "notes", doc, m)
 					return err
 				}, func(s pageSummary) bool { return len(s.inline) == 1 && s.inline[0] == "notes="+doc }},
 				{"group", func() error {
 					if _, err := one.CreateGroup(ctx, root, iam.CreateGroupInput{GroupName: "ops"}, m); err != nil {
 						return err
 					}
-					if err := one.AttachGroupPolicy(ctx, root, "ops", "arn:aws:iam::aws:policy/IAMReadOnlyAccess", m); err != nil {
+					if err := one.AttachPolicy(ctx, root, iam.GroupNamed("ops"), "arn:aws:iam::aws:policy/IAMReadOnlyAccess", m); err != nil {
 						return err
 					}
 					return one.AddUserToGroup(ctx, root, "ops", "dev", m)
@@ -106,7 +106,7 @@ func TestUserPageSeesAnotherProcess(t *testing.T) {
 					return err
 				}, func(s pageSummary) bool { return s.password }},
 				{"detach", func() error {
-					return one.DetachUserPolicy(ctx, root, "dev", "arn:aws:iam::aws:policy/ReadOnlyAccess", m)
+					return one.DetachPolicy(ctx, root, iam.UserNamed("dev"), "arn:aws:iam::aws:policy/ReadOnlyAccess", m)
 				},
 					func(s pageSummary) bool { return len(s.attached) == 0 }},
 			}
@@ -138,7 +138,7 @@ func TestUserPageRights(t *testing.T) {
 	root := rootOf(mustSetup(t, svc))
 	mustCreateUser(t, svc, root, "dev")
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
-	if _, err := svc.PutUserPolicy(ctx, root, iam.PutInlinePolicyInput{Name: "dev", PolicyName: "notes", PolicyDocument: doc}, m); err != nil {
+	if _, err := svc.PutInlinePolicy(ctx, root, iam.UserNamed("dev"), "notes", doc, m); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -156,7 +156,7 @@ func TestUserPageRights(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			caller := mustCreateUser(t, svc, root, "caller-"+tc.name[:2]+tc.name[len(tc.name)-2:])
 			grant := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":` + tc.actions + `,"Resource":"*"}]}`
-			if _, err := svc.PutUserPolicy(ctx, root, iam.PutInlinePolicyInput{Name: caller.UserName, PolicyName: "grant", PolicyDocument: grant}, m); err != nil {
+			if _, err := svc.PutInlinePolicy(ctx, root, iam.UserNamed(caller.UserName), "grant", grant, m); err != nil {
 				t.Fatal(err)
 			}
 			p := &iam.Principal{Type: iam.TypeUser, AccountID: root.AccountID, ARN: caller.Arn, ID: caller.UserId, Name: caller.UserName}

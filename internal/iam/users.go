@@ -73,66 +73,7 @@ func userOut(acct string, u *models.User) User {
 	return out
 }
 
-// withRequestContext is caller with request condition keys added for one
-// authorization (aws:RequestTag/…, aws:TagKeys, iam:PermissionsBoundary).
-func withRequestContext(caller *Principal, keys map[string][]string) *Principal {
-	if caller == nil || len(keys) == 0 {
-		return caller
-	}
-	c := *caller
-	c.RequestContext = make(map[string][]string, len(caller.RequestContext)+len(keys))
-	for k, v := range caller.RequestContext {
-		c.RequestContext[k] = v
-	}
-	for k, v := range keys {
-		c.RequestContext[k] = v
-	}
-	return &c
-}
-
-// tagRequestKeys are the condition keys a request carrying tags sets.
-func tagRequestKeys(tags []Tag) map[string][]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	keys := map[string][]string{}
-	for _, t := range tags {
-		keys["aws:RequestTag/"+t.Key] = []string{t.Value}
-		keys["aws:TagKeys"] = append(keys["aws:TagKeys"], t.Key)
-	}
-	return keys
-}
-
-var (
-	pathPrefixRE  = regexp.MustCompile(`^/[\x21-\x7E]*$`)
-	boundaryARNRE = regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy/`)
-)
-
-// listFilter checks AWS's paging inputs and makes the store's filter.
-func listFilter(pathPrefix, marker string, maxItems int, nameContains string) (models.ListFilter, error) {
-	if maxItems == 0 {
-		maxItems = models.DefaultListLimit
-	}
-	if maxItems < 1 || maxItems > models.MaxListLimit {
-		return models.ListFilter{}, invalidField("MaxItems", "MaxItems must be between 1 and 1000.")
-	}
-	if pathPrefix != "" && (len(pathPrefix) > 512 || !pathPrefixRE.MatchString(pathPrefix)) {
-		return models.ListFilter{}, invalidField("PathPrefix", "The path prefix must begin with / and hold at most 512 printable ASCII characters.")
-	}
-	if len(marker) > 320 || len(nameContains) > 128 {
-		return models.ListFilter{}, invalidField("Marker", "The marker is not valid.")
-	}
-	return models.ListFilter{PathPrefix: pathPrefix, After: marker, Limit: maxItems, NameContains: nameContains}, nil
-}
-
-// listResource is the ARN a List call is authorized on: the entity kind's
-// ARN prefix under the path prefix ("arn:aws:iam::ACCT:user/").
-func listResource(acct, kind, pathPrefix string) string {
-	if pathPrefix == "" {
-		pathPrefix = "/"
-	}
-	return "arn:aws:iam::" + acct + ":" + kind + pathPrefix
-}
+var boundaryARNRE = regexp.MustCompile(`^arn:aws:iam::(aws|\d{12}):policy/`)
 
 // ownUser is the IAM user behind caller, for calls whose UserName may be
 // omitted (AWS then acts on the caller's own user).
@@ -220,11 +161,11 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUs
 		keys["iam:PermissionsBoundary"] = []string{in.PermissionsBoundary}
 	}
 	ac := withRequestContext(caller, keys)
-	if err := s.authorizeMeta(ctx, ac, m, "iam:CreateUser", arn); err != nil {
+	if err := s.authorizeMeta(ctx, ac, m, OpCreate.Action(UserType), arn); err != nil {
 		return nil, err
 	}
 	if len(in.Tags) > 0 {
-		if err := s.authorizeMeta(ctx, ac, m, "iam:TagUser", arn); err != nil {
+		if err := s.authorizeMeta(ctx, ac, m, OpTag.Action(UserType), arn); err != nil {
 			return nil, err
 		}
 	}
@@ -280,14 +221,6 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUs
 	out := userOut(acct, u)
 	out.Tags = in.Tags
 	return &out, nil
-}
-
-func storeTags(tags []Tag) []models.Tag {
-	out := make([]models.Tag, len(tags))
-	for i, t := range tags {
-		out[i] = models.Tag{Key: t.Key, Value: t.Value}
-	}
-	return out
 }
 
 // GetUser returns a user with its tags and permissions boundary. An empty
@@ -357,7 +290,7 @@ func (s *Service) UpdateUser(ctx context.Context, caller *Principal, in UpdateUs
 	if err != nil {
 		return nil, err
 	}
-	u, oldARN, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, "iam:UpdateUser")
+	u, oldARN, err := s.authorizedUser(ctx, caller, acct, in.UserName, m, OpUpdate.Action(UserType))
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +308,7 @@ func (s *Service) UpdateUser(ctx context.Context, caller *Principal, in UpdateUs
 	}
 	newARN := userARN(acct, path, name)
 	if newARN != oldARN {
-		if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateUser", newARN); err != nil {
+		if err := s.authorizeMeta(ctx, caller, m, OpUpdate.Action(UserType), newARN); err != nil {
 			return nil, err
 		}
 	}
@@ -477,7 +410,7 @@ func (s *Service) DeleteUser(ctx context.Context, caller *Principal, name string
 	if name == "" {
 		return invalidField("UserName", "UserName is required.")
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, name, m, "iam:DeleteUser")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, name, m, OpDelete.Action(UserType))
 	if err != nil {
 		return err
 	}
@@ -545,6 +478,64 @@ func (s *Service) gatherUser(ctx context.Context, st *models.Store, acct, arn, u
 	return &e, nil
 }
 
+// removal is one step of deleting a user with everything: the change, the
+// audit event that records it, and the permissions the API call that makes
+// the same change needs.
+type removal struct {
+	needs  []permission
+	event  string
+	params map[string]any
+	apply  func(ctx context.Context, tx *models.Store) error
+}
+
+// permission is an action on a resource.
+type permission struct{ action, resource string }
+
+// removals are the steps that take everything away from user u (ARN arn),
+// dependents first, in the order the console lists them.
+func (e *userEverything) removals(acct, arn string, u *models.User) []removal {
+	var out []removal
+	for _, k := range e.keys {
+		out = append(out, removal{needs: []permission{{OpDeleteAccessKey.Action(UserType), arn}},
+			event: "DeleteAccessKey", params: map[string]any{"accessKeyId": k.AccessKeyID},
+			apply: func(ctx context.Context, tx *models.Store) error {
+				return tx.DeleteAccessKey(ctx, acct, u.UserID, k.AccessKeyID)
+			}})
+	}
+	if e.profile {
+		out = append(out, removal{needs: []permission{{OpDeleteLoginProfile.Action(UserType), arn}},
+			event: "DeleteLoginProfile", params: map[string]any{},
+			apply: func(ctx context.Context, tx *models.Store) error { return tx.DeleteLoginProfile(ctx, acct, u.UserID) }})
+	}
+	for _, d := range e.devices {
+		out = append(out, removal{needs: []permission{{"iam:DeactivateMFADevice", arn}, {"iam:DeleteVirtualMFADevice", d.SerialNumber}},
+			event: "DeactivateMFADevice", params: map[string]any{"serialNumber": d.SerialNumber},
+			apply: func(ctx context.Context, tx *models.Store) error { return tx.DeleteMFADevice(ctx, acct, d.ID) }})
+	}
+	for _, a := range e.attached {
+		out = append(out, removal{needs: []permission{{OpDetachPolicy.Action(UserType), arn}},
+			event: OpDetachPolicy.name(UserType), params: map[string]any{"policyArn": a.PolicyARN},
+			apply: func(ctx context.Context, tx *models.Store) error {
+				return tx.DetachPolicy(ctx, acct, models.EntityUser, u.UserID, a.PolicyARN)
+			}})
+	}
+	for _, n := range e.inline {
+		out = append(out, removal{needs: []permission{{OpDeleteInlinePolicy.Action(UserType), arn}},
+			event: OpDeleteInlinePolicy.name(UserType), params: map[string]any{"policyName": n},
+			apply: func(ctx context.Context, tx *models.Store) error {
+				return tx.DeleteInlinePolicy(ctx, acct, models.EntityUser, u.UserID, n)
+			}})
+	}
+	for _, g := range e.groups {
+		out = append(out, removal{needs: []permission{{OpRemoveMember.Action(GroupType), groupARN(acct, g.Path, g.Name)}},
+			event: OpRemoveMember.name(GroupType), params: map[string]any{"groupName": g.Name},
+			apply: func(ctx context.Context, tx *models.Store) error {
+				return tx.RemoveUserFromGroup(ctx, acct, g.GroupID, u.UserID)
+			}})
+	}
+	return out
+}
+
 // DeleteUserWithEverything is the console's "delete with everything": it
 // deletes the user's access keys, login profile (ending its sessions), MFA
 // devices and recovery codes, detaches its managed policies, deletes its
@@ -560,7 +551,7 @@ func (s *Service) DeleteUserWithEverything(ctx context.Context, caller *Principa
 	if name == "" {
 		return invalidField("UserName", "UserName is required.")
 	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, name, m, "iam:DeleteUser")
+	u, arn, err := s.authorizedUser(ctx, caller, acct, name, m, OpDelete.Action(UserType))
 	if err != nil {
 		return err
 	}
@@ -568,30 +559,8 @@ func (s *Service) DeleteUserWithEverything(ctx context.Context, caller *Principa
 	if err != nil {
 		return internal(err, "user's dependents")
 	}
-	type check struct{ action, resource string }
-	var checks []check
-	if len(e.keys) > 0 {
-		checks = append(checks, check{"iam:DeleteAccessKey", arn})
-	}
-	if e.profile {
-		checks = append(checks, check{"iam:DeleteLoginProfile", arn})
-	}
-	for _, d := range e.devices {
-		checks = append(checks, check{"iam:DeactivateMFADevice", arn}, check{"iam:DeleteVirtualMFADevice", d.SerialNumber})
-	}
-	if len(e.attached) > 0 {
-		checks = append(checks, check{"iam:DetachUserPolicy", arn})
-	}
-	if len(e.inline) > 0 {
-		checks = append(checks, check{"iam:DeleteUserPolicy", arn})
-	}
-	for _, g := range e.groups {
-		checks = append(checks, check{"iam:RemoveUserFromGroup", groupARN(acct, g.Path, g.Name)})
-	}
-	for _, c := range checks {
-		if err := s.authorizeMeta(ctx, caller, m, c.action, c.resource); err != nil {
-			return err
-		}
+	if err := s.authorizeRemovals(ctx, caller, m, e.removals(acct, arn, u)); err != nil {
+		return err
 	}
 	who := callerARN(caller)
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
@@ -604,67 +573,45 @@ func (s *Service) DeleteUserWithEverything(ctx context.Context, caller *Principa
 		if err != nil {
 			return err
 		}
-		step := func(name string, params map[string]any) error {
+		record := func(name string, params map[string]any) error {
 			params["userName"] = u.Name
 			return s.audit(ctx, tx, m, acct, who, event{name: name, resource: arn, params: params}, nil)
 		}
-		for _, k := range e.keys {
-			if err := tx.DeleteAccessKey(ctx, acct, u.UserID, k.AccessKeyID); err != nil {
+		for _, r := range e.removals(acct, arn, u) {
+			if err := r.apply(ctx, tx); err != nil {
 				return err
 			}
-			if err := step("DeleteAccessKey", map[string]any{"accessKeyId": k.AccessKeyID}); err != nil {
-				return err
-			}
-		}
-		if e.profile {
-			if err := tx.DeleteLoginProfile(ctx, acct, u.UserID); err != nil {
-				return err
-			}
-			if err := step("DeleteLoginProfile", map[string]any{}); err != nil {
-				return err
-			}
-		}
-		for _, d := range e.devices {
-			if err := tx.DeleteMFADevice(ctx, acct, d.ID); err != nil {
-				return err
-			}
-			if err := step("DeactivateMFADevice", map[string]any{"serialNumber": d.SerialNumber}); err != nil {
-				return err
-			}
-		}
-		for _, a := range e.attached {
-			if err := tx.DetachPolicy(ctx, acct, models.EntityUser, u.UserID, a.PolicyARN); err != nil {
-				return err
-			}
-			if err := step("DetachUserPolicy", map[string]any{"policyArn": a.PolicyARN}); err != nil {
-				return err
-			}
-		}
-		for _, n := range e.inline {
-			if err := tx.DeleteInlinePolicy(ctx, acct, models.EntityUser, u.UserID, n); err != nil {
-				return err
-			}
-			if err := step("DeleteUserPolicy", map[string]any{"policyName": n}); err != nil {
-				return err
-			}
-		}
-		for _, g := range e.groups {
-			if err := tx.RemoveUserFromGroup(ctx, acct, g.GroupID, u.UserID); err != nil {
-				return err
-			}
-			if err := step("RemoveUserFromGroup", map[string]any{"groupName": g.Name}); err != nil {
+			if err := record(r.event, r.params); err != nil {
 				return err
 			}
 		}
 		if err := s.dropUserRow(ctx, tx, acct, arn, u.UserID); err != nil {
 			return err
 		}
-		return step("DeleteUser", map[string]any{"withEverything": true})
+		return record(OpDelete.name(UserType), map[string]any{"withEverything": true})
 	})
 	if errors.Is(err, models.ErrNotFound) {
 		return noSuchUser(name)
 	}
 	return asInternal(err, "delete user with everything")
+}
+
+// authorizeRemovals asks each permission the removals need once, before
+// anything changes: the deletion happens whole or not at all.
+func (s *Service) authorizeRemovals(ctx context.Context, caller *Principal, m Meta, rs []removal) error {
+	asked := map[permission]bool{}
+	for _, r := range rs {
+		for _, p := range r.needs {
+			if asked[p] {
+				continue
+			}
+			asked[p] = true
+			if err := s.authorizeMeta(ctx, caller, m, p.action, p.resource); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // ListGroupsForUserInput is ListGroupsForUser's input.
@@ -757,12 +704,12 @@ func (s *Service) groupPolicies(ctx context.Context, caller *Principal, acct str
 	for i := range groups {
 		g := groupOut(acct, &groups[i])
 		out[i].Group, index[groups[i].GroupID] = g, i
-		if ok, err := s.Allowed(ctx, caller, m, "iam:ListAttachedGroupPolicies", g.Arn); err != nil {
+		if ok, err := s.Allowed(ctx, caller, m, OpListAttachedPolicies.Action(GroupType), g.Arn); err != nil {
 			return nil, err
 		} else if ok {
 			out[i].Attached = []AttachedPolicy{}
 		}
-		if ok, err := s.Allowed(ctx, caller, m, "iam:ListGroupPolicies", g.Arn); err != nil {
+		if ok, err := s.Allowed(ctx, caller, m, OpListInlinePolicies.Action(GroupType), g.Arn); err != nil {
 			return nil, err
 		} else if ok && names[groups[i].GroupID] != nil {
 			out[i].Inline = slices.Clone(names[groups[i].GroupID]) // names may be kept

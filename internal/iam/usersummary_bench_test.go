@@ -33,7 +33,7 @@ func BenchmarkUsersListPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := svc.AttachUserPolicy(ctx, nil, "admin", "arn:aws:iam::aws:policy/AdministratorAccess", m); err != nil {
+	if err := svc.AttachPolicy(ctx, nil, iam.UserNamed("admin"), "arn:aws:iam::aws:policy/AdministratorAccess", m); err != nil {
 		b.Fatal(err)
 	}
 	err = store.Tx(ctx, func(tx *models.Store) error {
