@@ -27,13 +27,9 @@ func TestGraphAndFindingsPages(t *testing.T) {
 	b.setup()
 	acct := mustAccount(t, e)
 	// A role whose description and trust carry markup (as AWS allows).
-	e.mkRole("xss", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`,
+	e.mkRoleWith(iam.CreateRoleInput{RoleName: "xss", Description: `"><img src=x onerror=alert(1)>`,
+		AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`},
 		"arn:aws:iam::aws:policy/AdministratorAccess")
-	ctx := context.Background()
-	r, _ := e.store.Role(ctx, acct, "xss")
-	if err := e.store.UpdateRoleDescription(ctx, acct, r.RoleID, `"><img src=x onerror=alert(1)>`); err != nil {
-		t.Fatal(err)
-	}
 	roleARN := "arn:aws:iam::" + acct + ":role/xss"
 
 	res, body := b.get("/graph?focus=" + url.QueryEscape(roleARN))
@@ -70,7 +66,7 @@ func TestGraphAndFindingsPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	imp, err := e.svc.ImportAccount(ctx, nil, f, "small", iam.Meta{})
+	imp, err := e.svc.ImportAccount(context.Background(), nil, f, "small", iam.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,15 +14,8 @@ import (
 func TestForcedPasswordChange(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	e.browser().setup()
-	ctx := context.Background()
-	acct := mustAccount(t, e)
-	e.mkUser("dave", "dave's first passphrase", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetAccountSummary","Resource":"*"}]}`)
-	u, _ := e.store.User(ctx, acct, "dave")
-	lp, _ := e.store.LoginProfile(ctx, acct, u.UserID)
-	lp.PasswordResetRequired = true
-	if err := e.store.UpdateLoginProfile(ctx, acct, lp); err != nil {
-		t.Fatal(err)
-	}
+	e.user("dave").password("dave's first passphrase", true).
+		inline(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetAccountSummary","Resource":"*"}]}`)
 	b := e.browser()
 	if res := b.login("dave", "dave's first passphrase", "/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d", res.StatusCode)

@@ -1,16 +1,13 @@
 package handlers_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/iamconsole/console/internal/handlers"
-	"github.com/iamconsole/console/internal/models"
 )
 
 func TestSimulator(t *testing.T) {
@@ -109,12 +106,7 @@ func TestSimulatorLinksStoredPolicies(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	b := e.browser()
 	b.setup()
-	e.mkUser("kim", "kim's long passphrase")
-	acct := mustAccount(t, e)
-	u, _ := e.store.User(context.Background(), acct, "kim")
-	if err := e.store.AttachPolicy(context.Background(), acct, models.EntityUser, u.UserID, "arn:aws:iam::aws:policy/ReadOnlyAccess", time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	e.user("kim").password("kim's long passphrase", false).attach("arn:aws:iam::aws:policy/ReadOnlyAccess")
 	form := url.Values{"_csrf": {b.csrf("/simulator")}, "source": {"user/kim"}, "actions": {"iam:ListUsers"}}
 	_, body := b.post("/simulator", form)
 	if !strings.Contains(body, `decision">allowed<`) || !strings.Contains(body, "/policies/view?arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess") {

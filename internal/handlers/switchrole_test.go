@@ -6,69 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/iamconsole/console/internal/auth"
 	"github.com/iamconsole/console/internal/handlers"
-	"github.com/iamconsole/console/internal/models"
 )
-
-// mkUser creates an IAM user with a console password and inline policies
-// straight through the store (the operations' own tests cover them).
-func (e *env) mkUser(name, password string, inline ...string) {
-	e.t.Helper()
-	ctx := context.Background()
-	acct, err := e.store.LiveAccount(ctx)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	u := &models.User{UserID: "AIDA" + strings.ToUpper(name) + "0000000000000", Name: name, Path: "/"}
-	if err := e.store.CreateUser(ctx, acct.ID, u); err != nil {
-		e.t.Fatal(err)
-	}
-	h, _ := auth.HashPassword(password, auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1})
-	if err := e.store.CreateLoginProfile(ctx, acct.ID, &models.LoginProfile{UserID: u.UserID, PasswordHash: h, PasswordChangedAt: time.Now()}); err != nil {
-		e.t.Fatal(err)
-	}
-	for i, doc := range inline {
-		if err := e.store.PutInlinePolicy(ctx, acct.ID, &models.InlinePolicy{EntityType: models.EntityUser, EntityID: u.UserID,
-			Name: name + "-policy-" + string(rune('a'+i)), Document: doc}); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	e.audited(acct.ID, "CreateUser", name)
-}
-
-// audited records the event the operations would have committed with a
-// change made straight through the store: what reads the IAM state's stamp
-// (the access graph's cache, the authorizer's) must see it. "*": it does
-// not say which entities changed, so the graph is read again whole.
-func (e *env) audited(acct, name, resource string) {
-	e.t.Helper()
-	err := e.store.AppendAudit(context.Background(), &models.AuditEvent{EventID: auth.NewToken(18), AccountID: acct,
-		EventTime: time.Now(), EventSource: "test", EventName: name, Resource: resource, Result: models.ResultSuccess,
-		StateChange: true, Changed: "*"})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-}
-
-func (e *env) mkRole(name, trust string, managed ...string) {
-	e.t.Helper()
-	ctx := context.Background()
-	acct, _ := e.store.LiveAccount(ctx)
-	r := &models.Role{RoleID: "AROA" + strings.ToUpper(name) + "0000000000000", Name: name, Path: "/",
-		AssumeRolePolicyDocument: trust, MaxSessionDuration: 3600}
-	if err := e.store.CreateRole(ctx, acct.ID, r); err != nil {
-		e.t.Fatal(err)
-	}
-	for _, arn := range managed {
-		if err := e.store.AttachPolicy(ctx, acct.ID, models.EntityRole, r.RoleID, arn, time.Now()); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-	e.audited(acct.ID, "CreateRole", name)
-}
 
 func TestSwitchRole(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
