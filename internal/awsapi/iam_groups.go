@@ -70,7 +70,7 @@ func listGroups(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	gs, next, err := s.svc.ListGroups(c.ctx, c.caller, iam.ListGroupsInput{PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
+	gs, next, err := s.svc.ListGroups(c.ctx, c.caller, iam.ListInput{PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ func listRoles(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, next, err := s.svc.ListRoles(c.ctx, c.caller, iam.ListRolesInput{PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
+	rs, next, err := s.svc.ListRoles(c.ctx, c.caller, iam.ListInput{PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
 	if err != nil {
 		return nil, err
 	}

@@ -75,7 +75,7 @@ func listUsers(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	us, next, err := s.svc.ListUsers(c.ctx, c.caller, iam.ListUsersInput{PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
+	us, next, err := s.svc.ListUsers(c.ctx, c.caller, iam.ListInput{PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 // groupsList shows a page of groups, searched by name and filtered by path.
 func (s *Server) groupsList(c echo.Context) error {
 	f, marker := listRequest(c, "/groups")
-	groups, next, err := s.svc.ListGroups(c.Request().Context(), principal(c), iam.ListGroupsInput{
+	groups, next, err := s.svc.ListGroups(c.Request().Context(), principal(c), iam.ListInput{
 		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe

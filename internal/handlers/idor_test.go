@@ -619,7 +619,7 @@ func accountState(t *testing.T, e *env, w *idorWorld) string {
 	ctx, m := context.Background(), iam.Meta{}
 	lines := strings.Split(snapshotCounts(t, e), " ")
 	add := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
-	users, _, err := e.svc.ListUsers(ctx, nil, iam.ListUsersInput{}, m)
+	users, _, err := e.svc.ListUsers(ctx, nil, iam.ListInput{}, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -645,7 +645,7 @@ func accountState(t *testing.T, e *env, w *idorWorld) string {
 	for _, d := range devs {
 		add("device %s of %s", d.SerialNumber, d.OwnerARN)
 	}
-	groups, _, _ := e.svc.ListGroups(ctx, nil, iam.ListGroupsInput{}, m)
+	groups, _, _ := e.svc.ListGroups(ctx, nil, iam.ListInput{}, m)
 	for _, g := range groups {
 		_, members, _, _ := e.svc.GetGroup(ctx, nil, iam.GetGroupInput{GroupName: g.GroupName}, m)
 		names := []string{}
@@ -655,7 +655,7 @@ func accountState(t *testing.T, e *env, w *idorWorld) string {
 		inl, _, _ := e.svc.ListInlinePolicies(ctx, nil, iam.GroupNamed(g.GroupName), iam.Page{}, m)
 		add("group %s members %v inline %v", g.Arn, names, inl)
 	}
-	roles, _, _ := e.svc.ListRoles(ctx, nil, iam.ListRolesInput{}, m)
+	roles, _, _ := e.svc.ListRoles(ctx, nil, iam.ListInput{}, m)
 	for _, r := range roles {
 		full, _ := e.svc.GetRole(ctx, nil, r.RoleName, m)
 		inl, _, _ := e.svc.ListInlinePolicies(ctx, nil, iam.RoleNamed(r.RoleName), iam.Page{}, m)

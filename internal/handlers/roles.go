@@ -17,7 +17,7 @@ import (
 // rolesList shows a page of roles.
 func (s *Server) rolesList(c echo.Context) error {
 	f, marker := listRequest(c, "/roles")
-	roles, next, err := s.svc.ListRoles(c.Request().Context(), principal(c), iam.ListRolesInput{
+	roles, next, err := s.svc.ListRoles(c.Request().Context(), principal(c), iam.ListInput{
 		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe

@@ -18,7 +18,7 @@ import (
 // name, filtered by path, sorted by name either way.
 func (s *Server) usersList(c echo.Context) error {
 	f, marker := listRequest(c, "/users")
-	users, next, err := s.svc.ListUserSummaries(c.Request().Context(), principal(c), iam.ListUsersInput{
+	users, next, err := s.svc.ListUserSummaries(c.Request().Context(), principal(c), iam.ListInput{
 		PathPrefix: f.PathPrefix, Marker: marker, MaxItems: pageSize, NameContains: f.Query, Descending: f.Descending}, meta(c))
 	if fe := formErrors(err, "PathPrefix"); fe != nil {
 		f.Errors = fe

@@ -375,14 +375,14 @@ func TestReadOnlyUserSeesNoButtons(t *testing.T) {
 func snapshotCounts(t *testing.T, e *env) string {
 	t.Helper()
 	ctx := context.Background()
-	users, _, err := e.svc.ListUsers(ctx, nil, iam.ListUsersInput{}, iam.Meta{})
+	users, _, err := e.svc.ListUsers(ctx, nil, iam.ListInput{}, iam.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	groups, _, _ := e.svc.ListGroups(ctx, nil, iam.ListGroupsInput{}, iam.Meta{})
+	groups, _, _ := e.svc.ListGroups(ctx, nil, iam.ListInput{}, iam.Meta{})
 	var b strings.Builder
 	fmt.Fprintf(&b, "users=%d groups=%d", len(users), len(groups))
-	roles, _, _ := e.svc.ListRoles(ctx, nil, iam.ListRolesInput{}, iam.Meta{})
+	roles, _, _ := e.svc.ListRoles(ctx, nil, iam.ListInput{}, iam.Meta{})
 	for _, r := range roles {
 		full, _ := e.svc.GetRole(ctx, nil, r.RoleName, iam.Meta{})
 		pols, _, _ := e.svc.ListAttachedPolicies(ctx, nil, iam.RoleNamed(r.RoleName), iam.ListAttachedPoliciesInput{}, iam.Meta{})

@@ -1,6 +1,10 @@
 package iam
 
-import "github.com/iamconsole/console/internal/models"
+import (
+	"context"
+
+	"github.com/iamconsole/console/internal/models"
+)
 
 // EntityType is the type of IAM entity an operation acts on. The operations
 // that AWS spells once per type (AttachUserPolicy, AttachGroupPolicy,
@@ -38,4 +42,53 @@ func (e Entity) paramKey() string {
 		return "policyArn"
 	}
 	return string(e.Type) + "Name"
+}
+
+// arn is the entity's ARN in account acct at path (users, groups, roles).
+func (e Entity) arn(acct, path string) string {
+	switch e.Type {
+	case GroupType:
+		return groupARN(acct, path, e.Name)
+	case RoleType:
+		return roleARN(acct, path, e.Name)
+	}
+	return userARN(acct, path, e.Name)
+}
+
+// move is a rename or a change of path (UpdateUser, UpdateGroup): where
+// the entity goes, and the audit parameters that say so.
+type move struct {
+	name, path, arn string
+	params          map[string]any
+}
+
+// authorizedMove checks the new name and path of entity e (now at path,
+// ARN oldARN; empty new values keep the old) and authorizes the update on
+// the new ARN too, as AWS does: a caller allowed to rename users in /a/
+// may not move one into /admin/.
+func (s *Service) authorizedMove(ctx context.Context, caller *Principal, m Meta, acct string, e Entity, path, oldARN, newName, newPath string) (*move, error) {
+	noun := map[EntityType]string{UserType: "User", GroupType: "Group", RoleType: "Role"}[e.Type] // as in NewUserName
+	mv := &move{name: e.Name, path: path, params: map[string]any{e.paramKey(): e.Name}}
+	if newName != "" {
+		if err := validName(string(e.Type), "New"+noun+"Name", newName); err != nil {
+			return nil, err
+		}
+		mv.name = newName
+		mv.params["new"+noun+"Name"] = newName
+	}
+	if newPath != "" {
+		p, err := normalizePath("NewPath", newPath)
+		if err != nil {
+			return nil, err
+		}
+		mv.path = p
+		mv.params["newPath"] = newPath
+	}
+	mv.arn = Entity{e.Type, mv.name}.arn(acct, mv.path)
+	if mv.arn != oldARN {
+		if err := s.authorizeMeta(ctx, caller, m, OpUpdate.Action(e.Type), mv.arn); err != nil {
+			return nil, err
+		}
+	}
+	return mv, nil
 }

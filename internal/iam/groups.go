@@ -30,17 +30,6 @@ type GetGroupInput struct {
 	MaxItems  int
 }
 
-// ListGroupsInput is ListGroups' input; NameContains is the console's
-// search.
-type ListGroupsInput struct {
-	PathPrefix   string
-	Marker       string
-	MaxItems     int
-	NameContains string
-	// Descending lists Z to A (the console's sort; AWS's API lists A to Z).
-	Descending bool
-}
-
 // UpdateGroupInput renames a group or changes its path; empty new fields
 // keep the current value.
 type UpdateGroupInput struct {
@@ -158,28 +147,8 @@ func (s *Service) GetGroup(ctx context.Context, caller *Principal, in GetGroupIn
 }
 
 // ListGroups returns one page of the account's groups in name order.
-func (s *Service) ListGroups(ctx context.Context, caller *Principal, in ListGroupsInput, m Meta) ([]Group, string, error) {
-	acct, err := s.accountOf(ctx, caller)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.authorizeMeta(ctx, caller, m, "iam:ListGroups", listResource(acct, "group", in.PathPrefix)); err != nil {
-		return nil, "", err
-	}
-	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, in.NameContains)
-	if err != nil {
-		return nil, "", err
-	}
-	f.Descending = in.Descending
-	rows, next, err := s.store.ListGroups(ctx, acct, f)
-	if err != nil {
-		return nil, "", internal(err, "list groups")
-	}
-	out := make([]Group, len(rows))
-	for i := range rows {
-		out[i] = groupOut(acct, &rows[i])
-	}
-	return out, next, nil
+func (s *Service) ListGroups(ctx context.Context, caller *Principal, in ListInput, m Meta) ([]Group, string, error) {
+	return listPage(ctx, s, caller, m, GroupType, in, s.store.ListGroups, groupOut)
 }
 
 // UpdateGroup renames a group or changes its path, authorized on both the
@@ -193,31 +162,11 @@ func (s *Service) UpdateGroup(ctx context.Context, caller *Principal, in UpdateG
 	if err != nil {
 		return nil, err
 	}
-	name, path := g.Name, g.Path
-	if in.NewGroupName != "" {
-		if err := validName("group", "NewGroupName", in.NewGroupName); err != nil {
-			return nil, err
-		}
-		name = in.NewGroupName
+	mv, err := s.authorizedMove(ctx, caller, m, acct, GroupNamed(g.Name), g.Path, oldARN, in.NewGroupName, in.NewPath)
+	if err != nil {
+		return nil, err
 	}
-	if in.NewPath != "" {
-		if path, err = normalizePath("NewPath", in.NewPath); err != nil {
-			return nil, err
-		}
-	}
-	newARN := groupARN(acct, path, name)
-	if newARN != oldARN {
-		if err := s.authorizeMeta(ctx, caller, m, OpUpdate.Action(GroupType), newARN); err != nil {
-			return nil, err
-		}
-	}
-	params := map[string]any{"groupName": g.Name}
-	if in.NewGroupName != "" {
-		params["newGroupName"] = in.NewGroupName
-	}
-	if in.NewPath != "" {
-		params["newPath"] = in.NewPath
-	}
+	name, path, params := mv.name, mv.path, mv.params
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.RenameGroup(ctx, acct, g.GroupID, name, path); err != nil {
 			return err

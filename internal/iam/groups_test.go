@@ -115,7 +115,7 @@ func TestGroups(t *testing.T) {
 			if err := svc.DeleteGroup(ctx, root, "Operators", iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
-			list, _, err := svc.ListGroups(ctx, root, iam.ListGroupsInput{NameContains: "OPER"}, iam.Meta{})
+			list, _, err := svc.ListGroups(ctx, root, iam.ListInput{NameContains: "OPER"}, iam.Meta{})
 			if err != nil || len(list) != 0 {
 				t.Fatalf("deleted group listed: %v %v", list, err)
 			}
@@ -145,7 +145,7 @@ func TestAuthorizationOfUserOperations(t *testing.T) {
 
 			// A read-only user lists and reads, and may not create: refused and audited.
 			reader := signedInUser(t, svc, store, root, "reader", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
-			if _, _, err := svc.ListUsers(ctx, reader, iam.ListUsersInput{}, iam.Meta{}); err != nil {
+			if _, _, err := svc.ListUsers(ctx, reader, iam.ListInput{}, iam.Meta{}); err != nil {
 				t.Fatalf("reader lists: %v", err)
 			}
 			if _, err := svc.GetUser(ctx, reader, "bob", iam.Meta{}); err != nil {
@@ -206,7 +206,7 @@ func TestAuthorizationOfUserOperations(t *testing.T) {
 			bounded := signedInUser(t, svc, store, root, "bounded", "arn:aws:iam::aws:policy/AdministratorAccess")
 			bu, _ := store.User(ctx, acct, "bounded")
 			store.SetUserPermissionsBoundary(ctx, acct, bu.UserID, "arn:aws:iam::aws:policy/IAMReadOnlyAccess")
-			if _, _, err := svc.ListUsers(ctx, bounded, iam.ListUsersInput{}, iam.Meta{}); err != nil {
+			if _, _, err := svc.ListUsers(ctx, bounded, iam.ListInput{}, iam.Meta{}); err != nil {
 				t.Fatalf("bounded lists: %v", err)
 			}
 			if _, err := svc.CreateUser(ctx, bounded, iam.CreateUserInput{UserName: "x"}, iam.Meta{}); iam.KindOf(err) != iam.AccessDenied {

@@ -14,6 +14,7 @@ type Op string
 
 // The operations, each with the IAM action it needs per entity type.
 const (
+	OpList                      Op = "List"
 	OpCreate                    Op = "Create"
 	OpDelete                    Op = "Delete"
 	OpUpdate                    Op = "Update" // rename, path, description, session duration
@@ -44,6 +45,7 @@ const (
 )
 
 var operations = map[Op]map[EntityType]string{
+	OpList:   {UserType: "ListUsers", GroupType: "ListGroups", RoleType: "ListRoles", PolicyType: "ListPolicies"},
 	OpCreate: {UserType: "CreateUser", GroupType: "CreateGroup", RoleType: "CreateRole", PolicyType: "CreatePolicy"},
 	OpDelete: {UserType: "DeleteUser", GroupType: "DeleteGroup", RoleType: "DeleteRole", PolicyType: "DeletePolicy"},
 	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole"},

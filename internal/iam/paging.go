@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"context"
 	"regexp"
 	"sort"
 
@@ -54,4 +55,44 @@ func pageOf[T any](items []T, key func(T) string, f models.ListFilter) ([]T, str
 		return items, "", nil
 	}
 	return items[:limit], key(items[limit-1]), nil
+}
+
+// ListInput is the input of ListUsers, ListGroups and ListRoles.
+// NameContains (not AWS's) narrows by a case-insensitive substring of the
+// name, for the console's search.
+type ListInput struct {
+	PathPrefix   string
+	Marker       string
+	MaxItems     int
+	NameContains string
+	// Descending lists Z to A (the console's sort; AWS's API lists A to Z).
+	Descending bool
+}
+
+// listPage is one page of a List… call over the entities of type t:
+// authorized on the type's ARN prefix under the path prefix, read through
+// read, each record shaped by out.
+func listPage[R, T any](ctx context.Context, s *Service, caller *Principal, m Meta, t EntityType, in ListInput,
+	read func(context.Context, string, models.ListFilter) ([]R, string, error), out func(string, *R) T) ([]T, string, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, OpList.Action(t), listResource(acct, string(t), in.PathPrefix)); err != nil {
+		return nil, "", err
+	}
+	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, in.NameContains)
+	if err != nil {
+		return nil, "", err
+	}
+	f.Descending = in.Descending
+	rows, next, err := read(ctx, acct, f)
+	if err != nil {
+		return nil, "", internal(err, "list "+string(t)+"s")
+	}
+	items := make([]T, len(rows))
+	for i := range rows {
+		items[i] = out(acct, &rows[i])
+	}
+	return items, next, nil
 }

@@ -49,17 +49,6 @@ type CreateRoleInput struct {
 	Tags                     []Tag
 }
 
-// ListRolesInput is ListRoles' input; NameContains (not AWS's) is the
-// console's search.
-type ListRolesInput struct {
-	PathPrefix   string
-	Marker       string
-	MaxItems     int
-	NameContains string
-	// Descending lists Z to A (the console's sort; AWS's API lists A to Z).
-	Descending bool
-}
-
 // UpdateRoleInput is UpdateRole's input: nil Description and zero
 // MaxSessionDuration keep the current values.
 type UpdateRoleInput struct {
@@ -271,28 +260,8 @@ func (s *Service) GetRole(ctx context.Context, caller *Principal, name string, m
 
 // ListRoles returns one page of the account's roles in name order and the
 // marker of the next page ("" on the last).
-func (s *Service) ListRoles(ctx context.Context, caller *Principal, in ListRolesInput, m Meta) ([]Role, string, error) {
-	acct, err := s.accountOf(ctx, caller)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.authorizeMeta(ctx, caller, m, "iam:ListRoles", listResource(acct, "role", in.PathPrefix)); err != nil {
-		return nil, "", err
-	}
-	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, in.NameContains)
-	if err != nil {
-		return nil, "", err
-	}
-	f.Descending = in.Descending
-	rows, next, err := s.store.ListRoles(ctx, acct, f)
-	if err != nil {
-		return nil, "", internal(err, "list roles")
-	}
-	out := make([]Role, len(rows))
-	for i := range rows {
-		out[i] = roleOut(acct, &rows[i])
-	}
-	return out, next, nil
+func (s *Service) ListRoles(ctx context.Context, caller *Principal, in ListInput, m Meta) ([]Role, string, error) {
+	return listPage(ctx, s, caller, m, RoleType, in, s.store.ListRoles, roleOut)
 }
 
 // UpdateRole changes a role's description and maximum session duration.

@@ -180,7 +180,7 @@ func TestListRolesPages(t *testing.T) {
 			var names []string
 			marker := ""
 			for pages := 0; ; pages++ {
-				rs, next, err := svc.ListRoles(ctx, root, iam.ListRolesInput{MaxItems: 2, Marker: marker}, iam.Meta{})
+				rs, next, err := svc.ListRoles(ctx, root, iam.ListInput{MaxItems: 2, Marker: marker}, iam.Meta{})
 				if err != nil || pages > 3 {
 					t.Fatalf("page %d: %v", pages, err)
 				}
@@ -195,11 +195,11 @@ func TestListRolesPages(t *testing.T) {
 			if strings.Join(names, ",") != "alpha,Bravo,charlie,delta,echo" {
 				t.Fatalf("paged %v", names)
 			}
-			rs, _, err := svc.ListRoles(ctx, root, iam.ListRolesInput{NameContains: "HAR"}, iam.Meta{})
+			rs, _, err := svc.ListRoles(ctx, root, iam.ListInput{NameContains: "HAR"}, iam.Meta{})
 			if err != nil || len(rs) != 1 || rs[0].RoleName != "charlie" {
 				t.Fatalf("search: %v %+v", err, rs)
 			}
-			_, _, err = svc.ListRoles(ctx, root, iam.ListRolesInput{MaxItems: 1001}, iam.Meta{})
+			_, _, err = svc.ListRoles(ctx, root, iam.ListInput{MaxItems: 1001}, iam.Meta{})
 			wantKind(t, err, iam.Invalid, "MaxItems 1001")
 		})
 	}
@@ -256,7 +256,7 @@ func TestReadOnlyUserMayReadRolesNotCreate(t *testing.T) {
 			if r, err := svc.GetRole(ctx, reader, "app", iam.Meta{}); err != nil || r.RoleName != "app" {
 				t.Fatalf("get role: %v", err)
 			}
-			if _, _, err := svc.ListRoles(ctx, reader, iam.ListRolesInput{}, iam.Meta{}); err != nil {
+			if _, _, err := svc.ListRoles(ctx, reader, iam.ListInput{}, iam.Meta{}); err != nil {
 				t.Fatalf("list roles: %v", err)
 			}
 			_, err = svc.CreateRole(ctx, reader, iam.CreateRoleInput{RoleName: "mine", AssumeRolePolicyDocument: ec2Trust}, iam.Meta{})

@@ -31,17 +31,6 @@ type CreateUserInput struct {
 	Tags                []Tag
 }
 
-// ListUsersInput is ListUsers' input. NameContains (not AWS's) narrows by a
-// case-insensitive substring of the name, for the console's search.
-type ListUsersInput struct {
-	PathPrefix   string
-	Marker       string
-	MaxItems     int
-	NameContains string
-	// Descending lists Z to A (the console's sort; AWS's API lists A to Z).
-	Descending bool
-}
-
 // UpdateUserInput renames a user or moves it to another path; empty new
 // fields keep the current value.
 type UpdateUserInput struct {
@@ -255,28 +244,8 @@ func (s *Service) GetUser(ctx context.Context, caller *Principal, name string, m
 
 // ListUsers returns one page of the account's users in name order and the
 // marker of the next page ("" on the last).
-func (s *Service) ListUsers(ctx context.Context, caller *Principal, in ListUsersInput, m Meta) ([]User, string, error) {
-	acct, err := s.accountOf(ctx, caller)
-	if err != nil {
-		return nil, "", err
-	}
-	if err := s.authorizeMeta(ctx, caller, m, "iam:ListUsers", listResource(acct, "user", in.PathPrefix)); err != nil {
-		return nil, "", err
-	}
-	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, in.NameContains)
-	if err != nil {
-		return nil, "", err
-	}
-	f.Descending = in.Descending
-	rows, next, err := s.store.ListUsers(ctx, acct, f)
-	if err != nil {
-		return nil, "", internal(err, "list users")
-	}
-	out := make([]User, len(rows))
-	for i := range rows {
-		out[i] = userOut(acct, &rows[i])
-	}
-	return out, next, nil
+func (s *Service) ListUsers(ctx context.Context, caller *Principal, in ListInput, m Meta) ([]User, string, error) {
+	return listPage(ctx, s, caller, m, UserType, in, s.store.ListUsers, userOut)
 }
 
 // UpdateUser renames a user or changes its path, authorized on both the old
@@ -294,31 +263,11 @@ func (s *Service) UpdateUser(ctx context.Context, caller *Principal, in UpdateUs
 	if err != nil {
 		return nil, err
 	}
-	name, path := u.Name, u.Path
-	if in.NewUserName != "" {
-		if err := validName("user", "NewUserName", in.NewUserName); err != nil {
-			return nil, err
-		}
-		name = in.NewUserName
+	mv, err := s.authorizedMove(ctx, caller, m, acct, UserNamed(u.Name), u.Path, oldARN, in.NewUserName, in.NewPath)
+	if err != nil {
+		return nil, err
 	}
-	if in.NewPath != "" {
-		if path, err = normalizePath("NewPath", in.NewPath); err != nil {
-			return nil, err
-		}
-	}
-	newARN := userARN(acct, path, name)
-	if newARN != oldARN {
-		if err := s.authorizeMeta(ctx, caller, m, OpUpdate.Action(UserType), newARN); err != nil {
-			return nil, err
-		}
-	}
-	params := map[string]any{"userName": u.Name}
-	if in.NewUserName != "" {
-		params["newUserName"] = in.NewUserName
-	}
-	if in.NewPath != "" {
-		params["newPath"] = in.NewPath
-	}
+	name, path, newARN, params := mv.name, mv.path, mv.arn, mv.params
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.RenameUser(ctx, acct, u.UserID, name, path); err != nil {
 			return err

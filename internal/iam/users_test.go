@@ -129,7 +129,7 @@ func TestUserNamesAndUniqueness(t *testing.T) {
 			var names []string
 			marker := ""
 			for {
-				us, next, err := svc.ListUsers(ctx, root, iam.ListUsersInput{Marker: marker, MaxItems: 2}, iam.Meta{})
+				us, next, err := svc.ListUsers(ctx, root, iam.ListInput{Marker: marker, MaxItems: 2}, iam.Meta{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -144,15 +144,15 @@ func TestUserNamesAndUniqueness(t *testing.T) {
 			if len(names) != 3 || names[0] != strings.Repeat("a", 64) || names[1] != "Alice" {
 				t.Fatalf("pages: %v", names)
 			}
-			us, _, err := svc.ListUsers(ctx, root, iam.ListUsersInput{PathPrefix: "/team/"}, iam.Meta{})
+			us, _, err := svc.ListUsers(ctx, root, iam.ListInput{PathPrefix: "/team/"}, iam.Meta{})
 			if err != nil || len(us) != 1 {
 				t.Fatalf("path prefix: %v %v", us, err)
 			}
-			us, _, _ = svc.ListUsers(ctx, root, iam.ListUsersInput{NameContains: "LIC"}, iam.Meta{})
+			us, _, _ = svc.ListUsers(ctx, root, iam.ListInput{NameContains: "LIC"}, iam.Meta{})
 			if len(us) != 1 || us[0].UserName != "Alice" {
 				t.Fatalf("name contains: %v", us)
 			}
-			if _, _, err := svc.ListUsers(ctx, root, iam.ListUsersInput{MaxItems: 1001}, iam.Meta{}); iam.KindOf(err) != iam.Invalid {
+			if _, _, err := svc.ListUsers(ctx, root, iam.ListInput{MaxItems: 1001}, iam.Meta{}); iam.KindOf(err) != iam.Invalid {
 				t.Fatalf("MaxItems 1001: %v", err)
 			}
 			// Rename: to a taken name (any case) refused, else done.

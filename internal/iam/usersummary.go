@@ -44,7 +44,7 @@ type KeySummary struct {
 // read in bulk for the page (four queries, not four per user). Each column
 // is shown only where the caller may read it for that user, as the API
 // calls behind it would allow.
-func (s *Service) ListUserSummaries(ctx context.Context, caller *Principal, in ListUsersInput, m Meta) ([]UserSummary, string, error) {
+func (s *Service) ListUserSummaries(ctx context.Context, caller *Principal, in ListInput, m Meta) ([]UserSummary, string, error) {
 	users, next, err := s.ListUsers(ctx, caller, in, m)
 	if err != nil || len(users) == 0 {
 		return nil, next, err

@@ -54,7 +54,7 @@ func BenchmarkUsersListPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	caller := &iam.Principal{AccountID: acct, Type: iam.TypeUser, Name: "admin", ID: admin.UserId, ARN: admin.Arn}
-	in := iam.ListUsersInput{MaxItems: 100, Marker: "user05000"}
+	in := iam.ListInput{MaxItems: 100, Marker: "user05000"}
 	b.Run("ListUsers", func(b *testing.B) {
 		for b.Loop() {
 			if _, _, err := svc.ListUsers(ctx, caller, in, m); err != nil {
