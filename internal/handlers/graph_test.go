@@ -120,7 +120,7 @@ func TestWhoCanPage(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	b := e.browser()
 	b.setup()
-	e.mkUser("hank", "hank's long passphrase", `{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`)
+	e.mkUser("hank", "quiet violet harbor 31", `{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`)
 	res, body := b.get("/who-can?action=s3:GetObject&resource=" + url.QueryEscape("arn:aws:s3:::reports/q1.csv"))
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="who-can"`) || !strings.Contains(body, "user/hank") || !strings.Contains(body, "(Reports)") {
 		t.Fatalf("who-can: %d", res.StatusCode)

@@ -14,10 +14,10 @@ import (
 func TestForcedPasswordChange(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	e.browser().setup()
-	e.user("dave").password("dave's first passphrase", true).
+	e.user("dave").password("quiet violet harbor 32", true).
 		inline(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetAccountSummary","Resource":"*"}]}`)
 	b := e.browser()
-	if res := b.login("dave", "dave's first passphrase", "/"); res.StatusCode != http.StatusSeeOther {
+	if res := b.login("dave", "quiet violet harbor 32", "/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d", res.StatusCode)
 	}
 	for _, path := range []string{"/", "/audit", "/security", "/simulator"} {
@@ -29,7 +29,7 @@ func TestForcedPasswordChange(t *testing.T) {
 		t.Fatal("the change page does not say why")
 	}
 	res, body := b.post("/security/password", url.Values{"_csrf": {b.csrf("/security/password")},
-		"old_password": {"dave's first passphrase"}, "new_password": {"a completely new passphrase"}})
+		"old_password": {"quiet violet harbor 32"}, "new_password": {"a completely new passphrase"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("change: %d %s", res.StatusCode, regexp.MustCompile(`-error">[^<]*`).FindAllString(body, -1))
 	}
@@ -48,15 +48,15 @@ func TestUsersMustEnrollMFAByDefault(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save settings: %d", res.StatusCode)
 	}
-	e.mkUser("erin", "erin's long passphrase", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
+	e.mkUser("erin", "quiet violet harbor 33", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)
 	b := e.browser()
-	b.login("erin", "erin's long passphrase", "/")
+	b.login("erin", "quiet violet harbor 33", "/")
 	if res, _ := b.get("/"); res.Header.Get("Location") != "/mfa/enroll" {
 		t.Fatalf("a user without MFA reached the dashboard: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 	// Enrolling with her own password frees her.
 	tok := b.csrf("/mfa/enroll")
-	if res, _ := b.post("/mfa/enroll", url.Values{"_csrf": {tok}, "name": {"erin-phone"}, "password": {"erin's long passphrase"}}); res.StatusCode != http.StatusSeeOther {
+	if res, _ := b.post("/mfa/enroll", url.Values{"_csrf": {tok}, "name": {"erin-phone"}, "password": {"quiet violet harbor 33"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("start enrollment: %d", res.StatusCode)
 	}
 	_, body := b.get("/mfa/enroll")
@@ -74,9 +74,9 @@ func TestAdminEndsUserSessionsAndUnlocks(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	root := e.browser()
 	root.setup()
-	e.mkUser("frank", "frank's long passphrase")
+	e.mkUser("frank", "quiet violet harbor 34")
 	u := e.browser()
-	if res := u.login("frank", "frank's long passphrase", "/"); res.StatusCode != http.StatusSeeOther {
+	if res := u.login("frank", "quiet violet harbor 34", "/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("frank: %d", res.StatusCode)
 	}
 	if res, _ := u.get("/security"); res.StatusCode != http.StatusOK {
@@ -98,13 +98,13 @@ func TestAdminEndsUserSessionsAndUnlocks(t *testing.T) {
 		c := e.browser()
 		c.post("/login", url.Values{"_csrf": {c.csrf("/login")}, "username": {"frank"}, "password": {"wrong"}})
 	}
-	if res := e.browser().login("frank", "frank's long passphrase", "/"); res.StatusCode != http.StatusForbidden {
+	if res := e.browser().login("frank", "quiet violet harbor 34", "/"); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("frank not locked: %d", res.StatusCode)
 	}
 	if res, _ := root.post("/users/frank/unlock", url.Values{"_csrf": {root.csrf("/")}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("unlock: %d", res.StatusCode)
 	}
-	if res := e.browser().login("frank", "frank's long passphrase", "/"); res.StatusCode != http.StatusSeeOther {
+	if res := e.browser().login("frank", "quiet violet harbor 34", "/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("frank after unlock: %d", res.StatusCode)
 	}
 }
@@ -113,7 +113,7 @@ func TestUserAccessTab(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	root := e.browser()
 	root.setup()
-	e.mkUser("gina", "gina's long passphrase",
+	e.mkUser("gina", "quiet violet harbor 35",
 		`{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::reports/*"},`+
 			`{"Sid":"NoPut","Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}`)
 	res, body := root.get("/users/gina?tab=access")

@@ -84,7 +84,7 @@ func TestSimulatorForAPrincipal(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	b := e.browser()
 	b.setup()
-	e.mkUser("carol", "carol's long passphrase", `{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`)
+	e.mkUser("carol", "quiet violet harbor 36", `{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`)
 	form := url.Values{"_csrf": {b.csrf("/simulator")}, "source": {"user/carol"},
 		"actions": {"s3:GetObject\ns3:PutObject"}, "resources": {"arn:aws:s3:::reports/q1.csv"}}
 	res, body := b.post("/simulator", form)
@@ -106,7 +106,7 @@ func TestSimulatorLinksStoredPolicies(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	b := e.browser()
 	b.setup()
-	e.user("kim").password("kim's long passphrase", false).attach("arn:aws:iam::aws:policy/ReadOnlyAccess")
+	e.user("kim").password("quiet violet harbor 37", false).attach("arn:aws:iam::aws:policy/ReadOnlyAccess")
 	form := url.Values{"_csrf": {b.csrf("/simulator")}, "source": {"user/kim"}, "actions": {"iam:ListUsers"}}
 	_, body := b.post("/simulator", form)
 	if !strings.Contains(body, `decision">allowed<`) || !strings.Contains(body, "/policies/view?arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess") {

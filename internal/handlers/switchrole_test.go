@@ -14,13 +14,13 @@ func TestSwitchRole(t *testing.T) {
 	e := newEnv(t, handlers.Config{})
 	e.browser().setup()
 	acct, _ := e.store.LiveAccount(context.Background())
-	e.mkUser("alice", "alice's long passphrase", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
-	e.mkUser("bob", "bob's long passphrase here", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
+	e.mkUser("alice", "quiet violet harbor 38", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
+	e.mkUser("bob", "quiet violet harbor 39", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
 	e.mkRole("Auditor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct.ID+`:user/alice"},"Action":"sts:AssumeRole"}]}`,
 		"arn:aws:iam::aws:policy/ReadOnlyAccess")
 
 	b := e.browser()
-	if res := b.login("alice", "alice's long passphrase", "/"); res.StatusCode != http.StatusSeeOther {
+	if res := b.login("alice", "quiet violet harbor 38", "/"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("alice sign-in: %d", res.StatusCode)
 	}
 	if _, body := b.get("/"); !strings.Contains(body, `id="dashboard-limited"`) {
@@ -56,7 +56,7 @@ func TestSwitchRole(t *testing.T) {
 
 	// Bob is not in the trust policy: refused, and he stays himself.
 	bb := e.browser()
-	bb.login("bob", "bob's long passphrase here", "/")
+	bb.login("bob", "quiet violet harbor 39", "/")
 	res, body = bb.post("/switch-role", url.Values{"_csrf": {bb.csrf("/switch-role")}, "role": {"arn:aws:iam::" + acct.ID + ":role/Auditor"}})
 	if res.StatusCode != http.StatusForbidden || strings.Contains(body, "role-banner") {
 		t.Fatalf("bob switching: %d", res.StatusCode)
@@ -71,7 +71,7 @@ func TestSwitchRoleOfferedOnlyWhereItCanBe(t *testing.T) {
 	root := e.browser()
 	root.setup()
 	acct, _ := e.store.LiveAccount(context.Background())
-	e.mkUser("alice", "alice's long passphrase", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
+	e.mkUser("alice", "quiet violet harbor 38", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
 	e.mkRole("Auditor", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct.ID+`:user/alice"},"Action":"sts:AssumeRole"}]}`,
 		"arn:aws:iam::aws:policy/ReadOnlyAccess")
 	if _, body := root.get("/roles/Auditor"); strings.Contains(body, `id="switch-to-role"`) || strings.Contains(body, `id="menu-switch-role"`) {
@@ -82,7 +82,7 @@ func TestSwitchRoleOfferedOnlyWhereItCanBe(t *testing.T) {
 		t.Fatalf("root switching anyway: %d", res.StatusCode)
 	}
 	b := e.browser()
-	b.login("alice", "alice's long passphrase", "/")
+	b.login("alice", "quiet violet harbor 38", "/")
 	if _, body := b.get("/"); !strings.Contains(body, `id="menu-switch-role"`) {
 		t.Fatal("an IAM user is not offered Switch role")
 	}
