@@ -16,7 +16,7 @@ func TestFindPrincipals(t *testing.T) {
 		{"b", []string{"bob"}},
 		{"e", []string{"alice", "devs", "bob"}}, // names containing q, then ARNs (bob is a "user")
 		{"v", []string{"devs"}},
-		{":group/", []string{"devs"}},    // ARNs
+		{":group/", []string{"devs"}}, // ARNs
 		{"", nil},
 		{"nobody", nil},
 		{"\x00<script>", nil},
