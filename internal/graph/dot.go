@@ -16,6 +16,9 @@ type DOTOptions struct {
 	Focus string
 	// Depth of the focus neighbourhood; 0 means 2.
 	Depth int
+	// Within, when Focus is empty, draws the neighbourhood of these nodes
+	// (a summary bucket's members) as Focus does of one.
+	Within []string
 	// Collapse draws more than this many nodes of one kind with the same
 	// edges to the same neighbours as one node ("37 users"); 0 means 25,
 	// negative never collapses.
@@ -185,8 +188,13 @@ func (g *Graph) DOT(opts DOTOptions) []byte { return g.Draw(opts).DOT }
 // Draw is DOT with the counts of what it draws.
 func (g *Graph) Draw(opts DOTOptions) Drawing {
 	if opts.Overview {
-		opts.Focus = ""
+		opts.Focus, opts.Within = "", nil
 	}
+	starts := opts.Within
+	if opts.Focus != "" {
+		starts = []string{opts.Focus}
+	}
+	focused := len(starts) > 0
 	if opts.Depth == 0 {
 		opts.Depth = 2
 	}
@@ -197,13 +205,13 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 	// The node set.
 	in := map[string]bool{}
 	dist := map[string]int{} // rings around the focus
-	if opts.Focus == "" {
+	if !focused {
 		for _, n := range g.Nodes {
 			if (n.Kind != KindResource || opts.Grants) && (n.Kind != KindInline || !opts.Overview) {
 				in[n.ID] = true
 			}
 		}
-	} else if _, ok := g.nodeIdx[opts.Focus]; ok {
+	} else {
 		adj := map[string][]string{}
 		for i := range g.Edges {
 			e := &g.Edges[i]
@@ -212,9 +220,14 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 				adj[e.To] = append(adj[e.To], e.From)
 			}
 		}
-		in[opts.Focus] = true
-		dist[opts.Focus] = 0
-		frontier := []string{opts.Focus}
+		var frontier []string
+		for _, id := range starts {
+			if _, ok := g.nodeIdx[id]; ok && !in[id] {
+				in[id] = true
+				dist[id] = 0
+				frontier = append(frontier, id)
+			}
+		}
 		for d := 0; d < opts.Depth && len(frontier) > 0; d++ {
 			var next []string
 			for _, id := range frontier {
@@ -239,7 +252,7 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		// ring to the next, are drawn: the neighbours' edges among
 		// themselves (hidden admins escalate to each other by the dozen)
 		// would bury the focus's own.
-		if opts.Focus != "" && dist[e.From]-dist[e.To] != 1 && dist[e.To]-dist[e.From] != 1 {
+		if focused && dist[e.From]-dist[e.To] != 1 && dist[e.To]-dist[e.From] != 1 {
 			continue
 		}
 		edges = append(edges, e)
