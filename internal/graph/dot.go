@@ -361,7 +361,7 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 	texts := map[pair][]string{}
 	assumed := map[pair]bool{}
 	onPath := map[pair]bool{}
-	assumes := map[string]int{}
+	assumes := map[string]map[pair]bool{} // the drawn edges each prerequisite is assumed on
 	var assumeOrder []string
 	for _, e := range edges {
 		p := pair{name[e.From], name[e.To], e.Kind}
@@ -381,10 +381,11 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		}
 		if e.Assumes != "" {
 			assumed[p] = true
-			if assumes[e.Assumes] == 0 {
+			if assumes[e.Assumes] == nil {
 				assumeOrder = append(assumeOrder, e.Assumes)
+				assumes[e.Assumes] = map[pair]bool{}
 			}
-			assumes[e.Assumes]++
+			assumes[e.Assumes][p] = true
 		}
 		if marks.edges[edgeKey{e.From, e.To, e.Kind}] {
 			onPath[p] = true
@@ -431,7 +432,7 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 	b.WriteString("}\n")
 	d := Drawing{DOT: b.Bytes(), Nodes: drawn, Edges: len(order), Admins: admins}
 	for _, a := range assumeOrder {
-		d.Assumptions = append(d.Assumptions, Assumption{Text: a, Edges: assumes[a]})
+		d.Assumptions = append(d.Assumptions, Assumption{Text: a, Edges: len(assumes[a])})
 	}
 	return d
 }
@@ -441,7 +442,8 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 const maxEdgeTexts = 20
 
 // Assumption is a prerequisite IAM data cannot show that some drawn edges
-// take to hold, and how many.
+// take to hold, and how many (an arrow that stands for several edges counts
+// once).
 type Assumption struct {
 	Text  string
 	Edges int

@@ -308,6 +308,20 @@ type graphLayout struct {
 	Summary bool
 }
 
+// wholeNodes counts the nodes the whole account is drawn with, without
+// drawing it (inline policies and, without grants, resources are not
+// counted: an account of a few principals with many inline policies is
+// still drawn node by node).
+func wholeNodes(g *graph.Graph, grants bool) int {
+	n := 0
+	for _, x := range g.Nodes {
+		if x.Kind != graph.KindInline && (grants || x.Kind != graph.KindResource) {
+			n++
+		}
+	}
+	return n
+}
+
 // maxWholeNodes is the most nodes a whole account is drawn with one by
 // one; a larger one is summarised (graph.Summary) unless all nodes are
 // asked for.
@@ -317,10 +331,12 @@ const maxWholeNodes = 60
 // the page waits, else (the whole account) asks for the background sfdp
 // overview.
 func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLayout, error) {
-	d := g.Draw(gp.dotOptions(g))
-	summary := false
-	if gp.Focus == "" && gp.Bucket == "" && !gp.All && d.Nodes > maxWholeNodes {
-		d, summary = g.Summary(gp.summaryOptions()), true
+	var d graph.Drawing
+	summary := gp.Focus == "" && gp.Bucket == "" && !gp.All && wholeNodes(g, gp.Grants) > maxWholeNodes
+	if summary {
+		d = g.Summary(gp.summaryOptions())
+	} else {
+		d = g.Draw(gp.dotOptions(g))
 	}
 	if d.Nodes <= maxRequestNodes && d.Edges <= maxRequestEdges {
 		svg, err := s.svgs.SVG(c.Request().Context(), d.DOT)
