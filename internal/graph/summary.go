@@ -16,7 +16,8 @@ import (
 // around themselves, a group focused), so the summary is where a review
 // starts and a focused view where it goes on. A thousand principals and
 // ten thousand are summaries of the same size: dot lays them out while the
-// page waits.
+// page waits. Escalations from principals that can already reach full
+// access are left out: they can do anything anyway.
 
 // SummaryOptions choose what Summary links to.
 type SummaryOptions struct {
@@ -96,6 +97,11 @@ func (g *Graph) Summary(opts SummaryOptions) Drawing {
 		from, to := of[e.From], of[e.To]
 		if from == "" || to == "" {
 			continue // a set of targets, or a policy rewritten
+		}
+		if b := buckets[from]; e.Kind == EdgeEscalation && b != nil && b.admin {
+			// Who can reach full access can do anything: its escalations
+			// add nothing to know and, where many escalate, bury the rest.
+			continue
 		}
 		if from == "service" || from == "external" {
 			outside[e.From+"|"+from] = 1

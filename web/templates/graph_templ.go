@@ -317,7 +317,7 @@ func GraphPage(p Page, v GraphView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Summary {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<p class=\"small\" id=\"graph-summary-note\">The whole account, summarised: users and roles by path and by whether they can reach admin, groups with their members, edges counted by kind. Click a node to draw the principals it stands for, or focus on one above. <a href=\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<p class=\"small\" id=\"graph-summary-note\">The whole account, summarised: users and roles by path and by whether they can reach admin, groups with their members, edges counted by kind (escalations of principals that can already reach admin left out). Click a node to draw the principals it stands for, or focus on one above. <a href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
