@@ -138,6 +138,37 @@ func TestBrowserGraphReview(t *testing.T) {
 		t.Errorf("the legend or the words reach %v px at 390", right)
 	}
 	browsertest.Screenshot(t, ctx, "graph-alice-390")
+
+	// iam-vulnerable: the whole account summarised, and a focused view
+	// whose parallel escalations are grouped and whose assumptions are said
+	// once; both print the counts they draw.
+	vuln := importVulnerable(t, e).AccountID
+	browsertest.Step(t, ctx, "desktop", chromedp.EmulateViewport(1366, 900))
+	for _, c := range []struct {
+		name, path string
+		want       []string
+	}{
+		{"summary", "/graph?account=" + vuln, []string{"#graph-summary-note"}},
+		{"focused", templates.GraphURL(vuln, "privesc4-CreateAccessKey-user"), []string{".graph-assumption", "#admin-route"}},
+	} {
+		browsertest.Step(t, ctx, c.name, chromedp.Navigate(e.srv.URL+c.path), chromedp.WaitVisible("#graph-view svg g.node"))
+		for _, sel := range c.want {
+			browsertest.Text(t, ctx, sel)
+		}
+		printed := evalJS[string](t, ctx, `document.getElementById("graph-counts").getAttribute("data-nodes")`)
+		drawn := evalJS[int](t, ctx, `document.querySelectorAll("#graph-view svg g.node").length`)
+		if printed != strconv.Itoa(drawn) {
+			t.Errorf("%s: printed %s nodes, drew %d", c.name, printed, drawn)
+		}
+		browsertest.Screenshot(t, ctx, "graph-vulnerable-"+c.name)
+	}
+	labels := evalJS[string](t, ctx, `Array.from(document.querySelectorAll("#graph-view g.edge text")).map(t => t.textContent).join("|")`)
+	if !regexp.MustCompile(`(^|\|)\d+ escalations(\||$)`).MatchString(labels) || strings.Contains(labels, "assumed prerequisite") {
+		t.Errorf("edge labels of the focused view: %s", labels)
+	}
+	if note := browsertest.Text(t, ctx, ".graph-assumption"); !strings.Contains(note, "edges (dashed) assume") {
+		t.Errorf("assumption note: %q", note)
+	}
 }
 
 // evalJS is the value of a script in the page.
