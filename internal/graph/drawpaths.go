@@ -194,6 +194,10 @@ func EdgeWords(e *Edge, from, to string) string {
 			layer := st.Layer
 			if layer == "resource" && e.Kind == EdgeCanAssume {
 				layer = "trust"
+				st.PolicyName = "the trust policy of " + to
+			} else if i := strings.LastIndexByte(st.Policy, '#'); i >= 0 && strings.Contains(st.Policy[:i], ":group/") && st.PolicyName != "" {
+				// A group's policy decides for its members: say whose.
+				st.PolicyName += " of group " + shortARN(st.Policy[:i])
 			}
 			parts = append(parts, layer+": "+StatementWords(st))
 		}

@@ -97,8 +97,8 @@ func TestBrowserGraphReview(t *testing.T) {
 			t.Errorf("edge hover text %q is not words", s)
 		}
 	}
-	if all := strings.Join(edgeTexts, "\n"); !strings.Contains(all, "alice can assume ops-admin — identity: Allow DevAssume (AssumeOps) line") ||
-		!strings.Contains(all, "trust: Allow") {
+	if all := strings.Join(edgeTexts, "\n"); !strings.Contains(all, "alice can assume ops-admin — identity: Allow DevAssume of group developers (AssumeOps) line") ||
+		!strings.Contains(all, "trust: Allow the trust policy of ops-admin (OpsAdminTrust) line") {
 		t.Errorf("the can-assume edge's words and statements: %q", all)
 	}
 	var titles int
