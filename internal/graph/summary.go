@@ -278,3 +278,20 @@ func counted(n int, one, many string) string {
 	}
 	return strconv.Itoa(n) + " " + many
 }
+
+// BucketWords says what a bucket key stands for ("users at /engineering/
+// that can reach admin"), "" for a key that is not one.
+func BucketWords(key string) string {
+	parts := strings.Split(key, "|")
+	if len(parts) != 3 || (parts[0] != string(KindUser) && parts[0] != string(KindRole)) || (parts[2] != "admin" && parts[2] != "other") {
+		return ""
+	}
+	s := kindPlural[NodeKind(parts[0])]
+	if parts[1] != "/" {
+		s += " at " + parts[1]
+	}
+	if parts[2] == "admin" {
+		return s + " that can reach admin"
+	}
+	return s + " that cannot reach admin"
+}

@@ -31,6 +31,12 @@ func TestSummary(t *testing.T) {
 	if got := g.Bucket("nonsense"); got != nil {
 		t.Errorf("unknown bucket: %v", got)
 	}
+	for key, want := range map[string]string{"user|/|admin": "users that can reach admin", "role|/a/|other": "roles at /a/ that cannot reach admin",
+		"group|/|admin": "", "user|/": "", "": ""} {
+		if got := BucketWords(key); got != want {
+			t.Errorf("BucketWords(%q) = %q, want %q", key, got, want)
+		}
+	}
 	for path, want := range map[string]string{"": "/", "/": "/", "/a/": "/a/", "/a/b/": "/a/", "/a": "/a/"} {
 		if got := pathPrefix(path); got != want {
 			t.Errorf("pathPrefix(%q) = %q, want %q", path, got, want)

@@ -224,9 +224,13 @@ func (s *Server) graphShow(c echo.Context) error {
 			_, v.AdminDirect = g.AdminEquivalent(n.ID)
 		}
 	}
-	if gp.Bucket != "" && len(g.Bucket(gp.Bucket)) == 0 {
-		v.Message = "That group of principals is not in this account's summary (the account may have changed): start again from the whole account."
-		return render(c, http.StatusNotFound, templates.GraphPage(page, v))
+	if gp.Bucket != "" {
+		members := g.Bucket(gp.Bucket)
+		if len(members) == 0 {
+			v.Message = "That group of principals is not in this account's summary (the account may have changed): start again from the whole account."
+			return render(c, http.StatusNotFound, templates.GraphPage(page, v))
+		}
+		v.BucketWords = fmt.Sprintf("The %d %s, with what they connect to", len(members), graph.BucketWords(gp.Bucket))
 	}
 	l, err := s.layOut(c, g, gp)
 	if err != nil {

@@ -120,6 +120,13 @@ func TestBrowserGraphReview(t *testing.T) {
 	if d := browsertest.Text(t, ctx, "#graph-details-text"); !strings.Contains(d, "alice can assume ops-admin") {
 		t.Errorf("details panel: %q", d)
 	}
+	browsertest.Step(t, ctx, "click a node",
+		chromedp.Evaluate[chromedp.Void](`Array.from(document.querySelectorAll("#graph-view g.node")).find(g => g.querySelector("a").getAttribute("xlink:title").includes("role/ops-admin")).querySelector("polygon").dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true}))`),
+		chromedp.WaitVisible(`#graph-details-text a[href*="focus="]`),
+	)
+	if d := browsertest.Text(t, ctx, "#graph-details-text"); !strings.Contains(d, "admin-equivalent") || !strings.Contains(browsertest.Location(t, ctx), "focus=alice") {
+		t.Errorf("a node's click shows its details and stays on the page: %q", d)
+	}
 	browsertest.Step(t, ctx, "type-ahead",
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("focus").value = ""`),
 		chromedp.SendKeys("#focus", "ali"),

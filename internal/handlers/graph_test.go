@@ -182,7 +182,8 @@ func TestGraphOverview(t *testing.T) {
 	if m == nil {
 		t.Fatal("the summary's buckets do not link to their members")
 	}
-	if res, body := b.get(html.UnescapeString(m[1])); res.StatusCode != http.StatusOK || !strings.Contains(body, "<svg") || !strings.Contains(body, `id="depth"`) {
+	if res, body := b.get(html.UnescapeString(m[1])); res.StatusCode != http.StatusOK || !strings.Contains(body, "<svg") || !strings.Contains(body, `id="depth"`) ||
+		!strings.Contains(body, "with what they connect to") {
 		t.Fatalf("a bucket's members: %d", res.StatusCode)
 	}
 	if res, _ := b.get("/graph?account=" + imp.AccountID + "&bucket=nonsense"); res.StatusCode != http.StatusNotFound {

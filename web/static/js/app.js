@@ -265,6 +265,16 @@ function panZoom(box) {
       open.textContent = "Open";
       frag.appendChild(open);
     }
+    // A principal's tooltip starts with its ARN: offer the graph on it.
+    var arn = title.split("\n")[0];
+    var acct = document.getElementById("account");
+    if (g.classList.contains("node") && /^arn:aws[\w-]*:iam::[^:]*:(user|group|role)\//.test(arn) && acct) {
+      var focus = document.createElement("a");
+      focus.href = "/graph?" + new URLSearchParams({ account: acct.value, focus: arn, depth: "1" }).toString();
+      focus.textContent = "Focus the graph here";
+      if (frag.childNodes.length > 1) frag.appendChild(document.createTextNode(" · "));
+      frag.appendChild(focus);
+    }
     text.replaceChildren(frag);
     panel.hidden = false;
   });
