@@ -16,6 +16,9 @@ type DOTOptions struct {
 	Focus string
 	// Depth of the focus neighbourhood; 0 means 2.
 	Depth int
+	// Within, when Focus is empty, draws the neighbourhood of these nodes
+	// (a summary bucket's members) as Focus does of one.
+	Within []string
 	// Collapse draws more than this many nodes of one kind with the same
 	// edges to the same neighbours as one node ("37 users"); 0 means 25,
 	// negative never collapses.
@@ -49,6 +52,11 @@ type Drawing struct {
 	// Nodes and Edges count what is drawn: a collapsed set is one node,
 	// parallel edges merged into one are one edge.
 	Nodes, Edges int
+	// Admins counts the drawn nodes marked admin-equivalent.
+	Admins int
+	// Assumptions are the prerequisites the drawn edges take to hold (the
+	// dashed ones), each once with its number of edges, in drawing order.
+	Assumptions []Assumption
 }
 
 // layeredAttrs tune dot, the layered layout of focused views. Measured on
@@ -180,8 +188,13 @@ func (g *Graph) DOT(opts DOTOptions) []byte { return g.Draw(opts).DOT }
 // Draw is DOT with the counts of what it draws.
 func (g *Graph) Draw(opts DOTOptions) Drawing {
 	if opts.Overview {
-		opts.Focus = ""
+		opts.Focus, opts.Within = "", nil
 	}
+	starts := opts.Within
+	if opts.Focus != "" {
+		starts = []string{opts.Focus}
+	}
+	focused := len(starts) > 0
 	if opts.Depth == 0 {
 		opts.Depth = 2
 	}
@@ -192,13 +205,13 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 	// The node set.
 	in := map[string]bool{}
 	dist := map[string]int{} // rings around the focus
-	if opts.Focus == "" {
+	if !focused {
 		for _, n := range g.Nodes {
 			if (n.Kind != KindResource || opts.Grants) && (n.Kind != KindInline || !opts.Overview) {
 				in[n.ID] = true
 			}
 		}
-	} else if _, ok := g.nodeIdx[opts.Focus]; ok {
+	} else {
 		adj := map[string][]string{}
 		for i := range g.Edges {
 			e := &g.Edges[i]
@@ -207,9 +220,14 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 				adj[e.To] = append(adj[e.To], e.From)
 			}
 		}
-		in[opts.Focus] = true
-		dist[opts.Focus] = 0
-		frontier := []string{opts.Focus}
+		var frontier []string
+		for _, id := range starts {
+			if _, ok := g.nodeIdx[id]; ok && !in[id] {
+				in[id] = true
+				dist[id] = 0
+				frontier = append(frontier, id)
+			}
+		}
 		for d := 0; d < opts.Depth && len(frontier) > 0; d++ {
 			var next []string
 			for _, id := range frontier {
@@ -234,7 +252,7 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		// ring to the next, are drawn: the neighbours' edges among
 		// themselves (hidden admins escalate to each other by the dozen)
 		// would bury the focus's own.
-		if opts.Focus != "" && dist[e.From]-dist[e.To] != 1 && dist[e.To]-dist[e.From] != 1 {
+		if focused && dist[e.From]-dist[e.To] != 1 && dist[e.To]-dist[e.From] != 1 {
 			continue
 		}
 		edges = append(edges, e)
@@ -267,6 +285,7 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 			}
 		}
 	}
+	marks := g.adminMarks(in, rep, opts)
 	var b bytes.Buffer
 	b.WriteString("digraph access {\n")
 	attrs := layeredAttrs
@@ -277,13 +296,14 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n")
 	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
 	name := map[string]string{}
-	drawn := 0
+	shown := map[string]string{} // node ID -> the name drawn for it
+	drawn, admins := 0, 0
 	for _, n := range g.Nodes {
 		if !in[n.ID] {
 			continue
 		}
 		if r, ok := rep[n.ID]; ok && r != n.ID {
-			name[n.ID] = name[r]
+			name[n.ID], shown[n.ID] = name[r], shown[r]
 			continue
 		}
 		id := fmt.Sprintf("n%d", len(name))
@@ -305,9 +325,18 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 				link = opts.ExpandURL(n.ID)
 			}
 		}
+		shown[n.ID] = label
 		extra := ""
 		if n.ID == opts.Focus {
 			extra = ", penwidth=3"
+		}
+		if m, ok := marks.nodes[n.ID]; ok {
+			admins++
+			tooltip += "\n" + m
+			extra += `, peripheries=2, color="#b91c1c"`
+			if n.ID == opts.Focus {
+				extra = `, penwidth=3, peripheries=2, color="#b91c1c"`
+			}
 		}
 		fmt.Fprintf(&b, "  %s [label=\"%s\", tooltip=\"%s\", %s%s", id, dotEscape(label), dotAttrEscape(tooltip), nodeStyle[n.Kind], extra)
 		if link != "" {
@@ -316,17 +345,27 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		b.WriteString("];\n")
 	}
 	// Parallel edges of one kind between the same two drawn nodes become
-	// one edge whose label lists them: a user with a dozen ways to become a
-	// role is one arrow, not a dozen (which also keeps the layout fast).
+	// one edge: a user with a dozen ways to become a role is one arrow, not
+	// a dozen (which also keeps the layout fast). Up to three are labelled
+	// one by one; more say how many ("5 escalations"), and the tooltip (the
+	// hover, and the page's side panel on click) lists every one in words
+	// with its deciding statements. A prerequisite the data cannot show is
+	// not repeated on every edge: the edge is dashed and the drawing counts
+	// the edges per prerequisite once (Drawing.Assumptions).
 	type pair struct {
 		from, to string
 		kind     EdgeKind
 	}
 	var order []pair
 	labels := map[pair][]string{}
+	texts := map[pair][]string{}
+	assumed := map[pair]bool{}
+	onPath := map[pair]bool{}
+	assumes := map[string]map[pair]bool{} // the drawn edges each prerequisite is assumed on
+	var assumeOrder []string
 	for _, e := range edges {
 		p := pair{name[e.From], name[e.To], e.Kind}
-		label := string(e.Kind)
+		label := e.Verb()
 		switch e.Kind {
 		case EdgeGrants:
 			label = e.Label
@@ -338,10 +377,18 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 			}
 		}
 		if len(e.Needs) > 0 {
-			label += " [needs " + strings.Join(e.Needs, ", ") + "]"
+			label += " (needs " + strings.Join(e.Needs, ", ") + ")"
 		}
 		if e.Assumes != "" {
-			label += " [assumed prerequisite]"
+			assumed[p] = true
+			if assumes[e.Assumes] == nil {
+				assumeOrder = append(assumeOrder, e.Assumes)
+				assumes[e.Assumes] = map[pair]bool{}
+			}
+			assumes[e.Assumes][p] = true
+		}
+		if marks.edges[edgeKey{e.From, e.To, e.Kind}] {
+			onPath[p] = true
 		}
 		if _, ok := labels[p]; !ok {
 			order = append(order, p)
@@ -349,21 +396,57 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		if !slices.Contains(labels[p], label) { // collapsed members share their edges
 			labels[p] = append(labels[p], label)
 		}
+		if t := EdgeWords(e, shown[e.From], shown[e.To]); !slices.Contains(texts[p], t) {
+			texts[p] = append(texts[p], t)
+		}
 	}
 	for _, p := range order {
 		ls := labels[p]
 		label := strings.Join(ls, "\n")
 		if len(ls) > 3 {
-			label = fmt.Sprintf("%d %s: %s, …", len(ls), kindEdgePlural[p.kind], strings.Join(ls[:2], ", "))
+			label = fmt.Sprintf("%d %s", len(ls), kindEdgePlural[p.kind])
 		}
-		text, escaped := "label", dotEscape(label)
+		ts := texts[p]
+		if len(ts) > maxEdgeTexts {
+			ts = append(ts[:maxEdgeTexts:maxEdgeTexts], fmt.Sprintf("… and %d more", len(texts[p])-maxEdgeTexts))
+		}
+		tooltip := strings.Join(ts, "\n")
+		if len(texts[p]) > 1 {
+			tooltip = fmt.Sprintf("%d %s:\n%s", len(texts[p]), kindEdgePlural[p.kind], tooltip)
+		}
+		style := edgeStyle[p.kind]
+		if assumed[p] {
+			style += ", style=dashed"
+		}
+		if onPath[p] {
+			tooltip = "On a path to full access.\n" + tooltip
+			style += `, penwidth=3, color="#7f1d1d"`
+		}
 		if opts.Overview {
-			text, escaped = "tooltip", dotAttrEscape(label)
+			fmt.Fprintf(&b, "  %s -> %s [tooltip=\"%s\", %s];\n", p.from, p.to, dotAttrEscape(tooltip), style)
+			continue
 		}
-		fmt.Fprintf(&b, "  %s -> %s [%s=\"%s\", %s];\n", p.from, p.to, text, escaped, edgeStyle[p.kind])
+		fmt.Fprintf(&b, "  %s -> %s [label=\"%s\", tooltip=\"%s\", labeltooltip=\"%s\", %s];\n", p.from, p.to, dotEscape(label),
+			dotAttrEscape(tooltip), dotAttrEscape(tooltip), style)
 	}
 	b.WriteString("}\n")
-	return Drawing{DOT: b.Bytes(), Nodes: drawn, Edges: len(order)}
+	d := Drawing{DOT: b.Bytes(), Nodes: drawn, Edges: len(order), Admins: admins}
+	for _, a := range assumeOrder {
+		d.Assumptions = append(d.Assumptions, Assumption{Text: a, Edges: len(assumes[a])})
+	}
+	return d
+}
+
+// maxEdgeTexts bounds the lines of one drawn edge's tooltip: a collapsed
+// set of a hundred users has a hundred ways along one arrow.
+const maxEdgeTexts = 20
+
+// Assumption is a prerequisite IAM data cannot show that some drawn edges
+// take to hold, and how many (an arrow that stands for several edges counts
+// once).
+type Assumption struct {
+	Text  string
+	Edges int
 }
 
 var kindEdgePlural = map[EdgeKind]string{EdgeEscalation: "escalations", EdgeGrants: "grants", EdgeCanAssume: "ways to assume",

@@ -326,18 +326,18 @@ func TestDOTFocusAndCollapse(t *testing.T) {
 func TestDrawOverview(t *testing.T) {
 	g := Build(fixtures["attachment"], Options{Now: testNow})
 	d := g.Draw(DOTOptions{})
-	if d.Nodes != strings.Count(string(d.DOT), "tooltip=") || d.Edges != strings.Count(string(d.DOT), "->") {
+	if d.Nodes != strings.Count(string(d.DOT), "shape=") || d.Edges != strings.Count(string(d.DOT), "->") {
 		t.Errorf("counts %d nodes, %d edges:\n%s", d.Nodes, d.Edges, d.DOT)
 	}
-	if !strings.Contains(string(d.DOT), `label="inline"`) {
+	if !strings.Contains(string(d.DOT), `label="has inline", tooltip="carol has inline own"`) {
 		t.Fatalf("the fixture should have an inline policy:\n%s", d.DOT)
 	}
 	ov := g.Draw(DOTOptions{Overview: true})
 	out := string(ov.DOT)
-	if !strings.Contains(out, "layout=sfdp") || strings.Contains(out, "rankdir") || strings.Contains(out, "label=\"attached") {
+	if !strings.Contains(out, "layout=sfdp") || strings.Contains(out, "rankdir") || strings.Contains(out, "label=\"has") {
 		t.Errorf("overview attributes and labels:\n%s", out)
 	}
-	if !strings.Contains(out, `tooltip="attached"`) || strings.Contains(out, "inline") || ov.Nodes >= d.Nodes {
+	if !strings.Contains(out, `tooltip="carol has logs"`) || strings.Contains(out, "inline") || ov.Nodes >= d.Nodes {
 		t.Errorf("overview keeps edge text as tooltips and drops inline policies (%d nodes, whole %d):\n%s", ov.Nodes, d.Nodes, out)
 	}
 	focused := g.Draw(DOTOptions{Overview: true, Focus: g.Nodes[0].ID, Depth: 1})

@@ -209,6 +209,11 @@ type Graph struct {
 	chunks    [][]Edge
 	nChunked  int
 	heapStart uint64
+
+	// lookup is the name and ARN index of the principals (lookup.go),
+	// made on the first search.
+	lookupOnce sync.Once
+	lookup     []lookupEntry
 }
 
 type managedPolicy struct {

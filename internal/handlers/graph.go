@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +41,12 @@ type graphParams struct {
 	Depth          int
 	Grants         bool
 	Expand         []string // collapsed sets to show node by node, by representative ID
+	// Bucket draws the members of a summary bucket (graph.BucketKey)
+	// around themselves instead of one focus.
+	Bucket string
+	// All draws every node of a large account (the sfdp overview) instead
+	// of its summary.
+	All bool
 	// Imported is set for an imported account, whose nodes have no pages
 	// in this console: they link to the graph focused on them instead.
 	Imported bool
@@ -60,7 +66,11 @@ func imported(accounts []templates.AccountOption, id string) bool {
 const maxExpand = 20
 
 func readGraphParams(c echo.Context) graphParams {
-	p := graphParams{Account: c.QueryParam("account"), Focus: c.QueryParam("focus"), Grants: c.QueryParam("grants") == "1"}
+	p := graphParams{Account: c.QueryParam("account"), Focus: strings.TrimSpace(c.QueryParam("focus")), Grants: c.QueryParam("grants") == "1",
+		Bucket: c.QueryParam("bucket"), All: c.QueryParam("all") == "1"}
+	if p.Focus != "" {
+		p.Bucket = "" // one view at a time: a focus wins
+	}
 	if ex := c.QueryParams()["expand"]; len(ex) > 0 {
 		p.Expand = ex[:min(len(ex), maxExpand)]
 	}
@@ -79,6 +89,12 @@ func (p graphParams) query() string {
 	if p.Focus != "" {
 		q.Set("focus", p.Focus)
 	}
+	if p.Bucket != "" {
+		q.Set("bucket", p.Bucket)
+	}
+	if p.All {
+		q.Set("all", "1")
+	}
 	q.Set("depth", strconv.Itoa(p.Depth))
 	if p.Grants {
 		q.Set("grants", "1")
@@ -89,8 +105,11 @@ func (p graphParams) query() string {
 	return q.Encode()
 }
 
-func (p graphParams) dotOptions() graph.DOTOptions {
+func (p graphParams) dotOptions(g *graph.Graph) graph.DOTOptions {
 	o := graph.DOTOptions{Focus: p.Focus, Depth: p.Depth, Grants: p.Grants, Expand: map[string]bool{}}
+	if p.Focus == "" && p.Bucket != "" {
+		o.Within = g.Bucket(p.Bucket)
+	}
 	for _, e := range p.Expand {
 		o.Expand[e] = true
 	}
@@ -105,6 +124,17 @@ func (p graphParams) dotOptions() graph.DOTOptions {
 		}
 	}
 	return o
+}
+
+// summaryOptions link a summary's buckets to their members' view and its
+// groups to their focused view.
+func (p graphParams) summaryOptions() graph.SummaryOptions {
+	return graph.SummaryOptions{
+		BucketURL: func(key string) string {
+			return "/graph?" + url.Values{"account": {p.Account}, "bucket": {key}, "depth": {"1"}}.Encode()
+		},
+		NodeURL: func(n graph.Node) string { return templates.GraphURL(p.Account, n.ID) + "&depth=1" },
+	}
 }
 
 // accountOptions lists the accounts to review, the chosen one selected.
@@ -122,9 +152,6 @@ func (s *Server) accountOptions(c echo.Context, chosen string) ([]templates.Acco
 	}
 	return out, chosen, nil
 }
-
-// maxFocusOptions is the most principals the focus field lists.
-const maxFocusOptions = 300
 
 // focusByName finds the user, group or role a name (any case) names, or
 // says why it cannot.
@@ -148,8 +175,8 @@ func focusByName(principals []graph.Node, name string) (string, string) {
 	return name, "More than one principal is named " + name + ": focus on one by its ARN (" + strings.Join(arns, ", ") + ")."
 }
 
-// graphShow shows the access graph, focused on a principal or whole when
-// it is small enough to lay out on request.
+// graphShow shows the access graph: focused on a principal, the members of
+// a summary bucket, or the whole account (summarised when large).
 func (s *Server) graphShow(c echo.Context) error {
 	gp := readGraphParams(c)
 	accounts, acct, err := s.accountOptions(c, gp.Account)
@@ -157,53 +184,64 @@ func (s *Server) graphShow(c echo.Context) error {
 		return err
 	}
 	gp.Account, gp.Imported = acct, imported(accounts, acct)
+	page := s.page(c, "Access graph", "graph")
 	g, err := s.svc.AccessGraph(c.Request().Context(), principal(c), acct, meta(c))
 	if ie := (*iam.Error)(nil); errors.As(err, &ie) && ie.Kind == iam.LimitExceeded {
 		// Too large or too slow to build: the page says so, with the
 		// account picker, rather than an error page.
 		v := templates.GraphView{Accounts: accounts, Account: acct, Focus: gp.Focus, Depth: gp.Depth, Grants: gp.Grants,
-			Query: gp.query(), FocusFree: true, Message: ie.Message}
-		return render(c, http.StatusServiceUnavailable, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
+			Query: gp.query(), Message: ie.Message}
+		return render(c, http.StatusServiceUnavailable, templates.GraphPage(page, v))
 	}
 	if err != nil {
 		return err
 	}
-	var principals []graph.Node
-	for _, n := range g.Nodes {
-		switch n.Kind {
-		case graph.KindUser, graph.KindRole, graph.KindGroup:
-			principals = append(principals, n)
-		}
-	}
-	focusErr := ""
+	v := templates.GraphView{Accounts: accounts, Account: acct, Depth: gp.Depth, Grants: gp.Grants, Bucket: gp.Bucket}
 	if gp.Focus != "" && !strings.HasPrefix(gp.Focus, "arn:") {
-		gp.Focus, focusErr = focusByName(principals, gp.Focus)
-	}
-	v := templates.GraphView{Accounts: accounts, Account: acct, Focus: gp.Focus, Depth: gp.Depth, Grants: gp.Grants,
-		Nodes: len(g.Nodes), Edges: len(g.Edges), Query: gp.query()}
-	// A list of every principal is a megabyte of page at 10,000: past a
-	// few hundred the field takes a name or an ARN instead.
-	if v.FocusFree = len(principals) > maxFocusOptions; !v.FocusFree {
-		for _, n := range principals {
-			v.Principal = append(v.Principal, templates.FocusOption{ID: n.ID, Label: string(n.Kind) + ": " + n.Name, Selected: n.ID == gp.Focus})
+		var principals []graph.Node
+		for _, n := range g.Nodes {
+			switch n.Kind {
+			case graph.KindUser, graph.KindRole, graph.KindGroup:
+				principals = append(principals, n)
+			}
 		}
-		sort.SliceStable(v.Principal, func(i, j int) bool { return v.Principal[i].Label < v.Principal[j].Label })
+		var focusErr string
+		if gp.Focus, focusErr = focusByName(principals, gp.Focus); focusErr != "" {
+			v.Focus, v.Query, v.Message = gp.Focus, gp.query(), focusErr
+			return render(c, http.StatusNotFound, templates.GraphPage(page, v))
+		}
 	}
-	if focusErr != "" {
-		v.Message = focusErr
-		return render(c, http.StatusNotFound, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
-	}
+	v.Focus, v.Query = gp.Focus, gp.query()
 	if gp.Focus != "" {
-		if _, ok := g.Node(gp.Focus); !ok {
+		n, ok := g.Node(gp.Focus)
+		if !ok {
 			v.Message = "That node is not in this account's graph."
-			return render(c, http.StatusNotFound, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
+			return render(c, http.StatusNotFound, templates.GraphPage(page, v))
 		}
+		v.FocusName = n.Name
+		if r, ok := g.AdminRoute(n.ID); ok {
+			v.AdminRoute, v.PathsURL = g.Words(r), templates.PathsURL(acct, n.ID)
+			_, v.AdminDirect = g.AdminEquivalent(n.ID)
+		}
+	}
+	if gp.Bucket != "" {
+		members := g.Bucket(gp.Bucket)
+		if len(members) == 0 {
+			v.Message = "That group of principals is not in this account's summary (the account may have changed): start again from the whole account."
+			return render(c, http.StatusNotFound, templates.GraphPage(page, v))
+		}
+		v.BucketWords = fmt.Sprintf("The %d %s, with what they connect to", len(members), graph.BucketWords(gp.Bucket))
 	}
 	l, err := s.layOut(c, g, gp)
 	if err != nil {
 		return err
 	}
-	v.Message, v.Poll, v.PollMillis = l.Message, l.Poll, l.PollMillis
+	v.Message, v.Poll, v.PollMillis, v.Summary = l.Message, l.Poll, l.PollMillis, l.Summary
+	v.Nodes, v.Edges, v.Admins = l.Drawing.Nodes, l.Drawing.Edges, l.Drawing.Admins
+	v.Drawn = l.SVG != nil
+	for _, a := range l.Drawing.Assumptions {
+		v.Assumptions = append(v.Assumptions, templates.GraphAssumption{Text: a.Text, Edges: a.Edges})
+	}
 	switch {
 	case len(l.SVG) > s.cfg.MaxInlineSVG:
 		// The page stays small; app.js fetches the drawing (compressed)
@@ -217,7 +255,46 @@ func (s *Server) graphShow(c echo.Context) error {
 		}
 		v.SVG = string(svg)
 	}
-	return render(c, http.StatusOK, templates.GraphPage(s.page(c, "Access graph", "graph"), v))
+	return render(c, http.StatusOK, templates.GraphPage(page, v))
+}
+
+// maxFocusMatches is the most principals one search of the focus field
+// answers with.
+const maxFocusMatches = 20
+
+// maxFocusQuery bounds the text searched for (an ARN is at most 2,048
+// characters; a name 128).
+const maxFocusQuery = 2048
+
+// focusMatch is one answer of the focus search.
+type focusMatch struct {
+	ID, Name, Kind string
+}
+
+// graphPrincipals answers the focus field's type-ahead: up to 20 users,
+// groups and roles of the account whose name or ARN contains q, from an
+// index the graph makes once.
+func (s *Server) graphPrincipals(c echo.Context) error {
+	q := c.QueryParam("q")
+	if len(q) > maxFocusQuery {
+		return echo.NewHTTPError(http.StatusBadRequest, "The search text is too long: write part of a name or an ARN.")
+	}
+	_, acct, err := s.accountOptions(c, c.QueryParam("account"))
+	if err != nil {
+		return err
+	}
+	out := []focusMatch{}
+	if strings.TrimSpace(q) != "" {
+		g, err := s.svc.AccessGraph(c.Request().Context(), principal(c), acct, meta(c))
+		if err != nil {
+			return err
+		}
+		for _, n := range g.FindPrincipals(q, maxFocusMatches) {
+			out = append(out, focusMatch{ID: n.ID, Name: n.Name, Kind: string(n.Kind)})
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, out)
 }
 
 const msgNoGraphviz = "Graphviz is not installed on the server (apt-get install graphviz): download the DOT instead."
@@ -229,13 +306,42 @@ type graphLayout struct {
 	Message    string
 	Poll       string
 	PollMillis int
+	// Drawing is what the SVG draws (its counts are the page's).
+	Drawing graph.Drawing
+	// Summary is set when the whole account is drawn by buckets.
+	Summary bool
 }
+
+// wholeNodes counts the nodes the whole account is drawn with, without
+// drawing it (inline policies and, without grants, resources are not
+// counted: an account of a few principals with many inline policies is
+// still drawn node by node).
+func wholeNodes(g *graph.Graph, grants bool) int {
+	n := 0
+	for _, x := range g.Nodes {
+		if x.Kind != graph.KindInline && (grants || x.Kind != graph.KindResource) {
+			n++
+		}
+	}
+	return n
+}
+
+// maxWholeNodes is the most nodes a whole account is drawn with one by
+// one; a larger one is summarised (graph.Summary) unless all nodes are
+// asked for.
+const maxWholeNodes = 60
 
 // layOut lays the view out with dot when it is small enough to do so while
 // the page waits, else (the whole account) asks for the background sfdp
 // overview.
 func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLayout, error) {
-	d := g.Draw(gp.dotOptions())
+	var d graph.Drawing
+	summary := gp.Focus == "" && gp.Bucket == "" && !gp.All && wholeNodes(g, gp.Grants) > maxWholeNodes
+	if summary {
+		d = g.Summary(gp.summaryOptions())
+	} else {
+		d = g.Draw(gp.dotOptions(g))
+	}
 	if d.Nodes <= maxRequestNodes && d.Edges <= maxRequestEdges {
 		svg, err := s.svgs.SVG(c.Request().Context(), d.DOT)
 		switch {
@@ -246,10 +352,10 @@ func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLa
 		case err != nil:
 			return graphLayout{}, err
 		}
-		return graphLayout{SVG: svg}, nil
+		return graphLayout{SVG: dropTitles(svg), Drawing: d, Summary: summary}, nil
 	}
 	size := fmt.Sprintf("%d nodes and %d edges", d.Nodes, d.Edges)
-	if gp.Focus != "" {
+	if gp.Focus != "" || gp.Bucket != "" {
 		return graphLayout{Message: fmt.Sprintf("This view has %s, more than a page lays out (%d of either): lower the depth, or download the DOT or JSON.",
 			size, maxRequestNodes)}, nil
 	}
@@ -264,7 +370,7 @@ func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLa
 	about := fmt.Sprintf("Overview of the whole account (%d nodes; inline policies left out, edges described on hover); focus on a principal for the details.", ov.Nodes)
 	switch st.State {
 	case graphviz.Ready:
-		return graphLayout{SVG: st.SVG, Message: about}, nil
+		return graphLayout{SVG: st.SVG, Message: about, Drawing: ov}, nil
 	case graphviz.Pending, graphviz.Unknown:
 		return graphLayout{Poll: poll, PollMillis: 1000, Message: fmt.Sprintf(
 			"This account's graph has %s, too many to lay out while you wait: the overview (%d nodes) is being computed… This page shows it when it is ready.", size, ov.Nodes)}, nil
@@ -283,6 +389,15 @@ func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLa
 	s.log.Error("graph overview", "err", st.Err)
 	return graphLayout{Message: "The overview of this account could not be laid out: focus on a principal, or download the DOT or JSON."}, nil
 }
+
+// svgTitle is an element Graphviz writes in every node and edge of an SVG
+// with the DOT names ("n0->n1"): a browser shows it where no tooltip
+// covers, and it means nothing to a reader. The tooltips (xlink:title) say
+// what each node and edge is.
+var svgTitle = regexp.MustCompile(`<title>[^<]*</title>\n?`)
+
+// dropTitles removes the internal names from a drawing.
+func dropTitles(svg []byte) []byte { return svgTitle.ReplaceAll(svg, nil) }
 
 // graphOverviewStatus answers a graph page polling for its overview, by
 // the overview's key, without building the graph again.
@@ -315,7 +430,7 @@ func (s *Server) graphDownload(format string) echo.HandlerFunc {
 		switch format {
 		case "dot":
 			c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.dot"`)
-			return c.Blob(http.StatusOK, "text/vnd.graphviz; charset=utf-8", g.DOT(gp.dotOptions()))
+			return c.Blob(http.StatusOK, "text/vnd.graphviz; charset=utf-8", g.DOT(gp.dotOptions(g)))
 		case "svg":
 			l, err := s.layOut(c, g, gp)
 			if err != nil {

@@ -232,3 +232,86 @@ function panZoom(box) {
     });
   });
 })();
+
+// The access graph's details panel: a click on an edge or a node shows its
+// meaning in words (the tooltip Graphviz drew from the edge's statements)
+// beside the drawing, with a node's links. Without script the same text is
+// the hover tooltip, and a node's click opens its page.
+(function () {
+  var box = document.getElementById("graph-view");
+  var panel = document.getElementById("graph-details");
+  var text = document.getElementById("graph-details-text");
+  if (!box || !panel || !text) return;
+  var XLINK = "http://www.w3.org/1999/xlink";
+  var selected = null;
+  box.addEventListener("click", function (ev) {
+    var g = ev.target.closest && ev.target.closest("g.edge, g.node");
+    if (!g) return;
+    var a = g.querySelector("a");
+    if (!a) return;
+    var title = a.getAttributeNS(XLINK, "title") || a.getAttribute("title") || "";
+    var href = a.getAttributeNS(XLINK, "href") || a.getAttribute("href") || "";
+    ev.preventDefault();
+    if (selected) selected.classList.remove("selected");
+    selected = g;
+    g.classList.add("selected");
+    var frag = document.createDocumentFragment();
+    var p = document.createElement("p");
+    p.textContent = title;
+    frag.appendChild(p);
+    if (href && g.classList.contains("node")) {
+      var open = document.createElement("a");
+      open.href = href;
+      open.textContent = "Open";
+      frag.appendChild(open);
+    }
+    // A principal's tooltip starts with its ARN: offer the graph on it.
+    var arn = title.split("\n")[0];
+    var acct = document.getElementById("account");
+    if (g.classList.contains("node") && /^arn:aws[\w-]*:iam::[^:]*:(user|group|role)\//.test(arn) && acct) {
+      var focus = document.createElement("a");
+      focus.href = "/graph?" + new URLSearchParams({ account: acct.value, focus: arn, depth: "1" }).toString();
+      focus.textContent = "Focus the graph here";
+      if (frag.childNodes.length > 1) frag.appendChild(document.createTextNode(" · "));
+      frag.appendChild(focus);
+    }
+    text.replaceChildren(frag);
+    panel.hidden = false;
+  });
+})();
+
+// The graph's focus field: as one types, up to 20 users, groups and roles
+// whose name or ARN contains the text, from the server's index, offered
+// in the field's list. Without script the field takes a name or an ARN.
+(function () {
+  if (!window.fetch) return;
+  var input = document.querySelector("input[data-focus-search]");
+  if (!input) return;
+  var list = document.getElementById(input.getAttribute("list"));
+  if (!list) return;
+  var timer = null, asked = "";
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var q = input.value.trim();
+      if (!q || q === asked) return;
+      if (window.CSS && CSS.escape && list.querySelector('option[value="' + CSS.escape(q) + '"]')) return; // one was picked
+      asked = q;
+      fetch(input.getAttribute("data-focus-search") + "&q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (res) { if (!res.ok) throw new Error(res.status); return res.json(); })
+        .then(function (found) {
+          var frag = document.createDocumentFragment();
+          found.forEach(function (n) {
+            var o = document.createElement("option");
+            o.value = n.ID;
+            o.label = n.Kind + ": " + n.Name;
+            o.textContent = n.Kind + ": " + n.Name;
+            frag.appendChild(o);
+          });
+          list.replaceChildren(frag);
+          list.setAttribute("data-loaded", q);
+        })
+        .catch(function () { asked = ""; });
+    }, 150);
+  });
+})();
