@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -65,13 +66,6 @@ type GraphCmd struct {
 	Timeout time.Duration `name:"timeout" default:"5m" help:"Longest an SVG layout may take."`
 }
 
-// --format svg lays out with dot what the graph page would lay out while it
-// waits; a bigger whole account gets the page's sfdp overview.
-const (
-	svgDotNodes = 1000
-	svgDotEdges = 1000
-)
-
 // Run prints the graph.
 func (c *GraphCmd) Run(g *Globals, e *env) error {
 	return g.review(e, func(svc *iam.Service) error {
@@ -85,11 +79,12 @@ func (c *GraphCmd) Run(g *Globals, e *env) error {
 			}
 		}
 		if c.Format == "json" {
-			return printJSON(e.stdout, struct {
-				Nodes    []graph.Node
-				Edges    []graph.Edge
-				Warnings []graph.Warning
-			}{gr.Nodes, gr.Edges, gr.Warnings})
+			b, err := gr.JSON()
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+			return err
 		}
 		d := gr.Draw(graph.DOTOptions{Focus: c.Focus, Depth: c.Depth, Grants: c.Grants})
 		if c.Format == "svg" {
@@ -100,23 +95,25 @@ func (c *GraphCmd) Run(g *Globals, e *env) error {
 	})
 }
 
-// svg lays the drawing out: dot for what the graph page would lay out while
-// it waits, sfdp's overview for a bigger whole account.
+// svg lays the drawing out as the graph page would (graph.PlanLayout): dot
+// for what the page lays out while it waits, sfdp's overview for a bigger
+// whole account.
 func (c *GraphCmd) svg(e *env, gr *graph.Graph, d graph.Drawing) error {
-	program := "dot"
-	if d.Nodes > svgDotNodes || d.Edges > svgDotEdges {
-		if c.Focus != "" {
-			return fmt.Errorf("the view of %s has %d nodes and %d edges, too many to lay out: lower --depth, or use --format dot", c.Focus, d.Nodes, d.Edges)
-		}
-		program, d = "sfdp", gr.Draw(graph.DOTOptions{Overview: true, Grants: c.Grants})
+	plan, err := gr.PlanLayout(d, c.Focus == "", c.Grants)
+	var big *graph.ViewTooLargeError
+	if errors.As(err, &big) && !big.Overview {
+		return fmt.Errorf("the view of %s has %d nodes and %d edges, too many to lay out: lower --depth, or use --format dot", c.Focus, big.Nodes, big.Edges)
 	}
-	r := graphviz.New(graphviz.Options{Path: program, Timeout: c.Timeout, MaxDOTBytes: 64 << 20})
-	if !r.Available() {
-		return fmt.Errorf("--format svg needs Graphviz's %s on PATH (%s); --format dot and json work without it", program, graphviz.InstallHint)
-	}
-	svg, err := r.SVG(e.ctx, d.DOT)
 	if err != nil {
-		return fmt.Errorf("lay out %d nodes with %s: %w", d.Nodes, program, err)
+		return fmt.Errorf("%w: use --format dot or json", err)
+	}
+	r := graphviz.New(graphviz.Options{Path: plan.Program, Timeout: c.Timeout, MaxDOTBytes: 64 << 20})
+	if !r.Available() {
+		return fmt.Errorf("--format svg needs Graphviz's %s on PATH (%s); --format dot and json work without it", plan.Program, graphviz.InstallHint)
+	}
+	svg, err := r.SVG(e.ctx, plan.Drawing.DOT)
+	if err != nil {
+		return fmt.Errorf("lay out %d nodes with %s: %w", plan.Drawing.Nodes, plan.Program, err)
 	}
 	_, err = e.stdout.Write(svg)
 	return err

@@ -903,12 +903,13 @@ func windows(edges []Edge, idx []int) map[string][]int {
 }
 
 // JSON is the graph as JSON: {"Nodes": [...], "Edges": [...], "Warnings": [...]},
-// in the same stable order as DOT.
+// in the same stable order as DOT: what `console graph --format json`
+// prints and the graph page's JSON download holds.
 func (g *Graph) JSON() ([]byte, error) {
 	return json.MarshalIndent(struct {
 		Nodes    []Node
 		Edges    []Edge
-		Warnings []Warning `json:",omitempty"`
+		Warnings []Warning
 	}{g.Nodes, g.Edges, g.Warnings}, "", "  ")
 }
 

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -342,8 +341,21 @@ func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLa
 	} else {
 		d = g.Draw(gp.dotOptions(g))
 	}
-	if d.Nodes <= maxRequestNodes && d.Edges <= maxRequestEdges {
-		svg, err := s.svgs.SVG(c.Request().Context(), d.DOT)
+	whole := gp.Focus == "" && gp.Bucket == ""
+	plan, err := g.PlanLayout(d, whole, gp.Grants)
+	var big *graph.ViewTooLargeError
+	switch {
+	case errors.As(err, &big) && big.Overview:
+		return graphLayout{Message: fmt.Sprintf("This account's graph has %d nodes even as an overview, more than can be laid out (%d): focus on a principal, or download the DOT or JSON.",
+			big.Nodes, graph.OverviewMaxNodes)}, nil
+	case errors.As(err, &big):
+		return graphLayout{Message: fmt.Sprintf("This view has %d nodes and %d edges, more than a page lays out (%d of either): lower the depth, or download the DOT or JSON.",
+			big.Nodes, big.Edges, graph.DotMaxNodes)}, nil
+	case err != nil:
+		return graphLayout{}, err
+	}
+	if !plan.Overview {
+		svg, err := s.svgs.SVG(c.Request().Context(), plan.Drawing.DOT)
 		switch {
 		case errors.Is(err, graphviz.ErrNotInstalled):
 			return graphLayout{Message: msgNoGraphviz}, nil
@@ -354,16 +366,7 @@ func (s *Server) layOut(c echo.Context, g *graph.Graph, gp graphParams) (graphLa
 		}
 		return graphLayout{SVG: dropTitles(svg), Drawing: d, Summary: summary}, nil
 	}
-	size := fmt.Sprintf("%d nodes and %d edges", d.Nodes, d.Edges)
-	if gp.Focus != "" || gp.Bucket != "" {
-		return graphLayout{Message: fmt.Sprintf("This view has %s, more than a page lays out (%d of either): lower the depth, or download the DOT or JSON.",
-			size, maxRequestNodes)}, nil
-	}
-	ov := g.Draw(graph.DOTOptions{Overview: true, Grants: gp.Grants})
-	if ov.Nodes > maxOverviewNodes {
-		return graphLayout{Message: fmt.Sprintf("This account's graph has %d nodes even as an overview, more than can be laid out (%d): focus on a principal, or download the DOT or JSON.",
-			ov.Nodes, maxOverviewNodes)}, nil
-	}
+	size, ov := fmt.Sprintf("%d nodes and %d edges", d.Nodes, d.Edges), plan.Drawing
 	wait := max(s.cfg.OverviewWait, 0)
 	st := s.overviews.Request(c.Request().Context(), ov.DOT, wait)
 	poll := "/graph/overview?" + url.Values{"key": {st.Key.String()}}.Encode()
@@ -442,11 +445,7 @@ func (s *Server) graphDownload(format string) echo.HandlerFunc {
 			c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.svg"`)
 			return c.Blob(http.StatusOK, "image/svg+xml", l.SVG)
 		default:
-			b, err := json.MarshalIndent(struct {
-				Nodes    []graph.Node
-				Edges    []graph.Edge
-				Warnings []graph.Warning
-			}{g.Nodes, g.Edges, g.Warnings}, "", "  ")
+			b, err := g.JSON()
 			if err != nil {
 				return err
 			}
