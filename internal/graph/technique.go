@@ -68,3 +68,13 @@ func compositeOf(modify, reach string) string {
 	}
 	return ""
 }
+
+// TechniqueByID is the catalogue entry with that ID, or nil.
+func TechniqueByID(id string) *Technique {
+	t := techniqueByID(id)
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
