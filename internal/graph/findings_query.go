@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -100,23 +99,39 @@ func PrincipalKind(arn string) string {
 
 // keeps reports whether f passes the query's filters, skipping the one
 // named by except ("severity" or "type"), for the counts beside a filter.
-func (q FindingQuery) keeps(f *Finding, text, except string) bool {
+// textOK is whether f matches the free text, worked out once per finding.
+func (q FindingQuery) keeps(f *Finding, textOK bool, except string) bool {
 	if q.Severity != "" && except != SortSeverity && f.Severity != q.Severity {
 		return false
 	}
 	if q.Type != "" && except != SortType && f.Type != q.Type {
 		return false
 	}
+	return textOK
+}
+
+// others reports whether f passes the filters no count leaves out:
+// technique, kind and text.
+func (q FindingQuery) others(f *Finding, text string) bool {
 	if q.Technique != "" && f.Technique != q.Technique {
 		return false
 	}
 	if q.Kind != "" && PrincipalKind(f.Principal) != q.Kind {
 		return false
 	}
-	if text != "" && !strings.Contains(strings.ToLower(f.Principal), text) && !strings.Contains(strings.ToLower(f.Explanation), text) {
-		return false
+	return text == "" || containsFold(f.Principal, text) || containsFold(f.Explanation, text)
+}
+
+// containsFold reports whether s contains the lower-case needle, ignoring
+// case, without lowering all of s: byte windows compared with EqualFold,
+// exact for ASCII, which ARNs and explanations are.
+func containsFold(s, needle string) bool {
+	for i := 0; i+len(needle) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(needle)], needle) {
+			return true
+		}
 	}
-	return true
+	return false
 }
 
 // FindingResult is what a query keeps of a list of findings.
@@ -130,24 +145,28 @@ type FindingResult struct {
 	ByType     map[string]int
 }
 
-// Apply filters and sorts fs (which it does not change) and counts what
-// each severity and type would keep.
+// Apply filters and sorts fs (which it does not change; given in Findings'
+// order, the default sort keeps it as it is) and counts what each severity
+// and type would keep.
 func (q FindingQuery) Apply(fs []Finding) FindingResult {
 	text := strings.ToLower(strings.TrimSpace(q.Text))
 	r := FindingResult{BySeverity: map[string]int{}, ByType: map[string]int{}}
 	for i := range fs {
 		f := &fs[i]
-		if q.keeps(f, text, SortSeverity) {
+		ok := q.others(f, text)
+		if q.keeps(f, ok, SortSeverity) {
 			r.BySeverity[f.Severity]++
 		}
-		if q.keeps(f, text, SortType) {
+		if q.keeps(f, ok, SortType) {
 			r.ByType[f.Type]++
 		}
-		if q.keeps(f, text, "") {
+		if q.keeps(f, ok, "") {
 			r.Findings = append(r.Findings, *f)
 		}
 	}
-	q.sort(r.Findings)
+	if q.Sort != "" && q.Sort != SortSeverity || q.Desc {
+		q.sort(r.Findings) // else kept in Findings' order, which is this one
+	}
 	return r
 }
 
@@ -170,27 +189,40 @@ func (q FindingQuery) sort(fs []Finding) {
 	case SortTechnique:
 		first = 3
 	}
-	sort.SliceStable(fs, func(i, j int) bool {
+	// Sort positions, not the findings: a Finding is large, and the
+	// comparisons take pointers into fs.
+	idx := make([]int, len(fs))
+	for i := range idx {
+		idx[i] = i
+	}
+	// Ties keep their order by position, so an unstable sort (n log n
+	// comparisons, not a stable sort's n log² n) gives a stable result.
+	slices.SortFunc(idx, func(i, j int) int {
 		a, b := &fs[i], &fs[j]
 		if c := keys[first](a, b); c != 0 {
 			if q.Desc {
-				return c > 0
+				return -c
 			}
-			return c < 0
+			return c
 		}
 		for k, key := range keys {
 			if k == first {
 				continue
 			}
 			if c := key(a, b); c != 0 {
-				return c < 0
+				return c
 			}
 		}
-		return false
+		return i - j
 	})
+	sorted := make([]Finding, len(fs))
+	for k, i := range idx {
+		sorted[k] = fs[i]
+	}
+	copy(fs, sorted)
 }
 
-// Page is page n (from 1) of size findings of fs, and the number of pages
+// PageOf is page n (from 1) of size items of fs, and the number of pages
 // (at least 1). A page past the end is empty.
 func PageOf[T any](fs []T, n, size int) ([]T, int) {
 	if size <= 0 {
@@ -215,7 +247,7 @@ type FindingGroup struct {
 	Types     []string // the types of its findings, each once, in order
 	// Techniques are the catalogue IDs its findings name, each once.
 	Techniques []string
-	Findings   []Finding
+	Count      int // how many findings it has
 }
 
 // GroupByPrincipal gathers sorted findings by principal, keeping the
@@ -223,7 +255,8 @@ type FindingGroup struct {
 func GroupByPrincipal(fs []Finding) []FindingGroup {
 	var out []FindingGroup
 	at := map[string]int{}
-	for _, f := range fs {
+	for k := range fs {
+		f := &fs[k]
 		i, ok := at[f.Principal]
 		if !ok {
 			i = len(out)
@@ -240,7 +273,7 @@ func GroupByPrincipal(fs []Finding) []FindingGroup {
 		if f.Technique != "" && !slices.Contains(g.Techniques, f.Technique) {
 			g.Techniques = append(g.Techniques, f.Technique)
 		}
-		g.Findings = append(g.Findings, f)
+		g.Count++
 	}
 	return out
 }

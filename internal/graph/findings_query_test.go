@@ -169,7 +169,7 @@ func TestGroupByPrincipal(t *testing.T) {
 	}
 	bob := gs[0]
 	if bob.Severity != SeverityCritical || !slices.Equal(bob.Techniques, []string{"iam-002", "iam-004"}) ||
-		!slices.Equal(bob.Types, []string{FindingHiddenAdmin, FindingPrivilegeEscalation}) || len(bob.Findings) != 3 {
+		!slices.Equal(bob.Types, []string{FindingHiddenAdmin, FindingPrivilegeEscalation}) || bob.Count != 3 {
 		t.Errorf("bob: %+v", bob)
 	}
 }
@@ -281,4 +281,26 @@ func TestTechniqueDocs(t *testing.T) {
 	if _, ok := TechniqueDocOf("nope-001"); ok {
 		t.Error("documentation for an unknown technique")
 	}
+}
+
+// BenchmarkFindingQuery: filtering, counting, sorting and grouping the
+// findings of 10,000 principals, beside Findings itself (BenchmarkFindings).
+func BenchmarkFindingQuery(b *testing.B) {
+	g := Build(generate(10000), Options{Now: testNow})
+	fs := g.Findings(testNow)
+	b.Logf("%d findings", len(fs))
+	for name, q := range map[string]FindingQuery{"all": {}, "critical": {Severity: SeverityCritical},
+		"text": {Text: "user0001"}, "by principal": {Sort: SortPrincipal, Desc: true}} {
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				r := q.Apply(fs)
+				PageOf(r.Findings, 2, 50)
+			}
+		})
+	}
+	b.Run("grouped", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			PageOf(GroupByPrincipal(FindingQuery{}.Apply(fs).Findings), 1, 50)
+		}
+	})
 }

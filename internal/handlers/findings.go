@@ -99,7 +99,7 @@ func findingsView(accounts []templates.AccountOption, f templates.FindingsFilter
 		v.From, v.To = (f.Page-1)*findingsPageSize+1, (f.Page-1)*findingsPageSize+len(page)
 		for _, g := range page {
 			row := templates.FindingGroupRow{Principal: g.Principal, Short: shortName(g.Principal), Severity: g.Severity,
-				Types: g.Types, Techniques: g.Techniques, Count: len(g.Findings), FindingsURL: f.ForPrincipal(g.Principal)}
+				Types: g.Types, Techniques: g.Techniques, Count: g.Count, FindingsURL: f.ForPrincipal(g.Principal)}
 			row.AccessURL, row.PathsURL, row.GraphURL = link(g.Principal, escalates(g.Types...))
 			v.Groups = append(v.Groups, row)
 		}
