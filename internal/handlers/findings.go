@@ -93,11 +93,7 @@ func findingsView(accounts []templates.AccountOption, f templates.FindingsFilter
 		return access, paths, templates.GraphURL(f.Account, arn)
 	}
 	if f.Group {
-		groups := graph.GroupByPrincipal(res.Findings)
-		page, pages := graph.PageOf(groups, f.Page, findingsPageSize)
-		v.Total, v.Page, v.Pages = len(groups), min(f.Page, pages), pages
-		v.From, v.To = (f.Page-1)*findingsPageSize+1, (f.Page-1)*findingsPageSize+len(page)
-		for _, g := range page {
+		for _, g := range paged(&v, graph.GroupByPrincipal(res.Findings)) {
 			row := templates.FindingGroupRow{Principal: g.Principal, Short: shortName(g.Principal), Severity: g.Severity,
 				Types: g.Types, Techniques: g.Techniques, Count: g.Count, FindingsURL: f.ForPrincipal(g.Principal)}
 			row.AccessURL, row.PathsURL, row.GraphURL = link(g.Principal, escalates(g.Types...))
@@ -105,10 +101,7 @@ func findingsView(accounts []templates.AccountOption, f templates.FindingsFilter
 		}
 		return v
 	}
-	page, pages := graph.PageOf(res.Findings, f.Page, findingsPageSize)
-	v.Total, v.Page, v.Pages = len(res.Findings), min(f.Page, pages), pages
-	v.From, v.To = (f.Page-1)*findingsPageSize+1, (f.Page-1)*findingsPageSize+len(page)
-	for _, fd := range page {
+	for _, fd := range paged(&v, res.Findings) {
 		row := templates.FindingRow{Type: fd.Type, Severity: fd.Severity, Technique: fd.Technique, Explanation: fd.Explanation,
 			Principal: fd.Principal, Short: shortName(fd.Principal)}
 		for _, p := range fd.Path {
@@ -121,6 +114,17 @@ func findingsView(accounts []templates.AccountOption, f templates.FindingsFilter
 		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// paged is the view's page of items, a page past the end showing the
+// last; it sets the view's counts and page numbers.
+func paged[T any](v *templates.FindingsView, items []T) []T {
+	last := max(1, (len(items)+findingsPageSize-1)/findingsPageSize)
+	v.F.Page = min(v.F.Page, last)
+	page, pages := graph.PageOf(items, v.F.Page, findingsPageSize)
+	v.Total, v.Page, v.Pages = len(items), v.F.Page, pages
+	v.From, v.To = (v.Page-1)*findingsPageSize+1, (v.Page-1)*findingsPageSize+len(page)
+	return page
 }
 
 // escalates reports whether a finding type is about reaching full access,

@@ -50,6 +50,7 @@ func TestFindingsPageScales(t *testing.T) {
 	}{
 		{"critical iam-002", "&severity=Critical&technique=iam-002", 6, []string{"privesc4-CreateAccessKey-user", "privesc4-CreateAccessKey-role", "OverprivilegedEC2"}},
 		{"last page", "&page=7", 47, []string{"301–347 of 347", `id="prev-page"`}},
+		{"past the end: the last page", "&page=99", 47, []string{"301–347 of 347"}},
 		{"text", "&q=" + url.QueryEscape("privesc4-CreateAccessKey-user"), 0, []string{"privesc4-CreateAccessKey-user"}},
 		{"kind policy", "&kind=policy&type=WildcardPolicy", 0, []string{"WildcardPolicy"}},
 		{"grouped", "&group=1&severity=Critical", 0, []string{"principals", `class="technique-list"`}},
