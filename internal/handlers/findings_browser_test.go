@@ -80,4 +80,19 @@ func TestBrowserFindingsIAMVulnerable(t *testing.T) {
 	if loc := browsertest.Location(t, ctx); !strings.Contains(loc, "severity=Critical") || !strings.Contains(loc, "technique=iam-002") {
 		t.Errorf("filtered at %s", loc)
 	}
+
+	// One row per principal, then a technique's badge leads to its page.
+	browsertest.Step(t, ctx, "grouped",
+		chromedp.Navigate(e.srv.URL+"/findings?group=1&account="+imp.AccountID),
+		chromedp.WaitVisible("#findings .technique-list"),
+	)
+	browsertest.Screenshot(t, ctx, "findings-grouped")
+	browsertest.Step(t, ctx, "technique badge",
+		chromedp.Click(`#findings a.technique[href="/techniques/iam-002"]`),
+		chromedp.WaitVisible("#technique"),
+	)
+	browsertest.Screenshot(t, ctx, "technique-iam-002")
+	if txt := browsertest.Text(t, ctx, "#technique"); !strings.Contains(txt, "iam:CreateAccessKey") || !strings.Contains(txt, "How to fix it") {
+		t.Errorf("technique page: %.200q", txt)
+	}
 }
