@@ -10,7 +10,7 @@ import (
 	"github.com/iamconsole/console/internal/policy"
 )
 
-// Finding types.
+// Finding types. A new one goes in FindingTypes too, so the filters know it.
 const (
 	FindingPrivilegeEscalation = "PrivilegeEscalation"
 	FindingHiddenAdmin         = "HiddenAdmin"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -303,4 +304,22 @@ func BenchmarkFindingQuery(b *testing.B) {
 			PageOf(GroupByPrincipal(FindingQuery{}.Apply(fs).Findings), 1, 50)
 		}
 	})
+}
+
+// TestFindingTypesListed: every type Findings reports is one the filters
+// accept (FindingTypes), so none can be hidden from the page's choices.
+func TestFindingTypesListed(t *testing.T) {
+	src, err := os.ReadFile("findings.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := regexp.MustCompile(`\n\t(Finding[A-Za-z]+)\s+= "([A-Za-z]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(consts) < 12 {
+		t.Fatalf("read %d Finding constants from findings.go", len(consts))
+	}
+	for _, m := range consts {
+		if !slices.Contains(FindingTypes, m[2]) {
+			t.Errorf("%s (%q) is not in FindingTypes", m[1], m[2])
+		}
+	}
 }
