@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -348,5 +349,60 @@ func TestAdminSeedScenario(t *testing.T) {
 	// Again, even with --force: refused before anything changes.
 	if code, _, errOut := runCLI(t, "admin", "seed", "--force", "--data-dir", dir); code != 1 || !strings.Contains(errOut, "--no-scenario") {
 		t.Fatalf("second scenario: %d %s", code, errOut)
+	}
+}
+
+// TestFindingsCSV: `console findings --format csv` with filters prints the
+// findings they keep, one CSV row each under the header; unknown filter
+// values are usage errors.
+func TestFindingsCSV(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join("..", "..", "internal", "graph", "testdata", "aws-authorization-details", "iam-vulnerable.json")
+	code, out, errOut := runCLI(t, "import", dump, "--name", "lab", "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("import: %s %s", out, errOut)
+	}
+	var imp struct{ AccountID string }
+	if err := json.Unmarshal([]byte(out), &imp); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		rows int    // CSV data rows, when code is 0
+		want string // in the output (or the error)
+	}{
+		{"critical iam-002", []string{"--format", "csv", "--severity", "Critical", "--technique", "iam-002"}, 0, 6, "privesc4-CreateAccessKey-user"},
+		{"all escalations", []string{"--format", "csv", "--type", "PrivilegeEscalation"}, 0, 182, "PrivilegeEscalation"},
+		{"roles", []string{"--format", "csv", "--kind", "role", "--type", "UnusedRole"}, 0, 70, "UnusedRole"},
+		{"unknown technique", []string{"--format", "csv", "--technique", "iam-999"}, 2, 0, "unknown technique"},
+		{"unknown severity", []string{"--severity", "Urgent"}, 2, 0, "Urgent"},
+		{"unknown format", []string{"--format", "xml"}, 2, 0, "xml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"findings", "--account", imp.AccountID, "--data-dir", dir}, tt.args...)
+			code, out, errOut := runCLI(t, args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, errOut)
+			}
+			if code != 0 {
+				if !strings.Contains(errOut, tt.want) {
+					t.Errorf("error %q lacks %q", errOut, tt.want)
+				}
+				return
+			}
+			recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recs) != tt.rows+1 || strings.Join(recs[0], ",") != "Severity,Type,Principal,Technique,Path,Statements,Explanation" {
+				t.Fatalf("%d records, header %v", len(recs), recs[0])
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("output lacks %q", tt.want)
+			}
+		})
 	}
 }

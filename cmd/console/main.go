@@ -41,7 +41,7 @@ type CLI struct {
 	Import    ImportCmd    `cmd:"" help:"Load an AWS account's authorization-details dump for review."`
 	Graph     GraphCmd     `cmd:"" help:"Print the access graph (DOT or JSON)."`
 	WhoCan    WhoCanCmd    `cmd:"" name:"who-can" help:"Who can do an action on a resource, and by which path, including principals outside the account its trust policies let in (JSON)."`
-	Findings  FindingsCmd  `cmd:"" help:"What a reviewer should look at (JSON)."`
+	Findings  FindingsCmd  `cmd:"" help:"What a reviewer should look at (JSON or CSV)."`
 	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }
 

@@ -145,17 +145,52 @@ func (c *WhoCanCmd) Run(g *Globals, e *env) error {
 
 // FindingsCmd lists what a reviewer should look at.
 type FindingsCmd struct {
-	Account string `name:"account" help:"Account ID (default: the live account)."`
+	Account   string `name:"account" help:"Account ID (default: the live account)."`
+	Format    string `name:"format" enum:"json,csv" default:"json" help:"Output format: json or csv."`
+	Severity  string `name:"severity" enum:",Critical,High,Medium,Low" default:"" help:"Only this severity: Critical, High, Medium or Low."`
+	Type      string `name:"type" help:"Only this finding type (PrivilegeEscalation, HiddenAdmin, Admin, …)."`
+	Technique string `name:"technique" help:"Only findings naming this catalogue technique (iam-002, sts-001, …)."`
+	Kind      string `name:"kind" enum:",user,group,role,policy,root" default:"" help:"Only principals of this kind."`
+	Sort      string `name:"sort" enum:",severity,type,principal,technique" default:"" help:"Sort key (default severity)."`
 }
 
-// Run prints a JSON array of findings.
+// Help documents the output, the JSON contract scripts rely on.
+func (c *FindingsCmd) Help() string {
+	return `Prints the account's findings, most severe first, as a JSON array (or CSV with
+--format csv: Severity, Type, Principal, Technique, Path, Statements, Explanation).
+Every JSON entry has every key, empty when it does not apply:
+
+  {
+    "Type":        "PrivilegeEscalation",   (Admin, HiddenAdmin, PermissiveTrust, …)
+    "Severity":    "High",                  (Critical, High, Medium, Low)
+    "Principal":   "arn:aws:iam::111122223333:user/alice",
+    "Technique":   "iam-002",               ("" unless an escalation)
+    "Path":        ["arn…user/alice", "arn…user/admin"],   ([] when none)
+    "Statements":  [{"Policy", "PolicyName", "Version", "Sid", "Index",
+                     "Effect", "Layer", "Line", "Column"}], ([] when no decision)
+    "Explanation": "iam:CreateAccessKey: alice can …"
+  }`
+}
+
+func (c *FindingsCmd) query() graph.FindingQuery {
+	return graph.FindingQuery{Severity: c.Severity, Type: c.Type, Technique: c.Technique, Kind: c.Kind, Sort: c.Sort}
+}
+
+// Validate refuses an unknown type or technique as a usage error, before
+// the store is opened.
+func (c *FindingsCmd) Validate() error { return c.query().Check() }
+
+// Run prints the findings the filters keep, as JSON or CSV.
 func (c *FindingsCmd) Run(g *Globals, e *env) error {
 	return g.review(e, func(svc *iam.Service) error {
 		gr, err := svc.AccessGraph(e.ctx, nil, c.Account, cliMeta("findings"))
 		if err != nil {
 			return err
 		}
-		fs := gr.Findings(svc.Now())
+		fs := c.query().Apply(gr.Findings(svc.Now())).Findings
+		if c.Format == "csv" {
+			return graph.WriteFindingsCSV(e.stdout, fs)
+		}
 		if fs == nil {
 			fs = []graph.Finding{}
 		}

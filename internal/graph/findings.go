@@ -10,7 +10,7 @@ import (
 	"github.com/iamconsole/console/internal/policy"
 )
 
-// Finding types.
+// Finding types. A new one goes in FindingTypes too, so the filters know it.
 const (
 	FindingPrivilegeEscalation = "PrivilegeEscalation"
 	FindingHiddenAdmin         = "HiddenAdmin"
@@ -37,13 +37,29 @@ const (
 var severityRank = map[string]int{SeverityCritical: 0, SeverityHigh: 1, SeverityMedium: 2, SeverityLow: 3}
 
 // Finding is one thing a reviewer should look at. Field names are the
-// `console findings` JSON contract.
+// `console findings` JSON contract, and every key is in every entry (empty
+// when it does not apply) so scripts can read them without checking:
+//
+//	{
+//	  "Type":        "PrivilegeEscalation",  // a Finding… constant
+//	  "Severity":    "High",                 // Critical, High, Medium, Low
+//	  "Principal":   "arn:aws:iam::…:user/a", // the principal (or policy) concerned
+//	  "Technique":   "iam-002",              // catalogue ID; "" but for escalations
+//	  "Path":        ["arn…user/a", "arn…user/b"], // [] when there is no path
+//	  "Statements":  [{"Policy", "PolicyName", "Version", "Sid", "Index",
+//	                   "Effect", "Layer", "Line", "Column"}], // [] when no decision
+//	  "Explanation": "…"
+//	}
 type Finding struct {
-	Type        string
-	Severity    string
-	Principal   string   // ARN of the principal (or policy) concerned
-	Technique   string   `json:",omitempty"` // catalogue ID, for escalations
-	Path        []string `json:",omitempty"` // ARNs from the principal to what it reaches
+	Type      string
+	Severity  string
+	Principal string   // ARN of the principal (or policy) concerned
+	Technique string   // catalogue ID, for escalations; "" otherwise
+	Path      []string // ARNs from the principal to what it reaches
+	// Statements are the statements the engine decided by (every step of
+	// an escalation or a path to full access, the trust of a permissive
+	// role); empty for findings that are not a decision (credentials, lint).
+	Statements  []Statement
 	Explanation string
 }
 
@@ -63,7 +79,7 @@ func (g *Graph) Findings(now time.Time) []Finding {
 	for _, p := range g.principals {
 		if _, ok := g.admin[p.arn]; ok {
 			add(Finding{Type: FindingAdmin, Severity: SeverityMedium, Principal: p.arn, Path: []string{p.arn},
-				Explanation: "full access from its own policies: " + cite(g.admin[p.arn][0].Statements)})
+				Statements: g.admin[p.arn][0].Statements, Explanation: "full access from its own policies: " + cite(g.admin[p.arn][0].Statements)})
 			continue
 		}
 		adminPath, hidden := g.adminPathOf(g.adminRes[p.arn])
@@ -75,7 +91,7 @@ func (g *Graph) Findings(now time.Time) []Finding {
 		}
 		if hidden {
 			add(Finding{Type: FindingHiddenAdmin, Severity: SeverityCritical, Principal: p.arn, Technique: adminPath.Technique,
-				Path: adminPath.Path, Explanation: "reaches full access only by escalation: " + g.narrate(adminPath)})
+				Path: adminPath.Path, Statements: pathStatements(adminPath), Explanation: "reaches full access only by escalation: " + g.narrate(adminPath)})
 		}
 		// One escalation finding per technique the principal itself can use.
 		byTech := map[string][]int{}
@@ -158,7 +174,8 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			if len(e.Needs) > 0 {
 				expl += "; needs " + strings.Join(e.Needs, ", ")
 			}
-			add(Finding{Type: FindingPrivilegeEscalation, Severity: sev, Principal: p.arn, Technique: tech, Path: []string{p.arn, e.To}, Explanation: expl})
+			add(Finding{Type: FindingPrivilegeEscalation, Severity: sev, Principal: p.arn, Technique: tech, Path: []string{p.arn, e.To},
+				Statements: stepStatements(nil, e.Steps), Explanation: expl})
 		}
 	}
 
@@ -256,6 +273,14 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			add(Finding{Type: FindingUnusedPolicy, Severity: SeverityLow, Principal: p.ARN, Explanation: "attached to nothing"})
 		}
 	}
+	for i := range out { // the JSON contract: [] rather than null
+		if out[i].Path == nil {
+			out[i].Path = []string{}
+		}
+		if out[i].Statements == nil {
+			out[i].Statements = []Statement{}
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if severityRank[a.Severity] != severityRank[b.Severity] {
@@ -345,8 +370,9 @@ func (g *Graph) permissiveTrust(r *principal) []Finding {
 			// become it, which this account can neither see nor limit.
 			sev, who = SeverityMedium, arnResource(x)+" of account "+arnAccount(x)
 		}
-		out = append(out, Finding{Type: FindingPermissiveTrust, Severity: sev, Principal: r.arn, Path: []string{x, r.arn},
-			Explanation: "trust lets " + who + " assume the role without sts:ExternalId or MFA conditions: " + cite(resourceLayer(e.Steps[0].Statements))})
+		trust := resourceLayer(e.Steps[0].Statements)
+		out = append(out, Finding{Type: FindingPermissiveTrust, Severity: sev, Principal: r.arn, Path: []string{x, r.arn}, Statements: trust,
+			Explanation: "trust lets " + who + " assume the role without sts:ExternalId or MFA conditions: " + cite(trust)})
 	}
 	return out
 }
@@ -419,6 +445,34 @@ func cite(sts []Statement) string {
 		return "no statement"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// stepStatements appends the statements of steps to out, each statement
+// once (a policy's statement can decide several steps).
+func stepStatements(out []Statement, steps []Step) []Statement {
+	for _, st := range steps {
+		for _, s := range st.Statements {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// pathStatements are the deciding statements of every step of a path, then
+// those that give its end full access.
+func pathStatements(p Path) []Statement {
+	var out []Statement
+	for _, e := range p.Steps {
+		out = stepStatements(out, e.Steps)
+	}
+	for _, s := range p.Statements {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func citeSteps(steps []Step) string {

@@ -68,3 +68,25 @@ func compositeOf(modify, reach string) string {
 	}
 	return ""
 }
+
+// TechniqueByID is the catalogue entry with that ID, or nil.
+func TechniqueByID(id string) *Technique {
+	t := techniqueByID(id)
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
+}
+
+// Services are the service principals the gained role must trust, for a
+// technique that passes or takes over a role; nil otherwise.
+func (t Technique) Services() []string { return t.services }
+
+// NeedsInstanceProfile reports whether the role must have an instance
+// profile.
+func (t Technique) NeedsInstanceProfile() bool { return t.instanceProfile }
+
+// Assumes is what must exist that IAM data cannot show (an existing Lambda
+// function running as the role, …), taken to hold; "" when nothing.
+func (t Technique) Assumes() string { return t.existing }

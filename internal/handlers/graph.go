@@ -455,25 +455,6 @@ func (s *Server) graphDownload(format string) echo.HandlerFunc {
 	}
 }
 
-// findingsList shows the findings of an account.
-func (s *Server) findingsList(c echo.Context) error {
-	accounts, acct, err := s.accountOptions(c, c.QueryParam("account"))
-	if err != nil {
-		return err
-	}
-	g, err := s.svc.AccessGraph(c.Request().Context(), principal(c), acct, meta(c))
-	if err != nil {
-		return err
-	}
-	var rows []templates.FindingRow
-	for _, f := range g.Findings(s.svc.Now()) {
-		q := url.Values{"account": {acct}, "focus": {f.Principal}}
-		rows = append(rows, templates.FindingRow{Type: f.Type, Severity: f.Severity, Principal: f.Principal,
-			Technique: f.Technique, Explanation: f.Explanation, Path: f.Path, GraphURL: "/graph?" + q.Encode()})
-	}
-	return render(c, http.StatusOK, templates.FindingsPage(s.page(c, "Findings", "findings"), accounts, rows))
-}
-
 // whoCan answers "who can do this action on this resource": every
 // principal the engine allows, directly or by a chain of role assumptions
 // and escalations, with the path and the deciding statements.

@@ -350,12 +350,16 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 			{what: "Reader's v1, unconfirmed", path: "/policies/versions/delete", form: policyPage("VersionId", "v1"), want: deny("iam:GetPolicy")}}},
 
 		// Reviews name an account, the live one or an imported one.
-		"GET /graph":      review("/graph", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.dot":  review("/graph.dot", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.svg":  review("/graph.svg", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.json": review("/graph.json", "iam:GetAccountAuthorizationDetails"),
-		"GET /findings":   review("/findings", "iam:GetAccountAuthorizationDetails"),
-		"GET /who-can":    review("/who-can", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph":          review("/graph", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.dot":      review("/graph.dot", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.svg":      review("/graph.svg", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.json":     review("/graph.json", "iam:GetAccountAuthorizationDetails"),
+		"GET /findings":       review("/findings", "iam:GetAccountAuthorizationDetails"),
+		"GET /findings.csv":   review("/findings.csv", "iam:GetAccountAuthorizationDetails"),
+		"GET /findings.json":  review("/findings.json", "iam:GetAccountAuthorizationDetails"),
+		"GET /techniques":     {none: "the catalogue of escalation techniques, no account's data"},
+		"GET /techniques/:id": {cases: []idorCase{{what: "a catalogue technique, the same for everyone", path: "/techniques/iam-002", want: yoursOnly}}},
+		"GET /who-can":        review("/who-can", "iam:GetAccountAuthorizationDetails"),
 		// A poll names an overview by its content hash and answers only its
 		// state, but still needs the graph page's right.
 		"GET /graph/overview": {cases: []idorCase{{what: "an overview's state", path: "/graph/overview?key=" + strings.Repeat("ab", 32),
