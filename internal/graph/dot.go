@@ -185,130 +185,174 @@ type dotNode struct {
 // n0, n1... in that order, edges in the graph's order, so golden files hold.
 func (g *Graph) DOT(opts DOTOptions) []byte { return g.Draw(opts).DOT }
 
-// Draw is DOT with the counts of what it draws.
+// Draw is DOT with the counts of what it draws: the nodes in view, the
+// edges between them, like nodes collapsed into sets, then the nodes and
+// the edges written, each a step of its own.
 func (g *Graph) Draw(opts DOTOptions) Drawing {
 	if opts.Overview {
 		opts.Focus, opts.Within = "", nil
 	}
-	starts := opts.Within
-	if opts.Focus != "" {
-		starts = []string{opts.Focus}
-	}
-	focused := len(starts) > 0
 	if opts.Depth == 0 {
 		opts.Depth = 2
 	}
 	if opts.Collapse == 0 {
 		opts.Collapse = 25
 	}
-	keepEdge := func(e *Edge) bool { return opts.Grants || e.Kind != EdgeGrants }
-	// The node set.
-	in := map[string]bool{}
-	dist := map[string]int{} // rings around the focus
-	if !focused {
-		for _, n := range g.Nodes {
-			if (n.Kind != KindResource || opts.Grants) && (n.Kind != KindInline || !opts.Overview) {
-				in[n.ID] = true
-			}
-		}
-	} else {
-		adj := map[string][]string{}
-		for i := range g.Edges {
-			e := &g.Edges[i]
-			if keepEdge(e) {
-				adj[e.From] = append(adj[e.From], e.To)
-				adj[e.To] = append(adj[e.To], e.From)
-			}
-		}
-		var frontier []string
-		for _, id := range starts {
-			if _, ok := g.nodeIdx[id]; ok && !in[id] {
-				in[id] = true
-				dist[id] = 0
-				frontier = append(frontier, id)
-			}
-		}
-		for d := 0; d < opts.Depth && len(frontier) > 0; d++ {
-			var next []string
-			for _, id := range frontier {
-				for _, o := range adj[id] {
-					if !in[o] {
-						in[o] = true
-						dist[o] = d + 1
-						next = append(next, o)
-					}
-				}
-			}
-			frontier = next
-		}
-	}
-	var edges []*Edge
-	for i := range g.Edges {
-		e := &g.Edges[i]
-		if !keepEdge(e) || !in[e.From] || !in[e.To] {
-			continue
-		}
-		// In a focused view only edges that lead away from the focus, one
-		// ring to the next, are drawn: the neighbours' edges among
-		// themselves (hidden admins escalate to each other by the dozen)
-		// would bury the focus's own.
-		if focused && dist[e.From]-dist[e.To] != 1 && dist[e.To]-dist[e.From] != 1 {
-			continue
-		}
-		edges = append(edges, e)
-	}
-	// Collapse sets of like nodes: same kind, same edges to the same others.
-	rep := map[string]string{} // node ID -> representative ID
-	count := map[string]int{}
-	if opts.Collapse > 0 {
-		sig := map[string][]string{}
-		for _, e := range edges {
-			sig[e.From] = append(sig[e.From], "out|"+string(e.Kind)+"|"+e.To)
-			sig[e.To] = append(sig[e.To], "in|"+string(e.Kind)+"|"+e.From)
-		}
-		groups := map[string][]string{}
-		for _, n := range g.Nodes {
-			if !in[n.ID] || n.ID == opts.Focus {
-				continue
-			}
-			s := sig[n.ID]
-			sort.Strings(s)
-			k := string(n.Kind) + "\x00" + strings.Join(s, "\x00")
-			groups[k] = append(groups[k], n.ID)
-		}
-		for _, ids := range groups {
-			if len(ids) > opts.Collapse && !opts.Expand[ids[0]] {
-				for _, id := range ids {
-					rep[id] = ids[0]
-				}
-				count[ids[0]] = len(ids)
-			}
-		}
-	}
-	marks := g.adminMarks(in, rep, opts)
-	var b bytes.Buffer
-	b.WriteString("digraph access {\n")
+	dr := &drawer{g: g, opts: opts, name: map[string]string{}, shown: map[string]string{}}
+	dr.selectNodes()
+	dr.selectEdges()
+	dr.collapse()
+	dr.marks = g.adminMarks(dr.in, dr.rep, opts)
 	attrs := layeredAttrs
 	if opts.Overview {
 		attrs = overviewAttrs
 	}
-	fmt.Fprintf(&b, "  graph [%s, fontname=\"Helvetica\", fontsize=10];\n", attrs)
-	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n")
-	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
-	name := map[string]string{}
-	shown := map[string]string{} // node ID -> the name drawn for it
-	drawn, admins := 0, 0
-	for _, n := range g.Nodes {
-		if !in[n.ID] {
+	dr.b.WriteString("digraph access {\n")
+	fmt.Fprintf(&dr.b, "  graph [%s, fontname=\"Helvetica\", fontsize=10];\n", attrs)
+	dr.b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n")
+	dr.b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
+	dr.writeNodes()
+	dr.writeEdges()
+	dr.b.WriteString("}\n")
+	dr.d.DOT = dr.b.Bytes()
+	return dr.d
+}
+
+// drawer is one drawing being made.
+type drawer struct {
+	g    *Graph
+	opts DOTOptions
+	// starts are where a focused view begins: the focus, or the members
+	// of the bucket it is within; none for the whole account.
+	starts []string
+	in     map[string]bool // the nodes in view
+	dist   map[string]int  // rings around the starts
+	edges  []*Edge
+	rep    map[string]string // node ID -> its set's representative
+	count  map[string]int    // representative -> members
+	marks  marks
+	name   map[string]string // node ID -> DOT name (n0, n1, …)
+	shown  map[string]string // node ID -> the label drawn for it
+	b      bytes.Buffer
+	d      Drawing
+}
+
+func (dr *drawer) focused() bool { return len(dr.starts) > 0 }
+
+func (dr *drawer) keepEdge(e *Edge) bool { return dr.opts.Grants || e.Kind != EdgeGrants }
+
+// selectNodes puts in view the whole account, or the rings up to Depth
+// around the starts.
+func (dr *drawer) selectNodes() {
+	g, opts := dr.g, dr.opts
+	dr.starts = opts.Within
+	if opts.Focus != "" {
+		dr.starts = []string{opts.Focus}
+	}
+	dr.in, dr.dist = map[string]bool{}, map[string]int{}
+	if !dr.focused() {
+		for _, n := range g.Nodes {
+			if (n.Kind != KindResource || opts.Grants) && (n.Kind != KindInline || !opts.Overview) {
+				dr.in[n.ID] = true
+			}
+		}
+		return
+	}
+	adj := map[string][]string{}
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		if dr.keepEdge(e) {
+			adj[e.From] = append(adj[e.From], e.To)
+			adj[e.To] = append(adj[e.To], e.From)
+		}
+	}
+	var frontier []string
+	for _, id := range dr.starts {
+		if _, ok := g.nodeIdx[id]; ok && !dr.in[id] {
+			dr.in[id] = true
+			dr.dist[id] = 0
+			frontier = append(frontier, id)
+		}
+	}
+	for d := 0; d < opts.Depth && len(frontier) > 0; d++ {
+		var next []string
+		for _, id := range frontier {
+			for _, o := range adj[id] {
+				if !dr.in[o] {
+					dr.in[o] = true
+					dr.dist[o] = d + 1
+					next = append(next, o)
+				}
+			}
+		}
+		frontier = next
+	}
+}
+
+// selectEdges keeps the edges between nodes in view. In a focused view only
+// edges that lead away from the focus, one ring to the next, are drawn: the
+// neighbours' edges among themselves (hidden admins escalate to each other
+// by the dozen) would bury the focus's own.
+func (dr *drawer) selectEdges() {
+	for i := range dr.g.Edges {
+		e := &dr.g.Edges[i]
+		if !dr.keepEdge(e) || !dr.in[e.From] || !dr.in[e.To] {
 			continue
 		}
-		if r, ok := rep[n.ID]; ok && r != n.ID {
-			name[n.ID], shown[n.ID] = name[r], shown[r]
+		if dr.focused() && dr.dist[e.From]-dr.dist[e.To] != 1 && dr.dist[e.To]-dr.dist[e.From] != 1 {
 			continue
 		}
-		id := fmt.Sprintf("n%d", len(name))
-		drawn++
-		name[n.ID] = id
+		dr.edges = append(dr.edges, e)
+	}
+}
+
+// collapse makes sets of like nodes: same kind, same edges to the same
+// others, more than Collapse of them and not expanded.
+func (dr *drawer) collapse() {
+	dr.rep, dr.count = map[string]string{}, map[string]int{}
+	if dr.opts.Collapse <= 0 {
+		return
+	}
+	sig := map[string][]string{}
+	for _, e := range dr.edges {
+		sig[e.From] = append(sig[e.From], "out|"+string(e.Kind)+"|"+e.To)
+		sig[e.To] = append(sig[e.To], "in|"+string(e.Kind)+"|"+e.From)
+	}
+	groups := map[string][]string{}
+	for _, n := range dr.g.Nodes {
+		if !dr.in[n.ID] || n.ID == dr.opts.Focus {
+			continue
+		}
+		s := sig[n.ID]
+		sort.Strings(s)
+		k := string(n.Kind) + "\x00" + strings.Join(s, "\x00")
+		groups[k] = append(groups[k], n.ID)
+	}
+	for _, ids := range groups {
+		if len(ids) > dr.opts.Collapse && !dr.opts.Expand[ids[0]] {
+			for _, id := range ids {
+				dr.rep[id] = ids[0]
+			}
+			dr.count[ids[0]] = len(ids)
+		}
+	}
+}
+
+// writeNodes writes the nodes in view, a set as its representative, with
+// their tooltips, links and admin marks.
+func (dr *drawer) writeNodes() {
+	opts := dr.opts
+	for _, n := range dr.g.Nodes {
+		if !dr.in[n.ID] {
+			continue
+		}
+		if r, ok := dr.rep[n.ID]; ok && r != n.ID {
+			dr.name[n.ID], dr.shown[n.ID] = dr.name[r], dr.shown[r]
+			continue
+		}
+		id := fmt.Sprintf("n%d", len(dr.name))
+		dr.d.Nodes++
+		dr.name[n.ID] = id
 		label, tooltip, link := n.Name, n.ID, pageURL(n)
 		if opts.NodeURL != nil {
 			link = opts.NodeURL(n)
@@ -316,7 +360,7 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 		if n.Description != "" {
 			tooltip += "\n" + n.Description
 		}
-		if c := count[n.ID]; c > 0 {
+		if c := dr.count[n.ID]; c > 0 {
 			label = fmt.Sprintf("%d %s", c, kindPlural[n.Kind])
 			tooltip = label
 			link = ""
@@ -325,116 +369,135 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 				link = opts.ExpandURL(n.ID)
 			}
 		}
-		shown[n.ID] = label
+		dr.shown[n.ID] = label
 		extra := ""
 		if n.ID == opts.Focus {
 			extra = ", penwidth=3"
 		}
-		if m, ok := marks.nodes[n.ID]; ok {
-			admins++
+		if m, ok := dr.marks.nodes[n.ID]; ok {
+			dr.d.Admins++
 			tooltip += "\n" + m
 			extra += `, peripheries=2, color="#b91c1c"`
 			if n.ID == opts.Focus {
 				extra = `, penwidth=3, peripheries=2, color="#b91c1c"`
 			}
 		}
-		fmt.Fprintf(&b, "  %s [label=\"%s\", tooltip=\"%s\", %s%s", id, dotEscape(label), dotAttrEscape(tooltip), nodeStyle[n.Kind], extra)
+		fmt.Fprintf(&dr.b, "  %s [label=\"%s\", tooltip=\"%s\", %s%s", id, dotEscape(label), dotAttrEscape(tooltip), nodeStyle[n.Kind], extra)
 		if link != "" {
-			fmt.Fprintf(&b, ", URL=\"%s\"", dotAttrEscape(link))
+			fmt.Fprintf(&dr.b, ", URL=\"%s\"", dotAttrEscape(link))
 		}
-		b.WriteString("];\n")
+		dr.b.WriteString("];\n")
 	}
-	// Parallel edges of one kind between the same two drawn nodes become
-	// one edge: a user with a dozen ways to become a role is one arrow, not
-	// a dozen (which also keeps the layout fast). Up to three are labelled
-	// one by one; more say how many ("5 escalations"), and the tooltip (the
-	// hover, and the page's side panel on click) lists every one in words
-	// with its deciding statements. A prerequisite the data cannot show is
-	// not repeated on every edge: the edge is dashed and the drawing counts
-	// the edges per prerequisite once (Drawing.Assumptions).
-	type pair struct {
-		from, to string
-		kind     EdgeKind
-	}
-	var order []pair
-	labels := map[pair][]string{}
-	texts := map[pair][]string{}
-	assumed := map[pair]bool{}
-	onPath := map[pair]bool{}
-	assumes := map[string]map[pair]bool{} // the drawn edges each prerequisite is assumed on
+}
+
+// drawnPair is one arrow: parallel edges of one kind between the same two
+// drawn nodes.
+type drawnPair struct {
+	from, to string
+	kind     EdgeKind
+}
+
+// arrow is what one drawn arrow carries.
+type arrow struct {
+	labels, texts   []string
+	assumed, onPath bool
+}
+
+// writeEdges writes the arrows. Parallel edges of one kind between the same
+// two drawn nodes become one arrow: a user with a dozen ways to become a
+// role is one arrow, not a dozen (which also keeps the layout fast). Up to
+// three are labelled one by one; more say how many ("5 escalations"), and
+// the tooltip (the hover, and the page's side panel on click) lists every
+// one in words with its deciding statements. A prerequisite the data
+// cannot show is not repeated on every edge: the edge is dashed and the
+// drawing counts the edges per prerequisite once (Drawing.Assumptions).
+func (dr *drawer) writeEdges() {
+	var order []drawnPair
+	arrows := map[drawnPair]*arrow{}
+	assumes := map[string]map[drawnPair]bool{} // the drawn edges each prerequisite is assumed on
 	var assumeOrder []string
-	for _, e := range edges {
-		p := pair{name[e.From], name[e.To], e.Kind}
-		label := e.Verb()
-		switch e.Kind {
-		case EdgeGrants:
-			label = e.Label
-		case EdgeEscalation:
-			label = e.Technique + " " + e.Label
-		case EdgeCanAssume:
-			if e.Label != "" {
-				label = e.Label
-			}
-		}
-		if len(e.Needs) > 0 {
-			label += " (needs " + strings.Join(e.Needs, ", ") + ")"
+	for _, e := range dr.edges {
+		p := drawnPair{dr.name[e.From], dr.name[e.To], e.Kind}
+		a := arrows[p]
+		if a == nil {
+			a = &arrow{}
+			arrows[p] = a
+			order = append(order, p)
 		}
 		if e.Assumes != "" {
-			assumed[p] = true
+			a.assumed = true
 			if assumes[e.Assumes] == nil {
 				assumeOrder = append(assumeOrder, e.Assumes)
-				assumes[e.Assumes] = map[pair]bool{}
+				assumes[e.Assumes] = map[drawnPair]bool{}
 			}
 			assumes[e.Assumes][p] = true
 		}
-		if marks.edges[edgeKey{e.From, e.To, e.Kind}] {
-			onPath[p] = true
+		if dr.marks.edges[edgeKey{e.From, e.To, e.Kind}] {
+			a.onPath = true
 		}
-		if _, ok := labels[p]; !ok {
-			order = append(order, p)
+		if l := edgeLabel(e); !slices.Contains(a.labels, l) { // collapsed members share their edges
+			a.labels = append(a.labels, l)
 		}
-		if !slices.Contains(labels[p], label) { // collapsed members share their edges
-			labels[p] = append(labels[p], label)
-		}
-		if t := EdgeWords(e, shown[e.From], shown[e.To]); !slices.Contains(texts[p], t) {
-			texts[p] = append(texts[p], t)
+		if t := EdgeWords(e, dr.shown[e.From], dr.shown[e.To]); !slices.Contains(a.texts, t) {
+			a.texts = append(a.texts, t)
 		}
 	}
 	for _, p := range order {
-		ls := labels[p]
-		label := strings.Join(ls, "\n")
-		if len(ls) > 3 {
-			label = fmt.Sprintf("%d %s", len(ls), kindEdgePlural[p.kind])
-		}
-		ts := texts[p]
-		if len(ts) > maxEdgeTexts {
-			ts = append(ts[:maxEdgeTexts:maxEdgeTexts], fmt.Sprintf("… and %d more", len(texts[p])-maxEdgeTexts))
-		}
-		tooltip := strings.Join(ts, "\n")
-		if len(texts[p]) > 1 {
-			tooltip = fmt.Sprintf("%d %s:\n%s", len(texts[p]), kindEdgePlural[p.kind], tooltip)
-		}
-		style := edgeStyle[p.kind]
-		if assumed[p] {
-			style += ", style=dashed"
-		}
-		if onPath[p] {
-			tooltip = "On a path to full access.\n" + tooltip
-			style += `, penwidth=3, color="#7f1d1d"`
-		}
-		if opts.Overview {
-			fmt.Fprintf(&b, "  %s -> %s [tooltip=\"%s\", %s];\n", p.from, p.to, dotAttrEscape(tooltip), style)
-			continue
-		}
-		fmt.Fprintf(&b, "  %s -> %s [label=\"%s\", tooltip=\"%s\", labeltooltip=\"%s\", %s];\n", p.from, p.to, dotEscape(label),
-			dotAttrEscape(tooltip), dotAttrEscape(tooltip), style)
+		dr.writeArrow(p, arrows[p])
 	}
-	b.WriteString("}\n")
-	d := Drawing{DOT: b.Bytes(), Nodes: drawn, Edges: len(order), Admins: admins}
+	dr.d.Edges = len(order)
 	for _, a := range assumeOrder {
-		d.Assumptions = append(d.Assumptions, Assumption{Text: a, Edges: len(assumes[a])})
+		dr.d.Assumptions = append(dr.d.Assumptions, Assumption{Text: a, Edges: len(assumes[a])})
 	}
-	return d
+}
+
+// edgeLabel is an edge's label on its arrow.
+func edgeLabel(e *Edge) string {
+	label := e.Verb()
+	switch e.Kind {
+	case EdgeGrants:
+		label = e.Label
+	case EdgeEscalation:
+		label = e.Technique + " " + e.Label
+	case EdgeCanAssume:
+		if e.Label != "" {
+			label = e.Label
+		}
+	}
+	if len(e.Needs) > 0 {
+		label += " (needs " + strings.Join(e.Needs, ", ") + ")"
+	}
+	return label
+}
+
+// writeArrow writes one arrow with its label, tooltip and style.
+func (dr *drawer) writeArrow(p drawnPair, a *arrow) {
+	label := strings.Join(a.labels, "\n")
+	if len(a.labels) > 3 {
+		label = fmt.Sprintf("%d %s", len(a.labels), kindEdgePlural[p.kind])
+	}
+	ts := a.texts
+	if len(ts) > maxEdgeTexts {
+		ts = append(ts[:maxEdgeTexts:maxEdgeTexts], fmt.Sprintf("… and %d more", len(a.texts)-maxEdgeTexts))
+	}
+	tooltip := strings.Join(ts, "\n")
+	if len(a.texts) > 1 {
+		tooltip = fmt.Sprintf("%d %s:\n%s", len(a.texts), kindEdgePlural[p.kind], tooltip)
+	}
+	style := edgeStyle[p.kind]
+	if a.assumed {
+		style += ", style=dashed"
+	}
+	if a.onPath {
+		tooltip = "On a path to full access.\n" + tooltip
+		style += `, penwidth=3, color="#7f1d1d"`
+	}
+	if dr.opts.Overview {
+		fmt.Fprintf(&dr.b, "  %s -> %s [tooltip=\"%s\", %s];\n", p.from, p.to, dotAttrEscape(tooltip), style)
+		return
+	}
+	fmt.Fprintf(&dr.b, "  %s -> %s [label=\"%s\", tooltip=\"%s\", labeltooltip=\"%s\", %s];\n", p.from, p.to, dotEscape(label),
+		dotAttrEscape(tooltip), dotAttrEscape(tooltip), style)
 }
 
 // maxEdgeTexts bounds the lines of one drawn edge's tooltip: a collapsed

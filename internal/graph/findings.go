@@ -71,10 +71,19 @@ const Stale = 90 * 24 * time.Hour
 // only when the account knows its credentials (not for AWS dumps).
 func (g *Graph) Findings(now time.Time) []Finding {
 	var out []Finding
-	add := func(f Finding) { out = append(out, f) }
-	a := g.acct
+	out = append(out, g.accessFindings()...)
+	out = append(out, g.trustFindings()...)
+	out = append(out, g.wildcardFindings()...)
+	out = append(out, g.credentialFindings(now)...)
+	out = append(out, g.unusedFindings(now)...)
+	return finishFindings(out)
+}
 
-	// Administrators, hidden administrators, escalations.
+// accessFindings are the administrators, the hidden administrators and the
+// escalations, principal by principal.
+func (g *Graph) accessFindings() []Finding {
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
 	buf := &reachResult{}
 	for _, p := range g.principals {
 		if _, ok := g.admin[p.arn]; ok {
@@ -93,94 +102,114 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			add(Finding{Type: FindingHiddenAdmin, Severity: SeverityCritical, Principal: p.arn, Technique: adminPath.Technique,
 				Path: adminPath.Path, Statements: pathStatements(adminPath), Explanation: "reaches full access only by escalation: " + g.narrate(adminPath)})
 		}
-		// One escalation finding per technique the principal itself can use.
-		byTech := map[string][]int{}
-		var techs []string
-		for _, ei := range g.out[p.arn] {
-			e := &g.Edges[ei]
-			if e.Kind != EdgeEscalation {
+		out = append(out, g.escalationFindings(p, rr, adminPath, hidden)...)
+	}
+	return out
+}
+
+// escalationFindings are p's escalations: one finding per technique it can
+// use itself, naming the target that leads furthest. rr is p's walk (nil
+// when p has no rewrite), adminPath its path to full access when hidden.
+func (g *Graph) escalationFindings(p *principal, rr *reachResult, adminPath Path, hidden bool) []Finding {
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
+	byTech := map[string][]int{}
+	var techs []string
+	for _, ei := range g.out[p.arn] {
+		e := &g.Edges[ei]
+		if e.Kind != EdgeEscalation {
+			continue
+		}
+		if e.Gain == GainArbitrary || e.Gain == GainVersion {
+			// Rewriting permissions escalates only when the principal can act
+			// as someone they apply to (itself included).
+			if !g.affectsReachable(rr, e) || (e.Gain == GainVersion && !g.versionFull(e.To)) {
 				continue
 			}
-			if e.Gain == GainArbitrary || e.Gain == GainVersion {
-				// Rewriting permissions escalates only when the principal can act
-				// as someone they apply to (itself included).
-				if !g.affectsReachable(rr, e) || (e.Gain == GainVersion && !g.versionFull(e.To)) {
-					continue
-				}
-			}
-			if _, ok := byTech[e.Technique]; !ok {
-				techs = append(techs, e.Technique)
-			}
-			byTech[e.Technique] = append(byTech[e.Technique], ei)
 		}
-		for _, t := range techs {
-			edges := byTech[t]
-			best := edges[0]
-			for _, ei := range edges { // prefer a target that leads to full access
-				if g.leadsToAdmin(g.Edges[ei].To) {
-					best = ei
+		if _, ok := byTech[e.Technique]; !ok {
+			techs = append(techs, e.Technique)
+		}
+		byTech[e.Technique] = append(byTech[e.Technique], ei)
+	}
+	for _, t := range techs {
+		add(g.escalationFinding(p, rr, byTech[t], adminPath, hidden))
+	}
+	return out
+}
+
+// escalationFinding is p's finding for one technique, whose edges (indexes
+// into g.Edges) all use it: the target named is one that leads to full
+// access where there is one, a set made concrete by one member.
+func (g *Graph) escalationFinding(p *principal, rr *reachResult, edges []int, adminPath Path, hidden bool) Finding {
+	best := edges[0]
+	for _, ei := range edges { // prefer a target that leads to full access
+		if g.leadsToAdmin(g.Edges[ei].To) {
+			best = ei
+			break
+		}
+	}
+	e := g.Edges[best]
+	if set := g.sets[e.To]; set != nil {
+		// Name one member: one the rewrite reaches, else one that
+		// leads to full access, else the first.
+		others := len(set.members) - 1
+		m := set.members[0]
+		if m == p.arn {
+			m = set.members[1]
+		}
+		if c := g.reachedAffected(rr, &e); e.Gain == GainArbitrary && c != nil {
+			m = g.memberFor(&e, c.arn)
+		} else {
+			for _, x := range set.members {
+				if x != p.arn && g.leadsToAdmin(x) {
+					m = x
 					break
 				}
 			}
-			e := g.Edges[best]
-			if set := g.sets[e.To]; set != nil {
-				// Name one member: one the rewrite reaches, else one that
-				// leads to full access, else the first.
-				others := len(set.members) - 1
-				m := set.members[0]
-				if m == p.arn {
-					m = set.members[1]
-				}
-				if c := g.reachedAffected(rr, &e); e.Gain == GainArbitrary && c != nil {
-					m = g.memberFor(&e, c.arn)
-				} else {
-					for _, x := range set.members {
-						if x != p.arn && g.leadsToAdmin(x) {
-							m = x
-							break
-						}
-					}
-				}
-				if e.Gain != GainArbitrary && slices.Contains(set.members, p.arn) {
-					others-- // itself, placed in the set to share it
-				}
-				edges = append(edges, make([]int, others)...)
-				e = g.concrete(e, m)
+		}
+		if e.Gain != GainArbitrary && slices.Contains(set.members, p.arn) {
+			others-- // itself, placed in the set to share it
+		}
+		edges = append(edges, make([]int, others)...)
+		e = g.concrete(e, m)
+	}
+	sev := SeverityHigh
+	tech := e.Technique
+	if hidden && adminPath.Technique == tech {
+		sev = SeverityCritical
+	}
+	if e.Gain == GainArbitrary && e.To != p.arn {
+		if c := g.reachedAffected(rr, &e); c != nil && c.arn != p.arn {
+			if id := compositeOf(e.Technique, g.lastTech(rr, hopOf(rr, c))); id != "" {
+				tech = id
 			}
-			sev := SeverityHigh
-			tech := e.Technique
-			if hidden && adminPath.Technique == tech {
-				sev = SeverityCritical
-			}
-			if e.Gain == GainArbitrary && e.To != p.arn {
-				if c := g.reachedAffected(rr, &e); c != nil && c.arn != p.arn {
-					if id := compositeOf(e.Technique, g.lastTech(rr, hopOf(rr, c))); id != "" {
-						tech = id
-					}
-				}
-			}
-			more := ""
-			if len(edges) > 1 {
-				more = fmt.Sprintf(" (and %d other targets)", len(edges)-1)
-			}
-			name := e.Label
-			if t := techniqueByID(tech); t != nil {
-				name = t.Name
-			}
-			expl := fmt.Sprintf("%s: %s %s%s; allowed by %s", name, shortARN(p.arn), describeGain(&e), more, citeSteps(e.Steps))
-			if e.Assumes != "" {
-				expl += "; assumes " + e.Assumes
-			}
-			if len(e.Needs) > 0 {
-				expl += "; needs " + strings.Join(e.Needs, ", ")
-			}
-			add(Finding{Type: FindingPrivilegeEscalation, Severity: sev, Principal: p.arn, Technique: tech, Path: []string{p.arn, e.To},
-				Statements: stepStatements(nil, e.Steps), Explanation: expl})
 		}
 	}
+	more := ""
+	if len(edges) > 1 {
+		more = fmt.Sprintf(" (and %d other targets)", len(edges)-1)
+	}
+	name := e.Label
+	if t := techniqueByID(tech); t != nil {
+		name = t.Name
+	}
+	expl := fmt.Sprintf("%s: %s %s%s; allowed by %s", name, shortARN(p.arn), describeGain(&e), more, citeSteps(e.Steps))
+	if e.Assumes != "" {
+		expl += "; assumes " + e.Assumes
+	}
+	if len(e.Needs) > 0 {
+		expl += "; needs " + strings.Join(e.Needs, ", ")
+	}
+	return Finding{Type: FindingPrivilegeEscalation, Severity: sev, Principal: p.arn, Technique: tech, Path: []string{p.arn, e.To},
+		Statements: stepStatements(nil, e.Steps), Explanation: expl}
+}
 
-	// Trust policies open to anyone, to other accounts or to their principals
-	// without conditions.
+// trustFindings are the trust policies open to anyone, to other accounts
+// or to their principals without conditions.
+func (g *Graph) trustFindings() []Finding {
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
 	for _, r := range g.principals {
 		if r.kind != KindRole || g.trustDocs[r.arn] == nil {
 			continue
@@ -190,7 +219,14 @@ func (g *Graph) Findings(now time.Time) []Finding {
 		}
 	}
 
-	// Policies granting everything or passing any role.
+	return out
+}
+
+// wildcardFindings are the customer policies, managed and inline, that
+// grant everything or pass any role.
+func (g *Graph) wildcardFindings() []Finding {
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
 	for _, mp := range sortedManaged(g) {
 		if mp.src.AWSManaged() || mp.doc == nil {
 			continue
@@ -219,7 +255,15 @@ func (g *Graph) Findings(now time.Time) []Finding {
 		}
 	}
 
-	// Root, credentials, activity.
+	return out
+}
+
+// credentialFindings are about the root user and the users' credentials:
+// MFA, access keys, activity (only where the account knows them).
+func (g *Graph) credentialFindings(now time.Time) []Finding {
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
+	a := g.acct
 	if a.Root != nil {
 		root := "arn:aws:iam::" + a.ID + ":root"
 		if !a.Root.MFAEnabled {
@@ -256,6 +300,14 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			}
 		}
 	}
+	return out
+}
+
+// unusedFindings are the roles and customer policies nobody uses.
+func (g *Graph) unusedFindings(now time.Time) []Finding {
+	var out []Finding
+	add := func(f Finding) { out = append(out, f) }
+	a := g.acct
 	for _, r := range a.Roles {
 		if strings.HasPrefix(r.Path, "/aws-service-role/") {
 			continue
@@ -273,6 +325,12 @@ func (g *Graph) Findings(now time.Time) []Finding {
 			add(Finding{Type: FindingUnusedPolicy, Severity: SeverityLow, Principal: p.ARN, Explanation: "attached to nothing"})
 		}
 	}
+	return out
+}
+
+// finishFindings keeps the JSON contract ([] rather than null) and sorts in
+// the stable order: severity, type, principal, technique.
+func finishFindings(out []Finding) []Finding {
 	for i := range out { // the JSON contract: [] rather than null
 		if out[i].Path == nil {
 			out[i].Path = []string{}
