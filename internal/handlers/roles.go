@@ -135,7 +135,7 @@ func (s *Server) roleCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("roles", r.RoleName, ""))
 }
 
-var roleTabs = []struct{ key, label string }{{"permissions", "Permissions"}, {"trust", "Trust relationships"}, {"tags", "Tags"}}
+var roleTabs = []struct{ key, label string }{{"permissions", "Permissions"}, {"trust", "Trust relationships"}, {"tags", "Tags"}, {"access", "Access"}}
 
 // roleShow shows a role on one of its tabs.
 func (s *Server) roleShow(c echo.Context) error {
@@ -164,7 +164,7 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 	if err != nil {
 		return templates.RoleDetailView{}, err
 	}
-	if tab != "trust" && tab != "tags" {
+	if tab != "trust" && tab != "tags" && tab != "access" {
 		tab = "permissions"
 	}
 	v := templates.RoleDetailView{Name: r.RoleName, Path: r.Path, ARN: r.Arn, ID: r.RoleId, Created: when(r.CreateDate),
@@ -195,8 +195,10 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 		v.Can.DeleteBoundary = s.can(c, "iam:DeleteRolePermissionsBoundary", r.Arn)
 	case "tags":
 		v.Can.Tag = s.can(c, "iam:TagRole", r.Arn) && s.can(c, "iam:UntagRole", r.Arn)
+	case "access":
+		v.Access, err = s.accessTab(c, r.Arn)
 	}
-	return v, nil
+	return v, err
 }
 
 func sessionText(seconds int) string {
