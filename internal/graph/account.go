@@ -32,6 +32,11 @@ type Account struct {
 	CredentialsKnown bool
 	// Root describes the account root user when known; nil otherwise.
 	Root *Root
+	// Foreign lists the ARNs of the dump's users, groups, roles and
+	// policies that name another account than ID (read as ID's all the
+	// same: a dump is one account's, whatever its ARNs say). Information,
+	// not a problem: test accounts and copied dumps carry them.
+	Foreign []string
 }
 
 // Root is what is known about the account's root user.
@@ -492,12 +497,15 @@ func truncateID(id string) string {
 	return id
 }
 
-// accountID is the account that owns most of the entities' ARNs.
+// accountID is the account that owns most of the entities' ARNs; the
+// entities that name another are kept in a.Foreign.
 func (r *reader) accountID(a *Account) string {
 	count := map[string]int{}
+	var arns []string
 	add := func(arn string) {
 		if id := arnAccount(arn); id != "" && id != "aws" {
 			count[id]++
+			arns = append(arns, arn)
 		}
 	}
 	for _, u := range a.Users {
@@ -518,8 +526,10 @@ func (r *reader) accountID(a *Account) string {
 			best = id
 		}
 	}
-	if len(count) > 1 {
-		r.warn(best, "entities from %d accounts; using the most common one", len(count))
+	for _, arn := range arns {
+		if arnAccount(arn) != best {
+			a.Foreign = append(a.Foreign, arn)
+		}
 	}
 	if best == "" {
 		r.warn("account", "no ARN names an account")

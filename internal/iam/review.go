@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/models"
@@ -16,15 +18,86 @@ import (
 // MaxImportBytes bounds an authorization-details upload.
 const MaxImportBytes = 64 << 20
 
-// ImportResult is an account loaded for review.
+// ImportResult is an account loaded for review, and the report of what was
+// read. Its JSON is `console import`'s output (README, "JSON shapes"):
+// every key is present, Notes and Warnings empty lists when there are none.
 type ImportResult struct {
 	AccountID string
 	Label     string
-	Warnings  []string
 	Users     int
 	Groups    int
 	Roles     int
 	Policies  int
+	// Summary says what was read: "44 users, 5 groups, 78 roles, 84 policies".
+	Summary string
+	// Notes are remarks that are no problem, such as entities that carry
+	// another account's ID and were read as this account's.
+	Notes []string
+	// Warnings are real problems: parts of the dump that could not be read
+	// or resolved, each with what the review assumes instead.
+	Warnings []string
+}
+
+// importReport fills the report of an import from what the dump gave.
+func importReport(res *ImportResult, a *graph.Account, warns []graph.Warning) {
+	res.Users, res.Groups, res.Roles, res.Policies = len(a.Users), len(a.Groups), len(a.Roles), len(a.Policies)
+	res.Summary = counted(res.Users, "user", "users") + ", " + counted(res.Groups, "group", "groups") + ", " +
+		counted(res.Roles, "role", "roles") + ", " + counted(res.Policies, "managed policy", "managed policies")
+	res.Notes, res.Warnings = []string{}, []string{}
+	if n := len(a.Foreign); n > 0 {
+		others := map[string]bool{}
+		var names []string
+		for _, arn := range a.Foreign {
+			if acct := arnAccountID(arn); !others[acct] {
+				others[acct] = true
+				names = append(names, acct)
+			}
+		}
+		sort.Strings(names)
+		shown := make([]string, 0, 5)
+		for _, arn := range a.Foreign[:min(n, 5)] {
+			shown = append(shown, arnResource(arn))
+		}
+		list := strings.Join(shown, ", ")
+		if n > len(shown) {
+			list += fmt.Sprintf(" and %d more", n-len(shown))
+		}
+		carry, were := "carry", "were"
+		if n == 1 {
+			carry, were = "carries", "was"
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("%s %s another account's ID (%s) and %s read as %s's: %s.",
+			counted(n, "entity", "entities"), carry, strings.Join(names, ", "), were, a.ID, list))
+	}
+	for _, w := range warns {
+		res.Warnings = append(res.Warnings, w.String())
+	}
+}
+
+// counted is "1 user", "44 users".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// arnAccountID is an ARN's account field; arnResource what follows it
+// ("user/alice").
+func arnAccountID(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+func arnResource(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return arn
+	}
+	return parts[5]
 }
 
 // ImportAccount loads a real AWS account's `get-account-authorization-
@@ -56,10 +129,8 @@ func (s *Service) ImportAccount(ctx context.Context, caller *Principal, r io.Rea
 	} else if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, internal(err, "live account")
 	}
-	res := &ImportResult{AccountID: a.ID, Label: label, Users: len(a.Users), Groups: len(a.Groups), Roles: len(a.Roles), Policies: len(a.Policies)}
-	for _, w := range warns {
-		res.Warnings = append(res.Warnings, fmt.Sprint(w))
-	}
+	res := &ImportResult{AccountID: a.ID, Label: label}
+	importReport(res, a, warns)
 	wj, _ := json.Marshal(res.Warnings)
 	if label == "" {
 		res.Label = "Imported " + a.ID
