@@ -40,6 +40,11 @@ func (s *Server) accessTab(c echo.Context, arn string) (templates.AccessView, er
 	return accessView(r), nil
 }
 
+// accessGrantsShown bounds the permissions a service row lists: AWS's
+// service-linked roles' policies name thousands of actions, and the access
+// levels above them already say what they cover.
+const accessGrantsShown = 50
+
 // accessView makes the page's view of an access review.
 func accessView(r *iam.AccessReview) templates.AccessView {
 	account := r.Account
@@ -50,8 +55,8 @@ func accessView(r *iam.AccessReview) templates.AccessView {
 		FindingsHref: "/findings?" + url.Values{"account": {account}, "q": {r.ARN}}.Encode(),
 		GraphHref:    templates.GraphURL(account, r.ARN), PathsHref: templates.PathsURL(account, r.ARN)}
 	for _, sa := range r.Services {
-		row := templates.AccessServiceRow{SummaryRow: summaryRow("Allow", sa.ServiceSummary)}
-		for _, p := range sa.Permissions {
+		row := templates.AccessServiceRow{SummaryRow: summaryRow("Allow", sa.ServiceSummary), Permissions: len(sa.Permissions)}
+		for _, p := range sa.Permissions[:min(len(sa.Permissions), accessGrantsShown)] {
 			why := ""
 			if len(p.Statements) > 0 {
 				st := p.Statements[0]
