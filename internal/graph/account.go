@@ -480,6 +480,7 @@ func ParseAuthorizationDetails(rd io.Reader) (*Account, []Warning, error) {
 	if a.ID == "" {
 		a.ID = r.accountID(a)
 	}
+	a.Foreign = foreign(a)
 	// The ID names the account in pages, URLs and file names: a dump
 	// whose ARNs carried `"><svg…` as the account was accepted once.
 	if a.ID != "" && !policy.IsAccountID(a.ID) {
@@ -497,15 +498,12 @@ func truncateID(id string) string {
 	return id
 }
 
-// accountID is the account that owns most of the entities' ARNs; the
-// entities that name another are kept in a.Foreign.
+// accountID is the account that owns most of the entities' ARNs.
 func (r *reader) accountID(a *Account) string {
 	count := map[string]int{}
-	var arns []string
 	add := func(arn string) {
 		if id := arnAccount(arn); id != "" && id != "aws" {
 			count[id]++
-			arns = append(arns, arn)
 		}
 	}
 	for _, u := range a.Users {
@@ -526,15 +524,34 @@ func (r *reader) accountID(a *Account) string {
 			best = id
 		}
 	}
-	for _, arn := range arns {
-		if arnAccount(arn) != best {
-			a.Foreign = append(a.Foreign, arn)
-		}
-	}
 	if best == "" {
 		r.warn("account", "no ARN names an account")
 	}
 	return best
+}
+
+// foreign lists the ARNs of a's entities that name another account than
+// a.ID, in the order users, groups, roles, policies.
+func foreign(a *Account) []string {
+	var out []string
+	add := func(arn string) {
+		if id := arnAccount(arn); id != "" && id != "aws" && id != a.ID {
+			out = append(out, arn)
+		}
+	}
+	for _, u := range a.Users {
+		add(u.ARN)
+	}
+	for _, g := range a.Groups {
+		add(g.ARN)
+	}
+	for _, ro := range a.Roles {
+		add(ro.ARN)
+	}
+	for _, p := range a.Policies {
+		add(p.ARN)
+	}
+	return out
 }
 
 // crossCheck reports references the dump cannot resolve.

@@ -44,6 +44,11 @@ type ServiceAccess struct {
 // iam:GetAccountAuthorizationDetails on the account. An ARN that names no
 // user, role or group of the account is NotFound.
 func (s *Service) PrincipalAccess(ctx context.Context, caller *Principal, accountID, arn string, m Meta) (*AccessReview, error) {
+	// Authorized first: a refused caller learns nothing from its input.
+	_, live, err := s.reviewedAccount(ctx, caller, accountID, m)
+	if err != nil {
+		return nil, err
+	}
 	if arn == "" {
 		return nil, invalidField("arn", "Name a user, role or group by its ARN.")
 	}
@@ -55,7 +60,6 @@ func (s *Service) PrincipalAccess(ctx context.Context, caller *Principal, accoun
 	if !ok || (n.Kind != graph.KindUser && n.Kind != graph.KindRole && n.Kind != graph.KindGroup) {
 		return nil, newErr(NotFound, "Account %s has no user, role or group %s.", g.Account().ID, arn)
 	}
-	live := accountID == "" || accountID == callerAccount(caller)
 	r := &AccessReview{Account: g.Account().ID, Live: live, ARN: arn, Name: n.Name, Kind: string(n.Kind)}
 	var perms []graph.ServicePermissions
 	var admin graph.Admin
