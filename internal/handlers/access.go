@@ -53,7 +53,7 @@ func accessView(r *iam.AccessReview) templates.AccessView {
 	}
 	v := templates.AccessView{Account: r.Account, ARN: r.ARN, Name: r.Name, Kind: r.Kind,
 		FindingsHref: "/findings?" + url.Values{"account": {account}, "q": {r.ARN}}.Encode(),
-		GraphHref:    templates.GraphURL(account, r.ARN), PathsHref: templates.PathsURL(account, r.ARN)}
+		GraphHref:    templates.GraphURL(account, r.ARN)}
 	for _, sa := range r.Services {
 		row := templates.AccessServiceRow{SummaryRow: summaryRow("Allow", sa.ServiceSummary), Permissions: len(sa.Permissions)}
 		for _, p := range sa.Permissions[:min(len(sa.Permissions), accessGrantsShown)] {

@@ -65,3 +65,22 @@ func TestAccessPage(t *testing.T) {
 
 // htmlAttr is s as templ writes it in an attribute.
 func htmlAttr(s string) string { return strings.ReplaceAll(s, "&", "&amp;") }
+
+// TestAccessTabRefused: a user who may read a user but not review the
+// account sees the Access tab say why, not an error page.
+func TestAccessTabRefused(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	e.browser().setup()
+	e.mkUser("ivy", alicePassword, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","iam:List*"],"Resource":"*"}]}`)
+	b := e.browser()
+	if res := b.login("ivy", alicePassword, "/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", res.StatusCode)
+	}
+	res, body := b.get("/users/ivy?tab=access")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="access-denied"`) || !strings.Contains(body, "iam:GetAccountAuthorizationDetails") {
+		t.Fatalf("access tab without the right to review: %d\n%s", res.StatusCode, body)
+	}
+	if res, _ := b.get(templates.AccessURL("", "arn:aws:iam::"+mustAccount(t, e)+":user/ivy")); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("/access without the right to review: %d", res.StatusCode)
+	}
+}

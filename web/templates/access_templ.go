@@ -20,8 +20,8 @@ type AccessView struct {
 	Admin *AccessAdmin
 	// Members are a group's members, each linked to its own access.
 	Members []AccessLink
-	// The principal's findings, graph and paths.
-	FindingsHref, GraphHref, PathsHref string
+	// The principal's findings and graph.
+	FindingsHref, GraphHref string
 	// Denied says why the review could not be shown (a refusal), instead
 	// of the rest.
 	Denied string
