@@ -45,6 +45,10 @@ func (s *Server) accessTab(c echo.Context, arn string) (templates.AccessView, er
 // levels above them already say what they cover.
 const accessGrantsShown = 50
 
+// accessMembersShown bounds the members a group's review links to: a
+// group of a large account holds thousands.
+const accessMembersShown = 20
+
 // accessView makes the page's view of an access review.
 func accessView(r *iam.AccessReview) templates.AccessView {
 	account := r.Account
@@ -72,9 +76,10 @@ func accessView(r *iam.AccessReview) templates.AccessView {
 		}
 		v.Services = append(v.Services, row)
 	}
-	for _, m := range r.Members {
+	for _, m := range r.Members[:min(len(r.Members), accessMembersShown)] {
 		v.Members = append(v.Members, templates.AccessLink{Name: lastPart(m), ARN: m, Href: templates.AccessURL(account, m)})
 	}
+	v.MoreMembers = len(r.Members) - len(v.Members)
 	if r.Admin != nil {
 		a := &templates.AccessAdmin{Hidden: r.Admin.Hidden, Href: templates.PathsURL(account, r.Admin.Principal)}
 		if r.Kind == "group" {
