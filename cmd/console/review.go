@@ -49,6 +49,12 @@ func (c *ImportCmd) Run(g *Globals, e *env) error {
 		if err != nil {
 			return err
 		}
+		// The report as JSON on standard output (README, "JSON shapes");
+		// the same in words on standard error, remarks apart from problems.
+		fmt.Fprintf(e.stderr, "imported account %s (%s): %s\n", res.AccountID, res.Label, res.Summary)
+		for _, n := range res.Notes {
+			fmt.Fprintln(e.stderr, "note:", n)
+		}
 		for _, w := range res.Warnings {
 			fmt.Fprintln(e.stderr, "warning:", w)
 		}

@@ -32,6 +32,11 @@ type Account struct {
 	CredentialsKnown bool
 	// Root describes the account root user when known; nil otherwise.
 	Root *Root
+	// Foreign lists the ARNs of the dump's users, groups, roles and
+	// policies that name another account than ID (read as ID's all the
+	// same: a dump is one account's, whatever its ARNs say). Information,
+	// not a problem: test accounts and copied dumps carry them.
+	Foreign []string
 }
 
 // Root is what is known about the account's root user.
@@ -475,6 +480,7 @@ func ParseAuthorizationDetails(rd io.Reader) (*Account, []Warning, error) {
 	if a.ID == "" {
 		a.ID = r.accountID(a)
 	}
+	a.Foreign = foreign(a)
 	// The ID names the account in pages, URLs and file names: a dump
 	// whose ARNs carried `"><svg…` as the account was accepted once.
 	if a.ID != "" && !policy.IsAccountID(a.ID) {
@@ -518,13 +524,34 @@ func (r *reader) accountID(a *Account) string {
 			best = id
 		}
 	}
-	if len(count) > 1 {
-		r.warn(best, "entities from %d accounts; using the most common one", len(count))
-	}
 	if best == "" {
 		r.warn("account", "no ARN names an account")
 	}
 	return best
+}
+
+// foreign lists the ARNs of a's entities that name another account than
+// a.ID, in the order users, groups, roles, policies.
+func foreign(a *Account) []string {
+	var out []string
+	add := func(arn string) {
+		if id := arnAccount(arn); id != "" && id != "aws" && id != a.ID {
+			out = append(out, arn)
+		}
+	}
+	for _, u := range a.Users {
+		add(u.ARN)
+	}
+	for _, g := range a.Groups {
+		add(g.ARN)
+	}
+	for _, ro := range a.Roles {
+		add(ro.ARN)
+	}
+	for _, p := range a.Policies {
+		add(p.ARN)
+	}
+	return out
 }
 
 // crossCheck reports references the dump cannot resolve.

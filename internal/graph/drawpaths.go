@@ -144,7 +144,7 @@ func (g *Graph) Words(r Route) string {
 
 // nameOf is a node's short name (its ID when the graph does not hold it).
 func (g *Graph) nameOf(id string) string {
-	if n, ok := g.Node(id); ok {
+	if n, ok := g.Node(id); ok && n.Name != "" {
 		return n.Name
 	}
 	if i := strings.LastIndexByte(id, '#'); i >= 0 {

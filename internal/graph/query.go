@@ -254,22 +254,7 @@ func (g *Graph) WhatCan(principalARN string) []ServicePermissions {
 	if p == nil {
 		return nil
 	}
-	by := map[string][]Permission{}
-	for _, perm := range g.permissions(p, true) {
-		svc := perm.Action
-		if i := strings.IndexByte(svc, ':'); i >= 0 && !strings.HasPrefix(svc, "NotAction:") {
-			svc = strings.ToLower(svc[:i])
-		} else if strings.HasPrefix(svc, "NotAction:") {
-			svc = "*"
-		}
-		by[svc] = append(by[svc], perm)
-	}
-	var out []ServicePermissions
-	for s, ps := range by {
-		out = append(out, ServicePermissions{Service: s, Permissions: ps})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Service < out[j].Service })
-	return out
+	return byService(g.permissions(p, true))
 }
 
 // permissions lists what p's Allow statements name and the engine allows.

@@ -36,10 +36,30 @@ func (s *Server) importSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	msg := "Account " + res.AccountID + " imported for review."
-	if n := len(res.Warnings); n > 0 {
-		msg += " " + plural(n, "part") + " could not be read: " + strings.Join(res.Warnings[:min(n, 3)], "; ")
-	}
-	s.flash(c, "success", msg)
+	kind, msg := importFlash(res)
+	s.flash(c, kind, msg)
 	return c.Redirect(http.StatusSeeOther, "/findings?account="+res.AccountID)
+}
+
+// importFlashWarnings bounds the warnings a flash lists: it travels in a
+// cookie.
+const importFlashWarnings = 3
+
+// importFlash is the import's report as one message: what was read and the
+// remarks on it (a success), then the problems, if any (a warning, which
+// still reads as done: the account was imported).
+func importFlash(res *iam.ImportResult) (kind, msg string) {
+	msg = "Account " + res.AccountID + " imported for review: " + res.Summary + "."
+	for _, n := range res.Notes {
+		msg += " " + n
+	}
+	n := len(res.Warnings)
+	if n == 0 {
+		return "success", msg
+	}
+	msg += " " + plural(n, "problem") + " in the dump, reviewed as stated: " + strings.Join(res.Warnings[:min(n, importFlashWarnings)], "; ")
+	if n > importFlashWarnings {
+		msg += "; and " + itoa(n-importFlashWarnings) + " more (`console import` lists them all)"
+	}
+	return "warning", msg + "."
 }

@@ -117,7 +117,7 @@ func TestUserAccessTab(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":[{"Sid":"Reports","Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::reports/*"},`+
 			`{"Sid":"NoPut","Effect":"Deny","Action":"s3:PutObject","Resource":"*"}]}`)
 	res, body := root.get("/users/gina?tab=access")
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="user-access"`) {
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="access-services"`) {
 		t.Fatalf("access tab: %d", res.StatusCode)
 	}
 	if !strings.Contains(body, "s3:GetObject") || strings.Contains(body, "s3:PutObject") || !strings.Contains(body, "(Reports)") {

@@ -232,24 +232,29 @@ const summaryActionsShown = 100
 
 func summaryRows(sum *iam.PolicySummaryView) []templates.SummaryRow {
 	var out []templates.SummaryRow
-	add := func(effect string, ss []iam.ServiceSummary) {
-		for _, x := range ss {
-			row := templates.SummaryRow{Effect: effect, Service: x.Service, Name: x.Name, Access: x.Access,
-				Resources: x.Resources, NotResource: x.NotResource, Conditions: x.Conditions}
-			for _, l := range x.Levels {
-				lv := templates.SummaryLevel{Level: l.Level, Full: l.Full, Granted: l.Granted, Total: l.Total}
-				if !l.Full {
-					lv.Actions = l.Actions[:min(len(l.Actions), summaryActionsShown)]
-					lv.More = len(l.Actions) - len(lv.Actions)
-				}
-				row.Levels = append(row.Levels, lv)
-			}
-			out = append(out, row)
-		}
+	for _, x := range sum.Allow {
+		out = append(out, summaryRow("Allow", x))
 	}
-	add("Allow", sum.Allow)
-	add("Deny", sum.Deny)
+	for _, x := range sum.Deny {
+		out = append(out, summaryRow("Deny", x))
+	}
 	return out
+}
+
+// summaryRow is one service's row of a summary, its actions listed up to
+// summaryActionsShown per level.
+func summaryRow(effect string, x iam.ServiceSummary) templates.SummaryRow {
+	row := templates.SummaryRow{Effect: effect, Service: x.Service, Name: x.Name, Access: x.Access,
+		Resources: x.Resources, NotResource: x.NotResource, Conditions: x.Conditions}
+	for _, l := range x.Levels {
+		lv := templates.SummaryLevel{Level: l.Level, Full: l.Full, Granted: l.Granted, Total: l.Total}
+		if !l.Full {
+			lv.Actions = l.Actions[:min(len(l.Actions), summaryActionsShown)]
+			lv.More = len(l.Actions) - len(lv.Actions)
+		}
+		row.Levels = append(row.Levels, lv)
+	}
+	return row
 }
 
 // policyVersionCreate adds a version, the default one when asked.

@@ -126,7 +126,7 @@ func (s *Server) roleCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("roles", r.RoleName, ""))
 }
 
-var roleTabs = []struct{ key, label string }{{"permissions", "Permissions"}, {"trust", "Trust relationships"}, {"tags", "Tags"}}
+var roleTabs = []struct{ key, label string }{{"permissions", "Permissions"}, {"trust", "Trust relationships"}, {"tags", "Tags"}, {"access", "Access"}}
 
 // roleShow shows a role on one of its tabs.
 func (s *Server) roleShow(c echo.Context) error {
@@ -155,7 +155,7 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 	if err != nil {
 		return templates.RoleDetailView{}, err
 	}
-	if tab != "trust" && tab != "tags" {
+	if tab != "trust" && tab != "tags" && tab != "access" {
 		tab = "permissions"
 	}
 	v := templates.RoleDetailView{Name: r.RoleName, Path: r.Path, ARN: r.Arn, ID: r.RoleId, Created: when(r.CreateDate),
@@ -186,8 +186,10 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 		v.Can.DeleteBoundary = s.can(c, iam.OpDeletePermissionsBoundary, r.Arn)
 	case "tags":
 		v.Can.Tag = s.can(c, iam.OpTag, r.Arn) && s.can(c, iam.OpUntag, r.Arn)
+	case "access":
+		v.Access, err = s.accessTab(c, r.Arn)
 	}
-	return v, nil
+	return v, err
 }
 
 func sessionText(seconds int) string {

@@ -121,6 +121,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/techniques", s.techniquesList)
 	t.add(signedIn, get, "/techniques/:id", s.techniqueShow)
 	t.add(signedIn, get, "/who-can", s.whoCan)
+	t.add(signedIn, get, "/access", s.accessShow)
 	t.add(signedIn, get, "/import", s.importShow)
 	t.add(signedIn, post, "/import", s.importSave, largeBody)
 	t.add(signedIn, get, "/simulator", s.simulatorShow)

@@ -280,31 +280,13 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 	return v, err
 }
 
-// userAccess fills the Access tab: what the user can do, by service.
+// userAccess fills the Access tab: what the user can do, by service and
+// access level, and whether it can become admin. Only this tab asks for
+// the account's graph; the page's other tabs never build it.
 func (s *Server) userAccess(c echo.Context, u *iam.User, v *templates.UserDetailView) error {
-	perms, err := s.svc.UserAccess(c.Request().Context(), principal(c), u.UserName, meta(c))
-	if err != nil {
-		return err
-	}
-	for _, sp := range perms {
-		row := templates.AccessRow{Service: sp.Service}
-		for _, p := range sp.Permissions {
-			why := ""
-			if len(p.Statements) > 0 {
-				st := p.Statements[0]
-				why = st.PolicyName
-				if why == "" {
-					why = st.Policy
-				}
-				if st.Sid != "" {
-					why += " (" + st.Sid + ")"
-				}
-			}
-			row.Grants = append(row.Grants, templates.AccessGrant{Action: p.Action, Resource: p.Resource, Why: why})
-		}
-		v.Access = append(v.Access, row)
-	}
-	return nil
+	var err error
+	v.Access, err = s.accessTab(c, u.Arn)
+	return err
 }
 
 // userGroups fills the Groups tab.

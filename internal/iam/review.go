@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/models"
@@ -16,15 +18,86 @@ import (
 // MaxImportBytes bounds an authorization-details upload.
 const MaxImportBytes = 64 << 20
 
-// ImportResult is an account loaded for review.
+// ImportResult is an account loaded for review, and the report of what was
+// read. Its JSON is `console import`'s output (README, "JSON shapes"):
+// every key is present, Notes and Warnings empty lists when there are none.
 type ImportResult struct {
 	AccountID string
 	Label     string
-	Warnings  []string
 	Users     int
 	Groups    int
 	Roles     int
 	Policies  int
+	// Summary says what was read: "44 users, 5 groups, 78 roles, 84 policies".
+	Summary string
+	// Notes are remarks that are no problem, such as entities that carry
+	// another account's ID and were read as this account's.
+	Notes []string
+	// Warnings are real problems: parts of the dump that could not be read
+	// or resolved, each with what the review assumes instead.
+	Warnings []string
+}
+
+// importReport fills the report of an import from what the dump gave.
+func importReport(res *ImportResult, a *graph.Account, warns []graph.Warning) {
+	res.Users, res.Groups, res.Roles, res.Policies = len(a.Users), len(a.Groups), len(a.Roles), len(a.Policies)
+	res.Summary = counted(res.Users, "user", "users") + ", " + counted(res.Groups, "group", "groups") + ", " +
+		counted(res.Roles, "role", "roles") + ", " + counted(res.Policies, "managed policy", "managed policies")
+	res.Notes, res.Warnings = []string{}, []string{}
+	if n := len(a.Foreign); n > 0 {
+		others := map[string]bool{}
+		var names []string
+		for _, arn := range a.Foreign {
+			if acct := arnAccountID(arn); !others[acct] {
+				others[acct] = true
+				names = append(names, acct)
+			}
+		}
+		sort.Strings(names)
+		shown := make([]string, 0, 5)
+		for _, arn := range a.Foreign[:min(n, 5)] {
+			shown = append(shown, arnResource(arn))
+		}
+		list := strings.Join(shown, ", ")
+		if n > len(shown) {
+			list += fmt.Sprintf(" and %d more", n-len(shown))
+		}
+		carry, were := "carry", "were"
+		if n == 1 {
+			carry, were = "carries", "was"
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("%s %s another account's ID (%s) and %s read as %s's: %s.",
+			counted(n, "entity", "entities"), carry, strings.Join(names, ", "), were, a.ID, list))
+	}
+	for _, w := range warns {
+		res.Warnings = append(res.Warnings, w.String())
+	}
+}
+
+// counted is "1 user", "44 users".
+func counted(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// arnAccountID is an ARN's account field; arnResource what follows it
+// ("user/alice").
+func arnAccountID(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
+}
+
+func arnResource(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return arn
+	}
+	return parts[5]
 }
 
 // ImportAccount loads a real AWS account's `get-account-authorization-
@@ -56,10 +129,8 @@ func (s *Service) ImportAccount(ctx context.Context, caller *Principal, r io.Rea
 	} else if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, internal(err, "live account")
 	}
-	res := &ImportResult{AccountID: a.ID, Label: label, Users: len(a.Users), Groups: len(a.Groups), Roles: len(a.Roles), Policies: len(a.Policies)}
-	for _, w := range warns {
-		res.Warnings = append(res.Warnings, fmt.Sprint(w))
-	}
+	res := &ImportResult{AccountID: a.ID, Label: label}
+	importReport(res, a, warns)
 	wj, _ := json.Marshal(res.Warnings)
 	if label == "" {
 		res.Label = "Imported " + a.ID
@@ -237,83 +308,4 @@ func (s *Service) ReviewAccounts(ctx context.Context, caller *Principal, m Meta)
 		}
 	}
 	return out, nil
-}
-
-// UserAccess is what a user can do, by service, from the engine: every
-// action and resource pattern its policies allow once denies, boundary and
-// conditions apply, with the statements that decide it (the user page's
-// Access tab). Asking is a simulation: iam:SimulatePrincipalPolicy on the
-// user.
-func (s *Service) UserAccess(ctx context.Context, caller *Principal, userName string, m Meta) ([]graph.ServicePermissions, error) {
-	acct, err := s.accountOf(ctx, caller)
-	if err != nil {
-		return nil, err
-	}
-	if userName == "" {
-		return nil, invalidField("UserName", "UserName is required.")
-	}
-	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, "iam:SimulatePrincipalPolicy")
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.userSnapshot(ctx, acct, u)
-	if err != nil {
-		return nil, internal(err, "user snapshot")
-	}
-	return graph.Build(a, graph.Options{Now: s.now()}).WhatCan(arn), nil
-}
-
-// userSnapshot is the smallest account that decides one user's access: the
-// user, its groups and the managed policies they use.
-func (s *Service) userSnapshot(ctx context.Context, acct string, u *models.User) (*graph.Account, error) {
-	st := s.store
-	a := &graph.Account{ID: acct}
-	managed := map[string]bool{}
-	load := func(et models.EntityType, id string) ([]graph.AttachedPolicy, []graph.InlinePolicy, error) {
-		return entityPolicies(ctx, st, acct, et, id, managed)
-	}
-	gu := graph.User{Name: u.Name, ID: u.UserID, ARN: userARN(acct, u.Path, u.Name), Path: u.Path, CreateDate: u.CreatedAt}
-	var err error
-	if gu.Attached, gu.Inline, err = load(models.EntityUser, u.UserID); err != nil {
-		return nil, err
-	}
-	if u.PermissionsBoundaryARN != "" {
-		gu.Boundary = &graph.AttachedPolicy{Name: policyNameOf(u.PermissionsBoundaryARN), ARN: u.PermissionsBoundaryARN}
-		managed[u.PermissionsBoundaryARN] = true
-	}
-	groups, _, err := st.ListGroupsForUser(ctx, acct, u.UserID, models.ListFilter{Limit: models.MaxListLimit})
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range groups {
-		gg := graph.Group{Name: g.Name, ID: g.GroupID, ARN: groupARN(acct, g.Path, g.Name), Path: g.Path, CreateDate: g.CreatedAt}
-		if gg.Attached, gg.Inline, err = load(models.EntityGroup, g.GroupID); err != nil {
-			return nil, err
-		}
-		a.Groups = append(a.Groups, gg)
-		gu.Groups = append(gu.Groups, g.Name)
-	}
-	a.Users = []graph.User{gu}
-	for arn := range managed {
-		if b := Builtin(arn); b != nil {
-			a.Policies = append(a.Policies, graph.ManagedPolicy{Name: b.Name, ID: b.ID, ARN: arn, Path: b.Path, DefaultVersion: b.VersionID(),
-				IsAttachable: true, Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document()), IsDefault: true}}})
-			continue
-		}
-		mp, err := st.PolicyByARN(ctx, acct, arn)
-		if errors.Is(err, models.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		v, err := st.PolicyVersion(ctx, acct, mp.PolicyID, mp.DefaultVersionID)
-		if err != nil {
-			return nil, err
-		}
-		a.Policies = append(a.Policies, graph.ManagedPolicy{Name: mp.Name, ID: mp.PolicyID, ARN: arn, Path: mp.Path,
-			DefaultVersion: v.VersionID, IsAttachable: true, Versions: []graph.PolicyVersion{{ID: v.VersionID, Document: prettyJSON(v.Document), IsDefault: true}}})
-	}
-	sort.Slice(a.Policies, func(i, j int) bool { return a.Policies[i].ARN < a.Policies[j].ARN })
-	return a, nil
 }

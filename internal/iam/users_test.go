@@ -381,10 +381,6 @@ func TestUserOperationsAuthorizeBeforeNotFound(t *testing.T) {
 			_, err := svc.EndUserSessions(ctx, c, user, iam.Meta{})
 			return err
 		}},
-		{"UserAccess", func(c *iam.Principal, user string) error {
-			_, err := svc.UserAccess(ctx, c, user, iam.Meta{})
-			return err
-		}},
 	}
 	for _, op := range ops {
 		t.Run(op.name, func(t *testing.T) {
