@@ -1,7 +1,12 @@
 package graph
 
 import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/iamconsole/console/internal/policy"
@@ -276,4 +281,132 @@ func SayHops(start string, hops []Hop) string {
 		b.WriteString(" — " + h.Verb + " → " + h.ToName)
 	}
 	return b.String()
+}
+
+// PathEntry is one path as `console paths` and the paths page give it:
+// the principal, its rank's keys, the path said in words and hop by hop,
+// and the Path underneath. JSON field names are the `console paths`
+// contract: every key is present in every entry. Severity is "" and Hidden
+// false for a path between two principals, which is not a finding.
+type PathEntry struct {
+	Principal   string
+	Severity    string
+	Hidden      bool
+	Length      int // len(Hops)
+	Assumptions int
+	Said        string
+	Hops        []Hop
+	Path        Path
+}
+
+// MarshalJSON writes absent lists as [], as Path does.
+func (e PathEntry) MarshalJSON() ([]byte, error) {
+	type plain PathEntry
+	q := plain(e)
+	q.Hops = orEmpty(q.Hops)
+	return json.Marshal(q)
+}
+
+// Entry tells a ranked admin's path: the words are made here, for the
+// entries shown.
+func (g *Graph) Entry(r RankedAdmin) PathEntry {
+	hops := g.Tell(r.Path)
+	return PathEntry{Principal: r.Principal, Severity: r.Severity, Hidden: r.Hidden, Length: len(hops),
+		Assumptions: r.Assumptions, Said: SayHops(r.Principal, hops), Hops: hops, Path: r.Path}
+}
+
+// Between is the path from one principal to another (Paths), told; none
+// when from cannot act as to.
+func (g *Graph) Between(from, to string) []PathEntry {
+	var out []PathEntry
+	for _, p := range g.Paths(from, to) {
+		hops := g.Tell(p)
+		n := 0
+		for _, e := range p.Steps {
+			if e.Assumes != "" || len(e.Needs) > 0 {
+				n++
+			}
+		}
+		if p.Assumption != "" {
+			n++
+		}
+		out = append(out, PathEntry{Principal: p.Principal, Length: len(hops), Assumptions: n, Said: SayHops(p.Principal, hops), Hops: hops, Path: p})
+	}
+	return out
+}
+
+// Cite names a deciding statement for a reader: "AdministratorAccess v1
+// (Sid) statement 0, line 3".
+func Cite(s Statement) string {
+	name := s.PolicyName
+	if name == "" {
+		name = shortARN(s.Policy)
+	}
+	if s.Version != "" {
+		name += " " + s.Version
+	}
+	if s.Sid != "" {
+		name += " (" + s.Sid + ")"
+	}
+	return name + " statement " + itoa(s.Index) + ", line " + strconv.Itoa(s.Line)
+}
+
+// PathsCSVHeader is the header row of WritePathsCSV.
+var PathsCSVHeader = []string{"Rank", "Principal", "Severity", "Hidden", "Length", "Assumptions", "Path", "Techniques", "Deciding statements", "Assumes"}
+
+// WritePathsCSV writes entries as CSV, one row each, numbered from first
+// (the rank of the first entry): the path in words, the techniques along
+// it, and every hop's deciding statements as "VERB TO: STATEMENT; …".
+func WritePathsCSV(w io.Writer, entries []PathEntry, first int) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(PathsCSVHeader); err != nil {
+		return fmt.Errorf("write paths CSV: %w", err)
+	}
+	for i, e := range entries {
+		var techs, sts, assumes []string
+		for _, h := range e.Hops {
+			if h.Technique != "" {
+				techs = appendNew(techs, h.Technique)
+			}
+			for _, s := range h.Statements {
+				sts = append(sts, h.Verb+" "+h.ToName+": "+Cite(s))
+			}
+			if h.Assumes != "" {
+				assumes = appendNew(assumes, h.Assumes)
+			}
+			for _, n := range h.Needs {
+				assumes = appendNew(assumes, "the request carries "+n)
+			}
+		}
+		if e.Path.Assumption != "" {
+			assumes = appendNew(assumes, e.Path.Assumption)
+		}
+		hidden := ""
+		if e.Severity != "" {
+			hidden = strconv.FormatBool(e.Hidden)
+		}
+		row := []string{strconv.Itoa(first + i), e.Principal, e.Severity, hidden, strconv.Itoa(e.Length), strconv.Itoa(e.Assumptions),
+			e.Said, strings.Join(techs, " "), strings.Join(sts, "; "), strings.Join(assumes, "; ")}
+		for i := range row {
+			row[i] = cell(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write paths CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write paths CSV: %w", err)
+	}
+	return nil
+}
+
+// cell keeps a spreadsheet from reading a value as a formula: IAM names may
+// start with "=", "+", "-" or "@", and an imported account's names are
+// anyone's.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

@@ -209,3 +209,20 @@ func TestGoldenWhoCanChains(t *testing.T) {
 		t.Errorf("who-can JSON differs from %s (run go test -update):\n%s", path, got)
 	}
 }
+
+// BenchmarkPathsToAdmin: the ranked list, and the words of one page of it,
+// as the paths page asks them once the graph is built.
+func BenchmarkPathsToAdmin(b *testing.B) {
+	accts := benchAccounts(b)
+	for _, name := range benchNames {
+		g := Build(accts[name], Options{Now: testNow})
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				ranked := g.PathsToAdmin()
+				for _, r := range ranked[:min(50, len(ranked))] {
+					g.Tell(r.Path)
+				}
+			}
+		})
+	}
+}
