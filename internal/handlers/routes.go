@@ -116,6 +116,8 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/graph.json", s.graphDownload("json"), zip)
 	t.add(signedIn, get, "/graph/overview", s.graphOverviewStatus)
 	t.add(signedIn, get, "/findings", s.findingsList)
+	t.add(signedIn, get, "/paths", s.pathsShow)
+	t.add(signedIn, get, "/paths.csv", s.pathsShow)
 	t.add(signedIn, get, "/who-can", s.whoCan)
 	t.add(signedIn, get, "/import", s.importShow)
 	t.add(signedIn, post, "/import", s.importSave, largeBody)
