@@ -23,6 +23,7 @@ type Hop struct {
 	ToName    string // To's short name: the policy's name, or the ARN's last part
 	Verb      string // Edge.Verb of the relation
 	Kind      EdgeKind
+	Gain      Gain // an escalation's
 	Technique string
 	// Assumes is a prerequisite IAM data cannot show, taken to hold; Needs
 	// what the request must carry (MFA, ExternalId, context keys).
@@ -69,7 +70,7 @@ func (g *Graph) tell(p Path, emit func(Hop)) {
 		if i+1 < len(p.Path) && g.aims(&e, p.Path[i+1]) {
 			to = p.Path[i+1]
 		}
-		emit(Hop{From: cur, To: to, ToName: shortARN(to), Verb: e.Verb(), Kind: e.Kind, Technique: e.Technique,
+		emit(Hop{From: cur, To: to, ToName: shortARN(to), Verb: e.Verb(), Kind: e.Kind, Gain: e.Gain, Technique: e.Technique,
 			Assumes: e.Assumes, Needs: e.Needs, Statements: sts})
 		cur = to
 	}
@@ -409,4 +410,36 @@ func cell(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// Via says in short how a path gets where it goes, for a list that has
+// no room for the whole chain: "via group developers, via role ops-admin
+// (assumed)"; "" when the principal's own policies decide ("directly").
+// The closing "has → POLICY" is left out: the statements say it.
+func Via(hops []Hop) string {
+	var parts []string
+	for _, h := range hops {
+		kind := strings.SplitN(arnResourcePart(h.To), "/", 2)[0]
+		switch {
+		case h.Kind == EdgeMemberOf:
+			parts = append(parts, "via group "+h.ToName)
+		case h.Kind == EdgeCanAssume:
+			parts = append(parts, "via role "+h.ToName+" (assumed)")
+		case h.Gain == GainPrincipal:
+			parts = append(parts, "via "+kind+" "+h.ToName+" (acting as it, "+h.Technique+")")
+		case h.Gain == GainGroup:
+			parts = append(parts, "via group "+h.ToName+" (joining it, "+h.Technique+")")
+		case h.Kind == EdgeEscalation:
+			parts = append(parts, "via "+h.Verb+" "+h.ToName+" ("+h.Technique+")")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// arnResourcePart is "user/alice" of an IAM ARN; other values as they are.
+func arnResourcePart(arn string) string {
+	if parts := strings.SplitN(arn, ":", 6); len(parts) == 6 {
+		return parts[5]
+	}
+	return arn
 }

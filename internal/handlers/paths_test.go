@@ -106,3 +106,38 @@ func TestPathsPaging(t *testing.T) {
 		t.Fatalf("csv of all: %v %d", err, len(rows))
 	}
 }
+
+// TestWhoCanSaysHow: who-can says "via group" and "via role … (assumed)",
+// the verb of every step, the statements per step, a count, and pages.
+func TestWhoCanSaysHow(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	acct := importOps(t, e).AccountID
+	ask := func(action, resource string) string {
+		res, body := b.get("/who-can?account=" + acct + "&action=" + url.QueryEscape(action) + "&resource=" + url.QueryEscape(resource))
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("who-can %s: %d", action, res.StatusCode)
+		}
+		return html.UnescapeString(body)
+	}
+	body := ask("iam:PassRole", "arn:aws:iam::"+acct+":role/lambda-admin")
+	for _, want := range []string{"via group developers", "member of", "PassFunctionRoles", `id="who-can-count"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("who-can iam:PassRole lacks %q", want)
+		}
+	}
+	body = ask("iam:CreateUser", "*")
+	for _, want := range []string{"via group developers, via role ops-admin (assumed)", "can assume", "AssumeOps", "Staff", "decide the request:",
+		"7 principals</strong> of this account", "1 principal outside it"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("who-can iam:CreateUser lacks %q", want)
+		}
+	}
+
+	imp := importVulnerable(t, e)
+	res, body := b.get("/who-can?account=" + imp.AccountID + "&action=iam:CreateUser&resource=*")
+	if n := strings.Count(body, `<ol class="chain"`); res.StatusCode != http.StatusOK || n != 50 || !strings.Contains(body, `id="next-page"`) {
+		t.Fatalf("who-can on iam-vulnerable, page 1: %d, %d rows", res.StatusCode, n)
+	}
+}
