@@ -197,7 +197,9 @@ func pathRow(e graph.PathEntry, rank int, acct string, live, list bool, assumes 
 	for _, h := range e.Hops {
 		hv := templates.HopView{Verb: h.Verb, To: h.To, ToName: h.ToName, Technique: h.Technique, Needs: h.Needs,
 			Policy: h.Kind == graph.EdgeAttached || h.Kind == graph.EdgeInline}
-		if h.Technique != "" {
+		if h.Technique != "" && h.Kind != graph.EdgeCanAssume {
+			// Plain role assumption (sts-001) is the verb itself: named on
+			// every can-assume step it would only add noise.
 			hv.TechniqueURL = templates.TechniqueURL(h.Technique)
 		}
 		if hv.Policy {
