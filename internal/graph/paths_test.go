@@ -226,3 +226,20 @@ func BenchmarkPathsToAdmin(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWhoCanPage: who-can as its page asks it, the whole answer and
+// the words of one page of it.
+func BenchmarkWhoCanPage(b *testing.B) {
+	accts := benchAccounts(b)
+	for _, name := range benchNames {
+		g := Build(accts[name], Options{Now: testNow})
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				paths := g.WhoCan("iam:CreateUser", "*")
+				for _, p := range paths[:min(50, len(paths))] {
+					Via(g.Tell(p))
+				}
+			}
+		})
+	}
+}
