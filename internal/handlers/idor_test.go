@@ -355,6 +355,8 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /graph.json": review("/graph.json", "iam:GetAccountAuthorizationDetails"),
 		"GET /findings":   review("/findings", "iam:GetAccountAuthorizationDetails"),
 		"GET /who-can":    review("/who-can", "iam:GetAccountAuthorizationDetails"),
+		"GET /paths":      review("/paths", "iam:GetAccountAuthorizationDetails"),
+		"GET /paths.csv":  review("/paths.csv", "iam:GetAccountAuthorizationDetails"),
 		// A poll names an overview by its content hash and answers only its
 		// state, but still needs the graph page's right.
 		"GET /graph/overview": {cases: []idorCase{{what: "an overview's state", path: "/graph/overview?key=" + strings.Repeat("ab", 32),
