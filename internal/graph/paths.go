@@ -240,9 +240,20 @@ type Assumption struct {
 	Principals []string
 }
 
+// outsideAssumptions says once what the paths of each kind of outside
+// principal rest on (assumption says it for one).
+var outsideAssumptions = map[string]string{
+	OutsideAccount:   "the other account allows it: its own policies are not visible",
+	OutsidePrincipal: "the other account lets its principal do it: its own policies are not visible",
+	OutsideAnyone:    "any AWS principal, if its own account allows it: its policies are not visible",
+	OutsideFederated: "the identity provider signs the user in: the provider's users are not visible",
+	OutsideService:   "the AWS service is configured to use the role: the service's configuration is not visible",
+}
+
 // Assumptions gathers, in first-seen order, what the given paths take to
-// hold: each step's Assumes and Needs ("the request carries MFA") and an
-// outside principal's Assumption, with the principals relying on each.
+// hold: each step's Assumes and Needs ("the request carries MFA") and, once
+// per kind of outside principal, what its Assumption says, with the
+// principals relying on each.
 func Assumptions(paths []Path) []Assumption {
 	var out []Assumption
 	idx := map[string]int{}
@@ -259,7 +270,13 @@ func Assumptions(paths []Path) []Assumption {
 	}
 	for _, p := range paths {
 		if p.Assumption != "" {
-			add(p.Assumption, p.Principal)
+			// One line per kind of outsider, not per outsider: each row
+			// keeps its own Assumption.
+			text := outsideAssumptions[p.External]
+			if text == "" {
+				text = p.Assumption
+			}
+			add(text, p.Principal)
 		}
 		for _, e := range p.Steps {
 			if e.Assumes != "" {
