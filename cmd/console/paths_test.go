@@ -82,3 +82,27 @@ func TestPathsCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestWhoCanCSV: `console who-can --format csv` says how, "via group".
+func TestWhoCanCSV(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join("..", "..", "internal", "graph", "testdata", "aws-authorization-details", "ops-admin.json")
+	if code, out, errOut := runCLI(t, "import", dump, "--data-dir", dir); code != 0 {
+		t.Fatalf("import: %s %s", out, errOut)
+	}
+	code, out, errOut := runCLI(t, "who-can", "--account", "123456789012", "--action", "iam:CreateUser", "--resource", "*", "--format", "csv", "--data-dir", dir)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if code != 0 || err != nil {
+		t.Fatalf("who-can csv: %d %v %s", code, err, errOut)
+	}
+	var alice []string
+	for _, r := range rows {
+		if r[0] == "arn:aws:iam::123456789012:user/alice" {
+			alice = r
+		}
+	}
+	if alice == nil || alice[2] != "via group developers, via role ops-admin (assumed)" || !strings.Contains(alice[6], "AssumeOps") ||
+		!strings.Contains(alice[6], "the request: AdministratorAccess") {
+		t.Errorf("alice's row: %q", alice)
+	}
+}

@@ -460,3 +460,47 @@ func arnResourcePart(arn string) string {
 	}
 	return arn
 }
+
+// WhoCanCSVHeader is the header row of WriteWhoCanCSV.
+var WhoCanCSVHeader = []string{"Principal", "Outside", "Via", "Path", "Technique", "Needs", "Deciding statements", "Trust statements", "Assumption"}
+
+// WriteWhoCanCSV writes who-can answers as CSV, one row each: how the
+// principal gets there in short and in full, and the statements of every
+// step, then those that decide the request.
+func (g *Graph) WriteWhoCanCSV(w io.Writer, paths []Path) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(WhoCanCSVHeader); err != nil {
+		return fmt.Errorf("write who-can CSV: %w", err)
+	}
+	for _, p := range paths {
+		hops := g.Tell(p)
+		var sts, trust []string
+		for _, h := range hops {
+			if h.Kind == EdgeAttached || h.Kind == EdgeInline {
+				continue // the request's own statements follow
+			}
+			for _, s := range h.Statements {
+				sts = append(sts, h.Verb+" "+h.ToName+": "+Cite(s))
+			}
+		}
+		for _, s := range p.Statements {
+			sts = append(sts, "the request: "+Cite(s))
+		}
+		for _, s := range p.Trust {
+			trust = append(trust, Cite(s))
+		}
+		row := []string{p.Principal, p.External, Via(hops), SayHops(p.Principal, hops), p.Technique, strings.Join(p.Needs, " "),
+			strings.Join(sts, "; "), strings.Join(trust, "; "), p.Assumption}
+		for i := range row {
+			row[i] = cell(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write who-can CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write who-can CSV: %w", err)
+	}
+	return nil
+}

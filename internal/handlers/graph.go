@@ -387,6 +387,10 @@ func (s *Server) whoCan(c echo.Context) error {
 	v.Asked = true
 	// Every entry counts; only the page's are told in words.
 	paths := g.WhoCan(v.Action, v.Resource)
+	csv := strings.HasSuffix(c.Path(), ".csv")
+	if csv && c.QueryParam("page") == "all" {
+		return whoCanCSV(c, g, acct, paths)
+	}
 	for _, p := range paths {
 		if p.External != "" {
 			v.OutsideTotal++
@@ -415,7 +419,16 @@ func (s *Server) whoCan(c echo.Context) error {
 			v.Rows = append(v.Rows, row)
 		}
 	}
+	if csv {
+		return whoCanCSV(c, g, acct, paths[lo:hi])
+	}
 	q := url.Values{"account": {acct}, "action": {v.Action}, "resource": {v.Resource}}
+	q.Set("page", strconv.Itoa(page))
+	v.CSVURL = "/who-can.csv?" + q.Encode()
+	if len(paths) > hi-lo {
+		q.Set("page", "all")
+		v.AllURL = "/who-can.csv?" + q.Encode()
+	}
 	if page > 1 {
 		q.Set("page", strconv.Itoa(page-1))
 		v.PrevURL = "/who-can?" + q.Encode()

@@ -349,14 +349,15 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 			{what: "Reader's v1, unconfirmed", path: "/policies/versions/delete", form: policyPage("VersionId", "v1"), want: deny("iam:GetPolicy")}}},
 
 		// Reviews name an account, the live one or an imported one.
-		"GET /graph":      review("/graph", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.dot":  review("/graph.dot", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.svg":  review("/graph.svg", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.json": review("/graph.json", "iam:GetAccountAuthorizationDetails"),
-		"GET /findings":   review("/findings", "iam:GetAccountAuthorizationDetails"),
-		"GET /who-can":    review("/who-can", "iam:GetAccountAuthorizationDetails"),
-		"GET /paths":      review("/paths", "iam:GetAccountAuthorizationDetails"),
-		"GET /paths.csv":  review("/paths.csv", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph":       review("/graph", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.dot":   review("/graph.dot", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.svg":   review("/graph.svg", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.json":  review("/graph.json", "iam:GetAccountAuthorizationDetails"),
+		"GET /findings":    review("/findings", "iam:GetAccountAuthorizationDetails"),
+		"GET /who-can":     review("/who-can", "iam:GetAccountAuthorizationDetails"),
+		"GET /who-can.csv": review("/who-can.csv", "iam:GetAccountAuthorizationDetails"),
+		"GET /paths":       review("/paths", "iam:GetAccountAuthorizationDetails"),
+		"GET /paths.csv":   review("/paths.csv", "iam:GetAccountAuthorizationDetails"),
 		// A poll names an overview by its content hash and answers only its
 		// state, but still needs the graph page's right.
 		"GET /graph/overview": {cases: []idorCase{{what: "an overview's state", path: "/graph/overview?key=" + strings.Repeat("ab", 32),

@@ -252,3 +252,15 @@ func entityOf(arn string) (kind, name string) {
 func shortName(arn string) string {
 	return arn[strings.LastIndexByte(arn, '/')+1:]
 }
+
+// whoCanCSV sends who-can answers as CSV: the rows of the page shown, or
+// every row.
+func whoCanCSV(c echo.Context, g *graph.Graph, acct string, paths []graph.Path) error {
+	var buf bytes.Buffer
+	if err := g.WriteWhoCanCSV(&buf, paths); err != nil {
+		return err
+	}
+	name := "who-can-" + fileNamePart(acct) + ".csv"
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}

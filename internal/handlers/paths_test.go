@@ -135,9 +135,19 @@ func TestWhoCanSaysHow(t *testing.T) {
 		}
 	}
 
+	res, body := b.get("/who-can.csv?account=" + acct + "&action=iam:CreateUser&resource=*")
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if res.StatusCode != http.StatusOK || err != nil || len(rows) != 9 || rows[0][2] != "Via" {
+		t.Fatalf("who-can CSV: %d %v %d rows", res.StatusCode, err, len(rows))
+	}
+
 	imp := importVulnerable(t, e)
-	res, body := b.get("/who-can?account=" + imp.AccountID + "&action=iam:CreateUser&resource=*")
+	res, body = b.get("/who-can?account=" + imp.AccountID + "&action=iam:CreateUser&resource=*")
 	if n := strings.Count(body, `<ol class="chain"`); res.StatusCode != http.StatusOK || n != 50 || !strings.Contains(body, `id="next-page"`) {
 		t.Fatalf("who-can on iam-vulnerable, page 1: %d, %d rows", res.StatusCode, n)
+	}
+	_, body = b.get("/who-can.csv?account=" + imp.AccountID + "&action=iam:CreateUser&resource=*&page=all")
+	if rows, err := csv.NewReader(strings.NewReader(body)).ReadAll(); err != nil || len(rows) <= 51 {
+		t.Fatalf("who-can CSV of all: %v %d rows", err, len(rows))
 	}
 }

@@ -119,6 +119,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/paths", s.pathsShow)
 	t.add(signedIn, get, "/paths.csv", s.pathsShow)
 	t.add(signedIn, get, "/who-can", s.whoCan)
+	t.add(signedIn, get, "/who-can.csv", s.whoCan)
 	t.add(signedIn, get, "/import", s.importShow)
 	t.add(signedIn, post, "/import", s.importSave, largeBody)
 	t.add(signedIn, get, "/simulator", s.simulatorShow)
