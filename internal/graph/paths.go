@@ -446,6 +446,10 @@ func Via(hops []Hop) string {
 			parts = append(parts, "via "+kind+" "+h.ToName+" (acting as it, "+h.Technique+")")
 		case h.Gain == GainGroup:
 			parts = append(parts, "via group "+h.ToName+" (joining it, "+h.Technique+")")
+		case h.Gain == GainArbitrary:
+			parts = append(parts, "by rewriting the permissions of "+h.ToName+" ("+h.Technique+")")
+		case h.Gain == GainVersion:
+			parts = append(parts, "by switching the version of "+h.ToName+" ("+h.Technique+")")
 		case h.Kind == EdgeEscalation:
 			parts = append(parts, "via "+h.Verb+" "+h.ToName+" ("+h.Technique+")")
 		}

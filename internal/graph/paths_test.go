@@ -243,3 +243,26 @@ func BenchmarkWhoCanPage(b *testing.B) {
 		})
 	}
 }
+
+// TestVia: the short words of a path, one table row per kind of step.
+func TestVia(t *testing.T) {
+	group, role, user := opsARN("group", "developers"), opsARN("role", "ops-admin"), opsARN("user", "bob")
+	for _, c := range []struct {
+		name string
+		hops []Hop
+		want string
+	}{
+		{"own policy", []Hop{{Kind: EdgeAttached, To: "arn:aws:iam::aws:policy/AdministratorAccess", ToName: "AdministratorAccess"}}, ""},
+		{"group", []Hop{{Kind: EdgeMemberOf, To: group, ToName: "developers"}, {Kind: EdgeInline, ToName: "assume-ops"}}, "via group developers"},
+		{"group then role", []Hop{{Kind: EdgeMemberOf, To: group, ToName: "developers"}, {Kind: EdgeCanAssume, To: role, ToName: "ops-admin"}},
+			"via group developers, via role ops-admin (assumed)"},
+		{"acting as a user", []Hop{{Kind: EdgeEscalation, Gain: GainPrincipal, To: user, ToName: "bob", Technique: "iam-002"}}, "via user bob (acting as it, iam-002)"},
+		{"joining a group", []Hop{{Kind: EdgeEscalation, Gain: GainGroup, To: group, ToName: "developers", Technique: "iam-013"}}, "via group developers (joining it, iam-013)"},
+		{"rewriting", []Hop{{Kind: EdgeEscalation, Gain: GainArbitrary, To: user, ToName: "bob", Technique: "iam-007"}}, "by rewriting the permissions of bob (iam-007)"},
+		{"a version", []Hop{{Kind: EdgeEscalation, Gain: GainVersion, ToName: "p", Technique: "iam-009"}}, "by switching the version of p (iam-009)"},
+	} {
+		if got := Via(c.hops); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -60,4 +60,12 @@ func TestBrowserPathsToAdmin(t *testing.T) {
 	if got := browsertest.Text(t, ctx, "#who-can tbody"); !strings.Contains(got, "via group developers") {
 		t.Errorf("who-can: %q", got)
 	}
+	browsertest.Step(t, ctx, "who-can by a chain",
+		chromedp.Navigate(e.srv.URL+"/who-can?account="+acct+"&action=iam:CreateUser&resource=*"),
+		chromedp.WaitVisible("#who-can"),
+	)
+	if got := browsertest.Text(t, ctx, "#who-can tbody"); !strings.Contains(got, "via group developers, via role ops-admin (assumed)") {
+		t.Errorf("who-can by a chain: %q", got)
+	}
+	browsertest.Screenshot(t, ctx, "who-can-chains")
 }
