@@ -19,7 +19,11 @@ import (
 // JSON field names are the `console paths` contract: every key is present
 // in every hop.
 type Hop struct {
-	From, To  string // ARNs; To is a policy's ID for "has" (OWNER#NAME inline)
+	// From and To are the boxes either side of the verb, as the chain is
+	// drawn: after "member of → developers" the user's next step starts
+	// at developers, whose policy lets it. ARNs; To is a policy's ID for
+	// "has" (OWNER#NAME for an inline policy).
+	From, To  string
 	ToName    string // To's short name: the policy's name, or the ARN's last part
 	Verb      string // Edge.Verb of the relation
 	Kind      EdgeKind
