@@ -130,11 +130,13 @@ type WhoCanCmd struct {
 	Action   string `name:"action" required:"" help:"An IAM action, such as s3:GetObject."`
 	Resource string `name:"resource" required:"" help:"A resource ARN, or *."`
 	Account  string `name:"account" help:"Account ID (default: the live account)."`
+	Format   string `name:"format" enum:"json,csv" default:"json" help:"json (the contract scripts read) or csv (one row a principal, the path in words)."`
 }
 
-// Run prints a JSON array of {Principal, Path, Statements}: the account's
-// own principals, then those outside it that its trust policies let in,
-// with External, Assumption, Trust and Needs (fields scripts may ignore).
+// Run prints a JSON array of {Principal, Path, Steps, Statements,
+// Technique, Needs, External, Assumption, Trust}, every key in every entry:
+// the account's own principals, then those outside it that its trust
+// policies let in; or the same as CSV.
 func (c *WhoCanCmd) Run(g *Globals, e *env) error {
 	return g.review(e, func(svc *iam.Service) error {
 		gr, err := svc.AccessGraph(e.ctx, nil, c.Account, cliMeta("who-can"))
@@ -142,6 +144,9 @@ func (c *WhoCanCmd) Run(g *Globals, e *env) error {
 			return err
 		}
 		paths := gr.WhoCan(c.Action, c.Resource)
+		if c.Format == "csv" {
+			return gr.WriteWhoCanCSV(e.stdout, paths)
+		}
 		if paths == nil {
 			paths = []graph.Path{}
 		}

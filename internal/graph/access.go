@@ -117,47 +117,6 @@ func byService(perms []Permission) []ServicePermissions {
 	return out
 }
 
-// Word is one stop of a path said in words: the verb that leads to it from
-// the stop before ("" for the first) and what it is.
-type Word struct {
-	Verb string
-	ARN  string // a principal, group or policy ARN (OWNER#NAME for an inline policy)
-	Name string
-}
-
-// Say tells a path to full access as a reviewer reads it: "alice — member
-// of → developers — can assume → ops-admin — has → AdministratorAccess".
-// A step decided by a group's policy says the membership first, and the
-// statements that give full access at the end say which policy it is.
-func (g *Graph) Say(p Path) []Word {
-	out := []Word{{ARN: p.Principal, Name: g.nameOf(p.Principal)}}
-	from := p.Principal
-	viaGroup := func(sts []Statement) {
-		if gr := g.groupOf(from, sts); gr != nil {
-			out = append(out, Word{Verb: "member of", ARN: gr.ARN, Name: gr.Name})
-		}
-	}
-	for _, e := range p.Steps {
-		var sts []Statement
-		for _, s := range e.Steps {
-			sts = append(sts, s.Statements...)
-		}
-		viaGroup(sts)
-		out = append(out, Word{Verb: e.Verb(), ARN: e.To, Name: g.nameOf(e.To)})
-		from = e.To
-	}
-	if len(p.Statements) > 0 {
-		viaGroup(p.Statements)
-		st := p.Statements[0]
-		name := st.PolicyName
-		if name == "" {
-			name = st.Policy
-		}
-		out = append(out, Word{Verb: "has", ARN: st.Policy, Name: name})
-	}
-	return out
-}
-
 // groupOf is the group, of those principal is a member of, whose policy
 // decides one of sts; nil when none does.
 func (g *Graph) groupOf(principal string, sts []Statement) *Group {

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -33,16 +32,7 @@ func opsAdmin() *Account {
 func TestAccessQueries(t *testing.T) {
 	g := Build(opsAdmin(), Options{})
 	arn := func(kind, name string) string { return "arn:aws:iam::111122223333:" + kind + "/" + name }
-	say := func(a Admin) string {
-		var b strings.Builder
-		for i, w := range g.Say(a.Path) {
-			if i > 0 {
-				b.WriteString(" — " + w.Verb + " → ")
-			}
-			b.WriteString(w.Name)
-		}
-		return b.String()
-	}
+	say := func(a Admin) string { return SayHops(a.Principal, g.Tell(a.Path)) }
 	for _, c := range []struct {
 		arn    string
 		group  bool

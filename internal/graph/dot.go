@@ -56,7 +56,7 @@ type Drawing struct {
 	Admins int
 	// Assumptions are the prerequisites the drawn edges take to hold (the
 	// dashed ones), each once with its number of edges, in drawing order.
-	Assumptions []Assumption
+	Assumptions []DrawnAssumption
 }
 
 // layeredAttrs tune dot, the layered layout of focused views. Measured on
@@ -447,7 +447,7 @@ func (dr *drawer) writeEdges() {
 	}
 	dr.d.Edges = len(order)
 	for _, a := range assumeOrder {
-		dr.d.Assumptions = append(dr.d.Assumptions, Assumption{Text: a, Edges: len(assumes[a])})
+		dr.d.Assumptions = append(dr.d.Assumptions, DrawnAssumption{Text: a, Edges: len(assumes[a])})
 	}
 }
 
@@ -504,10 +504,10 @@ func (dr *drawer) writeArrow(p drawnPair, a *arrow) {
 // set of a hundred users has a hundred ways along one arrow.
 const maxEdgeTexts = 20
 
-// Assumption is a prerequisite IAM data cannot show that some drawn edges
+// DrawnAssumption is a prerequisite IAM data cannot show that some drawn edges
 // take to hold, and how many (an arrow that stands for several edges counts
 // once).
-type Assumption struct {
+type DrawnAssumption struct {
 	Text  string
 	Edges int
 }

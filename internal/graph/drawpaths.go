@@ -23,123 +23,14 @@ func (g *Graph) AdminEquivalent(id string) (admin, direct bool) {
 	return true, rr.admin.hop == 0 && rr.admin.edge == nil
 }
 
-// RouteStep is one step of a route to full access: a verb and the node it
-// leads to, and the drawn edge that stands for it.
-type RouteStep struct {
-	Verb string
-	To   string // node ID
-	// Edge is the graph edge the step is drawn as (From, To, Kind).
-	Edge Edge
-}
-
-// Route is a principal's way to full access, said step by step.
-type Route struct {
-	From  string
-	Steps []RouteStep
-}
-
-// AdminRoute is id's route to full access, false when it has none.
-func (g *Graph) AdminRoute(id string) (Route, bool) {
-	rr := g.adminRes[id]
-	if rr == nil || rr.admin == nil {
-		return Route{}, false
-	}
-	path, ok := g.adminPathOf(rr)
+// AdminHops is id's way to full access told in hops (Tell), false when it
+// has none.
+func (g *Graph) AdminHops(id string) ([]Hop, bool) {
+	path, ok := g.adminPathOf(g.adminRes[id])
 	if !ok {
-		return Route{}, false
+		return nil, false
 	}
-	r := Route{From: id}
-	at := id
-	for _, e := range path.Steps {
-		var sts []Statement
-		for _, s := range e.Steps {
-			sts = append(sts, s.Statements...)
-		}
-		r.Steps = append(r.Steps, g.viaGroup(at, sts)...)
-		r.Steps = append(r.Steps, RouteStep{Verb: e.Verb(), To: e.To, Edge: Edge{From: e.From, To: e.To, Kind: e.Kind}})
-		at = e.To
-	}
-	if last := path.Path[len(path.Path)-1]; last != at && g.byARN[last] != nil {
-		// A rewrite of a policy or group that another principal holds.
-		r.Steps = append(r.Steps, RouteStep{Verb: "which gives full access to", To: last})
-		at = last
-	}
-	// The policy that gives the last principal full access.
-	for _, st := range path.Statements {
-		if st.Layer != "identity" || st.Effect != "Allow" {
-			continue
-		}
-		r.Steps = append(r.Steps, g.viaGroup(at, []Statement{st})...)
-		owner := at
-		if i := strings.LastIndexByte(st.Policy, '#'); i >= 0 {
-			owner = st.Policy[:i]
-			r.Steps = append(r.Steps, RouteStep{Verb: "has inline", To: st.Policy, Edge: Edge{From: owner, To: st.Policy, Kind: EdgeInline}})
-		} else {
-			if gr := g.groupAttaching(at, st.Policy); gr != "" {
-				owner = gr
-			}
-			r.Steps = append(r.Steps, RouteStep{Verb: "has", To: st.Policy, Edge: Edge{From: owner, To: st.Policy, Kind: EdgeAttached}})
-		}
-		break
-	}
-	return r, true
-}
-
-// viaGroup is the membership step when a statement that decides for the
-// user at comes from one of its groups (inline or attached), else nothing.
-func (g *Graph) viaGroup(at string, sts []Statement) []RouteStep {
-	p := g.byARN[at]
-	if p == nil || p.kind != KindUser {
-		return nil
-	}
-	for _, st := range sts {
-		if st.Layer != "identity" {
-			continue
-		}
-		group := ""
-		if i := strings.LastIndexByte(st.Policy, '#'); i >= 0 && strings.Contains(st.Policy[:i], ":group/") {
-			group = st.Policy[:i]
-		} else if i < 0 {
-			group = g.groupAttaching(at, st.Policy)
-		}
-		if group != "" {
-			return []RouteStep{{Verb: Edge{Kind: EdgeMemberOf}.Verb(), To: group, Edge: Edge{From: at, To: group, Kind: EdgeMemberOf}}}
-		}
-	}
-	return nil
-}
-
-// groupAttaching is the group of user id that attaches the managed policy,
-// "" when the user has it itself or no group does.
-func (g *Graph) groupAttaching(id, policyARN string) string {
-	p := g.byARN[id]
-	if p == nil || p.user == nil {
-		return ""
-	}
-	for _, a := range p.user.Attached {
-		if a.ARN == policyARN {
-			return ""
-		}
-	}
-	for _, gi := range p.groups {
-		for _, a := range gi.src.Attached {
-			if a.ARN == policyARN {
-				return gi.src.ARN
-			}
-		}
-	}
-	return ""
-}
-
-// Words says the route with node names: "alice — member of → developers —
-// can assume → ops-admin — has → AdministratorAccess".
-func (g *Graph) Words(r Route) string {
-	var b strings.Builder
-	b.WriteString(g.nameOf(r.From))
-	for _, s := range r.Steps {
-		b.WriteString(" — " + s.Verb + " → " + g.nameOf(s.To))
-	}
-	return b.String()
+	return g.Tell(path), true
 }
 
 // nameOf is a node's short name (its ID when the graph does not hold it).
@@ -273,12 +164,18 @@ func (g *Graph) adminMarks(in map[string]bool, rep map[string]string, opts DOTOp
 		}
 	}
 	for _, id := range routed[:min(len(routed), maxRoutesMarked)] {
-		r, ok := g.AdminRoute(id)
+		path, ok := g.adminPathOf(g.adminRes[id])
 		if !ok {
 			continue
 		}
-		for _, s := range r.Steps {
-			m.edges[edgeKey{s.Edge.From, s.Edge.To, s.Edge.Kind}] = true
+		// The edges the path takes, and the memberships and policies its
+		// telling adds (a user's can-assume edge is drawn from the user;
+		// the telling says it from the group whose policy allows it).
+		for _, e := range path.Steps {
+			m.edges[edgeKey{e.From, e.To, e.Kind}] = true
+		}
+		for _, h := range g.Tell(path) {
+			m.edges[edgeKey{h.From, h.To, h.Kind}] = true
 		}
 	}
 	return m

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 
@@ -9,26 +10,58 @@ import (
 
 // Path is how a principal gets to do something: the ARNs it passes through
 // (itself first), the edges taken with the engine decisions behind each, and
-// the statements that decide the final request. JSON field names are the
-// `console who-can` contract.
+// the statements that decide the final request (after a rewrite of
+// permissions, which the account does not hold yet, the statements that
+// allow the rewrite). JSON field names are the `console who-can` and
+// `console paths` contract: every key is present in every entry, empty
+// ("" or []) when it does not apply, so scripts need not test for it.
 type Path struct {
 	Principal  string
 	Path       []string
-	Steps      []Edge      `json:",omitempty"`
-	Statements []Statement `json:",omitempty"`
+	Steps      []Edge
+	Statements []Statement
 	// Technique is the escalation that gets there, when there is one.
-	Technique string `json:",omitempty"`
+	Technique string
 	// Needs is what the requests along the path must carry: "MFA",
 	// "ExternalId", or context keys the graph cannot supply, from its steps.
-	Needs []string `json:",omitempty"`
+	Needs []string
 	// External is set when the principal is not one of the account's own
 	// users and roles: an Outside kind ("account", "principal", "anyone",
 	// "federated", "service"). Its own side is not visible, so the path holds
 	// only on the Assumption; Trust holds the trust statements that let it
 	// in, and the roles it reaches decide the rest, as for anyone.
-	External   string      `json:",omitempty"`
-	Assumption string      `json:",omitempty"`
-	Trust      []Statement `json:",omitempty"`
+	External   string
+	Assumption string
+	Trust      []Statement
+}
+
+// MarshalJSON writes absent lists as [], not null: the documented keys
+// keep their type in every entry.
+func (p Path) MarshalJSON() ([]byte, error) {
+	type plain Path // without this method
+	q := plain(p)
+	q.Path = orEmpty(q.Path)
+	q.Steps = orEmpty(q.Steps)
+	q.Statements = orEmpty(q.Statements)
+	q.Needs = orEmpty(q.Needs)
+	q.Trust = orEmpty(q.Trust)
+	return json.Marshal(q)
+}
+
+// MarshalJSON writes absent lists as [], as Path does.
+func (h Hop) MarshalJSON() ([]byte, error) {
+	type plain Hop
+	q := plain(h)
+	q.Needs = orEmpty(q.Needs)
+	q.Statements = orEmpty(q.Statements)
+	return json.Marshal(q)
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // collectNeeds gathers what the path's steps need, in step order.
@@ -94,6 +127,11 @@ func (g *Graph) adminPathOf(rr *reachResult) (Path, bool) {
 	}
 	p.Steps = append(p.Steps, e)
 	p.Path = append(p.Path, e.To)
+	// The account holds no statement for the request yet: the rewrite's
+	// own statements decide it.
+	for _, s := range e.Steps {
+		p.Statements = append(p.Statements, s.Statements...)
+	}
 	if ap.affected != e.To && ap.affected != rr.hops[ap.hop].p.arn {
 		p.Path = append(p.Path, ap.affected)
 	}

@@ -85,8 +85,9 @@ func accessView(r *iam.AccessReview) templates.AccessView {
 		if r.Kind == "group" {
 			a.Via = lastPart(r.Admin.Principal)
 		}
-		for _, w := range r.AdminWords {
-			a.Words = append(a.Words, templates.AccessWord{Verb: w.Verb, Name: w.Name, ARN: w.ARN})
+		a.Words = []templates.AccessWord{{Name: lastPart(r.Admin.Principal), ARN: r.Admin.Principal}}
+		for _, h := range r.AdminHops {
+			a.Words = append(a.Words, templates.AccessWord{Verb: h.Verb, Name: h.ToName, ARN: h.To})
 		}
 		v.Admin = a
 	}

@@ -218,8 +218,8 @@ func (s *Server) graphShow(c echo.Context) error {
 			return render(c, http.StatusNotFound, templates.GraphPage(page, v))
 		}
 		v.FocusName = n.Name
-		if r, ok := g.AdminRoute(n.ID); ok {
-			v.AdminRoute, v.PathsURL = g.Words(r), templates.PathsURL(acct, n.ID)
+		if hops, ok := g.AdminHops(n.ID); ok {
+			v.AdminRoute, v.PathsURL = graph.SayHops(n.ID, hops), templates.PathsURL(acct, n.ID)
 			_, v.AdminDirect = g.AdminEquivalent(n.ID)
 		}
 	}
@@ -480,10 +480,28 @@ func (s *Server) whoCan(c echo.Context) error {
 		return err
 	}
 	v.Asked = true
-	for _, p := range g.WhoCan(v.Action, v.Resource) {
-		q := url.Values{"account": {acct}, "focus": {p.Principal}}
-		row := templates.WhoCanRow{Principal: p.Principal, Path: p.Path, Technique: p.Technique, GraphURL: "/graph?" + q.Encode(),
-			Needs: p.Needs, External: p.External, Assumption: p.Assumption}
+	// Every entry counts; only the page's are told in words.
+	paths := g.WhoCan(v.Action, v.Resource)
+	csv := strings.HasSuffix(c.Path(), ".csv")
+	if csv && c.QueryParam("page") == "all" {
+		return whoCanCSV(c, g, acct, paths)
+	}
+	for _, p := range paths {
+		if p.External != "" {
+			v.OutsideTotal++
+		}
+	}
+	v.Total = len(paths) - v.OutsideTotal
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	page = max(page, 1)
+	lo, hi := min((page-1)*whoCanPerPage, len(paths)), min(page*whoCanPerPage, len(paths))
+	v.First = lo + 1
+	live := !imported(accounts, acct)
+	for _, p := range paths[lo:hi] {
+		hops := g.Tell(p)
+		row := templates.WhoCanRow{Principal: p.Principal, Path: p.Path, Technique: p.Technique, GraphURL: templates.GraphURL(acct, p.Principal),
+			Needs: p.Needs, External: p.External, Assumption: p.Assumption, Via: graph.Via(hops), Said: graph.SayHops(p.Principal, hops),
+			Hops: pathRow(graph.PathEntry{Principal: p.Principal, Hops: hops, Path: p}, 0, acct, live, false, nil).Hops}
 		for _, st := range p.Statements {
 			row.Statements = append(row.Statements, statementLine(st))
 		}
@@ -496,8 +514,30 @@ func (s *Server) whoCan(c echo.Context) error {
 			v.Rows = append(v.Rows, row)
 		}
 	}
+	if csv {
+		return whoCanCSV(c, g, acct, paths[lo:hi])
+	}
+	q := url.Values{"account": {acct}, "action": {v.Action}, "resource": {v.Resource}}
+	q.Set("page", strconv.Itoa(page))
+	v.CSVURL = "/who-can.csv?" + q.Encode()
+	if len(paths) > hi-lo {
+		q.Set("page", "all")
+		v.AllURL = "/who-can.csv?" + q.Encode()
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page-1))
+		v.PrevURL = "/who-can?" + q.Encode()
+	}
+	if hi < len(paths) {
+		q.Set("page", strconv.Itoa(page+1))
+		v.NextURL = "/who-can?" + q.Encode()
+	}
 	return render(c, http.StatusOK, templates.WhoCanPage(s.page(c, "Who can", "who-can"), v))
 }
+
+// whoCanPerPage is the rows of one page of who-can, the account's own and
+// outside principals together, in that order.
+const whoCanPerPage = 50
 
 // statementLine shows a deciding statement: "Allow NAME (SID) line N".
 func statementLine(st graph.Statement) string {

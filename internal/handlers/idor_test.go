@@ -361,6 +361,9 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /techniques/:id": {cases: []idorCase{{what: "a catalogue technique, the same for everyone", path: "/techniques/iam-002", want: yoursOnly}}},
 		"GET /who-can":        review("/who-can", "iam:GetAccountAuthorizationDetails"),
 		"GET /access":         review("/access", "iam:GetAccountAuthorizationDetails"),
+		"GET /who-can.csv":    review("/who-can.csv", "iam:GetAccountAuthorizationDetails"),
+		"GET /paths":          review("/paths", "iam:GetAccountAuthorizationDetails"),
+		"GET /paths.csv":      review("/paths.csv", "iam:GetAccountAuthorizationDetails"),
 		// A poll names an overview by its content hash and answers only its
 		// state, but still needs the graph page's right.
 		"GET /graph/overview": {cases: []idorCase{{what: "an overview's state", path: "/graph/overview?key=" + strings.Repeat("ab", 32),

@@ -70,6 +70,7 @@ func mainPages(policyARN string) []struct{ name, path string } {
 		{"graph", "/graph"},
 		{"findings", "/findings"},
 		{"who-can", "/who-can?action=iam:CreateUser&resource=*"},
+		{"paths", "/paths"},
 		{"audit", "/audit"},
 		{"settings", "/settings"},
 		{"confirm-delete", "/groups/developers/delete"},

@@ -25,8 +25,8 @@ type AccessReview struct {
 	// Admin is the path to full access, when there is one. For a group, a
 	// member's path that starts with one of the group's policies.
 	Admin *graph.Admin
-	// AdminWords tells Admin's path with the verbs of every step.
-	AdminWords []graph.Word
+	// AdminHops tells Admin's path with the verbs of every step.
+	AdminHops []graph.Hop
 	// Members are a group's members' ARNs.
 	Members []string
 }
@@ -73,7 +73,7 @@ func (s *Service) PrincipalAccess(ctx context.Context, caller *Principal, accoun
 	}
 	if ok {
 		r.Admin = &admin
-		r.AdminWords = g.Say(admin.Path)
+		r.AdminHops = g.Tell(admin.Path)
 	}
 	r.Services = accessByService(perms)
 	return r, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/internal/models/dbtest"
 )
@@ -67,12 +68,7 @@ func TestPrincipalAccess(t *testing.T) {
 			}
 			said := ""
 			if r.Admin != nil {
-				for i, w := range r.AdminWords {
-					if i > 0 {
-						said += " — " + w.Verb + " → "
-					}
-					said += w.Name
-				}
+				said = graph.SayHops(r.Admin.Principal, r.AdminHops)
 				if r.Admin.Hidden != c.hidden {
 					t.Errorf("hidden %v, want %v", r.Admin.Hidden, c.hidden)
 				}

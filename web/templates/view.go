@@ -72,6 +72,7 @@ var Nav = []NavSection{
 		{"graph", "Access graph", "/graph"},
 		{"who-can", "Who can", "/who-can"},
 		{"findings", "Findings", "/findings"},
+		{"paths", "Paths to admin", "/paths"},
 		{"simulator", "Policy simulator", "/simulator"},
 		{"audit", "Audit log", "/audit"},
 		{"import", "Import an account", "/import"},
