@@ -1,0 +1,404 @@
+package graph
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Diff is what changed from one graph of an account to another: two imports
+// of the same account, the live account before and after a change, or (issue
+// 14's preview) the account and the account as it would be. Every list is in
+// a stable order, so equal graphs give an empty Diff and equal inputs equal
+// output.
+type Diff struct {
+	// Principals (users, groups, roles) that appear or disappear, by ARN.
+	PrincipalsAdded, PrincipalsRemoved []Node
+	// AdminsAdded are the principals that reach full access in After and did
+	// not in Before, with After's path; AdminsRemoved the reverse, with
+	// Before's path; AdminsChanged still reach it, by another way (Path is
+	// After's, WasWords Before's).
+	AdminsAdded, AdminsRemoved, AdminsChanged []AdminChange
+	// Findings that appear (After's) and that are resolved (Before's).
+	FindingsAdded, FindingsResolved []Finding
+	// Edges that appear or disappear, grouped by kind in edge-kind order.
+	EdgesAdded, EdgesRemoved []EdgeGroup
+}
+
+// AdminChange is a principal whose way to full access changed.
+type AdminChange struct {
+	Principal string
+	Hidden    bool // reaches full access only through can-assume or escalation edges
+	Path      Path
+	// Words says the path with each relation's verb: "alice — member of →
+	// developers — can assume → ops-admin — has → AdministratorAccess".
+	Words string
+	// WasWords is the earlier path in words (AdminsChanged only).
+	WasWords string `json:",omitempty"`
+}
+
+// EdgeGroup is the changed edges of one kind.
+type EdgeGroup struct {
+	Kind  EdgeKind
+	Edges []Edge
+}
+
+// Empty reports whether nothing changed.
+func (d *Diff) Empty() bool {
+	return len(d.PrincipalsAdded)+len(d.PrincipalsRemoved)+len(d.AdminsAdded)+len(d.AdminsRemoved)+len(d.AdminsChanged)+
+		len(d.FindingsAdded)+len(d.FindingsResolved)+len(d.EdgesAdded)+len(d.EdgesRemoved) == 0
+}
+
+// Summary counts the changes in words, most consequential first: "2 new
+// admins, 5 findings resolved, 14 edges added"; "no changes" when empty.
+func (d *Diff) Summary() string {
+	var parts []string
+	add := func(n int, one, many string) {
+		switch {
+		case n == 1:
+			parts = append(parts, "1 "+one)
+		case n > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", n, many))
+		}
+	}
+	add(len(d.AdminsAdded), "new admin", "new admins")
+	add(len(d.AdminsRemoved), "admin no longer", "admins no longer")
+	add(len(d.AdminsChanged), "admin by another path", "admins by another path")
+	add(len(d.FindingsAdded), "new finding", "new findings")
+	add(len(d.FindingsResolved), "finding resolved", "findings resolved")
+	add(len(d.PrincipalsAdded), "principal added", "principals added")
+	add(len(d.PrincipalsRemoved), "principal removed", "principals removed")
+	add(edgeCount(d.EdgesAdded), "edge added", "edges added")
+	add(edgeCount(d.EdgesRemoved), "edge removed", "edges removed")
+	if len(parts) == 0 {
+		return "no changes"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func edgeCount(gs []EdgeGroup) int {
+	n := 0
+	for _, g := range gs {
+		n += len(g.Edges)
+	}
+	return n
+}
+
+// Compare says what changed from before to after. Findings of both are
+// measured at after's time (before's when after has none), so that time
+// passing alone (a key growing stale) is not reported as a change between
+// two snapshots of equal content; credential findings still differ when the
+// credentials do.
+//
+// Things are matched by what identifies them, not by position: principals
+// by ARN, edges by kind, ends, technique and what they need (a grant edge
+// also by its actions), findings by type, principal and technique (a
+// permissive trust also by whom it admits). Wording that only reflects
+// positions, such as a statement's line, is not a change.
+func Compare(before, after *Graph) Diff {
+	now := after.now
+	if now.IsZero() {
+		now = before.now
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var d Diff
+	d.PrincipalsAdded, d.PrincipalsRemoved = diffPrincipals(before, after)
+	d.AdminsAdded, d.AdminsRemoved, d.AdminsChanged = diffAdmins(before, after)
+	d.FindingsAdded, d.FindingsResolved = diffFindings(before.Findings(now), after.Findings(now))
+	d.EdgesAdded, d.EdgesRemoved = diffEdges(before, after)
+	return d
+}
+
+func isPrincipal(k NodeKind) bool { return k == KindUser || k == KindGroup || k == KindRole }
+
+// diffPrincipals: nodes are already in kind-then-ID order, so the result is.
+func diffPrincipals(before, after *Graph) (added, removed []Node) {
+	for _, n := range after.Nodes {
+		if isPrincipal(n.Kind) {
+			if _, ok := before.nodeIdx[n.ID]; !ok {
+				added = append(added, n)
+			}
+		}
+	}
+	for _, n := range before.Nodes {
+		if isPrincipal(n.Kind) {
+			if _, ok := after.nodeIdx[n.ID]; !ok {
+				removed = append(removed, n)
+			}
+		}
+	}
+	return added, removed
+}
+
+func diffAdmins(before, after *Graph) (added, removed, changed []AdminChange) {
+	prev := before.Admins()
+	was := make(map[string]Admin, len(prev))
+	for _, a := range prev {
+		was[a.Principal] = a
+	}
+	now := map[string]bool{}
+	for _, a := range after.Admins() {
+		now[a.Principal] = true
+		c := AdminChange{Principal: a.Principal, Hidden: a.Hidden, Path: a.Path, Words: after.sayPath(a.Path)}
+		old, ok := was[a.Principal]
+		switch {
+		case !ok:
+			added = append(added, c)
+		case pathKey(old.Path) != pathKey(a.Path):
+			c.WasWords = before.sayPath(old.Path)
+			changed = append(changed, c)
+		}
+	}
+	for _, a := range prev {
+		if !now[a.Principal] {
+			removed = append(removed, AdminChange{Principal: a.Principal, Hidden: a.Hidden, Path: a.Path, Words: before.sayPath(a.Path)})
+		}
+	}
+	return added, removed, changed
+}
+
+// pathKey identifies a way to full access: the principals it passes and the
+// relation of each step, and the policy that finally grants everything.
+func pathKey(p Path) string {
+	var b strings.Builder
+	b.WriteString(strings.Join(p.Path, "\x00"))
+	for _, e := range p.Steps {
+		b.WriteString("\x01" + string(e.Kind) + "\x00" + e.Technique)
+	}
+	for _, s := range p.Statements {
+		b.WriteString("\x02" + s.Policy)
+	}
+	return b.String()
+}
+
+// findingKey identifies a finding across two graphs. Explanations cite
+// statement positions and the one target named of many, which may move
+// without anything changing; a permissive trust is one finding per party
+// admitted, named first in its Path.
+func findingKey(f *Finding) string {
+	k := f.Type + "\x00" + f.Principal + "\x00" + f.Technique
+	if f.Type == FindingPermissiveTrust && len(f.Path) > 0 {
+		k += "\x00" + f.Path[0]
+	}
+	return k
+}
+
+// diffFindings matches findings by key. Where one key has several findings
+// (an inline wildcard policy per policy, a stale key per key), they are
+// matched first by equal explanations, the rest one for one; only the
+// surplus of either side is a change.
+func diffFindings(before, after []Finding) (added, resolved []Finding) {
+	type group struct{ before, after []int }
+	groups := map[string]*group{}
+	var order []string
+	at := func(k string) *group {
+		g := groups[k]
+		if g == nil {
+			g = &group{}
+			groups[k] = g
+			order = append(order, k)
+		}
+		return g
+	}
+	for i := range before {
+		g := at(findingKey(&before[i]))
+		g.before = append(g.before, i)
+	}
+	for i := range after {
+		g := at(findingKey(&after[i]))
+		g.after = append(g.after, i)
+	}
+	var addIdx, resIdx []int
+	for _, k := range order {
+		g := groups[k]
+		if len(g.before) == len(g.after) {
+			continue
+		}
+		// Drop the pairs with equal explanations, then pair the rest in order.
+		bs, as := slices.Clone(g.before), slices.Clone(g.after)
+		for i := 0; i < len(bs); i++ {
+			if j := slices.IndexFunc(as, func(a int) bool { return after[a].Explanation == before[bs[i]].Explanation }); j >= 0 {
+				as = slices.Delete(as, j, j+1)
+				bs = slices.Delete(bs, i, i+1)
+				i--
+			}
+		}
+		n := min(len(bs), len(as))
+		resIdx = append(resIdx, bs[n:]...)
+		addIdx = append(addIdx, as[n:]...)
+	}
+	// Both lists come sorted from Findings; keep that order.
+	sort.Ints(addIdx)
+	sort.Ints(resIdx)
+	for _, i := range addIdx {
+		added = append(added, after[i])
+	}
+	for _, i := range resIdx {
+		resolved = append(resolved, before[i])
+	}
+	return added, resolved
+}
+
+// edgeKinds is the order changed edges are listed in: the relations that
+// give access first.
+var edgeKinds = []EdgeKind{EdgeEscalation, EdgeCanAssume, EdgeMemberOf, EdgeAttached, EdgeInline, EdgeBoundary, EdgeGrants}
+
+// edgeKey identifies an edge across two graphs. What it needs (MFA, an
+// ExternalId) is part of it: a trust that stops asking for MFA is a change.
+// A grant edge's label is its actions, so a grant widened on the same
+// resource is one edge removed and one added.
+func edgeKey(e *Edge) string {
+	var b strings.Builder
+	b.Grow(len(e.From) + len(e.To) + len(e.Kind) + len(e.Technique) + 8)
+	b.WriteString(string(e.Kind))
+	b.WriteByte(0)
+	b.WriteString(e.From)
+	b.WriteByte(0)
+	b.WriteString(e.To)
+	b.WriteByte(0)
+	b.WriteString(e.Technique)
+	for _, n := range e.Needs {
+		b.WriteByte(1)
+		b.WriteString(n)
+	}
+	if e.Kind == EdgeGrants {
+		b.WriteByte(2)
+		b.WriteString(e.Label)
+	}
+	return b.String()
+}
+
+// diffEdges compares the edge sets. Edges are in a stable order within each
+// graph, so the changes keep it, grouped by kind.
+func diffEdges(before, after *Graph) (added, removed []EdgeGroup) {
+	bk := make(map[string]struct{}, len(before.Edges))
+	for i := range before.Edges {
+		bk[edgeKey(&before.Edges[i])] = struct{}{}
+	}
+	ak := make(map[string]struct{}, len(after.Edges))
+	byKind := map[EdgeKind][]Edge{}
+	for i := range after.Edges {
+		e := &after.Edges[i]
+		k := edgeKey(e)
+		ak[k] = struct{}{}
+		if _, ok := bk[k]; !ok {
+			byKind[e.Kind] = append(byKind[e.Kind], *e)
+		}
+	}
+	added = groupEdges(byKind)
+	byKind = map[EdgeKind][]Edge{}
+	for i := range before.Edges {
+		e := &before.Edges[i]
+		if _, ok := ak[edgeKey(e)]; !ok {
+			byKind[e.Kind] = append(byKind[e.Kind], *e)
+		}
+	}
+	return added, groupEdges(byKind)
+}
+
+func groupEdges(byKind map[EdgeKind][]Edge) []EdgeGroup {
+	var out []EdgeGroup
+	for _, k := range edgeKinds {
+		if es := byKind[k]; len(es) > 0 {
+			out = append(out, EdgeGroup{Kind: k, Edges: es})
+			delete(byKind, k)
+		}
+	}
+	// Kinds added later than edgeKinds still show, by name.
+	var rest []EdgeKind
+	for k := range byKind {
+		rest = append(rest, k)
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		out = append(out, EdgeGroup{Kind: k, Edges: byKind[k]})
+	}
+	return out
+}
+
+// sayPath tells a path to full access with each relation's verb and short
+// names: "alice — member of → developers — can assume → ops-admin — has →
+// AdministratorAccess". A step a group's policy allows goes through the
+// group ("member of → developers"), and the path ends on the policy that
+// grants everything.
+func (g *Graph) sayPath(p Path) string {
+	if len(p.Path) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(shortARN(p.Path[0]))
+	link := func(verb, to string) {
+		b.WriteString(" — " + verb + " → " + shortARN(to))
+	}
+	for _, e := range p.Steps {
+		var sts []Statement
+		for _, s := range e.Steps {
+			sts = append(sts, s.Statements...)
+		}
+		if grp := g.viaGroup(e.From, sts); grp != "" {
+			link(EdgeMemberOf.verb(), grp)
+		}
+		link(e.Verb(), e.To)
+	}
+	last := p.Path[len(p.Path)-1]
+	if len(p.Statements) > 0 {
+		if grp := g.viaGroup(last, p.Statements); grp != "" {
+			link(EdgeMemberOf.verb(), grp)
+		}
+		s := p.Statements[0]
+		name := s.PolicyName
+		if name == "" {
+			name = shortARN(s.Policy)
+		}
+		verb := Edge{Kind: EdgeAttached}.Verb()
+		if strings.Contains(s.Policy, "#") {
+			verb = Edge{Kind: EdgeInline}.Verb()
+		}
+		b.WriteString(" — " + verb + " → " + name)
+	}
+	return b.String()
+}
+
+func (k EdgeKind) verb() string { return Edge{Kind: k}.Verb() }
+
+// viaGroup is the group of user arn whose policy is among the identity
+// statements that allow a step, or "" when the user's own policies do.
+func (g *Graph) viaGroup(arn string, sts []Statement) string {
+	p := g.byARN[arn]
+	if p == nil || len(p.groups) == 0 {
+		return ""
+	}
+	for _, s := range sts {
+		if s.Layer != "identity" || s.Effect != "Allow" {
+			continue
+		}
+		owner, _, inline := strings.Cut(s.Policy, "#")
+		for _, gi := range p.groups {
+			if inline && owner == gi.src.ARN {
+				return gi.src.ARN
+			}
+			if !inline && slices.ContainsFunc(gi.src.Attached, func(a AttachedPolicy) bool { return a.ARN == s.Policy }) &&
+				!g.ownAttached(p, s.Policy) {
+				return gi.src.ARN
+			}
+		}
+	}
+	return ""
+}
+
+// ownAttached: the principal itself has the managed policy attached, so a
+// statement of it needs no group.
+func (g *Graph) ownAttached(p *principal, policyARN string) bool {
+	var at []AttachedPolicy
+	switch {
+	case p.user != nil:
+		at = p.user.Attached
+	case p.role != nil:
+		at = p.role.Attached
+	}
+	return slices.ContainsFunc(at, func(a AttachedPolicy) bool { return a.ARN == policyARN })
+}
