@@ -170,12 +170,13 @@ func TestCompareDump(t *testing.T) {
 // user made admin and one role removed; the builds are not timed.
 func BenchmarkCompare(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
-		before := Build(generate(n), Options{Now: testNow})
-		a := generate(n)
-		a.Users[1].Attached = append(a.Users[1].Attached, AttachedPolicy{Name: "admin", ARN: arn("policy", "admin")})
-		a.Roles = a.Roles[1:]
-		after := Build(a, Options{Now: testNow})
 		b.Run(fmt.Sprintf("gen-%d", n), func(b *testing.B) {
+			before := Build(generate(n), Options{Now: testNow})
+			a := generate(n)
+			a.Users[1].Attached = append(a.Users[1].Attached, AttachedPolicy{Name: "admin", ARN: arn("policy", "admin")})
+			a.Roles = a.Roles[1:]
+			after := Build(a, Options{Now: testNow})
+			b.ResetTimer()
 			var d Diff
 			for i := 0; i < b.N; i++ {
 				d = Compare(before, after)
