@@ -18,8 +18,10 @@ type Diff struct {
 	PrincipalsAdded, PrincipalsRemoved []Node
 	// AdminsAdded are the principals that reach full access in After and did
 	// not in Before, with After's path; AdminsRemoved the reverse, with
-	// Before's path; AdminsChanged still reach it, by another way (Path is
-	// After's, WasWords Before's).
+	// Before's path; AdminsChanged still reach it, but now only by a chain
+	// where they had it from their own policies, or the reverse (Path is
+	// After's, WasWords Before's). Which of several paths is shown may change
+	// with the account; that alone is not reported.
 	AdminsAdded, AdminsRemoved, AdminsChanged []AdminChange
 	// Findings that appear (After's) and that are resolved (Before's).
 	FindingsAdded, FindingsResolved []Finding
@@ -65,7 +67,7 @@ func (d *Diff) Summary() string {
 	}
 	add(len(d.AdminsAdded), "new admin", "new admins")
 	add(len(d.AdminsRemoved), "admin no longer", "admins no longer")
-	add(len(d.AdminsChanged), "admin by another path", "admins by another path")
+	add(len(d.AdminsChanged), "admin by another way", "admins by another way")
 	add(len(d.FindingsAdded), "new finding", "new findings")
 	add(len(d.FindingsResolved), "finding resolved", "findings resolved")
 	add(len(d.PrincipalsAdded), "principal added", "principals added")
@@ -148,7 +150,7 @@ func diffAdmins(before, after *Graph) (added, removed, changed []AdminChange) {
 		switch {
 		case !ok:
 			added = append(added, c)
-		case pathKey(old.Path) != pathKey(a.Path):
+		case old.Hidden != a.Hidden:
 			c.WasWords = before.sayPath(old.Path)
 			changed = append(changed, c)
 		}
@@ -159,20 +161,6 @@ func diffAdmins(before, after *Graph) (added, removed, changed []AdminChange) {
 		}
 	}
 	return added, removed, changed
-}
-
-// pathKey identifies a way to full access: the principals it passes and the
-// relation of each step, and the policy that finally grants everything.
-func pathKey(p Path) string {
-	var b strings.Builder
-	b.WriteString(strings.Join(p.Path, "\x00"))
-	for _, e := range p.Steps {
-		b.WriteString("\x01" + string(e.Kind) + "\x00" + e.Technique)
-	}
-	for _, s := range p.Statements {
-		b.WriteString("\x02" + s.Policy)
-	}
-	return b.String()
 }
 
 // findingKey identifies a finding across two graphs. Explanations cite

@@ -91,6 +91,9 @@ func (s *Service) CompareAccount(ctx context.Context, caller *Principal, account
 	if err != nil {
 		return nil, err
 	}
+	if _, err := s.graphKey(ctx, id, live); err != nil {
+		return nil, err // an imported account that does not exist
+	}
 	kept, err := s.store.AccountImports(ctx, id)
 	if err != nil {
 		return nil, internal(err, "kept imports")
