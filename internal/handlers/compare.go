@@ -38,6 +38,17 @@ func (s *Server) graphCompare(c echo.Context) error {
 	return render(c, http.StatusOK, templates.ComparePage(s.page(c, "Compare snapshots", "graph"), compareView(accounts, cmp)))
 }
 
+// graphCompareSnapshot keeps the live account as it is now, to compare
+// with later.
+func (s *Server) graphCompareSnapshot(c echo.Context) error {
+	k, err := s.svc.KeepSnapshot(c.Request().Context(), principal(c), c.FormValue("label"), meta(c))
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "Kept "+k.Label+" (snapshot "+strconv.FormatUint(k.ID, 10)+"): compare the account with it after a change.")
+	return c.Redirect(http.StatusSeeOther, templates.CompareURL("", "", ""))
+}
+
 // compareView is the page's view of a comparison.
 func compareView(accounts []templates.AccountOption, cmp *iam.Comparison) templates.CompareView {
 	v := templates.CompareView{Accounts: accounts, Account: cmp.AccountID, Live: cmp.Live, Compared: cmp.Diff != nil}
@@ -45,8 +56,13 @@ func compareView(accounts []templates.AccountOption, cmp *iam.Comparison) templa
 		// An imported account "now" is its current import, listed below.
 		v.Sides = []templates.CompareSide{{Value: "live", Label: "Now"}}
 	}
+	// The live account's kept ones are snapshots it kept, not imports.
+	kind := "import"
+	if cmp.Live {
+		kind = "snapshot"
+	}
 	for _, k := range cmp.Imports {
-		label := "Import " + strconv.FormatUint(k.ID, 10) + ": " + k.Label + ", " + k.ImportedAt.UTC().Format("2006-01-02 15:04 UTC")
+		label := strings.ToUpper(kind[:1]) + kind[1:] + " " + strconv.FormatUint(k.ID, 10) + ": " + k.Label + ", " + k.ImportedAt.UTC().Format("2006-01-02 15:04 UTC")
 		if k.Current {
 			label += " (current)"
 		}
@@ -62,7 +78,7 @@ func compareView(accounts []templates.AccountOption, cmp *iam.Comparison) templa
 			}
 			return "", cs.Label
 		}
-		return strconv.FormatUint(cs.Import, 10), "import " + strconv.FormatUint(cs.Import, 10) + " (" + cs.Label + ")"
+		return strconv.FormatUint(cs.Import, 10), kind + " " + strconv.FormatUint(cs.Import, 10) + " (" + cs.Label + ")"
 	}
 	v.Before, v.BeforeLabel = side(cmp.Before)
 	v.After, v.AfterLabel = side(cmp.After)

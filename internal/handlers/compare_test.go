@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +85,32 @@ func TestComparePage(t *testing.T) {
 	}
 	if res, _ := b.get("/graph/compare?account=999988887777"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown account: %d", res.StatusCode)
+	}
+}
+
+// TestCompareLiveSnapshot: the live account kept as it is, then changed,
+// shows the change against the snapshot.
+func TestCompareLiveSnapshot(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	if res, body := b.get("/graph/compare"); res.StatusCode != http.StatusOK || !strings.Contains(body, `id="compare-nothing"`) || !strings.Contains(body, `id="compare-keep"`) {
+		t.Fatalf("live account without a snapshot: %d", res.StatusCode)
+	}
+	res, _ := b.post("/graph/compare/snapshot", url.Values{"_csrf": {b.csrf("/graph/compare")}, "label": {"before the admin"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("keep a snapshot: %d", res.StatusCode)
+	}
+	if _, body := b.get("/graph/compare"); !strings.Contains(body, "no changes") || !strings.Contains(body, "Snapshot 1: before the admin") {
+		t.Fatal("the account against its snapshot just kept is not \"no changes\"")
+	}
+	e.mkRole("new-admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
+		"arn:aws:iam::aws:policy/AdministratorAccess")
+	_, body := b.get("/graph/compare")
+	body = html.UnescapeString(body)
+	for _, want := range []string{"from snapshot 1 (before the admin) to now", "1 principal added", "new-admin — has → AdministratorAccess", `id="compare-admins-added"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("after a change, the page lacks %q", want)
+		}
 	}
 }

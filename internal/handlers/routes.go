@@ -116,6 +116,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/graph.json", s.graphDownload("json"), zip)
 	t.add(signedIn, get, "/graph/overview", s.graphOverviewStatus)
 	t.add(signedIn, get, "/graph/compare", s.graphCompare)
+	t.add(signedIn, post, "/graph/compare/snapshot", s.graphCompareSnapshot)
 	t.add(signedIn, get, "/findings", s.findingsList)
 	t.add(signedIn, get, "/who-can", s.whoCan)
 	t.add(signedIn, get, "/import", s.importShow)

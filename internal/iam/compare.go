@@ -20,11 +20,64 @@ const KeptImports = 5
 // keepImport records an import among the account's kept ones, forgetting
 // the oldest past KeptImports. It runs in the import's transaction.
 func keepImport(ctx context.Context, tx *models.Store, id, label, doc, warnings string, at time.Time) error {
-	err := tx.KeepImport(ctx, &models.AccountImport{AccountID: id, Label: label, Document: doc, Warnings: warnings, ImportedAt: at}, KeptImports)
-	if err != nil {
-		return fmt.Errorf("keep import: %w", err)
+	_, err := keepDocument(ctx, tx, id, label, doc, warnings, at)
+	return err
+}
+
+func keepDocument(ctx context.Context, tx *models.Store, id, label, doc, warnings string, at time.Time) (uint64, error) {
+	ai := &models.AccountImport{AccountID: id, Label: label, Document: doc, Warnings: warnings, ImportedAt: at}
+	if err := tx.KeepImport(ctx, ai, KeptImports); err != nil {
+		return 0, fmt.Errorf("keep import: %w", err)
 	}
-	return nil
+	return ai.ID, nil
+}
+
+// KeepSnapshot keeps the live account as it is now, among its kept
+// snapshots (the last KeptImports), so that it can be compared later with
+// what it has become: the "before" of a before-and-after. It needs
+// reading the account (iam:GetAccountAuthorizationDetails) and, as
+// keeping review data is an administrator's act like an import,
+// iam:ImportAccountAuthorizationDetails.
+func (s *Service) KeepSnapshot(ctx context.Context, caller *Principal, label string, m Meta) (*KeptImport, error) {
+	id, live, err := s.reviewedAccount(ctx, caller, "", m)
+	if err != nil {
+		return nil, err
+	}
+	if !live {
+		return nil, newErr(Invalid, "Only the live account changes: an imported account is compared with its earlier imports.")
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:ImportAccountAuthorizationDetails", "*"); err != nil {
+		return nil, err
+	}
+	if len(label) > 128 {
+		return nil, invalidField("label", "A label is at most 128 characters.")
+	}
+	at := s.now()
+	if label = strings.TrimSpace(label); label == "" {
+		label = "Snapshot of " + at.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	a, err := s.loadSnapshot(ctx, id, true)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := a.AuthorizationDetails()
+	if err != nil {
+		return nil, internal(err, "export snapshot")
+	}
+	k := &KeptImport{Label: label, ImportedAt: at}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		n, err := keepDocument(ctx, tx, id, label, string(doc), "[]", at)
+		if err != nil {
+			return err
+		}
+		k.ID = n
+		return s.audit(ctx, tx, m, id, callerARN(caller), event{name: "KeepAccountSnapshot", resource: "arn:aws:iam::" + id + ":root",
+			params: map[string]any{"label": label, "snapshot": k.ID}}, nil)
+	})
+	if err != nil {
+		return nil, asInternal(err, "keep snapshot")
+	}
+	return k, nil
 }
 
 // KeptImport is one kept import of an account.

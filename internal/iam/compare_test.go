@@ -98,3 +98,34 @@ func TestParseCompareRef(t *testing.T) {
 		}
 	}
 }
+
+// TestKeepSnapshot: the live account kept now compares as unchanged, then
+// shows a change; keeping one is refused to a reader.
+func TestKeepSnapshot(t *testing.T) {
+	svc, store, _ := newService(t, dbtest.SQLite(t))
+	ctx := context.Background()
+	root := rootOf(mustSetup(t, svc))
+	k, err := svc.KeepSnapshot(ctx, root, "", iam.Meta{})
+	if err != nil || k.ID == 0 || !strings.HasPrefix(k.Label, "Snapshot of ") {
+		t.Fatalf("keep: %+v, %v", k, err)
+	}
+	c, err := svc.CompareAccount(ctx, root, "", iam.CompareRef{}, iam.CompareRef{}, iam.Meta{})
+	if err != nil || c.Diff == nil || !c.Diff.Empty() || c.Before.Import != k.ID || !c.After.Current {
+		t.Fatalf("just kept: %v %+v", err, c)
+	}
+	if _, err := svc.CreatePolicy(ctx, root, iam.CreatePolicyInput{PolicyName: "read", PolicyDocument: `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"iam:GetAccountAuthorizationDetails","Resource":"*"}]}`}, iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	reader := signedInUser(t, svc, store, root, "reader", "arn:aws:iam::"+root.AccountID+":policy/read")
+	c, err = svc.CompareAccount(ctx, reader, "", iam.CompareRef{}, iam.CompareRef{}, iam.Meta{})
+	if err != nil || len(c.Diff.PrincipalsAdded) != 1 {
+		t.Fatalf("after a user was made: %v %+v", err, c.Diff)
+	}
+	if _, err := svc.KeepSnapshot(ctx, reader, "", iam.Meta{}); iam.KindOf(err) != iam.AccessDenied {
+		t.Fatalf("a reader kept a snapshot: %v", err)
+	}
+	if _, err := svc.KeepSnapshot(ctx, root, strings.Repeat("x", 129), iam.Meta{}); iam.KindOf(err) != iam.Invalid {
+		t.Fatalf("a long label: %v", err)
+	}
+}

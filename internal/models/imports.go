@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // ImportedAccount is a real AWS account's authorization-details dump, kept
@@ -89,16 +87,4 @@ func (s *Store) AccountImport(ctx context.Context, accountID string, id uint64) 
 		return nil, translate(err, fmt.Sprintf("import %d of %s", id, accountID))
 	}
 	return &a, nil
-}
-
-// DeleteAccountImport forgets one kept import of an account.
-func (s *Store) DeleteAccountImport(ctx context.Context, accountID string, id uint64) error {
-	res := s.q(ctx).Where("account_id = ? AND id = ?", accountID, id).Delete(&AccountImport{})
-	if res.Error != nil {
-		return translate(res.Error, "delete import")
-	}
-	if res.RowsAffected == 0 {
-		return translate(gorm.ErrRecordNotFound, fmt.Sprintf("import %d of %s", id, accountID))
-	}
-	return nil
 }
