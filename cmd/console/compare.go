@@ -119,7 +119,11 @@ func printComparison(w io.Writer, cmp *iam.Comparison) error {
 				if len(e.Needs) > 0 {
 					detail = append(detail, "needs "+strings.Join(e.Needs, ", "))
 				}
-				line := short(e.From) + " — " + e.Verb() + " → " + short(strings.TrimPrefix(e.To, "resource:"))
+				to := short(strings.TrimPrefix(e.To, "resource:"))
+				if n, ok := d.Sets[e.To]; ok {
+					to = n.Name + " [" + n.Description + "]"
+				}
+				line := short(e.From) + " — " + e.Verb() + " → " + to
 				if len(detail) > 0 {
 					line += " (" + strings.Join(detail, "; ") + ")"
 				}

@@ -27,6 +27,11 @@ type Diff struct {
 	FindingsAdded, FindingsResolved []Finding
 	// Edges that appear or disappear, grouped by kind in edge-kind order.
 	EdgesAdded, EdgesRemoved []EdgeGroup
+	// Sets are the set nodes the changed edges lead to (the many targets
+	// one escalation stands for), by ID: an ID is a hash of its members,
+	// which says nothing to a reader; the node's Name ("12 users") and
+	// Description do.
+	Sets map[string]Node `json:",omitempty"`
 }
 
 // AdminChange is a principal whose way to full access changed.
@@ -112,7 +117,26 @@ func Compare(before, after *Graph) Diff {
 	d.AdminsAdded, d.AdminsRemoved, d.AdminsChanged = diffAdmins(before, after)
 	d.FindingsAdded, d.FindingsResolved = diffFindings(before.Findings(now), after.Findings(now))
 	d.EdgesAdded, d.EdgesRemoved = diffEdges(before, after)
+	d.Sets = setsOf(d.EdgesAdded, after, setsOf(d.EdgesRemoved, before, nil))
 	return d
+}
+
+// setsOf adds to m the set nodes of g that the edges lead to.
+func setsOf(gs []EdgeGroup, g *Graph, m map[string]Node) map[string]Node {
+	for _, eg := range gs {
+		for _, e := range eg.Edges {
+			if g.sets[e.To] == nil {
+				continue
+			}
+			if n, ok := g.Node(e.To); ok {
+				if m == nil {
+					m = map[string]Node{}
+				}
+				m[e.To] = n
+			}
+		}
+	}
+	return m
 }
 
 func isPrincipal(k NodeKind) bool { return k == KindUser || k == KindGroup || k == KindRole }

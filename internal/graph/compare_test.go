@@ -189,3 +189,36 @@ func BenchmarkCompare(b *testing.B) {
 		})
 	}
 }
+
+// TestCompareSets: an escalation to many targets is one edge to a set
+// node; a target added makes another set, and the diff names both sets
+// by what they hold, not by their hashed IDs.
+func TestCompareSets(t *testing.T) {
+	account := func(n int) *Account {
+		a := &Account{ID: acct, Users: []User{user("keymaker", nil, map[string]string{"keys": doc(allow("iam:CreateAccessKey", arn("user", "*")))})}}
+		for i := 0; i < n; i++ {
+			a.Users = append(a.Users, user(fmt.Sprintf("u%d", i), nil, nil))
+		}
+		return a
+	}
+	opts := Options{Now: testNow, setMin: 2}
+	d := Compare(Build(account(3), opts), Build(account(4), opts))
+	var esc []Edge
+	for _, g := range append(d.EdgesAdded, d.EdgesRemoved...) {
+		if g.Kind == EdgeEscalation {
+			esc = append(esc, g.Edges...)
+		}
+	}
+	if len(esc) != 2 {
+		t.Fatalf("escalation edges changed: %+v", esc)
+	}
+	for _, e := range esc {
+		n, ok := d.Sets[e.To]
+		if !ok || !strings.HasSuffix(n.Name, " users") {
+			t.Errorf("set %s named %+v", e.To, n)
+		}
+	}
+	if len(d.PrincipalsAdded) != 1 || d.PrincipalsAdded[0].Name != "u3" {
+		t.Errorf("principals added %+v", d.PrincipalsAdded)
+	}
+}

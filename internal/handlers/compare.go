@@ -109,12 +109,12 @@ func compareView(accounts []templates.AccountOption, cmp *iam.Comparison) templa
 		return out
 	}
 	v.PrincipalsAdded, v.PrincipalsRemoved = principals(d.PrincipalsAdded), principals(d.PrincipalsRemoved)
-	v.EdgesAdded, v.EdgesRemoved = compareEdges(d.EdgesAdded), compareEdges(d.EdgesRemoved)
+	v.EdgesAdded, v.EdgesRemoved = compareEdges(d.EdgesAdded, d.Sets), compareEdges(d.EdgesRemoved, d.Sets)
 	return v
 }
 
 // compareEdges lists changed edges in words, a page's worth per kind.
-func compareEdges(gs []graph.EdgeGroup) []templates.CompareEdgeGroup {
+func compareEdges(gs []graph.EdgeGroup, sets map[string]graph.Node) []templates.CompareEdgeGroup {
 	out := make([]templates.CompareEdgeGroup, 0, len(gs))
 	for _, g := range gs {
 		cg := templates.CompareEdgeGroup{Kind: g.Edges[0].Verb(), More: max(len(g.Edges)-compareEdgesShown, 0)}
@@ -132,8 +132,11 @@ func compareEdges(gs []graph.EdgeGroup) []templates.CompareEdgeGroup {
 			if len(e.Needs) > 0 {
 				detail = append(detail, "needs "+strings.Join(e.Needs, ", "))
 			}
-			cg.Edges = append(cg.Edges, templates.CompareEdge{From: e.From, Verb: e.Verb(), To: strings.TrimPrefix(e.To, "resource:"),
-				Detail: strings.Join(detail, "; ")})
+			ce := templates.CompareEdge{From: e.From, Verb: e.Verb(), To: strings.TrimPrefix(e.To, "resource:"), Detail: strings.Join(detail, "; ")}
+			if n, ok := sets[e.To]; ok {
+				ce.ToLabel, ce.ToTitle = n.Name, n.Description
+			}
+			cg.Edges = append(cg.Edges, ce)
 		}
 		out = append(out, cg)
 	}
