@@ -64,4 +64,12 @@ func TestBrowserCompare(t *testing.T) {
 	if s := browsertest.Text(t, ctx, "#compare-summary"); !strings.Contains(s, "1 admin no longer") {
 		t.Errorf("reversed summary %q", s)
 	}
+	// At a phone's 390 px the page is no wider than the screen.
+	browsertest.Step(t, ctx, "at 390 px", chromedp.EmulateViewport(390, 900),
+		chromedp.Navigate(e.srv.URL+"/graph/compare?account="+acct), chromedp.WaitVisible("#compare-summary"))
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.scrollingElement.scrollWidth`))
+	if err != nil || width > 390 {
+		t.Errorf("the page is %d px wide at 390 px (%v)", width, err)
+	}
+	browsertest.Screenshot(t, ctx, "compare-imports-390")
 }
