@@ -125,8 +125,8 @@ type ComparedSide struct {
 type Comparison struct {
 	AccountID string
 	Live      bool
-	// Imports are the account's kept imports, newest first: what can be
-	// compared.
+	// Imports are the account's kept imports (the live account's kept
+	// snapshots), newest first: what can be compared.
 	Imports       []KeptImport
 	Before, After ComparedSide
 	// Diff is nil when there is nothing to compare with: no side was
@@ -136,7 +136,8 @@ type Comparison struct {
 
 // CompareAccount compares two snapshots of one account (the live one, or
 // an imported one by ID): by default the account as reviewed now (after)
-// with its import before the newest (before). Reading needs
+// with the newest kept snapshot that is not it (before): an imported
+// account's import before the newest, the live account's last KeepSnapshot. Reading needs
 // iam:GetAccountAuthorizationDetails on the account, as its graph does.
 // An import that is not one of the account's kept ones is NotFound.
 func (s *Service) CompareAccount(ctx context.Context, caller *Principal, accountID string, before, after CompareRef, m Meta) (*Comparison, error) {
