@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iamconsole/console/internal/graph"
@@ -215,6 +216,9 @@ func (s *Service) comparedGraph(ctx context.Context, caller *Principal, c *Compa
 		return s.AccessGraph(ctx, caller, c.AccountID, m)
 	}
 	*side = ComparedSide{Import: k.ID, Label: k.Label, ImportedAt: k.ImportedAt}
+	if g := s.compared.get(c.AccountID, k.ID); g != nil {
+		return g, nil
+	}
 	ai, err := s.store.AccountImport(ctx, c.AccountID, k.ID)
 	if errors.Is(err, models.ErrNotFound) {
 		// Forgotten by an import since the list was read.
@@ -227,13 +231,57 @@ func (s *Service) comparedGraph(ctx context.Context, caller *Principal, c *Compa
 	if err != nil {
 		return nil, internal(err, "parse kept import")
 	}
-	return s.buildCompared(ctx, a)
+	g, err := s.buildCompared(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	s.compared.put(c.AccountID, k.ID, g)
+	return g, nil
+}
+
+// comparedCache keeps the graph of the one kept snapshot compared last:
+// a reviewer compares the same earlier import again and again (switching
+// the other side, reloading), and at 10,000 principals its build is
+// seconds. A kept snapshot never changes, so its account and number are
+// its key. It is kept apart from graphCache, whose bound is for the
+// accounts' current graphs, and only for graphMaxAge, so that its memory
+// goes back once the comparing is done.
+type comparedCache struct {
+	mu      sync.Mutex
+	account string
+	id      uint64
+	g       *graph.Graph
+	drop    *time.Timer
+}
+
+func (c *comparedCache) get(account string, id uint64) *graph.Graph {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.g != nil && c.account == account && c.id == id {
+		c.drop.Reset(graphMaxAge)
+		return c.g
+	}
+	return nil
+}
+
+func (c *comparedCache) put(account string, id uint64, g *graph.Graph) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.account, c.id, c.g = account, id, g
+	if c.drop == nil {
+		c.drop = time.AfterFunc(graphMaxAge, func() {
+			c.mu.Lock()
+			c.g = nil
+			c.mu.Unlock()
+		})
+		return
+	}
+	c.drop.Reset(graphMaxAge)
 }
 
 // buildCompared builds an earlier snapshot's graph, within the whole-account
-// build's budget and time limit. It is not kept: an earlier import is
-// compared now and then, and keeping it would push the account's current
-// graph out of graphCache.
+// build's budget and time limit. It is not put in graphCache: it would push
+// the account's current graph out (comparedCache keeps it instead).
 func (s *Service) buildCompared(ctx context.Context, a *graph.Account) (*graph.Graph, error) {
 	ctx, cancel := context.WithTimeout(ctx, graphBuildLimit)
 	defer cancel()
