@@ -43,6 +43,7 @@ type CLI struct {
 	WhoCan    WhoCanCmd    `cmd:"" name:"who-can" help:"Who can do an action on a resource, and by which path, including principals outside the account its trust policies let in (JSON)."`
 	Findings  FindingsCmd  `cmd:"" help:"What a reviewer should look at (JSON or CSV)."`
 	Paths     PathsCmd     `cmd:"" help:"Who can reach full access and by which path, ranked; or how one principal can act as another (JSON, CSV or text)."`
+	Compare   CompareCmd   `cmd:"" help:"What changed in an account between two snapshots: kept imports, the account now, or an earlier export (JSON or text)."`
 	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }
 

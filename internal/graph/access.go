@@ -138,4 +138,3 @@ func (g *Graph) groupOf(principal string, sts []Statement) *Group {
 	}
 	return nil
 }
-

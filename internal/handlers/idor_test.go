@@ -364,6 +364,11 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /who-can.csv":    review("/who-can.csv", "iam:GetAccountAuthorizationDetails"),
 		"GET /paths":          review("/paths", "iam:GetAccountAuthorizationDetails"),
 		"GET /paths.csv":      review("/paths.csv", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph/compare": {cases: append(review("/graph/compare", "iam:GetAccountAuthorizationDetails").cases,
+			idorCase{what: "the imported account's first import", path: "/graph/compare?account=" + w.imported + "&before=1&after=1", want: deny("iam:GetAccountAuthorizationDetails")})},
+		// Keeping a snapshot reads the whole live account, then writes it.
+		"POST /graph/compare/snapshot": {cases: []idorCase{{what: "the live account", path: "/graph/compare/snapshot", form: []string{"label", "mine"},
+			want: deny("iam:GetAccountAuthorizationDetails")}}},
 		// A poll names an overview by its content hash and answers only its
 		// state, but still needs the graph page's right.
 		"GET /graph/overview": {cases: []idorCase{{what: "an overview's state", path: "/graph/overview?key=" + strings.Repeat("ab", 32),

@@ -115,6 +115,8 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/graph.json", s.graphDownload("json"), zip)
 	t.add(signedIn, get, "/graph/overview", s.graphOverviewStatus)
 	t.add(signedIn, get, "/graph/principals", s.graphPrincipals)
+	t.add(signedIn, get, "/graph/compare", s.graphCompare)
+	t.add(signedIn, post, "/graph/compare/snapshot", s.graphCompareSnapshot)
 	t.add(signedIn, get, "/findings", s.findingsList)
 	t.add(signedIn, get, "/findings.csv", s.findingsDownload("csv"), zip)
 	t.add(signedIn, get, "/findings.json", s.findingsDownload("json"), zip)

@@ -102,7 +102,8 @@ func arnResource(arn string) string {
 
 // ImportAccount loads a real AWS account's `get-account-authorization-
 // details` dump as a read-only account for review, keyed by its own account
-// ID (a later import of the same account replaces it). Pieces that cannot
+// ID (a later import of the same account replaces it; the last
+// KeptImports are kept to compare with, CompareAccount). Pieces that cannot
 // be read are reported, not fatal. Importing is an administrator's act:
 // iam:ImportAccountAuthorizationDetails (a console action, covered by
 // "iam:*" and "*").
@@ -138,6 +139,9 @@ func (s *Service) ImportAccount(ctx context.Context, caller *Principal, r io.Rea
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.PutImportedAccount(ctx, &models.ImportedAccount{ID: a.ID, Label: res.Label, Document: string(raw),
 			Warnings: string(wj), ImportedAt: s.now()}); err != nil {
+			return err
+		}
+		if err := keepImport(ctx, tx, a.ID, res.Label, string(raw), string(wj), s.now()); err != nil {
 			return err
 		}
 		acct := callerAccount(caller)

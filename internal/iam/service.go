@@ -41,6 +41,8 @@ type Service struct {
 	// (GetUserPage).
 	userPages stampCache[*userPageReads]
 	graphs    graphCache
+	// compared keeps the earlier side of the last comparison (compare.go).
+	compared comparedCache
 }
 
 // New makes a Service.

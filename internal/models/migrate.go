@@ -24,6 +24,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0007_imports", Migrate: migrate0007Imports},
 		{ID: "0008_indexes", Migrate: migrate0008Indexes},
 		{ID: "0009_state_changes", Migrate: migrate0009StateChanges},
+		{ID: "0010_account_imports", Migrate: migrate0010AccountImports},
 	}
 }
 
