@@ -501,22 +501,10 @@ func truncateID(id string) string {
 // accountID is the account that owns most of the entities' ARNs.
 func (r *reader) accountID(a *Account) string {
 	count := map[string]int{}
-	add := func(arn string) {
+	for _, arn := range entityARNs(a) {
 		if id := arnAccount(arn); id != "" && id != "aws" {
 			count[id]++
 		}
-	}
-	for _, u := range a.Users {
-		add(u.ARN)
-	}
-	for _, g := range a.Groups {
-		add(g.ARN)
-	}
-	for _, ro := range a.Roles {
-		add(ro.ARN)
-	}
-	for _, p := range a.Policies {
-		add(p.ARN)
 	}
 	best := ""
 	for id, n := range count {
@@ -534,22 +522,29 @@ func (r *reader) accountID(a *Account) string {
 // a.ID, in the order users, groups, roles, policies.
 func foreign(a *Account) []string {
 	var out []string
-	add := func(arn string) {
+	for _, arn := range entityARNs(a) {
 		if id := arnAccount(arn); id != "" && id != "aws" && id != a.ID {
 			out = append(out, arn)
 		}
 	}
+	return out
+}
+
+// entityARNs are the ARNs of a's users, groups, roles and policies, in that
+// order.
+func entityARNs(a *Account) []string {
+	out := make([]string, 0, len(a.Users)+len(a.Groups)+len(a.Roles)+len(a.Policies))
 	for _, u := range a.Users {
-		add(u.ARN)
+		out = append(out, u.ARN)
 	}
 	for _, g := range a.Groups {
-		add(g.ARN)
+		out = append(out, g.ARN)
 	}
 	for _, ro := range a.Roles {
-		add(ro.ARN)
+		out = append(out, ro.ARN)
 	}
 	for _, p := range a.Policies {
-		add(p.ARN)
+		out = append(out, p.ARN)
 	}
 	return out
 }

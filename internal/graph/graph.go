@@ -854,19 +854,7 @@ func (g *Graph) finish() {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(i, j int32) int {
-		a, b := g.chunked(i), g.chunked(j)
-		if c := strings.Compare(a.From, b.From); c != 0 {
-			return c
-		}
-		if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.To, b.To); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Technique, b.Technique)
-	})
+	slices.SortStableFunc(order, func(i, j int32) int { return edgeOrder(g.chunked(i), g.chunked(j)) })
 	g.Edges = make([]Edge, len(order))
 	for i, k := range order {
 		g.Edges[i] = *g.chunked(k)

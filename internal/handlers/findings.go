@@ -108,7 +108,7 @@ func findingsView(accounts []templates.AccountOption, f templates.FindingsFilter
 			row.Path = append(row.Path, shortName(p))
 		}
 		for _, st := range fd.Statements {
-			row.Statements = append(row.Statements, statementLine(st))
+			row.Statements = append(row.Statements, graph.StatementWords(st))
 		}
 		row.AccessURL, row.PathsURL, row.GraphURL = link(fd.Principal, escalates(fd.Type))
 		v.Rows = append(v.Rows, row)

@@ -503,10 +503,10 @@ func (s *Server) whoCan(c echo.Context) error {
 			Needs: p.Needs, External: p.External, Assumption: p.Assumption, Via: graph.Via(hops), Said: graph.SayHops(p.Principal, hops),
 			Hops: pathRow(graph.PathEntry{Principal: p.Principal, Hops: hops, Path: p}, 0, acct, live, false, nil).Hops}
 		for _, st := range p.Statements {
-			row.Statements = append(row.Statements, statementLine(st))
+			row.Statements = append(row.Statements, graph.StatementWords(st))
 		}
 		for _, st := range p.Trust {
-			row.Trust = append(row.Trust, statementLine(st))
+			row.Trust = append(row.Trust, graph.StatementWords(st))
 		}
 		if p.External != "" {
 			v.Outside = append(v.Outside, row)
@@ -538,19 +538,6 @@ func (s *Server) whoCan(c echo.Context) error {
 // whoCanPerPage is the rows of one page of who-can, the account's own and
 // outside principals together, in that order.
 const whoCanPerPage = 50
-
-// statementLine shows a deciding statement: "Allow NAME (SID) line N".
-func statementLine(st graph.Statement) string {
-	name := st.PolicyName
-	if name == "" {
-		name = st.Policy
-	}
-	line := st.Effect + " " + name
-	if st.Sid != "" {
-		line += " (" + st.Sid + ")"
-	}
-	return line + " line " + strconv.Itoa(st.Line)
-}
 
 // fileNamePart keeps what is safe in a Content-Disposition file name: an
 // account ID is 12 digits, but one imported before IDs were checked may be
