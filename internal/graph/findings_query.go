@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
@@ -295,36 +294,12 @@ var FindingsCSVHeader = []string{"Severity", "Type", "Principal", "Technique", "
 // "; ". A cell that a spreadsheet would run as a formula is prefixed with a
 // quote.
 func WriteFindingsCSV(w io.Writer, fs []Finding) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(FindingsCSVHeader); err != nil {
-		return fmt.Errorf("write findings CSV: %w", err)
-	}
-	for _, f := range fs {
+	return csvTable(w, "findings", FindingsCSVHeader, len(fs), func(i int) []string {
+		f := fs[i]
 		var sts []string
 		for _, s := range f.Statements {
 			sts = append(sts, cite([]Statement{s}))
 		}
-		row := []string{f.Severity, f.Type, f.Principal, f.Technique, strings.Join(f.Path, " -> "), strings.Join(sts, "; "), f.Explanation}
-		for i, c := range row {
-			row[i] = csvSafe(c)
-		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write findings CSV: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write findings CSV: %w", err)
-	}
-	return nil
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula: names and
-// explanations come from the account under review, which anyone able to
-// name a policy controls.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+		return []string{f.Severity, f.Type, f.Principal, f.Technique, strings.Join(f.Path, " -> "), strings.Join(sts, "; "), f.Explanation}
+	})
 }

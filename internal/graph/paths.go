@@ -1,9 +1,7 @@
 package graph
 
 import (
-	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"sort"
 	"strconv"
@@ -380,11 +378,8 @@ var PathsCSVHeader = []string{"Rank", "Principal", "Severity", "Hidden", "Length
 // (the rank of the first entry): the path in words, the techniques along
 // it, and every hop's deciding statements as "VERB TO: STATEMENT; …".
 func WritePathsCSV(w io.Writer, entries []PathEntry, first int) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(PathsCSVHeader); err != nil {
-		return fmt.Errorf("write paths CSV: %w", err)
-	}
-	for i, e := range entries {
+	return csvTable(w, "paths", PathsCSVHeader, len(entries), func(i int) []string {
+		e := entries[i]
 		var techs, sts, assumes []string
 		for _, h := range e.Hops {
 			if h.Technique != "" {
@@ -407,30 +402,9 @@ func WritePathsCSV(w io.Writer, entries []PathEntry, first int) error {
 		if e.Severity != "" {
 			hidden = strconv.FormatBool(e.Hidden)
 		}
-		row := []string{strconv.Itoa(first + i), e.Principal, e.Severity, hidden, strconv.Itoa(e.Length), strconv.Itoa(e.Assumptions),
+		return []string{strconv.Itoa(first + i), e.Principal, e.Severity, hidden, strconv.Itoa(e.Length), strconv.Itoa(e.Assumptions),
 			e.Said, strings.Join(techs, " "), strings.Join(sts, "; "), strings.Join(assumes, "; ")}
-		for i := range row {
-			row[i] = cell(row[i])
-		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write paths CSV: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write paths CSV: %w", err)
-	}
-	return nil
-}
-
-// cell keeps a spreadsheet from reading a value as a formula: IAM names may
-// start with "=", "+", "-" or "@", and an imported account's names are
-// anyone's.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	})
 }
 
 // Via says in short how a path gets where it goes, for a list that has
@@ -476,11 +450,8 @@ var WhoCanCSVHeader = []string{"Principal", "Outside", "Via", "Path", "Technique
 // principal gets there in short and in full, and the statements of every
 // step, then those that decide the request.
 func (g *Graph) WriteWhoCanCSV(w io.Writer, paths []Path) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(WhoCanCSVHeader); err != nil {
-		return fmt.Errorf("write who-can CSV: %w", err)
-	}
-	for _, p := range paths {
+	return csvTable(w, "who-can", WhoCanCSVHeader, len(paths), func(i int) []string {
+		p := paths[i]
 		hops := g.Tell(p)
 		var sts, trust []string
 		for _, h := range hops {
@@ -497,18 +468,7 @@ func (g *Graph) WriteWhoCanCSV(w io.Writer, paths []Path) error {
 		for _, s := range p.Trust {
 			trust = append(trust, Cite(s))
 		}
-		row := []string{p.Principal, p.External, Via(hops), SayHops(p.Principal, hops), p.Technique, strings.Join(p.Needs, " "),
+		return []string{p.Principal, p.External, Via(hops), SayHops(p.Principal, hops), p.Technique, strings.Join(p.Needs, " "),
 			strings.Join(sts, "; "), strings.Join(trust, "; "), p.Assumption}
-		for i := range row {
-			row[i] = cell(row[i])
-		}
-		if err := cw.Write(row); err != nil {
-			return fmt.Errorf("write who-can CSV: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write who-can CSV: %w", err)
-	}
-	return nil
+	})
 }
