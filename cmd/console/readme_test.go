@@ -23,7 +23,7 @@ func TestREADMEJSONShapes(t *testing.T) {
 		t.Fatal(`README has no "## JSON shapes" section`)
 	}
 	sec, _, _ = strings.Cut(sec, "\n## ")
-	for _, v := range []any{iam.ImportResult{}, graph.Path{}, graph.Edge{}, graph.Step{}, graph.Statement{}, graph.Finding{}, graph.Admin{}} {
+	for _, v := range []any{iam.ImportResult{}, graph.Path{}, graph.Edge{}, graph.Step{}, graph.Statement{}, graph.Finding{}, graph.Admin{}, graph.PathEntry{}, graph.Hop{}} {
 		ty := reflect.TypeOf(v)
 		for i := range ty.NumField() {
 			f := ty.Field(i)
