@@ -119,7 +119,9 @@ func TestBackgroundRunsOnce(t *testing.T) {
 func TestBackgroundFailures(t *testing.T) {
 	path, runs := fakeLayout(t, "hang", false)
 	now := time.Now()
-	b := NewBackground(New(Options{Path: path, Timeout: 200 * time.Millisecond}), BackgroundOptions{MaxQueue: 1, RetryAfter: time.Minute})
+	// The timeout leaves the fake program time to start and count its run
+	// on a loaded machine (at 200 ms it was killed before it counted).
+	b := NewBackground(New(Options{Path: path, Timeout: 2 * time.Second}), BackgroundOptions{MaxQueue: 1, RetryAfter: time.Minute})
 	b.now = func() time.Time { return now }
 	start := time.Now()
 	st := b.Request(context.Background(), []byte("digraph { slow }"), 0)

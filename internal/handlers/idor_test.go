@@ -363,7 +363,10 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /access":         review("/access", "iam:GetAccountAuthorizationDetails"),
 		"GET /who-can.csv":    review("/who-can.csv", "iam:GetAccountAuthorizationDetails"),
 		"GET /paths":          review("/paths", "iam:GetAccountAuthorizationDetails"),
-		"GET /paths.csv":      review("/paths.csv", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph/principals": {cases: []idorCase{
+			{what: "the imported account's principals", path: "/graph/principals?q=a&account=" + w.imported, want: deny("iam:GetAccountAuthorizationDetails")},
+			{what: "the live account's principals", path: "/graph/principals?q=a", want: deny("iam:GetAccountAuthorizationDetails")}}},
+		"GET /paths.csv": review("/paths.csv", "iam:GetAccountAuthorizationDetails"),
 		"GET /graph/compare": {cases: append(review("/graph/compare", "iam:GetAccountAuthorizationDetails").cases,
 			idorCase{what: "the imported account's first import", path: "/graph/compare?account=" + w.imported + "&before=1&after=1", want: deny("iam:GetAccountAuthorizationDetails")})},
 		// Keeping a snapshot reads the whole live account, then writes it.
