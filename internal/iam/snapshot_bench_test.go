@@ -16,14 +16,14 @@ import (
 // seedForBench fills the live account with n users (each in one of n/250
 // groups, with one of 60 customer managed policies attached and an inline
 // policy), written straight to the store in one transaction.
-func seedForBench(b *testing.B, s *Service, acct string, n int) {
+func seedForBench(b testing.TB, s *Service, acct string, n int) {
 	b.Helper()
 	ctx := context.Background()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	err := s.store.Tx(ctx, func(tx *models.Store) error {
 		var policies, groups []string
 		for i := range 60 {
-			p := &models.ManagedPolicy{PolicyID: newID("ANPA", i+1), Name: fmt.Sprintf("team-%02d", i), Path: "/",
+			p := &models.ManagedPolicy{PolicyID: newID(PrefixPolicy, 17), Name: fmt.Sprintf("team-%02d", i), Path: "/",
 				ARN: policyARN(acct, "/", fmt.Sprintf("team-%02d", i)), CreatedAt: now, UpdatedAt: now}
 			if err := tx.CreatePolicy(ctx, acct, p, fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket-%d/*"}]}`, i)); err != nil {
 				return err
@@ -31,7 +31,7 @@ func seedForBench(b *testing.B, s *Service, acct string, n int) {
 			policies = append(policies, p.ARN)
 		}
 		for i := range max(1, n/250) {
-			g := &models.Group{GroupID: newID("AGPA", i+1), Name: fmt.Sprintf("group-%03d", i), Path: "/", CreatedAt: now}
+			g := &models.Group{GroupID: newID(PrefixGroup, 17), Name: fmt.Sprintf("group-%03d", i), Path: "/", CreatedAt: now}
 			if err := tx.CreateGroup(ctx, acct, g); err != nil {
 				return err
 			}
@@ -41,7 +41,7 @@ func seedForBench(b *testing.B, s *Service, acct string, n int) {
 			}
 		}
 		for i := range n {
-			u := &models.User{UserID: newID("AIDA", i+1), Name: fmt.Sprintf("user-%05d", i), Path: "/", CreatedAt: now}
+			u := &models.User{UserID: newID(PrefixUser, 17), Name: fmt.Sprintf("user-%05d", i), Path: "/", CreatedAt: now}
 			if err := tx.CreateUser(ctx, acct, u); err != nil {
 				return err
 			}
