@@ -172,8 +172,9 @@ type Graph struct {
 	matchCache map[string]map[string]bool
 	resIndex   map[string][]string // entity ARNs by resource part, for matching
 	entityARNs []string
-	roleCands  map[string]*roleCands // build only
-	admin      map[string][]Step     // direct full access, with the deciding steps
+	roleCands  map[string]*roleCands    // build only
+	userLists  map[techKind]*targetList // build only (userTargets)
+	admin      map[string][]Step        // direct full access, with the deciding steps
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
 	svcTrust   map[string]bool
@@ -291,6 +292,7 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 func (g *Graph) built() {
 	g.ctx, g.prev, g.upd = nil, nil, nil
 	g.stmtSets, g.matchCache, g.entityARNs, g.resIndex, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil, nil
+	g.userLists = nil
 	g.dropDocs()
 }
 
