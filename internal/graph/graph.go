@@ -294,6 +294,25 @@ func (g *Graph) built() {
 	g.stmtSets, g.matchCache, g.entityARNs, g.resIndex, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil, nil
 	g.userLists = nil
 	g.dropDocs()
+	g.forgetLookups()
+}
+
+// forgetLookups lets go of the engine's action memo in every compiled
+// policy (policy.Policy.ForgetLookups): the build asked each about every
+// action of its techniques and grants, and the tables it kept were a fifth
+// of a kept graph's memory; a query asks about one or a few actions, and
+// builds again only theirs.
+func (g *Graph) forgetLookups() {
+	for _, r := range g.parsed {
+		if r.compiled != nil {
+			r.compiled.ForgetLookups()
+		}
+	}
+	for _, r := range g.trustByText {
+		if r.compiled != nil {
+			r.compiled.ForgetLookups()
+		}
+	}
 }
 
 // dropDocs lets go of the parsed documents of users' and roles' inline
