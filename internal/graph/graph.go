@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -105,6 +106,43 @@ type Statement struct {
 	Layer      string
 	Line       int
 	Column     int
+}
+
+// shareStatements makes the steps that cite the same statements share one
+// list of them: the benign 10,000 principals' 40,000 steps cite 5,200
+// distinct lists (every holder of a managed policy cites its statements),
+// 6 MB of a kept graph's memory. The lists are never written once made;
+// each shared one is clipped, so that an append copies it.
+func (g *Graph) shareStatements() {
+	seen := map[string][]Statement{}
+	var key []byte
+	for i := range g.Edges {
+		steps := g.Edges[i].Steps
+		for j := range steps {
+			sts := steps[j].Statements
+			if len(sts) == 0 {
+				continue
+			}
+			key = key[:0]
+			for _, st := range sts {
+				for _, s := range [...]string{st.Policy, st.PolicyName, st.Version, st.Sid, st.Effect, st.Layer} {
+					key = append(append(key, s...), 0)
+				}
+				key = strconv.AppendInt(key, int64(st.Index), 10)
+				key = append(key, ':')
+				key = strconv.AppendInt(key, int64(st.Line), 10)
+				key = append(key, ':')
+				key = strconv.AppendInt(key, int64(st.Column), 10)
+				key = append(key, 1)
+			}
+			if shared, ok := seen[string(key)]; ok {
+				steps[j].Statements = shared
+			} else {
+				steps[j].Statements = slices.Clip(sts)
+				seen[string(key)] = steps[j].Statements
+			}
+		}
+	}
 }
 
 func statements(ms []policy.MatchedStatement) []Statement {
@@ -888,6 +926,7 @@ func (g *Graph) finish() {
 		g.Edges[i] = *g.chunked(k)
 	}
 	g.chunks, g.nChunked = nil, 0
+	g.shareStatements()
 	// Each node's edges are contiguous once sorted: the index lists are
 	// windows on one backing array each.
 	all, reach, mod := make([]int, len(g.Edges)), make([]int, 0, 64), make([]int, 0, 64)
