@@ -113,11 +113,27 @@ type Statement struct {
 // distinct lists (every holder of a managed policy cites its statements),
 // 6 MB of a kept graph's memory. The lists are never written once made;
 // each shared one is clipped, so that an append copies it.
+//
+// The steps, and the distinct lists, are then copied each into one array:
+// left where the build made them, among its garbage, they kept many
+// otherwise empty spans of the heap in use.
 func (g *Graph) shareStatements() {
 	seen := map[string][]Statement{}
 	var key []byte
+	nSteps := 0
 	for i := range g.Edges {
-		steps := g.Edges[i].Steps
+		nSteps += len(g.Edges[i].Steps)
+	}
+	allSteps := make([]Step, 0, nSteps)
+	var distinct [][]Statement
+	nStmts := 0
+	for i := range g.Edges {
+		at := len(allSteps)
+		allSteps = append(allSteps, g.Edges[i].Steps...)
+		steps := allSteps[at:len(allSteps):len(allSteps)]
+		if g.Edges[i].Steps != nil {
+			g.Edges[i].Steps = steps
+		}
 		for j := range steps {
 			sts := steps[j].Statements
 			if len(sts) == 0 {
@@ -140,7 +156,23 @@ func (g *Graph) shareStatements() {
 			} else {
 				steps[j].Statements = slices.Clip(sts)
 				seen[string(key)] = steps[j].Statements
+				distinct = append(distinct, steps[j].Statements)
+				nStmts += len(sts)
 			}
+		}
+	}
+	// Each distinct list moved into one array, the steps pointed at the
+	// copies.
+	all := make([]Statement, 0, nStmts)
+	moved := make(map[*Statement][]Statement, len(distinct))
+	for _, d := range distinct {
+		at := len(all)
+		all = append(all, d...)
+		moved[&d[0]] = all[at:len(all):len(all)]
+	}
+	for j := range allSteps {
+		if sts := allSteps[j].Statements; len(sts) > 0 {
+			allSteps[j].Statements = moved[&sts[0]]
 		}
 	}
 }
