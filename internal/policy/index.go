@@ -128,7 +128,7 @@ func (p *Policy) ForgetLookups() {
 func (p *Policy) buildEntry(action, service string) *actionEntry {
 	e := &actionEntry{}
 	var keyed map[string][]int32
-	ex, sv, gl := p.exact[action], p.service[service], p.global
+	ex, sv, gl := p.exact.get(action), p.service.get(service), p.global
 	for len(ex)+len(sv)+len(gl) > 0 {
 		// Merge the three sorted lists so statements stay in order.
 		var i int32
