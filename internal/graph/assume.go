@@ -273,7 +273,9 @@ func (g *Graph) openAssumeEdges(roles []*principal, c trustCandidates, sources [
 			continue
 		}
 		self := slices.Index(roles, p)
-		for _, cl := range g.classes(p, []string{"sts:AssumeRole"}, arns, nil) {
+		cls := g.classesOf(p, []string{"sts:AssumeRole"}, arns, nil, nil, -1)
+		for c := range cls.classes {
+			cl := cls.members(c)
 			members := make([]*principal, 0, len(cl))
 			for _, i := range cl {
 				if roles[i] != p {

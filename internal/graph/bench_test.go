@@ -423,8 +423,8 @@ func peakChild(t *testing.T, what string) {
 	runtime.GC()
 	var m1 runtime.MemStats
 	runtime.ReadMemStats(&m1)
-	t.Logf("%s: peak RSS %d MB (%d MB before), kept heap %d MB, %v CPU (user+system), %v wall, %d nodes, %d edges",
-		what, hwm>>10, hwm0>>10, (int64(m1.HeapInuse)-int64(m0.HeapInuse))>>20, cpu.Round(time.Millisecond),
+	t.Logf("%s: peak RSS %d MB (%d MB before), kept heap %d MB in use (%d MB allocated), %v CPU (user+system), %v wall, %d nodes, %d edges",
+		what, hwm>>10, hwm0>>10, (int64(m1.HeapInuse)-int64(m0.HeapInuse))>>20, (int64(m1.HeapAlloc)-int64(m0.HeapAlloc))>>20, cpu.Round(time.Millisecond),
 		took.Round(time.Millisecond), len(g.Nodes), len(g.Edges))
 	runtime.KeepAlive(g)
 	runtime.KeepAlive(g0)

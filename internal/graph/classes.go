@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sort"
 	"strings"
 
@@ -216,6 +217,158 @@ func (g *Graph) byResource() map[string][]string {
 		}
 	}
 	return g.resIndex
+}
+
+// targetList is a list of targets made once per build (userTargets), with
+// each target's place by ARN, so that the classes of a principal's
+// questions about them are found from the few targets its patterns match
+// (classesOf), not by a look at every target: on an account where every
+// user holds a self-service policy, a look at every user by every user
+// was the square of the account.
+type targetList struct {
+	arns  []string
+	index map[string]int // a target's place in arns
+	// at is where each of the account's users is, or would be, in arns
+	// (those that are not targets at the place of the next target).
+	at map[string]int
+	// foreign lists the targets outside the account named by own.
+	own     string
+	foreign []int
+}
+
+// foreignTo lists the targets whose ARN does not begin with own.
+func (l *targetList) foreignTo(own string) []int {
+	if l.foreign == nil || l.own != own {
+		l.own, l.foreign = own, []int{}
+		for i, t := range l.arns {
+			if !strings.HasPrefix(t, own) {
+				l.foreign = append(l.foreign, i)
+			}
+		}
+	}
+	return l.foreign
+}
+
+// classList is targets partitioned into classes (classesOf), in the order
+// of their first target. The class of the targets no pattern matches (rest)
+// holds only its first target until members makes the others.
+type classList struct {
+	classes [][]int
+	rest    int   // rest's place in classes; -1 when every class is whole
+	n       int   // the number of targets
+	others  []int // the targets rest leaves out (other classes' and skip), sorted
+}
+
+// members is class c's targets, in target order.
+func (l *classList) members(c int) []int {
+	if c != l.rest {
+		return l.classes[c]
+	}
+	all := make([]int, 0, l.n-len(l.others))
+	o := 0
+	for i := 0; i < l.n; i++ {
+		if o < len(l.others) && l.others[o] == i {
+			o++
+			continue
+		}
+		all = append(all, i)
+	}
+	l.classes[c], l.rest = all, -1
+	return all
+}
+
+// classesOf is classes, but for targets made once per build (list, with
+// keys nil), found from the targets p's patterns match; skip is a target
+// left out of every class (p itself), -1 for none.
+func (g *Graph) classesOf(p *principal, actions []string, targets, keys []string, list *targetList, skip int) *classList {
+	if list == nil || keys != nil {
+		return &classList{classes: g.classes(p, actions, targets, keys), rest: -1}
+	}
+	pats, ok := g.patternsFor(p, actions)
+	if !ok {
+		out := make([][]int, 0, len(targets))
+		for i := range targets {
+			if i != skip {
+				out = append(out, []int{i})
+			}
+		}
+		return &classList{classes: out, rest: -1}
+	}
+	matches := make([]map[string]bool, len(pats))
+	own := "arn:aws:iam::" + p.req.Account + ":"
+	var special []int // targets a pattern matches or from another account
+	seen := map[int]bool{}
+	note := func(i int) {
+		if i != skip && !seen[i] {
+			seen[i] = true
+			special = append(special, i)
+		}
+	}
+	for i, pt := range pats {
+		matches[i] = g.matching(pt)
+		for arn := range matches[i] {
+			if at, ok := list.index[arn]; ok {
+				note(at)
+			}
+		}
+	}
+	for _, i := range list.foreignTo(own) {
+		note(i)
+	}
+	sort.Ints(special)
+	// The key classes does make, for one target.
+	buf := make([]byte, 0, 64)
+	key := func(t string) []byte {
+		buf = append(buf[:0], 0)
+		if !strings.HasPrefix(t, own) {
+			if acc := arnAccount(t); acc != p.req.Account {
+				buf = append(buf, acc...)
+			}
+		}
+		for k := range pats {
+			if matches[k][t] {
+				buf = append(buf, '1')
+			} else {
+				buf = append(buf, '0')
+			}
+		}
+		return buf
+	}
+	restKey := string(key(own))
+	l := &classList{rest: -1, n: len(targets)}
+	byKey := map[string]int{}
+	for _, i := range special {
+		k := key(targets[i])
+		if string(k) == restKey {
+			continue // alike to the targets no pattern matches
+		}
+		l.others = append(l.others, i)
+		c, ok := byKey[string(k)]
+		if !ok {
+			c = len(l.classes)
+			byKey[string(k)] = c
+			l.classes = append(l.classes, nil)
+		}
+		l.classes[c] = append(l.classes[c], i)
+	}
+	if skip >= 0 {
+		at, _ := slices.BinarySearch(l.others, skip)
+		l.others = slices.Insert(l.others, at, skip)
+	}
+	// rest's first target is the first that no other class holds.
+	first := 0
+	for _, o := range l.others {
+		if o != first {
+			break
+		}
+		first++
+	}
+	if first < len(targets) {
+		at := sort.Search(len(l.classes), func(c int) bool { return l.classes[c][0] > first })
+		l.classes = slices.Insert(l.classes, at, []int{first})
+		l.rest = at
+	}
+	return l
 }
 
 // classes partitions targets (with a key each for what else the question

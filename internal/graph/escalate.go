@@ -149,6 +149,8 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 	var targets, keys []string
 	actions := t.Required
 	self := -1 // where p would be among its own targets, for a set (setMembers)
+	skip := -1 // p's place in targets when it is listed but not a target
+	var list *targetList
 	switch t.kind {
 	case kindModifyPolicy, kindSetDefaultVersion:
 		for _, mp := range a.Policies {
@@ -158,12 +160,17 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			targets = append(targets, mp.ARN)
 		}
 	case kindModifyUser, kindCreateAccessKey, kindRotateAccessKey, kindCreateLoginProfile, kindUpdateLoginProfile:
-		targets = make([]string, 0, len(a.Users))
-		for i := range a.Users {
-			if u := &a.Users[i]; g.userTarget(p, t, u) {
-				targets = append(targets, u.ARN)
-			} else if u.ARN == p.arn {
-				self = len(targets)
+		// The users who meet the prerequisites are the same for every
+		// principal: listed once per build, p left out of them by skip
+		// rather than by a copy of the list without it.
+		list = g.userTargets(t)
+		targets = list.arns
+		if t.kind != kindModifyUser && p.kind == KindUser && p.base == nil {
+			if at, ok := list.at[p.arn]; ok {
+				self = at
+				if at < len(targets) && targets[at] == p.arn {
+					skip = at
+				}
 			}
 		}
 	case kindModifyRole, kindUpdateTrust:
@@ -207,14 +214,16 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			targets, keys = append(targets, r.arn), append(keys, cands.svcs[i])
 		}
 	}
-	for _, cl := range g.classes(p, actions, targets, keys) {
+	cls := g.classesOf(p, actions, targets, keys, list, skip)
+	for c := range cls.classes {
 		if g.stopped() {
 			return
 		}
-		e, ok := g.techniqueOn(p, t, targets[cl[0]])
+		e, ok := g.techniqueOn(p, t, targets[cls.classes[c][0]])
 		if !ok {
 			continue
 		}
+		cl := cls.members(c)
 		if len(cl) <= g.setMin || t.kind == kindSetDefaultVersion {
 			g.addEdge(e)
 			for _, i := range cl[1:] {
@@ -273,11 +282,34 @@ func (g *Graph) computeRoles(t *Technique) *roleCands {
 	return c
 }
 
-// userTarget: u meets the technique's prerequisites as p's target.
-func (g *Graph) userTarget(p *principal, t *Technique, u *User) bool {
-	if t.kind != kindModifyUser && u.ARN == p.arn {
-		return false
+// userTargets is the users that meet technique t's prerequisites as
+// anyone's target (userMeets), made once per build and kind: every user
+// holding the technique asks about the same users, but itself.
+func (g *Graph) userTargets(t *Technique) *targetList {
+	if l := g.userLists[t.kind]; l != nil {
+		return l
 	}
+	us := g.acct.Users
+	l := &targetList{index: make(map[string]int, len(us)), at: make(map[string]int, len(us))}
+	for i := range us {
+		u := &us[i]
+		l.at[u.ARN] = len(l.arns)
+		if g.userMeets(t, u) {
+			l.index[u.ARN] = len(l.arns)
+			l.arns = append(l.arns, u.ARN)
+		}
+	}
+	if g.userLists == nil {
+		g.userLists = map[techKind]*targetList{}
+	}
+	g.userLists[t.kind] = l
+	return l
+}
+
+// userMeets: u meets the technique's prerequisites as a target (a
+// technique other than a policy change is never its holder's own target:
+// technique leaves the holder out).
+func (g *Graph) userMeets(t *Technique, u *User) bool {
 	if !g.acct.CredentialsKnown {
 		return t.kind != kindRotateAccessKey // iam-002 covers a user whose keys are unknown
 	}

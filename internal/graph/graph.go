@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +108,75 @@ type Statement struct {
 	Column     int
 }
 
+// shareStatements makes the steps that cite the same statements share one
+// list of them: the benign 10,000 principals' 40,000 steps cite 5,200
+// distinct lists (every holder of a managed policy cites its statements),
+// 6 MB of a kept graph's memory. The lists are never written once made;
+// each shared one is clipped, so that an append copies it.
+//
+// The steps, and the distinct lists, are then copied each into one array:
+// left where the build made them, among its garbage, they kept many
+// otherwise empty spans of the heap in use.
+func (g *Graph) shareStatements() {
+	seen := map[string][]Statement{}
+	var key []byte
+	nSteps := 0
+	for i := range g.Edges {
+		nSteps += len(g.Edges[i].Steps)
+	}
+	allSteps := make([]Step, 0, nSteps)
+	var distinct [][]Statement
+	nStmts := 0
+	for i := range g.Edges {
+		at := len(allSteps)
+		allSteps = append(allSteps, g.Edges[i].Steps...)
+		steps := allSteps[at:len(allSteps):len(allSteps)]
+		if g.Edges[i].Steps != nil {
+			g.Edges[i].Steps = steps
+		}
+		for j := range steps {
+			sts := steps[j].Statements
+			if len(sts) == 0 {
+				continue
+			}
+			key = key[:0]
+			for _, st := range sts {
+				for _, s := range [...]string{st.Policy, st.PolicyName, st.Version, st.Sid, st.Effect, st.Layer} {
+					key = append(append(key, s...), 0)
+				}
+				key = strconv.AppendInt(key, int64(st.Index), 10)
+				key = append(key, ':')
+				key = strconv.AppendInt(key, int64(st.Line), 10)
+				key = append(key, ':')
+				key = strconv.AppendInt(key, int64(st.Column), 10)
+				key = append(key, 1)
+			}
+			if shared, ok := seen[string(key)]; ok {
+				steps[j].Statements = shared
+			} else {
+				steps[j].Statements = slices.Clip(sts)
+				seen[string(key)] = steps[j].Statements
+				distinct = append(distinct, steps[j].Statements)
+				nStmts += len(sts)
+			}
+		}
+	}
+	// Each distinct list moved into one array, the steps pointed at the
+	// copies.
+	all := make([]Statement, 0, nStmts)
+	moved := make(map[*Statement][]Statement, len(distinct))
+	for _, d := range distinct {
+		at := len(all)
+		all = append(all, d...)
+		moved[&d[0]] = all[at:len(all):len(all)]
+	}
+	for j := range allSteps {
+		if sts := allSteps[j].Statements; len(sts) > 0 {
+			allSteps[j].Statements = moved[&sts[0]]
+		}
+	}
+}
+
 func statements(ms []policy.MatchedStatement) []Statement {
 	out := make([]Statement, 0, len(ms))
 	for _, m := range ms {
@@ -172,8 +242,9 @@ type Graph struct {
 	matchCache map[string]map[string]bool
 	resIndex   map[string][]string // entity ARNs by resource part, for matching
 	entityARNs []string
-	roleCands  map[string]*roleCands // build only
-	admin      map[string][]Step     // direct full access, with the deciding steps
+	roleCands  map[string]*roleCands    // build only
+	userLists  map[techKind]*targetList // build only (userTargets)
+	admin      map[string][]Step        // direct full access, with the deciding steps
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
 	svcTrust   map[string]bool
@@ -296,7 +367,27 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 func (g *Graph) built() {
 	g.ctx, g.prev, g.upd = nil, nil, nil
 	g.stmtSets, g.matchCache, g.entityARNs, g.resIndex, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil, nil
+	g.userLists = nil
 	g.dropDocs()
+	g.forgetLookups()
+}
+
+// forgetLookups lets go of the engine's action memo in every compiled
+// policy (policy.Policy.ForgetLookups): the build asked each about every
+// action of its techniques and grants, and the tables it kept were a fifth
+// of a kept graph's memory; a query asks about one or a few actions, and
+// builds again only theirs.
+func (g *Graph) forgetLookups() {
+	for _, r := range g.parsed {
+		if r.compiled != nil {
+			r.compiled.ForgetLookups()
+		}
+	}
+	for _, r := range g.trustByText {
+		if r.compiled != nil {
+			r.compiled.ForgetLookups()
+		}
+	}
 }
 
 // dropDocs lets go of the parsed documents of users' and roles' inline
@@ -860,6 +951,7 @@ func (g *Graph) finish() {
 		g.Edges[i] = *g.chunked(k)
 	}
 	g.chunks, g.nChunked = nil, 0
+	g.shareStatements()
 	// Each node's edges are contiguous once sorted: the index lists are
 	// windows on one backing array each.
 	all, reach, mod := make([]int, len(g.Edges)), make([]int, 0, 64), make([]int, 0, 64)

@@ -28,8 +28,8 @@ type Policy struct {
 	// those that match across services ("*", "*:Get*", NotAction).
 	// Each statement is in exactly one list for a given action, and every list is
 	// in statement order.
-	exact   map[string][]int32
-	service map[string][]int32
+	exact   keyIndex
+	service keyIndex
 	global  []int32
 
 	// memo maps lower-cased actions to their actionEntry (see index.go). Readers
@@ -96,7 +96,7 @@ func (st *cstmt) indexActions() {
 // everything that cannot be evaluated, and values an operator cannot read (a date
 // that is not a date) simply never match, as in AWS.
 func Compile(ref PolicyRef, doc *Document) *Policy {
-	p := &Policy{Ref: ref, Kind: doc.Kind, exact: map[string][]int32{}, service: map[string][]int32{}}
+	p := &Policy{Ref: ref, Kind: doc.Kind}
 	vars := doc.Variables()
 	p.stmts = make([]cstmt, len(doc.Statements))
 	for i := range doc.Statements {
@@ -168,13 +168,66 @@ func (p *Policy) index(i int32, st *cstmt) {
 	for _, svc := range order {
 		b := bySvc[svc]
 		if b.wild {
-			p.service[svc] = appendOnce(p.service[svc], i)
+			p.service.add(svc, i)
 			continue
 		}
 		for _, a := range b.acts {
-			p.exact[a] = appendOnce(p.exact[a], i)
+			p.exact.add(a, i)
 		}
 	}
+}
+
+// keyIndex maps keys (actions, services) to statement lists: a slice
+// searched in order while short, as in most policies, which name a few
+// actions; a map past smallKeys. A map per policy was a fifth of a compiled
+// short policy's memory (an access graph keeps tens of thousands), and the
+// index is read once per policy and action (lookup memoises).
+type keyIndex struct {
+	few  []keyStmts
+	many map[string][]int32
+}
+
+type keyStmts struct {
+	key   string
+	stmts []int32
+}
+
+const smallKeys = 8
+
+func (x *keyIndex) get(k string) []int32 {
+	if x.many != nil {
+		return x.many[k]
+	}
+	for i := range x.few {
+		if x.few[i].key == k {
+			return x.few[i].stmts
+		}
+	}
+	return nil
+}
+
+// add appends statement i to k's list, once.
+func (x *keyIndex) add(k string, i int32) {
+	if x.many != nil {
+		x.many[k] = appendOnce(x.many[k], i)
+		return
+	}
+	for j := range x.few {
+		if x.few[j].key == k {
+			x.few[j].stmts = appendOnce(x.few[j].stmts, i)
+			return
+		}
+	}
+	if len(x.few) < smallKeys {
+		x.few = append(x.few, keyStmts{key: k, stmts: []int32{i}})
+		return
+	}
+	x.many = make(map[string][]int32, 2*smallKeys)
+	for _, e := range x.few {
+		x.many[e.key] = e.stmts
+	}
+	x.few = nil
+	x.many[k] = appendOnce(x.many[k], i)
 }
 
 func appendOnce(l []int32, i int32) []int32 {
@@ -192,7 +245,7 @@ func appendOnce(l []int32, i int32) []int32 {
 // policies) and pass Inputs{Identity: []*Policy{merged}}; rebuild on any change.
 // The merged policy's Kind is that of the first policy.
 func Merge(ref PolicyRef, ps ...*Policy) *Policy {
-	m := &Policy{Ref: ref, exact: map[string][]int32{}, service: map[string][]int32{}}
+	m := &Policy{Ref: ref}
 	for _, p := range ps {
 		if p == nil {
 			continue

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"reflect"
 	"sync"
 	"testing"
 )
@@ -134,6 +135,33 @@ func TestHotPathAllocations(t *testing.T) {
 			EvaluateInto(ls.in, req, &d)
 			if n := testing.AllocsPerRun(100, func() { EvaluateInto(ls.in, req, &d) }); n != 0 {
 				t.Errorf("%s/%s: EvaluateInto allocates %v times", name, ls.names[i], n)
+			}
+		}
+	}
+}
+
+// TestForgetLookups: a policy whose action memo is let go answers as before,
+// and builds the memo again.
+func TestForgetLookups(t *testing.T) {
+	for _, name := range []string{"small", "large"} {
+		ls := loadScenario(t, name)
+		want := make([]Decision, len(ls.requests))
+		for i, req := range ls.requests {
+			want[i] = Evaluate(ls.in, req)
+		}
+		forget := func() {
+			for _, p := range append(append([]*Policy{ls.in.Boundary, ls.in.Resource}, ls.in.Identity...), ls.in.Session...) {
+				if p != nil {
+					p.ForgetLookups()
+				}
+			}
+		}
+		for round := range 2 {
+			forget()
+			for i, req := range ls.requests {
+				if got := Evaluate(ls.in, req); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("%s/%s round %d: %+v after ForgetLookups, want %+v", name, ls.names[i], round, got, want[i])
+				}
 			}
 		}
 	}

@@ -113,10 +113,22 @@ func (p *Policy) lookup(action string, h uint64, service string) *actionEntry {
 	return e
 }
 
+// ForgetLookups lets go of the action memo (lookup), which later requests
+// build again for the actions they ask: a policy kept long after a burst of
+// questions about many actions (an access graph's build asks hundreds per
+// principal) would otherwise keep a table for each, its largest part.
+// Answers do not change; it is safe to call while other goroutines evaluate.
+func (p *Policy) ForgetLookups() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.memoSrc = nil
+	p.memo.Store(nil)
+}
+
 func (p *Policy) buildEntry(action, service string) *actionEntry {
 	e := &actionEntry{}
 	var keyed map[string][]int32
-	ex, sv, gl := p.exact[action], p.service[service], p.global
+	ex, sv, gl := p.exact.get(action), p.service.get(service), p.global
 	for len(ex)+len(sv)+len(gl) > 0 {
 		// Merge the three sorted lists so statements stay in order.
 		var i int32
