@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/url"
 	"strings"
@@ -190,37 +189,6 @@ func entityURL(kind, name, tab string) string {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
-
-// replaceTags makes an entity's tags the given set: it tags with the new
-// set (which validates it), then untags the keys no longer there. Keys
-// compare whatever their case, as AWS's do.
-func (s *Server) replaceTags(c echo.Context, tags []iam.Tag, current func(context.Context) ([]iam.Tag, error),
-	tag func(context.Context, []iam.Tag) error, untag func(context.Context, []string) error) error {
-	ctx := c.Request().Context()
-	old, err := current(ctx)
-	if err != nil {
-		return err
-	}
-	keep := map[string]bool{}
-	for _, t := range tags {
-		keep[strings.ToLower(t.Key)] = true
-	}
-	if len(tags) > 0 {
-		if err := tag(ctx, tags); err != nil {
-			return err
-		}
-	}
-	var gone []string
-	for _, t := range old {
-		if !keep[strings.ToLower(t.Key)] {
-			gone = append(gone, t.Key)
-		}
-	}
-	if len(gone) > 0 {
-		return untag(ctx, gone)
-	}
-	return nil
-}
 
 // policyURL is a managed policy's page.
 func policyURL(arn string) string { return "/policies/view?arn=" + url.QueryEscape(arn) }

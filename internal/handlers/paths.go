@@ -77,47 +77,64 @@ func (s *Server) pathsShow(c echo.Context) error {
 		}
 		return render(c, http.StatusBadRequest, templates.PathsPage(s.page(c, "Paths to admin", "paths"), v))
 	}
+	all, shown, first := pathsPage(g, q)
+	if csv {
+		return pathsCSV(c, acct, shown, first)
+	}
+	v.Total, v.First, v.Shown = len(all), first, len(shown)
+	pathsLinks(&v, q)
+	var refs map[string][]string // principal -> the marks of the assumptions it relies on
+	v.Assumptions, refs = assumptionViews(all)
+	live := !imported(accounts, acct)
+	for i, e := range shown {
+		v.Rows = append(v.Rows, pathRow(e, first+i, acct, live, q.From == "" && q.To == "", refs[e.Principal]))
+	}
+	return render(c, http.StatusOK, templates.PathsPage(s.page(c, "Paths to admin", "paths"), v))
+}
 
-	// The ranking is the whole list's; the words are made for the rows
-	// shown only.
-	var all []graph.Path
-	var shown []graph.PathEntry
-	first := (q.Page-1)*pathsPerPage + 1
+// pathsPage is what the query asks for: every path it covers (the ranking
+// is the whole list's), the entries shown (told in words: only these) and
+// the rank of the first of them.
+func pathsPage(g *graph.Graph, q pathsQuery) (all []graph.Path, shown []graph.PathEntry, first int) {
 	if q.To != "" {
 		shown = g.Between(q.From, q.To)
 		for _, e := range shown {
 			all = append(all, e.Path)
 		}
-		first = 1
-	} else {
-		var ranked []graph.RankedAdmin
-		for _, r := range g.PathsToAdmin() {
-			if q.From == "" || r.Principal == q.From {
-				ranked = append(ranked, r)
-				all = append(all, r.Path)
-			}
-		}
-		lo, hi := 0, len(ranked)
-		if !q.All {
-			lo, hi = min(first-1, len(ranked)), min(first-1+pathsPerPage, len(ranked))
-		} else {
-			first = 1
-		}
-		for _, r := range ranked[lo:hi] {
-			shown = append(shown, g.Entry(r))
+		return all, shown, 1
+	}
+	var ranked []graph.RankedAdmin
+	for _, r := range g.PathsToAdmin() {
+		if q.From == "" || r.Principal == q.From {
+			ranked = append(ranked, r)
+			all = append(all, r.Path)
 		}
 	}
-	if csv {
-		var buf bytes.Buffer
-		if err := graph.WritePathsCSV(&buf, shown, first); err != nil {
-			return err
-		}
-		name := "paths-" + fileNamePart(acct) + ".csv"
-		c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	first = (q.Page-1)*pathsPerPage + 1
+	lo, hi := min(first-1, len(ranked)), min(first-1+pathsPerPage, len(ranked))
+	if q.All {
+		first, lo, hi = 1, 0, len(ranked)
 	}
+	for _, r := range ranked[lo:hi] {
+		shown = append(shown, g.Entry(r))
+	}
+	return all, shown, first
+}
 
-	v.Total, v.First, v.Shown = len(all), first, len(shown)
+// pathsCSV sends the entries as CSV, ranked from first.
+func pathsCSV(c echo.Context, acct string, shown []graph.PathEntry, first int) error {
+	var buf bytes.Buffer
+	if err := graph.WritePathsCSV(&buf, shown, first); err != nil {
+		return err
+	}
+	name := "paths-" + fileNamePart(acct) + ".csv"
+	c.Response().Header().Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// pathsLinks sets the page's links: the CSV of the page and of all, the
+// pages before and after.
+func pathsLinks(v *templates.PathsView, q pathsQuery) {
 	page := strconv.Itoa(q.Page)
 	v.CSVURL = q.url(true, page)
 	if v.Shown < v.Total {
@@ -126,20 +143,27 @@ func (s *Server) pathsShow(c echo.Context) error {
 	if q.Page > 1 && q.To == "" {
 		v.PrevURL = q.url(false, strconv.Itoa(q.Page-1))
 	}
-	if first-1+len(shown) < len(all) {
+	if v.First-1+v.Shown < v.Total {
 		v.NextURL = q.url(false, strconv.Itoa(q.Page+1))
 	}
-	live := !imported(accounts, acct)
-	refs := map[string][]string{} // principal -> the marks of the assumptions it relies on
+}
+
+// assumptionViews lists what the paths take to hold, each once with a mark
+// (A1, A2, …) and the ranks of the first principals relying on it, and
+// each principal's marks.
+func assumptionViews(all []graph.Path) ([]templates.AssumptionView, map[string][]string) {
 	as := graph.Assumptions(all)
+	if len(as) == 0 {
+		return nil, nil
+	}
 	ranks := map[string]int{}
-	if len(as) > 0 {
-		for i := range all {
-			if _, ok := ranks[all[i].Principal]; !ok {
-				ranks[all[i].Principal] = i + 1
-			}
+	for i := range all {
+		if _, ok := ranks[all[i].Principal]; !ok {
+			ranks[all[i].Principal] = i + 1
 		}
 	}
+	var out []templates.AssumptionView
+	refs := map[string][]string{}
 	for i, a := range as {
 		av := templates.AssumptionView{Ref: "A" + strconv.Itoa(i+1), Text: a.Text}
 		for _, p := range a.Principals {
@@ -151,12 +175,9 @@ func (s *Server) pathsShow(c echo.Context) error {
 			av.Ranks = append(av.Ranks, ranks[p])
 			av.Names = append(av.Names, lastPart(p))
 		}
-		v.Assumptions = append(v.Assumptions, av)
+		out = append(out, av)
 	}
-	for i, e := range shown {
-		v.Rows = append(v.Rows, pathRow(e, first+i, acct, live, q.From == "" && q.To == "", refs[e.Principal]))
-	}
-	return render(c, http.StatusOK, templates.PathsPage(s.page(c, "Paths to admin", "paths"), v))
+	return out, refs
 }
 
 // pathsErrors checks the question against the graph: the principals named

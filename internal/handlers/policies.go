@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -343,17 +342,7 @@ func (s *Server) policyDiff(c echo.Context) error {
 // policyTagsSave replaces a customer managed policy's tags.
 func (s *Server) policyTagsSave(c echo.Context) error {
 	arn, tags := c.FormValue("arn"), formTags(c)
-	err := s.replaceTags(c, tags, func(ctx context.Context) ([]iam.Tag, error) {
-		p, err := s.svc.GetPolicy(ctx, principal(c), arn, meta(c))
-		if err != nil {
-			return nil, err
-		}
-		return p.Tags, nil
-	}, func(ctx context.Context, t []iam.Tag) error {
-		return s.svc.Tag(ctx, principal(c), iam.PolicyWithARN(arn), t, meta(c))
-	}, func(ctx context.Context, keys []string) error {
-		return s.svc.Untag(ctx, principal(c), iam.PolicyWithARN(arn), keys, meta(c))
-	})
+	err := s.replaceTags(c, iam.PolicyWithARN(arn), tags)
 	if fe := formErrors(err, "tags", iam.LimitExceeded); fe != nil {
 		return s.policyDetailWithErrors(c, arn, "summary", templates.FieldErrors{"tags": fe[firstKey(fe)]},
 			func(v *templates.PolicyDetailView) { v.Tags = tagRows(tags) })

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -265,59 +264,6 @@ func (s *Server) roleDelete(c echo.Context) error {
 	}
 	s.flash(c, "success", "Role "+name+" was deleted.")
 	return c.Redirect(http.StatusSeeOther, "/roles")
-}
-
-// roleBoundarySave sets the role's permissions boundary.
-func (s *Server) roleBoundarySave(c echo.Context) error {
-	name, typed := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
-	arn, fe, err := s.boundaryARN(c, typed)
-	if err == nil && fe == nil {
-		err = s.svc.PutPermissionsBoundary(c.Request().Context(), principal(c), iam.RoleNamed(name), arn, meta(c))
-		fe = formErrors(err, "PermissionsBoundary", iam.NotFound)
-	}
-	if fe != nil {
-		return s.roleDetailWithErrors(c, "permissions", templates.FieldErrors{"PermissionsBoundary": fe[firstKey(fe)]},
-			func(v *templates.RoleDetailView) { v.BoundaryValue = typed })
-	}
-	if err != nil {
-		return err
-	}
-	s.flash(c, "success", "The permissions boundary was set.")
-	return c.Redirect(http.StatusSeeOther, entityURL("roles", name, "permissions"))
-}
-
-// roleBoundaryDelete removes the role's permissions boundary.
-func (s *Server) roleBoundaryDelete(c echo.Context) error {
-	name := c.Param("name")
-	if err := s.svc.DeletePermissionsBoundary(c.Request().Context(), principal(c), iam.RoleNamed(name), meta(c)); err != nil {
-		return err
-	}
-	s.flash(c, "success", "The permissions boundary was removed.")
-	return c.Redirect(http.StatusSeeOther, entityURL("roles", name, "permissions"))
-}
-
-// roleTagsSave replaces the role's tags with the form's.
-func (s *Server) roleTagsSave(c echo.Context) error {
-	name, tags := c.Param("name"), formTags(c)
-	err := s.replaceTags(c, tags, func(ctx context.Context) ([]iam.Tag, error) {
-		r, err := s.svc.GetRole(ctx, principal(c), name, meta(c))
-		if err != nil {
-			return nil, err
-		}
-		return r.Tags, nil
-	}, func(ctx context.Context, t []iam.Tag) error {
-		return s.svc.Tag(ctx, principal(c), iam.RoleNamed(name), t, meta(c))
-	}, func(ctx context.Context, keys []string) error {
-		return s.svc.Untag(ctx, principal(c), iam.RoleNamed(name), keys, meta(c))
-	})
-	if fe := formErrors(err, "tags", iam.LimitExceeded); fe != nil {
-		return s.roleDetailWithErrors(c, "tags", templates.FieldErrors{"tags": fe[firstKey(fe)]}, func(v *templates.RoleDetailView) { v.Tags = tagRows(tags) })
-	}
-	if err != nil {
-		return err
-	}
-	s.flash(c, "success", "Tags saved.")
-	return c.Redirect(http.StatusSeeOther, entityURL("roles", name, "tags"))
 }
 
 // trustRows reads a stored trust policy as "who can assume this role": one

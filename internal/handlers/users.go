@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -447,59 +446,6 @@ func (s *Server) userPermissions(c echo.Context, u *iam.User, read *iam.UserPerm
 	v.Can.PutBoundary = s.can(c, iam.OpPutPermissionsBoundary, u.Arn)
 	v.Can.DeleteBoundary = s.can(c, iam.OpDeletePermissionsBoundary, u.Arn)
 	return nil
-}
-
-// userBoundarySave sets the user's permissions boundary.
-func (s *Server) userBoundarySave(c echo.Context) error {
-	name, typed := c.Param("name"), strings.TrimSpace(c.FormValue("PermissionsBoundary"))
-	arn, fe, err := s.boundaryARN(c, typed)
-	if err == nil && fe == nil {
-		err = s.svc.PutPermissionsBoundary(c.Request().Context(), principal(c), iam.UserNamed(name), arn, meta(c))
-		fe = formErrors(err, "PermissionsBoundary", iam.NotFound)
-	}
-	if fe != nil {
-		return s.userDetailWithErrors(c, "permissions", templates.FieldErrors{"PermissionsBoundary": fe[firstKey(fe)]},
-			func(v *templates.UserDetailView) { v.BoundaryValue = typed })
-	}
-	if err != nil {
-		return err
-	}
-	s.flash(c, "success", "The permissions boundary was set.")
-	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "permissions"))
-}
-
-// userBoundaryDelete removes the user's permissions boundary.
-func (s *Server) userBoundaryDelete(c echo.Context) error {
-	name := c.Param("name")
-	if err := s.svc.DeletePermissionsBoundary(c.Request().Context(), principal(c), iam.UserNamed(name), meta(c)); err != nil {
-		return err
-	}
-	s.flash(c, "success", "The permissions boundary was removed.")
-	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "permissions"))
-}
-
-// userTagsSave replaces the user's tags with the form's.
-func (s *Server) userTagsSave(c echo.Context) error {
-	name, tags := c.Param("name"), formTags(c)
-	err := s.replaceTags(c, tags, func(ctx context.Context) ([]iam.Tag, error) {
-		u, err := s.svc.GetUser(ctx, principal(c), name, meta(c))
-		if err != nil {
-			return nil, err
-		}
-		return u.Tags, nil
-	}, func(ctx context.Context, t []iam.Tag) error {
-		return s.svc.Tag(ctx, principal(c), iam.UserNamed(name), t, meta(c))
-	}, func(ctx context.Context, keys []string) error {
-		return s.svc.Untag(ctx, principal(c), iam.UserNamed(name), keys, meta(c))
-	})
-	if fe := formErrors(err, "tags", iam.LimitExceeded); fe != nil {
-		return s.userDetailWithErrors(c, "tags", templates.FieldErrors{"tags": fe[firstKey(fe)]}, func(v *templates.UserDetailView) { v.Tags = tagRows(tags) })
-	}
-	if err != nil {
-		return err
-	}
-	s.flash(c, "success", "Tags saved.")
-	return c.Redirect(http.StatusSeeOther, entityURL("users", name, "tags"))
 }
 
 // userMFADevices lists a user's MFA devices.
