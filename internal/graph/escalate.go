@@ -146,45 +146,78 @@ func (s actionSet) mayAny(t *Technique) bool { return s.meets(techBits[t.ID]) }
 // technique adds p's edges for one technique: the targets that meet its
 // prerequisites, asked class by class (classes.go).
 func (g *Graph) technique(p *principal, t *Technique, a *Account) {
-	var targets, keys []string
-	actions := t.Required
-	self := -1 // where p would be among its own targets, for a set (setMembers)
-	skip := -1 // p's place in targets when it is listed but not a target
-	var list *targetList
+	tg := g.techniqueTargets(p, t, a)
+	cls := g.classesOf(p, tg.actions, tg.targets, tg.keys, tg.list, tg.skip)
+	for c := range cls.classes {
+		if g.stopped() {
+			return
+		}
+		e, ok := g.techniqueOn(p, t, tg.targets[cls.classes[c][0]])
+		if !ok {
+			continue
+		}
+		cl := cls.members(c)
+		if len(cl) <= g.setMin || t.kind == kindSetDefaultVersion {
+			g.addEdge(e)
+			for _, i := range cl[1:] {
+				if e, ok := g.techniqueOn(p, t, tg.targets[i]); ok {
+					g.addEdge(e)
+				}
+			}
+			continue
+		}
+		g.setEdge(e, setMembers(tg.targets, cl, tg.self, p.arn))
+	}
+}
+
+// techTargets are the targets of one principal's technique, and how the
+// engine is asked about them.
+type techTargets struct {
+	targets, keys []string
+	actions       []string // the actions classes are told apart by
+	self          int      // where p would be among its own targets, for a set (setMembers)
+	skip          int      // p's place in targets when it is listed but not a target
+	list          *targetList
+}
+
+// techniqueTargets lists what technique t can take over for p: the
+// policies, users, roles or groups that meet its prerequisites.
+func (g *Graph) techniqueTargets(p *principal, t *Technique, a *Account) techTargets {
+	tg := techTargets{actions: t.Required, self: -1, skip: -1}
 	switch t.kind {
 	case kindModifyPolicy, kindSetDefaultVersion:
 		for _, mp := range a.Policies {
 			if mp.AWSManaged() || len(g.affects[mp.ARN]) == 0 || (t.kind == kindSetDefaultVersion && len(mp.Versions) < 2) {
 				continue // nothing to switch to, or nobody it applies to
 			}
-			targets = append(targets, mp.ARN)
+			tg.targets = append(tg.targets, mp.ARN)
 		}
 	case kindModifyUser, kindCreateAccessKey, kindRotateAccessKey, kindCreateLoginProfile, kindUpdateLoginProfile:
 		// The users who meet the prerequisites are the same for every
 		// principal: listed once per build, p left out of them by skip
 		// rather than by a copy of the list without it.
-		list = g.userTargets(t)
-		targets = list.arns
+		tg.list = g.userTargets(t)
+		tg.targets = tg.list.arns
 		if t.kind != kindModifyUser && p.kind == KindUser && p.base == nil {
-			if at, ok := list.at[p.arn]; ok {
-				self = at
-				if at < len(targets) && targets[at] == p.arn {
-					skip = at
+			if at, ok := tg.list.at[p.arn]; ok {
+				tg.self = at
+				if at < len(tg.targets) && tg.targets[at] == p.arn {
+					tg.skip = at
 				}
 			}
 		}
 	case kindModifyRole, kindUpdateTrust:
-		targets = make([]string, 0, len(a.Roles))
+		tg.targets = make([]string, 0, len(a.Roles))
 		for _, r := range g.principals {
 			if r.kind == KindRole && (t.kind != kindUpdateTrust || r != p) {
-				targets = append(targets, r.arn)
+				tg.targets = append(tg.targets, r.arn)
 			} else if r == p && r.kind == KindRole {
-				self = len(targets)
+				tg.self = len(tg.targets)
 			}
 		}
 	case kindModifyGroup, kindJoinGroup:
 		if t.kind == kindJoinGroup && p.kind != KindUser {
-			return
+			return tg
 		}
 		for _, gr := range a.Groups {
 			gi := g.groups[gr.ARN]
@@ -194,47 +227,27 @@ func (g *Graph) technique(p *principal, t *Technique, a *Account) {
 			if t.kind == kindJoinGroup && (member(p, gi) || len(gi.policies) == 0) {
 				continue
 			}
-			targets = append(targets, gr.ARN)
+			tg.targets = append(tg.targets, gr.ARN)
 		}
 	case kindPassRole, kindExistingRole:
-		actions = nil // the other requests are on representative ARNs
+		tg.actions = nil // the other requests are on representative ARNs
 		for _, act := range t.Required {
 			if strings.EqualFold(act, "iam:PassRole") {
-				actions = []string{act}
+				tg.actions = []string{act}
 			}
 		}
 		cands := g.computeRoles(t)
 		for i, r := range cands.roles {
 			if r == p {
-				self = len(targets)
+				tg.self = len(tg.targets)
 			}
 			if r == p || r.req.Account != p.req.Account {
 				continue // compute runs in the principal's account, with that account's roles
 			}
-			targets, keys = append(targets, r.arn), append(keys, cands.svcs[i])
+			tg.targets, tg.keys = append(tg.targets, r.arn), append(tg.keys, cands.svcs[i])
 		}
 	}
-	cls := g.classesOf(p, actions, targets, keys, list, skip)
-	for c := range cls.classes {
-		if g.stopped() {
-			return
-		}
-		e, ok := g.techniqueOn(p, t, targets[cls.classes[c][0]])
-		if !ok {
-			continue
-		}
-		cl := cls.members(c)
-		if len(cl) <= g.setMin || t.kind == kindSetDefaultVersion {
-			g.addEdge(e)
-			for _, i := range cl[1:] {
-				if e, ok := g.techniqueOn(p, t, targets[i]); ok {
-					g.addEdge(e)
-				}
-			}
-			continue
-		}
-		g.setEdge(e, setMembers(targets, cl, self, p.arn))
-	}
+	return tg
 }
 
 // setMembers lists a class's targets for its set, with the principal itself

@@ -36,162 +36,202 @@ func (g *Graph) Summary(opts SummaryOptions) Drawing {
 	if opts.MaxGroups <= 0 {
 		opts.MaxGroups = 30
 	}
-	buckets := map[string]*bucket{}
-	var keys []string
-	of := map[string]string{} // node ID -> its summary node's key
-	for _, n := range g.Nodes {
+	sm := &summarizer{g: g, opts: opts, buckets: map[string]*bucket{}, of: map[string]string{}, id: map[string]string{}}
+	sm.bucketPrincipals()
+	sm.rankGroups()
+	sm.countEdges()
+	sm.b.WriteString("digraph summary {\n")
+	fmt.Fprintf(&sm.b, "  graph [%s, fontname=\"Helvetica\", fontsize=10];\n", layeredAttrs)
+	sm.b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n")
+	sm.b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
+	sm.writeNodes()
+	sm.writeEdges()
+	sm.b.WriteString("}\n")
+	sm.d.DOT = sm.b.Bytes()
+	return sm.d
+}
+
+// summarizer is one summary drawing being made.
+type summarizer struct {
+	g       *Graph
+	opts    SummaryOptions
+	buckets map[string]*bucket
+	keys    []string          // the buckets' keys
+	of      map[string]string // node ID -> its summary node's key
+	groups  []Node            // by members, the largest first
+	members map[string]int    // group ID -> members
+	order   []summaryPair     // the summary edges, first seen first
+	count   map[summaryPair]int
+	outside map[string]int // "service" and "external" -> distinct sources
+	id      map[string]string
+	b       bytes.Buffer
+	d       Drawing
+}
+
+// summaryPair is one summary edge: between two summary nodes, of a kind.
+type summaryPair struct {
+	from, to string
+	kind     EdgeKind
+}
+
+// bucketPrincipals puts users and roles in buckets (kind, path prefix, can
+// reach admin); services and outside principals are one node each.
+func (sm *summarizer) bucketPrincipals() {
+	for _, n := range sm.g.Nodes {
 		switch n.Kind {
 		case KindUser, KindRole:
-			admin, _ := g.AdminEquivalent(n.ID)
+			admin, _ := sm.g.AdminEquivalent(n.ID)
 			k := BucketKey(n, admin)
-			b := buckets[k]
+			b := sm.buckets[k]
 			if b == nil {
 				b = &bucket{key: k, kind: n.Kind, admin: admin, label: bucketLabel(pathPrefix(n.Path), admin)}
-				buckets[k] = b
-				keys = append(keys, k)
+				sm.buckets[k] = b
+				sm.keys = append(sm.keys, k)
 			}
 			b.members++
-			of[n.ID] = k
+			sm.of[n.ID] = k
 		case KindService:
-			of[n.ID] = "service"
+			sm.of[n.ID] = "service"
 		case KindExternal:
-			of[n.ID] = "external"
+			sm.of[n.ID] = "external"
 		}
 	}
-	// Groups by members, the largest first.
-	members := map[string]int{}
-	for i := range g.Edges {
-		if e := &g.Edges[i]; e.Kind == EdgeMemberOf {
-			members[e.To]++
+	sort.Strings(sm.keys)
+}
+
+// rankGroups orders the groups by members: the MaxGroups largest are
+// drawn each, the rest as one.
+func (sm *summarizer) rankGroups() {
+	sm.members = map[string]int{}
+	for i := range sm.g.Edges {
+		if e := &sm.g.Edges[i]; e.Kind == EdgeMemberOf {
+			sm.members[e.To]++
 		}
 	}
-	var groups []Node
-	for _, n := range g.Nodes {
+	for _, n := range sm.g.Nodes {
 		if n.Kind == KindGroup {
-			groups = append(groups, n)
+			sm.groups = append(sm.groups, n)
 		}
 	}
-	sort.SliceStable(groups, func(i, j int) bool { return members[groups[i].ID] > members[groups[j].ID] })
-	for i, n := range groups {
-		if i < opts.MaxGroups {
-			of[n.ID] = "group|" + n.ID
+	sort.SliceStable(sm.groups, func(i, j int) bool { return sm.members[sm.groups[i].ID] > sm.members[sm.groups[j].ID] })
+	for i, n := range sm.groups {
+		if i < sm.opts.MaxGroups {
+			sm.of[n.ID] = "group|" + n.ID
 		} else {
-			of[n.ID] = "groups"
+			sm.of[n.ID] = "groups"
 		}
 	}
-	// Edges between summary nodes, counted by kind.
-	type pair struct {
-		from, to string
-		kind     EdgeKind
-	}
-	count := map[pair]int{}
-	var order []pair
-	outside := map[string]int{}
-	for i := range g.Edges {
-		e := &g.Edges[i]
+}
+
+// countEdges counts the memberships, assumptions and escalations between
+// summary nodes, by kind.
+func (sm *summarizer) countEdges() {
+	sm.count = map[summaryPair]int{}
+	sources := map[string]bool{}
+	for i := range sm.g.Edges {
+		e := &sm.g.Edges[i]
 		switch e.Kind {
 		case EdgeMemberOf, EdgeCanAssume, EdgeEscalation:
 		default:
 			continue
 		}
-		from, to := of[e.From], of[e.To]
+		from, to := sm.of[e.From], sm.of[e.To]
 		if from == "" || to == "" {
 			continue // a set of targets, or a policy rewritten
 		}
-		if b := buckets[from]; e.Kind == EdgeEscalation && b != nil && b.admin {
+		if b := sm.buckets[from]; e.Kind == EdgeEscalation && b != nil && b.admin {
 			// Who can reach full access can do anything: its escalations
 			// add nothing to know and, where many escalate, bury the rest.
 			continue
 		}
 		if from == "service" || from == "external" {
-			outside[e.From+"|"+from] = 1
+			sources[e.From+"|"+from] = true
 		}
-		p := pair{from, to, e.Kind}
-		if count[p] == 0 {
-			order = append(order, p)
+		p := summaryPair{from, to, e.Kind}
+		if sm.count[p] == 0 {
+			sm.order = append(sm.order, p)
 		}
-		count[p]++
+		sm.count[p]++
 	}
-	nOutside := map[string]int{}
-	for k := range outside {
-		nOutside[k[strings.LastIndexByte(k, '|')+1:]]++
+	sm.outside = map[string]int{}
+	for k := range sources {
+		sm.outside[k[strings.LastIndexByte(k, '|')+1:]]++
 	}
+}
 
-	var b bytes.Buffer
-	b.WriteString("digraph summary {\n")
-	fmt.Fprintf(&b, "  graph [%s, fontname=\"Helvetica\", fontsize=10];\n", layeredAttrs)
-	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n")
-	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
-	id := map[string]string{}
-	drawn, admins := 0, 0
-	node := func(key, label, tooltip, style, link string) {
-		id[key] = "s" + strconv.Itoa(len(id))
-		drawn++
-		fmt.Fprintf(&b, "  %s [label=\"%s\", tooltip=\"%s\", %s", id[key], dotEscape(label), dotAttrEscape(tooltip), style)
-		if link != "" {
-			fmt.Fprintf(&b, ", URL=\"%s\"", dotAttrEscape(link))
-		}
-		b.WriteString("];\n")
+// node writes one summary node.
+func (sm *summarizer) node(key, label, tooltip, style, link string) {
+	sm.id[key] = "s" + strconv.Itoa(len(sm.id))
+	sm.d.Nodes++
+	fmt.Fprintf(&sm.b, "  %s [label=\"%s\", tooltip=\"%s\", %s", sm.id[key], dotEscape(label), dotAttrEscape(tooltip), style)
+	if link != "" {
+		fmt.Fprintf(&sm.b, ", URL=\"%s\"", dotAttrEscape(link))
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		bk := buckets[k]
+	sm.b.WriteString("];\n")
+}
+
+// writeNodes writes the buckets, the largest groups, the other groups as
+// one, and the services and outside principals.
+func (sm *summarizer) writeNodes() {
+	for _, k := range sm.keys {
+		bk := sm.buckets[k]
 		label := counted(bk.members, string(bk.kind), kindPlural[bk.kind]) + bk.label
 		tooltip := label
 		style := nodeStyle[bk.kind]
 		if bk.admin {
-			admins++
+			sm.d.Admins++
 			tooltip += "\nadmin-equivalent: each can reach full access"
 			style += `, peripheries=2, color="#b91c1c"`
 		}
 		link := ""
-		if opts.BucketURL != nil {
-			link = opts.BucketURL(k)
+		if sm.opts.BucketURL != nil {
+			link = sm.opts.BucketURL(k)
 			tooltip += "\nclick to draw them"
 		}
-		node(k, label, tooltip, style, link)
+		sm.node(k, label, tooltip, style, link)
 	}
-	for i, n := range groups {
-		if i >= opts.MaxGroups {
+	for i, n := range sm.groups {
+		if i >= sm.opts.MaxGroups {
 			break
 		}
-		label := n.Name + "\n" + counted(members[n.ID], "member", "members")
+		label := n.Name + "\n" + counted(sm.members[n.ID], "member", "members")
 		link := pageURL(n)
-		if opts.NodeURL != nil {
-			link = opts.NodeURL(n)
+		if sm.opts.NodeURL != nil {
+			link = sm.opts.NodeURL(n)
 		}
-		node("group|"+n.ID, label, n.ID, nodeStyle[KindGroup], link)
+		sm.node("group|"+n.ID, label, n.ID, nodeStyle[KindGroup], link)
 	}
-	if len(groups) > opts.MaxGroups {
-		rest := len(groups) - opts.MaxGroups
-		node("groups", counted(rest, "other group", "other groups"), counted(rest, "smaller group", "smaller groups")+", drawn as one", nodeStyle[KindGroup], "")
+	if len(sm.groups) > sm.opts.MaxGroups {
+		rest := len(sm.groups) - sm.opts.MaxGroups
+		sm.node("groups", counted(rest, "other group", "other groups"), counted(rest, "smaller group", "smaller groups")+", drawn as one", nodeStyle[KindGroup], "")
 	}
-	if c := nOutside["service"]; c > 0 {
-		node("service", counted(c, "AWS service", "AWS services"), "AWS services that trust policies let in", nodeStyle[KindService], "")
+	if c := sm.outside["service"]; c > 0 {
+		sm.node("service", counted(c, "AWS service", "AWS services"), "AWS services that trust policies let in", nodeStyle[KindService], "")
 	}
-	if c := nOutside["external"]; c > 0 {
-		node("external", counted(c, "outside principal", "outside principals"), "other accounts, their principals, anyone and identity providers that trust policies let in", nodeStyle[KindExternal], "")
+	if c := sm.outside["external"]; c > 0 {
+		sm.node("external", counted(c, "outside principal", "outside principals"), "other accounts, their principals, anyone and identity providers that trust policies let in", nodeStyle[KindExternal], "")
 	}
-	edges := 0
-	for _, p := range order {
-		from, to := id[p.from], id[p.to]
+}
+
+// writeEdges writes the counted edges between drawn summary nodes.
+func (sm *summarizer) writeEdges() {
+	for _, p := range sm.order {
+		from, to := sm.id[p.from], sm.id[p.to]
 		if from == "" || to == "" {
 			continue
 		}
-		c := count[p]
+		c := sm.count[p]
 		verb := Edge{Kind: p.kind}.Verb()
 		label := fmt.Sprintf("%s (%d)", verb, c)
 		if p.kind == EdgeEscalation {
 			label = counted(c, "escalation", "escalations")
 			verb = "can escalate to"
 		}
-		tooltip := fmt.Sprintf("%s — %s → %s (%s)", g.summaryName(p.from, buckets), verb, g.summaryName(p.to, buckets), counted(c, "edge", "edges"))
-		fmt.Fprintf(&b, "  %s -> %s [label=\"%s\", tooltip=\"%s\", labeltooltip=\"%s\", %s];\n", from, to, dotEscape(label),
+		tooltip := fmt.Sprintf("%s — %s → %s (%s)", sm.g.summaryName(p.from, sm.buckets), verb, sm.g.summaryName(p.to, sm.buckets), counted(c, "edge", "edges"))
+		fmt.Fprintf(&sm.b, "  %s -> %s [label=\"%s\", tooltip=\"%s\", labeltooltip=\"%s\", %s];\n", from, to, dotEscape(label),
 			dotAttrEscape(tooltip), dotAttrEscape(tooltip), edgeStyle[p.kind])
-		edges++
+		sm.d.Edges++
 	}
-	b.WriteString("}\n")
-	return Drawing{DOT: b.Bytes(), Nodes: drawn, Edges: edges, Admins: admins}
 }
 
 // bucket is a summary node of like users or roles.
