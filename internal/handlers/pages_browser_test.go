@@ -60,6 +60,7 @@ func mainPages(policyARN string) []struct{ name, path string } {
 		{"users", "/users"},
 		{"user", "/users/alice?tab=security"},
 		{"user-permissions", "/users/alice"},
+		{"user-access", "/users/alice?tab=access"},
 		{"groups", "/groups"},
 		{"group", "/groups/developers"},
 		{"roles", "/roles"},
