@@ -16,6 +16,16 @@ type PathsCmd struct {
 	From    string `name:"from" help:"Only this principal's path (an ARN)."`
 	Account string `name:"account" help:"Account ID (default: the live account)."`
 	Format  string `name:"format" enum:"json,csv,text" default:"json" help:"json (the contract scripts read), csv, or text for a reader."`
+	Ways    int    `name:"ways" default:"1" help:"With --from and --to a principal: up to this many ways (at most 10), the shortest first."`
+}
+
+// Validate refuses --ways out of its bounds as a usage error, before the
+// store is opened.
+func (c *PathsCmd) Validate() error {
+	if c.Ways < 1 || c.Ways > graph.MaxWays {
+		return fmt.Errorf("--ways %d: give 1 to %d", c.Ways, graph.MaxWays)
+	}
+	return nil
 }
 
 // Run prints the paths, ranked: shortest first, then fewest assumptions,
@@ -45,7 +55,7 @@ func (c *PathsCmd) Run(g *Globals, e *env) error {
 				}
 			}
 		} else {
-			entries = append(entries, gr.Between(c.From, c.To)...)
+			entries = append(entries, gr.Between(c.From, c.To, c.Ways)...)
 		}
 		switch c.Format {
 		case "csv":

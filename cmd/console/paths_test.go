@@ -64,6 +64,23 @@ func TestPathsCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "cannot act as") {
 		t.Fatalf("between, no path: %d\n%s", code, out)
 	}
+	// Other ways, on demand: dave takes lambda-admin over by two
+	// techniques; one way unless asked.
+	dave, lambdaAdmin := "arn:aws:iam::"+acct+":user/dave", "arn:aws:iam::"+acct+":role/lambda-admin"
+	for _, c := range []struct {
+		ways string
+		want int
+	}{{"1", 1}, {"5", 2}} {
+		code, out, errOut = paths("--from", dave, "--to", lambdaAdmin, "--ways", c.ways)
+		var ways []struct{ Hops []struct{ Technique string } }
+		if code != 0 || json.Unmarshal([]byte(out), &ways) != nil || len(ways) != c.want {
+			t.Fatalf("--ways %s: %d %d ways %s", c.ways, code, len(ways), errOut)
+		}
+		if c.want == 2 && ways[0].Hops[0].Technique == ways[1].Hops[0].Technique {
+			t.Errorf("two ways by the same technique %s", ways[0].Hops[0].Technique)
+		}
+	}
+
 	code, out, _ = paths("--from", "arn:aws:iam::"+acct+":user/frank")
 	if code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Fatalf("frank, no path: %d %s", code, out)
@@ -76,6 +93,8 @@ func TestPathsCommand(t *testing.T) {
 		{[]string{"--to", opsAdmin}, "needs --from"},
 		{[]string{"--from", "arn:aws:iam::" + acct + ":user/nobody"}, "no such principal"},
 		{[]string{"--format", "xml"}, "--format"},
+		{[]string{"--from", alice, "--to", opsAdmin, "--ways", "0"}, "--ways"},
+		{[]string{"--from", alice, "--to", opsAdmin, "--ways", "11"}, "--ways"},
 	} {
 		if code, _, errOut := paths(c.args...); code == 0 || !strings.Contains(errOut, c.want) {
 			t.Errorf("%v: %d %q", c.args, code, errOut)

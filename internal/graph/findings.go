@@ -24,6 +24,7 @@ const (
 	FindingWildcardPolicy      = "WildcardPolicy"
 	FindingUnusedRole          = "UnusedRole"
 	FindingUnusedPolicy        = "UnusedPolicy"
+	FindingTakeoverRing        = "TakeoverRing"
 )
 
 // Severities, most severe first.
@@ -72,6 +73,7 @@ const Stale = 90 * 24 * time.Hour
 func (g *Graph) Findings(now time.Time) []Finding {
 	var out []Finding
 	out = append(out, g.accessFindings()...)
+	out = append(out, g.ringFindings()...)
 	out = append(out, g.trustFindings()...)
 	out = append(out, g.wildcardFindings()...)
 	out = append(out, g.credentialFindings(now)...)

@@ -39,7 +39,7 @@ var SeverityNames = []string{SeverityCritical, SeverityHigh, SeverityMedium, Sev
 // FindingTypes are the finding types, in the order Findings lists them
 // within a severity.
 var FindingTypes = []string{FindingAdmin, FindingHiddenAdmin, FindingInactiveUser, FindingPermissiveTrust,
-	FindingPrivilegeEscalation, FindingRootAccessKey, FindingRootWithoutMFA, FindingStaleAccessKey,
+	FindingPrivilegeEscalation, FindingRootAccessKey, FindingRootWithoutMFA, FindingStaleAccessKey, FindingTakeoverRing,
 	FindingUnusedPolicy, FindingUnusedRole, FindingUserWithoutMFA, FindingWildcardPolicy}
 
 // PrincipalKinds are the kinds FindingQuery.Kind accepts.

@@ -337,9 +337,9 @@ func (g *Graph) Entry(r RankedAdmin) PathEntry {
 
 // Between is the path from one principal to another (Paths), told; none
 // when from cannot act as to.
-func (g *Graph) Between(from, to string) []PathEntry {
+func (g *Graph) Between(from, to string, ways int) []PathEntry {
 	var out []PathEntry
-	for _, p := range g.Paths(from, to) {
+	for _, p := range g.Ways(from, to, ways) {
 		hops := g.Tell(p)
 		n := 0
 		for _, e := range p.Steps {

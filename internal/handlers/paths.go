@@ -27,7 +27,11 @@ type pathsQuery struct {
 	Account, From, To string
 	Page              int  // 1-based
 	All               bool // every row (the CSV of the whole list)
+	Ways              int  // between two principals: how many ways (1, the shortest, unless asked)
 }
+
+// moreWays is how many ways the "Other ways" link asks for.
+const moreWays = 5
 
 func readPathsQuery(c echo.Context) pathsQuery {
 	q := pathsQuery{Account: c.QueryParam("account"), From: strings.TrimSpace(c.QueryParam("from")), To: strings.TrimSpace(c.QueryParam("to"))}
@@ -37,13 +41,19 @@ func readPathsQuery(c echo.Context) pathsQuery {
 	q.All = c.QueryParam("page") == "all"
 	q.Page, _ = strconv.Atoi(c.QueryParam("page"))
 	q.Page = max(q.Page, 1)
+	q.Ways, _ = strconv.Atoi(c.QueryParam("ways"))
+	q.Ways = min(max(q.Ways, 1), graph.MaxWays)
 	return q
 }
 
 // url is the address of the page (or, with csv, its download) asking q.
 func (q pathsQuery) url(csv bool, page string) string {
 	v := url.Values{}
-	for k, x := range map[string]string{"account": q.Account, "from": q.From, "to": q.To, "page": page} {
+	ways := ""
+	if q.Ways > 1 {
+		ways = strconv.Itoa(q.Ways)
+	}
+	for k, x := range map[string]string{"account": q.Account, "from": q.From, "to": q.To, "page": page, "ways": ways} {
 		if x != "" && x != "1" {
 			v.Set(k, x)
 		}
@@ -97,7 +107,7 @@ func (s *Server) pathsShow(c echo.Context) error {
 // the rank of the first of them.
 func pathsPage(g *graph.Graph, q pathsQuery) (all []graph.Path, shown []graph.PathEntry, first int) {
 	if q.To != "" {
-		shown = g.Between(q.From, q.To)
+		shown = g.Between(q.From, q.To, q.Ways)
 		for _, e := range shown {
 			all = append(all, e.Path)
 		}
@@ -145,6 +155,11 @@ func pathsLinks(v *templates.PathsView, q pathsQuery) {
 	}
 	if v.First-1+v.Shown < v.Total {
 		v.NextURL = q.url(false, strconv.Itoa(q.Page+1))
+	}
+	if q.To != "" && q.Ways == 1 && v.Total == 1 {
+		more := q
+		more.Ways = moreWays
+		v.WaysURL = more.url(false, "")
 	}
 }
 

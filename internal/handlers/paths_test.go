@@ -71,6 +71,20 @@ func TestPathsPage(t *testing.T) {
 	if !strings.Contains(html.UnescapeString(body), "alice — member of → developers — can assume → ops-admin") || !strings.Contains(body, "1 path") {
 		t.Error("the path between alice and ops-admin")
 	}
+	// Other ways on demand: dave takes lambda-admin over by two techniques.
+	between := "/paths?account=" + acct + "&from=" + url.QueryEscape("arn:aws:iam::"+acct+":user/dave") +
+		"&to=" + url.QueryEscape("arn:aws:iam::"+acct+":role/lambda-admin")
+	_, body = b.get(between)
+	if !strings.Contains(body, "1 path") || !strings.Contains(body, `id="paths-more-ways"`) {
+		t.Error("one way between dave and lambda-admin, with a link to the others")
+	}
+	_, body = b.get(between + "&ways=5")
+	if !strings.Contains(body, "2 paths") || strings.Contains(body, `id="paths-more-ways"`) {
+		t.Error("dave's two ways to lambda-admin")
+	}
+	if res, _ := b.get(between + "&ways=x"); res.StatusCode != http.StatusOK {
+		t.Errorf("ways=x: %d, want the page with one way", res.StatusCode)
+	}
 	res, body = b.get("/paths.csv?account=" + acct)
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	if res.StatusCode != http.StatusOK || err != nil || len(rows) != 9 || rows[8][6] != aliceSaid || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
