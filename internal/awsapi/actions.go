@@ -148,4 +148,5 @@ var stsActions = map[string]action{
 	"GetCallerIdentity": getCallerIdentity,
 	"AssumeRole":        assumeRole,
 	"GetSessionToken":   getSessionToken,
+	"GetAccessKeyInfo":  getAccessKeyInfo,
 }

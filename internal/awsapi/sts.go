@@ -78,3 +78,19 @@ func getSessionToken(s *Server, c *call) (any, error) {
 	}
 	return getSessionTokenResult{Credentials: credentials(*cr)}, nil
 }
+
+type accessKeyInfoResult struct {
+	Account string `xml:"Account"`
+}
+
+// getAccessKeyInfo answers which account an access key ID belongs to.
+func getAccessKeyInfo(s *Server, c *call) (any, error) {
+	if err := c.p.required("AccessKeyId"); err != nil {
+		return nil, err
+	}
+	acct, err := s.svc.AccessKeyAccount(c.ctx, c.caller, c.p.str("AccessKeyId"), c.meta)
+	if err != nil {
+		return nil, err
+	}
+	return accessKeyInfoResult{Account: acct}, nil
+}

@@ -239,3 +239,30 @@ func TestSessionTokenAfterRename(t *testing.T) {
 	_, err := client.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("old-name")})
 	wantCode(t, err, "AccessDenied")
 }
+
+// TestGetAccessKeyInfo: the account of a user's key and of a session's,
+// whoever asks with sts:GetAccessKeyInfo; bad and unknown IDs refused; a
+// caller without the permission refused.
+func TestGetAccessKeyInfo(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		devKey, devSecret := e.user("dev")
+		sess := must[*stssdk.GetSessionTokenOutput](t)(e.sts.GetSessionToken(e.ctx, &stssdk.GetSessionTokenInput{}))
+		for _, id := range []string{devKey, aws.ToString(sess.Credentials.AccessKeyId)} {
+			out := must[*stssdk.GetAccessKeyInfoOutput](t)(e.sts.GetAccessKeyInfo(e.ctx, &stssdk.GetAccessKeyInfoInput{AccessKeyId: aws.String(id)}))
+			if aws.ToString(out.Account) != e.acct.ID {
+				t.Errorf("account of %s: %s, want %s", id, aws.ToString(out.Account), e.acct.ID)
+			}
+		}
+		for _, c := range []struct{ id, code string }{
+			{"short", "ValidationError"},
+			{"AKIA-NOT-A-KEY-ID!", "ValidationError"},
+			{"AKIAZZZZZZZZZZZZZZZZ", "NoSuchEntity"},
+		} {
+			_, err := e.sts.GetAccessKeyInfo(e.ctx, &stssdk.GetAccessKeyInfoInput{AccessKeyId: aws.String(c.id)})
+			wantCode(t, err, c.code)
+		}
+		dev := e.stsClient(devKey, devSecret, "")
+		_, err := dev.GetAccessKeyInfo(e.ctx, &stssdk.GetAccessKeyInfoInput{AccessKeyId: aws.String(devKey)})
+		wantCode(t, err, "AccessDenied")
+	})
+}

@@ -497,3 +497,33 @@ func newSecret() string {
 	}
 	return string(b)
 }
+
+// accessKeyIDRE is AWS's pattern for an access key ID parameter.
+var accessKeyIDRE = regexp.MustCompile(`^\w{16,128}$`)
+
+// AccessKeyAccount is STS GetAccessKeyInfo: the account an access key ID
+// belongs to, a user's long-term key (AKIA…) or a session's (ASIA…). As
+// AWS, it says nothing of the key's state or owner; a key this
+// installation never issued (or one deleted) is NotFound. The caller
+// needs sts:GetAccessKeyInfo.
+func (s *Service) AccessKeyAccount(ctx context.Context, caller *Principal, keyID string, m Meta) (string, error) {
+	if !accessKeyIDRE.MatchString(keyID) {
+		return "", invalidField("AccessKeyId", "1 validation error detected: Value '%s' at 'accessKeyId' failed to satisfy constraint: Member must have length between 16 and 128 and satisfy regular expression pattern: [\\w]*", keyID)
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "sts:GetAccessKeyInfo", "*"); err != nil {
+		return "", err
+	}
+	if k, err := s.store.AccessKeyByID(ctx, keyID); err == nil {
+		return k.AccountID, nil
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return "", internal(err, "access key")
+	}
+	x, err := s.store.STSSessionByKey(ctx, keyID)
+	if errors.Is(err, models.ErrNotFound) {
+		return "", newErr(NotFound, "The access key ID %s does not exist.", keyID)
+	}
+	if err != nil {
+		return "", internal(err, "session")
+	}
+	return x.AccountID, nil
+}
