@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,10 +32,10 @@ func (s *Server) setupShow(c echo.Context) error {
 func (s *Server) setupSave(c echo.Context) error {
 	in := iam.SetupInput{
 		Token: c.FormValue("token"), Email: c.FormValue("email"), Password: c.FormValue("password"),
-		CheckToken: true, OpenSession: true,
+		AccountID: strings.TrimSpace(c.FormValue("AccountId")), CheckToken: true, OpenSession: true,
 	}
 	if fe := confirmMismatch(c, "password", "password_confirm"); fe != nil {
-		f := templates.SetupForm{Token: in.Token, Email: in.Email, Errors: fe}
+		f := templates.SetupForm{Token: in.Token, Email: in.Email, AccountID: in.AccountID, Errors: fe}
 		return render(c, formStatus, templates.SetupPage(s.formPage(c, "Set up", "", "/setup?token="+url.QueryEscape(in.Token)), f))
 	}
 	res, err := s.svc.Setup(c.Request().Context(), in, meta(c))
@@ -42,7 +43,7 @@ func (s *Server) setupSave(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/login")
 	}
 	if fe := fieldError(err); fe != nil {
-		f := templates.SetupForm{Token: in.Token, Email: in.Email, Errors: fe}
+		f := templates.SetupForm{Token: in.Token, Email: in.Email, AccountID: in.AccountID, Errors: fe}
 		return render(c, formStatus, templates.SetupPage(s.formPage(c, "Set up", "", "/setup?token="+url.QueryEscape(in.Token)), f))
 	}
 	if err != nil {

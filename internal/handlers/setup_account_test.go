@@ -1,0 +1,37 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/iamconsole/console/internal/handlers"
+)
+
+// TestSetupChoosesAccountID: the setup form takes an account ID (12
+// digits, else the form again with the reason), and the account gets it.
+func TestSetupChoosesAccountID(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	if _, body := b.get("/setup?token=" + e.token); !strings.Contains(body, `name="AccountId"`) {
+		t.Fatal("the setup form has no account ID field")
+	}
+	for _, bad := range []string{"12345", "12345678901x", "1234567890123"} {
+		tok := b.csrf("/setup?token=" + e.token)
+		res, body := b.post("/setup", url.Values{"_csrf": {tok}, "token": {e.token}, "email": {rootEmail}, "password": {rootPassword},
+			"AccountId": {bad}})
+		if res.StatusCode == http.StatusSeeOther || !strings.Contains(body, "must be 12 digits") || !strings.Contains(body, `value="`+bad+`"`) {
+			t.Fatalf("account ID %q: %d, want the form again with the reason and the value", bad, res.StatusCode)
+		}
+	}
+	tok := b.csrf("/setup?token=" + e.token)
+	res, body := b.post("/setup", url.Values{"_csrf": {tok}, "token": {e.token}, "email": {rootEmail}, "password": {rootPassword},
+		"AccountId": {" 123456789012 "}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setup with an account ID: %d %s", res.StatusCode, body)
+	}
+	if got := mustAccount(t, e); got != "123456789012" {
+		t.Errorf("account %s, want 123456789012", got)
+	}
+}
