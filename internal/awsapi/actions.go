@@ -139,8 +139,10 @@ var iamActions = map[string]action{
 	"GetCredentialReport":         getCredentialReport,
 
 	// Policy simulator
-	"SimulateCustomPolicy":    simulateCustomPolicy,
-	"SimulatePrincipalPolicy": simulatePrincipalPolicy,
+	"SimulateCustomPolicy":             simulateCustomPolicy,
+	"SimulatePrincipalPolicy":          simulatePrincipalPolicy,
+	"GetContextKeysForCustomPolicy":    getContextKeysForCustomPolicy,
+	"GetContextKeysForPrincipalPolicy": getContextKeysForPrincipalPolicy,
 }
 
 // stsActions is STS's action table (handlers in sts.go).

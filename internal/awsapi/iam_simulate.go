@@ -192,3 +192,33 @@ func window[T any](items []T, marker string, maxItems int) ([]T, string, error) 
 	}
 	return items[from:to], next, nil
 }
+
+type contextKeysResult struct {
+	ContextKeyNames members[string] `xml:"ContextKeyNames"`
+}
+
+// getContextKeysForCustomPolicy lists the condition keys of the documents
+// given.
+func getContextKeysForCustomPolicy(s *Server, c *call) (any, error) {
+	if len(c.p.members("PolicyInputList")) == 0 {
+		return nil, missing("PolicyInputList")
+	}
+	keys, err := s.svc.ContextKeysForCustomPolicy(c.ctx, c.caller, c.p.list("PolicyInputList"), c.meta)
+	if err != nil {
+		return nil, err
+	}
+	return contextKeysResult{ContextKeyNames: list(keys)}, nil
+}
+
+// getContextKeysForPrincipalPolicy lists the condition keys of a user's,
+// group's or role's policies and of the documents given.
+func getContextKeysForPrincipalPolicy(s *Server, c *call) (any, error) {
+	if err := c.p.required("PolicySourceArn"); err != nil {
+		return nil, err
+	}
+	keys, err := s.svc.ContextKeysForPrincipalPolicy(c.ctx, c.caller, c.p.str("PolicySourceArn"), c.p.list("PolicyInputList"), c.meta)
+	if err != nil {
+		return nil, err
+	}
+	return contextKeysResult{ContextKeyNames: list(keys)}, nil
+}

@@ -44,17 +44,6 @@ func (e Entity) paramKey() string {
 	return string(e.Type) + "Name"
 }
 
-// arn is the entity's ARN in account acct at path (users, groups, roles).
-func (e Entity) arn(acct, path string) string {
-	switch e.Type {
-	case GroupType:
-		return groupARN(acct, path, e.Name)
-	case RoleType:
-		return roleARN(acct, path, e.Name)
-	}
-	return userARN(acct, path, e.Name)
-}
-
 // move is a rename or a change of path (UpdateUser, UpdateGroup): where
 // the entity goes, and the audit parameters that say so.
 type move struct {
@@ -84,7 +73,7 @@ func (s *Service) authorizedMove(ctx context.Context, caller *Principal, m Meta,
 		mv.path = p
 		mv.params["newPath"] = newPath
 	}
-	mv.arn = Entity{e.Type, mv.name}.arn(acct, mv.path)
+	mv.arn = entityARN(acct, e.model(), mv.path, mv.name)
 	if mv.arn != oldARN {
 		if err := s.authorizeMeta(ctx, caller, m, OpUpdate.Action(e.Type), mv.arn); err != nil {
 			return nil, err

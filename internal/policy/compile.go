@@ -264,3 +264,21 @@ func Merge(ref PolicyRef, ps ...*Policy) *Policy {
 
 // Statements is the number of statements in the policy.
 func (p *Policy) Statements() int { return len(p.stmts) }
+
+// ContextKeys lists the condition keys the policy's statements read, each
+// once (keys compare whatever their case; the first spelling is kept), in
+// the order they are written: what a simulation must be given to decide
+// the conditions (IAM's GetContextKeysFor…Policy).
+func (p *Policy) ContextKeys() []string {
+	var out []string
+	seen := map[string]bool{}
+	for i := range p.stmts {
+		for _, c := range p.stmts[i].conds {
+			if !seen[c.key.name] {
+				seen[c.key.name] = true
+				out = append(out, c.key.orig)
+			}
+		}
+	}
+	return out
+}
