@@ -139,10 +139,11 @@ var iamActions = map[string]action{
 	"GetCredentialReport":         getCredentialReport,
 
 	// Policy simulator
-	"SimulateCustomPolicy":             simulateCustomPolicy,
-	"SimulatePrincipalPolicy":          simulatePrincipalPolicy,
-	"GetContextKeysForCustomPolicy":    getContextKeysForCustomPolicy,
-	"GetContextKeysForPrincipalPolicy": getContextKeysForPrincipalPolicy,
+	"SimulateCustomPolicy":              simulateCustomPolicy,
+	"SimulatePrincipalPolicy":           simulatePrincipalPolicy,
+	"GetContextKeysForCustomPolicy":     getContextKeysForCustomPolicy,
+	"GetContextKeysForPrincipalPolicy":  getContextKeysForPrincipalPolicy,
+	"ListPoliciesGrantingServiceAccess": listPoliciesGrantingServiceAccess,
 }
 
 // stsActions is STS's action table (handlers in sts.go).

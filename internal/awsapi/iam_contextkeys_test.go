@@ -60,3 +60,46 @@ func TestGetContextKeys(t *testing.T) {
 		wantCode(t, err, "AccessDenied")
 	})
 }
+
+// TestListPoliciesGrantingServiceAccess: a user's managed, inline and
+// group policies, per service asked about; a NotAction statement reaches
+// what it does not name; bad input refused.
+func TestListPoliciesGrantingServiceAccess(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		e.user("dev", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+		e.seedInline("dev", "ec2-only", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}`)
+		if _, err := e.svc.CreateGroup(e.ctx, nil, iam.CreateGroupInput{GroupName: "devs"}, iam.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.PutInlinePolicy(e.ctx, nil, iam.GroupNamed("devs"), "all-but-iam",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`, iam.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.svc.AddUserToGroup(e.ctx, nil, "devs", "dev", iam.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := e.iam.ListPoliciesGrantingServiceAccess(e.ctx, &iamsdk.ListPoliciesGrantingServiceAccessInput{
+			Arn: aws.String(e.userARN("dev")), ServiceNamespaces: []string{"s3", "ec2", "iam"}})
+		ok(t, err)
+		got := map[string][]string{}
+		for _, sg := range out.PoliciesGrantingServiceAccess {
+			for _, p := range sg.Policies {
+				got[aws.ToString(sg.ServiceNamespace)] = append(got[aws.ToString(sg.ServiceNamespace)],
+					fmt.Sprintf("%s/%s/%s/%s", p.PolicyType, aws.ToString(p.PolicyName), p.EntityType, aws.ToString(p.EntityName)))
+			}
+		}
+		want := map[string][]string{
+			"s3":  {"MANAGED/AmazonS3ReadOnlyAccess//", "INLINE/all-but-iam/GROUP/devs"},
+			"ec2": {"INLINE/ec2-only/USER/dev", "INLINE/all-but-iam/GROUP/devs"},
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("grants\n got %v\nwant %v", got, want)
+		}
+		_, err = e.iam.ListPoliciesGrantingServiceAccess(e.ctx, &iamsdk.ListPoliciesGrantingServiceAccessInput{
+			Arn: aws.String(e.userARN("dev")), ServiceNamespaces: []string{"not a namespace!"}})
+		wantCode(t, err, "ValidationError")
+		_, err = e.iam.ListPoliciesGrantingServiceAccess(e.ctx, &iamsdk.ListPoliciesGrantingServiceAccessInput{
+			Arn: aws.String(e.userARN("nobody")), ServiceNamespaces: []string{"s3"}})
+		wantCode(t, err, "NoSuchEntity")
+	})
+}

@@ -222,3 +222,45 @@ func getContextKeysForPrincipalPolicy(s *Server, c *call) (any, error) {
 	}
 	return contextKeysResult{ContextKeyNames: list(keys)}, nil
 }
+
+type xmlServiceGrant struct {
+	PolicyName string `xml:"PolicyName"`
+	PolicyType string `xml:"PolicyType"`
+	PolicyArn  string `xml:"PolicyArn,omitempty"`
+	EntityType string `xml:"EntityType,omitempty"`
+	EntityName string `xml:"EntityName,omitempty"`
+}
+
+type xmlServiceGrants struct {
+	ServiceNamespace string                   `xml:"ServiceNamespace"`
+	Policies         members[xmlServiceGrant] `xml:"Policies"`
+}
+
+type policiesGrantingServiceAccessResult struct {
+	PoliciesGrantingServiceAccess members[xmlServiceGrants] `xml:"PoliciesGrantingServiceAccess"`
+	page
+}
+
+// listPoliciesGrantingServiceAccess answers which of an entity's policies
+// reach each service asked about, in one page.
+func listPoliciesGrantingServiceAccess(s *Server, c *call) (any, error) {
+	if err := c.p.required("Arn"); err != nil {
+		return nil, err
+	}
+	if len(c.p.members("ServiceNamespaces")) == 0 {
+		return nil, missing("ServiceNamespaces")
+	}
+	res, err := s.svc.PoliciesGrantingServiceAccess(c.ctx, c.caller, c.p.str("Arn"), c.p.list("ServiceNamespaces"), c.meta)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]xmlServiceGrants, len(res))
+	for i, r := range res {
+		ps := make([]xmlServiceGrant, len(r.Policies))
+		for j, p := range r.Policies {
+			ps[j] = xmlServiceGrant(p)
+		}
+		out[i] = xmlServiceGrants{ServiceNamespace: r.ServiceNamespace, Policies: list(ps)}
+	}
+	return policiesGrantingServiceAccessResult{PoliciesGrantingServiceAccess: list(out)}, nil
+}

@@ -49,14 +49,24 @@ func (s *Service) ContextKeysForPrincipalPolicy(ctx context.Context, caller *Pri
 	return contextKeys(append(held, extra...)), nil
 }
 
-// heldBy compiles the identity policies the user, group or role arn
-// names holds (a user's groups' too). The ARN must be the entity's own,
-// path included: the caller was authorized on it.
-func (s *Service) heldBy(ctx context.Context, acct, arn string) ([]*policy.Policy, error) {
+// holding is what a user (with its groups), group or role holds: its
+// owners for heldPolicies and what they hold, and each owner's name by ID
+// (the user, role or group, then the groups).
+type holding struct {
+	t      EntityType
+	owners []policyOwner
+	held   *held
+	names  map[string]string
+}
+
+// holdingOf reads what the user, group or role arn names holds. The ARN
+// must be the entity's own, path included: the caller was authorized on
+// it.
+func (s *Service) holdingOf(ctx context.Context, acct, arn, param string) (*holding, error) {
 	t, ok := typeOfARN(arn)
 	name := arn[strings.LastIndex(arn, "/")+1:]
 	if !ok || t == PolicyType || !strings.HasPrefix(arn, "arn:aws:iam::"+acct+":") || name == "" {
-		return nil, invalidField("PolicySourceArn", "Name a user, group or role of this account by ARN, such as arn:aws:iam::%s:user/alice.", acct)
+		return nil, invalidField(param, "Name a user, group or role of this account by ARN, such as arn:aws:iam::%s:user/alice.", acct)
 	}
 	e, err := s.findEntity(ctx, s.store, acct, models.EntityType(t), name)
 	if errors.Is(err, models.ErrNotFound) || (err == nil && e.arn != arn) {
@@ -65,19 +75,32 @@ func (s *Service) heldBy(ctx context.Context, acct, arn string) ([]*policy.Polic
 	if err != nil {
 		return nil, internal(err, string(t))
 	}
-	owners := []policyOwner{{models.EntityType(t), []string{e.id}}}
+	h := &holding{t: t, owners: []policyOwner{{models.EntityType(t), []string{e.id}}}, names: map[string]string{e.id: e.name}}
 	if t == UserType {
-		_, groupIDs, _, err := identityOf(ctx, s.store, acct, models.EntityUser, e.id)
+		groups, _, err := s.store.ListGroupsForUser(ctx, acct, e.id, models.ListFilter{Limit: models.MaxListLimit})
 		if err != nil {
-			return nil, err
+			return nil, internal(err, "groups")
 		}
-		owners = append(owners, policyOwner{models.EntityGroup, groupIDs})
+		ids := make([]string, len(groups))
+		for i, g := range groups {
+			ids[i], h.names[g.GroupID] = g.GroupID, g.Name
+		}
+		h.owners = append(h.owners, policyOwner{models.EntityGroup, ids})
 	}
-	h, err := heldPolicies(ctx, s.store, acct, owners, "")
+	if h.held, err = heldPolicies(ctx, s.store, acct, h.owners, ""); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// heldBy compiles the identity policies the user, group or role arn
+// names holds (a user's groups' too).
+func (s *Service) heldBy(ctx context.Context, acct, arn string) ([]*policy.Policy, error) {
+	h, err := s.holdingOf(ctx, acct, arn, "PolicySourceArn")
 	if err != nil {
 		return nil, err
 	}
-	return s.compileHeld(owners, h)
+	return s.compileHeld(h.owners, h.held)
 }
 
 // compileInputList compiles a PolicyInputList's documents, naming a bad one
