@@ -130,6 +130,9 @@ var iamActions = map[string]action{
 	"DeleteRolePermissionsBoundary": deleteBoundary(iam.RoleType),
 
 	// Account: password policy, MFA devices, summary, credential report
+	"CreateAccountAlias":          createAccountAlias,
+	"DeleteAccountAlias":          deleteAccountAlias,
+	"ListAccountAliases":          listAccountAliases,
 	"GetAccountPasswordPolicy":    getAccountPasswordPolicy,
 	"UpdateAccountPasswordPolicy": updateAccountPasswordPolicy,
 	"DeleteAccountPasswordPolicy": deleteAccountPasswordPolicy,

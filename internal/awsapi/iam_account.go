@@ -144,3 +144,36 @@ func getAccountSummary(s *Server, c *call) (any, error) {
 		{"InstanceProfiles", 0}, {"Providers", 0}}, summaryQuotas...)
 	return out, nil
 }
+
+type listAccountAliasesResult struct {
+	AccountAliases members[string] `xml:"AccountAliases"`
+	page
+}
+
+// createAccountAlias sets the account's alias (replacing any).
+func createAccountAlias(s *Server, c *call) (any, error) {
+	if err := c.p.required("AccountAlias"); err != nil {
+		return nil, err
+	}
+	return nil, s.svc.CreateAccountAlias(c.ctx, c.caller, c.p.str("AccountAlias"), c.meta)
+}
+
+// deleteAccountAlias removes the account's alias.
+func deleteAccountAlias(s *Server, c *call) (any, error) {
+	if err := c.p.required("AccountAlias"); err != nil {
+		return nil, err
+	}
+	return nil, s.svc.DeleteAccountAlias(c.ctx, c.caller, c.p.str("AccountAlias"), c.meta)
+}
+
+// listAccountAliases lists the account's alias, in one page.
+func listAccountAliases(s *Server, c *call) (any, error) {
+	if _, _, err := c.p.paging(); err != nil {
+		return nil, err
+	}
+	aliases, err := s.svc.ListAccountAliases(c.ctx, c.caller, c.meta)
+	if err != nil {
+		return nil, err
+	}
+	return listAccountAliasesResult{AccountAliases: list(aliases)}, nil
+}

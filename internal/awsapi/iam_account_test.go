@@ -257,3 +257,39 @@ func (e *env) enrollMFA(userName, device string) (serial string, code func(time.
 	}
 	return enr.Serial, code
 }
+
+// TestAccountAlias: one alias, replaced by a new one, removed by its name;
+// AWS's pattern; a read-only caller refused.
+func TestAccountAlias(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		aliases := func() []string {
+			out, err := e.iam.ListAccountAliases(e.ctx, &iamsdk.ListAccountAliasesInput{})
+			ok(t, err)
+			return out.AccountAliases
+		}
+		if a := aliases(); len(a) != 0 {
+			t.Fatalf("aliases before any: %v", a)
+		}
+		for _, alias := range []string{"acme-prod", "acme-staging"} {
+			_, err := e.iam.CreateAccountAlias(e.ctx, &iamsdk.CreateAccountAliasInput{AccountAlias: aws.String(alias)})
+			ok(t, err)
+			if a := aliases(); len(a) != 1 || a[0] != alias {
+				t.Fatalf("aliases after creating %s: %v", alias, a)
+			}
+		}
+		for _, bad := range []string{"ab", "-acme", "acme-", "ac--me", "Acme", "acme_prod"} {
+			_, err := e.iam.CreateAccountAlias(e.ctx, &iamsdk.CreateAccountAliasInput{AccountAlias: aws.String(bad)})
+			wantCode(t, err, "ValidationError")
+		}
+		_, err := e.iam.DeleteAccountAlias(e.ctx, &iamsdk.DeleteAccountAliasInput{AccountAlias: aws.String("acme-prod")})
+		wantCode(t, err, "NoSuchEntity")
+		key, secret := e.user("reader", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+		_, err = e.iamClient(key, secret, "").CreateAccountAlias(e.ctx, &iamsdk.CreateAccountAliasInput{AccountAlias: aws.String("mine")})
+		wantCode(t, err, "AccessDenied")
+		_, err = e.iam.DeleteAccountAlias(e.ctx, &iamsdk.DeleteAccountAliasInput{AccountAlias: aws.String("acme-staging")})
+		ok(t, err)
+		if a := aliases(); len(a) != 0 {
+			t.Fatalf("aliases after deleting: %v", a)
+		}
+	})
+}

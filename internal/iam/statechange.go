@@ -16,7 +16,7 @@ var notStateChanges = map[string]bool{
 	"SignInLocked": true, "SignInUnlocked": true, "AssumeRole": true, "AssumeRoleWithWebIdentity": true,
 	"AssumeRoleWithSAML": true, "GetSessionToken": true, "GetFederationToken": true,
 	"UpdateAccountPasswordPolicy": true, "DeleteAccountPasswordPolicy": true, "UpdateAccountSettings": true,
-	"ImportAccountAuthorizationDetails": true,
+	"ImportAccountAuthorizationDetails": true, "CreateAccountAlias": true, "DeleteAccountAlias": true,
 }
 
 // statePrincipalChanges are state changes to what the acting principal owns

@@ -85,3 +85,25 @@ func (s *Store) SetupTokenHashes(ctx context.Context, now time.Time) ([]string, 
 	err := s.q(ctx).Model(&SetupToken{}).Where("expires_at > ?", now).Pluck("hash", &hashes).Error
 	return hashes, translate(err, "setup tokens")
 }
+
+// SetAccountAlias sets (or, with "", removes) the live account's alias.
+// ErrConflict when another account has it.
+func (s *Store) SetAccountAlias(ctx context.Context, accountID, alias string) error {
+	if alias != "" {
+		var n int64
+		if err := s.q(ctx).Model(&Account{}).Where("alias = ? AND id <> ?", alias, accountID).Count(&n).Error; err != nil {
+			return translate(err, "account alias")
+		}
+		if n > 0 {
+			return ErrConflict
+		}
+	}
+	res := s.q(ctx).Model(&Account{}).Where("id = ?", accountID).Update("alias", alias)
+	if res.Error != nil {
+		return translate(res.Error, "account alias")
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
