@@ -98,6 +98,10 @@ func TestVirtualMFADeviceLifeCycle(t *testing.T) {
 		if all := list(types.AssignmentStatusTypeAny); len(all) != 2 {
 			t.Fatalf("any = %+v", all)
 		}
+		sum := must[*iamsdk.GetAccountSummaryOutput](t)(e.iam.GetAccountSummary(e.ctx, &iamsdk.GetAccountSummaryInput{})).SummaryMap
+		if sum["MFADevices"] != 2 || sum["MFADevicesInUse"] != 1 {
+			t.Errorf("summary MFADevices %d, MFADevicesInUse %d; want 2, 1", sum["MFADevices"], sum["MFADevicesInUse"])
+		}
 		// Paging, by serial number.
 		p1 := must[*iamsdk.ListVirtualMFADevicesOutput](t)(e.iam.ListVirtualMFADevices(e.ctx, &iamsdk.ListVirtualMFADevicesInput{MaxItems: aws.Int32(1)}))
 		if len(p1.VirtualMFADevices) != 1 || !p1.IsTruncated || p1.Marker == nil {
