@@ -138,6 +138,9 @@ var iamActions = map[string]action{
 	"DeleteVirtualMFADevice": deleteVirtualMFADevice,
 	"ListVirtualMFADevices":  listVirtualMFADevices,
 	"GetMFADevice":           getMFADevice,
+	"TagMFADevice":           tag(iam.MFADeviceType),
+	"UntagMFADevice":         untag(iam.MFADeviceType),
+	"ListMFADeviceTags":      listTags(iam.MFADeviceType),
 
 	// Account: password policy, MFA devices, summary, credential report
 	"GetAccountPasswordPolicy":    getAccountPasswordPolicy,

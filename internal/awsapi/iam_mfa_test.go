@@ -46,6 +46,18 @@ func TestVirtualMFADeviceLifeCycle(t *testing.T) {
 			t.Errorf("tags = %+v", created.Tags)
 		}
 
+		_, err = e.iam.TagMFADevice(e.ctx, &iamsdk.TagMFADeviceInput{SerialNumber: aws.String(serial),
+			Tags: []types.Tag{{Key: aws.String("owner"), Value: aws.String("bob")}}})
+		ok(t, err)
+		_, err = e.iam.UntagMFADevice(e.ctx, &iamsdk.UntagMFADeviceInput{SerialNumber: aws.String(serial), TagKeys: []string{"team"}})
+		ok(t, err)
+		tags := must[*iamsdk.ListMFADeviceTagsOutput](t)(e.iam.ListMFADeviceTags(e.ctx, &iamsdk.ListMFADeviceTagsInput{SerialNumber: aws.String(serial)})).Tags
+		if len(tags) != 1 || aws.ToString(tags[0].Key) != "owner" || aws.ToString(tags[0].Value) != "bob" {
+			t.Errorf("ListMFADeviceTags = %+v", tags)
+		}
+		_, err = e.iam.ListMFADeviceTags(e.ctx, &iamsdk.ListMFADeviceTagsInput{SerialNumber: aws.String(serial + "x")})
+		wantCode(t, err, "NoSuchEntity")
+
 		_, err = e.iam.CreateVirtualMFADevice(e.ctx, &iamsdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("bob-phone"), Path: aws.String("/eng/")})
 		var exists *types.EntityAlreadyExistsException
 		if !asErr(err, &exists) || aws.ToString(exists.Message) != "MFADevice entity at the same path and name already exists." {
