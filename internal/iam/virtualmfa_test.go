@@ -82,3 +82,31 @@ func TestConsoleDeviceListedByAPI(t *testing.T) {
 		t.Fatalf("unassigned = %+v", devs)
 	}
 }
+
+// A user holds at most eight devices, as AWS allows; a ninth is
+// LimitExceeded and stays unassigned.
+func TestMFADevicesPerUserQuota(t *testing.T) {
+	svc, _, clk := newService(t, dbtest.SQLite(t))
+	root := rootOf(mustSetup(t, svc))
+	ctx := context.Background()
+	mustCreateUser(t, svc, root, "dev")
+	now := clk.Now()
+	for i := 0; i <= iam.MaxMFADevicesPerUser; i++ {
+		d, err := svc.CreateVirtualMFADevice(ctx, root, iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "d" + string(rune('a'+i))}, iam.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seed := string(d.Base32StringSeed)
+		err = svc.EnableMFADevice(ctx, root, "dev", d.SerialNumber, codeAt(t, seed, now.Add(-30*time.Second)), codeAt(t, seed, now), iam.Meta{})
+		switch {
+		case i < iam.MaxMFADevicesPerUser && err != nil:
+			t.Fatalf("device %d: %v", i+1, err)
+		case i == iam.MaxMFADevicesPerUser && iam.KindOf(err) != iam.LimitExceeded:
+			t.Fatalf("device %d = %v, want LimitExceeded", i+1, err)
+		}
+	}
+	un, _, err := svc.ListVirtualMFADevices(ctx, root, iam.ListVirtualMFADevicesInput{AssignmentStatus: "Unassigned"}, iam.Meta{})
+	if err != nil || len(un) != 1 {
+		t.Fatalf("unassigned after the quota = %+v, %v", un, err)
+	}
+}
