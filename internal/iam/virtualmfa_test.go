@@ -6,13 +6,14 @@ import (
 	"time"
 
 	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models"
 	"github.com/iamconsole/console/internal/models/dbtest"
 )
 
 // A device made and enabled through the API is the console's: its user's
 // sign-in asks for a code of it, and takes one.
 func TestAPIEnabledDeviceSignsInToTheConsole(t *testing.T) {
-	svc, _, clk := newService(t, dbtest.SQLite(t))
+	svc, store, clk := newService(t, dbtest.SQLite(t))
 	root := rootOf(mustSetup(t, svc))
 	ctx := context.Background()
 	mustCreateUser(t, svc, root, "dev")
@@ -28,6 +29,9 @@ func TestAPIEnabledDeviceSignsInToTheConsole(t *testing.T) {
 	}
 	seed := string(d.Base32StringSeed)
 	now := clk.Now()
+	if err := svc.EnableMFADevice(ctx, root, "dev", d.SerialNumber, "000000", "000001", iam.Meta{}); iam.KindOf(err) != iam.AccessDenied {
+		t.Fatalf("wrong codes = %v", err)
+	}
 	if err := svc.EnableMFADevice(ctx, root, "dev", d.SerialNumber, codeAt(t, seed, now.Add(-30*time.Second)), codeAt(t, seed, now), iam.Meta{}); err != nil {
 		t.Fatalf("enable: %v", err)
 	}
@@ -58,6 +62,19 @@ func TestAPIEnabledDeviceSignsInToTheConsole(t *testing.T) {
 	res, err = svc.SignIn(ctx, "dev", userPassword, iam.Meta{SourceIP: "192.0.2.7"})
 	if err != nil || res.MFAChallenge != "" {
 		t.Fatalf("sign-in after deactivation = %+v, %v", res, err)
+	}
+
+	// Each change is audited on the device, the refused codes too.
+	for _, c := range []struct {
+		name   string
+		result string
+		n      int
+	}{{"CreateVirtualMFADevice", models.ResultSuccess, 1}, {"EnableMFADevice", models.ResultFailure, 1},
+		{"EnableMFADevice", models.ResultSuccess, 1}, {"DeactivateMFADevice", models.ResultSuccess, 1}} {
+		evs, err := store.ListAudit(ctx, root.AccountID, models.AuditFilter{EventName: c.name, Result: c.result})
+		if err != nil || len(evs) != c.n || evs[0].Resource != d.SerialNumber {
+			t.Errorf("%s %v events = %+v, %v", c.name, c.result, evs, err)
+		}
 	}
 }
 
