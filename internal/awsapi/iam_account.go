@@ -85,9 +85,8 @@ type listMFADevicesResult struct {
 	page
 }
 
-// listMFADevices lists the caller's own devices (UserName absent or the
-// caller's own name); another user's devices need an operation that
-// internal/iam does not have yet.
+// listMFADevices lists a user's devices (the caller's own when UserName is
+// absent), the console's and those enabled through EnableMFADevice alike.
 func listMFADevices(s *Server, c *call) (any, error) {
 	name := c.p.str("UserName")
 	devs, err := s.svc.ListMFADevices(c.ctx, c.caller, name, c.meta)

@@ -3,6 +3,7 @@ package awsapi_test
 import (
 	"bytes"
 	"image/png"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,16 @@ func TestVirtualMFADeviceLifeCycle(t *testing.T) {
 			&iamsdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("bob-phone")})).VirtualMFADevice
 		_, err = e.iam.CreateVirtualMFADevice(e.ctx, &iamsdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String("no spaces")})
 		wantCode(t, err, "ValidationError")
+		_, err = e.iam.CreateVirtualMFADevice(e.ctx, &iamsdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(strings.Repeat("n", 227))})
+		wantCode(t, err, "ValidationError")
+		// AWS's longest name, longer than the console's: kept whole in the serial.
+		long := must[*iamsdk.CreateVirtualMFADeviceOutput](t)(e.iam.CreateVirtualMFADevice(e.ctx,
+			&iamsdk.CreateVirtualMFADeviceInput{VirtualMFADeviceName: aws.String(strings.Repeat("n", 226))})).VirtualMFADevice
+		if !strings.HasSuffix(aws.ToString(long.SerialNumber), ":mfa/"+strings.Repeat("n", 226)) {
+			t.Errorf("long name's serial = %s", aws.ToString(long.SerialNumber))
+		}
+		_, err = e.iam.DeleteVirtualMFADevice(e.ctx, &iamsdk.DeleteVirtualMFADeviceInput{SerialNumber: long.SerialNumber})
+		ok(t, err)
 
 		list := func(status types.AssignmentStatusType) []types.VirtualMFADevice {
 			t.Helper()

@@ -134,7 +134,14 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, caller *Principal,
 	if err := png.Encode(&qr, img); err != nil {
 		return nil, internal(err, "qr png")
 	}
-	d := &models.MFADevice{AccountID: acct, Name: name, SerialNumber: serial,
+	// The Name column holds 128 characters, AWS's names up to 226: the
+	// serial number keeps the whole name, Name (shown by the console
+	// only) its first 128 characters (the pattern is ASCII).
+	short := name
+	if len(short) > 128 {
+		short = short[:128]
+	}
+	d := &models.MFADevice{AccountID: acct, Name: short, SerialNumber: serial,
 		SealedSeed: s.cfg.Sealer.Seal([]byte(key.Secret()), []byte("mfa:"+serial)), CreatedAt: s.now()}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.CreateMFADevice(ctx, d); err != nil {
