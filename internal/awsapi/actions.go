@@ -37,7 +37,8 @@ var services = map[string]*service{iamService.name: iamService, stsService.name:
 // iam_groups.go, iam_keys.go (access keys, login profiles, passwords),
 // iam_roles.go, iam_policies.go (managed policies, versions, attachments),
 // iam_inline.go, iam_tags.go (tags and permissions boundaries),
-// iam_simulate.go, iam_credreport.go and iam_account.go.
+// iam_mfa.go (virtual MFA devices), iam_simulate.go, iam_credreport.go and
+// iam_account.go.
 var iamActions = map[string]action{
 	// Users
 	"CreateUser":        createUser,
@@ -128,6 +129,18 @@ var iamActions = map[string]action{
 	"PutRolePermissionsBoundary":    putBoundary(iam.RoleType),
 	"DeleteUserPermissionsBoundary": deleteBoundary(iam.UserType),
 	"DeleteRolePermissionsBoundary": deleteBoundary(iam.RoleType),
+
+	// Virtual MFA devices (iam_mfa.go): the console's devices
+	"CreateVirtualMFADevice": createVirtualMFADevice,
+	"EnableMFADevice":        enableMFADevice,
+	"ResyncMFADevice":        resyncMFADevice,
+	"DeactivateMFADevice":    deactivateMFADevice,
+	"DeleteVirtualMFADevice": deleteVirtualMFADevice,
+	"ListVirtualMFADevices":  listVirtualMFADevices,
+	"GetMFADevice":           getMFADevice,
+	"TagMFADevice":           tag(iam.MFADeviceType),
+	"UntagMFADevice":         untag(iam.MFADeviceType),
+	"ListMFADeviceTags":      listTags(iam.MFADeviceType),
 
 	// Account: password policy, MFA devices, summary, credential report
 	"CreateAccountAlias":          createAccountAlias,

@@ -85,9 +85,8 @@ type listMFADevicesResult struct {
 	page
 }
 
-// listMFADevices lists the caller's own devices (UserName absent or the
-// caller's own name); another user's devices need an operation that
-// internal/iam does not have yet.
+// listMFADevices lists a user's devices (the caller's own when UserName is
+// absent), the console's and those enabled through EnableMFADevice alike.
 func listMFADevices(s *Server, c *call) (any, error) {
 	name := c.p.str("UserName")
 	devs, err := s.svc.ListMFADevices(c.ctx, c.caller, name, c.meta)
@@ -139,7 +138,7 @@ func getAccountSummary(s *Server, c *call) (any, error) {
 	}
 	out := getAccountSummaryResult{}
 	out.SummaryMap.Entry = append([]summaryEntry{{"Users", d.Users}, {"Groups", d.Groups}, {"Roles", d.Roles},
-		{"Policies", d.Policies}, {"MFADevices", int64(d.MFADevices)}, {"MFADevicesInUse", int64(d.MFADevices)},
+		{"Policies", d.Policies}, {"MFADevices", int64(d.MFADevices)}, {"MFADevicesInUse", int64(d.MFADevicesInUse)},
 		{"AccountAccessKeysPresent", 0}, {"AccountSigningCertificatesPresent", 0}, {"ServerCertificates", 0},
 		{"InstanceProfiles", 0}, {"Providers", 0}}, summaryQuotas...)
 	return out, nil

@@ -17,6 +17,10 @@ type Dashboard struct {
 	Users, Groups    int64
 	Roles, Policies  int64
 	MFADevices       int
+	// MFADevicesInUse counts the devices assigned to root or a user;
+	// MFADevices counts those made by CreateVirtualMFADevice and not yet
+	// enabled too, as AWS's account summary does.
+	MFADevicesInUse int
 	// RootWithoutMFA is set when root has no MFA device and the caller
 	// sees no Recommendations (which would say so).
 	RootWithoutMFA bool
@@ -65,6 +69,9 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 	rootMFA := false
 	for _, dev := range devs {
 		rootMFA = rootMFA || dev.OwnerARN == acct.RootARN()
+		if dev.OwnerARN != "" {
+			d.MFADevicesInUse++
+		}
 	}
 	if ok, err := s.Allowed(ctx, p, Meta{}, "iam:GetCredentialReport", "*"); err != nil {
 		return nil, err

@@ -18,6 +18,9 @@ const (
 	GroupType  EntityType = "group"
 	RoleType   EntityType = "role"
 	PolicyType EntityType = "policy"
+	// MFADeviceType is a virtual MFA device, named by its serial number:
+	// only tags apply to it (TagMFADevice, …).
+	MFADeviceType EntityType = "mfa"
 )
 
 // Entity names one IAM entity: a user, group or role by name, a managed
@@ -38,8 +41,11 @@ func (e Entity) model() models.EntityType { return models.EntityType(e.Type) }
 // paramKey is the audit parameter naming the entity, as CloudTrail's
 // requestParameters do: userName, groupName, roleName, policyArn.
 func (e Entity) paramKey() string {
-	if e.Type == PolicyType {
+	switch e.Type {
+	case PolicyType:
 		return "policyArn"
+	case MFADeviceType:
+		return "serialNumber"
 	}
 	return string(e.Type) + "Name"
 }

@@ -46,6 +46,8 @@ func lockOwner(ctx context.Context, tx *models.Store, acct string, t models.Enti
 		return err
 	case t == models.EntityPolicy:
 		return noSuchPolicy(name)
+	case t == models.EntityMFA:
+		return noSuchDevice(name)
 	default:
 		return noSuchEntity(t, name)
 	}

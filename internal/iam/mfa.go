@@ -211,20 +211,12 @@ func (s *Service) ConfirmEnrollment(ctx context.Context, p *Principal, code1, co
 	if !validTOTPFormat(code1) || !validTOTPFormat(code2) {
 		return nil, invalidField("code1", "Enter two six-digit codes from your authenticator app.")
 	}
-	// Find a step s where code1 is T(s) and code2 is T(s+1), with s within
-	// two steps of now (the second code may be the one showing now).
+	// code1 is T(s) and code2 T(s+1), with s within two steps of now (the
+	// second code may be the one showing now).
 	now := totpStep(s.now())
-	var last int64
-	ok := false
-	for st := now - 2; st <= now; st++ {
-		c1, err1 := totpCode(secret, st)
-		c2, err2 := totpCode(secret, st+1)
-		if err1 != nil || err2 != nil {
-			return nil, internal(errors.Join(err1, err2), "totp")
-		}
-		if constantEqual(c1, code1) && constantEqual(c2, code2) && !ok {
-			ok, last = true, st+1
-		}
+	last, ok, err := consecutiveCodes(secret, code1, code2, now-2, now, 0)
+	if err != nil {
+		return nil, err
 	}
 	if !ok {
 		return nil, fail("Those codes are not two consecutive codes of this device. Scan the QR code again and enter the next two codes.")

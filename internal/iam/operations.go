@@ -50,9 +50,9 @@ var operations = map[Op]map[EntityType]string{
 	OpDelete: {UserType: "DeleteUser", GroupType: "DeleteGroup", RoleType: "DeleteRole", PolicyType: "DeletePolicy"},
 	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole"},
 
-	OpTag:      {UserType: "TagUser", RoleType: "TagRole", PolicyType: "TagPolicy"},
-	OpUntag:    {UserType: "UntagUser", RoleType: "UntagRole", PolicyType: "UntagPolicy"},
-	OpListTags: {UserType: "ListUserTags", RoleType: "ListRoleTags", PolicyType: "ListPolicyTags"},
+	OpTag:      {UserType: "TagUser", RoleType: "TagRole", PolicyType: "TagPolicy", MFADeviceType: "TagMFADevice"},
+	OpUntag:    {UserType: "UntagUser", RoleType: "UntagRole", PolicyType: "UntagPolicy", MFADeviceType: "UntagMFADevice"},
+	OpListTags: {UserType: "ListUserTags", RoleType: "ListRoleTags", PolicyType: "ListPolicyTags", MFADeviceType: "ListMFADeviceTags"},
 
 	OpAttachPolicy:         {UserType: "AttachUserPolicy", GroupType: "AttachGroupPolicy", RoleType: "AttachRolePolicy"},
 	OpDetachPolicy:         {UserType: "DetachUserPolicy", GroupType: "DetachGroupPolicy", RoleType: "DetachRolePolicy"},

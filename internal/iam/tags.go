@@ -2,14 +2,16 @@ package iam
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/iamconsole/console/internal/models"
 )
 
-// taggable is a user, role or customer managed policy found for a tag
-// operation.
+// taggable is a user, role, customer managed policy or virtual MFA device
+// found for a tag operation.
 type taggable struct {
 	typ       models.EntityType
 	id, label string // label names it in the audit parameters
@@ -18,9 +20,24 @@ type taggable struct {
 }
 
 // authorizedTaggable finds what a Tag/Untag/List…Tags call names (a user or
-// role by name, a policy by ARN) and authorizes action on it.
+// role by name, a policy by ARN, an MFA device by serial number) and
+// authorizes action on it.
 func (s *Service) authorizedTaggable(ctx context.Context, caller *Principal, acct string, t models.EntityType, name string,
 	m Meta, action string, keys map[string][]string) (*taggable, error) {
+	if t == models.EntityMFA {
+		// The resource is the serial itself: authorized before the lookup.
+		if err := s.authorizeMeta(ctx, caller, m, action, name); err != nil {
+			return nil, err
+		}
+		d, err := s.store.MFADeviceBySerial(ctx, acct, name)
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, noSuchDevice(name)
+		}
+		if err != nil {
+			return nil, internal(err, "mfa device")
+		}
+		return &taggable{typ: t, id: strconv.FormatUint(d.ID, 10), label: name, arn: name, paramKey: "serialNumber"}, nil
+	}
 	if t == models.EntityPolicy {
 		if isAWSPolicyARN(name) && !strings.HasPrefix(action, "iam:List") {
 			return nil, s.builtinReadOnly(ctx, caller, m, action, name)

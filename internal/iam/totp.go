@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"image/png"
 	"net/url"
@@ -108,4 +109,24 @@ func (s *Service) totpIssuer(ctx context.Context, accountID string) (string, err
 		return "IAM Console " + acct.Alias, nil
 	}
 	return "IAM Console " + acct.ID, nil
+}
+
+// consecutiveCodes finds a step st from first to final, after spent (the
+// device's last spent step), where code1 is T(st) and code2 T(st+1), and
+// returns st+1: the step the pair spends. Every step is compared, in
+// constant time, so the time taken says nothing of which matched.
+func consecutiveCodes(secret, code1, code2 string, first, final, spent int64) (int64, bool, error) {
+	var last int64
+	ok := false
+	for st := first; st <= final; st++ {
+		c1, err1 := totpCode(secret, st)
+		c2, err2 := totpCode(secret, st+1)
+		if err1 != nil || err2 != nil {
+			return 0, false, internal(errors.Join(err1, err2), "totp")
+		}
+		if constantEqual(c1, code1) && constantEqual(c2, code2) && !ok && st > spent {
+			ok, last = true, st+1
+		}
+	}
+	return last, ok, nil
 }

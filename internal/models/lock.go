@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"gorm.io/gorm/clause"
 )
@@ -61,6 +62,12 @@ func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, 
 		model, key = &Role{}, "role_id"
 	case EntityPolicy:
 		model, key = &ManagedPolicy{}, "policy_id"
+	case EntityMFA: // a virtual MFA device's ID is a number
+		n, err := strconv.ParseUint(id, 10, 64)
+		if err != nil {
+			return fmt.Errorf("lock %s %s: %w", t, id, ErrNotFound)
+		}
+		return s.lockRow(ctx, &MFADevice{}, "id", string(t)+" "+id, "account_id = ? AND id = ?", accountID, n)
 	default:
 		return fmt.Errorf("lock %s %s: unknown entity type", t, id)
 	}

@@ -145,3 +145,63 @@ func (s *Store) DeleteMFAChallengesOf(ctx context.Context, accountID, principalA
 	err := s.q(ctx).Where("account_id = ? AND principal_arn = ?", accountID, principalARN).Delete(&MFAChallenge{}).Error
 	return translate(err, "drop MFA challenges of "+principalARN)
 }
+
+// EntityMFA is the EntityType of a virtual MFA device's tags: the entity ID
+// is the device's ID in decimal.
+const EntityMFA EntityType = "mfa"
+
+// AssignMFADevice gives an unassigned device (OwnerARN empty, made by
+// CreateVirtualMFADevice) to ownerARN, enabled at at, with the last step
+// of its enabling codes spent. It changes the row only while the device is
+// unassigned, so of two requests racing to enable it exactly one wins; the
+// loser sees ErrConflict.
+func (s *Store) AssignMFADevice(ctx context.Context, accountID string, id uint64, ownerARN string, at time.Time, lastStep int64) error {
+	res := s.q(ctx).Model(&MFADevice{}).Where("account_id = ? AND id = ? AND owner_arn = ?", accountID, id, "").
+		Updates(map[string]any{"owner_arn": ownerARN, "created_at": at, "last_used_step": lastStep})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrConflict, "assign MFA device")
+	}
+	return translate(res.Error, "assign MFA device")
+}
+
+// UnassignMFADevice takes a device from ownerARN and leaves it unassigned
+// (DeactivateMFADevice): ErrNotFound when it is not ownerARN's.
+func (s *Store) UnassignMFADevice(ctx context.Context, accountID string, id uint64, ownerARN string) error {
+	res := s.q(ctx).Model(&MFADevice{}).Where("account_id = ? AND id = ? AND owner_arn = ?", accountID, id, ownerARN).
+		Updates(map[string]any{"owner_arn": "", "last_used_step": 0})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrNotFound, "unassign MFA device")
+	}
+	return translate(res.Error, "unassign MFA device")
+}
+
+// ResyncMFADevice sets the last spent step of ownerARN's device to step
+// (ResyncMFADevice): ErrNotFound when it is not ownerARN's.
+func (s *Store) ResyncMFADevice(ctx context.Context, accountID string, id uint64, ownerARN string, step int64) error {
+	res := s.q(ctx).Model(&MFADevice{}).Where("account_id = ? AND id = ? AND owner_arn = ?", accountID, id, ownerARN).
+		Update("last_used_step", step)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return translate(ErrNotFound, "resync MFA device")
+	}
+	return translate(res.Error, "resync MFA device")
+}
+
+// DeleteUnassignedMFADevice removes a device only while it has no owner:
+// ErrConflict when it was enabled meanwhile, ErrNotFound when it is gone.
+func (s *Store) DeleteUnassignedMFADevice(ctx context.Context, accountID string, id uint64) error {
+	res := s.q(ctx).Where("account_id = ? AND id = ? AND owner_arn = ?", accountID, id, "").Delete(&MFADevice{})
+	if res.Error != nil {
+		return translate(res.Error, "delete MFA device")
+	}
+	if res.RowsAffected == 0 {
+		var n int64
+		if err := s.q(ctx).Model(&MFADevice{}).Where("account_id = ? AND id = ?", accountID, id).Count(&n).Error; err != nil {
+			return translate(err, "delete MFA device")
+		}
+		if n == 0 {
+			return translate(ErrNotFound, "delete MFA device")
+		}
+		return translate(ErrConflict, "delete MFA device")
+	}
+	return nil
+}
