@@ -24,8 +24,8 @@ import (
 // (NoSuchEntity), never a row pointing at an entity that is gone.
 //
 // Lock order: a transaction that locks several rows takes the account's
-// first, then users', groups', roles' and last customer managed policies'
-// (rows of one type by ID). Two transactions wanting the same rows then
+// first, then users', groups', roles', instance profiles' and last customer
+// managed policies' (rows of one type by ID). Two transactions wanting the same rows then
 // queue up; in any other order PostgreSQL could find them waiting for each
 // other and abort one with a deadlock error, an internal error for a
 // request that only lost a race.
@@ -61,6 +61,8 @@ func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, 
 		model, key = &Role{}, "role_id"
 	case EntityPolicy:
 		model, key = &ManagedPolicy{}, "policy_id"
+	case EntityInstanceProfile:
+		model, key = &InstanceProfile{}, "instance_profile_id"
 	default:
 		return fmt.Errorf("lock %s %s: unknown entity type", t, id)
 	}
