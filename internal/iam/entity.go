@@ -18,6 +18,9 @@ const (
 	GroupType  EntityType = "group"
 	RoleType   EntityType = "role"
 	PolicyType EntityType = "policy"
+	// InstanceProfileType is an EC2 instance profile: its own operations
+	// are in instanceprofiles.go; tags go through Tag, Untag and ListTags.
+	InstanceProfileType EntityType = "instance-profile"
 )
 
 // Entity names one IAM entity: a user, group or role by name, a managed
@@ -35,11 +38,17 @@ func RoleNamed(name string) Entity        { return Entity{RoleType, name} }
 func PolicyWithARN(arn string) Entity     { return Entity{PolicyType, arn} }
 func (e Entity) model() models.EntityType { return models.EntityType(e.Type) }
 
+// InstanceProfileNamed names an instance profile.
+func InstanceProfileNamed(name string) Entity { return Entity{InstanceProfileType, name} }
+
 // paramKey is the audit parameter naming the entity, as CloudTrail's
 // requestParameters do: userName, groupName, roleName, policyArn.
 func (e Entity) paramKey() string {
-	if e.Type == PolicyType {
+	switch e.Type {
+	case PolicyType:
 		return "policyArn"
+	case InstanceProfileType:
+		return "instanceProfileName"
 	}
 	return string(e.Type) + "Name"
 }
@@ -51,6 +60,8 @@ func (e Entity) arn(acct, path string) string {
 		return groupARN(acct, path, e.Name)
 	case RoleType:
 		return roleARN(acct, path, e.Name)
+	case InstanceProfileType:
+		return instanceProfileARN(acct, path, e.Name)
 	}
 	return userARN(acct, path, e.Name)
 }
