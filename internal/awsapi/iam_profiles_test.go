@@ -105,6 +105,11 @@ func TestInstanceProfiles(t *testing.T) {
 		_, err = c.TagInstanceProfile(e.ctx, &iamsdk.TagInstanceProfileInput{InstanceProfileName: aws.String("nope"), Tags: tagsOf("a", "b")})
 		wantError(t, err, "NoSuchEntity", "Instance Profile nope cannot be found.")
 
+		sum := must[*iamsdk.GetAccountSummaryOutput](t)(c.GetAccountSummary(e.ctx, &iamsdk.GetAccountSummaryInput{}))
+		if n := sum.SummaryMap["InstanceProfiles"]; n != 2 {
+			t.Errorf("GetAccountSummary InstanceProfiles = %d, want 2", n)
+		}
+
 		// Out again, and gone.
 		_, err = c.RemoveRoleFromInstanceProfile(e.ctx, &iamsdk.RemoveRoleFromInstanceProfileInput{InstanceProfileName: aws.String("Web"), RoleName: aws.String("ec2-app")})
 		ok(t, err)

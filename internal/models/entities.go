@@ -281,16 +281,18 @@ func (s *Store) now() time.Time { return s.db.NowFunc() }
 // EntityCounts is what the dashboard shows of an account.
 type EntityCounts struct {
 	Users, Groups, Roles, Policies int64
+	InstanceProfiles               int64
 }
 
-// EntityCounts counts an account's users, groups, roles and customer
-// managed policies.
+// EntityCounts counts an account's users, groups, roles, customer managed
+// policies and instance profiles.
 func (s *Store) EntityCounts(ctx context.Context, accountID string) (EntityCounts, error) {
 	var c EntityCounts
 	for _, x := range []struct {
 		model any
 		n     *int64
-	}{{&User{}, &c.Users}, {&Group{}, &c.Groups}, {&Role{}, &c.Roles}, {&ManagedPolicy{}, &c.Policies}} {
+	}{{&User{}, &c.Users}, {&Group{}, &c.Groups}, {&Role{}, &c.Roles}, {&ManagedPolicy{}, &c.Policies},
+		{&InstanceProfile{}, &c.InstanceProfiles}} {
 		n, err := s.count(ctx, x.model, "count entities", "account_id = ?", accountID)
 		if err != nil {
 			return EntityCounts{}, err
