@@ -1,8 +1,10 @@
 package awsapi_test
 
 import (
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -264,4 +266,51 @@ func TestInstanceProfilePermissions(t *testing.T) {
 	wantCode(t, err, "AccessDenied")
 	_, err = b.DeleteInstanceProfile(e.ctx, &iamsdk.DeleteInstanceProfileInput{InstanceProfileName: aws.String("nope")})
 	wantCode(t, err, "AccessDenied") // refused before telling it does not exist
+}
+
+// TestInstanceProfileXML checks the shape without the SDK, against AWS's
+// sample response: an empty profile still has its Roles element, a role in
+// it is a member with its trust policy; missing parameters are AWS's
+// ValidationError.
+func TestInstanceProfileXML(t *testing.T) {
+	e := sqlite(t)
+	v := func(kv ...string) url.Values {
+		f := url.Values{"Version": {"2010-05-08"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	status, body := e.raw(v("Action", "CreateInstanceProfile", "InstanceProfileName", "Webserver", "Path", "/application_abc/component_xyz/"))
+	if status != 200 {
+		t.Fatalf("CreateInstanceProfile: %d %s", status, body)
+	}
+	for _, want := range []string{"<CreateInstanceProfileResponse", "<CreateInstanceProfileResult><InstanceProfile><Path>/application_abc/component_xyz/</Path>",
+		"<InstanceProfileName>Webserver</InstanceProfileName>", "<InstanceProfileId>AIPA", "<Roles></Roles>",
+		"<Arn>arn:aws:iam::" + e.acct.ID + ":instance-profile/application_abc/component_xyz/Webserver</Arn>", "<CreateDate>"} {
+		contains(t, "CreateInstanceProfile", string(body), want)
+	}
+	_, err := e.iam.CreateRole(e.ctx, &iamsdk.CreateRoleInput{RoleName: aws.String("S3Access"), AssumeRolePolicyDocument: aws.String(ec2Trust)})
+	ok(t, err)
+	if status, body = e.raw(v("Action", "AddRoleToInstanceProfile", "InstanceProfileName", "Webserver", "RoleName", "S3Access")); status != 200 ||
+		!strings.Contains(string(body), "<AddRoleToInstanceProfileResponse") {
+		t.Fatalf("AddRoleToInstanceProfile: %d %s", status, body)
+	}
+	_, body = e.raw(v("Action", "GetInstanceProfile", "InstanceProfileName", "Webserver"))
+	for _, want := range []string{"<Roles><member><Path>/</Path><RoleName>S3Access</RoleName><RoleId>AROA",
+		"<AssumeRolePolicyDocument>%7B", "</member></Roles>"} {
+		contains(t, "GetInstanceProfile", string(body), want)
+	}
+	_, body = e.raw(v("Action", "ListInstanceProfiles"))
+	for _, want := range []string{"<ListInstanceProfilesResult><InstanceProfiles><member>", "<IsTruncated>false</IsTruncated>"} {
+		contains(t, "ListInstanceProfiles", string(body), want)
+	}
+	for _, form := range []url.Values{v("Action", "GetInstanceProfile"), v("Action", "AddRoleToInstanceProfile", "InstanceProfileName", "Webserver"),
+		v("Action", "ListInstanceProfilesForRole"), v("Action", "TagInstanceProfile", "InstanceProfileName", "Webserver")} {
+		status, body := e.raw(form)
+		var x xmlErr
+		if err := xml.Unmarshal(body, &x); err != nil || status != 400 || x.Error.Code != "ValidationError" {
+			t.Errorf("%s without a required parameter: %d %s", form.Get("Action"), status, body)
+		}
+	}
 }
