@@ -25,10 +25,10 @@ import (
 //
 // Lock order: a transaction that locks several rows takes the account's
 // first, then users', groups', roles', instance profiles' and last customer
-// managed policies' (rows of one type by ID). Two transactions wanting the same rows then
-// queue up; in any other order PostgreSQL could find them waiting for each
-// other and abort one with a deadlock error, an internal error for a
-// request that only lost a race.
+// managed policies' (rows of one type by ID). Two transactions wanting the
+// same rows then queue up; in any other order PostgreSQL could find them
+// waiting for each other and abort one with a deadlock error, an internal
+// error for a request that only lost a race.
 //
 // Rows chosen by what they point at (the users and roles whose boundary is
 // a policy, for RenamePolicy) are locked the same way, before the policy, and
