@@ -66,6 +66,18 @@ var iamActions = map[string]action{
 	"UpdateAssumeRolePolicy": updateAssumeRolePolicy,
 	"UpdateRoleDescription":  updateRoleDescription,
 
+	// Instance profiles (iam_profiles.go)
+	"CreateInstanceProfile":         createInstanceProfile,
+	"GetInstanceProfile":            getInstanceProfile,
+	"DeleteInstanceProfile":         deleteInstanceProfile,
+	"AddRoleToInstanceProfile":      addRoleToInstanceProfile,
+	"RemoveRoleFromInstanceProfile": removeRoleFromInstanceProfile,
+	"ListInstanceProfiles":          listInstanceProfiles,
+	"ListInstanceProfilesForRole":   listInstanceProfilesForRole,
+	"TagInstanceProfile":            tag(iam.InstanceProfileType),
+	"UntagInstanceProfile":          untag(iam.InstanceProfileType),
+	"ListInstanceProfileTags":       listTags(iam.InstanceProfileType),
+
 	// Access keys, login profiles, passwords
 	"CreateAccessKey":      createAccessKey,
 	"ListAccessKeys":       listAccessKeys,

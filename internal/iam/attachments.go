@@ -79,6 +79,9 @@ func quotaName(t models.EntityType) string {
 }
 
 func noSuchEntity(t models.EntityType, name string) *Error {
+	if t == models.EntityInstanceProfile {
+		return noSuchInstanceProfile(name)
+	}
 	return newErr(NotFound, "The %s with name %s cannot be found.", entityWord(t), name)
 }
 
@@ -103,6 +106,12 @@ func (s *Service) findEntity(ctx context.Context, st *models.Store, acct string,
 			return nil, err
 		}
 		return &entity{t, r.RoleID, r.Name, r.Path, roleARN(acct, r.Path, r.Name), r.PermissionsBoundaryARN}, nil
+	case models.EntityInstanceProfile:
+		p, err := st.InstanceProfile(ctx, acct, name)
+		if err != nil {
+			return nil, err
+		}
+		return &entity{t, p.InstanceProfileID, p.Name, p.Path, instanceProfileARN(acct, p.Path, p.Name), ""}, nil
 	}
 	return nil, models.ErrNotFound
 }
@@ -114,6 +123,8 @@ func entityARN(acct string, t models.EntityType, path, name string) string {
 		return userARN(acct, path, name)
 	case models.EntityGroup:
 		return groupARN(acct, path, name)
+	case models.EntityInstanceProfile:
+		return instanceProfileARN(acct, path, name)
 	}
 	return roleARN(acct, path, name)
 }
@@ -124,7 +135,8 @@ func entityARN(acct string, t models.EntityType, path, name string) string {
 // right learns nothing of which entities exist.
 func (s *Service) authorizedEntity(ctx context.Context, caller *Principal, acct string, t models.EntityType, name string,
 	m Meta, action string, keys map[string][]string) (*entity, error) {
-	field := map[models.EntityType]string{models.EntityUser: "UserName", models.EntityGroup: "GroupName", models.EntityRole: "RoleName"}[t]
+	field := map[models.EntityType]string{models.EntityUser: "UserName", models.EntityGroup: "GroupName", models.EntityRole: "RoleName",
+		models.EntityInstanceProfile: "InstanceProfileName"}[t]
 	if name == "" {
 		return nil, invalidField(field, "%s is required.", field)
 	}

@@ -16,6 +16,7 @@ type Dashboard struct {
 	Events24         int64
 	Users, Groups    int64
 	Roles, Policies  int64
+	InstanceProfiles int64
 	MFADevices       int
 	// MFADevicesInUse counts the devices assigned to root or a user;
 	// MFADevices counts those made by CreateVirtualMFADevice and not yet
@@ -61,6 +62,7 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 		return nil, internal(err, "entity counts")
 	}
 	d.Users, d.Groups, d.Roles, d.Policies = counts.Users, counts.Groups, counts.Roles, counts.Policies
+	d.InstanceProfiles = counts.InstanceProfiles
 	devs, err := s.store.AllMFADevices(ctx, acct.ID)
 	if err != nil {
 		return nil, internal(err, "mfa devices")

@@ -294,6 +294,43 @@ func TestDeletesRaceAdds(t *testing.T) {
 			dependents: inline(models.EntityRole),
 		},
 		{
+			name: "DeleteRole/AddRoleToInstanceProfile",
+			prepare: func(t *testing.T, svc *iam.Service, _ *models.Store, root *iam.Principal, _ *clock, i int) raceRound {
+				p, err := svc.CreateInstanceProfile(context.Background(), root, iam.CreateInstanceProfileInput{InstanceProfileName: fmt.Sprintf("ip%02d", i)}, meta)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := newRole(t, svc, root, i)
+				r.other = p.InstanceProfileName
+				return r
+			},
+			del: deleteRole,
+			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
+				return svc.AddRoleToInstanceProfile(ctx, root, r.other, r.name, meta)
+			},
+			dependents: func(ctx context.Context, st *models.Store, acct string, r raceRound) (int64, error) {
+				return st.CountRoleInstanceProfiles(ctx, acct, r.id)
+			},
+		},
+		{
+			name: "DeleteInstanceProfile/TagInstanceProfile",
+			prepare: func(t *testing.T, svc *iam.Service, _ *models.Store, root *iam.Principal, _ *clock, i int) raceRound {
+				p, err := svc.CreateInstanceProfile(context.Background(), root, iam.CreateInstanceProfileInput{InstanceProfileName: fmt.Sprintf("ip%02d", i)}, meta)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return raceRound{name: p.InstanceProfileName, id: p.InstanceProfileId}
+			},
+			del: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
+				return svc.DeleteInstanceProfile(ctx, root, r.name, meta)
+			},
+			add: func(ctx context.Context, svc *iam.Service, root *iam.Principal, r raceRound) error {
+				return svc.Tag(ctx, root, iam.InstanceProfileNamed(r.name), oneTag, meta)
+			},
+			dependents: tags(models.EntityInstanceProfile),
+			takesThem:  true,
+		},
+		{
 			name: "DeletePolicy/AttachUserPolicy",
 			prepare: func(t *testing.T, svc *iam.Service, _ *models.Store, root *iam.Principal, _ *clock, i int) raceRound {
 				return with(newPolicy(t, svc, root, i), newUser(t, svc, root, i))

@@ -21,6 +21,9 @@ const (
 	// MFADeviceType is a virtual MFA device, named by its serial number:
 	// only tags apply to it (TagMFADevice, …).
 	MFADeviceType EntityType = "mfa"
+	// InstanceProfileType is an EC2 instance profile: its own operations
+	// are in instanceprofiles.go; tags go through Tag, Untag and ListTags.
+	InstanceProfileType EntityType = "instance-profile"
 )
 
 // Entity names one IAM entity: a user, group or role by name, a managed
@@ -38,6 +41,9 @@ func RoleNamed(name string) Entity        { return Entity{RoleType, name} }
 func PolicyWithARN(arn string) Entity     { return Entity{PolicyType, arn} }
 func (e Entity) model() models.EntityType { return models.EntityType(e.Type) }
 
+// InstanceProfileNamed names an instance profile.
+func InstanceProfileNamed(name string) Entity { return Entity{InstanceProfileType, name} }
+
 // paramKey is the audit parameter naming the entity, as CloudTrail's
 // requestParameters do: userName, groupName, roleName, policyArn.
 func (e Entity) paramKey() string {
@@ -46,6 +52,8 @@ func (e Entity) paramKey() string {
 		return "policyArn"
 	case MFADeviceType:
 		return "serialNumber"
+	case InstanceProfileType:
+		return "instanceProfileName"
 	}
 	return string(e.Type) + "Name"
 }

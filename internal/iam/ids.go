@@ -28,6 +28,7 @@ const (
 	PrefixGroup     = "AGPA"
 	PrefixRole      = "AROA"
 	PrefixPolicy    = "ANPA"
+	PrefixProfile   = "AIPA" // instance profiles
 	PrefixAccessKey = "AKIA"
 	PrefixTempKey   = "ASIA"
 )
@@ -41,6 +42,9 @@ func groupARN(account, path, name string) string {
 }
 func roleARN(account, path, name string) string {
 	return "arn:aws:iam::" + account + ":role" + path + name
+}
+func instanceProfileARN(account, path, name string) string {
+	return "arn:aws:iam::" + account + ":instance-profile" + path + name
 }
 func policyARN(account, path, name string) string {
 	return "arn:aws:iam::" + account + ":policy" + path + name
@@ -56,10 +60,11 @@ var (
 
 // validName checks an entity name against AWS's pattern for its kind.
 func validName(kind, field, name string) error {
-	re := map[string]*regexp.Regexp{"user": userNameRE, "group": groupNameRE, "role": roleNameRE, "policy": policyNameRE}[kind]
+	re := map[string]*regexp.Regexp{"user": userNameRE, "group": groupNameRE, "role": roleNameRE, "policy": policyNameRE,
+		"instance-profile": instanceProfileNameRE}[kind]
 	if re == nil || !re.MatchString(name) {
-		limit := map[string]string{"user": "64", "group": "128", "role": "64", "policy": "128"}[kind]
-		return invalidField(field, "The %s name must be 1 to %s characters of letters, digits and +=,.@_-.", kind, limit)
+		limit := map[string]string{"user": "64", "group": "128", "role": "64", "policy": "128", "instance-profile": "128"}[kind]
+		return invalidField(field, "The %s name must be 1 to %s characters of letters, digits and +=,.@_-.", strings.ReplaceAll(kind, "-", " "), limit)
 	}
 	return nil
 }

@@ -26,8 +26,9 @@ import (
 // the lookup before it cannot be.
 //
 // Rows are locked in one order, the one models.Store documents: the
-// account, then users, groups, roles and last policies (AddUserToGroup: the
-// user, then the group; an attach: the entity, then the policy).
+// account, then users, groups, roles, instance profiles and last policies
+// (AddUserToGroup: the user, then the group; an attach: the entity, then the
+// policy; AddRoleToInstanceProfile: the role, then the profile).
 //
 // Quotas need the same locks, and take them once with the rest: every quota
 // is a count, then an insert, in one transaction, and without a lock on what

@@ -45,14 +45,20 @@ const (
 )
 
 var operations = map[Op]map[EntityType]string{
-	OpList:   {UserType: "ListUsers", GroupType: "ListGroups", RoleType: "ListRoles", PolicyType: "ListPolicies"},
-	OpCreate: {UserType: "CreateUser", GroupType: "CreateGroup", RoleType: "CreateRole", PolicyType: "CreatePolicy"},
-	OpDelete: {UserType: "DeleteUser", GroupType: "DeleteGroup", RoleType: "DeleteRole", PolicyType: "DeletePolicy"},
+	OpList: {UserType: "ListUsers", GroupType: "ListGroups", RoleType: "ListRoles", PolicyType: "ListPolicies",
+		InstanceProfileType: "ListInstanceProfiles"},
+	OpCreate: {UserType: "CreateUser", GroupType: "CreateGroup", RoleType: "CreateRole", PolicyType: "CreatePolicy",
+		InstanceProfileType: "CreateInstanceProfile"},
+	OpDelete: {UserType: "DeleteUser", GroupType: "DeleteGroup", RoleType: "DeleteRole", PolicyType: "DeletePolicy",
+		InstanceProfileType: "DeleteInstanceProfile"},
 	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole"},
 
-	OpTag:      {UserType: "TagUser", RoleType: "TagRole", PolicyType: "TagPolicy", MFADeviceType: "TagMFADevice"},
-	OpUntag:    {UserType: "UntagUser", RoleType: "UntagRole", PolicyType: "UntagPolicy", MFADeviceType: "UntagMFADevice"},
-	OpListTags: {UserType: "ListUserTags", RoleType: "ListRoleTags", PolicyType: "ListPolicyTags", MFADeviceType: "ListMFADeviceTags"},
+	OpTag: {UserType: "TagUser", RoleType: "TagRole", PolicyType: "TagPolicy", MFADeviceType: "TagMFADevice",
+		InstanceProfileType: "TagInstanceProfile"},
+	OpUntag: {UserType: "UntagUser", RoleType: "UntagRole", PolicyType: "UntagPolicy", MFADeviceType: "UntagMFADevice",
+		InstanceProfileType: "UntagInstanceProfile"},
+	OpListTags: {UserType: "ListUserTags", RoleType: "ListRoleTags", PolicyType: "ListPolicyTags", MFADeviceType: "ListMFADeviceTags",
+		InstanceProfileType: "ListInstanceProfileTags"},
 
 	OpAttachPolicy:         {UserType: "AttachUserPolicy", GroupType: "AttachGroupPolicy", RoleType: "AttachRolePolicy"},
 	OpDetachPolicy:         {UserType: "DetachUserPolicy", GroupType: "DetachGroupPolicy", RoleType: "DetachRolePolicy"},
@@ -113,7 +119,7 @@ func typeOfARN(arn string) (EntityType, bool) {
 	}
 	kind, _, _ := strings.Cut(parts[5], "/")
 	switch t := EntityType(kind); t {
-	case UserType, GroupType, RoleType, PolicyType:
+	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType:
 		return t, true
 	}
 	return "", false

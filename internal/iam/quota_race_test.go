@@ -53,6 +53,26 @@ func TestQuotasHoldUnderRaces(t *testing.T) {
 			},
 		},
 		{
+			// Each racer puts its own role into the one profile.
+			name: "InstanceSessionsPerInstanceProfile",
+			want: iam.MaxRolesPerInstanceProfile,
+			prepare: func(t *testing.T, svc *iam.Service, root *iam.Principal) {
+				if _, err := svc.CreateInstanceProfile(context.Background(), root, iam.CreateInstanceProfileInput{InstanceProfileName: "box"}, iam.Meta{}); err != nil {
+					t.Fatal(err)
+				}
+				for i := range racers {
+					mustCreateRole(t, svc, root, fmt.Sprintf("r%02d", i))
+				}
+			},
+			racer: func(ctx context.Context, svc *iam.Service, root *iam.Principal, i int) error {
+				return svc.AddRoleToInstanceProfile(ctx, root, "box", fmt.Sprintf("r%02d", i), iam.Meta{})
+			},
+			stored: func(ctx context.Context, st *models.Store, acct, _ string) (int64, error) {
+				ps, err := st.InstanceProfilesOfRoles(ctx, acct, nil)
+				return int64(len(ps)), err
+			},
+		},
+		{
 			name: "GroupsPerUser",
 			want: iam.MaxGroupsPerUser,
 			prepare: func(t *testing.T, svc *iam.Service, root *iam.Principal) {

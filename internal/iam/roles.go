@@ -369,9 +369,9 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, caller *Principal,
 	return warnings, nil
 }
 
-// DeleteRole deletes a role that has no policies left: DeleteConflict, with
-// AWS's message, while managed policies are attached or inline policies
-// remain. Its tags go with it.
+// DeleteRole deletes a role that has no policies left and is in no instance
+// profile: DeleteConflict, with AWS's message, while managed policies are
+// attached, inline policies remain or a profile holds it. Its tags go with it.
 func (s *Service) DeleteRole(ctx context.Context, caller *Principal, roleName string, m Meta) error {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
@@ -394,6 +394,13 @@ func (s *Service) DeleteRole(ctx context.Context, caller *Principal, roleName st
 			return newErr(Conflict, "Cannot delete entity, must detach all policies first.")
 		case d.InlinePolicies > 0:
 			return newErr(Conflict, "Cannot delete entity, must delete policies first.")
+		}
+		// AddRoleToInstanceProfile locks the role too: one that commits
+		// first is seen here.
+		if n, err := tx.CountRoleInstanceProfiles(ctx, acct, r.RoleID); err != nil {
+			return err
+		} else if n > 0 {
+			return errProfileHoldsRole
 		}
 		if err := tx.DeleteTagsOf(ctx, acct, models.EntityRole, r.RoleID); err != nil {
 			return err

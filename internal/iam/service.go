@@ -98,6 +98,10 @@ type event struct {
 	name     string
 	resource string
 	params   map[string]any
+	// also are the ARNs of other entities the event changes, beyond those
+	// its resource and parameters name (the role an instance profile gains
+	// or loses: the access graph reads profiles through their roles).
+	also []string
 }
 
 // audit appends an event through st (a transaction, so it commits with the

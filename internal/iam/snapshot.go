@@ -97,6 +97,9 @@ func (s *Service) snapshot(ctx context.Context, id string) (*graph.Account, erro
 	for _, d := range devices {
 		r.devs[d.OwnerARN] = append(r.devs[d.OwnerARN], graph.MFADevice{Serial: d.SerialNumber, EnableDate: d.CreatedAt})
 	}
+	if r.profiles, err = profilesByRole(ctx, st, id, nil); err != nil {
+		return nil, err
+	}
 	if acct, err := st.Account(ctx, id); err == nil && !acct.Imported {
 		a.Root = &graph.Root{MFAEnabled: len(r.devs["arn:aws:iam::"+id+":root"]) > 0}
 	}
@@ -217,6 +220,23 @@ type snapReader struct {
 	// reads each page's.
 	whole      map[models.EntityType]*owned
 	wholeUsers *userExtras
+	// profiles holds the instance profiles by the ID of the role they
+	// hold, read at once; nil reads each page's.
+	profiles map[string][]models.InstanceProfile
+}
+
+// profilesByRole reads the instance profiles holding the roles (nil: all
+// roles) in one query, by role ID.
+func profilesByRole(ctx context.Context, st *models.Store, acct string, roleIDs []string) (map[string][]models.InstanceProfile, error) {
+	ps, err := st.InstanceProfilesOfRoles(ctx, acct, roleIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]models.InstanceProfile{}
+	for _, p := range ps {
+		out[p.RoleID] = append(out[p.RoleID], p)
+	}
+	return out, nil
 }
 
 // owned is what the entities of a page own: read whole or by the page.
@@ -307,6 +327,12 @@ func (r *snapReader) roles(rs []models.Role) ([]graph.Role, error) {
 	if err != nil {
 		return nil, err
 	}
+	profiles := r.profiles
+	if profiles == nil {
+		if profiles, err = profilesByRole(r.ctx, r.st, r.acct, ids); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]graph.Role, 0, len(rs))
 	for _, x := range rs {
 		gr := graph.Role{Name: x.Name, ID: x.RoleID, ARN: roleARN(r.acct, x.Path, x.Name), Path: x.Path, Description: x.Description,
@@ -316,6 +342,11 @@ func (r *snapReader) roles(rs []models.Role) ([]graph.Role, error) {
 			gr.LastUsed = *x.LastUsedAt
 		}
 		gr.Attached, gr.Inline, gr.Tags = own.attached[x.RoleID], own.inline[x.RoleID], own.tags[x.RoleID]
+		// The EC2 and SSM techniques need the role in an instance profile.
+		for _, p := range profiles[x.RoleID] {
+			gr.InstanceProfiles = append(gr.InstanceProfiles, graph.InstanceProfile{Name: p.Name, ID: p.InstanceProfileID,
+				ARN: instanceProfileARN(r.acct, p.Path, p.Name), Path: p.Path, CreateDate: p.CreatedAt, Roles: []string{gr.ARN}})
+		}
 		out = append(out, gr)
 	}
 	return out, nil

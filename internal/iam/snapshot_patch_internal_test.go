@@ -118,6 +118,17 @@ func TestPatchedSnapshotEqualsWhole(t *testing.T) {
 					}
 					return s.DeleteUser(ctx, root, "zed", Meta{})
 				}, []string{arn("user", "zed"), pol}},
+				{"instance profile made", func() error {
+					_, err := s.CreateInstanceProfile(ctx, root, CreateInstanceProfileInput{InstanceProfileName: "box", Path: "/ec2/"}, Meta{})
+					return err
+				}, []string{}}, // a state change that no principal's definition shows
+				{"role put in an instance profile", func() error { return s.AddRoleToInstanceProfile(ctx, root, "box", "ops", Meta{}) },
+					[]string{arn("role", "ops")}},
+				{"instance profile tagged", func() error {
+					return s.Tag(ctx, root, InstanceProfileNamed("box"), []Tag{{Key: "k", Value: "v"}}, Meta{})
+				}, []string{}},
+				{"role taken out of its instance profile", func() error { return s.RemoveRoleFromInstanceProfile(ctx, root, "box", "ops", Meta{}) },
+					[]string{arn("role", "ops")}},
 				{"role deleted", func() error {
 					if err := s.DeleteInlinePolicy(ctx, root, RoleNamed("ops"), "inl", Meta{}); err != nil {
 						return err

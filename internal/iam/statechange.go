@@ -44,6 +44,9 @@ func stateChange(ev event, principalARN string) (bool, string) {
 			add(v)
 		}
 	}
+	for _, a := range ev.also {
+		add(a)
+	}
 	if statePrincipalChanges[ev.name] {
 		add(principalARN)
 	}

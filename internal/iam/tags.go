@@ -58,7 +58,7 @@ func (s *Service) authorizedTaggable(ctx context.Context, caller *Principal, acc
 	if err != nil {
 		return nil, err
 	}
-	return &taggable{typ: t, id: e.id, label: e.name, arn: e.arn, paramKey: string(t) + "Name"}, nil
+	return &taggable{typ: t, id: e.id, label: e.name, arn: e.arn, paramKey: Entity{Type: EntityType(t)}.paramKey()}, nil
 }
 
 // Tag adds tags to a user, a role or a customer managed policy (AWS managed

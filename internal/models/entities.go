@@ -19,6 +19,8 @@ const (
 	EntityGroup  EntityType = "group"
 	EntityRole   EntityType = "role"
 	EntityPolicy EntityType = "policy"
+	// EntityInstanceProfile is an EC2 instance profile (tags only).
+	EntityInstanceProfile EntityType = "instance-profile"
 )
 
 // Access key statuses, as AWS spells them.
@@ -157,12 +159,12 @@ type AccessKey struct {
 	LastUsedRegion  string `gorm:"size:32"`
 }
 
-// Tag is a key/value tag on a user, role or policy. Keys are unique per
+// Tag is a key/value tag on a user, role, policy or instance profile. Keys are unique per
 // entity whatever their case (KeyLower, set by the store); Key keeps the
 // case last written.
 type Tag struct {
 	AccountID  string     `gorm:"primaryKey;size:12"`
-	EntityType EntityType `gorm:"primaryKey;size:8"`
+	EntityType EntityType `gorm:"primaryKey;size:16"`
 	EntityID   string     `gorm:"primaryKey;size:32"`
 	KeyLower   string     `gorm:"primaryKey;size:128"`
 	Key        string     `gorm:"size:128"`
@@ -279,16 +281,18 @@ func (s *Store) now() time.Time { return s.db.NowFunc() }
 // EntityCounts is what the dashboard shows of an account.
 type EntityCounts struct {
 	Users, Groups, Roles, Policies int64
+	InstanceProfiles               int64
 }
 
-// EntityCounts counts an account's users, groups, roles and customer
-// managed policies.
+// EntityCounts counts an account's users, groups, roles, customer managed
+// policies and instance profiles.
 func (s *Store) EntityCounts(ctx context.Context, accountID string) (EntityCounts, error) {
 	var c EntityCounts
 	for _, x := range []struct {
 		model any
 		n     *int64
-	}{{&User{}, &c.Users}, {&Group{}, &c.Groups}, {&Role{}, &c.Roles}, {&ManagedPolicy{}, &c.Policies}} {
+	}{{&User{}, &c.Users}, {&Group{}, &c.Groups}, {&Role{}, &c.Roles}, {&ManagedPolicy{}, &c.Policies},
+		{&InstanceProfile{}, &c.InstanceProfiles}} {
 		n, err := s.count(ctx, x.model, "count entities", "account_id = ?", accountID)
 		if err != nil {
 			return EntityCounts{}, err

@@ -25,11 +25,11 @@ import (
 // (NoSuchEntity), never a row pointing at an entity that is gone.
 //
 // Lock order: a transaction that locks several rows takes the account's
-// first, then users', groups', roles' and last customer managed policies'
-// (rows of one type by ID). Two transactions wanting the same rows then
-// queue up; in any other order PostgreSQL could find them waiting for each
-// other and abort one with a deadlock error, an internal error for a
-// request that only lost a race.
+// first, then users', groups', roles', instance profiles' and last customer
+// managed policies' (rows of one type by ID). Two transactions wanting the
+// same rows then queue up; in any other order PostgreSQL could find them
+// waiting for each other and abort one with a deadlock error, an internal
+// error for a request that only lost a race.
 //
 // Rows chosen by what they point at (the users and roles whose boundary is
 // a policy, for RenamePolicy) are locked the same way, before the policy, and
@@ -68,6 +68,8 @@ func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, 
 			return fmt.Errorf("lock %s %s: %w", t, id, ErrNotFound)
 		}
 		return s.lockRow(ctx, &MFADevice{}, "id", string(t)+" "+id, "account_id = ? AND id = ?", accountID, n)
+	case EntityInstanceProfile:
+		model, key = &InstanceProfile{}, "instance_profile_id"
 	default:
 		return fmt.Errorf("lock %s %s: unknown entity type", t, id)
 	}
