@@ -646,11 +646,13 @@ func jsonAttacheds(in []AttachedPolicy) []jsonAttached {
 	return out
 }
 
+// jsonBound is a PermissionsBoundary member; "PermissionsBoundaryPolicy" is
+// the one type AWS sends (AttachedPermissionsBoundary).
 func jsonBound(b *AttachedPolicy) *jsonBoundary {
 	if b == nil {
 		return nil
 	}
-	return &jsonBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: b.ARN}
+	return &jsonBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: b.ARN}
 }
 
 func jsonTags(in []Tag) []Tag {
