@@ -160,7 +160,7 @@ func profileRoleXML(arn string, r *graph.Role) xmlRole {
 		return xmlRole{RoleName: arn[strings.LastIndex(arn, "/")+1:], Arn: arn}
 	}
 	return xmlRole{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN, CreateDate: ts(r.CreateDate),
-		AssumeRolePolicyDocument: urlDoc(r.Trust), Description: r.Description}
+		AssumeRolePolicyDocument: urlDoc(r.Trust)}
 }
 
 func inlineXML(in []graph.InlinePolicy) members[xmlPolicyDetail] {
