@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/models"
@@ -62,10 +64,14 @@ func (s *Service) AuthorizationDetails(ctx context.Context, caller *Principal, i
 	if err != nil {
 		return nil, err
 	}
-	// Snapshot authorizes iam:GetAccountAuthorizationDetails on "*" (the
-	// live account), as AWS does: the action has no resource-level
-	// permissions.
-	a, err := s.Snapshot(ctx, caller, "", m)
+	// reviewedAccount authorizes iam:GetAccountAuthorizationDetails on
+	// "*" (the live account), as AWS does: the action has no
+	// resource-level permissions. Snapshot does the same for the export.
+	id, live, err := s.reviewedAccount(ctx, caller, "", m)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.detailsSnapshot(ctx, caller, id, live)
 	if err != nil {
 		return nil, err
 	}
@@ -208,4 +214,48 @@ func detailPage(a *graph.Account, items []detailItem) *graph.Account {
 		}
 	}
 	return p
+}
+
+// detailsCache keeps the last snapshot read for GetAccountAuthorizationDetails,
+// under the state stamp read before it, so that paging through a large
+// account reads it once, not once a page (a whole read of 10,000 users is
+// about a second). Kept at most detailsKeep: what moves without a state
+// change (a role's last use) is at most that old. Shared read-only.
+type detailsCache struct {
+	mu      sync.Mutex
+	account string
+	stamp   models.StateStamp
+	read    time.Time
+	a       *graph.Account
+}
+
+const detailsKeep = time.Minute
+
+// detailsSnapshot is the account's snapshot, the kept one while the state
+// has not changed.
+func (s *Service) detailsSnapshot(ctx context.Context, caller *Principal, id string, live bool) (*graph.Account, error) {
+	if !live {
+		return s.loadSnapshot(ctx, id, live)
+	}
+	stamp, err := s.requestStamp(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	c := &s.details
+	c.mu.Lock()
+	if c.a != nil && c.account == id && c.stamp == stamp && now.Sub(c.read) < detailsKeep && !now.Before(c.read) {
+		a := c.a
+		c.mu.Unlock()
+		return a, nil
+	}
+	c.mu.Unlock()
+	a, err := s.loadSnapshot(ctx, id, live)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.account, c.stamp, c.read, c.a = id, stamp, now, a
+	c.mu.Unlock()
+	return a, nil
 }
