@@ -37,8 +37,8 @@ var services = map[string]*service{iamService.name: iamService, stsService.name:
 // iam_groups.go, iam_keys.go (access keys, login profiles, passwords),
 // iam_roles.go, iam_policies.go (managed policies, versions, attachments),
 // iam_inline.go, iam_tags.go (tags and permissions boundaries),
-// iam_mfa.go (virtual MFA devices), iam_simulate.go, iam_credreport.go and
-// iam_account.go.
+// iam_mfa.go (virtual MFA devices), iam_profiles.go (instance profiles),
+// iam_simulate.go, iam_credreport.go, iam_account.go and iam_authdetails.go.
 var iamActions = map[string]action{
 	// Users
 	"CreateUser":        createUser,
@@ -165,6 +165,9 @@ var iamActions = map[string]action{
 	"GetAccountSummary":           getAccountSummary,
 	"GenerateCredentialReport":    generateCredentialReport,
 	"GetCredentialReport":         getCredentialReport,
+
+	// The whole account at once (the snapshot `console export` writes)
+	"GetAccountAuthorizationDetails": getAccountAuthorizationDetails,
 
 	// Policy simulator
 	"SimulateCustomPolicy":              simulateCustomPolicy,

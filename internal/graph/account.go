@@ -274,9 +274,15 @@ type (
 		CreateDate          string            `json:"CreateDate,omitempty"`
 		Roles               []jsonProfileRole `json:"Roles"`
 	}
+	// jsonProfileRole is a role as an instance profile lists it: AWS's
+	// Role without what only GetRole carries.
 	jsonProfileRole struct {
-		RoleName string `json:"RoleName,omitempty"`
-		Arn      string `json:"Arn"`
+		Path                     string          `json:"Path,omitempty"`
+		RoleName                 string          `json:"RoleName,omitempty"`
+		RoleId                   string          `json:"RoleId,omitempty"`
+		Arn                      string          `json:"Arn"`
+		CreateDate               string          `json:"CreateDate,omitempty"`
+		AssumeRolePolicyDocument json.RawMessage `json:"AssumeRolePolicyDocument,omitempty"`
 	}
 	jsonPolicy struct {
 		PolicyName                    string        `json:"PolicyName"`
@@ -646,11 +652,13 @@ func jsonAttacheds(in []AttachedPolicy) []jsonAttached {
 	return out
 }
 
+// jsonBound is a PermissionsBoundary member; "PermissionsBoundaryPolicy" is
+// the one type AWS sends (AttachedPermissionsBoundary).
 func jsonBound(b *AttachedPolicy) *jsonBoundary {
 	if b == nil {
 		return nil
 	}
-	return &jsonBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: b.ARN}
+	return &jsonBoundary{PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: b.ARN}
 }
 
 func jsonTags(in []Tag) []Tag {
@@ -691,6 +699,10 @@ func (a *Account) AuthorizationDetails() ([]byte, error) {
 		d.GroupDetailList = append(d.GroupDetailList, jsonGroup{Path: g.Path, GroupName: g.Name, GroupId: g.ID, Arn: g.ARN,
 			CreateDate: fmtDate(g.CreateDate), GroupPolicyList: jsonInlines(g.Inline), AttachedManagedPolicies: jsonAttacheds(g.Attached)})
 	}
+	roles := map[string]*Role{}
+	for i := range a.Roles {
+		roles[a.Roles[i].ARN] = &a.Roles[i]
+	}
 	for _, ro := range a.Roles {
 		x := jsonRole{Path: ro.Path, RoleName: ro.Name, RoleId: ro.ID, Arn: ro.ARN, CreateDate: fmtDate(ro.CreateDate),
 			Description: ro.Description, AssumeRolePolicyDocument: rawDoc(ro.Trust), InstanceProfileList: []jsonInstanceProfile{},
@@ -701,7 +713,12 @@ func (a *Account) AuthorizationDetails() ([]byte, error) {
 			p := jsonInstanceProfile{Path: ip.Path, InstanceProfileName: ip.Name, InstanceProfileId: ip.ID, Arn: ip.ARN,
 				CreateDate: fmtDate(ip.CreateDate), Roles: []jsonProfileRole{}}
 			for _, arn := range ip.Roles {
-				p.Roles = append(p.Roles, jsonProfileRole{RoleName: arn[strings.LastIndex(arn, "/")+1:], Arn: arn})
+				pr := jsonProfileRole{RoleName: arn[strings.LastIndex(arn, "/")+1:], Arn: arn}
+				if r := roles[arn]; r != nil {
+					pr = jsonProfileRole{Path: r.Path, RoleName: r.Name, RoleId: r.ID, Arn: r.ARN, CreateDate: fmtDate(r.CreateDate),
+						AssumeRolePolicyDocument: rawDoc(r.Trust)}
+				}
+				p.Roles = append(p.Roles, pr)
 			}
 			x.InstanceProfileList = append(x.InstanceProfileList, p)
 		}

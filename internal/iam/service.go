@@ -43,6 +43,9 @@ type Service struct {
 	graphs    graphCache
 	// compared keeps the earlier side of the last comparison (compare.go).
 	compared comparedCache
+	// details keeps the snapshot GetAccountAuthorizationDetails pages
+	// through (authdetails.go).
+	details detailsCache
 }
 
 // New makes a Service.

@@ -170,15 +170,20 @@ func sortSnapshot(a *graph.Account) {
 }
 
 // addBuiltins appends the AWS managed policies a's entities use (attached
-// or as a boundary), in ARN order, as a dump from AWS lists them.
+// or as a boundary), in ARN order, as a dump from AWS lists them, with
+// their attachment and boundary counts in this account (AWS's
+// AttachmentCount and PermissionsBoundaryUsageCount are the account's).
 func addBuiltins(a *graph.Account) {
 	used := map[string]bool{}
+	attached, bounds := map[string]int{}, map[string]int{}
 	mark := func(att []graph.AttachedPolicy, b *graph.AttachedPolicy) {
 		for _, p := range att {
 			used[p.ARN] = true
+			attached[p.ARN]++
 		}
 		if b != nil {
 			used[b.ARN] = true
+			bounds[b.ARN]++
 		}
 	}
 	for _, u := range a.Users {
@@ -200,7 +205,8 @@ func addBuiltins(a *graph.Account) {
 	for _, arn := range arns {
 		b := Builtin(arn)
 		a.Policies = append(a.Policies, graph.ManagedPolicy{Name: b.Name, ID: b.ID, ARN: arn, Path: b.Path, Description: b.Description,
-			DefaultVersion: b.VersionID(), IsAttachable: true, CreateDate: b.Created, UpdateDate: b.Updated,
+			DefaultVersion: b.VersionID(), AttachmentCount: attached[arn], BoundaryUsageCount: bounds[arn],
+			IsAttachable: true, CreateDate: b.Created, UpdateDate: b.Updated,
 			Versions: []graph.PolicyVersion{{ID: b.VersionID(), Document: prettyJSON(b.Document()), IsDefault: true, CreateDate: b.Updated}}})
 	}
 }
