@@ -41,14 +41,6 @@ type (
 		GroupPolicyList         members[xmlPolicyDetail]   `xml:"GroupPolicyList"`
 		AttachedManagedPolicies members[xmlAttachedPolicy] `xml:"AttachedManagedPolicies"`
 	}
-	xmlInstanceProfile struct {
-		Path                string           `xml:"Path"`
-		InstanceProfileName string           `xml:"InstanceProfileName"`
-		InstanceProfileID   string           `xml:"InstanceProfileId"`
-		Arn                 string           `xml:"Arn"`
-		CreateDate          isoTime          `xml:"CreateDate"`
-		Roles               members[xmlRole] `xml:"Roles"`
-	}
 	xmlRoleDetail struct {
 		Path                     string                      `xml:"Path"`
 		RoleName                 string                      `xml:"RoleName"`
