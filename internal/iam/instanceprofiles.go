@@ -94,14 +94,8 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, caller *Principal, 
 		path = in.Path
 	}
 	arn := instanceProfileARN(acct, path, in.InstanceProfileName)
-	ac := withRequestContext(caller, tagRequestKeys(in.Tags))
-	if err := s.authorizeMeta(ctx, ac, m, OpCreate.Action(InstanceProfileType), arn); err != nil {
+	if err := s.authorizeCreate(ctx, caller, m, InstanceProfileType, arn, in.Tags, ""); err != nil {
 		return nil, err
-	}
-	if len(in.Tags) > 0 {
-		if err := s.authorizeMeta(ctx, ac, m, OpTag.Action(InstanceProfileType), arn); err != nil {
-			return nil, err
-		}
 	}
 	if err := validName(string(InstanceProfileType), "InstanceProfileName", in.InstanceProfileName); err != nil {
 		return nil, err

@@ -145,3 +145,25 @@ func (s *Service) Can(ctx context.Context, caller *Principal, m Meta, op Op, arn
 	}
 	return allowed
 }
+
+// authorizeCreate authorizes creating an entity of type t at arn and, when
+// the request carries tags, tagging it (AWS asks for both), with the
+// request's keys: the tags' (aws:RequestTag/…, aws:TagKeys) and the
+// permissions boundary asked for (iam:PermissionsBoundary), if any.
+func (s *Service) authorizeCreate(ctx context.Context, caller *Principal, m Meta, t EntityType, arn string, tags []Tag, boundary string) error {
+	keys := tagRequestKeys(tags)
+	if boundary != "" {
+		if keys == nil {
+			keys = map[string][]string{}
+		}
+		keys["iam:PermissionsBoundary"] = []string{boundary}
+	}
+	ac := withRequestContext(caller, keys)
+	if err := s.authorizeMeta(ctx, ac, m, OpCreate.Action(t), arn); err != nil {
+		return err
+	}
+	if len(tags) > 0 {
+		return s.authorizeMeta(ctx, ac, m, OpTag.Action(t), arn)
+	}
+	return nil
+}

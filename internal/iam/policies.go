@@ -185,14 +185,8 @@ func (s *Service) CreatePolicy(ctx context.Context, caller *Principal, in Create
 		path = in.Path
 	}
 	arn := policyARN(acct, path, in.PolicyName)
-	ac := withRequestContext(caller, tagRequestKeys(in.Tags))
-	if err := s.authorizeMeta(ctx, ac, m, OpCreate.Action(PolicyType), arn); err != nil {
+	if err := s.authorizeCreate(ctx, caller, m, PolicyType, arn, in.Tags, ""); err != nil {
 		return nil, err
-	}
-	if len(in.Tags) > 0 {
-		if err := s.authorizeMeta(ctx, ac, m, OpTag.Action(PolicyType), arn); err != nil {
-			return nil, err
-		}
 	}
 	if err := validName("policy", "PolicyName", in.PolicyName); err != nil {
 		return nil, err

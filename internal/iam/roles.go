@@ -143,21 +143,8 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 		path = in.Path
 	}
 	arn := roleARN(acct, path, in.RoleName)
-	keys := tagRequestKeys(in.Tags)
-	if in.PermissionsBoundary != "" {
-		if keys == nil {
-			keys = map[string][]string{}
-		}
-		keys["iam:PermissionsBoundary"] = []string{in.PermissionsBoundary}
-	}
-	ac := withRequestContext(caller, keys)
-	if err := s.authorizeMeta(ctx, ac, m, OpCreate.Action(RoleType), arn); err != nil {
+	if err := s.authorizeCreate(ctx, caller, m, RoleType, arn, in.Tags, in.PermissionsBoundary); err != nil {
 		return nil, err
-	}
-	if len(in.Tags) > 0 {
-		if err := s.authorizeMeta(ctx, ac, m, OpTag.Action(RoleType), arn); err != nil {
-			return nil, err
-		}
 	}
 	if err := validName("role", "RoleName", in.RoleName); err != nil {
 		return nil, err

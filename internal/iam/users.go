@@ -142,21 +142,8 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUs
 		path = in.Path
 	}
 	arn := userARN(acct, path, in.UserName)
-	keys := tagRequestKeys(in.Tags)
-	if in.PermissionsBoundary != "" {
-		if keys == nil {
-			keys = map[string][]string{}
-		}
-		keys["iam:PermissionsBoundary"] = []string{in.PermissionsBoundary}
-	}
-	ac := withRequestContext(caller, keys)
-	if err := s.authorizeMeta(ctx, ac, m, OpCreate.Action(UserType), arn); err != nil {
+	if err := s.authorizeCreate(ctx, caller, m, UserType, arn, in.Tags, in.PermissionsBoundary); err != nil {
 		return nil, err
-	}
-	if len(in.Tags) > 0 {
-		if err := s.authorizeMeta(ctx, ac, m, OpTag.Action(UserType), arn); err != nil {
-			return nil, err
-		}
 	}
 	if err := validName("user", "UserName", in.UserName); err != nil {
 		return nil, err
