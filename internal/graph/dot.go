@@ -207,15 +207,21 @@ func (g *Graph) Draw(opts DOTOptions) Drawing {
 	if opts.Overview {
 		attrs = overviewAttrs
 	}
-	dr.b.WriteString("digraph access {\n")
-	fmt.Fprintf(&dr.b, "  graph [%s, fontname=\"Helvetica\", fontsize=10];\n", attrs)
-	dr.b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n")
-	dr.b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
+	writeDOTHead(&dr.b, "access", attrs)
 	dr.writeNodes()
 	dr.writeEdges()
 	dr.b.WriteString("}\n")
 	dr.d.DOT = dr.b.Bytes()
 	return dr.d
+}
+
+// writeDOTHead opens a drawing: its name, graph attributes and the fonts
+// of its nodes and edges.
+func writeDOTHead(b *bytes.Buffer, name, attrs string) {
+	fmt.Fprintf(b, "digraph %s {\n", name)
+	fmt.Fprintf(b, "  graph [%s, fontname=\"Helvetica\", fontsize=10];\n", attrs)
+	b.WriteString("  node [fontname=\"Helvetica\", fontsize=10];\n")
+	b.WriteString("  edge [fontname=\"Helvetica\", fontsize=9];\n")
 }
 
 // drawer is one drawing being made.
