@@ -113,11 +113,20 @@ func (op Op) supports(e Entity) error {
 // typeOfARN is the entity type an IAM ARN names ("…:user/eng/alice",
 // "…:policy/P", and "…:user/*" for entities not made yet).
 func typeOfARN(arn string) (EntityType, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 || parts[2] != "iam" {
+	// arn:aws:iam::ACCOUNT:TYPE/…, read without allocating: a page asks
+	// this for every button it shows.
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam:")
+	if !ok {
 		return "", false
 	}
-	kind, _, _ := strings.Cut(parts[5], "/")
+	for range 2 { // the region (empty) and the account
+		i := strings.IndexByte(rest, ':')
+		if i < 0 {
+			return "", false
+		}
+		rest = rest[i+1:]
+	}
+	kind, _, _ := strings.Cut(rest, "/")
 	switch t := EntityType(kind); t {
 	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType:
 		return t, true
