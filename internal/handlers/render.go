@@ -44,6 +44,7 @@ func (s *Server) page(c echo.Context, title, active string) templates.Page {
 	p := templates.Page{Title: title, CSRF: csrfToken(c), Active: active, Flashes: s.takeFlashes(c)}
 	if pr := principal(c); pr != nil {
 		p.Principal = principalView(pr)
+		p.Principal.AccountAlias = s.svc.AccountAlias(c.Request().Context(), pr.AccountID)
 		// A confined session sees only its step: no links that bounce.
 		p.Confined = pr.NextStep() != iam.StepNone
 	}

@@ -1,12 +1,14 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/iamconsole/console/internal/handlers"
+	"github.com/iamconsole/console/internal/iam"
 )
 
 // TestSetupChoosesAccountID: the setup form takes an account ID (12
@@ -33,5 +35,28 @@ func TestSetupChoosesAccountID(t *testing.T) {
 	}
 	if got := mustAccount(t, e); got != "123456789012" {
 		t.Errorf("account %s, want 123456789012", got)
+	}
+}
+
+// TestHeaderShowsAccountAlias: once the account has an alias, every page's
+// header shows it before the ID; removed, the header shows the ID alone.
+func TestHeaderShowsAccountAlias(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	if _, body := b.get("/users"); strings.Contains(body, `id="account-alias"`) {
+		t.Fatal("an alias shown before there is one")
+	}
+	if err := e.svc.CreateAccountAlias(context.Background(), nil, "acme-prod", iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := b.get("/users"); !strings.Contains(body, `<span id="account-alias">acme-prod</span>`) {
+		t.Error("the header does not show the alias")
+	}
+	if err := e.svc.DeleteAccountAlias(context.Background(), nil, "acme-prod", iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := b.get("/users"); strings.Contains(body, `id="account-alias"`) {
+		t.Error("the header still shows a removed alias")
 	}
 }

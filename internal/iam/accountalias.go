@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"sync"
+	"time"
 
 	"github.com/iamconsole/console/internal/models"
 )
@@ -65,6 +67,7 @@ func (s *Service) setAccountAlias(ctx context.Context, caller *Principal, op, al
 	if errors.Is(err, models.ErrConflict) {
 		return newErr(AlreadyExists, "The account alias %s already exists.", alias)
 	}
+	s.forgetAlias(acct)
 	return asInternal(err, "account alias")
 }
 
@@ -85,4 +88,51 @@ func (s *Service) ListAccountAliases(ctx context.Context, caller *Principal, m M
 		return []string{}, nil
 	}
 	return []string{a.Alias}, nil
+}
+
+// aliasTTL is how long a page's header may show an alias after it changed
+// in another process (this process forgets it at once).
+const aliasTTL = 10 * time.Second
+
+// aliasCache keeps each account's alias for the header every page shows,
+// so that a page does not read the account row for it.
+type aliasCache struct {
+	mu sync.Mutex
+	m  map[string]cachedAlias
+}
+
+type cachedAlias struct {
+	alias string
+	at    time.Time
+}
+
+// AccountAlias is the account's alias for display ("" when it has none),
+// at most aliasTTL old. A failure to read it is "": the header shows the
+// ID alone.
+func (s *Service) AccountAlias(ctx context.Context, accountID string) string {
+	now := time.Now()
+	s.aliases.mu.Lock()
+	c, ok := s.aliases.m[accountID]
+	s.aliases.mu.Unlock()
+	if ok && now.Sub(c.at) < aliasTTL {
+		return c.alias
+	}
+	a, err := s.store.Account(ctx, accountID)
+	if err != nil {
+		return ""
+	}
+	s.aliases.mu.Lock()
+	if s.aliases.m == nil {
+		s.aliases.m = map[string]cachedAlias{}
+	}
+	s.aliases.m[accountID] = cachedAlias{alias: a.Alias, at: now}
+	s.aliases.mu.Unlock()
+	return a.Alias
+}
+
+// forgetAlias drops the cached alias after a change in this process.
+func (s *Service) forgetAlias(accountID string) {
+	s.aliases.mu.Lock()
+	delete(s.aliases.m, accountID)
+	s.aliases.mu.Unlock()
 }

@@ -46,6 +46,9 @@ type Service struct {
 	// details keeps the snapshot GetAccountAuthorizationDetails pages
 	// through (authdetails.go).
 	details detailsCache
+	// aliases keeps the accounts' aliases for the pages' header
+	// (accountalias.go).
+	aliases aliasCache
 }
 
 // New makes a Service.

@@ -34,6 +34,9 @@ type PrincipalView struct {
 	ARN       string
 	Type      string
 	AccountID string
+	// AccountAlias is the account's alias, shown before its ID ("" for
+	// none).
+	AccountAlias string
 	// CanSwitchRole offers "Switch role": false for root and for a
 	// session that is already a role's, which may not switch.
 	CanSwitchRole bool
