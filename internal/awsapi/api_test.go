@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
@@ -88,7 +90,26 @@ func sqlite(t *testing.T) *env {
 
 func (e *env) cfg(id, secret, token string) aws.Config {
 	return aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(id, secret, token),
-		RetryMaxAttempts: 1}
+		Retryer: transportRetry}
+}
+
+// transportRetry tries a request again only when Go's transport closed a
+// kept-alive connection under the response it was reading ("use of closed
+// network connection" with status 200, on a loaded machine:
+// aws/aws-sdk-go-v2#1825 and #2737), as the SDK's default client would.
+// Every answer of the server, throttling included, is the test's to see
+// on the first attempt.
+func transportRetry() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.RateLimiter = ratelimit.None
+		o.Retryables = []retry.IsErrorRetryable{retry.IsErrorRetryableFunc(func(err error) aws.Ternary {
+			if strings.Contains(err.Error(), "use of closed network connection") {
+				return aws.TrueTernary
+			}
+			return aws.FalseTernary
+		})}
+	})
 }
 
 func (e *env) iamClient(id, secret, token string) *iamsdk.Client {

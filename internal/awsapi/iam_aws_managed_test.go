@@ -16,15 +16,7 @@ import (
 // what AWS publishes about them: paths, default versions, dates.
 func TestListPoliciesAWSScope(t *testing.T) {
 	e := sqlite(t)
-	// Paged with the SDK's default retries, as the aws CLI pages: on a
-	// loaded machine Go's transport now and then closes a kept-alive
-	// connection under a response it is reading ("use of closed network
-	// connection" with status 200, aws/aws-sdk-go-v2#1825 and #2737), which
-	// the SDK retries; the tests' one-attempt clients would fail on it.
-	client := iamsdk.NewFromConfig(e.cfg(e.adminKey, e.adminSecret, ""), func(o *iamsdk.Options) {
-		o.BaseEndpoint = aws.String(e.srv.URL + "/aws")
-		o.RetryMaxAttempts = 3
-	})
+	client := e.iam
 	list := func(in *iamsdk.ListPoliciesInput) []types.Policy {
 		t.Helper()
 		var out []types.Policy
