@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,7 +25,7 @@ func (s *Server) loginShow(c echo.Context) error {
 	if p != nil && p.NextStep() == iam.StepNone {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
-	f := templates.LoginForm{Next: safeNext(c.QueryParam("next"))}
+	f := templates.LoginForm{Next: safeNext(c.QueryParam("next")), Account: strings.TrimSpace(c.QueryParam("account"))}
 	if p != nil {
 		f.Confined = &templates.ConfinedView{Name: p.Name, Step: stepLabel(p.NextStep()), Continue: stepPage(p.NextStep())}
 	}
@@ -34,9 +35,11 @@ func (s *Server) loginShow(c echo.Context) error {
 // loginSave checks the password and opens a session.
 func (s *Server) loginSave(c echo.Context) error {
 	username, next := c.FormValue("username"), safeNext(c.FormValue("next"))
-	res, err := s.svc.SignIn(c.Request().Context(), username, c.FormValue("password"), meta(c))
+	m := meta(c)
+	m.Account = strings.TrimSpace(c.FormValue("account"))
+	res, err := s.svc.SignIn(c.Request().Context(), username, c.FormValue("password"), m)
 	if k := iam.KindOf(err); err != nil && (k == iam.Unauthenticated || k == iam.Throttled) {
-		f := templates.LoginForm{Username: username, Next: next, Error: err.(*iam.Error).Message}
+		f := templates.LoginForm{Username: username, Account: m.Account, Next: next, Error: err.(*iam.Error).Message}
 		return render(c, statusOf(k), templates.LoginPage(s.page(c, "Sign in", ""), f))
 	}
 	if err != nil {

@@ -60,3 +60,33 @@ func TestHeaderShowsAccountAlias(t *testing.T) {
 		t.Error("the header still shows a removed alias")
 	}
 }
+
+// TestSignInNamesTheAccount: the sign-in form takes the account by ID or
+// alias (any case), or none; another account's name fails as a wrong
+// password does, without saying which part was wrong.
+func TestSignInNamesTheAccount(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	e.browser().setup()
+	acct := mustAccount(t, e)
+	e.mkUser("dana", "quiet violet harbor 40")
+	if err := e.svc.CreateAccountAlias(context.Background(), nil, "acme-prod", iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := e.browser().get("/login?account=acme-prod"); !strings.Contains(body, `name="account"`) || !strings.Contains(body, `value="acme-prod"`) {
+		t.Fatal("the sign-in form does not offer the account named in its address")
+	}
+	for _, c := range []struct {
+		account string
+		ok      bool
+	}{{"", true}, {acct, true}, {"acme-prod", true}, {"ACME-PROD", true}, {"other-co", false}, {"123456789012", acct == "123456789012"}} {
+		b := e.browser()
+		tok := b.csrf("/login")
+		res, body := b.post("/login", url.Values{"_csrf": {tok}, "username": {"dana"}, "password": {"quiet violet harbor 40"}, "account": {c.account}})
+		if got := res.StatusCode == http.StatusSeeOther; got != c.ok {
+			t.Errorf("account %q: %d, want signed in %v", c.account, res.StatusCode, c.ok)
+		}
+		if !c.ok && !strings.Contains(body, "Your authentication information is incorrect.") {
+			t.Errorf("account %q: not the generic failure: %s", c.account, body)
+		}
+	}
+}

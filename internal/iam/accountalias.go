@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -135,4 +136,14 @@ func (s *Service) forgetAlias(accountID string) {
 	s.aliases.mu.Lock()
 	delete(s.aliases.m, accountID)
 	s.aliases.mu.Unlock()
+}
+
+// isAccount reports whether name (an account ID, or an alias whatever its
+// case) names account id.
+func (s *Service) isAccount(ctx context.Context, id, name string) bool {
+	if name == id {
+		return true
+	}
+	alias := s.AccountAlias(ctx, id)
+	return alias != "" && strings.EqualFold(name, alias)
 }

@@ -97,6 +97,10 @@ type Meta struct {
 	Secure    bool
 	// Source is the audit event source: "console" or an AWS service host.
 	Source string
+	// Account is the account a console sign-in names, by ID or alias (""
+	// for whichever the user is in); a user of another answers as a wrong
+	// password does.
+	Account string
 }
 
 // event is an audit event under construction.

@@ -52,6 +52,9 @@ func (s *Service) SignIn(ctx context.Context, username, password string, m Meta)
 	accountID := ""
 	if p != nil {
 		accountID = p.AccountID
+		if m.Account != "" && !s.isAccount(ctx, accountID, m.Account) {
+			p = nil // the account named is not the user's: no hint which part was wrong
+		}
 	}
 	ev := event{name: "ConsoleLogin", resource: truncate(username, 256), params: map[string]any{"userName": truncate(username, 256)}}
 	// Counted before the password is checked (throttle.go).
