@@ -37,7 +37,7 @@ func (s *Server) rolesList(c echo.Context) error {
 // roleNew shows the create-role form.
 func (s *Server) roleNew(c echo.Context) error {
 	f := templates.RoleForm{Trust: "account", MaxSessionHours: 1, Service: "ec2.amazonaws.com",
-		AccountID: principal(c).AccountID}
+		WebAudience: "sts.amazonaws.com", SAMLConsole: true, AccountID: principal(c).AccountID}
 	return render(c, http.StatusOK, templates.RoleNewPage(s.page(c, "Create role", "roles"), f))
 }
 
@@ -54,7 +54,10 @@ func roleForm(c echo.Context) templates.RoleForm {
 		Description: c.FormValue("Description"), MaxSessionHours: hours, Trust: c.FormValue("Trust"),
 		OtherAccount: strings.TrimSpace(c.FormValue("OtherAccount")), ExternalID: strings.TrimSpace(c.FormValue("ExternalId")),
 		RequireMFA: c.FormValue("RequireMFA") == "true", Service: strings.TrimSpace(c.FormValue("Service")),
-		Document: c.FormValue("AssumeRolePolicyDocument"), PermissionsBoundary: strings.TrimSpace(c.FormValue("PermissionsBoundary")),
+		WebProvider: strings.TrimSpace(c.FormValue("WebProvider")), WebAudience: strings.TrimSpace(c.FormValue("WebAudience")),
+		WebSubject: strings.TrimSpace(c.FormValue("WebSubject")), SAMLProvider: strings.TrimSpace(c.FormValue("SAMLProvider")),
+		SAMLConsole: c.FormValue("SAMLConsole") == "true",
+		Document:    c.FormValue("AssumeRolePolicyDocument"), PermissionsBoundary: strings.TrimSpace(c.FormValue("PermissionsBoundary")),
 		Tags: tagRows(formTags(c)), AccountID: principal(c).AccountID}
 }
 
@@ -74,6 +77,21 @@ func trustDocument(f templates.RoleForm) (string, templates.FieldErrors) {
 			return "", templates.FieldErrors{"Service": "Enter the service principal, such as ec2.amazonaws.com."}
 		}
 		return iam.TrustTemplateService(f.Service), nil
+	case "webidentity":
+		if f.WebProvider == "" {
+			return "", templates.FieldErrors{"WebProvider": "Enter the identity provider's issuer URL, such as token.actions.githubusercontent.com."}
+		}
+		if iam.OIDCProviderHost(f.WebProvider) == iam.GitHubActionsIssuer && f.WebSubject == "" {
+			// Any repository's workflow can get a token from GitHub's
+			// issuer: a role trusting it without a subject trusts them all.
+			return "", templates.FieldErrors{"WebSubject": "Enter the repositories allowed, such as repo:my-org/my-repo:*: without a subject, a workflow of any GitHub repository could assume this role."}
+		}
+		return iam.TrustTemplateWebIdentity(f.AccountID, iam.WebIdentityTrust{Provider: f.WebProvider, Audience: f.WebAudience, Subject: f.WebSubject}), nil
+	case "saml":
+		if f.SAMLProvider == "" {
+			return "", templates.FieldErrors{"SAMLProvider": "Enter the SAML provider's name or ARN."}
+		}
+		return iam.TrustTemplateSAML(f.AccountID, f.SAMLProvider, f.SAMLConsole), nil
 	case "custom":
 		return f.Document, nil
 	}
@@ -84,7 +102,7 @@ func trustDocument(f templates.RoleForm) (string, templates.FieldErrors) {
 func (s *Server) roleCreate(c echo.Context) error {
 	f := roleForm(c)
 	fail := func(fe templates.FieldErrors) error {
-		f.Errors = placed(fe, "Trust", "OtherAccount", "Service", "AssumeRolePolicyDocument", "RoleName", "Path", "Description",
+		f.Errors = placed(fe, "Trust", "OtherAccount", "Service", "WebProvider", "WebAudience", "WebSubject", "SAMLProvider", "AssumeRolePolicyDocument", "RoleName", "Path", "Description",
 			"MaxSessionHours", "PermissionsBoundary", "tags")
 		return render(c, formStatus, templates.RoleNewPage(s.formPage(c, "Create role", "roles", "/roles/new"), f))
 	}

@@ -30,6 +30,15 @@ func TestRolePages(t *testing.T) {
 			[]string{"Account 210987654321", "sts:ExternalId: ext-42", "aws:MultiFactorAuthPresent: true"}},
 		{"Ec2App", []string{"Trust", "service", "Service", "ec2.amazonaws.com", "MaxSessionHours", "4", "Description", "for the app"},
 			[]string{"AWS service: ec2.amazonaws.com"}},
+		{"Deploy", []string{"Trust", "webidentity", "WebProvider", "https://token.actions.githubusercontent.com", "WebAudience", "sts.amazonaws.com",
+			"WebSubject", "repo:my-org/my-repo:ref:refs/heads/main"},
+			[]string{"Federated identity: arn:aws:iam::" + acct + ":oidc-provider/token.actions.githubusercontent.com",
+				"token.actions.githubusercontent.com:aud: sts.amazonaws.com", "token.actions.githubusercontent.com:sub: repo:my-org/my-repo:ref:refs/heads/main"}},
+		{"PodReader", []string{"Trust", "webidentity", "WebProvider", "oidc.cluster.internal/id/C1", "WebAudience", "sts.amazonaws.com",
+			"WebSubject", "system:serviceaccount:apps:reader"},
+			[]string{"oidc-provider/oidc.cluster.internal/id/C1", "oidc.cluster.internal/id/C1:sub: system:serviceaccount:apps:reader"}},
+		{"People", []string{"Trust", "saml", "SAMLProvider", "corp-idp", "SAMLConsole", "true"},
+			[]string{"Federated identity: arn:aws:iam::" + acct + ":saml-provider/corp-idp", "SAML:aud: https://signin.aws.amazon.com/saml"}},
 		{"Custom", []string{"Trust", "custom", "AssumeRolePolicyDocument",
 			`{"Version":"2012-10-17","Statement":[{"Sid":"Lambda","Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`},
 			[]string{"AWS service: lambda.amazonaws.com", "Lambda"}},
@@ -54,6 +63,11 @@ func TestRolePages(t *testing.T) {
 		fields      []string
 	}{
 		{"no account", "OtherAccount", []string{"RoleName", "X", "Trust", "other"}},
+		{"no provider", "WebProvider", []string{"RoleName", "X", "Trust", "webidentity", "WebAudience", "sts.amazonaws.com"}},
+		// A role trusting GitHub's issuer without a subject trusts every
+		// repository's workflows.
+		{"GitHub without subject", "WebSubject", []string{"RoleName", "X", "Trust", "webidentity", "WebProvider", "token.actions.githubusercontent.com"}},
+		{"no SAML provider", "SAMLProvider", []string{"RoleName", "X", "Trust", "saml"}},
 		{"bad name", "RoleName", []string{"RoleName", "bad name", "Trust", "account"}},
 		{"duplicate", "RoleName", []string{"RoleName", "local", "Trust", "account"}},
 		{"bad document", "AssumeRolePolicyDocument", []string{"RoleName", "X", "Trust", "custom", "AssumeRolePolicyDocument", "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": 7\n}"}},

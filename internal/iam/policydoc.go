@@ -64,7 +64,7 @@ func checkDocument(label, doc string, kind policy.Kind, limit int, quotaMsg stri
 // account, usually) assume the role, as far as their own policies allow
 // sts:AssumeRole on it.
 func TrustTemplateAccount(accountID string) string {
-	return trustJSON(map[string]any{"AWS": "arn:aws:iam::" + accountID + ":root"}, nil)
+	return trustJSON(map[string]any{"AWS": "arn:aws:iam::" + accountID + ":root"}, "sts:AssumeRole", nil)
 }
 
 // TrustTemplateOtherAccount lets another account assume the role, optionally
@@ -77,16 +77,93 @@ func TrustTemplateOtherAccount(otherAccount, externalID string, requireMFA bool)
 	if requireMFA {
 		cond["Bool"] = map[string]any{"aws:MultiFactorAuthPresent": "true"}
 	}
-	return trustJSON(map[string]any{"AWS": "arn:aws:iam::" + otherAccount + ":root"}, cond)
+	return trustJSON(map[string]any{"AWS": "arn:aws:iam::" + otherAccount + ":root"}, "sts:AssumeRole", cond)
 }
 
 // TrustTemplateService lets an AWS service (such as "ec2.amazonaws.com" or
 // "lambda.amazonaws.com") assume the role.
 func TrustTemplateService(servicePrincipal string) string {
-	return trustJSON(map[string]any{"Service": servicePrincipal}, nil)
+	return trustJSON(map[string]any{"Service": servicePrincipal}, "sts:AssumeRole", nil)
 }
 
-func trustJSON(principal map[string]any, cond map[string]any) string {
+// GitHubActionsIssuer is the OpenID Connect issuer of GitHub Actions' job
+// tokens, the web identity most roles of this kind trust.
+const GitHubActionsIssuer = "token.actions.githubusercontent.com"
+
+// WebIdentityTrust is what the web identity template asks for.
+type WebIdentityTrust struct {
+	// Provider is the OpenID Connect provider: its issuer URL (with or
+	// without https://) or its ARN.
+	Provider string
+	// Audience is the token's aud claim the role accepts (AWS's console
+	// proposes sts.amazonaws.com, what GitHub Actions and EKS send).
+	Audience string
+	// Subject, when given, is the sub claim the role accepts, with * and ?
+	// wildcards: repo:ORG/REPO:ref:refs/heads/main for a GitHub Actions
+	// workflow, system:serviceaccount:NAMESPACE:NAME for a Kubernetes pod.
+	Subject string
+}
+
+// TrustTemplateWebIdentity lets the users of an OpenID Connect provider
+// (workloads: a CI job, a Kubernetes service account) assume the role with
+// AssumeRoleWithWebIdentity, as AWS's console's "Web identity" template
+// does: the audience pinned with StringEquals, the subject with StringLike
+// so that a branch or a namespace can be a wildcard. Without a subject,
+// every identity the provider vouches for may assume the role: fine for a
+// provider of its own, dangerous for GitHub's, whose tokens any repository
+// can obtain; the form says so.
+func TrustTemplateWebIdentity(accountID string, t WebIdentityTrust) string {
+	host := OIDCProviderHost(t.Provider)
+	arn := t.Provider
+	if !strings.HasPrefix(arn, "arn:") {
+		arn = "arn:aws:iam::" + accountID + ":oidc-provider/" + host
+	}
+	cond := map[string]any{}
+	if t.Audience != "" {
+		cond["StringEquals"] = map[string]any{host + ":aud": t.Audience}
+	}
+	if t.Subject != "" {
+		cond["StringLike"] = map[string]any{host + ":sub": t.Subject}
+	}
+	return trustJSON(map[string]any{"Federated": arn}, "sts:AssumeRoleWithWebIdentity", cond)
+}
+
+// OIDCProviderHost is the provider part of an OpenID Connect provider's
+// issuer URL or ARN, as AWS prefixes its condition keys with it:
+// "https://token.actions.githubusercontent.com/" and
+// "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+// are both "token.actions.githubusercontent.com".
+func OIDCProviderHost(provider string) string {
+	if _, rest, ok := strings.Cut(provider, ":oidc-provider/"); ok && strings.HasPrefix(provider, "arn:") {
+		provider = rest
+	}
+	provider = strings.TrimPrefix(provider, "https://")
+	return strings.TrimRight(provider, "/")
+}
+
+// SAMLConsoleAudience is the SAML:aud of assertions posted to AWS's sign-in
+// endpoint: the audience AWS's console template requires for a role people
+// reach the console with.
+const SAMLConsoleAudience = "https://signin.aws.amazon.com/saml"
+
+// TrustTemplateSAML lets the users of a SAML 2.0 identity provider (its
+// name or ARN) assume the role with AssumeRoleWithSAML. With console, the
+// assertion must be addressed to the console sign-in (AWS's "programmatic
+// and console access" choice); without, any assertion of the provider
+// naming this role will do.
+func TrustTemplateSAML(accountID, provider string, console bool) string {
+	arn := provider
+	if !strings.HasPrefix(arn, "arn:") {
+		arn = "arn:aws:iam::" + accountID + ":saml-provider/" + provider
+	}
+	var cond map[string]any
+	if console {
+		cond = map[string]any{"StringEquals": map[string]any{"SAML:aud": SAMLConsoleAudience}}
+	}
+	return trustJSON(map[string]any{"Federated": arn}, "sts:AssumeRoleWithSAML", cond)
+}
+
+func trustJSON(principal map[string]any, action string, cond map[string]any) string {
 	// A struct keeps AWS's customary element order.
 	type stmt struct {
 		Effect    string         `json:"Effect"`
@@ -97,7 +174,7 @@ func trustJSON(principal map[string]any, cond map[string]any) string {
 	doc := struct {
 		Version   string `json:"Version"`
 		Statement []stmt `json:"Statement"`
-	}{policy.Version2012, []stmt{{Effect: "Allow", Principal: principal, Action: "sts:AssumeRole", Condition: cond}}}
+	}{policy.Version2012, []stmt{{Effect: "Allow", Principal: principal, Action: action, Condition: cond}}}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		panic(err) // maps of strings always encode

@@ -212,6 +212,12 @@ func TestTrustTemplates(t *testing.T) {
 		"other bare":    iam.TrustTemplateOtherAccount("444455556666", "", false),
 		"service":       iam.TrustTemplateService("lambda.amazonaws.com"),
 		"service (ec2)": iam.TrustTemplateService("ec2.amazonaws.com"),
+		"github": iam.TrustTemplateWebIdentity("111122223333", iam.WebIdentityTrust{Provider: "https://token.actions.githubusercontent.com/",
+			Audience: "sts.amazonaws.com", Subject: "repo:my-org/*"}),
+		"web identity by ARN": iam.TrustTemplateWebIdentity("111122223333", iam.WebIdentityTrust{
+			Provider: "arn:aws:iam::111122223333:oidc-provider/oidc.cluster.internal/id/C1"}),
+		"saml console": iam.TrustTemplateSAML("111122223333", "corp", true),
+		"saml by ARN":  iam.TrustTemplateSAML("111122223333", "arn:aws:iam::111122223333:saml-provider/corp", false),
 	} {
 		if _, err := iam.CheckPolicyDocument(doc, policy.Trust); err != nil {
 			t.Errorf("%s: %v\n%s", name, err, doc)
@@ -219,6 +225,34 @@ func TestTrustTemplates(t *testing.T) {
 		if !strings.Contains(doc, "\n  \"Statement\"") {
 			t.Errorf("%s is not indented:\n%s", name, doc)
 		}
+	}
+	for _, tc := range []struct {
+		doc  string
+		want []string
+	}{
+		{iam.TrustTemplateWebIdentity("111122223333", iam.WebIdentityTrust{Provider: "https://token.actions.githubusercontent.com/",
+			Audience: "sts.amazonaws.com", Subject: "repo:my-org/*"}),
+			[]string{`"Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"`,
+				`"Action": "sts:AssumeRoleWithWebIdentity"`, `"StringEquals": {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"`, `"StringLike": {
+          "token.actions.githubusercontent.com:sub": "repo:my-org/*"`}},
+		{iam.TrustTemplateWebIdentity("111122223333", iam.WebIdentityTrust{Provider: "arn:aws:iam::111122223333:oidc-provider/oidc.cluster.internal/id/C1"}),
+			[]string{`"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.cluster.internal/id/C1"`}},
+		{iam.TrustTemplateSAML("111122223333", "corp", true),
+			[]string{`"Federated": "arn:aws:iam::111122223333:saml-provider/corp"`, `"Action": "sts:AssumeRoleWithSAML"`,
+				`"SAML:aud": "https://signin.aws.amazon.com/saml"`}},
+	} {
+		for _, want := range tc.want {
+			if !strings.Contains(tc.doc, want) {
+				t.Errorf("template lacks %s:\n%s", want, tc.doc)
+			}
+		}
+	}
+	if strings.Contains(iam.TrustTemplateSAML("111122223333", "corp", false), "Condition") {
+		t.Error("a programmatic-only SAML trust needs no audience condition")
+	}
+	if strings.Contains(iam.TrustTemplateWebIdentity("111122223333", iam.WebIdentityTrust{Provider: "p.example"}), "Condition") {
+		t.Error("a web identity trust without audience or subject has no condition")
 	}
 	doc := iam.TrustTemplateOtherAccount("444455556666", "ext-123", true)
 	for _, want := range []string{`"sts:ExternalId": "ext-123"`, `"aws:MultiFactorAuthPresent": "true"`, `arn:aws:iam::444455556666:root`} {
