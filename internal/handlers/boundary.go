@@ -33,6 +33,7 @@ func (s *Server) boundaryRemoval(h *policyHolder) destructive {
 			Consequences: []string{"From its next request, " + name + " may do everything its policies allow, no longer limited by " + arn + ".",
 				"The boundary policy itself stays, and can be set again."},
 			Action: "/" + h.kind + "/" + url.PathEscape(name) + "/boundary/delete", Button: "Remove boundary", Cancel: back}
+		s.withPreview(c, &v, iam.Change{Kind: iam.ChangeDeleteBoundary, Entity: h.entity(name)})
 		return s.confirmPage(c, "Remove boundary", h.kind, sections[h.kind], "/"+h.kind, name, back), v, nil
 	}}
 }

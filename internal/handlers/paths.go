@@ -230,7 +230,15 @@ func pathRow(e graph.PathEntry, rank int, acct string, live, list bool, assumes 
 	if list {
 		r.PathsURL = templates.PathsURL(acct, e.Principal)
 	}
-	for _, h := range e.Hops {
+	r.Hops = hopViews(e.Hops, acct, live)
+	return r
+}
+
+// hopViews are the views of a told path's hops, linked to the live or
+// imported account's pages.
+func hopViews(hops []graph.Hop, acct string, live bool) []templates.HopView {
+	out := make([]templates.HopView, 0, len(hops))
+	for _, h := range hops {
 		hv := templates.HopView{Verb: h.Verb, To: h.To, ToName: h.ToName, Technique: h.Technique, Needs: h.Needs,
 			Policy: h.Kind == graph.EdgeAttached || h.Kind == graph.EdgeInline}
 		if h.Technique != "" && h.Kind != graph.EdgeCanAssume {
@@ -246,9 +254,9 @@ func pathRow(e graph.PathEntry, rank int, acct string, live, list bool, assumes 
 		for _, st := range h.Statements {
 			hv.Statements = append(hv.Statements, templates.StatementLink{Text: graph.Cite(st), URL: policyLink(acct, st.Policy, live)})
 		}
-		r.Hops = append(r.Hops, hv)
+		out = append(out, hv)
 	}
-	return r
+	return out
 }
 
 // policyLink is where a policy is shown: in the live account its page (an

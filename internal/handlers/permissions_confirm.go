@@ -39,6 +39,7 @@ func (s *Server) detachment(h *policyHolder) destructive {
 			Consequences: []string{name + " loses the permissions " + policyName + " grants it at its next request. The policy itself stays, and can be attached again."},
 			Action:       "/" + h.kind + "/" + url.PathEscape(name) + "/policies/detach",
 			Fields:       []templates.HiddenField{{Name: "PolicyArn", Value: arn}}, Button: "Detach policy", Cancel: back}
+		s.withPreview(c, &v, iam.Change{Kind: iam.ChangeDetach, Entity: h.entity(name), PolicyARN: arn})
 		return s.confirmPage(c, "Detach "+policyName, h.kind, sections[h.kind], "/"+h.kind, name, back), v, nil
 	}}
 }
@@ -59,6 +60,7 @@ func (s *Server) inlineDeletion(h *policyHolder) destructive {
 				Consequences: []string{"The policy document is deleted for good, and " + name + " loses what it grants at its next request."},
 				Action:       "/" + h.kind + "/" + url.PathEscape(name) + "/inline/delete",
 				Fields:       []templates.HiddenField{{Name: "PolicyName", Value: pol}}, Button: "Delete inline policy", Cancel: back}
+			s.withPreview(c, &v, iam.Change{Kind: iam.ChangeDeleteInline, Entity: h.entity(name), Name: pol})
 			return s.confirmPage(c, "Delete "+pol, h.kind, sections[h.kind], "/"+h.kind, name, back), v, nil
 		}}
 }

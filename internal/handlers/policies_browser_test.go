@@ -14,7 +14,8 @@ import (
 
 // TestBrowserAttachPolicyByName: in Chromium, an administrator attaches
 // AmazonS3ReadOnlyAccess by typing its name and IAMReadOnlyAccess from a
-// search by part of its name; the simulator then decides for the user as
+// search by part of its name, each saved after its preview (what the user
+// gains, before it is saved); the simulator then decides for the user as
 // AWS's documents say: s3:GetObject allowed, s3:PutObject not.
 func TestBrowserAttachPolicyByName(t *testing.T) {
 	ctx := browsertest.New(t)
@@ -31,6 +32,15 @@ func TestBrowserAttachPolicyByName(t *testing.T) {
 		chromedp.WaitVisible("#PolicyArn"),
 		chromedp.SendKeys("#PolicyArn", "AmazonS3ReadOnlyAccess"),
 		chromedp.Submit("#PolicyArn"),
+		chromedp.WaitVisible("#preview"),
+	)
+	// The change is shown before it is saved: dana gains S3's reads.
+	if s := browsertest.Text(t, ctx, "#preview-access"); !strings.Contains(s, "dana") || !strings.Contains(s, "Amazon S3") {
+		t.Fatalf("the preview does not show dana gaining S3: %q", s)
+	}
+	browsertest.Screenshot(t, ctx, "preview")
+	browsertest.Step(t, ctx, "save after the preview",
+		chromedp.Click("#confirm-button"),
 		chromedp.WaitVisible("#attached-policies"),
 	)
 	if s := browsertest.Text(t, ctx, "#attached-policies"); !strings.Contains(s, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess") {
@@ -52,6 +62,8 @@ func TestBrowserAttachPolicyByName(t *testing.T) {
 		chromedp.Submit("#pq"),
 		chromedp.WaitVisible("#policy-matches"),
 		chromedp.Click(`button[aria-label="Attach IAMReadOnlyAccess"]`),
+		chromedp.WaitVisible("#preview"),
+		chromedp.Click("#confirm-button"),
 		chromedp.WaitNotPresent("#policy-matches"), // back on the permissions tab
 		chromedp.WaitVisible("#attached-policies"),
 	)

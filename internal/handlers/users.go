@@ -354,6 +354,7 @@ func (s *Server) membershipStep(c echo.Context, user, group, from string) (templ
 	v := templates.ConfirmView{Heading: "Remove " + user + " from group " + group + "?",
 		Consequences: []string{user + " loses the permissions it has through " + group + " at its next request."},
 		Button:       "Remove from group"}
+	s.withPreview(c, &v, iam.Change{Kind: iam.ChangeRemoveMember, Entity: iam.GroupNamed(group), Name: user})
 	var page templates.Page
 	if from == "users" {
 		v.Action, v.Fields = "/users/"+url.PathEscape(user)+"/groups/remove", []templates.HiddenField{{Name: "GroupName", Value: group}}

@@ -25,7 +25,34 @@ func (b *browser) form(page, path string, fields ...string) (*http.Response, str
 	for i := 0; i+1 < len(fields); i += 2 {
 		v.Add(fields[i], fields[i+1])
 	}
-	return b.post(path, v)
+	res, body := b.post(path, v)
+	if res.StatusCode == http.StatusOK && strings.Contains(body, `id="preview"`) {
+		// A permission change is previewed before it is saved: read, then
+		// press Save, as a person does (TestPreviewBeforeSave looks at the
+		// preview itself).
+		return b.post(path, previewedForm(b.t, body))
+	}
+	return res, body
+}
+
+var hiddenFieldRE = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// previewedForm is the fields of a preview step's Save form.
+func previewedForm(t *testing.T, body string) url.Values {
+	t.Helper()
+	_, form, ok := strings.Cut(body, `id="confirm-form">`)
+	if !ok {
+		t.Fatal("a preview without its Save form")
+	}
+	form, _, _ = strings.Cut(form, "</form>")
+	v := url.Values{}
+	for _, m := range hiddenFieldRE.FindAllStringSubmatch(form, -1) {
+		v.Add(m[1], html.UnescapeString(m[2]))
+	}
+	if v.Get("confirm") != "yes" {
+		t.Fatalf("the preview's Save form does not confirm: %v", v)
+	}
+	return v
 }
 
 // mustRedirect checks a POST-redirect-GET answer.
