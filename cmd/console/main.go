@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -44,6 +45,7 @@ type CLI struct {
 	Findings  FindingsCmd  `cmd:"" help:"What a reviewer should look at (JSON or CSV)."`
 	Paths     PathsCmd     `cmd:"" help:"Who can reach full access and by which path, ranked; or how one principal can act as another (JSON, CSV or text)."`
 	Compare   CompareCmd   `cmd:"" help:"What changed in an account between two snapshots: kept imports, the account now, or an earlier export (JSON or text)."`
+	Preview   PreviewCmd   `cmd:"" help:"What a permission change to the live account would do, without making it: who can become admin and by which path, who gains or loses what (JSON or text)."`
 	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }
 
@@ -52,6 +54,15 @@ type CLI struct {
 const description = `IAM Console: a self-hosted identity and access management console, compatible with AWS IAM.
 
 With no command it serves the console and prints its address and, the first time, a setup: link that creates the root user (or run 'console bootstrap'). 'console admin seed' then builds an account worth reviewing. Access graph drawings need Graphviz (dot, sfdp: apt-get install graphviz, brew install graphviz); everything else works without it. Back up the master key (DATA_DIR/master.key) with the database.`
+
+// exitError ends a command with its own exit status (a check that
+// failed, not an error of the command).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
 
 // env is what commands get from main: where to print, and the context that
 // ends on SIGINT/SIGTERM.
@@ -96,6 +107,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cli.Globals.notices = stderr
 	if err := kctx.Run(&cli.Globals); err != nil {
 		fmt.Fprintln(stderr, "console:", err)
+		var code exitError
+		if errors.As(err, &code) {
+			return code.code
+		}
 		return 1
 	}
 	return 0
