@@ -198,7 +198,11 @@ func (c *FindingsCmd) Run(g *Globals, e *env) error {
 		if err != nil {
 			return err
 		}
-		fs := c.query().Apply(gr.Findings(svc.Now())).Findings
+		all, err := svc.AccountFindings(e.ctx, gr)
+		if err != nil {
+			return err
+		}
+		fs := c.query().Apply(all).Findings
 		if c.Format == "csv" {
 			return graph.WriteFindingsCSV(e.stdout, fs)
 		}

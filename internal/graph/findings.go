@@ -25,6 +25,10 @@ const (
 	FindingUnusedRole          = "UnusedRole"
 	FindingUnusedPolicy        = "UnusedPolicy"
 	FindingTakeoverRing        = "TakeoverRing"
+	// FindingGuardrailViolation is an account's own rule broken (issue
+	// 14's guardrails): the console's account settings add these to the
+	// graph's findings.
+	FindingGuardrailViolation = "GuardrailViolation"
 )
 
 // Severities, most severe first.
@@ -329,6 +333,11 @@ func (g *Graph) unusedFindings(now time.Time) []Finding {
 	}
 	return out
 }
+
+// SortFindings puts findings made elsewhere among a graph's (the
+// console's guardrail violations) in the graph's order, with the same
+// JSON contract.
+func SortFindings(fs []Finding) []Finding { return finishFindings(fs) }
 
 // finishFindings keeps the JSON contract ([] rather than null) and sorts in
 // the stable order: severity, type, principal, technique.

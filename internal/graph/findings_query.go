@@ -38,7 +38,7 @@ var SeverityNames = []string{SeverityCritical, SeverityHigh, SeverityMedium, Sev
 
 // FindingTypes are the finding types, in the order Findings lists them
 // within a severity.
-var FindingTypes = []string{FindingAdmin, FindingHiddenAdmin, FindingInactiveUser, FindingPermissiveTrust,
+var FindingTypes = []string{FindingAdmin, FindingGuardrailViolation, FindingHiddenAdmin, FindingInactiveUser, FindingPermissiveTrust,
 	FindingPrivilegeEscalation, FindingRootAccessKey, FindingRootWithoutMFA, FindingStaleAccessKey, FindingTakeoverRing,
 	FindingUnusedPolicy, FindingUnusedRole, FindingUserWithoutMFA, FindingWildcardPolicy}
 

@@ -49,7 +49,10 @@ func (s *Server) findings(c echo.Context) (f templates.FindingsFilter, accounts 
 	if err != nil {
 		return f, accounts, res, 0, err
 	}
-	fs := g.Findings(s.svc.Now())
+	fs, err := s.svc.AccountFindings(c.Request().Context(), g)
+	if err != nil {
+		return f, accounts, res, 0, err
+	}
 	return f, accounts, q.Apply(fs), len(fs), nil
 }
 

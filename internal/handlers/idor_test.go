@@ -430,6 +430,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"POST /security/password":               {none: "the caller's own password"},
 		"GET /settings":                         {none: "account settings, authorized as such"},
 		"POST /settings/account":                {none: "account settings, authorized as such"},
+		"POST /settings/guardrails":             {none: "account settings, authorized as such"},
 		"POST /settings/password-policy":        {none: "account settings, authorized as such"},
 		"GET /settings/password-policy/delete":  {none: "account settings, authorized as such"},
 		"POST /settings/password-policy/delete": {none: "account settings, authorized as such"},

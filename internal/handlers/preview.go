@@ -124,6 +124,10 @@ func (s *Server) previewView(c echo.Context, ch iam.Change) (*templates.PreviewV
 		return out
 	}
 	v.FindingsAdded, v.FindingsResolved = findings(p.Diff.FindingsAdded), findings(p.Diff.FindingsResolved)
+	for _, b := range p.Broken {
+		v.Broken = append(v.Broken, b.Rule+": "+b.Explanation)
+	}
+	v.Override = iam.OverrideGuardrailAction
 	return v, nil
 }
 

@@ -98,3 +98,41 @@ func TestPreviewBeforeSave(t *testing.T) {
 		t.Fatalf("an unknown policy: %d", res.StatusCode)
 	}
 }
+
+// TestGuardrailsPage: the settings page sets the guardrails, refuses one
+// that cannot be kept as written beside its field, and a preview shows the
+// rule a change would break.
+func TestGuardrailsPage(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	ctx, m := context.Background(), iam.Meta{}
+	e.user("alice")
+	if _, err := e.svc.CreateGroup(ctx, nil, iam.CreateGroupInput{GroupName: "developers"}, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.AddUserToGroup(ctx, nil, "developers", "alice", m); err != nil {
+		t.Fatal(err)
+	}
+	res, body := b.form("/settings", "/settings/guardrails", "NeverOnStar", "PassRole")
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="NeverOnStar-error"`) {
+		t.Fatalf("an action without its service: %d", res.StatusCode)
+	}
+	res, body = b.form("/settings", "/settings/guardrails", "AdminGroup", "Admins", "TrustNeedsCondition", "true", "NeverOnStar", "iam:PassRole\niam:CreateAccessKey")
+	mustRedirect(t, res, body, "/settings")
+	if _, body = b.get("/settings"); !strings.Contains(body, `value="Admins"`) || !strings.Contains(body, "iam:CreateAccessKey") {
+		t.Fatal("the settings page does not show the guardrails saved")
+	}
+	v := url.Values{"_csrf": {b.csrf("/groups/developers?tab=permissions")}, "PolicyArn": {"AdministratorAccess"}}
+	res, body = b.post("/groups/developers/policies", v)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="preview-guardrails"`) || !strings.Contains(body, "admin-group") ||
+		!strings.Contains(body, iam.OverrideGuardrailAction) {
+		t.Fatalf("the preview does not show the guardrail broken: %d", res.StatusCode)
+	}
+	// The findings list what breaks them once made (root may override).
+	res, body = b.post("/groups/developers/policies", previewedForm(t, body))
+	mustRedirect(t, res, body, "")
+	if _, body = b.get("/findings?type=GuardrailViolation"); !strings.Contains(body, "breaks guardrail admin-group") {
+		t.Fatal("no guardrail finding on the findings page")
+	}
+}

@@ -105,6 +105,7 @@ func (s *Server) pageRoutes() table {
 	// Account settings.
 	t.add(signedIn, get, "/settings", s.settingsShow)
 	t.add(signedIn, post, "/settings/account", s.accountSettingsSave)
+	t.add(signedIn, post, "/settings/guardrails", s.guardrailsSave)
 	t.add(signedIn, post, "/settings/password-policy", s.passwordPolicySave)
 	t.confirm(signedIn, "/settings/password-policy/delete", s.passwordPolicyDeletion())
 

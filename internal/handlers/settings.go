@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,7 +30,40 @@ func (s *Server) settingsShow(c echo.Context) error {
 	}
 	f := policyForm(pol)
 	f.AllowUsersWithoutMFA = st.AllowUsersWithoutMFA
+	g, err := s.svc.GetGuardrails(c.Request().Context(), principal(c), meta(c))
+	if err != nil {
+		return err
+	}
+	f.Guardrails = guardrailsForm(g)
 	return render(c, http.StatusOK, templates.SettingsPage(s.page(c, "Settings", "settings"), f))
+}
+
+func guardrailsForm(g iam.Guardrails) templates.GuardrailsForm {
+	return templates.GuardrailsForm{AdminGroup: g.AdminGroup, TrustNeedsCondition: g.TrustNeedsCondition,
+		NeverOnStar: strings.Join(g.NeverOnStar, "\n"), Override: iam.OverrideGuardrailAction}
+}
+
+// guardrailsSave sets the account's guardrails.
+func (s *Server) guardrailsSave(c echo.Context) error {
+	g := iam.Guardrails{AdminGroup: strings.TrimSpace(c.FormValue("AdminGroup")), TrustNeedsCondition: c.FormValue("TrustNeedsCondition") == "true",
+		NeverOnStar: strings.Fields(c.FormValue("NeverOnStar"))}
+	err := s.svc.PutGuardrails(c.Request().Context(), principal(c), g, meta(c))
+	if fe := formErrors(err, "AdminGroup"); fe != nil {
+		pol, perr := s.svc.GetPasswordPolicy(c.Request().Context(), principal(c))
+		if perr != nil {
+			return perr
+		}
+		f := policyForm(pol)
+		f.Guardrails = guardrailsForm(g)
+		f.Guardrails.NeverOnStar = c.FormValue("NeverOnStar")
+		f.Guardrails.Errors = fe
+		return render(c, formStatus, templates.SettingsPage(s.formPage(c, "Settings", "settings", "/settings"), f))
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "Guardrails saved.")
+	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 
 // accountSettingsSave saves the console's account settings.

@@ -189,6 +189,9 @@ func (s *Service) attachablePolicy(ctx context.Context, st *models.Store, acct, 
 // user, group or role. Attaching one already attached succeeds and changes
 // nothing; LimitExceeded past 10 policies.
 func (s *Service) AttachPolicy(ctx context.Context, caller *Principal, to Entity, policyArn string, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeAttach, Entity: to, PolicyARN: policyArn}, m); err != nil {
+		return err
+	}
 	if err := OpAttachPolicy.supports(to); err != nil {
 		return err
 	}
@@ -243,6 +246,9 @@ func (s *Service) attach(ctx context.Context, caller *Principal, to Entity, poli
 // DetachPolicy detaches a managed policy from a user, group or role;
 // NotFound when it is not attached.
 func (s *Service) DetachPolicy(ctx context.Context, caller *Principal, from Entity, policyArn string, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDetach, Entity: from, PolicyARN: policyArn}, m); err != nil {
+		return err
+	}
 	if err := OpDetachPolicy.supports(from); err != nil {
 		return err
 	}

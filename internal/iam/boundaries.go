@@ -12,6 +12,9 @@ import (
 // needs iam:Put{User,Role}PermissionsBoundary with iam:PermissionsBoundary
 // naming the policy, so a boundary can be required by policy.
 func (s *Service) PutPermissionsBoundary(ctx context.Context, caller *Principal, of Entity, boundaryArn string, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeBoundary, Entity: of, PolicyARN: boundaryArn}, m); err != nil {
+		return err
+	}
 	if err := OpPutPermissionsBoundary.supports(of); err != nil {
 		return err
 	}
@@ -24,6 +27,9 @@ func (s *Service) PutPermissionsBoundary(ctx context.Context, caller *Principal,
 // DeletePermissionsBoundary removes a user's or role's permissions boundary
 // (none set is not an error).
 func (s *Service) DeletePermissionsBoundary(ctx context.Context, caller *Principal, of Entity, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteBoundary, Entity: of}, m); err != nil {
+		return err
+	}
 	if err := OpDeletePermissionsBoundary.supports(of); err != nil {
 		return err
 	}

@@ -229,6 +229,9 @@ func (s *Service) DeleteGroup(ctx context.Context, caller *Principal, name strin
 // does. Adding a member again succeeds; LimitExceeded past AWS's 10 groups
 // per user.
 func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupName, userName string, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeAddMember, Entity: GroupNamed(groupName), Name: userName}, m); err != nil {
+		return err
+	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
@@ -283,6 +286,9 @@ func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupNa
 
 // RemoveUserFromGroup ends a membership, authorized on the group.
 func (s *Service) RemoveUserFromGroup(ctx context.Context, caller *Principal, groupName, userName string, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeRemoveMember, Entity: GroupNamed(groupName), Name: userName}, m); err != nil {
+		return err
+	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err

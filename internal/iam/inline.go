@@ -42,6 +42,9 @@ func noSuchInline(t models.EntityType, name string) *Error {
 // characters for a user, 5,120 for a group, 10,240 for a role; whitespace
 // not counted).
 func (s *Service) PutInlinePolicy(ctx context.Context, caller *Principal, of Entity, policyName, document string, m Meta) ([]policy.Diagnostic, error) {
+	if err := s.guard(ctx, caller, Change{Kind: ChangePutInline, Entity: of, Name: policyName, Document: document}, m); err != nil {
+		return nil, err
+	}
 	if err := OpPutInlinePolicy.supports(of); err != nil {
 		return nil, err
 	}
@@ -161,6 +164,9 @@ func (s *Service) listInline(ctx context.Context, caller *Principal, of Entity, 
 // DeleteInlinePolicy deletes one of a user's, group's or role's inline
 // policies.
 func (s *Service) DeleteInlinePolicy(ctx context.Context, caller *Principal, of Entity, policyName string, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteInline, Entity: of, Name: policyName}, m); err != nil {
+		return err
+	}
 	if err := OpDeleteInlinePolicy.supports(of); err != nil {
 		return err
 	}

@@ -518,6 +518,11 @@ func (s *Service) DeletePolicy(ctx context.Context, caller *Principal, arn strin
 // CreatePolicyVersion adds a version to a customer managed policy, making it
 // the default when asked. LimitExceeded when the policy has 5 versions.
 func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in CreatePolicyVersionInput, m Meta) (*PolicyVersion, error) {
+	if in.SetAsDefault {
+		if err := s.guard(ctx, caller, Change{Kind: ChangeNewVersion, PolicyARN: in.PolicyArn, Document: in.PolicyDocument}, m); err != nil {
+			return nil, err
+		}
+	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, err
@@ -645,6 +650,9 @@ func (s *Service) ListPolicyVersions(ctx context.Context, caller *Principal, arn
 // SetDefaultPolicyVersion makes a version the policy's default (the one that
 // is in force).
 func (s *Service) SetDefaultPolicyVersion(ctx context.Context, caller *Principal, arn, versionID string, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDefaultVersion, PolicyARN: arn, VersionID: versionID}, m); err != nil {
+		return err
+	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err

@@ -62,6 +62,9 @@ type Preview struct {
 	// principal (another account, anyone, a federated provider, a service)
 	// that becomes able to assume a role.
 	Entering []graph.Hop
+	// Broken are the account's guardrails the change would break: saving
+	// it is refused unless the caller may override them.
+	Broken []Violation
 	// Before and After are the two graphs, for drawing what changed.
 	Before, After *graph.Graph
 }
@@ -128,6 +131,11 @@ func (s *Service) PreviewChange(ctx context.Context, caller *Principal, ch Chang
 			}
 		}
 	}
+	rules, err := s.guardrails(ctx, after.Account().ID)
+	if err != nil {
+		return nil, err
+	}
+	p.Broken = rules.broken(p)
 	return p, nil
 }
 

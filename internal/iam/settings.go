@@ -42,7 +42,12 @@ func (s *Service) UpdateAccountSettings(ctx context.Context, caller *Principal, 
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		if err := tx.PutAccountSettings(ctx, &models.AccountSettings{AccountID: acct, AllowUsersWithoutMFA: in.AllowUsersWithoutMFA, UpdatedAt: s.now()}); err != nil {
+		st, err := tx.AccountSettings(ctx, acct)
+		if err != nil {
+			return err
+		}
+		st.AllowUsersWithoutMFA, st.UpdatedAt = in.AllowUsersWithoutMFA, s.now()
+		if err := tx.PutAccountSettings(ctx, st); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "UpdateAccountSettings", resource: "arn:aws:iam::" + acct + ":root",

@@ -14,7 +14,10 @@ type AccountSettings struct {
 	// AllowUsersWithoutMFA relaxes the rule that IAM users must enroll an MFA
 	// device before using the console. Root is never relaxed.
 	AllowUsersWithoutMFA bool
-	UpdatedAt            time.Time
+	// Guardrails are the rules every change must keep, as JSON (iam
+	// reads them); "" for none.
+	Guardrails string
+	UpdatedAt  time.Time
 }
 
 // AccountSettings returns an account's settings, the defaults when none

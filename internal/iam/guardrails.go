@@ -1,0 +1,365 @@
+package iam
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/iamconsole/console/internal/graph"
+	"github.com/iamconsole/console/internal/models"
+	"github.com/iamconsole/console/internal/policy"
+)
+
+// Guardrails are an account's own rules that every change to its
+// permissions must keep (issue 14). A change that would break one is
+// refused, in the console and through the API, with the path that breaks
+// it, unless the caller may OverrideGuardrailAction; what already breaks
+// them is reported as findings. The zero value sets none.
+//
+// The console's other account rule, that every IAM user enrolls an MFA
+// device before using the console, is the account setting
+// AllowUsersWithoutMFA (off by default), enforced at sign-in; users
+// without MFA are already findings (UserWithoutMFA).
+type Guardrails struct {
+	// AdminGroup, when set: no user outside this group, and no principal
+	// of another account, reaches full access.
+	AdminGroup string `json:",omitempty"`
+	// TrustNeedsCondition: no role lets another account (or anyone) assume
+	// it without sts:ExternalId or MFA conditions.
+	TrustNeedsCondition bool `json:",omitempty"`
+	// NeverOnStar lists actions never granted on Resource "*" (such as
+	// iam:PassRole): an Allow whose actions cover one, on every resource.
+	NeverOnStar []string `json:",omitempty"`
+}
+
+// OverrideGuardrailAction is the permission that lets a change break the
+// account's guardrails, on the guardrail's ARN
+// (arn:aws:iam::ACCOUNT:guardrail/RULE). Root and holders of "*" have it.
+const OverrideGuardrailAction = "console:OverrideGuardrail"
+
+// Guardrail rule names, as violations and their ARNs name them.
+const (
+	RuleAdminGroup          = "admin-group"
+	RuleTrustNeedsCondition = "trust-needs-condition"
+	RuleNeverOnStar         = "never-on-star"
+)
+
+// Violation is one way a change, or the account as it is, breaks a rule.
+type Violation struct {
+	Rule      string
+	Principal string
+	// Explanation says what breaks the rule, with the path or statement.
+	Explanation string
+}
+
+// Empty reports whether no rule is set.
+func (g Guardrails) Empty() bool {
+	return g.AdminGroup == "" && !g.TrustNeedsCondition && len(g.NeverOnStar) == 0
+}
+
+// validate refuses rules that cannot be kept as written.
+func (g Guardrails) validate() error {
+	if g.AdminGroup != "" && !groupNameRE.MatchString(g.AdminGroup) {
+		return invalidField("AdminGroup", "Name the administrators' group by its name: %q is not a group name.", g.AdminGroup)
+	}
+	for _, a := range g.NeverOnStar {
+		if svc, act, ok := strings.Cut(a, ":"); !ok || svc == "" || act == "" || strings.ContainsAny(a, " \t\n") {
+			return invalidField("NeverOnStar", "Name each action as service:Action, such as iam:PassRole: %q is not one.", a)
+		}
+	}
+	return nil
+}
+
+// GetGuardrails returns the caller's account's guardrails; reading them
+// is iam:GetAccountPasswordPolicy, as the other account settings.
+func (s *Service) GetGuardrails(ctx context.Context, caller *Principal, m Meta) (Guardrails, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return Guardrails{}, err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:GetAccountPasswordPolicy", "*"); err != nil {
+		return Guardrails{}, err
+	}
+	return s.guardrails(ctx, acct)
+}
+
+// PutGuardrails sets them; it is iam:UpdateAccountPasswordPolicy, the
+// permission of whoever sets the account's rules, and audited.
+func (s *Service) PutGuardrails(ctx context.Context, caller *Principal, g Guardrails, m Meta) error {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	if err := s.authorizeMeta(ctx, caller, m, "iam:UpdateAccountPasswordPolicy", "*"); err != nil {
+		return err
+	}
+	g.AdminGroup = strings.TrimSpace(g.AdminGroup)
+	g.NeverOnStar = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(g.NeverOnStar))), func(a string) bool { return a == "" })
+	if err := g.validate(); err != nil {
+		return err
+	}
+	doc := ""
+	if !g.Empty() {
+		b, err := json.Marshal(g)
+		if err != nil {
+			return internal(err, "guardrails")
+		}
+		doc = string(b)
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		st, err := tx.AccountSettings(ctx, acct)
+		if err != nil {
+			return err
+		}
+		st.Guardrails, st.UpdatedAt = doc, s.now()
+		if err := tx.PutAccountSettings(ctx, st); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "PutGuardrails", resource: "arn:aws:iam::" + acct + ":root",
+			params: map[string]any{"adminGroup": g.AdminGroup, "trustNeedsCondition": g.TrustNeedsCondition, "neverOnStar": g.NeverOnStar}}, nil)
+	})
+	return asInternal(err, "put guardrails")
+}
+
+// guardrails reads an account's rules.
+func (s *Service) guardrails(ctx context.Context, acct string) (Guardrails, error) {
+	st, err := s.store.AccountSettings(ctx, acct)
+	if err != nil {
+		return Guardrails{}, internal(err, "settings")
+	}
+	var g Guardrails
+	if st.Guardrails != "" {
+		if err := json.Unmarshal([]byte(st.Guardrails), &g); err != nil {
+			return Guardrails{}, internal(err, "guardrails")
+		}
+	}
+	return g, nil
+}
+
+// guard refuses ch when it would break one of the account's guardrails
+// and the caller may not override it. With no rule set it costs one read
+// of the account's settings. The check runs on the kept access graph
+// updated with the change (as a preview), before the operation's own
+// transaction: two changes made at the same moment are each checked
+// against the account without the other.
+func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Meta) error {
+	if caller == nil || caller.IsRoot() {
+		return nil // root cannot be restricted; the operator is the operator
+	}
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return err
+	}
+	rules, err := s.guardrails(ctx, acct)
+	if err != nil || rules.Empty() {
+		return err
+	}
+	// The operator's own preview, whatever the caller may read: a
+	// caller's refusal must not depend on what it may review.
+	p, err := s.PreviewChange(ctx, nil, ch, m)
+	switch KindOf(err) {
+	case NotFound, Malformed, Invalid:
+		return nil // the operation refuses the input itself, in its words
+	}
+	if err != nil {
+		return err
+	}
+	vs := p.Broken
+	if len(vs) == 0 {
+		return nil
+	}
+	// Each rule broken needs its own override.
+	var held []Violation
+	overridden := map[string]bool{}
+	for _, v := range vs {
+		if _, asked := overridden[v.Rule]; !asked {
+			ok, err := s.Allowed(ctx, caller, m, OverrideGuardrailAction, guardrailARN(acct, v.Rule))
+			if err != nil {
+				return err
+			}
+			overridden[v.Rule] = ok
+		}
+		if !overridden[v.Rule] {
+			held = append(held, v)
+		}
+	}
+	if len(held) == 0 {
+		return nil
+	}
+	v, resource := held[0], guardrailARN(acct, held[0].Rule)
+	// Only a caller that may review the account hears the path.
+	why := "the change would break the account's guardrail " + v.Rule
+	if ok, err := s.Allowed(ctx, caller, m, "iam:GetAccountAuthorizationDetails", "*"); err == nil && ok {
+		why += ": " + v.Explanation
+		if len(held) > 1 {
+			why += fmt.Sprintf(" (and %d more)", len(held)-1)
+		}
+	}
+	if err := s.refuse(ctx, caller, m, OverrideGuardrailAction, resource); err != nil {
+		return newErr(AccessDenied, "User: %s is not authorized to make this change: %s. Holders of %s on %s may.",
+			callerARN(caller), why, OverrideGuardrailAction, resource)
+	}
+	return nil
+}
+
+// guardrailARN is what overriding a rule is authorized on.
+func guardrailARN(acct, rule string) string { return "arn:aws:iam::" + acct + ":guardrail/" + rule }
+
+// broken is what a previewed change newly breaks: the principals it makes
+// admins outside the group, the trusts it opens without conditions, the
+// actions it grants on "*".
+func (g Guardrails) broken(p *Preview) []Violation {
+	var out []Violation
+	if g.AdminGroup != "" {
+		for _, a := range p.Diff.AdminsAdded {
+			if v, ok := g.adminOutside(p.After, a.Principal, a.Words); ok {
+				out = append(out, v)
+			}
+		}
+	}
+	if g.TrustNeedsCondition {
+		for _, f := range p.Diff.FindingsAdded {
+			if f.Type == graph.FindingPermissiveTrust {
+				out = append(out, Violation{Rule: RuleTrustNeedsCondition, Principal: f.Principal, Explanation: f.Explanation})
+			}
+		}
+	}
+	for _, a := range p.Access {
+		for _, sa := range a.Gained {
+			out = append(out, g.onStar(a.Principal, sa.Permissions)...)
+		}
+	}
+	return out
+}
+
+// adminOutside is the violation of a principal reaching full access
+// outside the administrators' group: a user not in it, or a principal of
+// another account. Roles are where people act, not who: the user or
+// outsider that reaches one is the one flagged. Services are left out.
+func (g Guardrails) adminOutside(gr *graph.Graph, principal, words string) (Violation, bool) {
+	n, ok := gr.Node(principal)
+	switch {
+	case ok && n.Kind == graph.KindUser:
+		if slices.Contains(userGroups(gr.Account(), principal), g.AdminGroup) {
+			return Violation{}, false
+		}
+	case ok && n.Kind == graph.KindExternal:
+		if !strings.HasPrefix(principal, "arn:") && principal != "*" {
+			return Violation{}, false // a federated provider's name: its users are not visible
+		}
+	default:
+		return Violation{}, false
+	}
+	return Violation{Rule: RuleAdminGroup, Principal: principal,
+		Explanation: shortName(principal) + " would reach full access outside group " + g.AdminGroup + ": " + words}, true
+}
+
+// onStar is the violations among permissions: an action of NeverOnStar
+// that one covers on every resource.
+func (g Guardrails) onStar(principal string, perms []graph.Permission) []Violation {
+	var out []Violation
+	for _, p := range perms {
+		if p.Resource != "*" {
+			continue
+		}
+		for _, a := range g.NeverOnStar {
+			if covers(p.Action, a) {
+				out = append(out, Violation{Rule: RuleNeverOnStar, Principal: principal,
+					Explanation: fmt.Sprintf("%s would be granted %s on every resource (%s on *%s)", shortName(principal), a, p.Action, citeFirst(p.Statements))})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// covers reports whether a permission's action pattern ("iam:*", "*",
+// "NotAction:s3:*") allows action.
+func covers(pattern, action string) bool {
+	if rest, ok := strings.CutPrefix(pattern, "NotAction:"); ok {
+		for _, n := range strings.Split(rest, ",") {
+			if policy.MatchAction(n, action) {
+				return false
+			}
+		}
+		return true
+	}
+	return policy.MatchAction(pattern, action)
+}
+
+func citeFirst(sts []graph.Statement) string {
+	if len(sts) == 0 {
+		return ""
+	}
+	return ", by " + graph.Cite(sts[0])
+}
+
+func userGroups(a *graph.Account, arn string) []string {
+	for _, u := range a.Users {
+		if u.ARN == arn {
+			return u.Groups
+		}
+	}
+	return nil
+}
+
+func shortName(arn string) string {
+	if i := strings.LastIndexByte(arn, ':'); i >= 0 && strings.HasPrefix(arn, "arn:") {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+// AccountFindings are the findings of an account's graph and, for the
+// live account, the violations of its guardrails, in the graph's order.
+func (s *Service) AccountFindings(ctx context.Context, g *graph.Graph) ([]graph.Finding, error) {
+	fs := g.Findings(s.now())
+	gs, err := s.GuardrailFindings(ctx, g)
+	if err != nil || len(gs) == 0 {
+		return fs, err
+	}
+	return graph.SortFindings(append(fs, gs...)), nil
+}
+
+// GuardrailFindings are the account's existing violations of its
+// guardrails, as findings of type GuardrailViolation (High): the reviewer
+// sees what the rules would refuse today. g is the account's graph.
+func (s *Service) GuardrailFindings(ctx context.Context, g *graph.Graph) ([]graph.Finding, error) {
+	rules, err := s.guardrails(ctx, g.Account().ID)
+	if err != nil || rules.Empty() {
+		return nil, err
+	}
+	var vs []Violation
+	if rules.AdminGroup != "" {
+		for _, a := range g.Admins() {
+			if v, ok := rules.adminOutside(g, a.Principal, graph.SayHops(a.Principal, g.Tell(a.Path))); ok {
+				vs = append(vs, v)
+			}
+		}
+	}
+	if rules.TrustNeedsCondition {
+		for _, f := range g.Findings(s.now()) {
+			if f.Type == graph.FindingPermissiveTrust {
+				vs = append(vs, Violation{Rule: RuleTrustNeedsCondition, Principal: f.Principal, Explanation: f.Explanation})
+			}
+		}
+	}
+	if len(rules.NeverOnStar) > 0 {
+		for _, n := range g.Nodes {
+			if n.Kind != graph.KindUser && n.Kind != graph.KindRole {
+				continue
+			}
+			for _, sp := range g.WhatCan(n.ID) {
+				vs = append(vs, rules.onStar(n.ID, sp.Permissions)...)
+			}
+		}
+	}
+	out := make([]graph.Finding, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, graph.Finding{Type: graph.FindingGuardrailViolation, Severity: graph.SeverityHigh, Principal: v.Principal,
+			Path: []string{v.Principal}, Explanation: "breaks guardrail " + v.Rule + ": " + v.Explanation})
+	}
+	return out, nil
+}
