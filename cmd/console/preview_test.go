@@ -54,7 +54,9 @@ func TestPreviewCommand(t *testing.T) {
 	doc := filepath.Join(t.TempDir(), "trust.json")
 	os.WriteFile(doc, []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`), 0o600)
 	code, out, errOut := preview("trust", "--role", "BreakGlass", "--document-file", doc)
-	var p struct{ Entering []struct{ Principal, Words string } }
+	var p struct {
+		Entering []struct{ Principal, Words string }
+	}
 	if code != 0 || json.Unmarshal([]byte(out), &p) != nil || len(p.Entering) == 0 {
 		t.Fatalf("a trust open to anyone: %d %s %s", code, out, errOut)
 	}
