@@ -367,10 +367,10 @@ func (p *parser) checkResources(rs []string, pos []Pos, path string, not bool, s
 	sorted := slices.Clone(rs)
 	slices.Sort(sorted)
 	for i, r := range sorted {
-		rank[r] = len(sorted) - i // descending: the largest is read first
+		rank[r] = len(sorted) - i // IAM reads in descending order: the largest first
 	}
 	for i, r := range rs {
-		order := key<<40 | stmt<<20 | (len(rs) - rank[r] + 1)
+		order := key<<40 | stmt<<20 | rank[r]
 		if aws := awsResourceFormat(r); aws != "" {
 			p.errAWS(pos[i], path, CodeBadARN, resourceMessage(r, aws), stageResourceFormat, aws, order)
 		} else if awsResourceLegacy(r) {
