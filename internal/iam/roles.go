@@ -110,7 +110,7 @@ func checkMaxSessionDuration(n int) error {
 // checkTrustPolicy validates a role's trust policy (a Principal required, no
 // Resource), within AWS's default 2,048-character quota.
 func checkTrustPolicy(doc string) ([]policy.Diagnostic, error) {
-	return checkDocument("AssumeRolePolicyDocument", doc, policy.Trust, policy.LimitTrust,
+	return checkDocument("AssumeRolePolicyDocument", doc, policy.Trust, false, policy.LimitTrust,
 		fmt.Sprintf("Cannot exceed quota for ACLSizePerRole: %d", policy.LimitTrust))
 }
 
