@@ -112,3 +112,32 @@ func TestPolicyGrammarConsoleKeepsPosition(t *testing.T) {
 	_, err = e.iam.CreatePolicy(e.ctx, &iamsdk.CreatePolicyInput{PolicyName: aws.String("p"), PolicyDocument: aws.String(doc)})
 	wantAWSAnswer(t, "CreatePolicy", grammarCase{Code: "MalformedPolicyDocument", Message: ie.APIMessage}, err)
 }
+
+// TestTrustPolicyPrincipalMustExist: IAM refuses a trust policy naming a
+// user or role that does not exist ("Invalid principal in policy", as
+// https://github.com/opstrace/opstrace/issues/88 and
+// https://github.com/databrickslabs/ucx/issues/2269 record for CreateRole
+// and UpdateAssumeRolePolicy); a principal of another account is not ours
+// to check.
+func TestTrustPolicyPrincipalMustExist(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		trust := func(arn string) string {
+			return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + arn + `"},"Action":"sts:AssumeRole"}]}`
+		}
+		nobody := "arn:aws:iam::" + e.acct.ID + ":role/nobody"
+		_, err := e.iam.CreateRole(e.ctx, &iamsdk.CreateRoleInput{RoleName: aws.String("r1"), AssumeRolePolicyDocument: aws.String(trust(nobody))})
+		wantAWSAnswer(t, "CreateRole", grammarCase{Code: "MalformedPolicyDocument", Message: `Invalid principal in policy: "AWS":"` + nobody + `"`}, err)
+		_, err = e.iam.CreateUser(e.ctx, &iamsdk.CreateUserInput{UserName: aws.String("carol"), Path: aws.String("/team/")})
+		ok(t, err)
+		carol := "arn:aws:iam::" + e.acct.ID + ":user/team/carol"
+		_, err = e.iam.CreateRole(e.ctx, &iamsdk.CreateRoleInput{RoleName: aws.String("r1"), AssumeRolePolicyDocument: aws.String(trust(carol))})
+		ok(t, err)
+		wrongPath := "arn:aws:iam::" + e.acct.ID + ":user/carol"
+		_, err = e.iam.UpdateAssumeRolePolicy(e.ctx, &iamsdk.UpdateAssumeRolePolicyInput{RoleName: aws.String("r1"), PolicyDocument: aws.String(trust(wrongPath))})
+		wantAWSAnswer(t, "UpdateAssumeRolePolicy", grammarCase{Code: "MalformedPolicyDocument", Message: `Invalid principal in policy: "AWS":"` + wrongPath + `"`}, err)
+		for _, other := range []string{"arn:aws:iam::111122223333:role/anything", "111122223333", "arn:aws:iam::" + e.acct.ID + ":root"} {
+			_, err = e.iam.UpdateAssumeRolePolicy(e.ctx, &iamsdk.UpdateAssumeRolePolicyInput{RoleName: aws.String("r1"), PolicyDocument: aws.String(trust(other))})
+			ok(t, err)
+		}
+	})
+}
