@@ -10,6 +10,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/iamconsole/console/internal/awsdata"
 	"github.com/iamconsole/console/internal/policy"
 )
 
@@ -99,5 +100,24 @@ func TestAWSGrammarCorpus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestAWSManagedPoliciesPassAWSGrammar: IAM accepted every one of AWS's own
+// managed policies, so the grammar must accept all of them (1,594 documents
+// written by AWS: the widest sample of what IAM takes).
+func TestAWSManagedPoliciesPassAWSGrammar(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads every AWS managed policy")
+	}
+	ps := awsdata.ManagedPolicies()
+	for _, p := range ps {
+		r := policy.ValidateFor([]byte(p.Document()), policy.Identity, true, 0)
+		if code, msg := r.AWSError(); code != "" {
+			t.Errorf("%s: refused with %s %q (%v)", p.Name, code, msg, r.Errors)
+		}
+	}
+	if len(ps) < 1000 {
+		t.Errorf("only %d managed policies", len(ps))
 	}
 }
