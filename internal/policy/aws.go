@@ -75,11 +75,6 @@ func (r Report) AWSError() (code, message string) {
 	return awsPick(r.Errors, r.Kind)
 }
 
-// AWSError is as Report.AWSError, for Parse's error.
-func (e *ParseError) AWSError(kind Kind) (code, message string) {
-	return awsPick(e.Diagnostics, kind)
-}
-
 func awsPick(ds []Diagnostic, kind Kind) (string, string) {
 	// IAM's legacy parser reads a statement's resources only while no format
 	// error is known: firstFormat is the first (key, statement) with one.

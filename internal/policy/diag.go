@@ -92,7 +92,8 @@ type Diagnostic struct {
 	Column   int    // 1-based, in characters
 	Path     string // element path, e.g. "Statement[1].Condition.StringEquals"
 	// AWSMessage is the text IAM's API answers for this problem (empty for
-	// warnings): AWS names only one problem per document, in its own words and
+	// warnings and for JSON that cannot be read, which IAM answers by policy
+	// kind): AWS names only one problem per document, in its own words and
 	// without a position. Report.AWSError picks which.
 	AWSMessage string
 	// awsStage and awsOrder place the problem in the order IAM checks a

@@ -66,7 +66,7 @@ const maxDiagnostics = 100
 
 // errAt records a syntax error: IAM answers "Syntax errors in policy.".
 func (p *parser) errAt(pos Pos, path string, code Code, msg string) {
-	p.errAWS(pos, path, code, msg, stageSyntax, "", 0)
+	p.errAWS(pos, path, code, msg, stageSyntax, awsSyntax, 0)
 }
 
 // errAWS records an error that IAM finds at stage, answering awsMsg (see
