@@ -75,7 +75,11 @@ func (svc *service) errorFor(err error) (*apiError, bool) {
 			if code == "" {
 				code = ie.Kind.AWSCode()
 			}
-			return &apiError{Status: status, Code: code, Message: ie.Message}, false
+			msg := ie.Message
+			if ie.APIMessage != "" {
+				msg = ie.APIMessage
+			}
+			return &apiError{Status: status, Code: code, Message: msg}, false
 		}
 	}
 	var he *echo.HTTPError

@@ -31,7 +31,7 @@ func (r *recorder) Do(req *http.Request) (*http.Response, error) {
 func TestSTSErrors(t *testing.T) {
 	e := sqlite(t)
 	devKey, devSecret := e.user("dev")
-	role := e.seedRole("locked", trustFor(e.userARN("someone-else"), ""))
+	role := e.seedRole("locked", trustFor("arn:aws:iam::111122223333:user/someone-else", ""))
 	rec := &recorder{}
 	client := func(id, secret string) *stssdk.Client {
 		return stssdk.NewFromConfig(e.cfg(id, secret, ""), func(o *stssdk.Options) {

@@ -64,7 +64,7 @@ func TestAssumeRole(t *testing.T) {
 		e.seedInline("dev", "assume", allowAssume)
 		dev := e.stsClient(devKey, devSecret, "")
 		admin := e.seedRole("admin-role", trustFor(e.userARN("dev"), ""), "arn:aws:iam::aws:policy/AdministratorAccess")
-		other := e.seedRole("other-role", trustFor(e.userARN("someone-else"), ""))
+		other := e.seedRole("other-role", trustFor("arn:aws:iam::111122223333:user/someone-else", ""))
 		ext := e.seedRole("ext-role", trustFor(e.userARN("dev"), `{"StringEquals":{"sts:ExternalId":"xyz-123"}}`))
 
 		out, err := dev.AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(admin), RoleSessionName: aws.String("s1")})

@@ -42,7 +42,12 @@ type Error struct {
 	Kind    Kind
 	Code    string
 	Message string
-	Field   string
+	// APIMessage, when set, is what the AWS API answers instead of
+	// Message: AWS's own words where they say less than ours (a refused
+	// policy document: IAM's one sentence, where Message names the line
+	// and column for the console).
+	APIMessage string
+	Field      string
 	// Action and Resource name what was denied, for AccessDenied.
 	Action, Resource string
 	Err              error // the cause, for logs; never shown

@@ -66,7 +66,7 @@ func (s *Service) putInline(ctx context.Context, caller *Principal, of Entity, p
 	}
 	limit := inlineLimit(t)
 	quota := "Maximum policy size of " + strconv.Itoa(limit) + " bytes exceeded for " + entityWord(t) + " " + e.name
-	warnings, err := checkDocument("PolicyDocument", document, policy.Identity, limit, quota)
+	warnings, err := checkDocument("PolicyDocument", document, policy.Identity, false, limit, quota)
 	if err != nil {
 		return nil, err
 	}

@@ -197,7 +197,7 @@ func (s *Service) CreatePolicy(ctx context.Context, caller *Principal, in Create
 	if utf8.RuneCountInString(in.Description) > MaxPolicyDescription {
 		return nil, invalidField("Description", "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to %d", MaxPolicyDescription)
 	}
-	warnings, err := checkDocument("PolicyDocument", in.PolicyDocument, policy.Identity, policy.LimitManaged, "")
+	warnings, err := checkDocument("PolicyDocument", in.PolicyDocument, policy.Identity, true, policy.LimitManaged, "")
 	if err != nil {
 		return nil, err
 	}
@@ -534,7 +534,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in
 	if err != nil {
 		return nil, err
 	}
-	warnings, err := checkDocument("PolicyDocument", in.PolicyDocument, policy.Identity, policy.LimitManaged, "")
+	warnings, err := checkDocument("PolicyDocument", in.PolicyDocument, policy.Identity, true, policy.LimitManaged, "")
 	if err != nil {
 		return nil, err
 	}

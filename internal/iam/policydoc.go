@@ -20,18 +20,20 @@ func CheckPolicyDocument(doc string, kind policy.Kind) ([]policy.Diagnostic, err
 	if kind == policy.Trust {
 		limit, label = policy.LimitTrust, "AssumeRolePolicyDocument"
 	}
-	return checkDocument(label, doc, kind, limit, "")
+	return checkDocument(label, doc, kind, kind != policy.Trust, limit, "")
 }
 
-// checkDocument validates doc as a policy of kind. A document over limit is
-// LimitExceeded with quotaMsg (AWS's text) when given; anything else that is
-// wrong is Malformed, naming the first problem's line and column. It returns
-// the lint warnings of an accepted document.
-func checkDocument(label, doc string, kind policy.Kind, limit int, quotaMsg string) ([]policy.Diagnostic, error) {
+// checkDocument validates doc as a policy of kind, with the rules of
+// managed policies (CreatePolicy's) when managed is set. A document over
+// limit is LimitExceeded with quotaMsg (AWS's text) when given; anything
+// else that is wrong is Malformed, naming the first problem's line and
+// column, with IAM's own text for the API (APIMessage). It returns the lint
+// warnings of an accepted document.
+func checkDocument(label, doc string, kind policy.Kind, managed bool, limit int, quotaMsg string) ([]policy.Diagnostic, error) {
 	if strings.TrimSpace(doc) == "" {
 		return nil, invalidField(label, "%s is required.", label)
 	}
-	r := policy.Validate([]byte(doc), kind, limit)
+	r := policy.ValidateFor([]byte(doc), kind, managed, limit)
 	if r.OK() {
 		return r.Warnings, nil
 	}
@@ -54,6 +56,9 @@ func checkDocument(label, doc string, kind policy.Kind, limit int, quotaMsg stri
 	}
 	e := malformed(label, &policy.ParseError{Diagnostics: other})
 	e.Field = label
+	if _, msg := r.AWSError(); msg != "" {
+		e.APIMessage = msg
+	}
 	return nil, e
 }
 
@@ -224,7 +229,7 @@ type LevelSummary struct {
 // as AWS's policy summary does. The document must be a valid identity policy
 // (Malformed otherwise, with line and column).
 func PolicySummary(doc string) (*PolicySummaryView, error) {
-	warnings, err := checkDocument("PolicyDocument", doc, policy.Identity, 0, "")
+	warnings, err := checkDocument("PolicyDocument", doc, policy.Identity, false, 0, "")
 	if err != nil {
 		return nil, err
 	}

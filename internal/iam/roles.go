@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -110,8 +111,59 @@ func checkMaxSessionDuration(n int) error {
 // checkTrustPolicy validates a role's trust policy (a Principal required, no
 // Resource), within AWS's default 2,048-character quota.
 func checkTrustPolicy(doc string) ([]policy.Diagnostic, error) {
-	return checkDocument("AssumeRolePolicyDocument", doc, policy.Trust, policy.LimitTrust,
+	return checkDocument("AssumeRolePolicyDocument", doc, policy.Trust, false, policy.LimitTrust,
 		fmt.Sprintf("Cannot exceed quota for ACLSizePerRole: %d", policy.LimitTrust))
+}
+
+// checkTrustPrincipals refuses, as IAM does, a trust policy that names a
+// user or role of this account that does not exist (IAM keeps principals
+// by unique ID and has none for it): "Invalid principal in policy". The
+// principals of other accounts cannot be looked up here and are accepted.
+func (s *Service) checkTrustPrincipals(ctx context.Context, acct, doc string) error {
+	d, err := policy.Parse([]byte(doc), policy.Trust)
+	if err != nil {
+		return nil // checkTrustPolicy has answered for it
+	}
+	prefix := "arn:aws:iam::" + acct + ":"
+	for _, st := range d.Statements {
+		for _, p := range st.Principal {
+			rest, ok := strings.CutPrefix(p.Value, prefix)
+			if p.Type != "AWS" || !ok {
+				continue
+			}
+			typ, pathName, ok := strings.Cut(rest, "/")
+			if !ok || typ != "user" && typ != "role" {
+				continue
+			}
+			path, name := "/", pathName
+			if i := strings.LastIndexByte(pathName, '/'); i >= 0 {
+				path, name = "/"+pathName[:i+1], pathName[i+1:]
+			}
+			var found string
+			var lerr error
+			if typ == "user" {
+				var u *models.User
+				if u, lerr = s.store.User(ctx, acct, name); lerr == nil {
+					found = u.Path
+				}
+			} else {
+				var r *models.Role
+				if r, lerr = s.store.Role(ctx, acct, name); lerr == nil {
+					found = r.Path
+				}
+			}
+			if lerr != nil && !errors.Is(lerr, models.ErrNotFound) {
+				return asInternal(lerr, "look up trust principal")
+			}
+			if lerr != nil || found != path {
+				e := newErr(Malformed, "AssumeRolePolicyDocument, line %d, column %d: the %s %s does not exist in this account", p.Pos.Line, p.Pos.Column, typ, p.Value)
+				e.APIMessage = `Invalid principal in policy: "AWS":"` + p.Value + `"`
+				e.Field = "AssumeRolePolicyDocument"
+				return e
+			}
+		}
+	}
+	return nil
 }
 
 // authorizedRole finds a role and authorizes action on its ARN.
@@ -163,6 +215,9 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 	}
 	warnings, err := checkTrustPolicy(in.AssumeRolePolicyDocument)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkTrustPrincipals(ctx, acct, in.AssumeRolePolicyDocument); err != nil {
 		return nil, err
 	}
 	if err := validateTags(in.Tags); err != nil {
@@ -341,6 +396,9 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, caller *Principal,
 	}
 	warnings, err := checkTrustPolicy(document)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkTrustPrincipals(ctx, acct, document); err != nil {
 		return nil, err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {

@@ -31,6 +31,9 @@ const (
 	CodePrincipalRequired Code = "PrincipalRequired" // resource and trust policies need one
 	CodePrincipalNotAllow Code = "PrincipalNotAllowed"
 	CodeResourceNotAllow  Code = "ResourceNotAllowed" // trust policies must not name resources
+	CodeOldVersion        Code = "VersionTooOld"      // managed policies need Version 2012-10-17
+	CodeBadDate           Code = "BadDateValue"       // Date condition value IAM cannot read
+	CodeTrustAction       Code = "TrustActionNotAllowed"
 )
 
 // Warning codes: the document is accepted, but probably not what its author meant.
@@ -51,6 +54,8 @@ const (
 	CodeUnknownAction       Code = "UnknownAction"    // not an action of its service (Service Authorization Reference)
 	CodeUnknownResourceType Code = "UnknownResourceType"
 	CodeUnknownConditionKey Code = "UnknownConditionKey" // not a key of its service
+	CodeEmptyCondition      Code = "EmptyCondition"      // operator without keys, key without values
+	CodeIgnoredElement      Code = "IgnoredElement"      // e.g. null in a Resource list
 )
 
 // AWSErrorCode is the AWS API error code for a document refused for this reason.
@@ -86,6 +91,15 @@ type Diagnostic struct {
 	Line     int    // 1-based; 0 when the problem is the document as a whole
 	Column   int    // 1-based, in characters
 	Path     string // element path, e.g. "Statement[1].Condition.StringEquals"
+	// AWSMessage is the text IAM's API answers for this problem (empty for
+	// warnings and for JSON that cannot be read, which IAM answers by policy
+	// kind): AWS names only one problem per document, in its own words and
+	// without a position. Report.AWSError picks which.
+	AWSMessage string
+	// awsStage and awsOrder place the problem in the order IAM checks a
+	// document (see aws.go): IAM reports the first stage that fails.
+	awsStage awsStage
+	awsOrder int
 }
 
 // String formats the diagnostic as "LINE:COL: severity: path: message [Code]".
@@ -139,6 +153,7 @@ func (e *ParseError) Code() Code {
 // Report is the outcome of Validate.
 type Report struct {
 	Doc      *Document // nil when the document could not be decoded at all
+	Kind     Kind
 	Errors   []Diagnostic
 	Warnings []Diagnostic
 }

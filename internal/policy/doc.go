@@ -29,6 +29,18 @@
 // IpAddress/NotIpAddress, Arn* and Null families, each (but Null) with an IfExists
 // form, optionally qualified by ForAnyValue: or ForAllValues:.
 //
+// The parser accepts what IAM's API accepts and refuses what it refuses
+// (testdata/aws-grammar holds IAM's recorded answers, each with its source),
+// even where IAM is lenient: it reads only an action's service prefix (letters,
+// digits, '-' and '.'), resource ARNs by their colons ("arn:aws:fdsasf" passes),
+// condition operators without keys (ignored, even unknown ones), boolean and
+// numeric condition values, and a null in a Resource list. It refuses what
+// IAM's "legacy parser" refuses: an Effect in the wrong case, a Date condition
+// value that is not a date, an empty service field. Managed policies
+// (ValidateFor) must also be in Version 2012-10-17. Every error keeps its line
+// and column for people, and carries the one sentence IAM's API answers
+// (Report.AWSError picks the one IAM would name).
+//
 // Actions match case-insensitively; resources case-sensitively. '*' matches any run
 // of characters and '?' one character. In Resource the six colon-separated ARN parts
 // match separately, and a '*' that ends a part may run across colons (as AWS

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,6 +35,20 @@ func addSeeds(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
 	}
+	// Every document of the AWS grammar corpus, accepted or refused by IAM.
+	if raw, err := os.ReadFile(filepath.Join("testdata", "aws-grammar", "corpus.json")); err == nil {
+		var c struct {
+			Cases []struct {
+				Text string `json:"text"`
+			} `json:"cases"`
+		}
+		if err := json.Unmarshal(raw, &c); err != nil {
+			f.Fatal(err)
+		}
+		for _, k := range c.Cases {
+			f.Add([]byte(k.Text))
+		}
+	}
 	for _, name := range []string{"small", "large"} {
 		if raw, err := os.ReadFile(filepath.Join("testdata", "bench", name+".json")); err == nil && name == "small" {
 			f.Add(raw)
@@ -51,6 +66,12 @@ func FuzzParse(f *testing.F) {
 			d, err := Parse(doc, k)
 			if (err == nil) != (d != nil) {
 				t.Fatalf("Parse returned doc=%v err=%v", d != nil, err)
+			}
+			// IAM's answer exists exactly when the document is refused.
+			for _, r := range []Report{rep, ValidateFor(doc, k, true, LimitManaged)} {
+				if code, msg := r.AWSError(); (code == "") != r.OK() || (code != "") != (msg != "") {
+					t.Fatalf("AWSError = %q %q for errors %v", code, msg, r.Errors)
+				}
 			}
 			for _, e := range rep.Errors {
 				if e.Line < 0 || e.Column < 0 || e.Message == "" || e.Code == "" {

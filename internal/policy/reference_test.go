@@ -31,7 +31,7 @@ func TestReferenceWarnings(t *testing.T) {
 		{"object ARN with variable", Identity, doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/home/${aws:username}/*"}`), "", 0, ""},
 		{"IAM user ARN", Identity, doc(`{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "arn:aws:iam::111122223333:user/division/alice"}`), "", 0, ""},
 		{"wildcards across ARN parts", Identity, doc(`{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "arn:aws:logs:*:*:*"}`), "", 0, ""},
-		{"unknown IAM resource type", Identity, doc(`{"Effect": "Allow", "Action": "iam:GetUser", "Resource": "arn:aws:iam::111122223333:usr/alice"}`), CodeUnknownResourceType, 98, "matches no resource type of iam"},
+		{"unknown EC2 resource type", Identity, doc(`{"Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "arn:aws:ec2:us-east-1:111122223333:instanc/i-1"}`), CodeUnknownResourceType, 104, "matches no resource type of ec2"},
 		{"unknown service in ARN", Identity, doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s4:::b/*"}`), CodeUnknownResourceType, 99, "which AWS does not define"},
 		{"known service key", Identity, doc(`{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringLike": {"s3:prefix": "home/"}}}`), "", 0, ""},
 		{"service key family", Identity, doc(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"s3:ExistingObjectTag/project": "x"}}}`), "", 0, ""},

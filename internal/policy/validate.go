@@ -20,8 +20,12 @@ const (
 // constants). Report.Doc is set whenever the JSON itself could be read, even with
 // errors, so that callers can still show the statements.
 func Validate(doc []byte, kind Kind, limit int) Report {
-	d, errs := parse(doc, kind)
-	r := Report{Doc: d, Errors: errs}
+	return validate(doc, kind, false, limit)
+}
+
+func validate(doc []byte, kind Kind, managed bool, limit int) Report {
+	d, errs, warns := parseFor(doc, kind, managed)
+	r := Report{Doc: d, Kind: kind, Errors: errs}
 	if d == nil {
 		return r
 	}
@@ -29,53 +33,9 @@ func Validate(doc []byte, kind Kind, limit int) Report {
 		r.Errors = append(r.Errors, Diagnostic{Code: CodeSizeLimit, Severity: SeverityError, Line: 1, Column: 1,
 			Message: "the policy is " + strconv.Itoa(d.Size) + " characters long (whitespace not counted); the quota for this policy is " + strconv.Itoa(limit)})
 	}
-	r.Warnings = lint(d)
+	r.Warnings = append(warns, lint(d)...)
+	sortDiagnostics(r.Warnings)
 	return r
-}
-
-// checkAction returns a message when a is not "*" or "service:action" (with * and ?
-// allowed anywhere in either part).
-func checkAction(a string) string {
-	if a == "*" {
-		return ""
-	}
-	svc, name, ok := strings.Cut(a, ":")
-	if !ok {
-		return "action " + strconv.Quote(a) + " must have the form \"service:ActionName\" (for example \"s3:GetObject\") or be \"*\""
-	}
-	if svc == "" || name == "" {
-		return "action " + strconv.Quote(a) + " must have a service prefix and an action name on either side of ':'"
-	}
-	for _, c := range svc {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '*' || c == '?') {
-			return "action " + strconv.Quote(a) + ": service prefix may contain only letters, digits, '-' and wildcards"
-		}
-	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '*' || c == '?') {
-			return "action " + strconv.Quote(a) + ": action name may contain only letters, digits, '-', '_' and wildcards"
-		}
-	}
-	return ""
-}
-
-// checkResource returns a message when r is neither "*" nor an ARN. An ARN has six
-// colon-separated parts; fewer are accepted when the last one ends in '*', which AWS
-// lets match across the remaining colons.
-func checkResource(r string) string {
-	if r == "*" {
-		return ""
-	}
-	if !strings.HasPrefix(r, "arn:") {
-		return "resource " + strconv.Quote(r) + " must be an ARN (arn:partition:service:region:account:resource) or \"*\""
-	}
-	if n := strings.Count(r, ":"); n < 5 && !strings.HasSuffix(r, "*") {
-		return "resource " + strconv.Quote(r) + " has " + strconv.Itoa(n+1) + " of the 6 ARN parts (arn:partition:service:region:account:resource)"
-	}
-	if parts := strings.SplitN(r, ":", 3); parts[1] == "" {
-		return "resource " + strconv.Quote(r) + " has an empty partition (expected \"aws\" or a wildcard)"
-	}
-	return ""
 }
 
 // checkPrincipal returns a message when v cannot name a principal of type t.
@@ -114,10 +74,7 @@ func checkConditionKey(k string) string {
 	if k == "" {
 		return "condition key must not be empty"
 	}
-	if !strings.Contains(k, ":") {
-		return "condition key " + strconv.Quote(k) + " must have a prefix such as \"aws:\" or \"s3:\""
-	}
-	return ""
+	return "" // IAM accepts keys without a prefix: they match nothing AWS sends
 }
 
 // IsAccountID reports whether s is an AWS account ID: exactly 12 digits.

@@ -36,7 +36,7 @@ func TestLintWarnings(t *testing.T) {
 		{"tag keys are known", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}}}`), nil},
 		{"set operator on single-valued key", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:username": "a"}}}`), []Code{CodeSetOperatorOnSingle}},
 		{"bad numeric value", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"NumericLessThan": {"aws:MultiFactorAuthAge": "an hour"}}}`), []Code{CodeBadConditionValue}},
-		{"bad date value", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "tomorrow"}}}`), []Code{CodeBadConditionValue}},
+		{"bad date value", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"DateLessThan": {"aws:CurrentTime": "01T"}}}`), []Code{CodeBadConditionValue}},
 		{"bad cidr", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/33"}}}`), []Code{CodeBadConditionValue}},
 		{"bad bool", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "yes"}}}`), []Code{CodeBadConditionValue}},
 		{"bad base64", Identity, stmt(`{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"BinaryEquals": {"s3:signatureversion": "!!"}}}`), []Code{CodeBadConditionValue}},
