@@ -35,9 +35,15 @@ type Guardrails struct {
 }
 
 // OverrideGuardrailAction is the permission that lets a change break the
-// account's guardrails, on the guardrail's ARN
-// (arn:aws:iam::ACCOUNT:guardrail/RULE). Root and holders of "*" have it.
+// account's guardrails. It is asked on Resource "*" (IAM's grammar has no
+// resource type for a rule) with the rule's name in the request's
+// GuardrailKey, so a policy can grant the override of one rule:
+// "Condition": {"StringEquals": {"console:Guardrail": "admin-group"}}.
+// Root and holders of "*" have it.
 const OverrideGuardrailAction = "console:OverrideGuardrail"
+
+// GuardrailKey is the condition key naming the rule an override is asked for.
+const GuardrailKey = "console:Guardrail"
 
 // Guardrail rule names, as violations and their ARNs name them.
 const (
@@ -175,7 +181,7 @@ func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Met
 	overridden := map[string]bool{}
 	for _, v := range vs {
 		if _, asked := overridden[v.Rule]; !asked {
-			ok, err := s.Allowed(ctx, caller, m, OverrideGuardrailAction, guardrailARN(acct, v.Rule))
+			ok, err := s.mayOverride(ctx, caller, m, v.Rule)
 			if err != nil {
 				return err
 			}
@@ -188,7 +194,7 @@ func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Met
 	if len(held) == 0 {
 		return nil
 	}
-	v, resource := held[0], guardrailARN(acct, held[0].Rule)
+	v := held[0]
 	// Only a caller that may review the account hears the path.
 	why := "the change would break the account's guardrail " + v.Rule
 	if ok, err := s.Allowed(ctx, caller, m, "iam:GetAccountAuthorizationDetails", "*"); err == nil && ok {
@@ -197,15 +203,27 @@ func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Met
 			why += fmt.Sprintf(" (and %d more)", len(held)-1)
 		}
 	}
-	if err := s.refuse(ctx, caller, m, OverrideGuardrailAction, resource); err != nil {
-		return newErr(AccessDenied, "User: %s is not authorized to make this change: %s. Holders of %s on %s may.",
-			callerARN(caller), why, OverrideGuardrailAction, resource)
+	if err := s.refuse(ctx, caller, m, OverrideGuardrailAction, "*"); err != nil {
+		return newErr(AccessDenied, "User: %s is not authorized to make this change: %s. Holders of %s with %s %s may.",
+			callerARN(caller), why, OverrideGuardrailAction, GuardrailKey, v.Rule)
 	}
 	return nil
 }
 
-// guardrailARN is what overriding a rule is authorized on.
-func guardrailARN(acct, rule string) string { return "arn:aws:iam::" + acct + ":guardrail/" + rule }
+// mayOverride asks the engine whether caller may override rule: the
+// override action on "*", with the rule named in GuardrailKey.
+func (s *Service) mayOverride(ctx context.Context, caller *Principal, m Meta, rule string) (bool, error) {
+	in, err := s.inputsFor(ctx, caller)
+	if err != nil {
+		return false, err
+	}
+	keys := s.contextKeys(caller, m)
+	keys[GuardrailKey] = []string{rule}
+	now := s.now()
+	req := &policy.Request{Principal: s.enginePrincipal(caller), Action: OverrideGuardrailAction, Resource: "*",
+		Context: policy.NewContext(keys), Time: now}
+	return policy.Decide(in, req) == policy.Allowed, nil
+}
 
 // broken is what a previewed change newly breaks: the principals it makes
 // admins outside the group, the trusts it opens without conditions, the

@@ -69,7 +69,7 @@ func TestGuardrails(t *testing.T) {
 			// Each rule broken needs its own override: AdministratorAccess
 			// also grants iam:PassRole on *.
 			if _, err := svc.PutInlinePolicy(ctx, root, iam.UserNamed("manager"), "override", `{"Version":"2012-10-17","Statement":[
-				{"Effect":"Allow","Action":"`+iam.OverrideGuardrailAction+`","Resource":"arn:aws:iam::`+acct+`:guardrail/admin-group"}]}`, m); err != nil {
+				{"Effect":"Allow","Action":"`+iam.OverrideGuardrailAction+`","Resource":"*","Condition":{"StringEquals":{"`+iam.GuardrailKey+`":"admin-group"}}}]}`, m); err != nil {
 				t.Fatal(err)
 			}
 			manager = signIn(t, svc, "manager", userPassword) // a new request: its policies read again
@@ -79,7 +79,7 @@ func TestGuardrails(t *testing.T) {
 			}
 			// With both, the same attach is made.
 			if _, err := svc.PutInlinePolicy(ctx, root, iam.UserNamed("manager"), "override", `{"Version":"2012-10-17","Statement":[
-				{"Effect":"Allow","Action":"`+iam.OverrideGuardrailAction+`","Resource":"arn:aws:iam::`+acct+`:guardrail/*"}]}`, m); err != nil {
+				{"Effect":"Allow","Action":"`+iam.OverrideGuardrailAction+`","Resource":"*"}]}`, m); err != nil {
 				t.Fatal(err)
 			}
 			manager = signIn(t, svc, "manager", userPassword)

@@ -105,7 +105,7 @@ func SettingsPage(p Page, f PasswordPolicyForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " on the rule (arn:aws:iam::ACCOUNT:guardrail/RULE). What breaks them today is listed among the findings.</p><div class=\"field\"><label for=\"AdminGroup\">Only members of this group may reach full access (admin-group)</label> <input id=\"AdminGroup\" name=\"AdminGroup\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " (for one rule only: with the condition console:Guardrail equal to the rule's name). What breaks them today is listed among the findings.</p><div class=\"field\"><label for=\"AdminGroup\">Only members of this group may reach full access (admin-group)</label> <input id=\"AdminGroup\" name=\"AdminGroup\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
