@@ -86,7 +86,11 @@ func (svc *service) errorFor(err error) (*apiError, bool) {
 			if st, ok := codeStatus[code]; ok {
 				status = st
 			}
-			return &apiError{Status: status, Code: code, Message: ie.Message}, false
+			msg := ie.Message
+			if len(ie.Violations) > 0 {
+				msg = iam.ValidationMessage(ie.Violations) // AWS's words; Message is the console's
+			}
+			return &apiError{Status: status, Code: code, Message: msg}, false
 		}
 	}
 	var he *echo.HTTPError

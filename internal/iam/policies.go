@@ -3,7 +3,9 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -188,20 +190,16 @@ func (s *Service) CreatePolicy(ctx context.Context, caller *Principal, in Create
 	if err := s.authorizeCreate(ctx, caller, m, PolicyType, arn, in.Tags, ""); err != nil {
 		return nil, err
 	}
-	if err := validName("policy", "PolicyName", in.PolicyName); err != nil {
-		return nil, err
-	}
-	if perr != nil {
-		return nil, perr
-	}
+	var derr error
 	if utf8.RuneCountInString(in.Description) > MaxPolicyDescription {
-		return nil, invalidField("Description", "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to %d", MaxPolicyDescription)
+		derr = violation("Description", fmt.Sprintf("A description is at most %d characters.", MaxPolicyDescription),
+			Violation{"description", in.Description, "Member must have length less than or equal to " + strconv.Itoa(MaxPolicyDescription)})
+	}
+	if err := joinInvalid(validName("policy", "PolicyName", in.PolicyName), perr, derr, validateTags(in.Tags)); err != nil {
+		return nil, err
 	}
 	warnings, err := checkDocument("PolicyDocument", in.PolicyDocument, policy.Identity, policy.LimitManaged, "")
 	if err != nil {
-		return nil, err
-	}
-	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
 	p := &models.ManagedPolicy{PolicyID: newID(PrefixPolicy, 17), Name: in.PolicyName, Path: path, ARN: arn,
