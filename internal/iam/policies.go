@@ -74,10 +74,10 @@ type ListPoliciesInput struct {
 	// PermissionsPolicy those attached to a user, group or role,
 	// PermissionsBoundary those some user or role has as its boundary.
 	PolicyUsageFilter string
-	PathPrefix   string
-	Marker       string
-	MaxItems     int
-	NameContains string
+	PathPrefix        string
+	Marker            string
+	MaxItems          int
+	NameContains      string
 	// WithoutCounts (not AWS's) skips AttachmentCount and
 	// PermissionsBoundaryUsageCount, two queries per policy, for callers
 	// that only need names (the console's policy pickers).
