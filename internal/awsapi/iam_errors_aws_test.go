@@ -129,6 +129,11 @@ func TestAWSErrorWords(t *testing.T) {
 				return err
 			}, "ValidationError", 400, `2 validation errors detected: Value 'a b' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+; ` +
 				`Value 'nopath' at 'path' failed to satisfy constraint: Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`},
+			{"rename and move", func(ctx context.Context) error {
+				_, err := c.UpdateUser(ctx, &iamsdk.UpdateUserInput{UserName: aws.String("bob"), NewUserName: aws.String("a b"), NewPath: aws.String("x")})
+				return err
+			}, "ValidationError", 400, `2 validation errors detected: Value 'a b' at 'newUserName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+; ` +
+				`Value 'x' at 'newPath' failed to satisfy constraint: Member must satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`},
 			{"list path prefix", func(ctx context.Context) error {
 				_, err := c.ListUsers(ctx, &iamsdk.ListUsersInput{PathPrefix: aws.String("x")})
 				return err
@@ -268,6 +273,16 @@ func TestAWSErrorWords(t *testing.T) {
 				_, err := c.GetRolePolicy(ctx, &iamsdk.GetRolePolicyInput{RoleName: aws.String("r"), PolicyName: aws.String("nope")})
 				return err
 			}, "NoSuchEntity", 404, "The role policy with name nope cannot be found."},
+			// AWS's inline quota wording (the user policy size quota).
+			{"user policy too large", func(ctx context.Context) error {
+				big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::` + long(2100) + `"}]}`
+				_, err := c.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("bob"), PolicyName: aws.String("big"), PolicyDocument: aws.String(big)})
+				return err
+			}, "LimitExceeded", 409, "Maximum policy size of 2048 bytes exceeded for user bob"},
+			{"inline policy name", func(ctx context.Context) error {
+				_, err := c.PutRolePolicy(ctx, &iamsdk.PutRolePolicyInput{RoleName: aws.String("r"), PolicyName: aws.String("no/slash"), PolicyDocument: aws.String(doc)})
+				return err
+			}, "ValidationError", 400, `1 validation error detected: Value 'no/slash' at 'policyName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+`},
 			// Instance profiles: localstack's snapshots.
 			{"instance profile not found", func(ctx context.Context) error {
 				_, err := c.GetInstanceProfile(ctx, &iamsdk.GetInstanceProfileInput{InstanceProfileName: aws.String("nope")})
