@@ -53,6 +53,14 @@ var kindStatus = map[iam.Kind]int{
 	iam.Throttled:       http.StatusBadRequest,
 }
 
+// codeStatus is the HTTP status of the codes AWS answers with another
+// status than their kind's: the credential report's absence and expiry are
+// 410 Gone in the API reference (GetCredentialReport's Errors).
+var codeStatus = map[string]int{
+	"ReportNotPresent": http.StatusGone,
+	"ReportExpired":    http.StatusGone,
+}
+
 // errorFor maps any error to the error svc answers for it: the one place
 // that does for /aws, whether the error comes from an operation, the
 // signature check, the request's decoding, or the server around the API
@@ -75,8 +83,14 @@ func (svc *service) errorFor(err error) (*apiError, bool) {
 			if code == "" {
 				code = ie.Kind.AWSCode()
 			}
+			if st, ok := codeStatus[code]; ok {
+				status = st
+			}
 			msg := ie.Message
-			if ie.APIMessage != "" {
+			switch {
+			case len(ie.Violations) > 0:
+				msg = iam.ValidationMessage(ie.Violations) // AWS's words; Message is the console's
+			case ie.APIMessage != "":
 				msg = ie.APIMessage
 			}
 			return &apiError{Status: status, Code: code, Message: msg}, false

@@ -14,7 +14,7 @@ type xmlPasswordPolicy struct {
 	ExpirePasswords            bool `xml:"ExpirePasswords"`
 	MaxPasswordAge             int  `xml:"MaxPasswordAge,omitempty"`
 	PasswordReusePrevention    int  `xml:"PasswordReusePrevention,omitempty"`
-	HardExpiry                 bool `xml:"HardExpiry,omitempty"`
+	HardExpiry                 bool `xml:"HardExpiry"`
 }
 
 type getAccountPasswordPolicyResult struct {
@@ -114,33 +114,17 @@ type getAccountSummaryResult struct {
 	} `xml:"SummaryMap"`
 }
 
-// Quotas the summary reports beside the counts, AWS's defaults (the ones
-// the operations enforce among them).
-var summaryQuotas = []summaryEntry{
-	{"UsersQuota", 5000}, {"GroupsQuota", 300}, {"RolesQuota", 1000}, {"PoliciesQuota", 1500},
-	{"AccessKeysPerUserQuota", 2}, {"GroupsPerUserQuota", 10}, {"AttachedPoliciesPerUserQuota", 10},
-	{"AttachedPoliciesPerGroupQuota", 10}, {"AttachedPoliciesPerRoleQuota", 10}, {"VersionsPerPolicyQuota", 5},
-	{"PolicySizeQuota", 6144}, {"UserPolicySizeQuota", 2048}, {"GroupPolicySizeQuota", 5120},
-	{"RolePolicySizeQuota", 10240}, {"AssumeRolePolicySizeQuota", 2048}, {"SigningCertificatesPerUserQuota", 2},
-	{"ServerCertificatesQuota", 20}, {"InstanceProfilesQuota", 1000},
-}
-
-// getAccountSummary answers from the dashboard operation, which decides
-// iam:GetAccountSummary and says so by Limited.
+// getAccountSummary answers every key of AWS's SummaryMap (the SDK's
+// SummaryKeyType), from the account summary operation.
 func getAccountSummary(s *Server, c *call) (any, error) {
-	d, err := s.svc.Dashboard(c.ctx, c.caller)
+	entries, err := s.svc.AccountSummary(c.ctx, c.caller, c.meta)
 	if err != nil {
 		return nil, err
 	}
-	if d.Limited {
-		return nil, &apiError{Status: 403, Code: "AccessDenied",
-			Message: "User: " + c.caller.ARN + " is not authorized to perform: iam:GetAccountSummary on resource: *"}
-	}
 	out := getAccountSummaryResult{}
-	out.SummaryMap.Entry = append([]summaryEntry{{"Users", d.Users}, {"Groups", d.Groups}, {"Roles", d.Roles},
-		{"Policies", d.Policies}, {"MFADevices", int64(d.MFADevices)}, {"MFADevicesInUse", int64(d.MFADevicesInUse)},
-		{"AccountAccessKeysPresent", 0}, {"AccountSigningCertificatesPresent", 0}, {"ServerCertificates", 0},
-		{"InstanceProfiles", d.InstanceProfiles}, {"Providers", 0}}, summaryQuotas...)
+	for _, e := range entries {
+		out.SummaryMap.Entry = append(out.SummaryMap.Entry, summaryEntry{Key: e.Key, Value: e.Value})
+	}
 	return out, nil
 }
 

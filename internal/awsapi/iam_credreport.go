@@ -6,15 +6,15 @@ import (
 
 type generateCredentialReportResult struct {
 	State       string `xml:"State"`
-	Description string `xml:"Description"`
+	Description string `xml:"Description,omitempty"`
 }
 
 func generateCredentialReport(s *Server, c *call) (any, error) {
-	state, err := s.svc.GenerateCredentialReport(c.ctx, c.caller, c.meta)
+	g, err := s.svc.GenerateCredentialReport(c.ctx, c.caller, c.meta)
 	if err != nil {
 		return nil, err
 	}
-	return generateCredentialReportResult{State: state, Description: "The credential report is ready."}, nil
+	return generateCredentialReportResult{State: g.State, Description: g.Description}, nil
 }
 
 type getCredentialReportResult struct {

@@ -217,7 +217,8 @@ func getPolicy(s *Server, c *call) (any, error) {
 }
 
 // listPolicies lists AWS's built-ins and the account's own (Scope All,
-// AWS or Local, as AWS's).
+// AWS or Local, as AWS's), OnlyAttached and PolicyUsageFilter choosing by
+// their use.
 func listPolicies(s *Server, c *call) (any, error) {
 	marker, maxItems, err := c.p.paging()
 	if err != nil {
@@ -228,7 +229,7 @@ func listPolicies(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	ps, next, err := s.svc.ListPolicies(c.ctx, c.caller, iam.ListPoliciesInput{Scope: c.p.str("Scope"), OnlyAttached: only,
-		PathPrefix: c.p.str("PathPrefix"), Marker: marker, MaxItems: maxItems}, c.meta)
+		PathPrefix: c.p.str("PathPrefix"), PolicyUsageFilter: c.p.str("PolicyUsageFilter"), Marker: marker, MaxItems: maxItems}, c.meta)
 	if err != nil {
 		return nil, err
 	}

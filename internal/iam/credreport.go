@@ -22,17 +22,55 @@ var credentialReportColumns = []string{"user", "arn", "user_creation_time", "pas
 	"access_key_2_active", "access_key_2_last_rotated", "access_key_2_last_used_date", "access_key_2_last_used_region", "access_key_2_last_used_service",
 	"cert_1_active", "cert_1_last_rotated", "cert_2_active", "cert_2_last_rotated"}
 
-// GenerateCredentialReport is AWS's GenerateCredentialReport. The report is
-// built from the live data whenever it is read, so it is always complete.
-func (s *Service) GenerateCredentialReport(ctx context.Context, caller *Principal, m Meta) (string, error) {
-	if err := s.authorizeMeta(ctx, caller, m, "iam:GenerateCredentialReport", "*"); err != nil {
-		return "", err
+// CredentialReportTTL is how long a generated credential report may be
+// read: AWS answers ReportExpired after four hours, and generates anew.
+const CredentialReportTTL = 4 * time.Hour
+
+// ReportGeneration is GenerateCredentialReport's answer.
+type ReportGeneration struct {
+	State       string // STARTED or COMPLETE
+	Description string
+}
+
+// GenerateCredentialReport is AWS's GenerateCredentialReport. The first
+// call, and the first after the report expired, answers STARTED, later ones
+// COMPLETE, as AWS's do. The report itself is built whenever it is read
+// (so it is complete at once); what is stored is the moment it was asked
+// for, per account in the database, so every console process answers the
+// same sequence.
+func (s *Service) GenerateCredentialReport(ctx context.Context, caller *Principal, m Meta) (ReportGeneration, error) {
+	acct, err := s.accountOf(ctx, caller)
+	if err != nil {
+		return ReportGeneration{}, err
 	}
-	return "COMPLETE", nil
+	if err := s.authorizeMeta(ctx, caller, m, "iam:GenerateCredentialReport", "*"); err != nil {
+		return ReportGeneration{}, err
+	}
+	now := s.now()
+	st, err := s.store.AccountSettings(ctx, acct)
+	if err != nil {
+		return ReportGeneration{}, internal(err, "settings")
+	}
+	if st.CredentialReportAt != nil && now.Sub(*st.CredentialReportAt) < CredentialReportTTL {
+		return ReportGeneration{State: "COMPLETE"}, nil
+	}
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.MarkCredentialReport(ctx, acct, now); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "GenerateCredentialReport", resource: "arn:aws:iam::" + acct + ":root"}, nil)
+	})
+	if err != nil {
+		return ReportGeneration{}, asInternal(err, "generate credential report")
+	}
+	// AWS's words (the aws CLI's documented example output).
+	return ReportGeneration{State: "STARTED", Description: "No report exists. Starting a new report generation task"}, nil
 }
 
 // GetCredentialReport lists every user's credentials (and root's first) in
-// AWS's CSV format.
+// AWS's CSV format. ReportNotPresent before any GenerateCredentialReport,
+// ReportExpired four hours after the last one (both HTTP 410, as AWS's API
+// reference lists them, with its descriptions as messages).
 func (s *Service) GetCredentialReport(ctx context.Context, caller *Principal, m Meta) (*CredentialReport, error) {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
@@ -41,7 +79,19 @@ func (s *Service) GetCredentialReport(ctx context.Context, caller *Principal, m 
 	if err := s.authorizeMeta(ctx, caller, m, "iam:GetCredentialReport", "*"); err != nil {
 		return nil, err
 	}
-	now := s.now()
+	st, err := s.store.AccountSettings(ctx, acct)
+	if err != nil {
+		return nil, internal(err, "settings")
+	}
+	switch {
+	case st.CredentialReportAt == nil:
+		return nil, &Error{Kind: NotFound, Code: "ReportNotPresent",
+			Message: "The request was rejected because the credential report does not exist. To generate a credential report, use GenerateCredentialReport."}
+	case s.now().Sub(*st.CredentialReportAt) >= CredentialReportTTL:
+		return nil, &Error{Kind: NotFound, Code: "ReportExpired",
+			Message: "The request was rejected because the most recent credential report has expired. To generate a new credential report, use GenerateCredentialReport."}
+	}
+	generated := st.CredentialReportAt.UTC()
 	pol, err := s.passwordPolicy(ctx, s.store, acct)
 	if err != nil {
 		return nil, err
@@ -116,5 +166,5 @@ func (s *Service) GetCredentialReport(ctx context.Context, caller *Principal, m 
 	if err := w.Error(); err != nil {
 		return nil, internal(err, "csv")
 	}
-	return &CredentialReport{Content: buf.Bytes(), GeneratedTime: now}, nil
+	return &CredentialReport{Content: buf.Bytes(), GeneratedTime: generated}, nil
 }

@@ -72,20 +72,18 @@ type move struct {
 func (s *Service) authorizedMove(ctx context.Context, caller *Principal, m Meta, acct string, e Entity, path, oldARN, newName, newPath string) (*move, error) {
 	noun := map[EntityType]string{UserType: "User", GroupType: "Group", RoleType: "Role"}[e.Type] // as in NewUserName
 	mv := &move{name: e.Name, path: path, params: map[string]any{e.paramKey(): e.Name}}
+	var nameErr, pathErr error
 	if newName != "" {
-		if err := validName(string(e.Type), "New"+noun+"Name", newName); err != nil {
-			return nil, err
-		}
+		nameErr = validName(string(e.Type), "New"+noun+"Name", newName)
 		mv.name = newName
 		mv.params["new"+noun+"Name"] = newName
 	}
 	if newPath != "" {
-		p, err := normalizePath("NewPath", newPath)
-		if err != nil {
-			return nil, err
-		}
-		mv.path = p
+		mv.path, pathErr = normalizePath("NewPath", newPath)
 		mv.params["newPath"] = newPath
+	}
+	if err := joinInvalid(nameErr, pathErr); err != nil {
+		return nil, err // both at once, as AWS reports them
 	}
 	mv.arn = entityARN(acct, e.model(), mv.path, mv.name)
 	if mv.arn != oldARN {

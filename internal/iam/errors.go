@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an operation's failure. Each front door (HTML page, AWS
@@ -50,7 +51,83 @@ type Error struct {
 	Field      string
 	// Action and Resource name what was denied, for AccessDenied.
 	Action, Resource string
-	Err              error // the cause, for logs; never shown
+	// Violations are the inputs that break AWS's constraints on them, for
+	// an Invalid error the API words as AWS's validation layer does
+	// (ValidationMessage); Message stays the console's sentence.
+	Violations []Violation
+	Err        error // the cause, for logs; never shown
+}
+
+// Violation is one input that breaks a constraint of AWS's API model:
+// Member is its path in the request as AWS names it ("userName",
+// "tags.1.member.key"), Value what was sent, Constraint AWS's words
+// ("Member must have length less than or equal to 64").
+type Violation struct {
+	Member     string
+	Value      string
+	Constraint string
+}
+
+// ValidationMessage words violations as AWS's ValidationError does:
+// "1 validation error detected: Value 'x y' at 'userName' failed to satisfy
+// constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+",
+// or "N validation errors detected: …; …" for several.
+func ValidationMessage(vs []Violation) string {
+	var b strings.Builder
+	if len(vs) == 1 {
+		b.WriteString("1 validation error detected: ")
+	} else {
+		fmt.Fprintf(&b, "%d validation errors detected: ", len(vs))
+	}
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "Value '%s' at '%s' failed to satisfy constraint: %s", v.Value, v.Member, v.Constraint)
+	}
+	return b.String()
+}
+
+// violation is an Invalid error about field (the console's name for the
+// input) carrying AWS's violations, with msg for people.
+func violation(field, msg string, vs ...Violation) *Error {
+	e := invalidField(field, "%s", msg)
+	e.Violations = vs
+	return e
+}
+
+// joinInvalid is the error of a request checked several ways at once.
+// AWS checks every input against its model before anything else and
+// reports all the violations together, so when any of errs carries
+// violations the answer is one error holding them all, in order (the
+// console's message and field are the first's); otherwise it is the first
+// error, nil when there is none.
+func joinInvalid(errs ...error) error {
+	var first error
+	var joined *Error
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		if first == nil {
+			first = err
+		}
+		var e *Error
+		if !asError(err, &e) || len(e.Violations) == 0 {
+			continue
+		}
+		if joined == nil {
+			c := *e
+			c.Violations = append([]Violation(nil), e.Violations...)
+			joined = &c
+			continue
+		}
+		joined.Violations = append(joined.Violations, e.Violations...)
+	}
+	if joined != nil {
+		return joined
+	}
+	return first
 }
 
 func (e *Error) Error() string {

@@ -85,11 +85,8 @@ func (s *Service) CreateGroup(ctx context.Context, caller *Principal, in CreateG
 	if err := s.authorizeMeta(ctx, caller, m, OpCreate.Action(GroupType), arn); err != nil {
 		return nil, err
 	}
-	if err := validName("group", "GroupName", in.GroupName); err != nil {
+	if err := joinInvalid(validName("group", "GroupName", in.GroupName), perr); err != nil {
 		return nil, err
-	}
-	if perr != nil {
-		return nil, perr
 	}
 	g := &models.Group{GroupID: newID(PrefixGroup, 17), Name: in.GroupName, Path: path, CreatedAt: s.now()}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {

@@ -52,8 +52,8 @@ const (
 	RuleNeverOnStar         = "never-on-star"
 )
 
-// Violation is one way a change, or the account as it is, breaks a rule.
-type Violation struct {
+// GuardrailViolation is one way a change, or the account as it is, breaks a rule.
+type GuardrailViolation struct {
 	Rule      string
 	Principal string
 	// Explanation says what breaks the rule, with the path or statement.
@@ -67,7 +67,7 @@ func (g Guardrails) Empty() bool {
 
 // validate refuses rules that cannot be kept as written.
 func (g Guardrails) validate() error {
-	if g.AdminGroup != "" && !groupNameRE.MatchString(g.AdminGroup) {
+	if g.AdminGroup != "" && validName("group", "AdminGroup", g.AdminGroup) != nil {
 		return invalidField("AdminGroup", "Name the administrators' group by its name: %q is not a group name.", g.AdminGroup)
 	}
 	for _, a := range g.NeverOnStar {
@@ -177,7 +177,7 @@ func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Met
 		return nil
 	}
 	// Each rule broken needs its own override.
-	var held []Violation
+	var held []GuardrailViolation
 	overridden := map[string]bool{}
 	for _, v := range vs {
 		if _, asked := overridden[v.Rule]; !asked {
@@ -228,8 +228,8 @@ func (s *Service) mayOverride(ctx context.Context, caller *Principal, m Meta, ru
 // broken is what a previewed change newly breaks: the principals it makes
 // admins outside the group, the trusts it opens without conditions, the
 // actions it grants on "*".
-func (g Guardrails) broken(p *Preview) []Violation {
-	var out []Violation
+func (g Guardrails) broken(p *Preview) []GuardrailViolation {
+	var out []GuardrailViolation
 	if g.AdminGroup != "" {
 		for _, a := range p.Diff.AdminsAdded {
 			if v, ok := g.adminOutside(p.After, a.Principal, a.Words); ok {
@@ -240,7 +240,7 @@ func (g Guardrails) broken(p *Preview) []Violation {
 	if g.TrustNeedsCondition {
 		for _, f := range p.Diff.FindingsAdded {
 			if f.Type == graph.FindingPermissiveTrust {
-				out = append(out, Violation{Rule: RuleTrustNeedsCondition, Principal: f.Principal, Explanation: f.Explanation})
+				out = append(out, GuardrailViolation{Rule: RuleTrustNeedsCondition, Principal: f.Principal, Explanation: f.Explanation})
 			}
 		}
 	}
@@ -256,35 +256,35 @@ func (g Guardrails) broken(p *Preview) []Violation {
 // outside the administrators' group: a user not in it, or a principal of
 // another account. Roles are where people act, not who: the user or
 // outsider that reaches one is the one flagged. Services are left out.
-func (g Guardrails) adminOutside(gr *graph.Graph, principal, words string) (Violation, bool) {
+func (g Guardrails) adminOutside(gr *graph.Graph, principal, words string) (GuardrailViolation, bool) {
 	n, ok := gr.Node(principal)
 	switch {
 	case ok && n.Kind == graph.KindUser:
 		if slices.Contains(userGroups(gr.Account(), principal), g.AdminGroup) {
-			return Violation{}, false
+			return GuardrailViolation{}, false
 		}
 	case ok && n.Kind == graph.KindExternal:
 		if !strings.HasPrefix(principal, "arn:") && principal != "*" {
-			return Violation{}, false // a federated provider's name: its users are not visible
+			return GuardrailViolation{}, false // a federated provider's name: its users are not visible
 		}
 	default:
-		return Violation{}, false
+		return GuardrailViolation{}, false
 	}
-	return Violation{Rule: RuleAdminGroup, Principal: principal,
+	return GuardrailViolation{Rule: RuleAdminGroup, Principal: principal,
 		Explanation: shortName(principal) + " would reach full access outside group " + g.AdminGroup + ": " + words}, true
 }
 
 // onStar is the violations among permissions: an action of NeverOnStar
 // that one covers on every resource.
-func (g Guardrails) onStar(principal string, perms []graph.Permission) []Violation {
-	var out []Violation
+func (g Guardrails) onStar(principal string, perms []graph.Permission) []GuardrailViolation {
+	var out []GuardrailViolation
 	for _, p := range perms {
 		if p.Resource != "*" {
 			continue
 		}
 		for _, a := range g.NeverOnStar {
 			if covers(p.Action, a) {
-				out = append(out, Violation{Rule: RuleNeverOnStar, Principal: principal,
+				out = append(out, GuardrailViolation{Rule: RuleNeverOnStar, Principal: principal,
 					Explanation: fmt.Sprintf("%s would be granted %s on every resource (%s on *%s)", shortName(principal), a, p.Action, citeFirst(p.Statements))})
 				break
 			}
@@ -349,7 +349,7 @@ func (s *Service) GuardrailFindings(ctx context.Context, g *graph.Graph) ([]grap
 	if err != nil || rules.Empty() {
 		return nil, err
 	}
-	var vs []Violation
+	var vs []GuardrailViolation
 	if rules.AdminGroup != "" {
 		for _, a := range g.Admins() {
 			if v, ok := rules.adminOutside(g, a.Principal, graph.SayHops(a.Principal, g.Tell(a.Path))); ok {
@@ -360,7 +360,7 @@ func (s *Service) GuardrailFindings(ctx context.Context, g *graph.Graph) ([]grap
 	if rules.TrustNeedsCondition {
 		for _, f := range g.Findings(s.now()) {
 			if f.Type == graph.FindingPermissiveTrust {
-				vs = append(vs, Violation{Rule: RuleTrustNeedsCondition, Principal: f.Principal, Explanation: f.Explanation})
+				vs = append(vs, GuardrailViolation{Rule: RuleTrustNeedsCondition, Principal: f.Principal, Explanation: f.Explanation})
 			}
 		}
 	}

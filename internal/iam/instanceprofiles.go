@@ -3,7 +3,6 @@ package iam
 import (
 	"context"
 	"errors"
-	"regexp"
 	"time"
 
 	"github.com/iamconsole/console/internal/models"
@@ -35,8 +34,6 @@ const (
 	// MaxRolesPerInstanceProfile is AWS's InstanceSessionsPerInstanceProfile.
 	MaxRolesPerInstanceProfile = 1
 )
-
-var instanceProfileNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,128}$`)
 
 // errProfileHoldsRole is AWS's DeleteConflict for deleting a profile that
 // holds a role, and a role that is in a profile: the same words for both.
@@ -97,13 +94,7 @@ func (s *Service) CreateInstanceProfile(ctx context.Context, caller *Principal, 
 	if err := s.authorizeCreate(ctx, caller, m, InstanceProfileType, arn, in.Tags, ""); err != nil {
 		return nil, err
 	}
-	if err := validName(string(InstanceProfileType), "InstanceProfileName", in.InstanceProfileName); err != nil {
-		return nil, err
-	}
-	if perr != nil {
-		return nil, perr
-	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := joinInvalid(validName(string(InstanceProfileType), "InstanceProfileName", in.InstanceProfileName), perr, validateTags(in.Tags)); err != nil {
 		return nil, err
 	}
 	p := &models.InstanceProfile{InstanceProfileID: newID(PrefixProfile, 17), Name: in.InstanceProfileName, Path: path, CreatedAt: s.now()}

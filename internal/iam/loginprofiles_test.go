@@ -143,7 +143,7 @@ func TestForcedPasswordChange(t *testing.T) {
 				t.Fatal("expired password, session not confined")
 			}
 			if err := svc.UpdatePasswordPolicy(ctx, root, iam.PasswordPolicy{MinimumPasswordLength: 12, MaxPasswordAge: 30,
-				HardExpiry: true}, iam.Meta{}); err != nil {
+				HardExpiry: true, AllowUsersToChangePassword: true}, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := svc.SignIn(ctx, "heidi", "wrong password entirely", iam.Meta{}); err != iam.ErrSignInFailed {
@@ -156,6 +156,17 @@ func TestForcedPasswordChange(t *testing.T) {
 			if _, err := svc.ChangePassword(ctx, p, "a brand new passphrase", "yet another passphrase", iam.Meta{}); err != iam.ErrPasswordExpired {
 				t.Fatalf("change under hard expiry: %v", err)
 			}
+			// Through the API (access keys, no console session) heidi may
+			// change it: AWS's PasswordPolicy reference, HardExpiry.
+			api := *p
+			api.SessionID = ""
+			if _, err := svc.ChangePassword(ctx, &api, "a brand new passphrase", "changed through the api", iam.Meta{}); err != nil {
+				t.Fatalf("change through the API under hard expiry: %v", err)
+			}
+			if p := signIn(t, svc, "heidi", "changed through the api"); p.MustChangePassword {
+				t.Fatal("password changed through the API still expired")
+			}
+			clk.Advance(31 * 24 * time.Hour) // expired again, for the reset below
 			// An administrator's reset lets heidi in again.
 			pw := "administrator chosen one"
 			if err := svc.UpdateLoginProfile(ctx, root, iam.UpdateLoginProfileInput{UserName: "heidi", Password: &pw}, iam.Meta{}); err != nil {

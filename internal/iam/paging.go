@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"sort"
+	"strconv"
 
 	"github.com/iamconsole/console/internal/models"
 )
@@ -18,11 +19,24 @@ func listFilter(pathPrefix, marker string, maxItems int, nameContains string) (m
 	if maxItems == 0 {
 		maxItems = models.DefaultListLimit
 	}
+	var errs []error
 	if maxItems < 1 || maxItems > models.MaxListLimit {
-		return models.ListFilter{}, invalidField("MaxItems", "MaxItems must be between 1 and 1000.")
+		errs = append(errs, violation("MaxItems", "MaxItems must be between 1 and 1000.",
+			Violation{"maxItems", strconv.Itoa(maxItems), "Member must have value between 1 and 1000"}))
 	}
-	if pathPrefix != "" && (len(pathPrefix) > 512 || !pathPrefixRE.MatchString(pathPrefix)) {
-		return models.ListFilter{}, invalidField("PathPrefix", "The path prefix must begin with / and hold at most 512 printable ASCII characters.")
+	if pathPrefix != "" {
+		const msg = "The path prefix must begin with / and hold at most 512 printable ASCII characters."
+		if !pathPrefixRE.MatchString(pathPrefix) {
+			// AWS's pathPrefixType pattern, as its ValidationError quotes it.
+			errs = append(errs, violation("PathPrefix", msg, Violation{"pathPrefix", pathPrefix,
+				`Member must satisfy regular expression pattern: \u002F[\u0021-\u007F]*`}))
+		}
+		if len(pathPrefix) > 512 {
+			errs = append(errs, violation("PathPrefix", msg, Violation{"pathPrefix", pathPrefix, "Member must have length less than or equal to 512"}))
+		}
+	}
+	if err := joinInvalid(errs...); err != nil {
+		return models.ListFilter{}, err
 	}
 	if len(marker) > 320 || len(nameContains) > 128 {
 		return models.ListFilter{}, invalidField("Marker", "The marker is not valid.")

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/iamconsole/console/internal/auth"
@@ -34,16 +35,32 @@ func (p PasswordPolicy) Rules() auth.PasswordRules {
 		RequireNumbers: p.RequireNumbers, RequireUppercase: p.RequireUppercaseCharacters, RequireLowercase: p.RequireLowercaseCharacters}
 }
 
-// Validate checks the fields against AWS's ranges.
+// Validate checks the fields against AWS's ranges, every violation at
+// once as AWS reports them (MaxPasswordAge and PasswordReusePrevention 0
+// stand for "not set").
 func (p PasswordPolicy) Validate() error {
-	switch {
-	case p.MinimumPasswordLength < 6 || p.MinimumPasswordLength > 128:
-		return invalidField("MinimumPasswordLength", "MinimumPasswordLength must be between 6 and 128.")
-	case p.MaxPasswordAge < 0 || p.MaxPasswordAge > 1095:
-		return invalidField("MaxPasswordAge", "MaxPasswordAge must be between 1 and 1095 days, or 0 for no expiry.")
-	case p.PasswordReusePrevention < 0 || p.PasswordReusePrevention > 24:
-		return invalidField("PasswordReusePrevention", "PasswordReusePrevention must be between 1 and 24, or 0 for none.")
-	case p.HardExpiry && p.MaxPasswordAge == 0:
+	var errs []error
+	rng := func(field string, v, lo, hi int, msg string) {
+		at := lowerFirst(field)
+		switch {
+		case v < lo:
+			errs = append(errs, violation(field, msg, Violation{at, strconv.Itoa(v), "Member must have value greater than or equal to " + strconv.Itoa(lo)}))
+		case v > hi:
+			errs = append(errs, violation(field, msg, Violation{at, strconv.Itoa(v), "Member must have value less than or equal to " + strconv.Itoa(hi)}))
+		}
+	}
+	rng("MinimumPasswordLength", p.MinimumPasswordLength, 6, 128, "MinimumPasswordLength must be between 6 and 128.")
+	// In the order AWS lists them (as moto's test quotes AWS's answer).
+	if p.PasswordReusePrevention != 0 {
+		rng("PasswordReusePrevention", p.PasswordReusePrevention, 1, 24, "PasswordReusePrevention must be between 1 and 24, or 0 for none.")
+	}
+	if p.MaxPasswordAge != 0 {
+		rng("MaxPasswordAge", p.MaxPasswordAge, 1, 1095, "MaxPasswordAge must be between 1 and 1095 days, or 0 for no expiry.")
+	}
+	if err := joinInvalid(errs...); err != nil {
+		return err
+	}
+	if p.HardExpiry && p.MaxPasswordAge == 0 {
 		return invalidField("HardExpiry", "HardExpiry needs MaxPasswordAge.")
 	}
 	return nil

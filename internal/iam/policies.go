@@ -3,7 +3,9 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -68,10 +70,14 @@ const (
 type ListPoliciesInput struct {
 	Scope        string
 	OnlyAttached bool
-	PathPrefix   string
-	Marker       string
-	MaxItems     int
-	NameContains string
+	// PolicyUsageFilter, when set, keeps the policies used that way:
+	// PermissionsPolicy those attached to a user, group or role,
+	// PermissionsBoundary those some user or role has as its boundary.
+	PolicyUsageFilter string
+	PathPrefix        string
+	Marker            string
+	MaxItems          int
+	NameContains      string
 	// WithoutCounts (not AWS's) skips AttachmentCount and
 	// PermissionsBoundaryUsageCount, two queries per policy, for callers
 	// that only need names (the console's policy pickers).
@@ -188,20 +194,16 @@ func (s *Service) CreatePolicy(ctx context.Context, caller *Principal, in Create
 	if err := s.authorizeCreate(ctx, caller, m, PolicyType, arn, in.Tags, ""); err != nil {
 		return nil, err
 	}
-	if err := validName("policy", "PolicyName", in.PolicyName); err != nil {
-		return nil, err
-	}
-	if perr != nil {
-		return nil, perr
-	}
+	var derr error
 	if utf8.RuneCountInString(in.Description) > MaxPolicyDescription {
-		return nil, invalidField("Description", "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to %d", MaxPolicyDescription)
+		derr = violation("Description", fmt.Sprintf("A description is at most %d characters.", MaxPolicyDescription),
+			Violation{"description", in.Description, "Member must have length less than or equal to " + strconv.Itoa(MaxPolicyDescription)})
+	}
+	if err := joinInvalid(validName("policy", "PolicyName", in.PolicyName), perr, derr, validateTags(in.Tags)); err != nil {
+		return nil, err
 	}
 	warnings, err := checkDocument("PolicyDocument", in.PolicyDocument, policy.Identity, true, policy.LimitManaged, "")
 	if err != nil {
-		return nil, err
-	}
-	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
 	p := &models.ManagedPolicy{PolicyID: newID(PrefixPolicy, 17), Name: in.PolicyName, Path: path, ARN: arn,
@@ -318,8 +320,19 @@ func (s *Service) ListPolicies(ctx context.Context, caller *Principal, in ListPo
 	if scope == "" {
 		scope = ScopeAll
 	}
+	var errs []error
 	if scope != ScopeAll && scope != ScopeAWS && scope != ScopeLocal {
-		return nil, "", invalidField("Scope", "Scope must be All, AWS or Local.")
+		errs = append(errs, violation("Scope", "Scope must be All, AWS or Local.",
+			Violation{"scope", scope, "Member must satisfy enum value set: [All, AWS, Local]"}))
+	}
+	switch in.PolicyUsageFilter {
+	case "", UsagePermissionsPolicy, UsagePermissionsBoundary:
+	default:
+		errs = append(errs, violation("PolicyUsageFilter", "PolicyUsageFilter must be PermissionsPolicy or PermissionsBoundary.",
+			Violation{"policyUsageFilter", in.PolicyUsageFilter, "Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]"}))
+	}
+	if err := joinInvalid(errs...); err != nil {
+		return nil, "", err
 	}
 	f, err := listFilter(in.PathPrefix, in.Marker, in.MaxItems, in.NameContains)
 	if err != nil {
@@ -400,7 +413,7 @@ func (s *Service) builtinPage(ctx context.Context, acct string, in ListPoliciesI
 		}
 		p := builtinOut(b)
 		p.AttachmentCount, p.PermissionsBoundaryUsageCount = int(attached[p.Arn]), int(boundaries[p.Arn])
-		if in.OnlyAttached && p.AttachmentCount == 0 {
+		if !in.keeps(&p) {
 			continue
 		}
 		out = append(out, policyItem{p: p, key: key, marker: "aws/" + key})
@@ -424,11 +437,11 @@ func (s *Service) localPolicyPage(ctx context.Context, acct string, in ListPolic
 		for i := range rows {
 			it := policyItem{p: policyFields(&rows[i]), key: rows[i].NameKey, marker: "local/" + rows[i].NameKey}
 			switch {
-			case in.OnlyAttached:
+			case in.filtersByUse():
 				if it.p, err = s.policyOut(ctx, s.store, acct, &rows[i]); err != nil {
 					return nil, internal(err, "policy counts")
 				}
-				if it.p.AttachmentCount == 0 {
+				if !in.keeps(&it.p) {
 					continue
 				}
 			case !in.WithoutCounts:
@@ -442,6 +455,29 @@ func (s *Service) localPolicyPage(ctx context.Context, acct string, in ListPolic
 		lf.After = next
 	}
 	return out, nil
+}
+
+// Policy usages, ListPolicies' PolicyUsageFilter (AWS's PolicyUsageType).
+const (
+	UsagePermissionsPolicy   = "PermissionsPolicy"
+	UsagePermissionsBoundary = "PermissionsBoundary"
+)
+
+// filtersByUse reports whether the list depends on policies' counts.
+func (in ListPoliciesInput) filtersByUse() bool { return in.OnlyAttached || in.PolicyUsageFilter != "" }
+
+// keeps reports whether p, with its counts, passes OnlyAttached and
+// PolicyUsageFilter.
+func (in ListPoliciesInput) keeps(p *Policy) bool {
+	switch {
+	case in.OnlyAttached && p.AttachmentCount == 0:
+		return false
+	case in.PolicyUsageFilter == UsagePermissionsPolicy && p.AttachmentCount == 0:
+		return false
+	case in.PolicyUsageFilter == UsagePermissionsBoundary && p.PermissionsBoundaryUsageCount == 0:
+		return false
+	}
+	return true
 }
 
 // mergePolicyPages merges two runs sorted the same way into at most n

@@ -22,7 +22,7 @@ func (s *Service) ResolvePolicyARN(ctx context.Context, caller *Principal, nameO
 		return "", invalidField("PolicyArn", "Type a policy name (such as IAMReadOnlyAccess) or its ARN.")
 	case strings.HasPrefix(in, "arn:"):
 		return in, nil
-	case !policyNameRE.MatchString(in):
+	case validName("policy", "PolicyName", in) != nil:
 		return "", invalidField("PolicyArn", "%s is neither a policy name nor an ARN.", in)
 	}
 	if b := BuiltinByName(in); b != nil {

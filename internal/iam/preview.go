@@ -64,7 +64,7 @@ type Preview struct {
 	Entering []graph.Hop
 	// Broken are the account's guardrails the change would break: saving
 	// it is refused unless the caller may override them.
-	Broken []Violation
+	Broken []GuardrailViolation
 	// Before and After are the two graphs, for drawing what changed.
 	Before, After *graph.Graph
 }

@@ -198,11 +198,8 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 	if err := s.authorizeCreate(ctx, caller, m, RoleType, arn, in.Tags, in.PermissionsBoundary); err != nil {
 		return nil, err
 	}
-	if err := validName("role", "RoleName", in.RoleName); err != nil {
+	if err := joinInvalid(validName("role", "RoleName", in.RoleName), perr, validateTags(in.Tags)); err != nil {
 		return nil, err
-	}
-	if perr != nil {
-		return nil, perr
 	}
 	if err := checkRoleDescription(in.Description); err != nil {
 		return nil, err
@@ -218,9 +215,6 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 		return nil, err
 	}
 	if err := s.checkTrustPrincipals(ctx, acct, in.AssumeRolePolicyDocument); err != nil {
-		return nil, err
-	}
-	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
 	if err := s.boundaryPolicy(ctx, acct, in.PermissionsBoundary); err != nil {

@@ -140,13 +140,8 @@ func (s *Service) untag(ctx context.Context, caller *Principal, e Entity, keys [
 	if len(keys) == 0 {
 		return invalidField("TagKeys", "TagKeys is required.")
 	}
-	if len(keys) > MaxTags {
-		return invalidField("TagKeys", "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to %d", MaxTags)
-	}
-	for _, k := range keys {
-		if n := utf8.RuneCountInString(k); n < 1 || n > 128 || !tagChars(k) {
-			return invalidField("TagKeys", "Tag keys must be 1 to 128 letters, digits, spaces and _ . : / = + - @.")
-		}
+	if err := validateTagKeys(keys); err != nil {
+		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.RemoveTags(ctx, acct, t, x.id, keys); err != nil {
@@ -216,4 +211,27 @@ func storeTags(tags []Tag) []models.Tag {
 		out[i] = models.Tag{Key: t.Key, Value: t.Value}
 	}
 	return out
+}
+
+// validateTagKeys checks Untag's keys against AWS's model: at most 50, each
+// a tag key; AWS words a list member's failure as the list's, naming every
+// constraint of the member (Member must satisfy constraint: [...]).
+func validateTagKeys(keys []string) error {
+	var vs []Violation
+	list := "[" + strings.Join(keys, ", ") + "]"
+	if len(keys) > MaxTags {
+		vs = append(vs, Violation{"tagKeys", list, "Member must have length less than or equal to " + strconv.Itoa(MaxTags)})
+	}
+	for _, k := range keys {
+		if n := utf8.RuneCountInString(k); n < 1 || n > 128 || !tagChars(k) {
+			vs = append(vs, Violation{"tagKeys", list, "Member must satisfy constraint: [Member must have length less than or equal to 128, " +
+				"Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: " + tagKeyPattern +
+				", Member must not be null]"})
+			break
+		}
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	return violation("TagKeys", "Name at most 50 tag keys, each 1 to 128 letters, digits, spaces and _ . : / = + - @.", vs...)
 }

@@ -131,7 +131,10 @@ func (s *Service) ChangePassword(ctx context.Context, caller *Principal, oldPW, 
 		}
 		return nil, e
 	}
-	if pol.HardExpiry && passwordExpired(pol, lp, s.now()) {
+	// Hard expiry closes the console, not the API: AWS's PasswordPolicy
+	// reference says users with iam:ChangePassword and active access keys
+	// can reset their own expired password through the CLI or API.
+	if pol.HardExpiry && caller.SessionID != "" && passwordExpired(pol, lp, s.now()) {
 		return fail(ErrPasswordExpired)
 	}
 	if ok, _ := auth.VerifyPassword(oldPW, lp.PasswordHash); !ok {

@@ -145,13 +145,7 @@ func (s *Service) CreateUser(ctx context.Context, caller *Principal, in CreateUs
 	if err := s.authorizeCreate(ctx, caller, m, UserType, arn, in.Tags, in.PermissionsBoundary); err != nil {
 		return nil, err
 	}
-	if err := validName("user", "UserName", in.UserName); err != nil {
-		return nil, err
-	}
-	if perr != nil {
-		return nil, perr
-	}
-	if err := validateTags(in.Tags); err != nil {
+	if err := joinInvalid(validName("user", "UserName", in.UserName), perr, validateTags(in.Tags)); err != nil {
 		return nil, err
 	}
 	if err := s.checkBoundaryPolicy(ctx, acct, in.PermissionsBoundary); err != nil {

@@ -189,7 +189,7 @@ func TestCreateUserTagsAndBoundary(t *testing.T) {
 				ts = append(ts, iam.Tag{Key: "k" + string(rune('A'+i%26)) + string(rune('a'+i/26))})
 			}
 			return ts
-		}()}, iam.LimitExceeded},
+		}()}, iam.Invalid}, // AWS's ValidationError: Member must have length less than or equal to 50
 		{"missing boundary", iam.CreateUserInput{UserName: "u1", PermissionsBoundary: "arn:aws:iam::" + root.AccountID + ":policy/nope"}, iam.NotFound},
 		{"bad boundary", iam.CreateUserInput{UserName: "u1", PermissionsBoundary: "not-an-arn"}, iam.Invalid},
 	}

@@ -18,6 +18,9 @@ type AccountSettings struct {
 	// reads them); "" for none.
 	Guardrails string
 	UpdatedAt  time.Time
+	// CredentialReportAt is when GenerateCredentialReport last started a
+	// report (nil: never). Written only by MarkCredentialReport.
+	CredentialReportAt *time.Time
 }
 
 // AccountSettings returns an account's settings, the defaults when none
@@ -32,7 +35,21 @@ func (s *Store) AccountSettings(ctx context.Context, accountID string) (*Account
 	return &st, nil
 }
 
-// PutAccountSettings saves an account's settings.
+// PutAccountSettings saves an account's switches (not the credential
+// report's time, which has its own writer).
 func (s *Store) PutAccountSettings(ctx context.Context, st *AccountSettings) error {
-	return translate(s.q(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(st).Error, "put account settings")
+	return translate(s.q(ctx).Omit("CredentialReportAt").Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "account_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"allow_users_without_mfa", "guardrails", "updated_at"}),
+	}).Create(st).Error, "put account settings")
+}
+
+// MarkCredentialReport records that an account's credential report was
+// generated at t, keeping its other settings.
+func (s *Store) MarkCredentialReport(ctx context.Context, accountID string, t time.Time) error {
+	st := &AccountSettings{AccountID: accountID, UpdatedAt: t, CredentialReportAt: &t}
+	return translate(s.q(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "account_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"credential_report_at"}),
+	}).Create(st).Error, "mark credential report")
 }
