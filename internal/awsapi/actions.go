@@ -154,6 +154,18 @@ var iamActions = map[string]action{
 	"UntagMFADevice":         untag(iam.MFADeviceType),
 	"ListMFADeviceTags":      listTags(iam.MFADeviceType),
 
+	// OpenID Connect identity providers (iam_oidc.go)
+	"CreateOpenIDConnectProvider":             createOpenIDConnectProvider,
+	"GetOpenIDConnectProvider":                getOpenIDConnectProvider,
+	"ListOpenIDConnectProviders":              listOpenIDConnectProviders,
+	"DeleteOpenIDConnectProvider":             deleteOpenIDConnectProvider,
+	"AddClientIDToOpenIDConnectProvider":      addClientIDToOpenIDConnectProvider,
+	"RemoveClientIDFromOpenIDConnectProvider": removeClientIDFromOpenIDConnectProvider,
+	"UpdateOpenIDConnectProviderThumbprint":   updateOpenIDConnectProviderThumbprint,
+	"TagOpenIDConnectProvider":                tag(iam.OIDCProviderType),
+	"UntagOpenIDConnectProvider":              untag(iam.OIDCProviderType),
+	"ListOpenIDConnectProviderTags":           listTags(iam.OIDCProviderType),
+
 	// Account: password policy, MFA devices, summary, credential report
 	"CreateAccountAlias":          createAccountAlias,
 	"DeleteAccountAlias":          deleteAccountAlias,
