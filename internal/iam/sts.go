@@ -88,6 +88,11 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 				return nil, internal(err, "session policy ARNs")
 			}
 		}
+		if x.SessionTags != "" { // a web identity session's tags (webidentity.go)
+			if err := json.Unmarshal([]byte(x.SessionTags), &p.Tags); err != nil {
+				return nil, internal(err, "session tags")
+			}
+		}
 		if x.Kind == "AssumedRole" {
 			p.Type, p.ID, p.Name = TypeAssumedRole, x.RoleID+":"+x.SessionName, x.SessionName
 		} else {
