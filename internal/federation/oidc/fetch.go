@@ -40,6 +40,9 @@ type Verifier struct {
 	// when tokens name unknown keys: a stream of forged key IDs must not
 	// become a stream of requests to the issuer.
 	MinRefresh time.Duration
+	// Dial opens connections; a net.Dialer's with Timeout when nil. Tests
+	// point an issuer's public name at an in-process server with it.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 
 	mu   sync.Mutex
 	sets map[string]*keySet
@@ -192,14 +195,17 @@ var errUntrusted = errors.New("oidc: issuer certificate not trusted")
 // connection once done is called. The name a certificate must be valid
 // for is the host dialled (an IP address is checked against IP SANs).
 func (v *Verifier) client(p Provider) (*http.Client, func()) {
-	dialer := &net.Dialer{Timeout: v.Timeout}
+	dial := v.Dial
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: v.Timeout}).DialContext
+	}
 	tr := &http.Transport{
 		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, _, err := net.SplitHostPort(addr)
 			if err != nil {
 				return nil, err
 			}
-			raw, err := dialer.DialContext(ctx, network, addr)
+			raw, err := dial(ctx, network, addr)
 			if err != nil {
 				return nil, err
 			}
