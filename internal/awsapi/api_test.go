@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -60,6 +61,9 @@ func newEnv(t *testing.T, b dbtest.Backend, opts ...func(*iam.Config)) *env {
 		t.Fatal(err)
 	}
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("APILOG") != "" {
+		discard = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
 	cfg := iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Sealer: sealer, Log: discard}
 	for _, o := range opts {
 		o(&cfg)

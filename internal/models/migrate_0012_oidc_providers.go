@@ -25,7 +25,8 @@ func migrate0012OIDCProviders(tx *gorm.DB) error {
 		Thumbprints string `gorm:"type:text"`
 		CreatedAt   time.Time
 	}
-	if err := tx.Migrator().CreateTable(&OIDCProvider{}); err != nil {
+	// Named here: GORM would spell the struct "o_id_c_providers".
+	if err := tx.Table("oidc_providers").Migrator().CreateTable(&OIDCProvider{}); err != nil {
 		return err
 	}
 	for _, col := range []string{"session_tags", "transitive_tag_keys", "source_identity", "federated_provider", "federated_subject"} {
