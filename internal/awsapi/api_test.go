@@ -6,8 +6,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"os"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
