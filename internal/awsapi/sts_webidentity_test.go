@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -306,4 +309,53 @@ func TestWebIdentityKeyRotation(t *testing.T) {
 	ok(t, assume(signToken(t, jose.RS256, jose.JSONWebKey{Key: k, KeyID: "rsa-2"}, is.claims())))
 	// The old key is gone from the set: its tokens fail now.
 	wantCode(t, assume(is.token(is.claims())), "InvalidIdentityToken")
+}
+
+// TestWebIdentityAWSCLI is the "done when": a CI job holding an
+// OIDC token gets a role's credentials and uses them with the aws command
+// line, both by calling assume-role-with-web-identity itself and through
+// the CLI's own web identity credentials (AWS_ROLE_ARN and
+// AWS_WEB_IDENTITY_TOKEN_FILE, as on a Kubernetes pod or in GitHub Actions).
+func TestWebIdentityAWSCLI(t *testing.T) {
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("aws CLI not installed: skipping the CLI smoke test")
+	}
+	is := startIssuer(t, githubHost)
+	e := newEnv(t, sqliteBackend, issuerNet{githubHost: is}.config(0))
+	var created struct{ OpenIDConnectProviderArn string }
+	e.awsCLI(t, &created, "iam", "create-open-id-connect-provider", "--url", is.url, "--client-id-list", "sts.amazonaws.com",
+		"--thumbprint-list", is.thumb)
+	if created.OpenIDConnectProviderArn != "arn:aws:iam::"+e.acct.ID+":oidc-provider/"+githubHost {
+		t.Fatalf("create-open-id-connect-provider = %+v", created)
+	}
+	roleARN := e.seedRole("deploy", githubTrust(e.acct.ID, "octo-org/octo-repo"))
+	var out struct {
+		Credentials                 struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+		SubjectFromWebIdentityToken string
+		AssumedRoleUser             struct{ Arn string }
+	}
+	e.awsCLIEnv(t, &out, nil, "sts", "assume-role-with-web-identity", "--role-arn", roleARN, "--role-session-name", "cli",
+		"--web-identity-token", is.token(is.claims()))
+	sessionARN := "arn:aws:sts::" + e.acct.ID + ":assumed-role/deploy/cli"
+	if out.AssumedRoleUser.Arn != sessionARN || out.SubjectFromWebIdentityToken != "repo:octo-org/octo-repo:ref:refs/heads/main" {
+		t.Fatalf("assume-role-with-web-identity = %+v", out)
+	}
+	var id struct{ Arn string }
+	e.awsCLIEnv(t, &id, []string{"AWS_ACCESS_KEY_ID=" + out.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY=" + out.Credentials.SecretAccessKey,
+		"AWS_SESSION_TOKEN=" + out.Credentials.SessionToken}, "sts", "get-caller-identity")
+	if id.Arn != sessionARN {
+		t.Errorf("get-caller-identity with the session = %s", id.Arn)
+	}
+
+	// The CLI's own web identity credentials, pointed at the console.
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte(is.token(is.claims())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id.Arn = ""
+	e.awsCLIEnv(t, &id, []string{"AWS_ROLE_ARN=" + roleARN, "AWS_WEB_IDENTITY_TOKEN_FILE=" + tokenFile, "AWS_ROLE_SESSION_NAME=pod",
+		"AWS_ENDPOINT_URL_STS=" + e.srv.URL + "/aws"}, "sts", "get-caller-identity")
+	if id.Arn != "arn:aws:sts::"+e.acct.ID+":assumed-role/deploy/pod" {
+		t.Errorf("get-caller-identity with AWS_WEB_IDENTITY_TOKEN_FILE = %s", id.Arn)
+	}
 }
