@@ -83,6 +83,7 @@ func (v *Verifier) keysFor(ctx context.Context, p Provider, kid string) ([]jose.
 	}
 	ks := v.sets[id]
 	if ks == nil {
+		v.evict()
 		ks = &keySet{}
 		v.sets[id] = ks
 	}
@@ -113,6 +114,30 @@ func (v *Verifier) keysFor(ctx context.Context, p Provider, kid string) ([]jose.
 		found = matching(&ks.keys, kid)
 	}
 	return found, nil
+}
+
+// maxSets bounds the key sets kept: a provider's thumbprints changed, or
+// providers deleted, leave sets nobody asks for.
+const maxSets = 256
+
+// evict drops, when maxSets are kept, the sets not used for a TTL (all of
+// them if none is that old). The caller holds v.mu.
+func (v *Verifier) evict() {
+	if len(v.sets) < maxSets {
+		return
+	}
+	now := v.now()
+	for id, ks := range v.sets {
+		if ks.mu.TryLock() {
+			if now.Sub(ks.tried) >= v.TTL {
+				delete(v.sets, id)
+			}
+			ks.mu.Unlock()
+		}
+	}
+	if len(v.sets) >= maxSets {
+		clear(v.sets) // in use or not, they are fetched again when asked for
+	}
 }
 
 // matching are the public signing keys that kid names.
