@@ -173,6 +173,19 @@ func TestWebIdentitySessionTags(t *testing.T) {
 	sc := e.iamClient(aws.ToString(cr.AccessKeyId), aws.ToString(cr.SecretAccessKey), aws.ToString(cr.SessionToken))
 	ok(t, err2(sc.ListUsers(e.ctx, &iamsdk.ListUsersInput{})))
 
+	// Role chaining passes on the transitive tag and the source identity.
+	next := e.seedRole("next", trustFor(tagged, ""))
+	_, err = e.svc.PutInlinePolicy(e.ctx, nil, iam.RoleNamed("tagged"), "chain", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Action":"sts:AssumeRole","Resource":"`+next+`"}]}`, iam.Meta{})
+	ok(t, err)
+	_, err = e.svc.PutInlinePolicy(e.ctx, nil, iam.RoleNamed("next"), "by-tag", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"ci","aws:SourceIdentity":"octocat"}}}]}`, iam.Meta{})
+	ok(t, err)
+	chained := must[*stssdk.AssumeRoleOutput](t)(e.stsClient(aws.ToString(cr.AccessKeyId), aws.ToString(cr.SecretAccessKey), aws.ToString(cr.SessionToken)).
+		AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(next), RoleSessionName: aws.String("chained")})).Credentials
+	nc := e.iamClient(aws.ToString(chained.AccessKeyId), aws.ToString(chained.SecretAccessKey), aws.ToString(chained.SessionToken))
+	ok(t, err2(nc.ListUsers(e.ctx, &iamsdk.ListUsersInput{})))
+
 	// Without the tag, the same role's session may not list users.
 	delete(claims, "https://aws.amazon.com/tags")
 	out = must[*stssdk.AssumeRoleWithWebIdentityOutput](t)(sts.AssumeRoleWithWebIdentity(e.ctx, &stssdk.AssumeRoleWithWebIdentityInput{

@@ -376,3 +376,54 @@ func (w *webIdentity) auditRefusal(ctx context.Context, refusal error) error {
 	return w.s.audit(ctx, w.s.store, w.m, w.acct, w.principal, event{name: "AssumeRoleWithWebIdentity", resource: resource,
 		params: w.auditParams(nil)}, refusal)
 }
+
+// readFederation gives p what a web identity session (or one chained from
+// it) carries: its tags, transitive keys, source identity and provider.
+func readFederation(x *models.STSSession, p *Principal) error {
+	if x.SessionTags != "" {
+		if err := json.Unmarshal([]byte(x.SessionTags), &p.Tags); err != nil {
+			return internal(err, "session tags")
+		}
+	}
+	if x.TransitiveTagKeys != "" {
+		keys, err := readList(x.TransitiveTagKeys)
+		if err != nil {
+			return internal(err, "transitive tag keys")
+		}
+		p.Session.TransitiveTagKeys = keys
+	}
+	p.Session.SourceIdentity, p.Session.FederatedProvider = x.SourceIdentity, x.FederatedProvider
+	return nil
+}
+
+// chainFederation passes on, to a session x a session caller assumes (role
+// chaining), what AWS passes on: the transitive session tags, and the
+// source identity, which cannot change once set.
+func chainFederation(caller *Principal, x *models.STSSession) {
+	if caller.Session == nil {
+		return
+	}
+	x.SourceIdentity = caller.Session.SourceIdentity
+	if len(caller.Session.TransitiveTagKeys) == 0 {
+		return
+	}
+	tags := map[string]string{}
+	for _, k := range caller.Session.TransitiveTagKeys {
+		if v, ok := caller.Tags[k]; ok {
+			tags[k] = v
+		}
+	}
+	b, _ := json.Marshal(tags) // strings always encode
+	x.SessionTags, x.TransitiveTagKeys = string(b), jsonList(caller.Session.TransitiveTagKeys)
+}
+
+// federationKeys are the condition keys a session's federation sets on
+// every request it makes.
+func federationKeys(t *TempCredentials, keys map[string][]string) {
+	if t.SourceIdentity != "" {
+		keys["aws:SourceIdentity"] = []string{t.SourceIdentity}
+	}
+	if t.FederatedProvider != "" {
+		keys["aws:FederatedProvider"] = []string{t.FederatedProvider}
+	}
+}
