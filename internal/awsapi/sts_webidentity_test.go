@@ -251,6 +251,8 @@ func TestWebIdentityTokenRejected(t *testing.T) {
 			return parts[0] + "." + b64(evil) + "." + parts[2]
 		}(), "InvalidIdentityToken", invalid},
 		{"not a JWT", "abcd", "InvalidIdentityToken", invalid},
+		{"oversized", strings.Repeat("a", 20001), "ValidationError",
+			"1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000"},
 		{"untrusted certificate", untrusted.token(with(func(c map[string]any) { c["iss"] = untrusted.url })),
 			"InvalidIdentityToken", "OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint"},
 		{"issuer unreachable", is.token(with(func(c map[string]any) { c["iss"] = "https://down.example" })), "IDPCommunicationError",
