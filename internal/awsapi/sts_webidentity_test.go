@@ -186,6 +186,13 @@ func TestWebIdentitySessionTags(t *testing.T) {
 	nc := e.iamClient(aws.ToString(chained.AccessKeyId), aws.ToString(chained.SecretAccessKey), aws.ToString(chained.SessionToken))
 	ok(t, err2(nc.ListUsers(e.ctx, &iamsdk.ListUsersInput{})))
 
+	// Tags AWS would refuse are a rejected claim.
+	bad := is.claims()
+	bad["https://aws.amazon.com/tags"] = map[string]any{"principal_tags": map[string]any{"aws:team": []string{"ci"}}}
+	_, err = sts.AssumeRoleWithWebIdentity(e.ctx, &stssdk.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(tagged),
+		RoleSessionName: aws.String("s4"), WebIdentityToken: aws.String(is.token(bad))})
+	wantError(t, err, "IDPRejectedClaim", "The session tags in the web identity token are not valid: Tag keys may not begin with aws: (reserved for AWS use).")
+
 	// Without the tag, the same role's session may not list users.
 	delete(claims, "https://aws.amazon.com/tags")
 	out = must[*stssdk.AssumeRoleWithWebIdentityOutput](t)(sts.AssumeRoleWithWebIdentity(e.ctx, &stssdk.AssumeRoleWithWebIdentityInput{

@@ -106,6 +106,7 @@ type webIdentity struct {
 	m           Meta
 	principal   string // who the audit log names: the provider's ARN once known
 	providerARN string
+	clientIDs   []string // the provider's audiences
 	claims      *oidc.Claims
 }
 
@@ -156,6 +157,7 @@ func (w *webIdentity) assume(ctx context.Context) (*AssumeRoleWithWebIdentityRes
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, internal(err, "OIDC provider lists")
 	}
+	w.clientIDs = clientIDs
 	claims, err := s.cfg.OIDC.Verify(ctx, oidc.Provider{URL: p.URL, ClientIDs: clientIDs, Thumbprints: thumbprints}, in.WebIdentityToken)
 	if err != nil {
 		return nil, tokenError(err)
@@ -210,7 +212,12 @@ func sessionTags(c *oidc.Claims) ([]Tag, error) {
 		return e
 	}
 	if err := validateTags(tags); err != nil {
-		return nil, rejected("The session tags in the web identity token are not valid: %s", err.(*Error).Message)
+		msg := err.Error()
+		var e *Error
+		if errors.As(err, &e) {
+			msg = e.Message
+		}
+		return nil, rejected("The session tags in the web identity token are not valid: %s", msg)
 	}
 	for _, k := range c.TransitiveTagKeys {
 		if _, ok := c.PrincipalTags[k]; !ok || utf8.RuneCountInString(k) > 128 {
@@ -292,7 +299,7 @@ func (w *webIdentity) trusted(role *models.Role, urlKey string, clientIDs []stri
 func (w *webIdentity) issue(ctx context.Context, role *models.Role, dur int, tags []Tag) (*AssumeRoleWithWebIdentityResult, error) {
 	s, in, c := w.s, w.in, w.claims
 	now := s.now()
-	aud := c.MatchedAudience(w.clientIDs(ctx))
+	aud := c.MatchedAudience(w.clientIDs)
 	x := &models.STSSession{AccountID: w.acct, Kind: "AssumedRole", RoleID: role.RoleID, RoleARN: in.RoleArn,
 		SessionName: in.RoleSessionName, PrincipalARN: "arn:aws:sts::" + w.acct + ":assumed-role/" + role.Name + "/" + in.RoleSessionName,
 		SessionPolicy: in.Policy, SourceARN: w.providerARN, SourceIdentity: c.SourceIdentity,
@@ -327,18 +334,6 @@ func (w *webIdentity) issue(ctx context.Context, role *models.Role, dur int, tag
 			Arn: x.PrincipalARN, PackedPolicySize: packed},
 		SubjectFromWebIdentityToken: c.Subject, Provider: c.Issuer, Audience: aud, SourceIdentity: c.SourceIdentity,
 	}, nil
-}
-
-// clientIDs are the provider's audiences, read again (they were read
-// before verifying; a failure here only loses the Audience answer).
-func (w *webIdentity) clientIDs(ctx context.Context) []string {
-	_, key, _ := oidcProviderKeyOf(w.providerARN)
-	p, err := w.s.store.OIDCProvider(ctx, w.acct, key)
-	if err != nil {
-		return nil
-	}
-	ids, _ := readList(p.ClientIDs)
-	return ids
 }
 
 // auditParams are the request's parameters as the audit log keeps them:
