@@ -38,6 +38,7 @@ var services = map[string]*service{iamService.name: iamService, stsService.name:
 // iam_roles.go, iam_policies.go (managed policies, versions, attachments),
 // iam_inline.go, iam_tags.go (tags and permissions boundaries),
 // iam_mfa.go (virtual MFA devices), iam_profiles.go (instance profiles),
+// iam_oidc.go (OpenID Connect providers),
 // iam_simulate.go, iam_credreport.go, iam_account.go and iam_authdetails.go.
 var iamActions = map[string]action{
 	// Users
@@ -154,6 +155,18 @@ var iamActions = map[string]action{
 	"UntagMFADevice":         untag(iam.MFADeviceType),
 	"ListMFADeviceTags":      listTags(iam.MFADeviceType),
 
+	// OpenID Connect identity providers (iam_oidc.go)
+	"CreateOpenIDConnectProvider":             createOpenIDConnectProvider,
+	"GetOpenIDConnectProvider":                getOpenIDConnectProvider,
+	"ListOpenIDConnectProviders":              listOpenIDConnectProviders,
+	"DeleteOpenIDConnectProvider":             deleteOpenIDConnectProvider,
+	"AddClientIDToOpenIDConnectProvider":      addClientIDToOpenIDConnectProvider,
+	"RemoveClientIDFromOpenIDConnectProvider": removeClientIDFromOpenIDConnectProvider,
+	"UpdateOpenIDConnectProviderThumbprint":   updateOpenIDConnectProviderThumbprint,
+	"TagOpenIDConnectProvider":                tag(iam.OIDCProviderType),
+	"UntagOpenIDConnectProvider":              untag(iam.OIDCProviderType),
+	"ListOpenIDConnectProviderTags":           listTags(iam.OIDCProviderType),
+
 	// Account: password policy, MFA devices, summary, credential report
 	"CreateAccountAlias":          createAccountAlias,
 	"DeleteAccountAlias":          deleteAccountAlias,
@@ -177,7 +190,8 @@ var iamActions = map[string]action{
 	"ListPoliciesGrantingServiceAccess": listPoliciesGrantingServiceAccess,
 }
 
-// stsActions is STS's action table (handlers in sts.go).
+// stsActions is STS's action table of signed calls (handlers in sts.go);
+// the unsigned ones are unsignedActions (sts_webidentity.go).
 var stsActions = map[string]action{
 	"GetCallerIdentity": getCallerIdentity,
 	"AssumeRole":        assumeRole,

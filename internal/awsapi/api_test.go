@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -45,7 +46,7 @@ type env struct {
 }
 
 // newEnv starts the console on a fresh database of backend b.
-func newEnv(t *testing.T, b dbtest.Backend) *env {
+func newEnv(t *testing.T, b dbtest.Backend, opts ...func(*iam.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	store, err := models.Open(ctx, b.DSN(t), t.TempDir())
@@ -60,7 +61,14 @@ func newEnv(t *testing.T, b dbtest.Backend) *env {
 		t.Fatal(err)
 	}
 	discard := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := iam.New(store, iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Sealer: sealer, Log: discard})
+	if os.Getenv("APILOG") != "" {
+		discard = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	cfg := iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Sealer: sealer, Log: discard}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	svc := iam.New(store, cfg)
 	srv := httptest.NewServer(handlers.New(svc, handlers.Config{Log: discard, API: awsapi.New(svc, discard)}))
 	t.Cleanup(srv.Close)
 	res, err := svc.Setup(ctx, iam.SetupInput{Email: "root@example.com", Password: "correct horse battery staple"}, iam.Meta{})

@@ -15,6 +15,13 @@ import (
 // key in the environment, and decodes its JSON output into out.
 func (e *env) awsCLI(t *testing.T, out any, args ...string) {
 	t.Helper()
+	e.awsCLIEnv(t, out, []string{"AWS_ACCESS_KEY_ID=" + e.adminKey, "AWS_SECRET_ACCESS_KEY=" + e.adminSecret}, args...)
+}
+
+// awsCLIEnv runs the aws command line with the credentials (or other
+// settings) env gives, as awsCLI does.
+func (e *env) awsCLIEnv(t *testing.T, out any, env []string, args ...string) {
+	t.Helper()
 	bin, err := exec.LookPath("aws")
 	if err != nil {
 		t.Skip("aws CLI not installed: skipping the CLI smoke test")
@@ -29,8 +36,8 @@ func (e *env) awsCLI(t *testing.T, out any, args ...string) {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID="+e.adminKey, "AWS_SECRET_ACCESS_KEY="+e.adminSecret,
-		"AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE="+filepath.Join(home, "config"),
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(cmd.Env, "AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE="+filepath.Join(home, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(home, "credentials"), "AWS_PAGER=", "AWS_MAX_ATTEMPTS=1")
 	b, err := cmd.Output()
 	if err != nil {

@@ -88,6 +88,11 @@ func (s *Server) handle(c echo.Context) error {
 	if err != nil {
 		return s.fail(c, claimed, err)
 	}
+	if name := p.str("Action"); unsignedActions[name] != nil && p.str("Version") == stsService.version {
+		// AssumeRoleWithWebIdentity (and its SAML twin) carry their proof
+		// in the request, as AWS's: no signature is asked for.
+		return s.answer(c, stsService, name, unsignedActions[name], p, nil)
+	}
 	res, err := s.verifier.Verify(r, body)
 	if err != nil {
 		return s.fail(c, claimed, err)
@@ -108,12 +113,22 @@ func (s *Server) handle(c echo.Context) error {
 		return s.fail(c, svc, &apiError{Status: 400, Code: "InvalidAction",
 			Message: "Could not find operation " + name + " for version " + svc.version})
 	}
+	return s.answer(c, svc, name, fn, p, res)
+}
+
+// answer runs action fn of svc for the caller res verified (nil for an
+// unsigned action, which has none) and writes its response.
+func (s *Server) answer(c echo.Context, svc *service, name string, fn action, p params, res *sigv4.Result) error {
+	r := c.Request()
 	ctx, requestID := r.Context(), requestIDOf(c)
 	meta := iam.Meta{SourceIP: c.RealIP(), UserAgent: r.UserAgent(), RequestID: requestID, Secure: r.TLS != nil,
 		Source: svc.name + ".amazonaws.com"}
-	caller, err := s.svc.APIPrincipal(ctx, res, meta)
-	if err != nil {
-		return s.fail(c, svc, err)
+	var caller *iam.Principal
+	if res != nil {
+		var err error
+		if caller, err = s.svc.APIPrincipal(ctx, res, meta); err != nil {
+			return s.fail(c, svc, err)
+		}
 	}
 	out, err := fn(s, &call{ctx: ctx, caller: caller, p: p, meta: meta, auth: res})
 	if err != nil {

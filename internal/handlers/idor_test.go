@@ -134,6 +134,10 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 	_, err = e.svc.PutInlinePolicy(ctx, nil, iam.RoleNamed("App"), "app-inline", doc("CanaryAppInline", "s3:GetObject"), m)
 	must(err)
 
+	_, err = e.svc.CreateOIDCProvider(ctx, nil, iam.CreateOIDCProviderInput{Url: "https://token.actions.githubusercontent.com",
+		ClientIDList: []string{"canary-oidc-audience"}}, m)
+	must(err)
+
 	f, err := os.Open(filepath.Join("..", "graph", "testdata", "aws-authorization-details", "small.json"))
 	must(err)
 	defer f.Close()
@@ -178,7 +182,7 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 
 	w.canaries = []string{alice.UserId, canaryInline, "canary-alice-tag", ops.GroupId, "CanaryOpsInline", app.RoleId,
 		"canary-role-description", "canary-role-tag", "CanaryAppInline", "CanaryReaderV1", "CanaryReaderV2", "canary-policy-tag",
-		"userwithlotsofpermissions", rootEmail}
+		"userwithlotsofpermissions", rootEmail, "canary-oidc-audience"}
 	return w
 }
 
@@ -209,6 +213,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 	own := "/users/mallory?tab=security"
 	everything := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 	pol := url.QueryEscape(w.readerARN)
+	oidcARN := "arn:aws:iam::" + w.acct + ":oidc-provider/token.actions.githubusercontent.com"
 	review := func(path, action string) idorRoute {
 		return idorRoute{cases: []idorCase{{what: "the imported account", path: path + "?account=" + w.imported + "&action=s3:GetObject", want: deny(action)},
 			{what: "the live account", path: path, want: deny(action)}}}
@@ -434,24 +439,34 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"POST /settings/password-policy":        {none: "account settings, authorized as such"},
 		"GET /settings/password-policy/delete":  {none: "account settings, authorized as such"},
 		"POST /settings/password-policy/delete": {none: "account settings, authorized as such"},
-		"GET /import":                           {none: "the upload form"},
-		"POST /import":                          {none: "makes a new imported account"},
-		"POST /switch-back":                     {none: "the caller's own role session"},
-		"GET /simulator":                        {none: "the empty form"},
-		"GET /users":                            {none: "a list, authorized by path"},
-		"GET /users/new":                        {none: "the empty form"},
-		"POST /users":                           {none: "creates"},
-		"GET /groups":                           {none: "a list, authorized by path"},
-		"GET /groups/new":                       {none: "the empty form"},
-		"POST /groups":                          {none: "creates"},
-		"GET /roles":                            {none: "a list, authorized by path"},
-		"GET /roles/new":                        {none: "the empty form"},
-		"POST /roles":                           {none: "creates"},
-		"GET /policies":                         {none: "a list, authorized by path"},
-		"GET /policies/new":                     {none: "the empty form"},
-		"GET /policies/arns":                    {cases: []idorCase{{what: "the account's policy ARNs", path: "/policies/arns", want: deny("iam:ListPolicies")}}},
-		"GET /policies/actions":                 {none: "AWS's public list of action names (the Service Authorization Reference); nothing of any account"},
-		"POST /policies":                        {none: "creates"},
+		// Identity providers are named by ARN in the query or the form.
+		"GET /identity-providers/delete": {cases: []idorCase{{what: "the CI provider", path: "/identity-providers/delete?arn=" + url.QueryEscape(oidcARN),
+			want: deny("iam:GetOpenIDConnectProvider")}}},
+		"POST /identity-providers/delete": {cases: []idorCase{
+			{what: "the CI provider", path: "/identity-providers/delete", form: []string{"arn", oidcARN, "confirm", "token.actions.githubusercontent.com"},
+				want: deny("iam:DeleteOpenIDConnectProvider")},
+			{what: "the CI provider, unconfirmed", path: "/identity-providers/delete", form: []string{"arn", oidcARN}, want: deny("iam:GetOpenIDConnectProvider")}}},
+		"GET /identity-providers":     {cases: []idorCase{{what: "the account's providers", path: "/identity-providers", want: deny("iam:ListOpenIDConnectProviders")}}},
+		"GET /identity-providers/new": {none: "the empty form"},
+		"POST /identity-providers":    {none: "creates"},
+		"GET /import":                 {none: "the upload form"},
+		"POST /import":                {none: "makes a new imported account"},
+		"POST /switch-back":           {none: "the caller's own role session"},
+		"GET /simulator":              {none: "the empty form"},
+		"GET /users":                  {none: "a list, authorized by path"},
+		"GET /users/new":              {none: "the empty form"},
+		"POST /users":                 {none: "creates"},
+		"GET /groups":                 {none: "a list, authorized by path"},
+		"GET /groups/new":             {none: "the empty form"},
+		"POST /groups":                {none: "creates"},
+		"GET /roles":                  {none: "a list, authorized by path"},
+		"GET /roles/new":              {none: "the empty form"},
+		"POST /roles":                 {none: "creates"},
+		"GET /policies":               {none: "a list, authorized by path"},
+		"GET /policies/new":           {none: "the empty form"},
+		"GET /policies/arns":          {cases: []idorCase{{what: "the account's policy ARNs", path: "/policies/arns", want: deny("iam:ListPolicies")}}},
+		"GET /policies/actions":       {none: "AWS's public list of action names (the Service Authorization Reference); nothing of any account"},
+		"POST /policies":              {none: "creates"},
 	}
 }
 

@@ -192,6 +192,12 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/roles/:name/inline", s.previewed(s.inlinePreview(rolePolicies)))
 	t.confirm(signedIn, "/roles/:name/inline/delete", s.inlineDeletion(rolePolicies))
 
+	// Identity providers (OpenID Connect).
+	t.add(signedIn, get, "/identity-providers", s.identityProvidersList)
+	t.add(signedIn, get, "/identity-providers/new", s.identityProviderNew)
+	t.add(signedIn, post, "/identity-providers", s.identityProviderCreate)
+	t.confirm(signedIn, "/identity-providers/delete", s.identityProviderDeletion())
+
 	// Managed policies.
 	t.add(signedIn, get, "/policies", s.policiesList)
 	t.add(signedIn, get, "/policies/new", s.policyNew)

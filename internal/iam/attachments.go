@@ -82,6 +82,9 @@ func noSuchEntity(t models.EntityType, name string) *Error {
 	if t == models.EntityInstanceProfile {
 		return noSuchInstanceProfile(name)
 	}
+	if t == models.EntityOIDCProvider {
+		return noSuchOIDCProvider(name)
+	}
 	return newErr(NotFound, "The %s with name %s cannot be found.", entityWord(t), name)
 }
 

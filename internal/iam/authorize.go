@@ -135,6 +135,9 @@ func (s *Service) contextKeys(p *Principal, m Meta) map[string][]string {
 	if p.MFA && !p.AuthTime.IsZero() {
 		keys["aws:MultiFactorAuthAge"] = []string{strconv.FormatInt(int64(now.Sub(p.AuthTime).Seconds()), 10)}
 	}
+	if p.Session != nil {
+		federationKeys(p.Session, keys)
+	}
 	for k, v := range p.RequestContext {
 		keys[k] = v
 	}

@@ -54,6 +54,8 @@ func (e Entity) paramKey() string {
 		return "serialNumber"
 	case InstanceProfileType:
 		return "instanceProfileName"
+	case OIDCProviderType:
+		return "openIDConnectProviderArn"
 	}
 	return string(e.Type) + "Name"
 }

@@ -34,6 +34,9 @@ const (
 	PrefixProfile   = "AIPA" // instance profiles
 	PrefixAccessKey = "AKIA"
 	PrefixTempKey   = "ASIA"
+	// PrefixOIDCProvider marks an OIDC provider's row ID: AWS shows none,
+	// the ARN names a provider; tags need an ID of at most 32 characters.
+	PrefixOIDCProvider = "OIDP"
 )
 
 // ARNs, as AWS writes them; path is "/" or "/a/b/".

@@ -65,6 +65,13 @@ type TempCredentials struct {
 	UserID      string // GetSessionToken: the user behind the session
 	Policy      string
 	PolicyARNs  []string
+	// Web identity sessions, and the sessions chained from them: the tag
+	// keys that pass on to a chained session (the tags are the
+	// Principal's), the source identity, and the provider that vouched
+	// for the first session (aws:FederatedProvider).
+	TransitiveTagKeys []string
+	SourceIdentity    string
+	FederatedProvider string
 }
 
 // userID is the IAM user behind p: its own ID, or the user that got a

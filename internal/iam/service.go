@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/iamconsole/console/internal/auth"
+	"github.com/iamconsole/console/internal/federation/oidc"
 	"github.com/iamconsole/console/internal/models"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	// MaxUsers is the UsersPerAccount quota: AWS's default, 5,000, unless
 	// raised (as AWS lets an account raise it).
 	MaxUsers int
+	// OIDC verifies web identity tokens (AssumeRoleWithWebIdentity); one
+	// with AWS-like bounds, on the service's clock, when nil.
+	OIDC *oidc.Verifier
 }
 
 // Service runs the operations over one store.
@@ -82,6 +86,10 @@ func New(store *models.Store, cfg Config) *Service {
 	cfg.Throttle = cfg.Throttle.withDefaults()
 	if cfg.MaxUsers <= 0 {
 		cfg.MaxUsers = MaxUsersPerAccount
+	}
+	if cfg.OIDC == nil {
+		cfg.OIDC = oidc.NewVerifier()
+		cfg.OIDC.Now = cfg.Now
 	}
 	return &Service{store: store, cfg: cfg}
 }

@@ -88,6 +88,9 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 				return nil, internal(err, "session policy ARNs")
 			}
 		}
+		if err := readFederation(x, p); err != nil {
+			return nil, err
+		}
 		if x.Kind == "AssumedRole" {
 			p.Type, p.ID, p.Name = TypeAssumedRole, x.RoleID+":"+x.SessionName, x.SessionName
 		} else {
@@ -220,6 +223,7 @@ func (s *Service) AssumeRole(ctx context.Context, caller *Principal, in AssumeRo
 		arns, _ := json.Marshal(in.PolicyArns) // a []string always encodes
 		x.PolicyARNs = string(arns)
 	}
+	chainFederation(caller, x)
 	cred, err := s.issueCredentials(ctx, x, device, step, func(tx *models.Store) error {
 		if err := tx.RecordRoleUse(ctx, acct, role.RoleID, now, "us-east-1"); err != nil {
 			return err

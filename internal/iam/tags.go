@@ -38,6 +38,13 @@ func (s *Service) authorizedTaggable(ctx context.Context, caller *Principal, acc
 		}
 		return &taggable{typ: t, id: strconv.FormatUint(d.ID, 10), label: name, arn: name, paramKey: "serialNumber"}, nil
 	}
+	if t == models.EntityOIDCProvider {
+		p, err := s.authorizedOIDCProvider(ctx, caller, acct, name, m, action, keys)
+		if err != nil {
+			return nil, err
+		}
+		return &taggable{typ: t, id: p.ProviderID, label: name, arn: name, paramKey: "openIDConnectProviderArn"}, nil
+	}
 	if t == models.EntityPolicy {
 		if isAWSPolicyARN(name) && !strings.HasPrefix(action, "iam:List") {
 			return nil, s.builtinReadOnly(ctx, caller, m, action, name)

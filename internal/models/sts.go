@@ -25,8 +25,17 @@ type STSSession struct {
 	MFA           bool
 	SourceARN     string `gorm:"size:2048"` // who got the credentials
 	Chained       bool
-	CreatedAt     time.Time
-	Expiration    time.Time `gorm:"index"`
+	// Web identity sessions (AssumeRoleWithWebIdentity): the session tags
+	// (JSON object) and transitive keys (JSON list) from the token's
+	// https://aws.amazon.com/tags claim, the source identity, and the
+	// provider (its ARN) and subject that vouched for the caller.
+	SessionTags       string `gorm:"type:text"`
+	TransitiveTagKeys string `gorm:"type:text"`
+	SourceIdentity    string `gorm:"type:text"`
+	FederatedProvider string `gorm:"type:text"`
+	FederatedSubject  string `gorm:"type:text"`
+	CreatedAt         time.Time
+	Expiration        time.Time `gorm:"index"`
 }
 
 // CreateSTSSession stores new temporary credentials.

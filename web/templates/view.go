@@ -69,6 +69,7 @@ var Nav = []NavSection{
 		{"users", "Users", "/users"},
 		{"roles", "Roles", "/roles"},
 		{"policies", "Policies", "/policies"},
+		{"identity-providers", "Identity providers", "/identity-providers"},
 		{"settings", "Account settings", "/settings"},
 	}},
 	{"Access reports", []NavItem{
