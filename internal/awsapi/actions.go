@@ -78,6 +78,16 @@ var iamActions = map[string]action{
 	"UntagInstanceProfile":          untag(iam.InstanceProfileType),
 	"ListInstanceProfileTags":       listTags(iam.InstanceProfileType),
 
+	// SAML identity providers (iam_saml.go)
+	"CreateSAMLProvider":   createSAMLProvider,
+	"GetSAMLProvider":      getSAMLProvider,
+	"ListSAMLProviders":    listSAMLProviders,
+	"UpdateSAMLProvider":   updateSAMLProvider,
+	"DeleteSAMLProvider":   deleteSAMLProvider,
+	"TagSAMLProvider":      tagSAMLProvider,
+	"UntagSAMLProvider":    untagSAMLProvider,
+	"ListSAMLProviderTags": listSAMLProviderTags,
+
 	// Access keys, login profiles, passwords
 	"CreateAccessKey":      createAccessKey,
 	"ListAccessKeys":       listAccessKeys,
@@ -183,4 +193,7 @@ var stsActions = map[string]action{
 	"AssumeRole":        assumeRole,
 	"GetSessionToken":   getSessionToken,
 	"GetAccessKeyInfo":  getAccessKeyInfo,
+
+	// Unsigned (see unsignedActions in server.go)
+	"AssumeRoleWithSAML": assumeRoleWithSAML, // sts_saml.go
 }

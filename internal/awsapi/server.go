@@ -88,15 +88,17 @@ func (s *Server) handle(c echo.Context) error {
 	if err != nil {
 		return s.fail(c, claimed, err)
 	}
-	res, err := s.verifier.Verify(r, body)
-	if err != nil {
-		return s.fail(c, claimed, err)
-	}
-	svc := services[res.Service]
-	if svc == nil { // the verifier accepts only the services above
-		return s.fail(c, claimed, fmt.Errorf("awsapi: signed for unserved service %q", res.Service))
-	}
 	name := p.str("Action")
+	var res *sigv4.Result // nil for an unsigned call
+	svc := stsService     // the only service with unsigned actions
+	if !isUnsigned(r, name) {
+		if res, err = s.verifier.Verify(r, body); err != nil {
+			return s.fail(c, claimed, err)
+		}
+		if svc = services[res.Service]; svc == nil { // the verifier accepts only the services above
+			return s.fail(c, claimed, fmt.Errorf("awsapi: signed for unserved service %q", res.Service))
+		}
+	}
 	fn := svc.actions[name]
 	switch {
 	case name == "":
@@ -111,9 +113,11 @@ func (s *Server) handle(c echo.Context) error {
 	ctx, requestID := r.Context(), requestIDOf(c)
 	meta := iam.Meta{SourceIP: c.RealIP(), UserAgent: r.UserAgent(), RequestID: requestID, Secure: r.TLS != nil,
 		Source: svc.name + ".amazonaws.com"}
-	caller, err := s.svc.APIPrincipal(ctx, res, meta)
-	if err != nil {
-		return s.fail(c, svc, err)
+	var caller *iam.Principal
+	if res != nil {
+		if caller, err = s.svc.APIPrincipal(ctx, res, meta); err != nil {
+			return s.fail(c, svc, err)
+		}
 	}
 	out, err := fn(s, &call{ctx: ctx, caller: caller, p: p, meta: meta, auth: res})
 	if err != nil {
@@ -125,6 +129,17 @@ func (s *Server) handle(c echo.Context) error {
 	}
 	c.Response().Header().Set("x-amzn-RequestId", requestID)
 	return c.Blob(http.StatusOK, "text/xml", doc)
+}
+
+// unsignedActions are the STS actions AWS answers without a signature: the
+// caller has no AWS credentials yet, and proves who it is by the token or
+// assertion it carries, which the action verifies itself.
+var unsignedActions = map[string]bool{"AssumeRoleWithSAML": true}
+
+// isUnsigned reports an unsigned call of an unsigned action. A signed one
+// (an Authorization header, or a presigned query) is verified as any other.
+func isUnsigned(r *http.Request, action string) bool {
+	return unsignedActions[action] && r.Header.Get("Authorization") == "" && r.URL.Query().Get("X-Amz-Credential") == ""
 }
 
 // requestIDOf is the request's ID, as the server's middleware set it.

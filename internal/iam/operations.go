@@ -46,19 +46,19 @@ const (
 
 var operations = map[Op]map[EntityType]string{
 	OpList: {UserType: "ListUsers", GroupType: "ListGroups", RoleType: "ListRoles", PolicyType: "ListPolicies",
-		InstanceProfileType: "ListInstanceProfiles"},
+		InstanceProfileType: "ListInstanceProfiles", SAMLProviderType: "ListSAMLProviders"},
 	OpCreate: {UserType: "CreateUser", GroupType: "CreateGroup", RoleType: "CreateRole", PolicyType: "CreatePolicy",
-		InstanceProfileType: "CreateInstanceProfile"},
+		InstanceProfileType: "CreateInstanceProfile", SAMLProviderType: "CreateSAMLProvider"},
 	OpDelete: {UserType: "DeleteUser", GroupType: "DeleteGroup", RoleType: "DeleteRole", PolicyType: "DeletePolicy",
-		InstanceProfileType: "DeleteInstanceProfile"},
-	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole"},
+		InstanceProfileType: "DeleteInstanceProfile", SAMLProviderType: "DeleteSAMLProvider"},
+	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole", SAMLProviderType: "UpdateSAMLProvider"},
 
 	OpTag: {UserType: "TagUser", RoleType: "TagRole", PolicyType: "TagPolicy", MFADeviceType: "TagMFADevice",
-		InstanceProfileType: "TagInstanceProfile"},
+		InstanceProfileType: "TagInstanceProfile", SAMLProviderType: "TagSAMLProvider"},
 	OpUntag: {UserType: "UntagUser", RoleType: "UntagRole", PolicyType: "UntagPolicy", MFADeviceType: "UntagMFADevice",
-		InstanceProfileType: "UntagInstanceProfile"},
+		InstanceProfileType: "UntagInstanceProfile", SAMLProviderType: "UntagSAMLProvider"},
 	OpListTags: {UserType: "ListUserTags", RoleType: "ListRoleTags", PolicyType: "ListPolicyTags", MFADeviceType: "ListMFADeviceTags",
-		InstanceProfileType: "ListInstanceProfileTags"},
+		InstanceProfileType: "ListInstanceProfileTags", SAMLProviderType: "ListSAMLProviderTags"},
 
 	OpAttachPolicy:         {UserType: "AttachUserPolicy", GroupType: "AttachGroupPolicy", RoleType: "AttachRolePolicy"},
 	OpDetachPolicy:         {UserType: "DetachUserPolicy", GroupType: "DetachGroupPolicy", RoleType: "DetachRolePolicy"},
@@ -128,7 +128,7 @@ func typeOfARN(arn string) (EntityType, bool) {
 	}
 	kind, _, _ := strings.Cut(rest, "/")
 	switch t := EntityType(kind); t {
-	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType:
+	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType, SAMLProviderType:
 		return t, true
 	}
 	return "", false
