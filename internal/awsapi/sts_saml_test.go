@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +247,39 @@ func TestAssumeRoleWithSAMLRejects(t *testing.T) {
 	ok(t, err)
 	if int(n) != len(tests) {
 		t.Errorf("%d refusals audited, want %d", n, len(tests))
+	}
+}
+
+// TestAWSCLISAML: the aws command line creates a provider from a metadata
+// file and trades a signed assertion for credentials (botocore sends
+// AssumeRoleWithSAML unsigned).
+func TestAWSCLISAML(t *testing.T) {
+	if _, err := exec.LookPath("aws"); err != nil {
+		t.Skip("aws CLI not installed: skipping the CLI smoke test")
+	}
+	e := sqlite(t)
+	idp := mustIdP(t, "https://idp.example.com/saml")
+	file := filepath.Join(t.TempDir(), "metadata.xml")
+	ok(t, os.WriteFile(file, []byte(idp.Metadata()), 0o600))
+	var created struct{ SAMLProviderArn string }
+	e.awsCLI(t, &created, "iam", "create-saml-provider", "--name", "corp", "--saml-metadata-document", "file://"+file)
+	if created.SAMLProviderArn != "arn:aws:iam::"+e.acct.ID+":saml-provider/corp" {
+		t.Fatalf("create-saml-provider = %+v", created)
+	}
+	roleARN := e.seedRole("saml-dev", fmt.Sprintf(samlTrust, created.SAMLProviderArn))
+	assertion, err := idp.Response(samltest.Assertion{Attributes: []samltest.Attr{
+		{Name: samltest.RoleAttr, Values: []string{roleARN + "," + created.SAMLProviderArn}},
+		{Name: samltest.RoleSessionNameAttr, Values: []string{"alice"}}}}, time.Now())
+	ok(t, err)
+	var out struct {
+		Credentials     struct{ AccessKeyId string }
+		AssumedRoleUser struct{ Arn string }
+		SubjectType     string
+	}
+	e.awsCLI(t, &out, "sts", "assume-role-with-saml", "--role-arn", roleARN, "--principal-arn", created.SAMLProviderArn,
+		"--saml-assertion", assertion)
+	if out.AssumedRoleUser.Arn != "arn:aws:sts::"+e.acct.ID+":assumed-role/saml-dev/alice" ||
+		!strings.HasPrefix(out.Credentials.AccessKeyId, "ASIA") || out.SubjectType != "persistent" {
+		t.Fatalf("assume-role-with-saml = %+v", out)
 	}
 }
