@@ -29,10 +29,16 @@ type samlEnv struct {
 	anon                 *stssdk.Client // no credentials: AssumeRoleWithSAML is unsigned
 	otherIdP             *samltest.IdP
 	otherProvider        string
+	plainRole            string // trusts the provider without sts:TagSession
 }
 
 const samlTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},
- "Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml","saml:sub_type":"persistent"}}}]}`
+ "Action":["sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity"],
+ "Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml","saml:sub_type":"persistent"}}}]}`
+
+// samlTrustPlain allows the role and nothing more: no session tags, no
+// source identity.
+const samlTrustPlain = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},"Action":"sts:AssumeRoleWithSAML"}]}`
 
 func newSAMLEnv(t *testing.T, e *env) *samlEnv {
 	t.Helper()
@@ -44,6 +50,7 @@ func newSAMLEnv(t *testing.T, e *env) *samlEnv {
 		Name: aws.String("other"), SAMLMetadataDocument: aws.String(s.otherIdP.Metadata())}))
 	s.otherProvider = aws.ToString(out.SAMLProviderArn)
 	s.roleARN = e.seedRole("saml-dev", fmt.Sprintf(samlTrust, s.providerARN), "arn:aws:iam::aws:policy/ReadOnlyAccess")
+	s.plainRole = e.seedRole("saml-plain", fmt.Sprintf(samlTrustPlain, s.providerARN))
 	s.anon = stssdk.NewFromConfig(aws.Config{Region: "us-east-1", Retryer: transportRetry},
 		func(o *stssdk.Options) { o.BaseEndpoint = aws.String(e.srv.URL + "/aws") })
 	return s
@@ -228,6 +235,17 @@ func TestAssumeRoleWithSAMLRejects(t *testing.T) {
 			return s.response(t, s.idp, samltest.Assertion{Attributes: s.attrs(pair)}, nil)
 		}, func(in *stssdk.AssumeRoleWithSAMLInput) { in.DurationSeconds = aws.Int32(7200) }, "ValidationError"},
 		{"not base64", func(t *testing.T) string { return "%%%%not-base64" }, nil, "InvalidIdentityToken"},
+		{"session tags without sts:TagSession", func(t *testing.T) string {
+			return s.response(t, s.idp, samltest.Assertion{Attributes: s.attrs(s.plainRole+","+s.providerARN,
+				samltest.Attr{Name: samltest.PrincipalTagPrefix + "team", Values: []string{"dev"}})}, nil)
+		}, func(in *stssdk.AssumeRoleWithSAMLInput) { in.RoleArn = aws.String(s.plainRole) }, "AccessDenied"},
+		{"source identity without sts:SetSourceIdentity", func(t *testing.T) string {
+			return s.response(t, s.idp, samltest.Assertion{Attributes: s.attrs(s.plainRole+","+s.providerARN,
+				samltest.Attr{Name: samltest.SourceIdentityAttr, Values: []string{"alice"}})}, nil)
+		}, func(in *stssdk.AssumeRoleWithSAMLInput) { in.RoleArn = aws.String(s.plainRole) }, "AccessDenied"},
+		{"plain role without tags: allowed", func(t *testing.T) string {
+			return s.response(t, s.idp, samltest.Assertion{Attributes: s.attrs(s.plainRole + "," + s.providerARN)}, nil)
+		}, func(in *stssdk.AssumeRoleWithSAMLInput) { in.RoleArn = aws.String(s.plainRole) }, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -236,6 +254,10 @@ func TestAssumeRoleWithSAMLRejects(t *testing.T) {
 				mods = append(mods, tc.mod)
 			}
 			out, err := s.assume(tc.assertion(t), mods...)
+			if tc.code == "" { // the control: the same call, allowed
+				ok(t, err)
+				return
+			}
 			if out != nil {
 				t.Fatalf("issued %+v", out.AssumedRoleUser)
 			}
@@ -245,7 +267,7 @@ func TestAssumeRoleWithSAMLRejects(t *testing.T) {
 	// Every refusal is audited.
 	n, err := e.store.CountAudit(e.ctx, e.acct.ID, models.AuditFilter{EventName: "AssumeRoleWithSAML", Result: models.ResultFailure})
 	ok(t, err)
-	if int(n) != len(tests) {
+	if int(n) != len(tests)-1 { // all but the control
 		t.Errorf("%d refusals audited, want %d", n, len(tests))
 	}
 }

@@ -130,12 +130,23 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in AssumeRoleWithSAMLI
 	}
 	nameQualifier := samlNameQualifier(a.Issuer, acct, provider.Name)
 	keys := samlContextKeys(a, acct, provider.Name, in.PrincipalArn, nameQualifier, claims, now, m)
-	ok, err := s.providerMayAssume(role, in.RoleArn, in.PrincipalArn, acct, keys, now)
-	if err != nil {
-		return nil, fail(err)
+	// As AWS: session tags need sts:TagSession, a source identity
+	// sts:SetSourceIdentity, from the same trust policy.
+	actions := []string{"sts:AssumeRoleWithSAML"}
+	if len(claims.tags) > 0 {
+		actions = append(actions, "sts:TagSession")
 	}
-	if !ok {
-		return nil, fail(samlDenied())
+	if claims.sourceIdentity != "" {
+		actions = append(actions, "sts:SetSourceIdentity")
+	}
+	for _, action := range actions {
+		ok, err := s.providerMayAssume(role, in.RoleArn, in.PrincipalArn, acct, action, keys, now)
+		if err != nil {
+			return nil, fail(err)
+		}
+		if !ok {
+			return nil, fail(samlDenied())
+		}
 	}
 
 	expires := now.Add(time.Duration(dur) * time.Second)
@@ -405,15 +416,16 @@ var samlAttributeKeys = map[string]string{
 }
 
 // providerMayAssume asks the engine whether the role's trust policy lets
-// the provider's user in: the provider is the request's principal, and
+// the provider's user in (action: sts:AssumeRoleWithSAML, sts:TagSession or
+// sts:SetSourceIdentity): the provider is the request's principal, and
 // only the trust policy speaks (a federated user has no identity policies
 // of its own).
-func (s *Service) providerMayAssume(role *models.Role, roleARN, providerARN, acct string, keys map[string][]string, now time.Time) (bool, error) {
+func (s *Service) providerMayAssume(role *models.Role, roleARN, providerARN, acct, action string, keys map[string][]string, now time.Time) (bool, error) {
 	trust, err := s.compiled(policy.PolicyRef{ID: roleARN + "#trust", Name: "trust policy"}, role.AssumeRolePolicyDocument, policy.Trust)
 	if err != nil {
 		return false, err
 	}
-	req := &policy.Request{Principal: policy.Principal{ARN: providerARN, Account: acct}, Action: "sts:AssumeRoleWithSAML",
+	req := &policy.Request{Principal: policy.Principal{ARN: providerARN, Account: acct}, Action: action,
 		Resource: roleARN, Context: policy.NewContext(keys), Time: now}
 	return policy.Decide(&policy.Inputs{Resource: trust}, req) == policy.Allowed, nil
 }
