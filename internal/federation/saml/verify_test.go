@@ -200,3 +200,28 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseMetadata: a metadata document is read or refused with
+// ErrMetadata, never a panic; what is read names an entity and a
+// certificate.
+func FuzzParseMetadata(f *testing.F) {
+	idp, _ := mustIdP(f, "https://idp.example.com/saml")
+	f.Add(idp.Metadata())
+	f.Add(`<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"><md:IDPSSODescriptor/></md:EntityDescriptor>`)
+	f.Add("<a><b></a>")
+	f.Fuzz(func(t *testing.T, doc string) {
+		if len(doc) > 64<<10 {
+			return
+		}
+		md, err := saml.ParseMetadata(doc)
+		if err != nil {
+			if !errors.Is(err, saml.ErrMetadata) {
+				t.Fatalf("error %v is not ErrMetadata", err)
+			}
+			return
+		}
+		if md.EntityID == "" || len(md.SigningCerts) == 0 {
+			t.Fatalf("accepted %+v", md)
+		}
+	})
+}
