@@ -24,7 +24,10 @@ const (
 	samlSessionDurationAttr = "https://aws.amazon.com/SAML/Attributes/SessionDuration"
 	samlSourceIdentityAttr  = "https://aws.amazon.com/SAML/Attributes/SourceIdentity"
 	samlPrincipalTagPrefix  = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
-	samlNameIDFormatPrefix  = "urn:oasis:names:tc:SAML:2.0:nameid-format:"
+	// samlTransitiveTagKeysAttr names the session tags that would pass on
+	// to a chained session: read as sts:TransitiveTagKeys.
+	samlTransitiveTagKeysAttr = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
+	samlNameIDFormatPrefix    = "urn:oasis:names:tc:SAML:2.0:nameid-format:"
 )
 
 // AssumeRoleWithSAMLInput is STS AssumeRoleWithSAML's input.
@@ -375,6 +378,10 @@ func samlContextKeys(a *saml.Assertion, acct, providerName, providerARN, nameQua
 	if c.sourceIdentity != "" {
 		keys["sts:SourceIdentity"] = []string{c.sourceIdentity}
 	}
+	keys["sts:RoleSessionName"] = []string{c.sessionName}
+	if v := a.Attributes[samlTransitiveTagKeysAttr]; len(v) > 0 {
+		keys["sts:TransitiveTagKeys"] = v
+	}
 	for k, v := range tagRequestKeys(c.tags) {
 		keys[k] = v
 	}
@@ -389,7 +396,10 @@ func samlContextKeys(a *saml.Assertion, acct, providerName, providerARN, nameQua
 	return keys
 }
 
-// samlAttributeKeys maps the attribute OIDs AWS reads to their saml:* keys.
+// samlAttributeKeys maps the attribute OIDs AWS reads to their saml:* keys
+// (the key names are AWS's, from its service reference; AWS's
+// saml:commonName, saml:organizationStatus and saml:primaryGroupSID are
+// left out until their attribute names are confirmed).
 var samlAttributeKeys = map[string]string{
 	"urn:oid:1.3.6.1.4.1.5923.1.1.1.1":  "saml:edupersonaffiliation",
 	"urn:oid:1.3.6.1.4.1.5923.1.1.1.2":  "saml:edupersonnickname",
@@ -407,7 +417,8 @@ var samlAttributeKeys = map[string]string{
 	"urn:oid:0.9.2342.19200300.100.1.3": "saml:mail",
 	"urn:oid:2.5.4.42":                  "saml:givenName",
 	"urn:oid:2.5.4.4":                   "saml:surname",
-	"urn:oid:2.16.840.1.113730.3.1.241": "saml:displayName",
+	"urn:oid:2.5.4.41":                  "saml:name",
+	"urn:oid:2.5.4.45":                  "saml:x500UniqueIdentifier",
 	"urn:oid:1.3.6.1.4.1.5923.1.2.1.2":  "saml:eduorghomepageuri",
 	"urn:oid:1.3.6.1.4.1.5923.1.2.1.3":  "saml:eduorgidentityauthnpolicyuri",
 	"urn:oid:1.3.6.1.4.1.5923.1.2.1.4":  "saml:eduorglegalname",
