@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/beevik/etree"
 
@@ -172,6 +173,12 @@ func TestAssumeRoleWithSAMLRejects(t *testing.T) {
 	keysRole := e.seedRole("saml-keys", fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":%q},
 	 "Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"saml:iss":%q,"saml:doc":%q,"saml:sub":"alice@example.com",
 	 "saml:edupersonprincipalname":"alice@corp","sts:RoleSessionName":"alice"}}}]}`, s.providerARN, s.idp.EntityID, e.acct.ID+"/corp"))
+	_, err := e.iam.CreateSAMLProvider(e.ctx, &iamsdk.CreateSAMLProviderInput{Name: aws.String("enc"), SAMLMetadataDocument: aws.String(s.idp.Metadata()),
+		AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeRequired})
+	wantError(t, err, "InvalidInput", "AssertionEncryptionMode Required needs a private key.")
+	encProvider := must[*iamsdk.CreateSAMLProviderOutput](t)(e.iam.CreateSAMLProvider(e.ctx, &iamsdk.CreateSAMLProviderInput{Name: aws.String("enc"),
+		SAMLMetadataDocument: aws.String(s.idp.Metadata()), AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeRequired,
+		AddPrivateKey: aws.String(privateKeyPEM(t))})).SAMLProviderArn
 	eppn := func(v string) samltest.Attr {
 		return samltest.Attr{Name: "urn:oid:1.3.6.1.4.1.5923.1.1.1.6", Values: []string{v}}
 	}
@@ -256,6 +263,9 @@ func TestAssumeRoleWithSAMLRejects(t *testing.T) {
 		{"saml:* keys in the trust policy: another eduPersonPrincipalName", func(t *testing.T) string {
 			return s.response(t, s.idp, samltest.Assertion{Attributes: s.attrs(keysRole+","+s.providerARN, eppn("mallory@corp"))}, nil)
 		}, func(in *stssdk.AssumeRoleWithSAMLInput) { in.RoleArn = aws.String(keysRole) }, "AccessDenied"},
+		{"provider requires encrypted assertions", func(t *testing.T) string {
+			return s.response(t, s.idp, samltest.Assertion{Attributes: s.attrs(s.roleARN + "," + aws.ToString(encProvider))}, nil)
+		}, func(in *stssdk.AssumeRoleWithSAMLInput) { in.PrincipalArn = encProvider }, "InvalidIdentityToken"},
 		{"plain role without tags: allowed", func(t *testing.T) string {
 			return s.response(t, s.idp, samltest.Assertion{Attributes: s.attrs(s.plainRole + "," + s.providerARN)}, nil)
 		}, func(in *stssdk.AssumeRoleWithSAMLInput) { in.RoleArn = aws.String(s.plainRole) }, ""},

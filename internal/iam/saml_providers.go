@@ -208,6 +208,9 @@ func (s *Service) CreateSAMLProvider(ctx context.Context, caller *Principal, in 
 	if err := checkEncryptionMode(in.AssertionEncryptionMode); err != nil {
 		return nil, err
 	}
+	if in.AssertionEncryptionMode == "Required" && in.AddPrivateKey == "" {
+		return nil, invalidInput("AssertionEncryptionMode Required needs a private key.")
+	}
 	now := s.now()
 	var keys []samlKey
 	if in.AddPrivateKey != "" {

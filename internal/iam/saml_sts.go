@@ -241,6 +241,11 @@ func (s *Service) samlProviderFor(ctx context.Context, acct, arn string) (*model
 	if !p.ValidUntil.IsZero() && !s.now().Before(p.ValidUntil) {
 		return nil, nil, invalidIdentityToken("The SAML provider's metadata has expired")
 	}
+	if p.AssertionEncryptionMode == "Required" {
+		// The keys are stored, but assertions are not decrypted here yet:
+		// refused rather than accepted unencrypted against the setting.
+		return nil, nil, invalidIdentityToken("The SAML provider requires encrypted assertions, which this console does not decrypt")
+	}
 	md, err := saml.ParseMetadata(p.MetadataDocument)
 	if err != nil { // it was read when stored: a change of parser since
 		return nil, nil, internal(err, "SAML provider metadata")
