@@ -133,32 +133,12 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in AssumeRoleWithSAMLI
 	}
 	nameQualifier := samlNameQualifier(a.Issuer, acct, provider.Name)
 	keys := samlContextKeys(a, acct, provider.Name, in.PrincipalArn, nameQualifier, claims, now, m)
-	// As AWS: session tags need sts:TagSession, a source identity
-	// sts:SetSourceIdentity, from the same trust policy.
-	actions := []string{"sts:AssumeRoleWithSAML"}
-	if len(claims.tags) > 0 {
-		actions = append(actions, "sts:TagSession")
+	if err := s.samlTrusts(role, in, acct, claims, keys, now); err != nil {
+		return nil, fail(err)
 	}
-	if claims.sourceIdentity != "" {
-		actions = append(actions, "sts:SetSourceIdentity")
-	}
-	for _, action := range actions {
-		ok, err := s.providerMayAssume(role, in.RoleArn, in.PrincipalArn, acct, action, keys, now)
-		if err != nil {
-			return nil, fail(err)
-		}
-		if !ok {
-			return nil, fail(samlDenied())
-		}
-	}
-
-	expires := now.Add(time.Duration(dur) * time.Second)
-	if !a.SessionNotOnOrAfter.IsZero() && a.SessionNotOnOrAfter.Before(expires) {
-		// The IdP's session ends first: so do the credentials.
-		if !a.SessionNotOnOrAfter.After(now) {
-			return nil, fail(&Error{Kind: Invalid, Code: "ExpiredTokenException", Message: "Token expired: the SAML assertion's SessionNotOnOrAfter has passed"})
-		}
-		expires = a.SessionNotOnOrAfter
+	expires, err := samlExpiry(now, dur, a.SessionNotOnOrAfter)
+	if err != nil {
+		return nil, fail(err)
 	}
 	x := &models.STSSession{AccountID: acct, Kind: "AssumedRole", RoleID: role.RoleID, RoleARN: in.RoleArn,
 		SessionName: claims.sessionName, PrincipalARN: "arn:aws:sts::" + acct + ":assumed-role/" + role.Name + "/" + claims.sessionName,
@@ -197,6 +177,42 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in AssumeRoleWithSAMLI
 		PackedPolicySize: packedSize(AssumeRoleInput{Policy: in.Policy, PolicyArns: in.PolicyArns}),
 		Audience:         a.Recipient, Issuer: a.Issuer, NameQualifier: nameQualifier, Subject: a.Subject,
 		SubjectType: samlSubjectType(a.SubjectFormat), SourceIdentity: claims.sourceIdentity}, nil
+}
+
+// samlTrusts asks the role's trust policy for each permission the session
+// needs: sts:AssumeRoleWithSAML, and as AWS, sts:TagSession for session
+// tags and sts:SetSourceIdentity for a source identity.
+func (s *Service) samlTrusts(role *models.Role, in AssumeRoleWithSAMLInput, acct string, c *samlClaims, keys map[string][]string, now time.Time) error {
+	actions := []string{"sts:AssumeRoleWithSAML"}
+	if len(c.tags) > 0 {
+		actions = append(actions, "sts:TagSession")
+	}
+	if c.sourceIdentity != "" {
+		actions = append(actions, "sts:SetSourceIdentity")
+	}
+	for _, action := range actions {
+		ok, err := s.providerMayAssume(role, in.RoleArn, in.PrincipalArn, acct, action, keys, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return samlDenied()
+		}
+	}
+	return nil
+}
+
+// samlExpiry is when the credentials expire: after dur seconds, or when
+// the IdP's session ends (SessionNotOnOrAfter), whichever is first.
+func samlExpiry(now time.Time, dur int, sessionEnd time.Time) (time.Time, error) {
+	expires := now.Add(time.Duration(dur) * time.Second)
+	if sessionEnd.IsZero() || !sessionEnd.Before(expires) {
+		return expires, nil
+	}
+	if !sessionEnd.After(now) {
+		return time.Time{}, &Error{Kind: Invalid, Code: "ExpiredTokenException", Message: "Token expired: the SAML assertion's SessionNotOnOrAfter has passed"}
+	}
+	return sessionEnd, nil
 }
 
 // checkSAMLInput checks AssumeRoleWithSAML's parameters as AWS's model
