@@ -1,8 +1,11 @@
 package saml_test
 
 import (
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +27,33 @@ func mustIdP(t testing.TB, entityID string) (*samltest.IdP, *saml.Metadata) {
 	md, err := saml.ParseMetadata(idp.Metadata())
 	if err != nil {
 		t.Fatal(err)
+	}
+	return idp, md
+}
+
+// fuzzIdP is an IdP with the stored test key (testdata/fuzz-idp-key.pem,
+// made for these tests and nothing else).
+func fuzzIdP(f *testing.F) (*samltest.IdP, *saml.Metadata) {
+	f.Helper()
+	b, err := os.ReadFile("testdata/fuzz-idp-key.pem")
+	if err != nil {
+		f.Fatal(err)
+	}
+	block, _ := pem.Decode(b)
+	if block == nil {
+		f.Fatal("testdata/fuzz-idp-key.pem: no PEM block")
+	}
+	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+	if err != nil {
+		f.Fatal(err)
+	}
+	idp, err := samltest.WithKey("https://idp.example.com/saml", key, now)
+	if err != nil {
+		f.Fatal(err)
+	}
+	md, err := saml.ParseMetadata(idp.Metadata())
+	if err != nil {
+		f.Fatal(err)
 	}
 	return idp, md
 }
@@ -180,7 +210,7 @@ func TestVerifyRejects(t *testing.T) {
 // FuzzVerify feeds arbitrary responses to the verifier: it must refuse
 // what it cannot read, never panic, and accept only what the IdP signed.
 func FuzzVerify(f *testing.F) {
-	idp, md := mustIdP(f, "https://idp.example.com/saml")
+	idp, md := fuzzIdP(f)
 	for _, a := range []samltest.Assertion{{ID: "_seed1"}, {ID: "_seed2", SignResponse: true}, {Unsigned: true}} {
 		doc, err := idp.Document(a, now)
 		if err != nil {
@@ -205,7 +235,7 @@ func FuzzVerify(f *testing.F) {
 // ErrMetadata, never a panic; what is read names an entity and a
 // certificate.
 func FuzzParseMetadata(f *testing.F) {
-	idp, _ := mustIdP(f, "https://idp.example.com/saml")
+	idp, _ := fuzzIdP(f)
 	f.Add(idp.Metadata())
 	f.Add(`<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"><md:IDPSSODescriptor/></md:EntityDescriptor>`)
 	f.Add("<a><b></a>")

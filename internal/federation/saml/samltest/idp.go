@@ -51,6 +51,13 @@ func New(entityID string, now time.Time) (*IdP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("samltest: key: %w", err)
 	}
+	return WithKey(entityID, key, now)
+}
+
+// WithKey makes an IdP with the given key and a fresh self-signed
+// certificate. Fuzz tests use it with a stored key: generating one under
+// the fuzzer's coverage instrumentation takes minutes.
+func WithKey(entityID string, key *rsa.PrivateKey, now time.Time) (*IdP, error) {
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(now.UnixNano()), Subject: pkix.Name{CommonName: entityID},
 		NotBefore: now.Add(-24 * time.Hour), NotAfter: now.Add(365 * 24 * time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature}
