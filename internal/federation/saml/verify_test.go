@@ -209,6 +209,9 @@ func TestVerifyRejects(t *testing.T) {
 
 // FuzzVerify feeds arbitrary responses to the verifier: it must refuse
 // what it cannot read, never panic, and accept only what the IdP signed.
+// Run it with a short minimization (each input checks an RSA signature):
+//
+//	go test ./internal/federation/saml -run XXX -fuzz FuzzVerify -fuzztime 60s -fuzzminimizetime 3s
 func FuzzVerify(f *testing.F) {
 	idp, md := fuzzIdP(f)
 	for _, a := range []samltest.Assertion{{ID: "_seed1"}, {ID: "_seed2", SignResponse: true}, {Unsigned: true}} {
