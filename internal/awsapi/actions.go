@@ -79,6 +79,16 @@ var iamActions = map[string]action{
 	"UntagInstanceProfile":          untag(iam.InstanceProfileType),
 	"ListInstanceProfileTags":       listTags(iam.InstanceProfileType),
 
+	// SAML identity providers (iam_saml.go)
+	"CreateSAMLProvider":   createSAMLProvider,
+	"GetSAMLProvider":      getSAMLProvider,
+	"ListSAMLProviders":    listSAMLProviders,
+	"UpdateSAMLProvider":   updateSAMLProvider,
+	"DeleteSAMLProvider":   deleteSAMLProvider,
+	"TagSAMLProvider":      tagSAMLProvider,
+	"UntagSAMLProvider":    untagSAMLProvider,
+	"ListSAMLProviderTags": listSAMLProviderTags,
+
 	// Access keys, login profiles, passwords
 	"CreateAccessKey":      createAccessKey,
 	"ListAccessKeys":       listAccessKeys,
@@ -190,11 +200,16 @@ var iamActions = map[string]action{
 	"ListPoliciesGrantingServiceAccess": listPoliciesGrantingServiceAccess,
 }
 
-// stsActions is STS's action table of signed calls (handlers in sts.go);
-// the unsigned ones are unsignedActions (sts_webidentity.go).
+// stsActions is STS's action table (handlers in sts.go, sts_saml.go,
+// sts_webidentity.go); unsignedActions (server.go) names those answered
+// without a signature.
 var stsActions = map[string]action{
 	"GetCallerIdentity": getCallerIdentity,
 	"AssumeRole":        assumeRole,
 	"GetSessionToken":   getSessionToken,
 	"GetAccessKeyInfo":  getAccessKeyInfo,
+
+	// Unsigned (see unsignedActions in server.go)
+	"AssumeRoleWithSAML":        assumeRoleWithSAML,        // sts_saml.go
+	"AssumeRoleWithWebIdentity": assumeRoleWithWebIdentity, // sts_webidentity.go
 }

@@ -113,7 +113,7 @@ func TestOIDCProviderValidation(t *testing.T) {
 			"Thumbprint must be exactly 40 characters."},
 		{"six thumbprints", iamsdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://example.com"), ThumbprintList: six}, "InvalidInput",
 			"Thumbprint list must contain fewer than 5 entries."},
-		{"duplicate tags", iamsdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://example.com"), Tags: tagsOf("k", "1", "K", "2")}, "ValidationError",
+		{"duplicate tags", iamsdk.CreateOpenIDConnectProviderInput{Url: aws.String("https://example.com"), Tags: tagsOf("k", "1", "K", "2")}, "InvalidInput",
 			"Duplicate tag keys found. Please note that Tag keys are case insensitive."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

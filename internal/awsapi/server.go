@@ -88,20 +88,17 @@ func (s *Server) handle(c echo.Context) error {
 	if err != nil {
 		return s.fail(c, claimed, err)
 	}
-	if name := p.str("Action"); unsignedActions[name] != nil && p.str("Version") == stsService.version {
-		// AssumeRoleWithWebIdentity (and its SAML twin) carry their proof
-		// in the request, as AWS's: no signature is asked for.
-		return s.answer(c, stsService, name, unsignedActions[name], p, nil)
-	}
-	res, err := s.verifier.Verify(r, body)
-	if err != nil {
-		return s.fail(c, claimed, err)
-	}
-	svc := services[res.Service]
-	if svc == nil { // the verifier accepts only the services above
-		return s.fail(c, claimed, fmt.Errorf("awsapi: signed for unserved service %q", res.Service))
-	}
 	name := p.str("Action")
+	var res *sigv4.Result // nil for an unsigned call
+	svc := stsService     // the only service with unsigned actions
+	if !isUnsigned(r, name) {
+		if res, err = s.verifier.Verify(r, body); err != nil {
+			return s.fail(c, claimed, err)
+		}
+		if svc = services[res.Service]; svc == nil { // the verifier accepts only the services above
+			return s.fail(c, claimed, fmt.Errorf("awsapi: signed for unserved service %q", res.Service))
+		}
+	}
 	fn := svc.actions[name]
 	switch {
 	case name == "":
@@ -140,6 +137,17 @@ func (s *Server) answer(c echo.Context, svc *service, name string, fn action, p 
 	}
 	c.Response().Header().Set("x-amzn-RequestId", requestID)
 	return c.Blob(http.StatusOK, "text/xml", doc)
+}
+
+// unsignedActions are the STS actions AWS answers without a signature: the
+// caller has no AWS credentials yet, and proves who it is by the token or
+// assertion it carries, which the action verifies itself.
+var unsignedActions = map[string]bool{"AssumeRoleWithSAML": true, "AssumeRoleWithWebIdentity": true}
+
+// isUnsigned reports an unsigned call of an unsigned action. A signed one
+// (an Authorization header, or a presigned query) is verified as any other.
+func isUnsigned(r *http.Request, action string) bool {
+	return unsignedActions[action] && r.Header.Get("Authorization") == "" && r.URL.Query().Get("X-Amz-Credential") == ""
 }
 
 // requestIDOf is the request's ID, as the server's middleware set it.

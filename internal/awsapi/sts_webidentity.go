@@ -2,13 +2,6 @@ package awsapi
 
 import "github.com/iamconsole/console/internal/iam"
 
-// unsignedActions are the STS actions AWS answers without a signature:
-// the request carries its own proof (a web identity token, a SAML
-// assertion). Their handlers get no caller.
-var unsignedActions = map[string]action{
-	"AssumeRoleWithWebIdentity": assumeRoleWithWebIdentity,
-}
-
 type assumeRoleWithWebIdentityResult struct {
 	SubjectFromWebIdentityToken string `xml:"SubjectFromWebIdentityToken"`
 	Audience                    string `xml:"Audience"`

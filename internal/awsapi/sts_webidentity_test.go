@@ -191,7 +191,7 @@ func TestWebIdentitySessionTags(t *testing.T) {
 	bad["https://aws.amazon.com/tags"] = map[string]any{"principal_tags": map[string]any{"aws:team": []string{"ci"}}}
 	_, err = sts.AssumeRoleWithWebIdentity(e.ctx, &stssdk.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(tagged),
 		RoleSessionName: aws.String("s4"), WebIdentityToken: aws.String(is.token(bad))})
-	wantError(t, err, "IDPRejectedClaim", "The session tags in the web identity token are not valid: Tag keys may not begin with aws: (reserved for AWS use).")
+	wantError(t, err, "IDPRejectedClaim", "The session tags in the web identity token are not valid: Tag keys beginning with aws: are reserved for AWS use.")
 
 	// Without the tag, the same role's session may not list users.
 	delete(claims, "https://aws.amazon.com/tags")

@@ -46,19 +46,25 @@ const (
 
 var operations = map[Op]map[EntityType]string{
 	OpList: {UserType: "ListUsers", GroupType: "ListGroups", RoleType: "ListRoles", PolicyType: "ListPolicies",
-		InstanceProfileType: "ListInstanceProfiles", OIDCProviderType: "ListOpenIDConnectProviders"},
+		InstanceProfileType: "ListInstanceProfiles", OIDCProviderType: "ListOpenIDConnectProviders",
+		SAMLProviderType: "ListSAMLProviders"},
 	OpCreate: {UserType: "CreateUser", GroupType: "CreateGroup", RoleType: "CreateRole", PolicyType: "CreatePolicy",
-		InstanceProfileType: "CreateInstanceProfile", OIDCProviderType: "CreateOpenIDConnectProvider"},
+		InstanceProfileType: "CreateInstanceProfile", OIDCProviderType: "CreateOpenIDConnectProvider",
+		SAMLProviderType: "CreateSAMLProvider"},
 	OpDelete: {UserType: "DeleteUser", GroupType: "DeleteGroup", RoleType: "DeleteRole", PolicyType: "DeletePolicy",
-		InstanceProfileType: "DeleteInstanceProfile", OIDCProviderType: "DeleteOpenIDConnectProvider"},
-	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole"},
+		InstanceProfileType: "DeleteInstanceProfile", OIDCProviderType: "DeleteOpenIDConnectProvider",
+		SAMLProviderType: "DeleteSAMLProvider"},
+	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole", SAMLProviderType: "UpdateSAMLProvider"},
 
 	OpTag: {UserType: "TagUser", RoleType: "TagRole", PolicyType: "TagPolicy", MFADeviceType: "TagMFADevice",
-		InstanceProfileType: "TagInstanceProfile", OIDCProviderType: "TagOpenIDConnectProvider"},
+		InstanceProfileType: "TagInstanceProfile", OIDCProviderType: "TagOpenIDConnectProvider",
+		SAMLProviderType: "TagSAMLProvider"},
 	OpUntag: {UserType: "UntagUser", RoleType: "UntagRole", PolicyType: "UntagPolicy", MFADeviceType: "UntagMFADevice",
-		InstanceProfileType: "UntagInstanceProfile", OIDCProviderType: "UntagOpenIDConnectProvider"},
+		InstanceProfileType: "UntagInstanceProfile", OIDCProviderType: "UntagOpenIDConnectProvider",
+		SAMLProviderType: "UntagSAMLProvider"},
 	OpListTags: {UserType: "ListUserTags", RoleType: "ListRoleTags", PolicyType: "ListPolicyTags", MFADeviceType: "ListMFADeviceTags",
-		InstanceProfileType: "ListInstanceProfileTags", OIDCProviderType: "ListOpenIDConnectProviderTags"},
+		InstanceProfileType: "ListInstanceProfileTags", OIDCProviderType: "ListOpenIDConnectProviderTags",
+		SAMLProviderType: "ListSAMLProviderTags"},
 
 	OpAttachPolicy:         {UserType: "AttachUserPolicy", GroupType: "AttachGroupPolicy", RoleType: "AttachRolePolicy"},
 	OpDetachPolicy:         {UserType: "DetachUserPolicy", GroupType: "DetachGroupPolicy", RoleType: "DetachRolePolicy"},
@@ -128,7 +134,7 @@ func typeOfARN(arn string) (EntityType, bool) {
 	}
 	kind, _, _ := strings.Cut(rest, "/")
 	switch t := EntityType(kind); t {
-	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType, OIDCProviderType:
+	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType, OIDCProviderType, SAMLProviderType:
 		return t, true
 	}
 	return "", false
