@@ -79,8 +79,11 @@ func quotaName(t models.EntityType) string {
 }
 
 func noSuchEntity(t models.EntityType, name string) *Error {
-	if t == models.EntityInstanceProfile {
+	switch t {
+	case models.EntityInstanceProfile:
 		return noSuchInstanceProfile(name)
+	case models.EntityServerCertificate:
+		return noSuchServerCertificate(name)
 	}
 	return newErr(NotFound, "The %s with name %s cannot be found.", entityWord(t), name)
 }

@@ -42,23 +42,42 @@ const (
 	OpCreatePolicyVersion       Op = "CreatePolicyVersion"
 	OpSetDefaultPolicyVersion   Op = "SetDefaultPolicyVersion"
 	OpDeletePolicyVersion       Op = "DeletePolicyVersion"
+	OpUpload                    Op = "Upload" // server certificates
+
+	// A user's credentials besides access keys and passwords
+	// (usercredentials.go): each an action on the user's ARN.
+	OpUploadSigningCertificate        Op = "UploadSigningCertificate"
+	OpListSigningCertificates         Op = "ListSigningCertificates"
+	OpUpdateSigningCertificate        Op = "UpdateSigningCertificate"
+	OpDeleteSigningCertificate        Op = "DeleteSigningCertificate"
+	OpUploadSSHPublicKey              Op = "UploadSSHPublicKey"
+	OpGetSSHPublicKey                 Op = "GetSSHPublicKey"
+	OpListSSHPublicKeys               Op = "ListSSHPublicKeys"
+	OpUpdateSSHPublicKey              Op = "UpdateSSHPublicKey"
+	OpDeleteSSHPublicKey              Op = "DeleteSSHPublicKey"
+	OpCreateServiceSpecificCredential Op = "CreateServiceSpecificCredential"
+	OpListServiceSpecificCredentials  Op = "ListServiceSpecificCredentials"
+	OpUpdateServiceSpecificCredential Op = "UpdateServiceSpecificCredential"
+	OpResetServiceSpecificCredential  Op = "ResetServiceSpecificCredential"
+	OpDeleteServiceSpecificCredential Op = "DeleteServiceSpecificCredential"
 )
 
 var operations = map[Op]map[EntityType]string{
 	OpList: {UserType: "ListUsers", GroupType: "ListGroups", RoleType: "ListRoles", PolicyType: "ListPolicies",
-		InstanceProfileType: "ListInstanceProfiles"},
+		InstanceProfileType: "ListInstanceProfiles", ServerCertificateType: "ListServerCertificates"},
+	OpUpload: {ServerCertificateType: "UploadServerCertificate"},
 	OpCreate: {UserType: "CreateUser", GroupType: "CreateGroup", RoleType: "CreateRole", PolicyType: "CreatePolicy",
 		InstanceProfileType: "CreateInstanceProfile"},
 	OpDelete: {UserType: "DeleteUser", GroupType: "DeleteGroup", RoleType: "DeleteRole", PolicyType: "DeletePolicy",
-		InstanceProfileType: "DeleteInstanceProfile"},
-	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole"},
+		InstanceProfileType: "DeleteInstanceProfile", ServerCertificateType: "DeleteServerCertificate"},
+	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole", ServerCertificateType: "UpdateServerCertificate"},
 
 	OpTag: {UserType: "TagUser", RoleType: "TagRole", PolicyType: "TagPolicy", MFADeviceType: "TagMFADevice",
-		InstanceProfileType: "TagInstanceProfile"},
+		InstanceProfileType: "TagInstanceProfile", ServerCertificateType: "TagServerCertificate"},
 	OpUntag: {UserType: "UntagUser", RoleType: "UntagRole", PolicyType: "UntagPolicy", MFADeviceType: "UntagMFADevice",
-		InstanceProfileType: "UntagInstanceProfile"},
+		InstanceProfileType: "UntagInstanceProfile", ServerCertificateType: "UntagServerCertificate"},
 	OpListTags: {UserType: "ListUserTags", RoleType: "ListRoleTags", PolicyType: "ListPolicyTags", MFADeviceType: "ListMFADeviceTags",
-		InstanceProfileType: "ListInstanceProfileTags"},
+		InstanceProfileType: "ListInstanceProfileTags", ServerCertificateType: "ListServerCertificateTags"},
 
 	OpAttachPolicy:         {UserType: "AttachUserPolicy", GroupType: "AttachGroupPolicy", RoleType: "AttachRolePolicy"},
 	OpDetachPolicy:         {UserType: "DetachUserPolicy", GroupType: "DetachGroupPolicy", RoleType: "DetachRolePolicy"},
@@ -86,6 +105,21 @@ var operations = map[Op]map[EntityType]string{
 	OpCreatePolicyVersion:     {PolicyType: "CreatePolicyVersion"},
 	OpSetDefaultPolicyVersion: {PolicyType: "SetDefaultPolicyVersion"},
 	OpDeletePolicyVersion:     {PolicyType: "DeletePolicyVersion"},
+
+	OpUploadSigningCertificate:        {UserType: "UploadSigningCertificate"},
+	OpListSigningCertificates:         {UserType: "ListSigningCertificates"},
+	OpUpdateSigningCertificate:        {UserType: "UpdateSigningCertificate"},
+	OpDeleteSigningCertificate:        {UserType: "DeleteSigningCertificate"},
+	OpUploadSSHPublicKey:              {UserType: "UploadSSHPublicKey"},
+	OpGetSSHPublicKey:                 {UserType: "GetSSHPublicKey"},
+	OpListSSHPublicKeys:               {UserType: "ListSSHPublicKeys"},
+	OpUpdateSSHPublicKey:              {UserType: "UpdateSSHPublicKey"},
+	OpDeleteSSHPublicKey:              {UserType: "DeleteSSHPublicKey"},
+	OpCreateServiceSpecificCredential: {UserType: "CreateServiceSpecificCredential"},
+	OpListServiceSpecificCredentials:  {UserType: "ListServiceSpecificCredentials"},
+	OpUpdateServiceSpecificCredential: {UserType: "UpdateServiceSpecificCredential"},
+	OpResetServiceSpecificCredential:  {UserType: "ResetServiceSpecificCredential"},
+	OpDeleteServiceSpecificCredential: {UserType: "DeleteServiceSpecificCredential"},
 }
 
 // name is AWS's name of op on an entity of type t ("AttachUserPolicy"), ""
@@ -128,7 +162,7 @@ func typeOfARN(arn string) (EntityType, bool) {
 	}
 	kind, _, _ := strings.Cut(rest, "/")
 	switch t := EntityType(kind); t {
-	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType:
+	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType, ServerCertificateType:
 		return t, true
 	}
 	return "", false

@@ -70,6 +70,8 @@ func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, 
 		return s.lockRow(ctx, &MFADevice{}, "id", string(t)+" "+id, "account_id = ? AND id = ?", accountID, n)
 	case EntityInstanceProfile:
 		model, key = &InstanceProfile{}, "instance_profile_id"
+	case EntityServerCertificate:
+		model, key = &ServerCertificate{}, "server_certificate_id"
 	default:
 		return fmt.Errorf("lock %s %s: unknown entity type", t, id)
 	}
