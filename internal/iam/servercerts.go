@@ -231,7 +231,9 @@ func (s *Service) GetServerCertificate(ctx context.Context, caller *Principal, n
 // in name order, and the marker of the next page.
 func (s *Service) ListServerCertificates(ctx context.Context, caller *Principal, in ListInput, m Meta) ([]ServerCertificateMetadata, string, error) {
 	return listPage(ctx, s, caller, m, ServerCertificateType, in, s.store.ListServerCertificates,
-		func(acct string, c *models.ServerCertificate) ServerCertificateMetadata { return serverCertificateOut(acct, c) })
+		func(acct string, c *models.ServerCertificate) ServerCertificateMetadata {
+			return serverCertificateOut(acct, c)
+		})
 }
 
 // UpdateServerCertificate renames a certificate or changes its path,
