@@ -157,6 +157,9 @@ func (s *Service) authorizedEntity(ctx context.Context, caller *Principal, acct 
 	if err := s.authorizeMeta(ctx, ac, m, action, e.arn); err != nil {
 		return nil, err
 	}
+	if err := checkProtectedRole(action, e); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 

@@ -152,6 +152,9 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 	if perr != nil {
 		return nil, perr
 	}
+	if IsServiceLinkedPath(path) {
+		return nil, errReservedPath
+	}
 	if err := checkRoleDescription(in.Description); err != nil {
 		return nil, err
 	}
