@@ -3,6 +3,7 @@ package awsapi_test
 import (
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
@@ -316,4 +317,17 @@ func TestUploadServerCertificateErrors(t *testing.T) {
 	_, err = e.iam.UploadServerCertificate(e.ctx, &iamsdk.UploadServerCertificateInput{ServerCertificateName: aws.String("one-more"),
 		CertificateBody: aws.String(body), PrivateKey: aws.String(key)})
 	wantError(t, err, "LimitExceeded", "Cannot exceed quota for ServerCertificatesPerAccount: 20")
+}
+
+type rsaKey = rsa.PrivateKey
+
+func newRSA(bits int) (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, bits) }
+
+func ed25519Key() (ssh.PublicKey, ed25519.PrivateKey, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	sp, err := ssh.NewPublicKey(pub)
+	return sp, priv, err
 }
