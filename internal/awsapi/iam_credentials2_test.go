@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/csv"
 	"encoding/pem"
 	"fmt"
 	"strings"
@@ -321,4 +322,47 @@ func TestServiceLinkedRoles(t *testing.T) {
 			DeletionTaskId: aws.String(strings.TrimSuffix(task, task[len(task)-4:]) + "0000")})
 		wantCode(t, err, "NoSuchEntity")
 	})
+}
+
+// TestCredentialReportCertificates: the report's cert_N columns are the
+// user's signing certificates.
+func TestCredentialReportCertificates(t *testing.T) {
+	testKeys(t)
+	e := sqlite(t)
+	c := e.iam
+	e.user("hana")
+	first := must[*iamsdk.UploadSigningCertificateOutput](t)(c.UploadSigningCertificate(e.ctx, &iamsdk.UploadSigningCertificateInput{
+		UserName: aws.String("hana"), CertificateBody: aws.String(validCert(t, rsaA, "hana"))})).Certificate
+	_, err := c.UploadSigningCertificate(e.ctx, &iamsdk.UploadSigningCertificateInput{UserName: aws.String("hana"),
+		CertificateBody: aws.String(validCert(t, rsaB, "hana2"))})
+	ok(t, err)
+	_, err = c.UpdateSigningCertificate(e.ctx, &iamsdk.UpdateSigningCertificateInput{UserName: aws.String("hana"),
+		CertificateId: first.CertificateId, Status: types.StatusTypeInactive})
+	ok(t, err)
+	var rep *iamsdk.GetCredentialReportOutput
+	for range 50 { // generating may answer STARTED first, as AWS's does
+		_, err = c.GenerateCredentialReport(e.ctx, &iamsdk.GenerateCredentialReportInput{})
+		ok(t, err)
+		if rep, err = c.GetCredentialReport(e.ctx, &iamsdk.GetCredentialReportInput{}); err == nil {
+			break
+		}
+	}
+	ok(t, err)
+	rows, err := csv.NewReader(strings.NewReader(string(rep.Content))).ReadAll()
+	ok(t, err)
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	for _, r := range rows[1:] {
+		if r[0] != "hana" {
+			continue
+		}
+		if r[col["cert_1_active"]] != "false" || r[col["cert_1_last_rotated"]] != first.UploadDate.UTC().Format("2006-01-02T15:04:05+00:00") ||
+			r[col["cert_2_active"]] != "true" || r[col["cert_2_last_rotated"]] == "N/A" {
+			t.Errorf("hana's certificate columns: %v", r)
+		}
+		return
+	}
+	t.Fatal("hana missing from the report")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/iamconsole/console/internal/models"
@@ -171,4 +172,19 @@ func (s *Service) DeleteSigningCertificate(ctx context.Context, caller *Principa
 		return noSuchSigningCertificate(id)
 	}
 	return asInternal(err, "delete signing certificate")
+}
+
+// certificateColumns are a user's cert_1_active, cert_1_last_rotated,
+// cert_2_active and cert_2_last_rotated in the credential report: its two
+// signing certificates, oldest first, each rotated when uploaded.
+func certificateColumns(certs []models.SigningCertificate, ts func(time.Time) string) []string {
+	out := make([]string, 0, 4)
+	for i := range 2 {
+		if i < len(certs) {
+			out = append(out, strconv.FormatBool(certs[i].Status == models.CredentialActive), ts(certs[i].UploadedAt))
+		} else {
+			out = append(out, "false", "N/A")
+		}
+	}
+	return out
 }
