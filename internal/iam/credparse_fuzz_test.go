@@ -82,4 +82,3 @@ func FuzzParseCertificateUpload(f *testing.F) {
 		}
 	})
 }
-
