@@ -139,7 +139,7 @@ func getAccountSummary(s *Server, c *call) (any, error) {
 	out := getAccountSummaryResult{}
 	out.SummaryMap.Entry = append([]summaryEntry{{"Users", d.Users}, {"Groups", d.Groups}, {"Roles", d.Roles},
 		{"Policies", d.Policies}, {"MFADevices", int64(d.MFADevices)}, {"MFADevicesInUse", int64(d.MFADevicesInUse)},
-		{"AccountAccessKeysPresent", 0}, {"AccountSigningCertificatesPresent", 0}, {"ServerCertificates", 0},
+		{"AccountAccessKeysPresent", 0}, {"AccountSigningCertificatesPresent", 0}, {"ServerCertificates", d.ServerCertificates},
 		{"InstanceProfiles", d.InstanceProfiles}, {"Providers", 0}}, summaryQuotas...)
 	return out, nil
 }

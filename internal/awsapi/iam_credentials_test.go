@@ -210,6 +210,10 @@ func TestServerCertificates(t *testing.T) {
 			CertificateBody: aws.String(validCert(t, ecKey, "api")), PrivateKey: aws.String(pkcs8PEM(t, ecKey))})
 		ok(t, err)
 
+		sum := must[*iamsdk.GetAccountSummaryOutput](t)(c.GetAccountSummary(e.ctx, &iamsdk.GetAccountSummaryInput{}))
+		if n := sum.SummaryMap["ServerCertificates"]; n != 2 {
+			t.Errorf("GetAccountSummary ServerCertificates = %d, want 2", n)
+		}
 		got := must[*iamsdk.GetServerCertificateOutput](t)(c.GetServerCertificate(e.ctx, &iamsdk.GetServerCertificateInput{ServerCertificateName: aws.String("www")})).ServerCertificate
 		if aws.ToString(got.CertificateBody) != body || aws.ToString(got.CertificateChain) != chain || len(got.Tags) != 1 ||
 			aws.ToString(got.ServerCertificateMetadata.ServerCertificateId) != aws.ToString(md.ServerCertificateId) {
