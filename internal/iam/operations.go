@@ -181,6 +181,9 @@ func (s *Service) Can(ctx context.Context, caller *Principal, m Meta, op Op, arn
 		s.cfg.Log.Warn("permission check on what the operation does not act on", "op", op, "arn", arn)
 		return false
 	}
+	if t == RoleType && protectedRoleActions[action] && strings.Contains(arn, ":role"+serviceLinkedPath) {
+		return false // a service-linked role refuses it whoever asks (UnmodifiableEntity)
+	}
 	allowed, err := s.Allowed(ctx, caller, m, action, arn)
 	if err != nil {
 		s.cfg.Log.Warn("permission check", "op", op, "arn", arn, "err", err)
