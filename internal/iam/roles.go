@@ -152,7 +152,7 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 	if perr != nil {
 		return nil, perr
 	}
-	if IsServiceLinkedPath(path) {
+	if isServiceLinkedPath(path) {
 		return nil, errReservedPath
 	}
 	if err := checkRoleDescription(in.Description); err != nil {

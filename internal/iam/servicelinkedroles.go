@@ -83,8 +83,8 @@ func serviceRoleName(service, suffix string) string {
 	return name
 }
 
-// IsServiceLinkedPath reports whether a role at path is service-linked.
-func IsServiceLinkedPath(path string) bool { return strings.HasPrefix(path, serviceLinkedPath) }
+// isServiceLinkedPath reports whether a role at path is service-linked.
+func isServiceLinkedPath(path string) bool { return strings.HasPrefix(path, serviceLinkedPath) }
 
 // errReservedPath is CreateRole's answer for the reserved path, in AWS's
 // words.
@@ -107,7 +107,7 @@ var protectedRoleActions = map[string]bool{
 
 // checkProtectedRole refuses a protected change to a service-linked role.
 func checkProtectedRole(action string, e *entity) error {
-	if e.typ == models.EntityRole && protectedRoleActions[action] && IsServiceLinkedPath(e.path) {
+	if e.typ == models.EntityRole && protectedRoleActions[action] && isServiceLinkedPath(e.path) {
 		return unmodifiableRole(e.name)
 	}
 	return nil
@@ -200,7 +200,7 @@ func (s *Service) DeleteServiceLinkedRole(ctx context.Context, caller *Principal
 	if err != nil {
 		return "", err
 	}
-	if !IsServiceLinkedPath(r.Path) {
+	if !isServiceLinkedPath(r.Path) {
 		return "", newErr(NotFound, "The service-linked role with name %s cannot be found.", roleName)
 	}
 	service := strings.TrimSuffix(strings.TrimPrefix(r.Path, serviceLinkedPath), "/")
