@@ -39,12 +39,12 @@ func uploadSigningCertificate(s *Server, c *call) (any, error) {
 	return uploadSigningCertificateResult{Certificate: signingCertificateXML(cert)}, nil
 }
 
-// listSigningCertificates answers in one page: a user has two at most.
 func listSigningCertificates(s *Server, c *call) (any, error) {
-	if _, _, err := c.p.paging(); err != nil {
+	marker, maxItems, err := c.p.paging()
+	if err != nil {
 		return nil, err
 	}
-	certs, err := s.svc.ListSigningCertificates(c.ctx, c.caller, c.p.str("UserName"), c.meta)
+	certs, next, err := s.svc.ListSigningCertificates(c.ctx, c.caller, c.p.str("UserName"), iamPage(marker, maxItems), c.meta)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,7 @@ func listSigningCertificates(s *Server, c *call) (any, error) {
 	for i := range certs {
 		out[i] = signingCertificateXML(&certs[i])
 	}
-	return listSigningCertificatesResult{Certificates: list(out)}, nil
+	return listSigningCertificatesResult{Certificates: list(out), page: pageOf(next)}, nil
 }
 
 func updateSigningCertificate(s *Server, c *call) (any, error) {

@@ -124,6 +124,10 @@ func TestSigningCertificates(t *testing.T) {
 			CertificateBody: aws.String(validCert(t, ecKey, "alice3"))})
 		wantError(t, err, "LimitExceeded", "Cannot exceed quota for SigningCertificatesPerUser: 2")
 
+		one := must[*iamsdk.ListSigningCertificatesOutput](t)(c.ListSigningCertificates(e.ctx, &iamsdk.ListSigningCertificatesInput{UserName: aws.String("alice"), MaxItems: aws.Int32(1)}))
+		if len(one.Certificates) != 1 || !one.IsTruncated || aws.ToString(one.Marker) == "" {
+			t.Errorf("ListSigningCertificates MaxItems 1 = %+v", one)
+		}
 		ls := must[*iamsdk.ListSigningCertificatesOutput](t)(c.ListSigningCertificates(e.ctx, &iamsdk.ListSigningCertificatesInput{UserName: aws.String("alice")}))
 		if len(ls.Certificates) != 2 || aws.ToString(ls.Certificates[0].CertificateId) != aws.ToString(up.CertificateId) || ls.IsTruncated {
 			t.Errorf("ListSigningCertificates = %+v", ls.Certificates)

@@ -57,7 +57,7 @@ var credentialKinds = map[string]credentialKind{
 	"signing-certificate": {noun: "signing certificate", delete: iam.OpDeleteSigningCertificate,
 		consequence: "Requests signed with this certificate's key fail from now on; the certificate cannot be restored (upload it again to use it).",
 		list: func(s *Server, ctx context.Context, p *iam.Principal, user string, m iam.Meta) ([]templates.CredentialRow, error) {
-			certs, err := s.svc.ListSigningCertificates(ctx, p, user, m)
+			certs, _, err := s.svc.ListSigningCertificates(ctx, p, user, iam.Page{MaxItems: iam.MaxSigningCertificatesPerUser}, m)
 			if err != nil {
 				return nil, err
 			}

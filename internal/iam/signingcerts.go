@@ -98,25 +98,30 @@ func (s *Service) UploadSigningCertificate(ctx context.Context, caller *Principa
 }
 
 // ListSigningCertificates lists a user's certificates (the caller's own
-// when userName is empty), oldest first: at most two, one page.
-func (s *Service) ListSigningCertificates(ctx context.Context, caller *Principal, userName string, m Meta) ([]SigningCertificate, error) {
+// when userName is empty), oldest first, one page after the marker (a
+// certificate ID).
+func (s *Service) ListSigningCertificates(ctx context.Context, caller *Principal, userName string, in Page, m Meta) ([]SigningCertificate, string, error) {
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	u, _, err := s.authorizedUser(ctx, caller, acct, userName, m, OpListSigningCertificates.Action(UserType))
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	f, err := listFilter("", in.Marker, in.MaxItems, "")
+	if err != nil {
+		return nil, "", err
 	}
 	rows, err := s.store.SigningCertificates(ctx, acct, u.UserID)
 	if err != nil {
-		return nil, internal(err, "signing certificates")
+		return nil, "", internal(err, "signing certificates")
 	}
 	out := make([]SigningCertificate, len(rows))
 	for i := range rows {
 		out[i] = signingCertificateOut(u.Name, &rows[i])
 	}
-	return out, nil
+	return pageByPosition(out, func(c SigningCertificate) string { return c.CertificateId }, f)
 }
 
 // UpdateSigningCertificate makes a user's certificate Active or Inactive.
