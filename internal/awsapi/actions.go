@@ -176,6 +176,37 @@ var iamActions = map[string]action{
 	"TagOpenIDConnectProvider":                tag(iam.OIDCProviderType),
 	"UntagOpenIDConnectProvider":              untag(iam.OIDCProviderType),
 	"ListOpenIDConnectProviderTags":           listTags(iam.OIDCProviderType),
+	// Signing and server certificates (iam_certs.go)
+	"UploadSigningCertificate":  uploadSigningCertificate,
+	"ListSigningCertificates":   listSigningCertificates,
+	"UpdateSigningCertificate":  updateSigningCertificate,
+	"DeleteSigningCertificate":  deleteSigningCertificate,
+	"UploadServerCertificate":   uploadServerCertificate,
+	"GetServerCertificate":      getServerCertificate,
+	"ListServerCertificates":    listServerCertificates,
+	"UpdateServerCertificate":   updateServerCertificate,
+	"DeleteServerCertificate":   deleteServerCertificate,
+	"TagServerCertificate":      tag(iam.ServerCertificateType),
+	"UntagServerCertificate":    untag(iam.ServerCertificateType),
+	"ListServerCertificateTags": listTags(iam.ServerCertificateType),
+
+	// SSH public keys (iam_ssh.go)
+	"UploadSSHPublicKey": uploadSSHPublicKey,
+	"GetSSHPublicKey":    getSSHPublicKey,
+	"ListSSHPublicKeys":  listSSHPublicKeys,
+	"UpdateSSHPublicKey": updateSSHPublicKey,
+	"DeleteSSHPublicKey": deleteSSHPublicKey,
+
+	// Service-specific credentials and service-linked roles
+	// (iam_servicecreds.go)
+	"CreateServiceSpecificCredential":    createServiceSpecificCredential,
+	"ListServiceSpecificCredentials":     listServiceSpecificCredentials,
+	"UpdateServiceSpecificCredential":    updateServiceSpecificCredential,
+	"ResetServiceSpecificCredential":     resetServiceSpecificCredential,
+	"DeleteServiceSpecificCredential":    deleteServiceSpecificCredential,
+	"CreateServiceLinkedRole":            createServiceLinkedRole,
+	"DeleteServiceLinkedRole":            deleteServiceLinkedRole,
+	"GetServiceLinkedRoleDeletionStatus": getServiceLinkedRoleDeletionStatus,
 
 	// Account: password policy, MFA devices, summary, credential report
 	"CreateAccountAlias":          createAccountAlias,

@@ -43,6 +43,9 @@ func (s *Server) userCredentials(c echo.Context, u *iam.User, v *templates.UserD
 	if err := s.userMFADevices(c, u, v); err != nil {
 		return err
 	}
+	if err := s.userOtherCredentials(c, u, v); err != nil {
+		return err
+	}
 	if v.PasswordRules, err = s.svc.PasswordRulesText(ctx, p); err != nil {
 		return err
 	}

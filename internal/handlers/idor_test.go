@@ -72,6 +72,7 @@ type idorRoute struct {
 type idorWorld struct {
 	acct                      string
 	aliceKey, aliceSerial     string
+	aliceCredential           string
 	aliceSession, rootSession string
 	readerARN                 string
 	imported                  string
@@ -111,6 +112,10 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 	key, err := e.svc.CreateAccessKey(ctx, nil, "alice", m)
 	must(err)
 	w.aliceKey = key.AccessKeyId
+	cred, err := e.svc.CreateServiceSpecificCredential(ctx, nil, iam.CreateServiceSpecificCredentialInput{UserName: "alice",
+		ServiceName: "codecommit.amazonaws.com"}, m)
+	must(err)
+	w.aliceCredential = cred.ServiceSpecificCredentialId
 
 	ops, err := e.svc.CreateGroup(ctx, nil, iam.CreateGroupInput{GroupName: "ops"}, m)
 	must(err)
@@ -242,14 +247,21 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /users/:name/login-profile/delete":  user("/login-profile/delete", "iam:GetLoginProfile"),
 		"POST /users/:name/login-profile/delete": user("/login-profile/delete", "iam:DeleteLoginProfile", "confirm", "yes"),
 		"POST /users/:name/access-keys":          user("/access-keys", "iam:CreateAccessKey"),
-		"POST /users/:name/boundary":             user("/boundary", "iam:PutUserPermissionsBoundary", "PermissionsBoundary", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
-		"GET /users/:name/boundary/delete":       user("/boundary/delete", "iam:GetUser"),
-		"POST /users/:name/boundary/delete":      user("/boundary/delete", "iam:DeleteUserPermissionsBoundary", "confirm", "yes"),
-		"POST /users/:name/tags":                 user("/tags", "iam:GetUser", "tag_key", "team", "tag_value", "mallory"),
-		"POST /users/:name/policies":             user("/policies", "iam:AttachUserPolicy", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
-		"GET /users/:name/policies/detach":       user("/policies/detach?PolicyArn=arn:aws:iam::aws:policy/AdministratorAccess", "iam:ListAttachedUserPolicies"),
-		"POST /users/:name/policies/detach":      user("/policies/detach", "iam:DetachUserPolicy", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess", "confirm", "yes"),
-		"POST /users/:name/inline":               user("/inline", "iam:PutUserPolicy", "PolicyName", "x", "PolicyDocument", everything),
+		"GET /users/:name/credentials/delete": with(user("/credentials/delete?Kind=service-credential&Id="+w.aliceCredential, "iam:ListServiceSpecificCredentials"),
+			idorCase{what: "alice's credential through mallory's own page", path: "/users/mallory/credentials/delete?Kind=service-credential&Id=" + w.aliceCredential, want: bounce(own)}),
+		"POST /users/:name/credentials/delete": with(user("/credentials/delete", "iam:DeleteServiceSpecificCredential", "Kind", "service-credential", "Id", w.aliceCredential, "confirm", "yes"),
+			idorCase{what: "alice's credential through mallory's own page", path: "/users/mallory/credentials/delete",
+				form: []string{"Kind", "service-credential", "Id", w.aliceCredential, "confirm", "yes"}, want: bounce(own)},
+			idorCase{what: "alice's credential through mallory's own page, unconfirmed", path: "/users/mallory/credentials/delete",
+				form: []string{"Kind", "service-credential", "Id", w.aliceCredential}, want: bounce(own)}),
+		"POST /users/:name/boundary":        user("/boundary", "iam:PutUserPermissionsBoundary", "PermissionsBoundary", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+		"GET /users/:name/boundary/delete":  user("/boundary/delete", "iam:GetUser"),
+		"POST /users/:name/boundary/delete": user("/boundary/delete", "iam:DeleteUserPermissionsBoundary", "confirm", "yes"),
+		"POST /users/:name/tags":            user("/tags", "iam:GetUser", "tag_key", "team", "tag_value", "mallory"),
+		"POST /users/:name/policies":        user("/policies", "iam:AttachUserPolicy", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"),
+		"GET /users/:name/policies/detach":  user("/policies/detach?PolicyArn=arn:aws:iam::aws:policy/AdministratorAccess", "iam:ListAttachedUserPolicies"),
+		"POST /users/:name/policies/detach": user("/policies/detach", "iam:DetachUserPolicy", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess", "confirm", "yes"),
+		"POST /users/:name/inline":          user("/inline", "iam:PutUserPolicy", "PolicyName", "x", "PolicyDocument", everything),
 		"GET /users/:name/access-keys/status": with(user("/access-keys/status?AccessKeyId="+w.aliceKey, "iam:ListAccessKeys"),
 			idorCase{what: "alice's key through mallory's own page", path: "/users/mallory/access-keys/status?AccessKeyId=" + w.aliceKey, want: bounce(own)}),
 		"POST /users/:name/access-keys/status": with(user("/access-keys/status", "iam:UpdateAccessKey", "AccessKeyId", w.aliceKey, "Status", "Inactive", "confirm", "yes"),
@@ -400,6 +412,9 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 			idorCase{what: "GetAccessKeyLastUsed of alice's key", form: []string{"Action", "GetAccessKeyLastUsed", "AccessKeyId", w.aliceKey}, want: deny("iam:GetAccessKeyLastUsed")},
 			idorCase{what: "UpdateAccessKey of alice's key as mallory's own", form: []string{"Action", "UpdateAccessKey", "AccessKeyId", w.aliceKey, "Status", "Inactive"}, want: gone},
 			idorCase{what: "DeleteAccessKey of alice's key as mallory's own", form: []string{"Action", "DeleteAccessKey", "AccessKeyId", w.aliceKey}, want: gone},
+			idorCase{what: "ListServiceSpecificCredentials alice", form: []string{"Action", "ListServiceSpecificCredentials", "UserName", "alice"}, want: deny("iam:ListServiceSpecificCredentials")},
+			idorCase{what: "DeleteServiceSpecificCredential of alice's as mallory's own", form: []string{"Action", "DeleteServiceSpecificCredential", "ServiceSpecificCredentialId", w.aliceCredential}, want: gone},
+			idorCase{what: "ListServiceSpecificCredentials of every user", form: []string{"Action", "ListServiceSpecificCredentials", "AllUsers", "true"}, want: deny("iam:ListServiceSpecificCredentials")},
 			idorCase{what: "ListMFADevices alice", form: []string{"Action", "ListMFADevices", "UserName", "alice"}, want: deny("iam:ListMFADevices")},
 			idorCase{what: "GetLoginProfile alice", form: []string{"Action", "GetLoginProfile", "UserName", "alice"}, want: deny("iam:GetLoginProfile")},
 			idorCase{what: "GetUserPolicy alice", form: []string{"Action", "GetUserPolicy", "UserName", "alice", "PolicyName", "alice-notes"}, want: deny("iam:GetUserPolicy")},

@@ -154,6 +154,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/users/:name/access-keys", s.accessKeyCreate)
 	t.confirm(signedIn, "/users/:name/access-keys/status", s.accessKeyStatusChange())
 	t.confirm(signedIn, "/users/:name/access-keys/delete", s.accessKeyDeletion())
+	t.confirm(signedIn, "/users/:name/credentials/delete", s.credentialDeletion())
 	t.add(signedIn, post, "/users/:name/boundary", s.previewed(s.boundaryPreview(userPolicies)))
 	t.confirm(signedIn, "/users/:name/boundary/delete", s.boundaryRemoval(userPolicies))
 	t.add(signedIn, post, "/users/:name/tags", s.tagsSave(userPolicies))

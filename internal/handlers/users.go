@@ -382,10 +382,11 @@ func (s *Server) userDeleteStep(c echo.Context) (templates.Page, templates.Confi
 	href := entityURL("users", u.UserName, "")
 	v := templates.ConfirmView{Heading: "Delete user " + u.UserName + "?",
 		Consequences: []string{"The user is deleted for good: its name can be given to a new user, which gets none of this one's history.",
-			"A user with a console password, access keys, MFA devices, policies or group memberships cannot simply be deleted. " +
-				"With the box ticked these go too: its sessions end and its keys stop working at once."},
+			"A user with a console password, access keys, signing certificates, SSH public keys, service-specific credentials, " +
+				"MFA devices, policies or group memberships cannot simply be deleted. " +
+				"With the box ticked these go too: its sessions end and its keys, certificates and credentials stop working at once."},
 		Action: "/users/" + url.PathEscape(u.UserName) + "/delete", Button: "Delete user", Cancel: href,
-		Option: &templates.ConfirmOption{Name: "Everything", Label: "Also delete its password, access keys, MFA devices, policies and group memberships",
+		Option: &templates.ConfirmOption{Name: "Everything", Label: "Also delete its password, access keys, certificates, SSH keys, service credentials, MFA devices, policies and group memberships",
 			Checked: c.Request().Method != http.MethodPost || c.FormValue("Everything") == "true"}}
 	return s.confirmPage(c, "Delete "+u.UserName, "users", "Users", "/users", u.UserName, href), v, nil
 }

@@ -19,30 +19,29 @@ const (
 	MaxPolicyVersionsInUse = 10000
 	// MaxServerCertificates is AWS's ServerCertificatesQuota.
 	MaxServerCertificates = 20
-	// MaxSigningCertificatesPerUser is AWS's SigningCertificatesPerUserQuota.
-	MaxSigningCertificatesPerUser = 2
 	// globalEndpointTokenVersion is 1 while the account keeps AWS's default
 	// (STS tokens from the global endpoint valid in default regions only).
 	globalEndpointTokenVersion = 1
 )
 
-// Counts of entities other parts of the console keep, for the account
-// summary. Each answers 0 until the code that keeps those entities fills
-// it in (server certificates, signing certificates, SAML and OpenID Connect
-// providers are being built beside this summary).
-
 // summaryServerCertificates counts the account's server certificates.
 func (s *Service) summaryServerCertificates(ctx context.Context, acct string) (int64, error) {
-	return 0, nil
+	return s.store.CountServerCertificates(ctx, acct)
 }
 
 // summaryProviders counts the account's SAML and OpenID Connect providers.
 func (s *Service) summaryProviders(ctx context.Context, acct string) (int64, error) {
-	return 0, nil
+	o, err := s.store.CountOIDCProviders(ctx, acct)
+	if err != nil {
+		return 0, err
+	}
+	sp, err := s.store.CountSAMLProviders(ctx, acct)
+	return o + sp, err
 }
 
 // summaryRootSigningCertificates counts root's signing certificates (the
-// summary reports AccountSigningCertificatesPresent, 0 or 1).
+// summary reports AccountSigningCertificatesPresent, 0 or 1): root has
+// none here, as it has no API keys (it signs in to the console only).
 func (s *Service) summaryRootSigningCertificates(ctx context.Context, acct string) (int64, error) {
 	return 0, nil
 }

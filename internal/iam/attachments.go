@@ -79,8 +79,11 @@ func quotaName(t models.EntityType) string {
 }
 
 func noSuchEntity(t models.EntityType, name string) *Error {
-	if t == models.EntityInstanceProfile {
+	switch t {
+	case models.EntityInstanceProfile:
 		return noSuchInstanceProfile(name)
+	case models.EntityServerCertificate:
+		return noSuchServerCertificate(name)
 	}
 	if t == models.EntityOIDCProvider {
 		return noSuchOIDCProvider(name)
@@ -155,6 +158,9 @@ func (s *Service) authorizedEntity(ctx context.Context, caller *Principal, acct 
 		return nil, internal(err, string(t))
 	}
 	if err := s.authorizeMeta(ctx, ac, m, action, e.arn); err != nil {
+		return nil, err
+	}
+	if err := checkProtectedRole(action, e); err != nil {
 		return nil, err
 	}
 	return e, nil

@@ -155,7 +155,11 @@ func (s *Service) GetCredentialReport(ctx context.Context, caller *Principal, m 
 					row = append(row, "false", "N/A", "N/A", "N/A", "N/A")
 				}
 			}
-			row = append(row, "false", "N/A", "false", "N/A")
+			certs, err := s.store.SigningCertificates(ctx, acct, u.UserID)
+			if err != nil {
+				return nil, internal(err, "signing certificates")
+			}
+			row = append(row, certificateColumns(certs, ts)...)
 			_ = w.Write(row)
 		}
 		if after = next; next == "" {

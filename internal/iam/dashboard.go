@@ -17,7 +17,10 @@ type Dashboard struct {
 	Users, Groups    int64
 	Roles, Policies  int64
 	InstanceProfiles int64
-	MFADevices       int
+	// ServerCertificates counts the account's server certificates
+	// (GetAccountSummary's ServerCertificates).
+	ServerCertificates int64
+	MFADevices         int
 	// MFADevicesInUse counts the devices assigned to root or a user;
 	// MFADevices counts those made by CreateVirtualMFADevice and not yet
 	// enabled too, as AWS's account summary does.
@@ -63,6 +66,7 @@ func (s *Service) Dashboard(ctx context.Context, p *Principal) (*Dashboard, erro
 	}
 	d.Users, d.Groups, d.Roles, d.Policies = counts.Users, counts.Groups, counts.Roles, counts.Policies
 	d.InstanceProfiles = counts.InstanceProfiles
+	d.ServerCertificates = counts.ServerCertificates
 	devs, err := s.store.AllMFADevices(ctx, acct.ID)
 	if err != nil {
 		return nil, internal(err, "mfa devices")

@@ -24,6 +24,9 @@ const (
 	// InstanceProfileType is an EC2 instance profile: its own operations
 	// are in instanceprofiles.go; tags go through Tag, Untag and ListTags.
 	InstanceProfileType EntityType = "instance-profile"
+	// ServerCertificateType is a server certificate: its own operations
+	// are in servercerts.go; tags go through Tag, Untag and ListTags.
+	ServerCertificateType EntityType = "server-certificate"
 )
 
 // Entity names one IAM entity: a user, group or role by name, a managed
@@ -44,6 +47,9 @@ func (e Entity) model() models.EntityType { return models.EntityType(e.Type) }
 // InstanceProfileNamed names an instance profile.
 func InstanceProfileNamed(name string) Entity { return Entity{InstanceProfileType, name} }
 
+// ServerCertificateNamed names a server certificate.
+func ServerCertificateNamed(name string) Entity { return Entity{ServerCertificateType, name} }
+
 // paramKey is the audit parameter naming the entity, as CloudTrail's
 // requestParameters do: userName, groupName, roleName, policyArn.
 func (e Entity) paramKey() string {
@@ -56,6 +62,8 @@ func (e Entity) paramKey() string {
 		return "instanceProfileName"
 	case OIDCProviderType:
 		return "openIDConnectProviderArn"
+	case ServerCertificateType:
+		return "serverCertificateName"
 	}
 	return string(e.Type) + "Name"
 }

@@ -42,29 +42,49 @@ const (
 	OpCreatePolicyVersion       Op = "CreatePolicyVersion"
 	OpSetDefaultPolicyVersion   Op = "SetDefaultPolicyVersion"
 	OpDeletePolicyVersion       Op = "DeletePolicyVersion"
+	OpUpload                    Op = "Upload" // server certificates
+
+	// A user's credentials besides access keys and passwords
+	// (usercredentials.go): each an action on the user's ARN.
+	OpUploadSigningCertificate        Op = "UploadSigningCertificate"
+	OpListSigningCertificates         Op = "ListSigningCertificates"
+	OpUpdateSigningCertificate        Op = "UpdateSigningCertificate"
+	OpDeleteSigningCertificate        Op = "DeleteSigningCertificate"
+	OpUploadSSHPublicKey              Op = "UploadSSHPublicKey"
+	OpGetSSHPublicKey                 Op = "GetSSHPublicKey"
+	OpListSSHPublicKeys               Op = "ListSSHPublicKeys"
+	OpUpdateSSHPublicKey              Op = "UpdateSSHPublicKey"
+	OpDeleteSSHPublicKey              Op = "DeleteSSHPublicKey"
+	OpCreateServiceSpecificCredential Op = "CreateServiceSpecificCredential"
+	OpListServiceSpecificCredentials  Op = "ListServiceSpecificCredentials"
+	OpUpdateServiceSpecificCredential Op = "UpdateServiceSpecificCredential"
+	OpResetServiceSpecificCredential  Op = "ResetServiceSpecificCredential"
+	OpDeleteServiceSpecificCredential Op = "DeleteServiceSpecificCredential"
 )
 
 var operations = map[Op]map[EntityType]string{
 	OpList: {UserType: "ListUsers", GroupType: "ListGroups", RoleType: "ListRoles", PolicyType: "ListPolicies",
 		InstanceProfileType: "ListInstanceProfiles", OIDCProviderType: "ListOpenIDConnectProviders",
-		SAMLProviderType: "ListSAMLProviders"},
+		SAMLProviderType: "ListSAMLProviders", ServerCertificateType: "ListServerCertificates"},
+	OpUpload: {ServerCertificateType: "UploadServerCertificate"},
 	OpCreate: {UserType: "CreateUser", GroupType: "CreateGroup", RoleType: "CreateRole", PolicyType: "CreatePolicy",
 		InstanceProfileType: "CreateInstanceProfile", OIDCProviderType: "CreateOpenIDConnectProvider",
 		SAMLProviderType: "CreateSAMLProvider"},
 	OpDelete: {UserType: "DeleteUser", GroupType: "DeleteGroup", RoleType: "DeleteRole", PolicyType: "DeletePolicy",
 		InstanceProfileType: "DeleteInstanceProfile", OIDCProviderType: "DeleteOpenIDConnectProvider",
-		SAMLProviderType: "DeleteSAMLProvider"},
-	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole", SAMLProviderType: "UpdateSAMLProvider"},
+		SAMLProviderType: "DeleteSAMLProvider", ServerCertificateType: "DeleteServerCertificate"},
+	OpUpdate: {UserType: "UpdateUser", GroupType: "UpdateGroup", RoleType: "UpdateRole", SAMLProviderType: "UpdateSAMLProvider",
+		ServerCertificateType: "UpdateServerCertificate"},
 
 	OpTag: {UserType: "TagUser", RoleType: "TagRole", PolicyType: "TagPolicy", MFADeviceType: "TagMFADevice",
 		InstanceProfileType: "TagInstanceProfile", OIDCProviderType: "TagOpenIDConnectProvider",
-		SAMLProviderType: "TagSAMLProvider"},
+		SAMLProviderType: "TagSAMLProvider", ServerCertificateType: "TagServerCertificate"},
 	OpUntag: {UserType: "UntagUser", RoleType: "UntagRole", PolicyType: "UntagPolicy", MFADeviceType: "UntagMFADevice",
 		InstanceProfileType: "UntagInstanceProfile", OIDCProviderType: "UntagOpenIDConnectProvider",
-		SAMLProviderType: "UntagSAMLProvider"},
+		SAMLProviderType: "UntagSAMLProvider", ServerCertificateType: "UntagServerCertificate"},
 	OpListTags: {UserType: "ListUserTags", RoleType: "ListRoleTags", PolicyType: "ListPolicyTags", MFADeviceType: "ListMFADeviceTags",
 		InstanceProfileType: "ListInstanceProfileTags", OIDCProviderType: "ListOpenIDConnectProviderTags",
-		SAMLProviderType: "ListSAMLProviderTags"},
+		SAMLProviderType: "ListSAMLProviderTags", ServerCertificateType: "ListServerCertificateTags"},
 
 	OpAttachPolicy:         {UserType: "AttachUserPolicy", GroupType: "AttachGroupPolicy", RoleType: "AttachRolePolicy"},
 	OpDetachPolicy:         {UserType: "DetachUserPolicy", GroupType: "DetachGroupPolicy", RoleType: "DetachRolePolicy"},
@@ -92,6 +112,21 @@ var operations = map[Op]map[EntityType]string{
 	OpCreatePolicyVersion:     {PolicyType: "CreatePolicyVersion"},
 	OpSetDefaultPolicyVersion: {PolicyType: "SetDefaultPolicyVersion"},
 	OpDeletePolicyVersion:     {PolicyType: "DeletePolicyVersion"},
+
+	OpUploadSigningCertificate:        {UserType: "UploadSigningCertificate"},
+	OpListSigningCertificates:         {UserType: "ListSigningCertificates"},
+	OpUpdateSigningCertificate:        {UserType: "UpdateSigningCertificate"},
+	OpDeleteSigningCertificate:        {UserType: "DeleteSigningCertificate"},
+	OpUploadSSHPublicKey:              {UserType: "UploadSSHPublicKey"},
+	OpGetSSHPublicKey:                 {UserType: "GetSSHPublicKey"},
+	OpListSSHPublicKeys:               {UserType: "ListSSHPublicKeys"},
+	OpUpdateSSHPublicKey:              {UserType: "UpdateSSHPublicKey"},
+	OpDeleteSSHPublicKey:              {UserType: "DeleteSSHPublicKey"},
+	OpCreateServiceSpecificCredential: {UserType: "CreateServiceSpecificCredential"},
+	OpListServiceSpecificCredentials:  {UserType: "ListServiceSpecificCredentials"},
+	OpUpdateServiceSpecificCredential: {UserType: "UpdateServiceSpecificCredential"},
+	OpResetServiceSpecificCredential:  {UserType: "ResetServiceSpecificCredential"},
+	OpDeleteServiceSpecificCredential: {UserType: "DeleteServiceSpecificCredential"},
 }
 
 // name is AWS's name of op on an entity of type t ("AttachUserPolicy"), ""
@@ -134,7 +169,7 @@ func typeOfARN(arn string) (EntityType, bool) {
 	}
 	kind, _, _ := strings.Cut(rest, "/")
 	switch t := EntityType(kind); t {
-	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType, OIDCProviderType, SAMLProviderType:
+	case UserType, GroupType, RoleType, PolicyType, InstanceProfileType, MFADeviceType, OIDCProviderType, SAMLProviderType, ServerCertificateType:
 		return t, true
 	}
 	return "", false
@@ -152,6 +187,9 @@ func (s *Service) Can(ctx context.Context, caller *Principal, m Meta, op Op, arn
 	if !ok || action == "" {
 		s.cfg.Log.Warn("permission check on what the operation does not act on", "op", op, "arn", arn)
 		return false
+	}
+	if t == RoleType && protectedRoleActions[action] && strings.Contains(arn, ":role"+serviceLinkedPath) {
+		return false // a service-linked role refuses it whoever asks (UnmodifiableEntity)
 	}
 	allowed, err := s.Allowed(ctx, caller, m, action, arn)
 	if err != nil {

@@ -53,6 +53,18 @@ func TestQuotasHoldUnderRaces(t *testing.T) {
 			},
 		},
 		{
+			name: "ServiceSpecificCredentialsPerUserPerService",
+			want: iam.MaxServiceSpecificCredentialsPerService,
+			racer: func(ctx context.Context, svc *iam.Service, root *iam.Principal, i int) error {
+				_, err := svc.CreateServiceSpecificCredential(ctx, root, iam.CreateServiceSpecificCredentialInput{UserName: "racer",
+					ServiceName: "codecommit.amazonaws.com"}, iam.Meta{})
+				return err
+			},
+			stored: func(ctx context.Context, st *models.Store, acct, userID string) (int64, error) {
+				return st.CountServiceSpecificCredentials(ctx, acct, userID, "codecommit.amazonaws.com")
+			},
+		},
+		{
 			// Each racer puts its own role into the one profile.
 			name: "InstanceSessionsPerInstanceProfile",
 			want: iam.MaxRolesPerInstanceProfile,

@@ -201,6 +201,9 @@ func (s *Service) CreateRole(ctx context.Context, caller *Principal, in CreateRo
 	if err := joinInvalid(validName("role", "RoleName", in.RoleName), perr, validateTags(in.Tags)); err != nil {
 		return nil, err
 	}
+	if isServiceLinkedPath(path) {
+		return nil, errReservedPath
+	}
 	if err := checkRoleDescription(in.Description); err != nil {
 		return nil, err
 	}

@@ -60,7 +60,6 @@ func samlDenied() *Error {
 	return newErr(AccessDenied, "Not authorized to perform sts:AssumeRoleWithSAML")
 }
 
-
 // errSAMLReplay is an assertion ID seen before, found in the transaction
 // that would have issued the credentials.
 var errSAMLReplay = errors.New("SAML assertion replayed")

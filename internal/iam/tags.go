@@ -61,6 +61,13 @@ func (s *Service) authorizedTaggable(ctx context.Context, caller *Principal, acc
 		}
 		return &taggable{typ: t, id: p.PolicyID, label: p.ARN, arn: p.ARN, paramKey: "policyArn"}, nil
 	}
+	if t == models.EntityServerCertificate {
+		c, arn, err := s.authorizedServerCertificate(ctx, withRequestContext(caller, keys), acct, name, m, action)
+		if err != nil {
+			return nil, err
+		}
+		return &taggable{typ: t, id: c.ServerCertificateID, label: c.Name, arn: arn, paramKey: "serverCertificateName"}, nil
+	}
 	e, err := s.authorizedEntity(ctx, caller, acct, t, name, m, action, keys)
 	if err != nil {
 		return nil, err

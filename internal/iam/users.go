@@ -289,11 +289,21 @@ func (s *Service) userConflict(ctx context.Context, tx *models.Store, acct, arn,
 	if err != nil {
 		return err
 	}
+	creds, err := tx.CountUserCredentials(ctx, acct, userID)
+	if err != nil {
+		return err
+	}
 	switch {
 	case d.LoginProfile:
 		return newErr(Conflict, "Cannot delete entity, must delete login profile first.")
 	case d.AccessKeys > 0:
 		return newErr(Conflict, "Cannot delete entity, must delete access keys first.")
+	case creds.SigningCertificates > 0:
+		return newErr(Conflict, "Cannot delete entity, must delete signing certificates first.")
+	case creds.SSHPublicKeys > 0:
+		return newErr(Conflict, "Cannot delete entity, must delete SSH public keys first.")
+	case creds.ServiceSpecificCredentials > 0:
+		return newErr(Conflict, "Cannot delete entity, must delete service specific credentials first.")
 	case len(devs) > 0:
 		return newErr(Conflict, "Cannot delete entity, must delete MFA device first.")
 	case d.AttachedPolicies > 0:
@@ -366,6 +376,9 @@ func (s *Service) DeleteUser(ctx context.Context, caller *Principal, name string
 // userEverything is what DeleteUserWithEverything removes.
 type userEverything struct {
 	keys     []models.AccessKey
+	certs    []models.SigningCertificate
+	sshKeys  []models.SSHPublicKey
+	svcCreds []models.ServiceSpecificCredential
 	profile  bool
 	devices  []models.MFADevice
 	attached []models.PolicyAttachment
@@ -377,6 +390,15 @@ func (s *Service) gatherUser(ctx context.Context, st *models.Store, acct, arn, u
 	var e userEverything
 	var err error
 	if e.keys, err = st.ListAccessKeys(ctx, acct, userID); err != nil {
+		return nil, err
+	}
+	if e.certs, err = st.SigningCertificates(ctx, acct, userID); err != nil {
+		return nil, err
+	}
+	if e.sshKeys, err = st.SSHPublicKeys(ctx, acct, userID); err != nil {
+		return nil, err
+	}
+	if e.svcCreds, err = st.ServiceSpecificCredentials(ctx, acct, userID, ""); err != nil {
 		return nil, err
 	}
 	if _, err := st.LoginProfile(ctx, acct, userID); err == nil {
@@ -432,6 +454,7 @@ func (e *userEverything) removals(acct, arn string, u *models.User) []removal {
 				return tx.DeleteAccessKey(ctx, acct, u.UserID, k.AccessKeyID)
 			}})
 	}
+	out = append(out, e.credentialRemovals(acct, arn, u)...)
 	if e.profile {
 		out = append(out, removal{needs: []permission{{OpDeleteLoginProfile.Action(UserType), arn}},
 			event: "DeleteLoginProfile", params: map[string]any{},

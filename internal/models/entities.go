@@ -282,17 +282,18 @@ func (s *Store) now() time.Time { return s.db.NowFunc() }
 type EntityCounts struct {
 	Users, Groups, Roles, Policies int64
 	InstanceProfiles               int64
+	ServerCertificates             int64
 }
 
 // EntityCounts counts an account's users, groups, roles, customer managed
-// policies and instance profiles.
+// policies, instance profiles and server certificates.
 func (s *Store) EntityCounts(ctx context.Context, accountID string) (EntityCounts, error) {
 	var c EntityCounts
 	for _, x := range []struct {
 		model any
 		n     *int64
 	}{{&User{}, &c.Users}, {&Group{}, &c.Groups}, {&Role{}, &c.Roles}, {&ManagedPolicy{}, &c.Policies},
-		{&InstanceProfile{}, &c.InstanceProfiles}} {
+		{&InstanceProfile{}, &c.InstanceProfiles}, {&ServerCertificate{}, &c.ServerCertificates}} {
 		n, err := s.count(ctx, x.model, "count entities", "account_id = ?", accountID)
 		if err != nil {
 			return EntityCounts{}, err
