@@ -183,4 +183,9 @@ var stsActions = map[string]action{
 	"AssumeRole":        assumeRole,
 	"GetSessionToken":   getSessionToken,
 	"GetAccessKeyInfo":  getAccessKeyInfo,
+
+	// Federated users, authorization messages (sts_federation.go,
+	// sts_authzmessage.go)
+	"GetFederationToken":         getFederationToken,
+	"DecodeAuthorizationMessage": decodeAuthorizationMessage,
 }

@@ -75,7 +75,12 @@ func (svc *service) errorFor(err error) (*apiError, bool) {
 			if code == "" {
 				code = ie.Kind.AWSCode()
 			}
-			return &apiError{Status: status, Code: code, Message: ie.Message}, false
+			msg := ie.Message
+			if ie.Kind == iam.AccessDenied && ie.AuthorizationMessage != "" {
+				// AWS's form, as its services that encode the reason write it.
+				msg += " Encoded authorization failure message: " + ie.AuthorizationMessage
+			}
+			return &apiError{Status: status, Code: code, Message: msg}, false
 		}
 	}
 	var he *echo.HTTPError

@@ -112,6 +112,9 @@ func (s *Server) handle(c echo.Context) error {
 	meta := iam.Meta{SourceIP: c.RealIP(), UserAgent: r.UserAgent(), RequestID: requestID, Secure: r.TLS != nil,
 		Source: svc.name + ".amazonaws.com"}
 	caller, err := s.svc.APIPrincipal(ctx, res, meta)
+	if err == nil {
+		err = caller.APIRefusal(svc.name, name)
+	}
 	if err != nil {
 		return s.fail(c, svc, err)
 	}

@@ -45,6 +45,10 @@ type Error struct {
 	Field   string
 	// Action and Resource name what was denied, for AccessDenied.
 	Action, Resource string
+	// AuthorizationMessage is the engine's explanation of an AccessDenied,
+	// sealed (authzmessage.go): the API appends it as AWS's "Encoded
+	// authorization failure message", for STS DecodeAuthorizationMessage.
+	AuthorizationMessage string
 	Err              error // the cause, for logs; never shown
 }
 

@@ -80,6 +80,9 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 		if err != nil {
 			return nil, asInvalidToken(err)
 		}
+		if x.Kind == TypeFederatedUser {
+			return federatedPrincipal(x)
+		}
 		p := &Principal{AccountID: x.AccountID, ARN: x.PrincipalARN, MFA: x.MFA, AuthTime: x.CreatedAt,
 			Session: &TempCredentials{AccessKeyID: id, Kind: x.Kind, RoleID: x.RoleID, RoleARN: x.RoleARN,
 				SessionName: x.SessionName, UserID: x.UserID, Policy: x.SessionPolicy}}

@@ -26,6 +26,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0009_state_changes", Migrate: migrate0009StateChanges},
 		{ID: "0010_account_imports", Migrate: migrate0010AccountImports},
 		{ID: "0011_instance_profiles", Migrate: migrate0011InstanceProfiles},
+		{ID: "0015_sts_federation", Migrate: migrate0015STSFederation},
 	}
 }
 
