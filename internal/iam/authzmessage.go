@@ -17,8 +17,8 @@ import (
 // authzDoc is the decoded message, in AWS's shape: allowed, explicitDeny,
 // matchedStatements, failures, context.
 type authzDoc struct {
-	Allowed           bool               `json:"allowed"`
-	ExplicitDeny      bool               `json:"explicitDeny"`
+	Allowed           bool                `json:"allowed"`
+	ExplicitDeny      bool                `json:"explicitDeny"`
 	MatchedStatements authzItems[authzSt] `json:"matchedStatements"`
 	Failures          authzItems[string]  `json:"failures"`
 	Context           authzContext        `json:"context"`

@@ -49,7 +49,7 @@ type Error struct {
 	// sealed (authzmessage.go): the API appends it as AWS's "Encoded
 	// authorization failure message", for STS DecodeAuthorizationMessage.
 	AuthorizationMessage string
-	Err              error // the cause, for logs; never shown
+	Err                  error // the cause, for logs; never shown
 }
 
 func (e *Error) Error() string {
