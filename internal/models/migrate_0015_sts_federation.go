@@ -25,7 +25,10 @@ func migrate0015STSFederation(tx *gorm.DB) error {
 		AccountID                  string `gorm:"primaryKey;size:12"`
 		GlobalEndpointTokenVersion string `gorm:"size:16"`
 		OutboundFederationEnabled  bool
-		OutboundIssuerID           string `gorm:"size:64"`
+		OutboundIssuerID           string `gorm:"size:64;index"`
+		OutboundIssuer             string `gorm:"size:2048"`
+		SealedRS256Key             string `gorm:"type:text"`
+		SealedES384Key             string `gorm:"type:text"`
 		UpdatedAt                  time.Time
 	}
 	return tx.Migrator().CreateTable(&AccountSTSSettings{})
