@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"sort"
 
@@ -112,7 +113,14 @@ func (s *Service) authorizationMessage(ctx context.Context, caller *Principal, m
 		s.cfg.Log.Warn("authorization message", "err", err)
 		return ""
 	}
-	return s.cfg.Sealer.Seal(b, authzMessageAD(caller.AccountID))
+	// Re-encoded URL-safe and unpadded, as AWS's encoded messages are: a
+	// message copied from a terminal or a URL survives.
+	sealed, err := base64.StdEncoding.DecodeString(s.cfg.Sealer.Seal(b, authzMessageAD(caller.AccountID)))
+	if err != nil { // Seal writes standard base64: cannot happen
+		s.cfg.Log.Warn("authorization message", "err", err)
+		return ""
+	}
+	return base64.RawURLEncoding.EncodeToString(sealed)
 }
 
 // maxEncodedMessage is DecodeAuthorizationMessage's EncodedMessage length
@@ -130,7 +138,11 @@ func (s *Service) DecodeAuthorizationMessage(ctx context.Context, caller *Princi
 	if err := s.authorizeMeta(ctx, caller, m, "sts:DecodeAuthorizationMessage", "*"); err != nil {
 		return "", err
 	}
-	pt, err := s.cfg.Sealer.Open(encoded, authzMessageAD(callerAccount(caller)))
+	raw, err := base64.RawURLEncoding.DecodeString(encoded)
+	var pt []byte
+	if err == nil {
+		pt, err = s.cfg.Sealer.Open(base64.StdEncoding.EncodeToString(raw), authzMessageAD(callerAccount(caller)))
+	}
 	if err != nil {
 		return "", &Error{Kind: Invalid, Code: "InvalidAuthorizationMessageException",
 			Message: "The encoded authorization message is invalid."}
