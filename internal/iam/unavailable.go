@@ -1,6 +1,9 @@
 package iam
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Some IAM and STS actions work only with something this console does not
 // have: AWS Organizations (centralized root access, the Organizations
@@ -65,5 +68,10 @@ func (s *Service) RefusePrerequisite(ctx context.Context, caller *Principal, m M
 	if caller == nil {
 		return newErr(AccessDenied, "%s is not available to this account.", action)
 	}
-	return accessDenied(caller, action, resource)
+	e := accessDenied(caller, action, resource)
+	_, name, _ := strings.Cut(action, ":")
+	if aerr := s.audit(ctx, s.store, m, caller.AccountID, caller.ARN, event{name: name, resource: resource}, e); aerr != nil {
+		return aerr
+	}
+	return e
 }
