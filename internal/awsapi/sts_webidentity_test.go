@@ -158,6 +158,16 @@ func TestOutboundWebIdentityFederation(t *testing.T) {
 			wantCode(t, err, "AccessDenied")
 		})
 
+		t.Run("no token outlives the caller's session", func(t *testing.T) {
+			sess := must[*stssdk.GetSessionTokenOutput](t)(e.sts.GetSessionToken(e.ctx, &stssdk.GetSessionTokenInput{DurationSeconds: aws.Int32(900)}))
+			c := sess.Credentials
+			tmp := e.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+			_, err := tmp.GetWebIdentityToken(e.ctx, &stssdk.GetWebIdentityTokenInput{Audience: []string{"x"}, SigningAlgorithm: aws.String("RS256"), DurationSeconds: aws.Int32(3600)})
+			wantCode(t, err, "SessionDurationEscalationException")
+			_, err = tmp.GetWebIdentityToken(e.ctx, &stssdk.GetWebIdentityTokenInput{Audience: []string{"x"}, SigningAlgorithm: aws.String("RS256")})
+			ok(t, err)
+		})
+
 		_, err = e.iam.DisableOutboundWebIdentityFederation(e.ctx, &iamsdk.DisableOutboundWebIdentityFederationInput{})
 		ok(t, err)
 		_, err = token("RS256", "https://api.example.com")

@@ -127,7 +127,7 @@ func federatedPrincipal(x *models.STSSession) (*Principal, error) {
 	p := &Principal{AccountID: x.AccountID, Type: TypeFederatedUser, ID: x.AccountID + ":" + x.SessionName,
 		Name: x.SessionName, ARN: x.PrincipalARN, AuthTime: x.CreatedAt,
 		Session: &TempCredentials{AccessKeyID: x.AccessKeyID, Kind: x.Kind, SessionName: x.SessionName,
-			UserID: x.UserID, Policy: x.SessionPolicy}}
+			UserID: x.UserID, Policy: x.SessionPolicy, Expiration: x.Expiration}}
 	if x.PolicyARNs != "" {
 		if err := json.Unmarshal([]byte(x.PolicyARNs), &p.Session.PolicyARNs); err != nil {
 			return nil, internal(err, "session policy ARNs")

@@ -36,6 +36,8 @@ var (
 		Message: "The request failed because outbound identity federation is already enabled for your AWS account. You cannot enable the feature multiple times. To fetch the current configuration (including the unique issuer URL), use the GetOutboundWebIdentityFederationInfo operation."}
 	errFeatureDisabled = &Error{Kind: NotFound, Code: "FeatureDisabled",
 		Message: "The request failed because outbound identity federation is already disabled for your AWS account. You cannot disable the feature multiple times"}
+	errSessionEscalation = &Error{Kind: Invalid, Code: "SessionDurationEscalationException",
+		Message: "The requested token duration would extend the session beyond its original expiration time."}
 	errOutboundDisabled = &Error{Kind: Invalid, Code: "OutboundWebIdentityFederationDisabledException",
 		Message: "The outbound web identity federation feature is not enabled for this account. To use this feature, you must first enable it through the AWS Management Console or API."}
 )
@@ -193,7 +195,8 @@ type WebIdentityToken struct {
 // principal tags and the request's tags. The caller needs
 // sts:GetWebIdentityToken, with sts:IdentityTokenAudience,
 // sts:DurationSeconds, sts:SigningAlgorithm and the request tags as
-// condition keys.
+// condition keys. A caller with temporary credentials gets no token that
+// outlives them (SessionDurationEscalationException).
 func (s *Service) GetWebIdentityToken(ctx context.Context, caller *Principal, in GetWebIdentityTokenInput, m Meta) (*WebIdentityToken, error) {
 	dur, err := checkWebIdentityTokenInput(&in)
 	if err != nil {
@@ -224,6 +227,10 @@ func (s *Service) GetWebIdentityToken(ctx context.Context, caller *Principal, in
 	}
 	now := s.now().Truncate(time.Second)
 	exp := now.Add(time.Duration(dur) * time.Second)
+	if caller != nil && caller.Session != nil && !caller.Session.Expiration.IsZero() && exp.After(caller.Session.Expiration) {
+		e := *errSessionEscalation
+		return nil, &e
+	}
 	tok, err := signJWT(signer, in.SigningAlgorithm, webIdentityClaims(caller, st.OutboundIssuer, in, now, exp))
 	if err != nil {
 		return nil, internal(err, "sign token")

@@ -65,6 +65,9 @@ type TempCredentials struct {
 	UserID      string // GetSessionToken: the user behind the session
 	Policy      string
 	PolicyARNs  []string
+	// Expiration is when API credentials expire (zero for console
+	// sessions): what they obtain may not outlive them.
+	Expiration time.Time
 }
 
 // userID is the IAM user behind p: its own ID, or the user that got a
