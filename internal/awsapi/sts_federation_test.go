@@ -189,3 +189,17 @@ func TestDecodeAuthorizationMessage(t *testing.T) {
 		})
 	})
 }
+
+// TestGetFederationTokenCLI: the aws command line's get-federation-token
+// reads our answer.
+func TestGetFederationTokenCLI(t *testing.T) {
+	e := sqlite(t)
+	var out struct {
+		Credentials   struct{ AccessKeyId, SessionToken string }
+		FederatedUser struct{ FederatedUserId, Arn string }
+	}
+	e.awsCLI(t, &out, "sts", "get-federation-token", "--name", "cli-user", "--policy", readObjects)
+	if out.FederatedUser.Arn != "arn:aws:sts::"+e.acct.ID+":federated-user/cli-user" || !strings.HasPrefix(out.Credentials.AccessKeyId, "ASIA") {
+		t.Errorf("aws sts get-federation-token = %+v", out)
+	}
+}
