@@ -193,3 +193,19 @@ func TestOutboundWebIdentityFederation(t *testing.T) {
 		}
 	})
 }
+
+// TestWebIdentityTokenCLI: the aws command line enables outbound federation
+// and gets a token from the console. (The audience is no URL: the aws CLI
+// v1 would fetch it as a parameter file.)
+func TestWebIdentityTokenCLI(t *testing.T) {
+	e := sqlite(t)
+	var en struct{ IssuerIdentifier string }
+	e.awsCLI(t, &en, "iam", "enable-outbound-web-identity-federation")
+	var tok struct{ WebIdentityToken, Expiration string }
+	e.awsCLI(t, &tok, "sts", "get-web-identity-token", "--audience", "api.example.com", "--signing-algorithm", "ES384")
+	var keys jwks
+	getJSON(t, en.IssuerIdentifier+"/.well-known/jwks.json", &keys)
+	if claims := verifyJWT(t, tok.WebIdentityToken, keys); claims["iss"] != en.IssuerIdentifier {
+		t.Errorf("claims = %v", claims)
+	}
+}
