@@ -229,6 +229,39 @@ var iamActions = map[string]action{
 	"GetContextKeysForCustomPolicy":     getContextKeysForCustomPolicy,
 	"GetContextKeysForPrincipalPolicy":  getContextKeysForPrincipalPolicy,
 	"ListPoliciesGrantingServiceAccess": listPoliciesGrantingServiceAccess,
+
+	// STS preferences and outbound web identity federation: account
+	// settings (iam_sts_preferences.go)
+	"SetSecurityTokenServicePreferences":   setSecurityTokenServicePreferences,
+	"EnableOutboundWebIdentityFederation":  enableOutboundWebIdentityFederation,
+	"DisableOutboundWebIdentityFederation": disableOutboundWebIdentityFederation,
+	"GetOutboundWebIdentityFederationInfo": getOutboundWebIdentityFederationInfo,
+
+	// Needs AWS Organizations (iam_organizations.go): AWS's error for an
+	// account outside an organization
+	"ListOrganizationsFeatures":                     needsOrganization("ListOrganizationsFeatures"),
+	"EnableOrganizationsRootCredentialsManagement":  needsOrganization("EnableOrganizationsRootCredentialsManagement"),
+	"DisableOrganizationsRootCredentialsManagement": needsOrganization("DisableOrganizationsRootCredentialsManagement"),
+	"EnableOrganizationsRootSessions":               needsOrganization("EnableOrganizationsRootSessions"),
+	"DisableOrganizationsRootSessions":              needsOrganization("DisableOrganizationsRootSessions"),
+	"GenerateOrganizationsAccessReport":             needsOrganization("GenerateOrganizationsAccessReport", "EntityPath"),
+	"GetOrganizationsAccessReport":                  getOrganizationsAccessReport,
+
+	// Needs a partner onboarded with AWS (iam_organizations.go): temporary
+	// delegation requests, role templates, account properties
+	"CreateDelegationRequest":    createDelegationRequest,
+	"GetDelegationRequest":       onDelegationRequest("GetDelegationRequest"),
+	"AcceptDelegationRequest":    onDelegationRequest("AcceptDelegationRequest"),
+	"RejectDelegationRequest":    onDelegationRequest("RejectDelegationRequest"),
+	"AssociateDelegationRequest": onDelegationRequest("AssociateDelegationRequest"),
+	"UpdateDelegationRequest":    onDelegationRequest("UpdateDelegationRequest"),
+	"SendDelegationToken":        onDelegationRequest("SendDelegationToken"),
+	"ListDelegationRequests":     listDelegationRequests,
+	"GetHumanReadableSummary":    getHumanReadableSummary,
+	"AcquireRole":                onRoleTemplate("AcquireRole"),
+	"GetRoleTemplateVersion":     onRoleTemplate("GetRoleTemplateVersion"),
+	"GetAccountProperties":       getAccountProperties,
+	"PutAccountProperties":       putAccountProperties,
 }
 
 // stsActions is STS's action table (handlers in sts.go, sts_saml.go,
@@ -243,4 +276,16 @@ var stsActions = map[string]action{
 	// Unsigned (see unsignedActions in server.go)
 	"AssumeRoleWithSAML":        assumeRoleWithSAML,        // sts_saml.go
 	"AssumeRoleWithWebIdentity": assumeRoleWithWebIdentity, // sts_webidentity.go
+
+	// Federated users, authorization messages (sts_federation.go,
+	// sts_authzmessage.go)
+	"GetFederationToken":         getFederationToken,
+	"DecodeAuthorizationMessage": decodeAuthorizationMessage,
+
+	// Outbound web identity federation (sts_webidentity.go)
+	"GetWebIdentityToken": getWebIdentityToken,
+
+	// Needs AWS Organizations or an onboarded partner (iam_organizations.go)
+	"AssumeRoot":              assumeRoot,
+	"GetDelegatedAccessToken": getDelegatedAccessToken,
 }

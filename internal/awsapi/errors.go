@@ -93,6 +93,10 @@ func (svc *service) errorFor(err error) (*apiError, bool) {
 			case ie.APIMessage != "":
 				msg = ie.APIMessage
 			}
+			if ie.Kind == iam.AccessDenied && ie.AuthorizationMessage != "" {
+				// AWS's form, as its services that encode the reason write it.
+				msg += " Encoded authorization failure message: " + ie.AuthorizationMessage
+			}
 			return &apiError{Status: status, Code: code, Message: msg}, false
 		}
 	}

@@ -28,6 +28,9 @@ type call struct {
 	p      params
 	meta   iam.Meta
 	auth   *sigv4.Result
+	// baseURL is the console's URL as the caller reached it
+	// (scheme://host), for URLs an action hands out (an issuer's).
+	baseURL string
 }
 
 // action handles one API action and returns its result element (nil for
@@ -57,6 +60,10 @@ func (s *Server) Register(e *echo.Echo, mw ...echo.MiddlewareFunc) {
 	e.GET("/aws", s.handle, mw...)
 	e.POST("/aws/", s.handle, mw...)
 	e.GET("/aws/", s.handle, mw...)
+	// Outbound web identity federation issuers' discovery documents
+	// (sts_webidentity.go): public, read by token verifiers.
+	e.GET("/aws/oidc/:id/.well-known/openid-configuration", s.issuerDocument, mw...)
+	e.GET("/aws/oidc/:id/.well-known/jwks.json", s.issuerDocument, mw...)
 	e.RouteNotFound("/aws/*", func(echo.Context) error { return echo.ErrNotFound }, mw...)
 }
 
@@ -123,11 +130,15 @@ func (s *Server) answer(c echo.Context, svc *service, name string, fn action, p 
 	var caller *iam.Principal
 	if res != nil {
 		var err error
-		if caller, err = s.svc.APIPrincipal(ctx, res, meta); err != nil {
+		caller, err = s.svc.APIPrincipal(ctx, res, meta)
+		if err == nil {
+			err = caller.APIRefusal(svc.name, name)
+		}
+		if err != nil {
 			return s.fail(c, svc, err)
 		}
 	}
-	out, err := fn(s, &call{ctx: ctx, caller: caller, p: p, meta: meta, auth: res})
+	out, err := fn(s, &call{ctx: ctx, caller: caller, p: p, meta: meta, auth: res, baseURL: c.Scheme() + "://" + r.Host})
 	if err != nil {
 		return s.fail(c, svc, err)
 	}

@@ -56,10 +56,10 @@ func TestSTSErrors(t *testing.T) {
 			_, err := client("AKIAIOSFODNN7EXAMPLE", "secret").GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{})
 			return err
 		}, "InvalidClientTokenId"},
-		{"an action STS does not serve", func() error {
+		{"a parameter STS refuses", func() error {
 			_, err := client(devKey, devSecret).GetFederationToken(e.ctx, &stssdk.GetFederationTokenInput{Name: aws.String("x")})
 			return err
-		}, "InvalidAction"},
+		}, "ValidationError"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

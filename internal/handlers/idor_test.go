@@ -422,6 +422,13 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 			idorCase{what: "SimulatePrincipalPolicy alice under /dev/", form: []string{"Action", "SimulatePrincipalPolicy",
 				"PolicySourceArn", "arn:aws:iam::" + w.acct + ":user/dev/alice", "ActionNames.member.1", "s3:GetObject"}, want: gone},
 		),
+		// Outbound federation issuers' discovery documents: public keys,
+		// public by design (token verifiers fetch them unauthenticated);
+		// an ID no account has is not found.
+		"GET /aws/oidc/:id/.well-known/openid-configuration": {cases: []idorCase{{what: "an issuer no account has",
+			path: "/aws/oidc/00000000-0000-0000-0000-000000000000/.well-known/openid-configuration", want: gone}}},
+		"GET /aws/oidc/:id/.well-known/jwks.json": {cases: []idorCase{{what: "an issuer no account has",
+			path: "/aws/oidc/00000000-0000-0000-0000-000000000000/.well-known/jwks.json", want: gone}}},
 		"GET /aws":   {none: "the API's handler, swept through POST /aws"},
 		"GET /aws/":  {none: "the API's handler, swept through POST /aws"},
 		"POST /aws/": {none: "the API's handler, swept through POST /aws"},

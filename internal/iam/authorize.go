@@ -43,6 +43,7 @@ func (s *Service) authorizeMeta(ctx context.Context, caller *Principal, m Meta, 
 // the AccessDenied to answer.
 func (s *Service) refuse(ctx context.Context, caller *Principal, m Meta, action, resource string) error {
 	denied := accessDenied(caller, action, resource)
+	denied.AuthorizationMessage = s.authorizationMessage(ctx, caller, m, action, resource)
 	name := action
 	if _, n, ok := strings.Cut(action, ":"); ok {
 		name = n
@@ -177,6 +178,8 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 		et, id = models.EntityUser, p.userID()
 	case p.Type == TypeAssumedRole && p.Session != nil:
 		et, id = models.EntityRole, p.Session.RoleID
+	case p.Type == TypeFederatedUser && p.Session != nil:
+		et, id = models.EntityUser, p.Session.UserID // the user it was federated from
 	default:
 		return &policy.Inputs{}, nil // nothing allows an unknown kind of caller
 	}
@@ -198,7 +201,7 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 		}
 		s.inputs.put(stamp, key, in, inputCacheMax)
 	}
-	if et == models.EntityRole {
+	if et == models.EntityRole || p.Type == TypeFederatedUser {
 		own := *in // shared: the session's policies go on a copy
 		if err := s.addSessionPolicies(ctx, &own, p); err != nil {
 			return nil, err
@@ -222,7 +225,9 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 // returns, and stamps never come back.
 type inputCache = stampCache[*policy.Inputs]
 
-// addSessionPolicies narrows a session by the policies passed at AssumeRole.
+// addSessionPolicies narrows a session by the policies passed at AssumeRole
+// or GetFederationToken. A federated user without any allows nothing: the
+// engine knows it by its ARN (policy.Inputs.Session).
 func (s *Service) addSessionPolicies(ctx context.Context, in *policy.Inputs, p *Principal) error {
 	if p.Session.Policy == "" && len(p.Session.PolicyARNs) == 0 {
 		return nil

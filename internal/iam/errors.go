@@ -55,7 +55,11 @@ type Error struct {
 	// an Invalid error the API words as AWS's validation layer does
 	// (ValidationMessage); Message stays the console's sentence.
 	Violations []Violation
-	Err        error // the cause, for logs; never shown
+	// AuthorizationMessage is the engine's explanation of an AccessDenied,
+	// sealed (authzmessage.go): the API appends it as AWS's "Encoded
+	// authorization failure message", for STS DecodeAuthorizationMessage.
+	AuthorizationMessage string
+	Err                  error // the cause, for logs; never shown
 }
 
 // Violation is one input that breaks a constraint of AWS's API model:

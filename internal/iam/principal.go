@@ -72,6 +72,9 @@ type TempCredentials struct {
 	TransitiveTagKeys []string
 	SourceIdentity    string
 	FederatedProvider string
+	// Expiration is when API credentials expire (zero for console
+	// sessions): what they obtain may not outlive them.
+	Expiration time.Time
 }
 
 // userID is the IAM user behind p: its own ID, or the user that got a

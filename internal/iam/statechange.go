@@ -17,6 +17,8 @@ var notStateChanges = map[string]bool{
 	"AssumeRoleWithSAML": true, "GetSessionToken": true, "GetFederationToken": true,
 	"UpdateAccountPasswordPolicy": true, "DeleteAccountPasswordPolicy": true, "UpdateAccountSettings": true,
 	"ImportAccountAuthorizationDetails": true, "CreateAccountAlias": true, "DeleteAccountAlias": true,
+	"SetSecurityTokenServicePreferences": true, "EnableOutboundWebIdentityFederation": true,
+	"DisableOutboundWebIdentityFederation": true, "GetWebIdentityToken": true,
 }
 
 // statePrincipalChanges are state changes to what the acting principal owns

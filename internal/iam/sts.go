@@ -80,9 +80,12 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 		if err != nil {
 			return nil, asInvalidToken(err)
 		}
+		if x.Kind == TypeFederatedUser {
+			return federatedPrincipal(x)
+		}
 		p := &Principal{AccountID: x.AccountID, ARN: x.PrincipalARN, MFA: x.MFA, AuthTime: x.CreatedAt,
 			Session: &TempCredentials{AccessKeyID: id, Kind: x.Kind, RoleID: x.RoleID, RoleARN: x.RoleARN,
-				SessionName: x.SessionName, UserID: x.UserID, Policy: x.SessionPolicy}}
+				SessionName: x.SessionName, UserID: x.UserID, Policy: x.SessionPolicy, Expiration: x.Expiration}}
 		if x.PolicyARNs != "" {
 			if err := json.Unmarshal([]byte(x.PolicyARNs), &p.Session.PolicyARNs); err != nil {
 				return nil, internal(err, "session policy ARNs")

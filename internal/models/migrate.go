@@ -29,6 +29,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0012_oidc_providers", Migrate: migrate0012OIDCProviders},
 		{ID: "0013_saml_providers", Migrate: migrate0013SAMLProviders},
 		{ID: "0014_credentials", Migrate: migrate0014Credentials},
+		{ID: "0015_sts_federation", Migrate: migrate0015STSFederation},
 		{ID: "0016_credential_report", Migrate: migrate0016CredentialReport},
 		{ID: "0017_guardrails", Migrate: migrate0017Guardrails},
 	}

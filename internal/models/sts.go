@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// STSSession is a set of temporary credentials (ASIA…) from AssumeRole or
-// GetSessionToken. It lives in the database so every console process can
+// STSSession is a set of temporary credentials (ASIA…) from AssumeRole,
+// GetSessionToken or GetFederationToken. It lives in the database so every console process can
 // verify its signatures; the secret and the session token are sealed under
 // the master key because the server must read them back to check requests.
 type STSSession struct {
@@ -14,21 +14,22 @@ type STSSession struct {
 	AccountID     string `gorm:"size:12;index"`
 	SealedSecret  string `gorm:"type:text"`
 	SealedToken   string `gorm:"type:text"`
-	Kind          string `gorm:"size:16"` // "AssumedRole" or "Session"
+	Kind          string `gorm:"size:16"` // "AssumedRole", "Session" or "FederatedUser"
 	RoleID        string `gorm:"size:32"`
 	RoleARN       string `gorm:"size:2048"`
 	SessionName   string `gorm:"size:64"`
 	UserID        string `gorm:"size:32"`
-	PrincipalARN  string `gorm:"size:2048"` // assumed-role ARN, or the user's ARN
+	PrincipalARN  string `gorm:"size:2048"` // assumed-role or federated-user ARN, or the user's ARN
 	SessionPolicy string `gorm:"type:text"`
 	PolicyARNs    string `gorm:"type:text"` // JSON list
 	MFA           bool
 	SourceARN     string `gorm:"size:2048"` // who got the credentials
 	Chained       bool
-	// Web identity sessions (AssumeRoleWithWebIdentity): the session tags
-	// (JSON object) and transitive keys (JSON list) from the token's
-	// https://aws.amazon.com/tags claim, the source identity, and the
-	// provider (its ARN) and subject that vouched for the caller.
+	// Session tags (JSON object, key -> value): GetFederationToken's Tags,
+	// or a web identity token's https://aws.amazon.com/tags claim. Web
+	// identity sessions (AssumeRoleWithWebIdentity) also keep the
+	// transitive keys (JSON list), the source identity, and the provider
+	// (its ARN) and subject that vouched for the caller.
 	SessionTags       string `gorm:"type:text"`
 	TransitiveTagKeys string `gorm:"type:text"`
 	SourceIdentity    string `gorm:"type:text"`
