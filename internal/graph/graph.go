@@ -266,6 +266,8 @@ type Graph struct {
 	ctx    context.Context
 	opts   Options
 	parsed map[parseKey]parsed
+	// pre: documents parsed before compiling (preparse); compile only.
+	pre map[preKey]*policy.Document
 	// trustByText: the compiled trust policies, by text (parse).
 	trustByText map[string]parsed
 	// prev and upd are set while Update builds from a previous graph.
@@ -539,11 +541,56 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 
 // compileText parses and compiles one document.
 func (g *Graph) compileText(ref policy.PolicyRef, text string, kind policy.Kind) parsed {
+	if d := g.pre[preKey{kind, text}]; d != nil {
+		delete(g.pre, preKey{kind, text}) // one document per compilation, as before
+		return parsed{text: text, compiled: policy.Compile(ref, d), doc: d}
+	}
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
 		return parsed{text: text, err: "policy " + ref.Name + " ignored: " + err.Error()}
 	}
 	return parsed{text: text, compiled: policy.Compile(ref, doc), doc: doc}
+}
+
+type preKey struct {
+	kind policy.Kind
+	text string
+}
+
+// preparse parses the users' and roles' inline and trust policies before
+// any is compiled: the parse's garbage and the documents (dropped once
+// built, dropDocs) then fill spans of their own, and the compiled
+// policies, kept, others; made in turn they left the kept graph's objects
+// spread thin over the heap.
+func (g *Graph) preparse() {
+	if g.prev != nil {
+		return // Update: the previous graph has most compiled already
+	}
+	g.pre = map[preKey]*policy.Document{}
+	add := func(text string, kind policy.Kind) {
+		if text == "" {
+			return
+		}
+		k := preKey{kind, text}
+		if _, ok := g.pre[k]; ok {
+			return
+		}
+		if d, err := policy.Parse([]byte(text), kind); err == nil {
+			g.pre[k] = d
+		}
+	}
+	for i := range g.acct.Users {
+		for _, ip := range g.acct.Users[i].Inline {
+			add(ip.Document, policy.Identity)
+		}
+	}
+	for i := range g.acct.Roles {
+		r := &g.acct.Roles[i]
+		for _, ip := range r.Inline {
+			add(ip.Document, policy.Identity)
+		}
+		add(r.Trust, policy.Trust)
+	}
 }
 
 // sharedTrust is the policy ID of a compiled trust policy, shared by every
@@ -618,12 +665,18 @@ func (g *Graph) compile() {
 		g.groups[gr.ARN] = gi
 		g.groupByNm[gr.Name] = gi
 	}
+	// The principals in one array each for users and roles: kept for the
+	// graph's life, allocated one by one they were spread among the build's
+	// garbage.
+	users, roles := make([]principal, len(a.Users)), make([]principal, len(a.Roles))
+	g.preparse()
 	for i := range a.Users {
 		if g.stopped() {
 			return
 		}
 		u := &a.Users[i]
-		p := &principal{arn: u.ARN, name: u.Name, kind: KindUser, user: u,
+		p := &users[i]
+		*p = principal{arn: u.ARN, name: u.Name, kind: KindUser, user: u,
 			req: policy.Principal{ARN: u.ARN, ID: u.ID, Name: u.Name, Account: arnAccount(u.ARN), Type: policy.PrincipalUser, Tags: tagMap(u.Tags)}}
 		var ids []*policy.Policy
 		for _, ip := range u.Inline {
@@ -652,7 +705,8 @@ func (g *Graph) compile() {
 			return
 		}
 		r := &a.Roles[i]
-		p := &principal{arn: r.ARN, name: r.Name, kind: KindRole, role: r,
+		p := &roles[i]
+		*p = principal{arn: r.ARN, name: r.Name, kind: KindRole, role: r,
 			req: policy.Principal{ARN: "arn:aws:sts::" + arnAccount(r.ARN) + ":assumed-role/" + r.Name + "/graph", ID: r.ID + ":graph",
 				Account: arnAccount(r.ARN), Type: policy.PrincipalRole, RoleARN: r.ARN, Tags: tagMap(r.Tags)}}
 		var ids []*policy.Policy
@@ -672,6 +726,7 @@ func (g *Graph) compile() {
 		}
 		g.addPrincipal(p)
 	}
+	g.pre = nil
 	// Pre-filter sets: a superset of the actions each principal may be allowed.
 	for _, p := range g.principals {
 		if q := g.unchanged(p.arn); q != nil {

@@ -105,12 +105,24 @@ func Compile(ref PolicyRef, doc *Document) *Policy {
 		*cs = cstmt{idx: int32(i), effect: st.Effect, sid: st.Sid, start: st.Start, end: st.End,
 			notAction: st.NotAction, notResource: st.NotResource,
 			hasPrincipal: st.HasPrincipal, notPrincipal: st.NotPrincipal, principals: st.Principal}
+		// Each list made at its length: grown by appends, a compiled policy
+		// (an access graph keeps tens of thousands) carried the unused
+		// capacity, and the build the copies.
+		if len(st.Action) > 0 {
+			cs.actions = make([]glob, 0, len(st.Action))
+			cs.acts = make([]string, 0, len(st.Action))
+		}
 		for _, a := range st.Action {
 			// Actions never take policy variables; wildcards only.
-			cs.actions = append(cs.actions, compileGlob(strings.ToLower(a), true, false, false))
+			l := strings.ToLower(a)
+			cs.actions = append(cs.actions, compileGlob(l, true, false, false))
+			cs.acts = append(cs.acts, l)
 		}
 		if !st.HasResource {
 			cs.anyResource = true
+		}
+		if len(st.Resource) > 0 {
+			cs.resources = make([]arnPattern, 0, len(st.Resource))
 		}
 		for _, r := range st.Resource {
 			if r == "*" && !st.NotResource {
@@ -118,13 +130,13 @@ func Compile(ref PolicyRef, doc *Document) *Policy {
 			}
 			cs.resources = append(cs.resources, compileARN(r, vars, true))
 		}
+		if len(st.Condition) > 0 {
+			cs.conds = make([]ccond, 0, len(st.Condition))
+		}
 		for _, c := range st.Condition {
 			cs.conds = append(cs.conds, compileCondition(c, vars))
 		}
 		cs.rkeys = statementKeys(st)
-		for _, a := range st.Action {
-			cs.acts = append(cs.acts, strings.ToLower(a))
-		}
 		cs.indexActions()
 		cs.ref = &p.Ref
 		p.index(int32(i), cs)

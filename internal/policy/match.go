@@ -353,7 +353,7 @@ func compileARN(s string, vars, stretch bool) arnPattern {
 	if plain && len(fields) == 6 {
 		return arnPattern{whole: compileGlob(s, true, vars, false)}
 	}
-	p := arnPattern{stretch: stretch}
+	p := arnPattern{stretch: stretch, parts: make([]glob, 0, len(fields)), star: make([]bool, 0, len(fields))}
 	for _, f := range fields {
 		p.parts = append(p.parts, compileGlob(f, true, vars, false))
 		p.star = append(p.star, strings.HasSuffix(f, "*"))
