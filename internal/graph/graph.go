@@ -314,6 +314,8 @@ type Graph struct {
 	ctx    context.Context
 	opts   Options
 	parsed map[parseKey]parsed
+	// compiler cuts the compiled policies from shared arrays; build only.
+	compiler *policy.Compiler
 	// pre: documents parsed before compiling (preparse); compile only.
 	pre map[preKey]*policy.Document
 	// trustByText: the compiled trust policies, by text (parse).
@@ -415,7 +417,7 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 // built drops what only the build needs: the context (a built graph answers
 // queries without it) and the caches of classes and candidates.
 func (g *Graph) built() {
-	g.ctx, g.prev, g.upd = nil, nil, nil
+	g.ctx, g.prev, g.upd, g.compiler = nil, nil, nil, nil
 	g.stmtSets, g.matchCache, g.entityARNs, g.resIndex, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil, nil
 	g.userLists = nil
 	g.dropDocs()
@@ -513,7 +515,7 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
 		pseudo: map[string]*principal{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
 		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{}, versionFulls: map[string]bool{},
-		outsiders: map[string]*principal{}, ctx: ctx, opts: opts}
+		outsiders: map[string]*principal{}, ctx: ctx, opts: opts, compiler: &policy.Compiler{}}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}
@@ -591,13 +593,13 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 func (g *Graph) compileText(ref policy.PolicyRef, text string, kind policy.Kind) parsed {
 	if d := g.pre[preKey{kind, text}]; d != nil {
 		delete(g.pre, preKey{kind, text}) // one document per compilation, as before
-		return parsed{text: text, compiled: policy.Compile(ref, d), doc: d}
+		return parsed{text: text, compiled: g.compiler.Compile(ref, d), doc: d}
 	}
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
 		return parsed{text: text, err: "policy " + ref.Name + " ignored: " + err.Error()}
 	}
-	return parsed{text: text, compiled: policy.Compile(ref, doc), doc: doc}
+	return parsed{text: text, compiled: g.compiler.Compile(ref, doc), doc: doc}
 }
 
 type preKey struct {

@@ -340,6 +340,10 @@ type arnPattern struct {
 }
 
 func compileARN(s string, vars, stretch bool) arnPattern {
+	return (*Compiler)(nil).compileARN(s, vars, stretch)
+}
+
+func (c *Compiler) compileARN(s string, vars, stretch bool) arnPattern {
 	if s == "*" || !strings.HasPrefix(s, "arn:") {
 		return arnPattern{whole: compileGlob(s, true, vars, false)}
 	}
@@ -353,10 +357,9 @@ func compileARN(s string, vars, stretch bool) arnPattern {
 	if plain && len(fields) == 6 {
 		return arnPattern{whole: compileGlob(s, true, vars, false)}
 	}
-	p := arnPattern{stretch: stretch, parts: make([]glob, 0, len(fields)), star: make([]bool, 0, len(fields))}
-	for _, f := range fields {
-		p.parts = append(p.parts, compileGlob(f, true, vars, false))
-		p.star = append(p.star, strings.HasSuffix(f, "*"))
+	p := arnPattern{stretch: stretch, parts: c.globList(len(fields)), star: c.boolList(len(fields))}
+	for i, f := range fields {
+		p.parts[i], p.star[i] = compileGlob(f, true, vars, false), strings.HasSuffix(f, "*")
 	}
 	return p
 }
