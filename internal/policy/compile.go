@@ -2,9 +2,9 @@ package policy
 
 import (
 	"strings"
-	"unsafe"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // PolicyRef identifies a policy in explanations.
@@ -140,7 +140,7 @@ func (s *slab[T]) take(n int) []T {
 		}
 		size := max(s.next, 8)
 		s.next = min(2*size, limit)
-		s.free = make([]T, size)
+		s.free = make([]T, max(size, n))
 	}
 	out := s.free[:n:n]
 	s.free = s.free[n:]
