@@ -295,7 +295,7 @@ type Graph struct {
 	admin      map[string][]Step        // direct full access, with the deciding steps
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
-	svcTrust   map[string]bool
+	svcTrust   map[svcKey]bool
 	// The two contexts nearly every request uses, built once.
 	baseCtx, mfaCtx policy.Context
 	ctxReady        bool
@@ -514,7 +514,7 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 		managed: map[string]*managedPolicy{}, groups: map[string]*groupInfo{}, groupByNm: map[string]*groupInfo{},
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
 		pseudo: map[string]*principal{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
-		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{}, versionFulls: map[string]bool{},
+		docSets: map[*policy.Document]actionSet{}, svcTrust: map[svcKey]bool{}, pseudoEdges: map[string][]Edge{}, versionFulls: map[string]bool{},
 		outsiders: map[string]*principal{}, ctx: ctx, opts: opts, compiler: &policy.Compiler{}}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
@@ -1041,6 +1041,11 @@ func (g *Graph) finish() {
 		nodes[i] = g.Nodes[k]
 	}
 	g.Nodes = nodes
+	g.compactNames()
+	// A map of exactly their number, keyed by the nodes' own (compacted)
+	// IDs: the one that grew by the build's additions held the IDs it was
+	// given.
+	g.nodeIdx = make(map[string]int, len(g.Nodes))
 	for i, n := range g.Nodes {
 		g.nodeIdx[n.ID] = i
 	}
@@ -1071,6 +1076,52 @@ func (g *Graph) finish() {
 		}
 	}
 	g.out, g.reachOut, g.modOut = windows(g.Edges, all), windows(g.Edges, reach), windows(g.Edges, mod)
+}
+
+// compactNames copies the IDs and names the build made (inline policies'
+// OWNER#NAME, resources' "resource:" patterns, sets) into one string: made
+// one by one, the grant edges' among the build's garbage, they kept many
+// spans of the heap in use. A name that ends its ID is a part of it. Edges
+// take the new strings in shareStrings.
+func (g *Graph) compactNames() {
+	made := func(k NodeKind) bool { return k == KindInline || k == KindResource || k == KindSet }
+	n := 0
+	for i := range g.Nodes {
+		if nd := &g.Nodes[i]; made(nd.Kind) {
+			n += len(nd.ID) + len(nd.Name)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	type span struct{ id, name [2]int }
+	spans := make([]span, 0, len(g.Nodes))
+	for i := range g.Nodes {
+		nd := &g.Nodes[i]
+		if !made(nd.Kind) {
+			continue
+		}
+		var sp span
+		sp.id[0] = b.Len()
+		b.WriteString(nd.ID)
+		sp.id[1] = b.Len()
+		if strings.HasSuffix(nd.ID, nd.Name) {
+			sp.name = [2]int{sp.id[1] - len(nd.Name), sp.id[1]}
+		} else {
+			sp.name[0] = b.Len()
+			b.WriteString(nd.Name)
+			sp.name[1] = b.Len()
+		}
+		spans = append(spans, sp)
+	}
+	all := b.String()
+	j := 0
+	for i := range g.Nodes {
+		if nd := &g.Nodes[i]; made(nd.Kind) {
+			sp := spans[j]
+			nd.ID, nd.Name = all[sp.id[0]:sp.id[1]], all[sp.name[0]:sp.name[1]]
+			j++
+		}
+	}
 }
 
 // windows maps each source node to the run of idx (edge indices, sorted by
