@@ -263,6 +263,10 @@ func (p *Policy) index(i int32, st *cstmt, c *Compiler) {
 		p.global = append(p.global, i)
 		return
 	}
+	if len(st.acts) <= manyActions {
+		p.indexFew(i, st, c)
+		return
+	}
 	type bucket struct {
 		wild bool
 		acts []string
@@ -294,6 +298,44 @@ func (p *Policy) index(i int32, st *cstmt, c *Compiler) {
 		}
 		for _, a := range b.acts {
 			p.exact.add(a, i, c)
+		}
+	}
+}
+
+// indexFew is index for a short Action list, without the map of
+// services and its buckets (garbage of every compilation): each service
+// in the order it first appears, the lists searched again.
+func (p *Policy) indexFew(i int32, st *cstmt, c *Compiler) {
+	for _, l := range st.acts {
+		if svc, _, ok := strings.Cut(l, ":"); !ok || strings.ContainsAny(svc, "*?") {
+			p.global = append(p.global, i)
+			return
+		}
+	}
+	svcOf := func(l string) string { svc, _, _ := strings.Cut(l, ":"); return svc }
+next:
+	for j, l := range st.acts {
+		svc := svcOf(l)
+		for _, m := range st.acts[:j] {
+			if svcOf(m) == svc {
+				continue next // not its first appearance
+			}
+		}
+		wild := false
+		for _, m := range st.acts[j:] {
+			if s, name, _ := strings.Cut(m, ":"); s == svc && strings.ContainsAny(name, "*?") {
+				wild = true
+				break
+			}
+		}
+		if wild {
+			p.service.add(svc, i, c)
+			continue
+		}
+		for _, m := range st.acts[j:] {
+			if svcOf(m) == svc {
+				p.exact.add(m, i, c)
+			}
 		}
 	}
 }
