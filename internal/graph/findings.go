@@ -117,7 +117,8 @@ func (g *Graph) escalationFindings(p *principal, rr *reachResult, adminPath Path
 	add := func(f Finding) { out = append(out, f) }
 	byTech := map[string][]int{}
 	var techs []string
-	for _, ei := range g.out[p.arn] {
+	r := g.out[p.arn]
+	for ei := int(r.start); ei < int(r.end); ei++ {
 		e := &g.Edges[ei]
 		if e.Kind != EdgeEscalation {
 			continue
@@ -439,7 +440,8 @@ func (g *Graph) permissiveTrust(r *principal) []Finding {
 
 // canAssume is the can-assume edge from one node to another, or nil.
 func (g *Graph) canAssume(from, to string) *Edge {
-	for _, i := range g.out[from] {
+	r := g.out[from]
+	for i := int(r.start); i < int(r.end); i++ {
 		if e := &g.Edges[i]; e.Kind == EdgeCanAssume && e.To == to {
 			return e
 		}

@@ -271,7 +271,7 @@ type Graph struct {
 	trusts     map[string]*policy.Policy // role ARN -> compiled trust
 	trustDocs  map[string]*policy.Document
 	affects    map[string][]*principal // entity ARN -> principals whose permissions it defines
-	out        map[string][]int        // node ID -> outgoing edge indices, sorted
+	out        map[string]edgeRange    // node ID -> its outgoing edges (contiguous once sorted)
 	reachOut   map[string][]int        // the subset that lets the source act as another
 	modOut     map[string][]int        // the subset that rewrites permissions
 	pseudo     map[string]*principal   // "USER+GROUP" -> user with the group's policies
@@ -1065,9 +1065,14 @@ func (g *Graph) finish() {
 	g.shareStrings()
 	// Each node's edges are contiguous once sorted: the index lists are
 	// windows on one backing array each.
-	all, reach, mod := make([]int, len(g.Edges)), make([]int, 0, 64), make([]int, 0, 64)
+	reach, mod := make([]int, 0, 64), make([]int, 0, 64)
+	g.out = map[string]edgeRange{}
 	for i, e := range g.Edges {
-		all[i] = i
+		if r, ok := g.out[e.From]; ok && int(r.end) == i {
+			g.out[e.From] = edgeRange{r.start, r.end + 1}
+		} else {
+			g.out[e.From] = edgeRange{int32(i), int32(i + 1)}
+		}
 		switch {
 		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && (e.Gain == GainPrincipal || e.Gain == GainGroup):
 			reach = append(reach, i)
@@ -1075,7 +1080,7 @@ func (g *Graph) finish() {
 			mod = append(mod, i)
 		}
 	}
-	g.out, g.reachOut, g.modOut = windows(g.Edges, all), windows(g.Edges, reach), windows(g.Edges, mod)
+	g.reachOut, g.modOut = windows(g.Edges, reach), windows(g.Edges, mod)
 }
 
 // compactNames copies the IDs and names the build made (inline policies'
@@ -1123,6 +1128,11 @@ func (g *Graph) compactNames() {
 		}
 	}
 }
+
+// edgeRange is the edges [start, end) of g.Edges: a node's outgoing edges
+// are contiguous once sorted, so a range names them, not a list of their
+// indices (one int per edge of the graph).
+type edgeRange struct{ start, end int32 }
 
 // windows maps each source node to the run of idx (edge indices, sorted by
 // source) that starts from it.
