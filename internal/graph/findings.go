@@ -246,8 +246,8 @@ func (g *Graph) wildcardFindings() []Finding {
 			if ip.doc != nil {
 				f, ok = wildcard(id, ip.doc)
 			} else { // dropped once built: its lint was kept
-				if r := g.parsed[parseKey{p.arn, policy.PolicyRef{ID: id, Name: ip.name}, policy.Identity}]; r.wild != nil {
-					f, ok = *r.wild, true
+				if r := g.parsed[parseKey{p.arn, policy.PolicyRef{ID: id, Name: ip.name}, policy.Identity}]; r.note != nil && r.note.wild != nil {
+					f, ok = *r.note.wild, true
 				}
 			}
 			if ok {

@@ -452,7 +452,7 @@ func (g *Graph) dropDocs() {
 	for k, r := range g.parsed {
 		if r.doc != nil && k.kind == policy.Identity && k.ref.ID != k.entity && g.byARN[k.entity] != nil {
 			if f, ok := wildcard(k.ref.ID, r.doc); ok {
-				r.wild = &f
+				r.note = &parseNote{wild: &f}
 			}
 			r.doc = nil
 			g.parsed[k] = r
@@ -550,16 +550,16 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 	}
 	k := parseKey{entity, ref, kind}
 	if r, ok := g.parsed[k]; ok && r.text == text {
-		if r.err != "" {
-			g.warn(entity, r.err)
+		if r.errMsg() != "" {
+			g.warn(entity, r.errMsg())
 		}
 		return r.compiled, r.doc
 	}
 	if g.prev != nil {
 		if r, ok := g.prev.parsed[k]; ok && r.text == text {
 			g.parsed[k] = r
-			if r.err != "" {
-				g.warn(entity, r.err)
+			if r.errMsg() != "" {
+				g.warn(entity, r.errMsg())
 			}
 			return r.compiled, r.doc
 		}
@@ -576,15 +576,15 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 			r = g.compileText(policy.PolicyRef{ID: sharedTrust, Name: ref.Name}, text, kind)
 		}
 		g.trustByText[text], g.parsed[k] = r, r
-		if r.err != "" {
-			g.warn(entity, r.err)
+		if r.errMsg() != "" {
+			g.warn(entity, r.errMsg())
 		}
 		return r.compiled, r.doc
 	}
 	r := g.compileText(ref, text, kind)
 	g.parsed[k] = r
-	if r.err != "" {
-		g.warn(entity, r.err)
+	if r.errMsg() != "" {
+		g.warn(entity, r.errMsg())
 	}
 	return r.compiled, r.doc
 }
@@ -597,7 +597,7 @@ func (g *Graph) compileText(ref policy.PolicyRef, text string, kind policy.Kind)
 	}
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
-		return parsed{text: text, err: "policy " + ref.Name + " ignored: " + err.Error()}
+		return parsed{text: text, note: &parseNote{err: "policy " + ref.Name + " ignored: " + err.Error()}}
 	}
 	return parsed{text: text, compiled: g.compiler.Compile(ref, doc), doc: doc}
 }
@@ -673,10 +673,23 @@ type parsed struct {
 	text     string
 	compiled *policy.Policy
 	doc      *policy.Document // nil once built for inline policies (dropDocs)
-	err      string
+	// note: the rare rest, apart (an entry per document is kept); nil when
+	// there is none.
+	note *parseNote
+}
+
+type parseNote struct {
+	err string // why the document was ignored
 	// The wildcard lint's finding on an inline policy whose document was
 	// dropped; nil when it has none.
 	wild *Finding
+}
+
+func (r parsed) errMsg() string {
+	if r.note == nil {
+		return ""
+	}
+	return r.note.err
 }
 
 var denyAll = policy.MustCompile(policy.PolicyRef{ID: "missing-boundary", Name: "missing permissions boundary"},
