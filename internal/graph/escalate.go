@@ -52,7 +52,7 @@ func (g *Graph) fullAccess() {
 // trustsService asks the engine whether the role's trust lets the service
 // assume it (cached per role and service).
 func (g *Graph) trustsService(r *principal, service string) bool {
-	k := r.arn + "|" + service
+	k := svcKey{r.arn, service} // no string made per question: the keys are kept
 	g.mu.Lock()
 	v, cached := g.svcTrust[k]
 	g.mu.Unlock()
@@ -70,6 +70,8 @@ func (g *Graph) trustsService(r *principal, service string) bool {
 	g.mu.Unlock()
 	return ok
 }
+
+type svcKey struct{ role, service string }
 
 // resource is the representative ARN of what the technique creates or uses,
 // in the principal's own account.

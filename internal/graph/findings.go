@@ -121,7 +121,8 @@ func (g *Graph) escalationFindings(p *principal, rr *reachResult, adminPath Path
 	add := func(f Finding) { out = append(out, f) }
 	byTech := map[string][]int{}
 	var techs []string
-	for _, ei := range g.out[p.arn] {
+	r := g.out[p.arn]
+	for ei := int(r.start); ei < int(r.end); ei++ {
 		e := &g.Edges[ei]
 		if e.Kind != EdgeEscalation {
 			continue
@@ -249,8 +250,8 @@ func (g *Graph) wildcardFindings() []Finding {
 			if ip.doc != nil {
 				f, ok = wildcard(id, ip.doc)
 			} else { // dropped once built: its lint was kept
-				if r := g.parsed[parseKey{p.arn, policy.PolicyRef{ID: id, Name: ip.name}, policy.Identity}]; r.wild != nil {
-					f, ok = *r.wild, true
+				if r := g.parsed[parseKey{p.arn, policy.PolicyRef{ID: id, Name: ip.name}, policy.Identity}]; r.note != nil && r.note.wild != nil {
+					f, ok = *r.note.wild, true
 				}
 			}
 			if ok {
@@ -448,7 +449,8 @@ func (g *Graph) permissiveTrust(r *principal) []Finding {
 
 // canAssume is the can-assume edge from one node to another, or nil.
 func (g *Graph) canAssume(from, to string) *Edge {
-	for _, i := range g.out[from] {
+	r := g.out[from]
+	for i := int(r.start); i < int(r.end); i++ {
 		if e := &g.Edges[i]; e.Kind == EdgeCanAssume && e.To == to {
 			return e
 		}

@@ -177,6 +177,54 @@ func (g *Graph) shareStatements() {
 	}
 }
 
+// shareStrings makes the edges' equal strings, and equal Needs lists,
+// one: each grant edge had its own label (13 distinct labels for the
+// 30,000 grant edges of the benign 10,000 principals) and its own
+// "resource:" ID, and each can-assume edge its own Needs. The copies,
+// made among the build's garbage, kept its spans in use. Node IDs become
+// the node's own string; the shared Needs lists are clipped, so that an
+// append copies, and never written (an Update's edges may share them with
+// the previous graph's). Like shareStatements, it writes only into the
+// edges and steps finish has just copied.
+func (g *Graph) shareStrings() {
+	strs := map[string]string{}
+	str := func(s string) string {
+		if t, ok := strs[s]; ok || s == "" {
+			return t
+		}
+		strs[s] = s
+		return s
+	}
+	id := func(s string) string {
+		if i, ok := g.nodeIdx[s]; ok {
+			return g.Nodes[i].ID
+		}
+		return str(s)
+	}
+	needs := map[string][]string{}
+	var key []byte
+	for i := range g.Edges {
+		e := &g.Edges[i]
+		e.From, e.To, e.Label, e.Technique, e.Assumes = id(e.From), id(e.To), str(e.Label), str(e.Technique), str(e.Assumes)
+		if len(e.Needs) > 0 {
+			key = key[:0]
+			for _, n := range e.Needs {
+				key = append(append(key, n...), 0)
+			}
+			if shared, ok := needs[string(key)]; ok {
+				e.Needs = shared
+			} else {
+				e.Needs = slices.Clip(e.Needs)
+				needs[string(key)] = e.Needs
+			}
+		}
+		for j := range e.Steps {
+			st := &e.Steps[j]
+			st.Action, st.Resource = str(st.Action), id(st.Resource)
+		}
+	}
+}
+
 func statements(ms []policy.MatchedStatement) []Statement {
 	out := make([]Statement, 0, len(ms))
 	for _, m := range ms {
@@ -223,7 +271,7 @@ type Graph struct {
 	trusts     map[string]*policy.Policy // role ARN -> compiled trust
 	trustDocs  map[string]*policy.Document
 	affects    map[string][]*principal // entity ARN -> principals whose permissions it defines
-	out        map[string][]int        // node ID -> outgoing edge indices, sorted
+	out        map[string]edgeRange    // node ID -> its outgoing edges (contiguous once sorted)
 	reachOut   map[string][]int        // the subset that lets the source act as another
 	modOut     map[string][]int        // the subset that rewrites permissions
 	pseudo     map[string]*principal   // "USER+GROUP" -> user with the group's policies
@@ -247,7 +295,7 @@ type Graph struct {
 	admin      map[string][]Step        // direct full access, with the deciding steps
 	maxGrants  int
 	docSets    map[*policy.Document]actionSet
-	svcTrust   map[string]bool
+	svcTrust   map[svcKey]bool
 	// The two contexts nearly every request uses, built once.
 	baseCtx, mfaCtx policy.Context
 	ctxReady        bool
@@ -266,6 +314,10 @@ type Graph struct {
 	ctx    context.Context
 	opts   Options
 	parsed map[parseKey]parsed
+	// compiler cuts the compiled policies from shared arrays; build only.
+	compiler *policy.Compiler
+	// pre: documents parsed before compiling (preparse); compile only.
+	pre map[preKey]*policy.Document
 	// trustByText: the compiled trust policies, by text (parse).
 	trustByText map[string]parsed
 	// prev and upd are set while Update builds from a previous graph.
@@ -365,7 +417,7 @@ func BuildContext(ctx context.Context, a *Account, opts Options) (*Graph, error)
 // built drops what only the build needs: the context (a built graph answers
 // queries without it) and the caches of classes and candidates.
 func (g *Graph) built() {
-	g.ctx, g.prev, g.upd = nil, nil, nil
+	g.ctx, g.prev, g.upd, g.compiler = nil, nil, nil, nil
 	g.stmtSets, g.matchCache, g.entityARNs, g.resIndex, g.roleCands, g.docSets, g.pairs = nil, nil, nil, nil, nil, nil, nil
 	g.userLists = nil
 	g.dropDocs()
@@ -400,7 +452,7 @@ func (g *Graph) dropDocs() {
 	for k, r := range g.parsed {
 		if r.doc != nil && k.kind == policy.Identity && k.ref.ID != k.entity && g.byARN[k.entity] != nil {
 			if f, ok := wildcard(k.ref.ID, r.doc); ok {
-				r.wild = &f
+				r.note = &parseNote{wild: &f}
 			}
 			r.doc = nil
 			g.parsed[k] = r
@@ -462,8 +514,8 @@ func newGraph(ctx context.Context, a *Account, opts Options) *Graph {
 		managed: map[string]*managedPolicy{}, groups: map[string]*groupInfo{}, groupByNm: map[string]*groupInfo{},
 		trusts: map[string]*policy.Policy{}, trustDocs: map[string]*policy.Document{}, affects: map[string][]*principal{},
 		pseudo: map[string]*principal{}, admin: map[string][]Step{}, maxGrants: opts.MaxGrants,
-		docSets: map[*policy.Document]actionSet{}, svcTrust: map[string]bool{}, pseudoEdges: map[string][]Edge{}, versionFulls: map[string]bool{},
-		outsiders: map[string]*principal{}, ctx: ctx, opts: opts}
+		docSets: map[*policy.Document]actionSet{}, svcTrust: map[svcKey]bool{}, pseudoEdges: map[string][]Edge{}, versionFulls: map[string]bool{},
+		outsiders: map[string]*principal{}, ctx: ctx, opts: opts, compiler: &policy.Compiler{}}
 	if g.maxGrants == 0 {
 		g.maxGrants = 50
 	}
@@ -498,16 +550,16 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 	}
 	k := parseKey{entity, ref, kind}
 	if r, ok := g.parsed[k]; ok && r.text == text {
-		if r.err != "" {
-			g.warn(entity, r.err)
+		if r.errMsg() != "" {
+			g.warn(entity, r.errMsg())
 		}
 		return r.compiled, r.doc
 	}
 	if g.prev != nil {
 		if r, ok := g.prev.parsed[k]; ok && r.text == text {
 			g.parsed[k] = r
-			if r.err != "" {
-				g.warn(entity, r.err)
+			if r.errMsg() != "" {
+				g.warn(entity, r.errMsg())
 			}
 			return r.compiled, r.doc
 		}
@@ -524,26 +576,71 @@ func (g *Graph) parse(entity string, ref policy.PolicyRef, text string, kind pol
 			r = g.compileText(policy.PolicyRef{ID: sharedTrust, Name: ref.Name}, text, kind)
 		}
 		g.trustByText[text], g.parsed[k] = r, r
-		if r.err != "" {
-			g.warn(entity, r.err)
+		if r.errMsg() != "" {
+			g.warn(entity, r.errMsg())
 		}
 		return r.compiled, r.doc
 	}
 	r := g.compileText(ref, text, kind)
 	g.parsed[k] = r
-	if r.err != "" {
-		g.warn(entity, r.err)
+	if r.errMsg() != "" {
+		g.warn(entity, r.errMsg())
 	}
 	return r.compiled, r.doc
 }
 
 // compileText parses and compiles one document.
 func (g *Graph) compileText(ref policy.PolicyRef, text string, kind policy.Kind) parsed {
+	if d := g.pre[preKey{kind, text}]; d != nil {
+		delete(g.pre, preKey{kind, text}) // one document per compilation, as before
+		return parsed{text: text, compiled: g.compiler.Compile(ref, d), doc: d}
+	}
 	doc, err := policy.Parse([]byte(text), kind)
 	if err != nil {
-		return parsed{text: text, err: "policy " + ref.Name + " ignored: " + err.Error()}
+		return parsed{text: text, note: &parseNote{err: "policy " + ref.Name + " ignored: " + err.Error()}}
 	}
-	return parsed{text: text, compiled: policy.Compile(ref, doc), doc: doc}
+	return parsed{text: text, compiled: g.compiler.Compile(ref, doc), doc: doc}
+}
+
+type preKey struct {
+	kind policy.Kind
+	text string
+}
+
+// preparse parses the users' and roles' inline and trust policies before
+// any is compiled: the parse's garbage and the documents (dropped once
+// built, dropDocs) then fill spans of their own, and the compiled
+// policies, kept, others; made in turn they left the kept graph's objects
+// spread thin over the heap.
+func (g *Graph) preparse() {
+	if g.prev != nil {
+		return // Update: the previous graph has most compiled already
+	}
+	g.pre = map[preKey]*policy.Document{}
+	add := func(text string, kind policy.Kind) {
+		if text == "" {
+			return
+		}
+		k := preKey{kind, text}
+		if _, ok := g.pre[k]; ok {
+			return
+		}
+		if d, err := policy.Parse([]byte(text), kind); err == nil {
+			g.pre[k] = d
+		}
+	}
+	for i := range g.acct.Users {
+		for _, ip := range g.acct.Users[i].Inline {
+			add(ip.Document, policy.Identity)
+		}
+	}
+	for i := range g.acct.Roles {
+		r := &g.acct.Roles[i]
+		for _, ip := range r.Inline {
+			add(ip.Document, policy.Identity)
+		}
+		add(r.Trust, policy.Trust)
+	}
 }
 
 // sharedTrust is the policy ID of a compiled trust policy, shared by every
@@ -576,10 +673,23 @@ type parsed struct {
 	text     string
 	compiled *policy.Policy
 	doc      *policy.Document // nil once built for inline policies (dropDocs)
-	err      string
+	// note: the rare rest, apart (an entry per document is kept); nil when
+	// there is none.
+	note *parseNote
+}
+
+type parseNote struct {
+	err string // why the document was ignored
 	// The wildcard lint's finding on an inline policy whose document was
 	// dropped; nil when it has none.
 	wild *Finding
+}
+
+func (r parsed) errMsg() string {
+	if r.note == nil {
+		return ""
+	}
+	return r.note.err
 }
 
 var denyAll = policy.MustCompile(policy.PolicyRef{ID: "missing-boundary", Name: "missing permissions boundary"},
@@ -618,12 +728,18 @@ func (g *Graph) compile() {
 		g.groups[gr.ARN] = gi
 		g.groupByNm[gr.Name] = gi
 	}
+	// The principals in one array each for users and roles: kept for the
+	// graph's life, allocated one by one they were spread among the build's
+	// garbage.
+	users, roles := make([]principal, len(a.Users)), make([]principal, len(a.Roles))
+	g.preparse()
 	for i := range a.Users {
 		if g.stopped() {
 			return
 		}
 		u := &a.Users[i]
-		p := &principal{arn: u.ARN, name: u.Name, kind: KindUser, user: u,
+		p := &users[i]
+		*p = principal{arn: u.ARN, name: u.Name, kind: KindUser, user: u,
 			req: policy.Principal{ARN: u.ARN, ID: u.ID, Name: u.Name, Account: arnAccount(u.ARN), Type: policy.PrincipalUser, Tags: tagMap(u.Tags)}}
 		var ids []*policy.Policy
 		for _, ip := range u.Inline {
@@ -652,7 +768,8 @@ func (g *Graph) compile() {
 			return
 		}
 		r := &a.Roles[i]
-		p := &principal{arn: r.ARN, name: r.Name, kind: KindRole, role: r,
+		p := &roles[i]
+		*p = principal{arn: r.ARN, name: r.Name, kind: KindRole, role: r,
 			req: policy.Principal{ARN: "arn:aws:sts::" + arnAccount(r.ARN) + ":assumed-role/" + r.Name + "/graph", ID: r.ID + ":graph",
 				Account: arnAccount(r.ARN), Type: policy.PrincipalRole, RoleARN: r.ARN, Tags: tagMap(r.Tags)}}
 		var ids []*policy.Policy
@@ -672,6 +789,7 @@ func (g *Graph) compile() {
 		}
 		g.addPrincipal(p)
 	}
+	g.pre = nil
 	// Pre-filter sets: a superset of the actions each principal may be allowed.
 	for _, p := range g.principals {
 		if q := g.unchanged(p.arn); q != nil {
@@ -936,6 +1054,11 @@ func (g *Graph) finish() {
 		nodes[i] = g.Nodes[k]
 	}
 	g.Nodes = nodes
+	g.compactNames()
+	// A map of exactly their number, keyed by the nodes' own (compacted)
+	// IDs: the one that grew by the build's additions held the IDs it was
+	// given.
+	g.nodeIdx = make(map[string]int, len(g.Nodes))
 	for i, n := range g.Nodes {
 		g.nodeIdx[n.ID] = i
 	}
@@ -952,11 +1075,17 @@ func (g *Graph) finish() {
 	}
 	g.chunks, g.nChunked = nil, 0
 	g.shareStatements()
+	g.shareStrings()
 	// Each node's edges are contiguous once sorted: the index lists are
 	// windows on one backing array each.
-	all, reach, mod := make([]int, len(g.Edges)), make([]int, 0, 64), make([]int, 0, 64)
+	reach, mod := make([]int, 0, 64), make([]int, 0, 64)
+	g.out = map[string]edgeRange{}
 	for i, e := range g.Edges {
-		all[i] = i
+		if r, ok := g.out[e.From]; ok && int(r.end) == i {
+			g.out[e.From] = edgeRange{r.start, r.end + 1}
+		} else {
+			g.out[e.From] = edgeRange{int32(i), int32(i + 1)}
+		}
 		switch {
 		case e.Kind == EdgeCanAssume, e.Kind == EdgeEscalation && (e.Gain == GainPrincipal || e.Gain == GainGroup):
 			reach = append(reach, i)
@@ -964,8 +1093,59 @@ func (g *Graph) finish() {
 			mod = append(mod, i)
 		}
 	}
-	g.out, g.reachOut, g.modOut = windows(g.Edges, all), windows(g.Edges, reach), windows(g.Edges, mod)
+	g.reachOut, g.modOut = windows(g.Edges, reach), windows(g.Edges, mod)
 }
+
+// compactNames copies the IDs and names the build made (inline policies'
+// OWNER#NAME, resources' "resource:" patterns, sets) into one string: made
+// one by one, the grant edges' among the build's garbage, they kept many
+// spans of the heap in use. A name that ends its ID is a part of it. Edges
+// take the new strings in shareStrings.
+func (g *Graph) compactNames() {
+	made := func(k NodeKind) bool { return k == KindInline || k == KindResource || k == KindSet }
+	n := 0
+	for i := range g.Nodes {
+		if nd := &g.Nodes[i]; made(nd.Kind) {
+			n += len(nd.ID) + len(nd.Name)
+		}
+	}
+	var b strings.Builder
+	b.Grow(n)
+	type span struct{ id, name [2]int }
+	spans := make([]span, 0, len(g.Nodes))
+	for i := range g.Nodes {
+		nd := &g.Nodes[i]
+		if !made(nd.Kind) {
+			continue
+		}
+		var sp span
+		sp.id[0] = b.Len()
+		b.WriteString(nd.ID)
+		sp.id[1] = b.Len()
+		if strings.HasSuffix(nd.ID, nd.Name) {
+			sp.name = [2]int{sp.id[1] - len(nd.Name), sp.id[1]}
+		} else {
+			sp.name[0] = b.Len()
+			b.WriteString(nd.Name)
+			sp.name[1] = b.Len()
+		}
+		spans = append(spans, sp)
+	}
+	all := b.String()
+	j := 0
+	for i := range g.Nodes {
+		if nd := &g.Nodes[i]; made(nd.Kind) {
+			sp := spans[j]
+			nd.ID, nd.Name = all[sp.id[0]:sp.id[1]], all[sp.name[0]:sp.name[1]]
+			j++
+		}
+	}
+}
+
+// edgeRange is the edges [start, end) of g.Edges: a node's outgoing edges
+// are contiguous once sorted, so a range names them, not a list of their
+// indices (one int per edge of the graph).
+type edgeRange struct{ start, end int32 }
 
 // windows maps each source node to the run of idx (edge indices, sorted by
 // source) that starts from it.

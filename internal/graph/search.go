@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"sort"
 )
 
@@ -47,8 +48,10 @@ func (g *Graph) index() {
 		add(p)
 	}
 	total := len(g.rnodes) + len(g.setOrder)
-	g.fwd = make([][]succ, total)
-	g.rev = make([][]succ, total)
+	// The links in the order they are found, then laid out by source and by
+	// target in one array each: a list per principal grown by appends was
+	// tens of thousands of small objects among the build's garbage.
+	var links []link
 	for i, id := range g.setOrder {
 		s := g.sets[id]
 		s.first = int32(len(g.rnodes) + i)
@@ -57,17 +60,48 @@ func (g *Graph) index() {
 		}
 		for _, m := range s.members {
 			if p := g.byARN[m]; p != nil {
-				g.fwd[s.first] = append(g.fwd[s.first], succ{-1, p.id})
-				g.rev[p.id] = append(g.rev[p.id], succ{-1, s.first})
+				links = append(links, link{s.first, p.id, -1})
 			}
 		}
 	}
 	for _, h := range g.rnodes {
 		g.successors(h, func(ei int, next int32) {
-			g.fwd[h.id] = append(g.fwd[h.id], succ{int32(ei), next})
-			g.rev[next] = append(g.rev[next], succ{int32(ei), h.id})
+			links = append(links, link{h.id, next, int32(ei)})
 		})
 	}
+	g.fwd = layout(total, links, func(l link) (int32, succ) { return l.from, succ{l.edge, l.to} })
+	g.rev = layout(total, links, func(l link) (int32, succ) { return l.to, succ{l.edge, l.from} })
+}
+
+// link is an edge of the search index, from one index to another.
+type link struct{ from, to, edge int32 }
+
+// layout is the lists of n indices: each link's succ in the list of its
+// key, in the links' order, all the lists windows on one array (nil when
+// empty).
+func layout(n int, links []link, at func(link) (int32, succ)) [][]succ {
+	start := make([]int32, n+1)
+	for _, l := range links {
+		k, _ := at(l)
+		start[k+1]++
+	}
+	for i := range n {
+		start[i+1] += start[i]
+	}
+	all := make([]succ, len(links))
+	next := slices.Clone(start[:n])
+	for _, l := range links {
+		k, s := at(l)
+		all[next[k]] = s
+		next[k]++
+	}
+	out := make([][]succ, n)
+	for i := range n {
+		if start[i] < start[i+1] {
+			out[i] = all[start[i]:start[i+1]:start[i+1]]
+		}
+	}
+	return out
 }
 
 // isSet reports whether a search index is a set's.

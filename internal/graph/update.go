@@ -222,7 +222,8 @@ func targetKind(t *Technique) string {
 // holds, with the nodes they lead to.
 func (g *Graph) copyEdges(from string, keep func(*Edge) bool) {
 	prev := g.prev
-	for _, i := range prev.out[from] {
+	r := prev.out[from]
+	for i := int(r.start); i < int(r.end); i++ {
 		e := &prev.Edges[i]
 		if !keep(e) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // PolicyRef identifies a policy in explanations.
@@ -96,38 +97,158 @@ func (st *cstmt) indexActions() {
 // everything that cannot be evaluated, and values an operator cannot read (a date
 // that is not a date) simply never match, as in AWS.
 func Compile(ref PolicyRef, doc *Document) *Policy {
-	p := &Policy{Ref: ref, Kind: doc.Kind}
+	return (*Compiler)(nil).Compile(ref, doc)
+}
+
+// Compiler compiles many policies that live about as long as one another
+// (an access graph's) into shared arrays: the policy, its statements, their
+// patterns and action lists are cut from arrays made a few hundred at a
+// time rather than allocated each on its own. Tens of thousands of small
+// objects made one by one among a build's garbage left that many spans of
+// the heap partly used for as long as the policies lived. An array is kept
+// while any policy cut from it is. The zero Compiler is ready to use; a nil
+// one allocates each piece on its own, as Compile does. Not safe for
+// concurrent use.
+type Compiler struct {
+	policies slab[Policy]
+	stmts    slab[cstmt]
+	globs    slab[glob]
+	arns     slab[arnPattern]
+	strs     slab[string]
+	flags    slab[bool]
+	ints     slab[int32]
+}
+
+// slab cuts slices from arrays of T, each array twice the last (from 8 to
+// about 32 KB), so that a compiler used for a few policies keeps little
+// unused.
+type slab[T any] struct {
+	free []T
+	next int
+}
+
+// take is n zero Ts, clipped: an append copies.
+func (s *slab[T]) take(n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if len(s.free) < n {
+		var zero T
+		limit := max(8, (32<<10)/int(unsafe.Sizeof(zero)))
+		if n > limit/4 {
+			return make([]T, n) // a long list: its own array
+		}
+		size := max(s.next, 8)
+		s.next = min(2*size, limit)
+		s.free = make([]T, max(size, n))
+	}
+	out := s.free[:n:n]
+	s.free = s.free[n:]
+	return out
+}
+
+// makeN is make([]T, n), nil when n is 0 (a statement's lists were nil
+// when empty).
+func makeN[T any](n int) []T {
+	if n == 0 {
+		return nil
+	}
+	return make([]T, n)
+}
+
+func (c *Compiler) policy() *Policy {
+	if c == nil {
+		return new(Policy)
+	}
+	return &c.policies.take(1)[0]
+}
+
+func (c *Compiler) cstmts(n int) []cstmt {
+	if c == nil {
+		return makeN[cstmt](n)
+	}
+	return c.stmts.take(n)
+}
+
+func (c *Compiler) globList(n int) []glob {
+	if c == nil {
+		return makeN[glob](n)
+	}
+	return c.globs.take(n)
+}
+
+func (c *Compiler) arnList(n int) []arnPattern {
+	if c == nil {
+		return makeN[arnPattern](n)
+	}
+	return c.arns.take(n)
+}
+
+func (c *Compiler) strList(n int) []string {
+	if c == nil {
+		return makeN[string](n)
+	}
+	return c.strs.take(n)
+}
+
+func (c *Compiler) boolList(n int) []bool {
+	if c == nil {
+		return makeN[bool](n)
+	}
+	return c.flags.take(n)
+}
+
+func (c *Compiler) int32List(n int) []int32 {
+	if c == nil {
+		return makeN[int32](n)
+	}
+	return c.ints.take(n)
+}
+
+// Compile is the package's Compile, the policy cut from c's arrays.
+func (c *Compiler) Compile(ref PolicyRef, doc *Document) *Policy {
+	p := c.policy()
+	p.Ref, p.Kind = ref, doc.Kind
 	vars := doc.Variables()
-	p.stmts = make([]cstmt, len(doc.Statements))
+	p.stmts = c.cstmts(len(doc.Statements))
 	for i := range doc.Statements {
 		st := &doc.Statements[i]
 		cs := &p.stmts[i]
 		*cs = cstmt{idx: int32(i), effect: st.Effect, sid: st.Sid, start: st.Start, end: st.End,
 			notAction: st.NotAction, notResource: st.NotResource,
 			hasPrincipal: st.HasPrincipal, notPrincipal: st.NotPrincipal, principals: st.Principal}
-		for _, a := range st.Action {
+		// Each list made at its length: grown by appends, a compiled policy
+		// (an access graph keeps tens of thousands) carried the unused
+		// capacity, and the build the copies.
+		cs.actions, cs.acts = c.globList(len(st.Action)), c.strList(len(st.Action))
+		for j, a := range st.Action {
 			// Actions never take policy variables; wildcards only.
-			cs.actions = append(cs.actions, compileGlob(strings.ToLower(a), true, false, false))
+			l := strings.ToLower(a)
+			cs.actions[j], cs.acts[j] = compileGlob(l, true, false, false), l
 		}
 		if !st.HasResource {
 			cs.anyResource = true
 		}
-		for _, r := range st.Resource {
+		cs.resources = c.arnList(len(st.Resource))
+		for j, r := range st.Resource {
 			if r == "*" && !st.NotResource {
 				cs.anyResource = true
 			}
-			cs.resources = append(cs.resources, compileARN(r, vars, true))
+			cs.resources[j] = c.compileARN(r, vars, true)
 		}
-		for _, c := range st.Condition {
-			cs.conds = append(cs.conds, compileCondition(c, vars))
+		if len(st.Condition) > 0 {
+			cs.conds = make([]ccond, 0, len(st.Condition))
 		}
-		cs.rkeys = statementKeys(st)
-		for _, a := range st.Action {
-			cs.acts = append(cs.acts, strings.ToLower(a))
+		for _, cd := range st.Condition {
+			cs.conds = append(cs.conds, compileCondition(cd, vars))
+		}
+		if keys := statementKeys(st); keys != nil {
+			cs.rkeys = c.strList(len(keys))
+			copy(cs.rkeys, keys)
 		}
 		cs.indexActions()
 		cs.ref = &p.Ref
-		p.index(int32(i), cs)
+		p.index(int32(i), cs, c)
 	}
 	return p
 }
@@ -137,9 +258,13 @@ func MustCompile(ref PolicyRef, doc string, kind Kind) *Policy {
 	return Compile(ref, MustParse(doc, kind))
 }
 
-func (p *Policy) index(i int32, st *cstmt) {
+func (p *Policy) index(i int32, st *cstmt, c *Compiler) {
 	if st.notAction {
 		p.global = append(p.global, i)
+		return
+	}
+	if len(st.acts) <= manyActions {
+		p.indexFew(i, st, c)
 		return
 	}
 	type bucket struct {
@@ -168,11 +293,49 @@ func (p *Policy) index(i int32, st *cstmt) {
 	for _, svc := range order {
 		b := bySvc[svc]
 		if b.wild {
-			p.service.add(svc, i)
+			p.service.add(svc, i, c)
 			continue
 		}
 		for _, a := range b.acts {
-			p.exact.add(a, i)
+			p.exact.add(a, i, c)
+		}
+	}
+}
+
+// indexFew is index for a short Action list, without the map of
+// services and its buckets (garbage of every compilation): each service
+// in the order it first appears, the lists searched again.
+func (p *Policy) indexFew(i int32, st *cstmt, c *Compiler) {
+	for _, l := range st.acts {
+		if svc, _, ok := strings.Cut(l, ":"); !ok || strings.ContainsAny(svc, "*?") {
+			p.global = append(p.global, i)
+			return
+		}
+	}
+	svcOf := func(l string) string { svc, _, _ := strings.Cut(l, ":"); return svc }
+next:
+	for j, l := range st.acts {
+		svc := svcOf(l)
+		for _, m := range st.acts[:j] {
+			if svcOf(m) == svc {
+				continue next // not its first appearance
+			}
+		}
+		wild := false
+		for _, m := range st.acts[j:] {
+			if s, name, _ := strings.Cut(m, ":"); s == svc && strings.ContainsAny(name, "*?") {
+				wild = true
+				break
+			}
+		}
+		if wild {
+			p.service.add(svc, i, c)
+			continue
+		}
+		for _, m := range st.acts[j:] {
+			if svcOf(m) == svc {
+				p.exact.add(m, i, c)
+			}
 		}
 	}
 }
@@ -207,7 +370,7 @@ func (x *keyIndex) get(k string) []int32 {
 }
 
 // add appends statement i to k's list, once.
-func (x *keyIndex) add(k string, i int32) {
+func (x *keyIndex) add(k string, i int32, c *Compiler) {
 	if x.many != nil {
 		x.many[k] = appendOnce(x.many[k], i)
 		return
@@ -219,7 +382,9 @@ func (x *keyIndex) add(k string, i int32) {
 		}
 	}
 	if len(x.few) < smallKeys {
-		x.few = append(x.few, keyStmts{key: k, stmts: []int32{i}})
+		one := c.int32List(1)
+		one[0] = i
+		x.few = append(x.few, keyStmts{key: k, stmts: one})
 		return
 	}
 	x.many = make(map[string][]int32, 2*smallKeys)
@@ -256,7 +421,7 @@ func Merge(ref PolicyRef, ps ...*Policy) *Policy {
 		for _, st := range p.stmts {
 			i := int32(len(m.stmts))
 			m.stmts = append(m.stmts, st)
-			m.index(i, &m.stmts[i])
+			m.index(i, &m.stmts[i], nil)
 		}
 	}
 	return m

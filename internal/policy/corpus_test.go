@@ -167,8 +167,14 @@ func compileCorpusPolicy(t *testing.T, cp corpusPolicy, kind policy.Kind) *polic
 	if err != nil {
 		t.Fatalf("policy %s does not parse as a %s policy: %v", cp.ID, kind, err)
 	}
+	if corpusCompiler != nil {
+		return corpusCompiler.Compile(policy.PolicyRef{ID: cp.ID}, doc)
+	}
 	return policy.Compile(policy.PolicyRef{ID: cp.ID}, doc)
 }
+
+// corpusCompiler, when set, compiles the corpus's policies (TestCorpusCompiler).
+var corpusCompiler *policy.Compiler
 
 func buildInputs(t *testing.T, ps corpusPolicies) *policy.Inputs {
 	t.Helper()
@@ -231,6 +237,30 @@ func TestCorpus(t *testing.T) {
 					})
 				}
 			})
+		}
+	}
+}
+
+// TestCorpusCompiler is TestCorpus with every policy of the corpus cut from
+// one Compiler's shared arrays: a policy must decide as it does compiled on
+// its own, whatever was compiled before and after it.
+func TestCorpusCompiler(t *testing.T) {
+	corpusCompiler = &policy.Compiler{}
+	defer func() { corpusCompiler = nil }()
+	for _, f := range loadCorpus(t) {
+		for _, c := range f.Cases {
+			if c.KnownEngineBug != "" {
+				continue
+			}
+			in := buildInputs(t, c.Policies)
+			in.ResourceAccount = c.ResourceAccount
+			principal := buildPrincipal(c.Principal)
+			for i, r := range c.Requests {
+				if r.KnownEngineBug != "" {
+					continue
+				}
+				t.Run(fmt.Sprint(f.name, "/", c.Name, "/", i), func(t *testing.T) { checkRequest(t, in, principal, r) })
+			}
 		}
 	}
 }

@@ -129,6 +129,26 @@ func parseVar(inner string) *varRef {
 }
 
 func compileGlob(s string, wild, vars, fold bool) glob {
+	// The common shapes, read without tokenizing (a compiled policy's
+	// patterns are mostly these): the same globs tokenize makes below.
+	if !fold {
+		plain := func(t string) bool {
+			return !(wild && strings.ContainsAny(t, "*?")) && !(vars && strings.Contains(t, "${"))
+		}
+		switch n := len(s); {
+		case plain(s):
+			return glob{mode: gExact, lit: s}
+		case wild && s == "*":
+			return glob{mode: gAny}
+		case wild && s[n-1] == '*' && plain(s[:n-1]):
+			return glob{mode: gPrefix, lit: s[:n-1], pre: s[:n-1]}
+		}
+	}
+	return tokenGlob(s, wild, vars, fold)
+}
+
+// tokenGlob is compileGlob through tokenize, whatever the pattern.
+func tokenGlob(s string, wild, vars, fold bool) glob {
 	toks := tokenize(s, wild, vars)
 	g := glob{fold: fold}
 	simple := true
@@ -340,10 +360,23 @@ type arnPattern struct {
 }
 
 func compileARN(s string, vars, stretch bool) arnPattern {
+	return (*Compiler)(nil).compileARN(s, vars, stretch)
+}
+
+func (c *Compiler) compileARN(s string, vars, stretch bool) arnPattern {
 	if s == "*" || !strings.HasPrefix(s, "arn:") {
 		return arnPattern{whole: compileGlob(s, true, vars, false)}
 	}
-	fields := strings.SplitN(s, ":", 6)
+	var buf [6]string // strings.SplitN(s, ":", 6), without allocating
+	fields := buf[:0]
+	for rest := s; ; {
+		f, after, ok := strings.Cut(rest, ":")
+		if !ok || len(fields) == 5 {
+			fields = append(fields, rest)
+			break
+		}
+		fields, rest = append(fields, f), after
+	}
 	plain := true
 	for _, f := range fields[:min(5, len(fields))] {
 		if strings.ContainsAny(f, "*?") || (vars && strings.Contains(f, "${")) {
@@ -353,10 +386,9 @@ func compileARN(s string, vars, stretch bool) arnPattern {
 	if plain && len(fields) == 6 {
 		return arnPattern{whole: compileGlob(s, true, vars, false)}
 	}
-	p := arnPattern{stretch: stretch}
-	for _, f := range fields {
-		p.parts = append(p.parts, compileGlob(f, true, vars, false))
-		p.star = append(p.star, strings.HasSuffix(f, "*"))
+	p := arnPattern{stretch: stretch, parts: c.globList(len(fields)), star: c.boolList(len(fields))}
+	for i, f := range fields {
+		p.parts[i], p.star[i] = compileGlob(f, true, vars, false), strings.HasSuffix(f, "*")
 	}
 	return p
 }
