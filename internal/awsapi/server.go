@@ -44,7 +44,7 @@ type Server struct {
 // New makes the API server over svc.
 func New(svc *iam.Service, log *slog.Logger) *Server {
 	s := &Server{svc: svc, log: log}
-	s.verifier = &sigv4.Verifier{Services: []string{iamService.name, stsService.name}, Now: svc.Now, Lookup: svc.APICredential}
+	s.verifier = &sigv4.Verifier{Services: []string{iamService.name, stsService.name, analyzerService.name}, Now: svc.Now, Lookup: svc.APICredential}
 	return s
 }
 
@@ -57,6 +57,7 @@ func (s *Server) Register(e *echo.Echo, mw ...echo.MiddlewareFunc) {
 	e.GET("/aws", s.handle, mw...)
 	e.POST("/aws/", s.handle, mw...)
 	e.GET("/aws/", s.handle, mw...)
+	s.registerREST(e, mw...)
 	e.RouteNotFound("/aws/*", func(echo.Context) error { return echo.ErrNotFound }, mw...)
 }
 
@@ -95,6 +96,9 @@ func (s *Server) handle(c echo.Context) error {
 	svc := services[res.Service]
 	if svc == nil { // the verifier accepts only the services above
 		return s.fail(c, claimed, fmt.Errorf("awsapi: signed for unserved service %q", res.Service))
+	}
+	if svc.json { // a REST-JSON API has no operation at /aws itself
+		return s.fail(c, svc, echo.ErrNotFound)
 	}
 	name := p.str("Action")
 	fn := svc.actions[name]
@@ -164,6 +168,9 @@ func parseParams(r *http.Request, body []byte) (params, error) {
 
 // fail writes err as svc's ErrorResponse: the one writer of AWS errors.
 func (s *Server) fail(c echo.Context, svc *service, err error) error {
+	if svc.json {
+		return s.writeJSONError(c, err)
+	}
 	requestID := requestIDOf(c)
 	ae, internalErr := svc.errorFor(err)
 	if internalErr {
