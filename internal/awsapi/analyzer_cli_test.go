@@ -18,7 +18,9 @@ func TestAWSCLIAccessAnalyzer(t *testing.T) {
 			IssueCode, FindingType, LearnMoreLink string
 			Locations                             []struct {
 				Path []map[string]any
-				Span struct{ Start, End struct{ Line, Column, Offset int } }
+				Span struct {
+					Start, End struct{ Line, Column, Offset int }
+				}
 			}
 		}
 	}

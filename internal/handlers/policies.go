@@ -65,6 +65,7 @@ func (s *Server) policyCreate(c echo.Context) error {
 	page := s.formPage(c, "Create policy", "policies", "/policies/new")
 	if c.FormValue("check") != "" {
 		warnings, err := iam.CheckPolicyDocument(f.Document, policy.Identity)
+		f.Findings = s.analyzerFindings(c, f.Document)
 		f.Errors = formErrors(err, "PolicyDocument", iam.LimitExceeded)
 		if err != nil && f.Errors == nil {
 			return err

@@ -150,3 +150,20 @@ func firstErr(err error) error {
 	}
 	return err
 }
+
+// EditorFindings are ValidatePolicy's findings for the policy editor's
+// check, when the caller may run ValidatePolicy, and nil otherwise: the
+// editor offers them beside its own diagnostics, so a caller without the
+// permission sees the rest of the check rather than a refusal (and none is
+// recorded: the caller asked for a check, not for Access Analyzer).
+func (s *Service) EditorFindings(ctx context.Context, caller *Principal, m Meta, doc string, in analyzer.Input) []analyzer.Finding {
+	allowed, err := s.Allowed(ctx, caller, m, "access-analyzer:ValidatePolicy", "*")
+	if err != nil {
+		s.cfg.Log.Warn("permission check", "action", "access-analyzer:ValidatePolicy", "err", err)
+		return nil
+	}
+	if !allowed || doc == "" || len(doc) > policy.MaxDocumentBytes {
+		return nil
+	}
+	return analyzer.Validate([]byte(doc), in)
+}
