@@ -28,6 +28,11 @@ var PolicyTypes = []PolicyType{IdentityPolicy, ResourcePolicy, ServiceControlPol
 // CheckNoPublicAccess resourceType) of a role's trust policy.
 const TrustPolicyResourceType = "AWS::IAM::AssumeRolePolicyDocument"
 
+// ValidatePolicyResourceTypes are the valid validatePolicyResourceType
+// values (aws-sdk-go-v2 service/accessanalyzer types.ValidatePolicyResourceType).
+var ValidatePolicyResourceTypes = []string{"AWS::S3::Bucket", "AWS::S3::AccessPoint", "AWS::S3::MultiRegionAccessPoint",
+	"AWS::S3ObjectLambda::AccessPoint", TrustPolicyResourceType, "AWS::DynamoDB::Table"}
+
 // Finding is one ValidatePolicy finding.
 type Finding struct {
 	IssueCode      string

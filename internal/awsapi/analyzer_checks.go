@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,6 +70,10 @@ func validatePolicy(s *Server, c *restCall) (any, error) {
 	if err := c.decodeJSON(&in); err != nil {
 		return nil, err
 	}
+	if in.Locale != "" && !slices.Contains(locales, in.Locale) {
+		return nil, &iam.Error{Kind: iam.Invalid, Field: "locale", Message: "1 validation error detected: Value '" + in.Locale +
+			"' at 'locale' failed to satisfy constraint: Member must satisfy enum value set: [" + strings.Join(locales, ", ") + "]"}
+	}
 	max, hasMax, err := c.queryInt("maxResults")
 	if err != nil {
 		return nil, err
@@ -105,6 +110,10 @@ func validatePolicy(s *Server, c *restCall) (any, error) {
 	}
 	return out, nil
 }
+
+// locales are ValidatePolicy's locales. Findings are in English whatever
+// the locale: the others are accepted, as AWS would, and not translated.
+var locales = []string{"DE", "EN", "ES", "FR", "IT", "JA", "KO", "PT_BR", "ZH_CN", "ZH_TW"}
 
 func findingOf(f analyzer.Finding) findingJSON {
 	out := findingJSON{FindingDetails: f.FindingDetails, FindingType: string(f.FindingType), IssueCode: f.IssueCode,

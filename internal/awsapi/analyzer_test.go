@@ -146,6 +146,13 @@ func TestAnalyzerErrors(t *testing.T) {
 		"Member must satisfy enum value set: [IDENTITY_POLICY, RESOURCE_POLICY, SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY]")
 	_, err = c.ValidatePolicy(e.ctx, &aasdk.ValidatePolicyInput{PolicyDocument: aws.String(""), PolicyType: aatypes.PolicyTypeIdentityPolicy})
 	wantValidation(t, err, "policyDocument")
+	_, err = c.ValidatePolicy(e.ctx, &aasdk.ValidatePolicyInput{PolicyDocument: aws.String(analyzerDoc), PolicyType: aatypes.PolicyTypeResourcePolicy,
+		ValidatePolicyResourceType: "AWS::EC2::Instance"})
+	wantValidation(t, err, "validatePolicyResourceType")
+	_, err = c.ValidatePolicy(e.ctx, &aasdk.ValidatePolicyInput{PolicyDocument: aws.String(analyzerDoc), PolicyType: aatypes.PolicyTypeIdentityPolicy, Locale: "XX"})
+	wantValidation(t, err, "locale")
+	_, err = c.ValidatePolicy(e.ctx, &aasdk.ValidatePolicyInput{PolicyDocument: aws.String(analyzerDoc), PolicyType: aatypes.PolicyTypeIdentityPolicy, MaxResults: aws.Int32(0)})
+	wantValidation(t, err, "maxResults")
 	_, err = c.CheckNoPublicAccess(e.ctx, &aasdk.CheckNoPublicAccessInput{PolicyDocument: aws.String(analyzerDoc), ResourceType: "AWS::EC2::Instance"})
 	wantValidation(t, err, "resourceType")
 	_, err = c.CheckNoNewAccess(e.ctx, &aasdk.CheckNoNewAccessInput{NewPolicyDocument: aws.String(`{"Statement":[]}`),

@@ -23,6 +23,9 @@ func (s *Service) ValidatePolicy(ctx context.Context, caller *Principal, m Meta,
 	if err := checkPolicyType(in.PolicyType, analyzer.PolicyTypes); err != nil {
 		return nil, err
 	}
+	if in.ResourceType != "" && !slices.Contains(analyzer.ValidatePolicyResourceTypes, in.ResourceType) {
+		return nil, enumError("validatePolicyResourceType", in.ResourceType, analyzer.ValidatePolicyResourceTypes)
+	}
 	if err := checkAnalyzedDocument("policyDocument", doc); err != nil {
 		return nil, err
 	}
