@@ -80,6 +80,7 @@ func (v *validation) statements() {
 			continue
 		}
 		v.passRole(i, st)
+		v.wildcardServices(i, st)
 		v.redundant(i, st)
 		v.scpActions(i, st)
 		v.conditions(i, st)
@@ -187,6 +188,19 @@ func (v *validation) passRole(i int, st *policy.Statement) {
 		v.add("PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", "Using wildcards (*) in the action and the resource can be overly permissive because it allows iam:PassRole permissions on all resources."+advice, locs...)
 	default:
 		v.add("PASS_ROLE_WITH_STAR_IN_RESOURCE", "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources."+advice, locs...)
+	}
+}
+
+// wildcardServices reports actions whose service prefix has a wildcard
+// ("*:Describe*", "s3*:Get*"): Access Analyzer answers
+// INVALID_SERVICE_IN_ACTION for them (the validator's reference check,
+// matching them as patterns, skips them).
+func (v *validation) wildcardServices(i int, st *policy.Statement) {
+	for j, a := range st.Action {
+		if svc, _, ok := strings.Cut(a, ":"); ok && strings.ContainsAny(svc, "*?") {
+			v.add("INVALID_SERVICE_IN_ACTION", "The service "+svc+" specified in the action does not exist. A service prefix cannot contain wildcards (*, ?).",
+				v.loc.element(i, actionKey(st), j))
+		}
 	}
 }
 
