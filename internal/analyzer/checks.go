@@ -14,7 +14,7 @@ func (v *validation) structure() {
 	root := v.loc.root
 	st := root.Member("Statement")
 	if st == nil {
-		v.add("MISSING_STATEMENT", "Add a statement to the policy.", Location{Path: []PathElement{}, Span: v.loc.span(root)})
+		v.add("MISSING_STATEMENT", "Add a statement to the policy", Location{Path: []PathElement{}, Span: v.loc.span(root)})
 		return
 	}
 	var stmts []*policy.Node
@@ -39,8 +39,14 @@ func (v *validation) structure() {
 		if v.in.kind() != policy.Trust && s.Member("Resource") == nil && s.Member("NotResource") == nil {
 			v.add("MISSING_RESOURCE", "Add a Resource or NotResource element to the policy statement.", whole)
 		}
+		for _, pair := range [][2]string{{"Action", "NotAction"}, {"Resource", "NotResource"}, {"Principal", "NotPrincipal"}} {
+			if s.Member(pair[0]) != nil && s.Member(pair[1]) != nil {
+				v.add("UNSUPPORTED_ELEMENT_COMBINATION", "The policy elements "+pair[0]+" and "+pair[1]+" can not be used in the same statement. Remove one of these elements.",
+					v.loc.member(i, pair[1]))
+			}
+		}
 		if c := s.Member("Condition"); c != nil && c.Kind == policy.NodeObject && len(c.Members) == 0 {
-			v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and has no effect. Add a condition or remove the block.", v.loc.member(i, "Condition"))
+			v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and it does not affect the policy. Specify conditions.", v.loc.member(i, "Condition"))
 		}
 		sid := s.Member("Sid")
 		if sid == nil || sid.Kind != policy.NodeString {
@@ -51,10 +57,12 @@ func (v *validation) structure() {
 		case sid.Value == "":
 			v.add("EMPTY_SID_VALUE", "Add a value to the empty string in the Sid element.", loc)
 			continue
+		case sids[sid.Value] && v.in.kind() == policy.Resource:
+			v.add("UNIQUE_SIDS_RECOMMENDED", "We recommend that you use statement IDs that are unique to your policy. Update the Sid value.", loc)
 		case sids[sid.Value]:
-			v.add("UNIQUE_SIDS_REQUIRED", "Duplicate statement IDs (SIDs) are not supported for this policy type. Update the SID value "+strconv.Quote(sid.Value)+".", loc)
+			v.add("UNIQUE_SIDS_REQUIRED", "Duplicate statement IDs are not supported for this policy type. Update the Sid value.", loc)
 		case v.in.kind() != policy.Resource && !alnum(sid.Value):
-			v.add("UNSUPPORTED_SID", "Update the characters in the Sid element to use one of the following character types: [a-z, A-Z, 0-9].", loc)
+			v.add("UNSUPPORTED_SID", "Update the characters in the Sid element to use one of the following character types: [a-z, A-Z, 0-9]", loc)
 		}
 		sids[sid.Value] = true
 	}
@@ -79,12 +87,16 @@ func (v *validation) statements() {
 		if !ok {
 			continue
 		}
-		v.passRole(i, st)
+		v.grants(i, st, passRoleCheck)
+		v.grants(i, st, createSLRCheck)
 		v.wildcardServices(i, st)
 		v.redundant(i, st)
 		v.scpActions(i, st)
 		v.conditions(i, st)
 		v.variables(i, st)
+		v.conditionValues(i, st)
+		v.principalReferences(i, st)
+		v.resourceARNs(i, st)
 	}
 }
 
@@ -119,29 +131,58 @@ func resourceKey(st *policy.Statement) string {
 	return "Resource"
 }
 
-// passRole reports an Allow of iam:PassRole over more roles than named:
-// a wildcard or NotResource in the resource, or the action reached through
-// a wildcard or NotAction. A condition on iam:PassedToService is the
-// reference's other remedy, so it silences the warning.
-func (v *validation) passRole(i int, st *policy.Statement) {
+// grantCheck is one of the reference's families of checks on an Allow of
+// a sensitive action over more resources than named: iam:PassRole
+// (security warnings) and iam:CreateServiceLinkedRole (general warnings).
+// Each names a code per shape: the action reached exactly or through a
+// wildcard or NotAction, the resource a wildcard or NotResource.
+type grantCheck struct {
+	action  string
+	prefix  string // issue code prefix: "PASS_ROLE", "CREATE_SLR"
+	silence string // a condition key that narrows the grant enough, or ""
+	details map[string]string
+}
+
+var passRoleCheck = grantCheck{action: "iam:PassRole", prefix: "PASS_ROLE", silence: "iam:PassedToService", details: map[string]string{
+	"WITH_STAR_IN_RESOURCE":                "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement.",
+	"WITH_STAR_IN_ACTION_AND_RESOURCE":     "Using wildcards (*) in the action and the resource can be overly permissive because it allows iam:PassRole permissions on all resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement.",
+	"WITH_STAR_IN_RESOURCE_AND_NOT_ACTION": "Using a resource with wildcards (*) and NotAction can be overly permissive because it allows iam:PassRole permissions on all resources. We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement.",
+	"WITH_NOT_RESOURCE":                    "Using the iam:PassRole action with NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs instead.",
+	"WITH_STAR_IN_ACTION_AND_NOT_RESOURCE": "Using an action with a wildcard (*) and NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs instead.",
+	"WITH_NOT_ACTION_AND_NOT_RESOURCE":     "Using NotAction with NotResource can be overly permissive because it can allow iam:PassRole permissions on multiple resources. We recommend that you specify resource ARNs instead.",
+}}
+
+var createSLRCheck = grantCheck{action: "iam:CreateServiceLinkedRole", prefix: "CREATE_SLR", details: map[string]string{
+	"WITH_STAR_IN_RESOURCE":                "Using the iam:CreateServiceLinkedRole action with wildcards (*) in the resource can allow creation of unintended service-linked roles. We recommend that you specify resource ARNs instead.",
+	"WITH_STAR_IN_ACTION_AND_RESOURCE":     "Using wildcards (*) in the action and the resource can allow creation of unintended service-linked roles because it allows iam:CreateServiceLinkedRole permissions on all resources. We recommend that you specify resource ARNs instead.",
+	"WITH_STAR_IN_RESOURCE_AND_NOT_ACTION": "Using a resource with wildcards (*) and NotAction can allow creation of unintended service-linked roles because it allows iam:CreateServiceLinkedRole permissions on all resources. We recommend that you specify resource ARNs instead.",
+	"WITH_NOT_RESOURCE":                    "Using the iam:CreateServiceLinkedRole action with NotResource can allow creation of unintended service-linked roles for multiple resources. We recommend that you specify resource ARNs instead.",
+	"WITH_STAR_IN_ACTION_AND_NOT_RESOURCE": "Using an action with a wildcard(*) and NotResource can allow creation of unintended service-linked roles because it can allow iam:CreateServiceLinkedRole permissions on multiple resources. We recommend that you specify resource ARNs instead.",
+	"WITH_NOT_ACTION_AND_NOT_RESOURCE":     "Using NotAction with NotResource can allow creation of unintended service-linked roles because it allows iam:CreateServiceLinkedRole permissions on multiple resources. We recommend that you specify resource ARNs instead.",
+}}
+
+// grants reports an Allow of g's action over more resources than named:
+// a wildcard or NotResource in the resource, the action reached through a
+// wildcard or NotAction.
+func (v *validation) grants(i int, st *policy.Statement, g grantCheck) {
 	if st.Effect != policy.Allow || !st.HasResource {
 		return
 	}
 	for _, c := range st.Condition {
-		if strings.EqualFold(c.Key, "iam:PassedToService") {
+		if g.silence != "" && strings.EqualFold(c.Key, g.silence) {
 			return
 		}
 	}
 	starAction, actionAt := false, -1
 	if st.NotAction {
 		for _, a := range st.Action {
-			if policy.MatchAction(a, "iam:PassRole") {
+			if policy.MatchAction(a, g.action) {
 				return // excluded
 			}
 		}
 	} else {
 		for j, a := range st.Action {
-			if policy.MatchAction(a, "iam:PassRole") {
+			if policy.MatchAction(a, g.action) {
 				if actionAt < 0 || !strings.ContainsAny(a, "*?") {
 					actionAt, starAction = j, strings.ContainsAny(a, "*?")
 				}
@@ -174,21 +215,22 @@ func (v *validation) passRole(i int, st *policy.Statement) {
 	} else {
 		locs = append(locs, v.loc.element(i, "Resource", resourceAt))
 	}
-	const advice = " We recommend that you specify resource ARNs or add the iam:PassedToService condition key to your statement."
+	var shape string
 	switch {
 	case st.NotAction && st.NotResource:
-		v.add("PASS_ROLE_WITH_NOT_ACTION_AND_NOT_RESOURCE", "Using NotAction with NotResource can be overly permissive because it allows iam:PassRole permissions on multiple resources."+advice, locs...)
+		shape = "WITH_NOT_ACTION_AND_NOT_RESOURCE"
 	case st.NotAction:
-		v.add("PASS_ROLE_WITH_NOT_ACTION_AND_STAR_IN_RESOURCE", "Using NotAction with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources."+advice, locs...)
+		shape = "WITH_STAR_IN_RESOURCE_AND_NOT_ACTION"
 	case starAction && st.NotResource:
-		v.add("PASS_ROLE_WITH_STAR_IN_ACTION_AND_NOT_RESOURCE", "Using wildcards (*) in the action and NotResource can be overly permissive because it allows iam:PassRole permissions on multiple resources."+advice, locs...)
+		shape = "WITH_STAR_IN_ACTION_AND_NOT_RESOURCE"
 	case st.NotResource:
-		v.add("PASS_ROLE_WITH_NOT_RESOURCE", "Using the iam:PassRole action with NotResource can be overly permissive because it allows iam:PassRole permissions on multiple resources."+advice, locs...)
+		shape = "WITH_NOT_RESOURCE"
 	case starAction:
-		v.add("PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE", "Using wildcards (*) in the action and the resource can be overly permissive because it allows iam:PassRole permissions on all resources."+advice, locs...)
+		shape = "WITH_STAR_IN_ACTION_AND_RESOURCE"
 	default:
-		v.add("PASS_ROLE_WITH_STAR_IN_RESOURCE", "Using the iam:PassRole action with wildcards (*) in the resource can be overly permissive because it allows iam:PassRole permissions on multiple resources."+advice, locs...)
+		shape = "WITH_STAR_IN_RESOURCE"
 	}
+	v.add(g.prefix+"_"+shape, g.details[shape], locs...)
 }
 
 // wildcardServices reports actions whose service prefix has a wildcard
@@ -208,11 +250,11 @@ func (v *validation) wildcardServices(i int, st *policy.Statement) {
 // element already includes (the later of two equal ones).
 func (v *validation) redundant(i int, st *policy.Statement) {
 	for _, j := range redundantEntries(st.Action, true) {
-		v.add("REDUNDANT_ACTION", "The action "+st.Action[j]+" is redundant because another action of the statement already includes it. Remove the redundant action.",
+		v.add("REDUNDANT_ACTION", "The 1 action(s) are redundant because they provide similar permissions. Update the policy to remove the redundant action such as: "+st.Action[j]+".",
 			v.loc.element(i, actionKey(st), j))
 	}
 	for _, j := range redundantEntries(st.Resource, false) {
-		v.add("REDUNDANT_RESOURCE", "The resource ARN "+st.Resource[j]+" is redundant because another resource ARN of the statement already includes it. Review the use of wildcards (*) and remove the redundant resource ARN.",
+		v.add("REDUNDANT_RESOURCE", "The 1 resource ARN(s) are redundant because they reference the same resource. Review the use of wildcards (*) and remove the redundant resource ARN such as: "+st.Resource[j]+".",
 			v.loc.element(i, resourceKey(st), j))
 	}
 }
@@ -270,7 +312,7 @@ func (v *validation) conditions(i int, st *policy.Statement) {
 		for _, val := range c.Values {
 			if strings.ContainsAny(val, "*?") && !isVariableOnly(val) {
 				loc, _, _ := v.loc.nodeAt(c.Pos)
-				v.add("WILDCARD_WITHOUT_LIKE_OPERATOR", "Your condition value "+strconv.Quote(val)+" includes a * or ? character. If you meant to use a wildcard (*, ?), update the condition operator to include Like ("+likeOf(op)+").", loc)
+				v.add("WILDCARD_WITHOUT_LIKE_OPERATOR", "Your condition value includes a * or ? character. If you meant to use a wildcard (*, ?), update the condition operator to include Like ("+likeOf(op)+" for "+strconv.Quote(val)+").", loc)
 				break
 			}
 		}
@@ -325,9 +367,9 @@ func variableProblem(s string) (string, string) {
 		end := strings.IndexByte(rest, '}')
 		switch {
 		case end < 0:
-			return "MISSING_BRACE_IN_VARIABLE", "The policy variable in " + strconv.Quote(s) + " has no closing brace. Add } to the end of the variable."
+			return "MISSING_BRACE_IN_VARIABLE", "The policy variable is missing a closing curly brace. Add } after the variable text."
 		case strings.TrimSpace(rest[:end]) == "":
-			return "EMPTY_VARIABLE", "The policy variable in " + strconv.Quote(s) + " is empty. Add a variable name, such as ${aws:username}."
+			return "EMPTY_VARIABLE", "Empty policy variable. Remove the ${} variable structure or provide a variable within the structure."
 		}
 		rest = rest[end+1:]
 	}

@@ -142,10 +142,10 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 	switch d.Code {
 	case policy.CodeMalformedJSON, policy.CodeTooDeep, policy.CodeBadCharacter, policy.CodeDuplicateKey, policy.CodeSizeLimit:
 		v.add("JSON_SYNTAX_ERROR", "Fix the JSON syntax error at index "+strconv.Itoa(loc.Span.Start.Offset)+
-			" line "+strconv.Itoa(loc.Span.Start.Line)+" column "+strconv.Itoa(loc.Span.Start.Column)+": "+d.Message+".", loc)
+			" line "+strconv.Itoa(loc.Span.Start.Line)+" column "+strconv.Itoa(loc.Span.Start.Column)+". ("+d.Message+")", loc)
 	case policy.CodeUnknownElement:
 		if isPrincipalPath(loc.Path) {
-			v.add("INVALID_PRINCIPAL_KEY", "The "+strconv.Quote(keyOf(loc.Path))+" principal key is invalid. Use AWS, Service, Federated or CanonicalUser.", loc)
+			v.add("INVALID_PRINCIPAL_KEY", "The principal key "+keyOf(loc.Path)+" is not valid.", loc)
 			return
 		}
 		v.add("INVALID_POLICY_ELEMENT", "The policy element "+keyOf(loc.Path)+" is not valid.", loc)
@@ -153,10 +153,8 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 		v.add("DATA_TYPE_MISMATCH", "The text does not match the expected JSON data type: "+d.Message+".", loc)
 	case policy.CodeMissingElement:
 		v.emptyElement(loc, node, last)
-	case policy.CodeConflict:
-		v.add("UNSUPPORTED_ELEMENT_COMBINATION", "The policy elements in this statement can not be combined: "+d.Message+".", loc)
 	case policy.CodeBadVersion:
-		v.add("INVALID_VERSION", "The version "+text+" is not valid. Use one of the following versions: 2012-10-17, 2008-10-17.", loc)
+		v.add("INVALID_VERSION", "The version "+text+" is not valid. Use one of the following versions: 2012-10-17, 2008-10-17", loc)
 	case policy.CodeBadEffect:
 		v.add("INVALID_EFFECT", "The effect "+text+" is not valid. Use Allow or Deny.", loc)
 	case policy.CodeUnknownOperator:
@@ -179,7 +177,7 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 		case last == "AWS" && strings.ContainsAny(text, "*?"):
 			v.add("UNSUPPORTED_WILDCARD_IN_PRINCIPAL", "Wildcards (*, ?) are not supported with the principal key AWS. Replace the wildcard with a valid principal value.", loc)
 		default:
-			v.add("INVALID_PRINCIPAL_FORMAT", "The "+cmp.Or(last, "Principal")+" principal "+strconv.Quote(text)+" does not match the expected format.", loc)
+			v.add("INVALID_PRINCIPAL_FORMAT", "The Principal element contents are not valid. Specify a key-value pair in the Principal element.", loc)
 		}
 	case policy.CodePrincipalRequired:
 		v.add("MISSING_PRINCIPAL", "Add a Principal element to the policy statement.", loc)
@@ -190,8 +188,7 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 		}
 		v.add("UNSUPPORTED_PRINCIPAL", "The policy type "+string(v.in.PolicyType)+" does not support the Principal element. Remove the Principal element.", v.principalLoc(loc))
 	case policy.CodeResourceNotAllow:
-		v.add("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", "The resource ARN is not supported for the resource-based policy attached to the "+TrustPolicyResourceType+
-			" resource type: a role's trust policy applies to the role itself. Remove the Resource element.", v.resourceLoc(loc))
+		v.add("UNSUPPORTED_RESOURCE_ARN_IN_POLICY", "The resource ARN is not supported for the resource-based policy attached to resource type "+TrustPolicyResourceType+".", v.resourceLoc(loc))
 	case policy.CodeBadConditionValue:
 		v.conditionValue(d, loc)
 	case policy.CodeAllowNotPrincipal:
@@ -200,14 +197,14 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 		}
 		v.add("ALLOW_WITH_NOT_PRINCIPAL", "Using Allow with NotPrincipal can be overly permissive. We recommend that you use Principal instead.", loc)
 	case policy.CodeRedundantStatement:
-		v.add("REDUNDANT_STATEMENT", "The statement is redundant because another statement of the policy already grants the same permissions. Remove the redundant statement: "+d.Message+".", loc)
+		v.add("REDUNDANT_STATEMENT", "The statements are redundant because they provide identical permissions. Update the policy to remove the redundant statement.", loc)
 	case policy.CodeUnknownService:
 		svc, _, _ := strings.Cut(text, ":")
-		v.add("INVALID_SERVICE_IN_ACTION", "The service "+strings.ToLower(svc)+" specified in the action does not exist.", loc)
+		v.add("INVALID_SERVICE_IN_ACTION", "The service "+svc+" specified in the action does not exist.", loc)
 	case policy.CodeUnknownAction:
 		v.add("INVALID_ACTION", "The action "+text+" does not exist."+didYouMean(d.Message), loc)
 	case policy.CodeVariableInOldPolicy:
-		v.add("VARIABLE_UNSUPPORTED_IN_VERSION", "A policy variable is not supported with the version 2008-10-17 (or without a Version). Use the version 2012-10-17.", loc)
+		v.add("VARIABLE_UNSUPPORTED_IN_VERSION", "To include variables in your policy, use the policy version 2012-10-17 or later.", loc)
 	case policy.CodeSetOperatorOnSingle:
 		if op := conditionOperator(loc.Path); strings.HasPrefix(op, "ForAllValues:") {
 			v.add("FORALLVALUES_WITH_SINGLE_VALUED_KEY", "Using ForAllValues qualifier with the single-valued condition key "+keyOf(loc.Path)+
@@ -216,6 +213,10 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 	case policy.CodeMissingVersion:
 		v.add("MISSING_VERSION", "We recommend that you specify the Version element to help you with debugging permission issues.", Location{Path: []PathElement{}, Span: v.loc.span(v.loc.root)})
 	case policy.CodeUnknownGlobalKey:
+		if strings.EqualFold(keyOf(loc.Path), "aws:ARN") {
+			v.add("UNSUPPORTED_GLOBAL_CONDITION_KEY", "The condition key aws:ARN is not supported. Use aws:PrincipalArn or aws:SourceArn instead.", loc)
+			return
+		}
 		v.add("INVALID_GLOBAL_CONDITION_KEY", "The condition key "+keyOf(loc.Path)+" does not exist. Use a valid condition key.", loc)
 	case policy.CodeUnknownConditionKey:
 		key := keyOf(loc.Path)
@@ -226,9 +227,18 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 	case policy.CodeUnknownResourceType:
 		parts := strings.SplitN(text, ":", 6)
 		if len(parts) == 6 && awsdata.Services().ARNFormats(parts[2]) != nil {
-			v.add("INVALID_ARN_RESOURCE", "Resource ARN does not match the expected ARN format. Update the resource portion of the ARN: "+d.Message+".", loc)
+			v.add("INVALID_ARN_RESOURCE", "Resource ARN does not match the expected ARN format. Update the resource portion of the ARN.", loc)
 		}
 	}
+}
+
+// arnField is field i of an ARN ("" when it has fewer).
+func arnField(arn string, i int) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if i < len(parts) {
+		return parts[i]
+	}
+	return ""
 }
 
 // didYouMean keeps the validator's suggestion ("; did you mean ...?").
@@ -245,9 +255,9 @@ func (v *validation) badARN(arn string, loc Location) {
 	case !strings.HasPrefix(arn, "arn:"):
 		v.add("INVALID_ARN_PREFIX", "Add the required prefix (arn) to the resource ARN.", loc)
 	case len(parts) > 1 && parts[1] == "":
-		v.add("INVALID_PARTITION", "The resource ARN has no partition. Use aws, aws-cn or aws-us-gov.", loc)
+		v.add("INVALID_PARTITION", "The resource ARN for the service "+arnField(arn, 2)+" does not support the partition "+arnField(arn, 1)+". Use the supported values: aws, aws-cn, aws-us-gov", loc)
 	default:
-		v.add("MISSING_ARN_FIELD", "Resource ARN is missing the required field: an ARN has six fields (arn:partition:service:region:account:resource). Update the fields of the ARN.", loc)
+		v.add("MISSING_ARN_FIELD", "Resource ARNs must include at least 6 fields in the following structure: arn:partition:service:region:account:resource", loc)
 	}
 }
 
@@ -258,26 +268,36 @@ func (v *validation) emptyElement(loc Location, node *policy.Node, last string) 
 	}
 	switch {
 	case node.Kind == policy.NodeArray && last == "Statement":
-		v.add("MISSING_STATEMENT", "Add a statement to the policy.", loc)
+		v.add("MISSING_STATEMENT", "Add a statement to the policy", loc)
 	case node.Kind == policy.NodeArray && isConditionPath(loc.Path):
-		v.add("EMPTY_ARRAY_CONDITION", "There are no values for the condition key "+last+" in the statement. Add condition values to the statement.", loc)
+		v.emptyConditionValues(conditionOperator(loc.Path), last, loc)
 	case node.Kind == policy.NodeObject && isConditionPath(loc.Path):
-		v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and has no effect. Add a condition or remove the block.", loc)
+		v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and it does not affect the policy. Specify conditions.", loc)
 	case node.Kind == policy.NodeObject && isPrincipalPath(loc.Path):
-		v.add("EMPTY_OBJECT_PRINCIPAL", "The Principal element is empty: this statement applies to no one. Add principals.", loc)
+		v.add("EMPTY_OBJECT_PRINCIPAL", "This statement includes no principals and does not affect the policy. Specify principals.", loc)
 	case node.Kind == policy.NodeArray && isPrincipalPath(loc.Path):
-		v.add("EMPTY_ARRAY_PRINCIPAL", "There are no principals listed for "+last+". Add principals or remove the entry.", loc)
-	case node.Kind == policy.NodeArray:
-		switch last {
-		case "Action":
-			v.add("EMPTY_ARRAY_ACTION", "This statement includes no actions and does not affect the policy. Specify actions.", loc)
-		case "NotAction":
-			v.add("EMPTY_ARRAY_NOTACTION", "This statement includes no actions in NotAction. Specify actions.", loc)
-		case "Resource":
-			v.add("EMPTY_ARRAY_RESOURCE", "This statement includes no resources and does not affect the policy. Specify resources.", loc)
-		case "NotResource":
-			v.add("EMPTY_ARRAY_NOTRESOURCE", "This statement includes no resources in NotResource. Specify resources.", loc)
-		}
+		v.add("EMPTY_ARRAY_PRINCIPAL", "This statement includes no principals and does not affect the policy. Specify principals.", loc)
+	case node.Kind == policy.NodeArray && (last == "Action" || last == "NotAction"):
+		v.add("EMPTY_ARRAY_ACTION", "This statement includes no actions and does not affect the policy. Specify actions.", loc)
+	case node.Kind == policy.NodeArray && (last == "Resource" || last == "NotResource"):
+		v.add("EMPTY_ARRAY_RESOURCE", "This statement includes no resources and does not affect the policy. Specify resources.", loc)
+	}
+}
+
+// emptyConditionValues reports a condition key given no values, by what
+// the operator then does (the reference has a check for each).
+func (v *validation) emptyConditionValues(op, key string, loc Location) {
+	switch {
+	case strings.HasPrefix(op, "ForAllValues:"):
+		v.add("EMPTY_ARRAY_CONDITION_FORALLVALUES", "The ForAllValues prefix with an empty condition key matches only if the key "+key+
+			" is missing from the request context. To determine if the request context is empty, we recommend that you use the Null condition operator with the value of true instead.", loc)
+	case strings.HasPrefix(op, "ForAnyValue:"):
+		v.add("EMPTY_ARRAY_CONDITION_FORANYVALUE", "The ForAnyValue prefix with an empty condition key "+key+" never matches the request context and it does not affect the policy. Specify conditions.", loc)
+	case strings.HasSuffix(op, "IfExists"):
+		v.add("EMPTY_ARRAY_CONDITION_IFEXISTS", "The IfExists suffix with an empty condition key matches only if the key "+key+
+			" is missing from the request context. To determine if the request context is empty, we recommend that you use the Null condition operator with the value of true instead.", loc)
+	default:
+		v.add("EMPTY_ARRAY_CONDITION", "There are no values for the condition key "+key+" and it does not affect the policy. Specify conditions.", loc)
 	}
 }
 
@@ -286,13 +306,15 @@ func (v *validation) conditionValue(d policy.Diagnostic, loc Location) {
 	op := conditionOperator(loc.Path)
 	switch policy.ConditionFamily(op) {
 	case "Numeric":
-		v.add("TYPE_MISMATCH_NUMBER", "The numeric condition operator "+op+" is used with a value that is not a number. Specify a valid numeric value.", loc)
+		v.add("TYPE_MISMATCH_NUMBER", "Add a valid numeric value for the condition operator "+op+".", loc)
 	case "Date":
-		v.add("TYPE_MISMATCH_DATE", "The date condition operator "+op+" is used with an invalid value. Specify a valid date using YYYY-MM-DD or another ISO 8601 date/time format.", loc)
+		v.add("TYPE_MISMATCH_DATE", "The date condition operator is used with an invalid value. Specify a valid date using YYYY-MM-DD or other ISO 8601 date/time format.", loc)
 	case "Bool", "Null":
 		v.add("TYPE_MISMATCH_BOOLEAN", "Add a valid Boolean value (true or false) for the condition operator "+op+".", loc)
 	case "IpAddress":
-		v.add("TYPE_MISMATCH_IP_RANGE", "The condition operator "+op+" is used with an invalid IP range value. Specify a valid IP range.", loc)
+		v.add("TYPE_MISMATCH_IP_RANGE", "The condition operator "+op+" is used with an invalid IP range value. Specify the IP range in standard CIDR format.", loc)
+	case "Binary":
+		v.add("TYPE_MISMATCH_STRING", "Add a valid base64-encoded string value for the condition operator "+op+".", loc)
 	}
 }
 
