@@ -45,6 +45,7 @@ func (v *validation) structure() {
 					v.loc.member(i, pair[1]))
 			}
 		}
+		v.caseDuplicates(i, s.Member("Condition"))
 		if c := s.Member("Condition"); c != nil && c.Kind == policy.NodeObject && len(c.Members) == 0 {
 			v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and it does not affect the policy. Specify conditions.", v.loc.member(i, "Condition"))
 		}
@@ -65,6 +66,27 @@ func (v *validation) structure() {
 			v.add("UNSUPPORTED_SID", "Update the characters in the Sid element to use one of the following character types: [a-z, A-Z, 0-9]", loc)
 		}
 		sids[sid.Value] = true
+	}
+}
+
+// caseDuplicates reports a condition key written twice in one operator's
+// block with different capitalization: key names are case-insensitive, so
+// the JSON decoder's exact-duplicate check does not see them.
+func (v *validation) caseDuplicates(i int, cond *policy.Node) {
+	if cond == nil {
+		return
+	}
+	for _, op := range cond.Members {
+		seen := map[string]string{}
+		for _, k := range op.Value.Members {
+			lk := strings.ToLower(k.Key)
+			if first, ok := seen[lk]; ok && first != k.Key {
+				loc, _, _ := v.loc.nodeAt(k.KeyPos)
+				v.add("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", "The condition key "+k.Key+" appears more than once with different capitalization in the same condition block. Remove the duplicate condition keys.", loc)
+				continue
+			}
+			seen[lk] = k.Key
+		}
 	}
 }
 

@@ -65,6 +65,8 @@ var checks = map[string]check{
 	"EMPTY_VARIABLE":                     {Error, "Empty variable"},
 	"MISSING_BRACE_IN_VARIABLE":          {Error, "Missing brace in variable"},
 	"INVALID_CONDITION_MULTIPLE_BOOLEAN": {Error, "Invalid condition multiple Boolean"},
+	"DUPLICATE_KEYS_WITH_DIFFERENT_CASE": {Error, "Duplicate keys with different case"},
+	"INVALID_SERVICE":                    {Error, "Invalid service"},
 	"INVALID_VARIABLE_FOR_OPERATOR":      {Error, "Invalid variable for operator"},
 	"UNSUPPORTED_GLOBAL_CONDITION_KEY":   {Error, "Unsupported global condition key"},
 	"MISSING_QUALIFIER":                  {Error, "Missing qualifier"},

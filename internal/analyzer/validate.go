@@ -221,8 +221,12 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 	case policy.CodeUnknownConditionKey:
 		key := keyOf(loc.Path)
 		prefix, _, _ := strings.Cut(key, ":")
-		if s := awsdata.Services().Service(prefix); s != nil {
+		ref := awsdata.Services()
+		switch s := ref.Service(prefix); {
+		case s != nil:
 			v.add("INVALID_SERVICE_CONDITION_KEY", "The condition key "+key+" does not exist in the service "+s.Prefix+". Use a valid condition key.", loc)
+		case !ref.KnownKeyPrefix(prefix):
+			v.add("INVALID_SERVICE", "The service "+prefix+" does not exist. Use a valid service name.", loc)
 		}
 	case policy.CodeUnknownResourceType:
 		parts := strings.SplitN(text, ":", 6)
