@@ -265,6 +265,7 @@ func (s *Server) policyVersionCreate(c echo.Context) error {
 	if fe := formErrors(err, "PolicyDocument", iam.LimitExceeded); fe != nil {
 		return s.policyDetailWithErrors(c, in.PolicyArn, "versions", fe, func(v *templates.PolicyDetailView) {
 			v.NewDoc, v.SetAsDefault = in.PolicyDocument, in.SetAsDefault
+			v.NewFindings = s.analyzerFindings(c, in.PolicyDocument)
 		})
 	}
 	if err != nil {

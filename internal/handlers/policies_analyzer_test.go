@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -43,5 +44,27 @@ func TestPolicyCheckAnalyzerFindings(t *testing.T) {
 	}
 	if _, body := b.get("/audit?result=Failure"); strings.Contains(body, "ValidatePolicy") {
 		t.Error("the editor's check recorded a refusal")
+	}
+}
+
+// TestPolicyVersionAnalyzerFindings: a refused new version shows Access
+// Analyzer's findings beside the error that refused it.
+func TestPolicyVersionAnalyzerFindings(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	b := e.browser()
+	b.setup()
+	acct := mustAccount(t, e)
+	arn := "arn:aws:iam::" + acct + ":policy/Reports"
+	good := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::reports/*"}]}`
+	res, body := b.form("/policies/new", "/policies", "PolicyName", "Reports", "PolicyDocument", good)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", res.StatusCode, body)
+	}
+	view := "/policies/view?arn=" + url.QueryEscape(arn) + "&tab=versions"
+	bad := "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Maybe\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::reports/*\"}]}"
+	res, body = b.form(view, "/policies/versions", "arn", arn, "PolicyDocument", bad)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="PolicyDocument-error"`) ||
+		!strings.Contains(body, `data-code="INVALID_EFFECT"`) {
+		t.Fatalf("refused version: %d, error or findings missing", res.StatusCode)
 	}
 }
