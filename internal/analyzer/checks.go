@@ -45,10 +45,7 @@ func (v *validation) structure() {
 					v.loc.member(i, pair[1]))
 			}
 		}
-		v.caseDuplicates(i, s.Member("Condition"))
-		if c := s.Member("Condition"); c != nil && c.Kind == policy.NodeObject && len(c.Members) == 0 {
-			v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and it does not affect the policy. Specify conditions.", v.loc.member(i, "Condition"))
-		}
+		v.conditionBlock(i, s.Member("Condition"))
 		sid := s.Member("Sid")
 		if sid == nil || sid.Kind != policy.NodeString {
 			continue
@@ -69,20 +66,41 @@ func (v *validation) structure() {
 	}
 }
 
-// caseDuplicates reports a condition key written twice in one operator's
-// block with different capitalization: key names are case-insensitive, so
-// the JSON decoder's exact-duplicate check does not see them.
-func (v *validation) caseDuplicates(i int, cond *policy.Node) {
-	if cond == nil {
+// conditionBlock checks a statement's Condition element as written: empty
+// blocks and value lists, key names without a service prefix, a key twice
+// with different capitalization (key names are case-insensitive, so the
+// JSON decoder's exact-duplicate check does not see it).
+func (v *validation) conditionBlock(i int, cond *policy.Node) {
+	if cond == nil || cond.Kind != policy.NodeObject {
+		return
+	}
+	condLoc := v.loc.member(i, "Condition")
+	if len(cond.Members) == 0 {
+		v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and it does not affect the policy. Specify conditions.", condLoc)
 		return
 	}
 	for _, op := range cond.Members {
+		if op.Value.Kind != policy.NodeObject {
+			continue // DATA_TYPE_MISMATCH, from the parser
+		}
+		opPath := append(clonePath(condLoc.Path), valueElem(op.Key))
+		if len(op.Value.Members) == 0 {
+			v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and it does not affect the policy. Specify conditions.",
+				Location{Path: opPath, Span: v.loc.span(op.Value)})
+			continue
+		}
 		seen := map[string]string{}
 		for _, k := range op.Value.Members {
+			keyLoc, _, _ := v.loc.nodeAt(k.KeyPos)
+			if !strings.Contains(k.Key, ":") {
+				v.add("INVALID_CONDITION_KEY_FORMAT", "The condition key format is not valid. Use the format service:keyname.", keyLoc)
+			}
+			if k.Value.Kind == policy.NodeArray && len(k.Value.Elems) == 0 {
+				v.emptyConditionValues(op.Key, k.Key, Location{Path: append(clonePath(opPath), valueElem(k.Key)), Span: v.loc.span(k.Value)})
+			}
 			lk := strings.ToLower(k.Key)
 			if first, ok := seen[lk]; ok && first != k.Key {
-				loc, _, _ := v.loc.nodeAt(k.KeyPos)
-				v.add("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", "The condition key "+k.Key+" appears more than once with different capitalization in the same condition block. Remove the duplicate condition keys.", loc)
+				v.add("DUPLICATE_KEYS_WITH_DIFFERENT_CASE", "The condition key "+k.Key+" appears more than once with different capitalization in the same condition block. Remove the duplicate condition keys.", keyLoc)
 				continue
 			}
 			seen[lk] = k.Key

@@ -165,7 +165,8 @@ func (v *validation) fromDiagnostic(d policy.Diagnostic) {
 		}
 		v.add("INVALID_CONDITION_OPERATOR", "The condition operator "+op+" is not valid. Use a valid condition operator.", loc)
 	case policy.CodeBadConditionKey:
-		v.add("INVALID_CONDITION_KEY_FORMAT", "The condition key format is not valid. Use the format service:keyname.", loc)
+		// structure reports it from the tree (conditionBlock), whichever
+		// way the parser reads condition keys.
 	case policy.CodeBadARN:
 		v.badARN(text, loc)
 	case policy.CodeBadAction:
@@ -260,9 +261,11 @@ func (v *validation) badARN(arn string, loc Location) {
 		v.add("INVALID_ARN_PREFIX", "Add the required prefix (arn) to the resource ARN.", loc)
 	case len(parts) > 1 && parts[1] == "":
 		v.add("INVALID_PARTITION", "The resource ARN for the service "+arnField(arn, 2)+" does not support the partition "+arnField(arn, 1)+". Use the supported values: aws, aws-cn, aws-us-gov", loc)
-	default:
+	case len(parts) < 6 && !strings.HasSuffix(arn, "*") || len(parts) > 2 && parts[2] == "":
 		v.add("MISSING_ARN_FIELD", "Resource ARNs must include at least 6 fields in the following structure: arn:partition:service:region:account:resource", loc)
 	}
+	// Other refusals (a resource type IAM does not know, a Region where
+	// the service has none) are the resource-type and ARN field checks'.
 }
 
 // emptyElement reports an empty list or object the validator refused.
@@ -273,10 +276,9 @@ func (v *validation) emptyElement(loc Location, node *policy.Node, last string) 
 	switch {
 	case node.Kind == policy.NodeArray && last == "Statement":
 		v.add("MISSING_STATEMENT", "Add a statement to the policy", loc)
-	case node.Kind == policy.NodeArray && isConditionPath(loc.Path):
-		v.emptyConditionValues(conditionOperator(loc.Path), last, loc)
-	case node.Kind == policy.NodeObject && isConditionPath(loc.Path):
-		v.add("EMPTY_OBJECT_CONDITION", "This condition block is empty and it does not affect the policy. Specify conditions.", loc)
+	case isConditionPath(loc.Path):
+		// structure reports empty condition blocks and values from the
+		// tree (conditionBlock), whether or not the parser refuses them.
 	case node.Kind == policy.NodeObject && isPrincipalPath(loc.Path):
 		v.add("EMPTY_OBJECT_PRINCIPAL", "This statement includes no principals and does not affect the policy. Specify principals.", loc)
 	case node.Kind == policy.NodeArray && isPrincipalPath(loc.Path):
