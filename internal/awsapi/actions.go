@@ -18,6 +18,9 @@ type service struct {
 	// in AWS's Common Errors for every query API: InternalFailure, 500.
 	internalCode string
 	actions      map[string]action
+	// json marks a REST-JSON API (Access Analyzer, analyzer.go): routed by
+	// path, not by Action, and answering errors as JSON, not XML.
+	json bool
 }
 
 var (
@@ -28,7 +31,8 @@ var (
 )
 
 // services are the APIs by SigV4 service name.
-var services = map[string]*service{iamService.name: iamService, stsService.name: stsService}
+var services = map[string]*service{iamService.name: iamService, stsService.name: stsService,
+	analyzerService.name: analyzerService}
 
 // iamActions is IAM's action table: AWS's action name -> the handler that
 // decodes its parameters, calls one operation of internal/iam and shapes the

@@ -47,7 +47,7 @@ type Server struct {
 // New makes the API server over svc.
 func New(svc *iam.Service, log *slog.Logger) *Server {
 	s := &Server{svc: svc, log: log}
-	s.verifier = &sigv4.Verifier{Services: []string{iamService.name, stsService.name}, Now: svc.Now, Lookup: svc.APICredential}
+	s.verifier = &sigv4.Verifier{Services: []string{iamService.name, stsService.name, analyzerService.name}, Now: svc.Now, Lookup: svc.APICredential}
 	return s
 }
 
@@ -64,6 +64,7 @@ func (s *Server) Register(e *echo.Echo, mw ...echo.MiddlewareFunc) {
 	// (sts_webidentity.go): public, read by token verifiers.
 	e.GET("/aws/oidc/:id/.well-known/openid-configuration", s.issuerDocument, mw...)
 	e.GET("/aws/oidc/:id/.well-known/jwks.json", s.issuerDocument, mw...)
+	s.registerREST(e, mw...)
 	e.RouteNotFound("/aws/*", func(echo.Context) error { return echo.ErrNotFound }, mw...)
 }
 
@@ -104,6 +105,9 @@ func (s *Server) handle(c echo.Context) error {
 		}
 		if svc = services[res.Service]; svc == nil { // the verifier accepts only the services above
 			return s.fail(c, claimed, fmt.Errorf("awsapi: signed for unserved service %q", res.Service))
+		}
+		if svc.json { // a REST-JSON API has no operation at /aws itself
+			return s.fail(c, svc, echo.ErrNotFound)
 		}
 	}
 	fn := svc.actions[name]
@@ -198,6 +202,9 @@ func parseParams(r *http.Request, body []byte) (params, error) {
 
 // fail writes err as svc's ErrorResponse: the one writer of AWS errors.
 func (s *Server) fail(c echo.Context, svc *service, err error) error {
+	if svc.json {
+		return s.writeJSONError(c, err)
+	}
 	requestID := requestIDOf(c)
 	ae, internalErr := svc.errorFor(err)
 	if internalErr {

@@ -432,6 +432,12 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /aws":   {none: "the API's handler, swept through POST /aws"},
 		"GET /aws/":  {none: "the API's handler, swept through POST /aws"},
 		"POST /aws/": {none: "the API's handler, swept through POST /aws"},
+		// IAM Access Analyzer's policy checks read only the documents the
+		// request carries: no account entity to reach.
+		"POST /aws/policy/validation":               {none: "Access Analyzer ValidatePolicy: the request's own document"},
+		"POST /aws/policy/check-no-new-access":      {none: "Access Analyzer CheckNoNewAccess: the request's own documents"},
+		"POST /aws/policy/check-access-not-granted": {none: "Access Analyzer CheckAccessNotGranted: the request's own document"},
+		"POST /aws/policy/check-no-public-access":   {none: "Access Analyzer CheckNoPublicAccess: the request's own document"},
 
 		// No identifier: lists filtered by the caller's rights, forms for
 		// new things, the caller's own settings, sign-in.

@@ -65,6 +65,7 @@ func (s *Server) policyCreate(c echo.Context) error {
 	page := s.formPage(c, "Create policy", "policies", "/policies/new")
 	if c.FormValue("check") != "" {
 		warnings, err := iam.CheckPolicyDocument(f.Document, policy.Identity)
+		f.Findings = s.analyzerFindings(c, f.Document)
 		f.Errors = formErrors(err, "PolicyDocument", iam.LimitExceeded)
 		if err != nil && f.Errors == nil {
 			return err
@@ -264,6 +265,7 @@ func (s *Server) policyVersionCreate(c echo.Context) error {
 	if fe := formErrors(err, "PolicyDocument", iam.LimitExceeded); fe != nil {
 		return s.policyDetailWithErrors(c, in.PolicyArn, "versions", fe, func(v *templates.PolicyDetailView) {
 			v.NewDoc, v.SetAsDefault = in.PolicyDocument, in.SetAsDefault
+			v.NewFindings = s.analyzerFindings(c, in.PolicyDocument)
 		})
 	}
 	if err != nil {
