@@ -94,6 +94,7 @@ func (s *Server) loginProfileDeletion() destructive {
 			Consequences: []string{name + " can no longer sign in to the console, and its console sessions end. Its access keys keep working.",
 				"You can set a new password later."},
 			Action: "/users/" + url.PathEscape(name) + "/login-profile/delete", Button: "Remove console password", Cancel: href}
+		s.withPreview(c, &v, iam.Change{Kind: iam.ChangeDeleteLoginProfile, Entity: iam.UserNamed(name)})
 		return s.confirmPage(c, "Remove console password", "users", "Users", "/users", name, href), v, nil
 	}}
 }
@@ -180,6 +181,9 @@ func (s *Server) accessKeyStep(c echo.Context, verb, sub, consequence string) (t
 	}
 	v := templates.ConfirmView{Heading: verb + " access key " + id + "?", Consequences: []string{consequence},
 		Action: "/users/" + url.PathEscape(name) + "/access-keys/" + sub, Fields: fields, Button: verb + " access key", Cancel: href}
+	if sub == "delete" {
+		s.withPreview(c, &v, iam.Change{Kind: iam.ChangeDeleteAccessKey, Entity: iam.UserNamed(name), Name: id})
+	}
 	return s.confirmPage(c, verb+" access key", "users", "Users", "/users", name, href), v, nil
 }
 

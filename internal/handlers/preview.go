@@ -32,6 +32,10 @@ type previewable struct {
 	// crumbs places the step below an entity's page.
 	kind, section string
 	do            echo.HandlerFunc
+	// onlyIfMatters skips the step when the change opens or closes no way
+	// to act as someone else (iam.Preview.Matters): a new access key
+	// usually does neither.
+	onlyIfMatters bool
 }
 
 // previewed is p's POST: the preview, or the save once confirmed. Input
@@ -51,7 +55,10 @@ func (s *Server) previewed(p previewable) echo.HandlerFunc {
 		title, back := p.step(c)
 		v := templates.ConfirmView{Heading: title + "?", Action: c.Request().URL.Path, Button: "Save", Plain: true, Cancel: back,
 			Fields: formFields(c)}
-		pv, err := s.previewView(c, ch)
+		pv, matters, err := s.previewView(c, ch)
+		if err == nil && p.onlyIfMatters && !matters {
+			return p.do(c)
+		}
 		switch iam.KindOf(err) {
 		case iam.NotFound, iam.Malformed, iam.Invalid, iam.AccessDenied:
 			return p.do(c)
@@ -92,10 +99,10 @@ func formFields(c echo.Context) []templates.HiddenField {
 
 // previewView is the view of ch's preview; it may also be shown on a
 // confirmation step of its own (detach, delete).
-func (s *Server) previewView(c echo.Context, ch iam.Change) (*templates.PreviewView, error) {
+func (s *Server) previewView(c echo.Context, ch iam.Change) (*templates.PreviewView, bool, error) {
 	p, err := s.svc.PreviewChange(c.Request().Context(), principal(c), ch, meta(c))
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	acct := p.After.Account().ID
 	v := &templates.PreviewView{Summary: previewSummary(p), More: p.More}
@@ -128,14 +135,14 @@ func (s *Server) previewView(c echo.Context, ch iam.Change) (*templates.PreviewV
 		v.Broken = append(v.Broken, b.Rule+": "+b.Explanation)
 	}
 	v.Override = iam.OverrideGuardrailAction
-	return v, nil
+	return v, p.Matters(), nil
 }
 
 // withPreview shows ch's preview on a confirmation step of its own
 // (detach, delete, remove), when the caller may see one: the step still
 // asks without it.
 func (s *Server) withPreview(c echo.Context, v *templates.ConfirmView, ch iam.Change) {
-	pv, err := s.previewView(c, ch)
+	pv, _, err := s.previewView(c, ch)
 	switch {
 	case err == nil:
 		v.Preview = pv
@@ -275,3 +282,16 @@ func (s *Server) defaultVersionPreview() previewable {
 }
 
 func policyNameOfARN(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
+
+// accessKeyPreview is creating an access key: shown first only when an
+// escalation depends on it (a user who may create keys for others can no
+// longer give this one a second).
+func (s *Server) accessKeyPreview() previewable {
+	return previewable{kind: "users", section: sections["users"], do: s.accessKeyCreate, onlyIfMatters: true,
+		change: func(c echo.Context) (iam.Change, bool, error) {
+			return iam.Change{Kind: iam.ChangeCreateAccessKey, Entity: iam.UserNamed(c.Param("name"))}, true, nil
+		},
+		step: func(c echo.Context) (string, string) {
+			return "Create an access key for " + c.Param("name"), entityURL("users", c.Param("name"), "security")
+		}}
+}

@@ -151,7 +151,7 @@ func (s *Server) pageRoutes() table {
 	t.confirm(signedIn, "/users/:name/groups/remove", s.userGroupRemoval())
 	t.add(signedIn, post, "/users/:name/login-profile", s.loginProfileSave)
 	t.confirm(signedIn, "/users/:name/login-profile/delete", s.loginProfileDeletion())
-	t.add(signedIn, post, "/users/:name/access-keys", s.accessKeyCreate)
+	t.add(signedIn, post, "/users/:name/access-keys", s.previewed(s.accessKeyPreview()))
 	t.confirm(signedIn, "/users/:name/access-keys/status", s.accessKeyStatusChange())
 	t.confirm(signedIn, "/users/:name/access-keys/delete", s.accessKeyDeletion())
 	t.confirm(signedIn, "/users/:name/credentials/delete", s.credentialDeletion())

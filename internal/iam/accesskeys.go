@@ -49,6 +49,9 @@ func noSuchAccessKey(id string) *Error {
 // userName is empty), at most two per user. The secret is sealed under the
 // master key before it is stored and is returned this once.
 func (s *Service) CreateAccessKey(ctx context.Context, caller *Principal, userName string, m Meta) (*AccessKey, error) {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeCreateAccessKey, Entity: UserNamed(userNameOr(caller, userName))}, m); err != nil {
+		return nil, err
+	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, err
@@ -136,6 +139,9 @@ func (s *Service) UpdateAccessKey(ctx context.Context, caller *Principal, in Upd
 // DeleteAccessKey deletes a user's key (the caller's own user when userName
 // is empty).
 func (s *Service) DeleteAccessKey(ctx context.Context, caller *Principal, userName, accessKeyID string, m Meta) error {
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteAccessKey, Entity: UserNamed(userNameOr(caller, userName)), Name: accessKeyID}, m); err != nil {
+		return err
+	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
@@ -227,4 +233,13 @@ func (s *Service) PrincipalForAccessKey(ctx context.Context, accessKeyID string)
 	}
 	return &Principal{AccountID: k.AccountID, Type: TypeUser, Name: u.Name, ID: u.UserID,
 		ARN: userARN(k.AccountID, u.Path, u.Name)}, nil
+}
+
+// userNameOr is the user an access key action names: userName, or the
+// calling user's own when it names none (as AWS's).
+func userNameOr(caller *Principal, userName string) string {
+	if userName == "" && caller != nil && caller.Type == TypeUser {
+		return caller.Name
+	}
+	return userName
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/iamconsole/console/internal/graph"
 	"github.com/iamconsole/console/internal/models"
@@ -27,6 +28,13 @@ const (
 	ChangeDeleteBoundary ChangeKind = "delete-boundary" // Delete…PermissionsBoundary
 	ChangeDefaultVersion ChangeKind = "default-version" // SetDefaultPolicyVersion
 	ChangeNewVersion     ChangeKind = "new-version"     // CreatePolicyVersion with SetAsDefault
+	// Credentials matter where an escalation depends on them: a user with
+	// two keys cannot be given a third (CreateAccessKey), one with a
+	// console password cannot be given another (CreateLoginProfile).
+	ChangeCreateAccessKey    ChangeKind = "create-access-key"    // CreateAccessKey
+	ChangeDeleteAccessKey    ChangeKind = "delete-access-key"    // DeleteAccessKey (Name: the key's ID)
+	ChangeCreateLoginProfile ChangeKind = "create-login-profile" // CreateLoginProfile
+	ChangeDeleteLoginProfile ChangeKind = "delete-login-profile" // DeleteLoginProfile
 )
 
 // Change is one change to preview, as its operation would take it.
@@ -80,6 +88,24 @@ type AccessChange struct {
 // previewListed bounds the principals whose permissions a preview lists:
 // a policy attached to a group of 4,000 users changes each the same way.
 const previewListed = 50
+
+// Matters reports whether the change opens or closes a way to act as
+// someone else: admins gained or lost, a way in from outside, a guardrail
+// broken, an escalation edge added or removed. A credential change that
+// does none of these needs no preview.
+func (p *Preview) Matters() bool {
+	if len(p.Diff.AdminsAdded)+len(p.Diff.AdminsRemoved)+len(p.Entering)+len(p.Broken) > 0 {
+		return true
+	}
+	for _, gs := range [][]graph.EdgeGroup{p.Diff.EdgesAdded, p.Diff.EdgesRemoved} {
+		for _, g := range gs {
+			if g.Kind == graph.EdgeEscalation || g.Kind == graph.EdgeCanAssume {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Empty reports whether the change changes nobody's access.
 func (p *Preview) Empty() bool {
@@ -326,6 +352,26 @@ func applyChange(a *graph.Account, ch Change) (*graph.Account, []string, error) 
 				return nil, nil, err
 			}
 			*h.boundary = &graph.AttachedPolicy{Name: policyNameOf(ch.PolicyARN), ARN: ch.PolicyARN}
+		}
+	case ChangeCreateAccessKey, ChangeDeleteAccessKey, ChangeCreateLoginProfile, ChangeDeleteLoginProfile:
+		if h.typ != models.EntityUser {
+			return nil, nil, invalidField("Entity", "Only a user has access keys and a console password.")
+		}
+		i := slices.IndexFunc(b.Users, func(u graph.User) bool { return u.ARN == h.arn })
+		u := &b.Users[i]
+		switch ch.Kind {
+		case ChangeCreateAccessKey:
+			u.AccessKeys = append(slices.Clip(u.AccessKeys), graph.AccessKey{ID: "AKIA-PREVIEW", Status: "Active", CreateDate: time.Now()})
+		case ChangeDeleteAccessKey:
+			k := slices.IndexFunc(u.AccessKeys, func(k graph.AccessKey) bool { return k.ID == ch.Name })
+			if k < 0 {
+				return nil, nil, noSuchAccessKey(ch.Name)
+			}
+			u.AccessKeys = slices.Delete(slices.Clone(u.AccessKeys), k, k+1)
+		case ChangeCreateLoginProfile:
+			u.LoginProfile = &graph.LoginProfile{CreateDate: time.Now()}
+		case ChangeDeleteLoginProfile:
+			u.LoginProfile = nil
 		}
 	default:
 		return nil, nil, invalidField("Kind", "No such change: %s.", ch.Kind)

@@ -196,3 +196,52 @@ func principals(cs []graph.AdminChange) []string {
 func same(a, b []string) bool {
 	return strings.Join(a, ",") == strings.Join(b, ",")
 }
+
+// TestPreviewCredentials: where an escalation depends on a user's keys (a
+// principal allowed iam:CreateAccessKey on an admin can use it while the
+// admin has fewer than two), creating the admin's second key closes the
+// path and deleting it opens it again; the previews say so.
+func TestPreviewCredentials(t *testing.T) {
+	ctx := context.Background()
+	svc, _, root := rootService(t, dbtest.SQLite(t))
+	acct, m := root.AccountID, iam.Meta{}
+	mustCreateUser(t, svc, root, "alice")
+	if err := svc.AttachPolicy(ctx, root, iam.UserNamed("alice"), adminARN, m); err != nil {
+		t.Fatal(err)
+	}
+	mustCreateUser(t, svc, root, "helper")
+	if _, err := svc.PutInlinePolicy(ctx, root, iam.UserNamed("helper"), "keys", `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::`+acct+`:user/alice"}]}`, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateAccessKey(ctx, root, "alice", m); err != nil {
+		t.Fatal(err)
+	}
+	helper := "arn:aws:iam::" + acct + ":user/helper"
+	p, err := svc.PreviewChange(ctx, root, iam.Change{Kind: iam.ChangeCreateAccessKey, Entity: iam.UserNamed("alice")}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := principals(p.Diff.AdminsRemoved); !same(got, []string{helper}) || !p.Matters() {
+		t.Fatalf("alice's second key: admins lost %v, want helper", got)
+	}
+	k, err := svc.CreateAccessKey(ctx, root, "alice", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err = svc.PreviewChange(ctx, root, iam.Change{Kind: iam.ChangeDeleteAccessKey, Entity: iam.UserNamed("alice"), Name: k.AccessKeyId}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := principals(p.Diff.AdminsAdded); !same(got, []string{helper}) {
+		t.Fatalf("deleting alice's second key: new admins %v, want helper", got)
+	}
+	// A key for a user no escalation depends on matters to nobody.
+	p, err = svc.PreviewChange(ctx, root, iam.Change{Kind: iam.ChangeCreateAccessKey, Entity: iam.UserNamed("helper")}, m)
+	if err != nil || p.Matters() {
+		t.Fatalf("helper's own key: %v %+v", err, p.Diff.Summary())
+	}
+	if _, err := svc.PreviewChange(ctx, root, iam.Change{Kind: iam.ChangeDeleteAccessKey, Entity: iam.UserNamed("alice"), Name: "AKIANOSUCHKEY0000000"}, m); iam.KindOf(err) != iam.NotFound {
+		t.Fatalf("an unknown key: %v", err)
+	}
+}
