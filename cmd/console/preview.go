@@ -14,12 +14,12 @@ import (
 // without making it: the console's preview step, for scripts and reviews
 // of a change before it is applied.
 type PreviewCmd struct {
-	Change       string `arg:"" enum:"attach,detach,put-inline,delete-inline,trust,add-member,remove-member,boundary,delete-boundary,default-version,new-version" help:"The change: attach, detach, put-inline, delete-inline, trust, add-member, remove-member, boundary, delete-boundary, default-version or new-version."`
+	Change       string `arg:"" enum:"attach,detach,put-inline,delete-inline,trust,add-member,remove-member,boundary,delete-boundary,default-version,new-version,create-access-key,delete-access-key,create-login-profile,delete-login-profile" help:"The change: attach, detach, put-inline, delete-inline, trust, add-member, remove-member, boundary, delete-boundary, default-version, new-version, create-access-key, delete-access-key (--name KEY_ID), create-login-profile or delete-login-profile."`
 	User         string `name:"user" help:"The user changed."`
 	Group        string `name:"group" help:"The group changed (add-member and remove-member: the group joined or left)."`
 	Role         string `name:"role" help:"The role changed."`
 	Policy       string `name:"policy" help:"The managed policy, by name or ARN (attach, detach, boundary, default-version, new-version)."`
-	Name         string `name:"name" help:"The inline policy's name (put-inline, delete-inline); the user joining or leaving (add-member, remove-member)."`
+	Name         string `name:"name" help:"The inline policy's name (put-inline, delete-inline); the user joining or leaving (add-member, remove-member); the access key's ID (delete-access-key)."`
 	DocumentFile string `name:"document-file" type:"path" help:"The policy document (put-inline, trust, new-version)."`
 	Version      string `name:"version" help:"The version made default (default-version)."`
 	Format       string `name:"format" enum:"json,text" default:"json" help:"json or text."`
