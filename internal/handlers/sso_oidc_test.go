@@ -218,11 +218,19 @@ func TestConsoleOIDCSignIn(t *testing.T) {
 			return other.ssoSignIn()
 		}, "Incorrect token audience"},
 		{"unmapped claim", func() (*http.Response, string) {
-			is.SetClaims(func(g oidctest.Grant) map[string]any { c := is.DefaultClaims(g); c["groups"] = []string{"nobody"}; return c })
+			is.SetClaims(func(g oidctest.Grant) map[string]any {
+				c := is.DefaultClaims(g)
+				c["groups"] = []string{"nobody"}
+				return c
+			})
 			return other.ssoSignIn()
 		}, "No role is mapped to your identity"},
 		{"trust refuses", func() (*http.Response, string) {
-			is.SetClaims(func(g oidctest.Grant) map[string]any { c := is.DefaultClaims(g); c["groups"] = []string{"locked"}; return c })
+			is.SetClaims(func(g oidctest.Grant) map[string]any {
+				c := is.DefaultClaims(g)
+				c["groups"] = []string{"locked"}
+				return c
+			})
 			return other.ssoSignIn()
 		}, "The role Locked does not trust " + ssoHost + " for user-8d41"},
 		{"provider refuses", func() (*http.Response, string) {
