@@ -453,7 +453,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /login/mfa":                        {none: "sign-in: the challenge is the caller's cookie"},
 		"POST /login/mfa":                       {none: "sign-in: the challenge is the caller's cookie"},
 		"POST /login/cancel":                    {none: "sign-in"},
-		"POST /login/oidc":                      {none: "sign-in through the account's one OIDC provider: names nothing"},
+		"GET /login/oidc":                       {none: "sign-in through the account's one OIDC provider: names nothing"},
 		"GET /login/oidc/callback":              {none: "sign-in: the state is bound to the caller's cookie"},
 		"POST /logout":                          {none: "the caller's own session"},
 		"GET /mfa/enroll":                       {none: "the caller's own enrollment, found by the caller"},

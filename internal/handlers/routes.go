@@ -83,7 +83,7 @@ func (s *Server) pageRoutes() table {
 	t.add(visitor, get, "/login/mfa", s.mfaShow)
 	t.add(visitor, post, "/login/mfa", s.mfaSave)
 	t.add(visitor, post, "/login/cancel", s.loginCancel)
-	t.add(visitor, post, "/login/oidc", s.oidcSignInStart)
+	t.add(visitor, get, "/login/oidc", s.oidcSignInStart)
 	t.add(visitor, get, oidcCallbackPath, s.oidcSignInCallback)
 	t.add(signedIn, post, "/logout", s.logout)
 

@@ -20,9 +20,12 @@ const oidcBindingCookie = "oidc_signin"
 const oidcCallbackPath = "/login/oidc/callback"
 
 // oidcSignInStart sends the browser to the account's OpenID Connect
-// provider (authorization code flow with PKCE, state and nonce).
+// provider (authorization code flow with PKCE, state and nonce). A GET: it
+// changes nothing but a one-use row, and a page that starts it for someone
+// only sends them to sign in as themselves (the state is bound to their
+// browser, so no one else's code can finish it).
 func (s *Server) oidcSignInStart(c echo.Context) error {
-	res, err := s.svc.StartOIDCSignIn(c.Request().Context(), s.callbackURL(c), safeNext(c.FormValue("next")), meta(c))
+	res, err := s.svc.StartOIDCSignIn(c.Request().Context(), s.callbackURL(c), safeNext(c.QueryParam("next")), meta(c))
 	if err != nil {
 		return s.oidcRefused(c, err)
 	}

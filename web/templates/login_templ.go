@@ -144,7 +144,7 @@ func LoginPage(p Page, f LoginForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = oidcSignIn(p, f.OIDCProvider, f.Next).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = oidcSignIn(f.OIDCProvider, f.Next).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
