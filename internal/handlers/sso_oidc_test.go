@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamconsole/console/internal/federation/oidc/oidctest"
 	"github.com/iamconsole/console/internal/handlers"
@@ -150,6 +151,11 @@ func TestConsoleOIDCSignIn(t *testing.T) {
 		!strings.Contains(body, "user-8d41") || !strings.Contains(body, ssoHost) || !strings.Contains(body, "ada@example.com") {
 		t.Fatalf("dashboard as the role: %d", res.StatusCode)
 	}
+	// The session lasts no longer than the role allows (an hour by default).
+	if ss, err := e.store.SessionsOf(context.Background(), acct, sessionARN); err != nil || len(ss) != 1 ||
+		ss[0].ExpiresAt.Sub(ss[0].CreatedAt) != time.Hour || ss[0].FederatedSubject != "user-8d41" {
+		t.Fatalf("session row = %+v, %v", ss, err)
+	}
 	// The session acts as the role: it reads, it may not change.
 	res, _ = b.get("/users")
 	if res.StatusCode != http.StatusOK {
@@ -262,6 +268,18 @@ func TestConsoleOIDCSignIn(t *testing.T) {
 	evs, _ = e.store.ListAudit(ctx, acct, models.AuditFilter{EventName: "ConsoleLogin", Result: models.ResultFailure, Resource: "arn:aws:iam::" + acct + ":role/Locked"})
 	if len(evs) != 1 || !strings.Contains(evs[0].RequestParameters, `"subject":"user-8d41"`) {
 		t.Errorf("trust refusal's audit = %+v", evs)
+	}
+
+	// Its provider deleted, the sign-in is offered no more, and refused.
+	if err := e.svc.DeleteOIDCProvider(ctx, nil, providerARN, iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	gone := e.browser()
+	if _, body := gone.get("/login"); strings.Contains(body, "Sign in with") {
+		t.Errorf("the sign-in page offers a deleted provider")
+	}
+	if res, body := gone.get("/login/oidc"); res.StatusCode != http.StatusNotFound || !strings.Contains(body, "not enabled") {
+		t.Errorf("start with the provider deleted: %d", res.StatusCode)
 	}
 
 	// Disabled, the sign-in page offers nothing and the route refuses.

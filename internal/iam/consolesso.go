@@ -182,25 +182,17 @@ func (s *Service) validConsoleOIDC(ctx context.Context, acct string, in ConsoleO
 }
 
 // ConsoleOIDCOffer names the provider the sign-in page offers ("Sign in
-// with …"), "" when console sign-in through OpenID Connect is off. It
-// needs no caller: the sign-in page is public.
+// with …"), "" when console sign-in through OpenID Connect is off or its
+// provider was deleted. It needs no caller: the sign-in page is public.
 func (s *Service) ConsoleOIDCOffer(ctx context.Context) (string, error) {
-	live, err := s.store.LiveAccount(ctx)
-	if errors.Is(err, models.ErrNotFound) {
-		return "", nil // before setup
-	}
-	if err != nil {
-		return "", internal(err, "live account")
-	}
-	st, err := s.store.ConsoleOIDCSettings(ctx, live.ID)
-	if err != nil {
-		return "", internal(err, "console OIDC settings")
-	}
-	if !st.Enabled {
+	c, err := s.consoleOIDCSetup(ctx)
+	if errors.Is(err, errOIDCSignInOff) {
 		return "", nil
 	}
-	_, key, _ := oidcProviderKeyOf(st.ProviderARN)
-	return key, nil
+	if err != nil {
+		return "", err
+	}
+	return c.provider.URLKey, nil
 }
 
 // claimValues reads a claim as the strings it holds: a string, a list of

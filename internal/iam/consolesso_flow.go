@@ -289,6 +289,10 @@ func (f *oidcSignIn) openSession(ctx context.Context) (*SignInResult, error) {
 		ARN: "arn:aws:sts::" + c.acct + ":assumed-role/" + role.Name + "/" + sessionName,
 		Session: &TempCredentials{Kind: "AssumedRole", RoleID: role.RoleID, RoleARN: f.role, SessionName: sessionName,
 			FederatedProvider: c.settings.ProviderARN, FederatedSubject: cl.Subject, FederatedEmail: emailOf(cl)}}
+	if role.MaxSessionDuration > 0 {
+		// As AWS's console federation: no longer than the role allows.
+		p.Session.Expiration = s.now().Add(time.Duration(role.MaxSessionDuration) * time.Second)
+	}
 	var res *SignInResult
 	err = s.store.Tx(ctx, func(tx *models.Store) (err error) {
 		if err := tx.RecordRoleUse(ctx, c.acct, role.RoleID, s.now(), "us-east-1"); err != nil {

@@ -413,7 +413,11 @@ func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Princi
 	}
 	params := map[string]any{"mfaUsed": p.MFA}
 	if fs := p.Session; fs != nil && fs.FederatedSubject != "" {
-		// A sign-in through an identity provider: who it vouched for.
+		// A sign-in through an identity provider: who it vouched for, for
+		// no longer than its role allows.
+		if !fs.Expiration.IsZero() && fs.Expiration.Before(sess.ExpiresAt) {
+			sess.ExpiresAt = fs.Expiration
+		}
 		sess.FederatedProvider, sess.FederatedSubject = fs.FederatedProvider, truncate(fs.FederatedSubject, 255)
 		params["identityProvider"], params["subject"], params["sessionId"], params["roleArn"] =
 			fs.FederatedProvider, sess.FederatedSubject, sess.PublicID, fs.RoleARN
