@@ -18,8 +18,10 @@ import (
 const ChromiumPath = "/usr/bin/chromium"
 
 // New starts a headless Chromium and returns a context for one tab. The
-// browser stops when the test ends.
-func New(t testing.TB) context.Context {
+// browser stops when the test ends. extra are more of Chromium's options
+// (a test's own identity provider with a private CA needs
+// chromedp.Flag("ignore-certificate-errors", true)).
+func New(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := ChromiumPath
 	if p := os.Getenv("CONSOLE_TEST_CHROMIUM"); p != "" {
@@ -43,6 +45,7 @@ func New(t testing.TB) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })

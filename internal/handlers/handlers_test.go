@@ -70,7 +70,7 @@ func (e *env) codeOf(secret string, offset int) string {
 	return c
 }
 
-func newEnv(t *testing.T, cfg handlers.Config) *env {
+func newEnv(t *testing.T, cfg handlers.Config, opts ...func(*iam.Config)) *env {
 	t.Helper()
 	store, err := models.Open(context.Background(), dbtest.SQLite(t), t.TempDir())
 	if err != nil {
@@ -78,7 +78,11 @@ func newEnv(t *testing.T, cfg handlers.Config) *env {
 	}
 	t.Cleanup(func() { store.Close() })
 	clk := &clock{t: time.Now().UTC()}
-	svc := iam.New(store, iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Now: clk.Now})
+	icfg := iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Now: clk.Now}
+	for _, o := range opts {
+		o(&icfg)
+	}
+	svc := iam.New(store, icfg)
 	tok, err := svc.NewSetupToken(context.Background())
 	if err != nil {
 		t.Fatal(err)

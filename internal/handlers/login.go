@@ -26,6 +26,10 @@ func (s *Server) loginShow(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
 	}
 	f := templates.LoginForm{Next: safeNext(c.QueryParam("next")), Account: strings.TrimSpace(c.QueryParam("account"))}
+	var err error
+	if f.OIDCProvider, err = s.svc.ConsoleOIDCOffer(c.Request().Context()); err != nil {
+		return err
+	}
 	if p != nil {
 		f.Confined = &templates.ConfinedView{Name: p.Name, Step: stepLabel(p.NextStep()), Continue: stepPage(p.NextStep())}
 	}
@@ -40,6 +44,9 @@ func (s *Server) loginSave(c echo.Context) error {
 	res, err := s.svc.SignIn(c.Request().Context(), username, c.FormValue("password"), m)
 	if k := iam.KindOf(err); err != nil && (k == iam.Unauthenticated || k == iam.Throttled) {
 		f := templates.LoginForm{Username: username, Account: m.Account, Next: next, Error: err.(*iam.Error).Message}
+		if f.OIDCProvider, err = s.svc.ConsoleOIDCOffer(c.Request().Context()); err != nil {
+			return err
+		}
 		return render(c, statusOf(k), templates.LoginPage(s.page(c, "Sign in", ""), f))
 	}
 	if err != nil {

@@ -282,13 +282,19 @@ func safeNext(next string) string {
 	return next
 }
 
-// meta is what the operations learn about the request.
+// meta is what the operations learn about the request: with the
+// federated identity of a session opened through an identity provider,
+// which the audit log records for everything the session does.
 func meta(c echo.Context) iam.Meta {
-	return iam.Meta{
+	m := iam.Meta{
 		SourceIP:  c.RealIP(),
 		UserAgent: c.Request().UserAgent(),
 		RequestID: requestID(c),
 		Secure:    c.Request().TLS != nil,
 		Source:    "console",
 	}
+	if p := principal(c); p != nil && p.SessionID != "" && p.Session != nil && p.Session.FederatedProvider != "" {
+		m.FederatedProvider, m.FederatedSubject = p.Session.FederatedProvider, p.Session.FederatedSubject
+	}
+	return m
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -52,8 +53,13 @@ func (s *Server) page(c echo.Context, title, active string) templates.Page {
 }
 
 func principalView(p *iam.Principal) *templates.PrincipalView {
-	return &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID,
+	v := &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID,
 		CanSwitchRole: iam.SwitchRoleRefusal(p) == nil}
+	if p.Session != nil && p.Session.FederatedProvider != "" && p.SessionID != "" {
+		_, v.FederatedProvider, _ = strings.Cut(p.Session.FederatedProvider, ":oidc-provider/")
+		v.FederatedSubject = p.Session.FederatedSubject
+	}
+	return v
 }
 
 // flash leaves a one-time message for the next page (after a redirect).

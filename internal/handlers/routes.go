@@ -83,6 +83,8 @@ func (s *Server) pageRoutes() table {
 	t.add(visitor, get, "/login/mfa", s.mfaShow)
 	t.add(visitor, post, "/login/mfa", s.mfaSave)
 	t.add(visitor, post, "/login/cancel", s.loginCancel)
+	t.add(visitor, get, "/login/oidc", s.oidcSignInStart)
+	t.add(visitor, get, oidcCallbackPath, s.oidcSignInCallback)
 	t.add(signedIn, post, "/logout", s.logout)
 
 	// Dashboard, audit log.
@@ -106,6 +108,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/settings", s.settingsShow)
 	t.add(signedIn, post, "/settings/account", s.accountSettingsSave)
 	t.add(signedIn, post, "/settings/guardrails", s.guardrailsSave)
+	t.add(signedIn, post, "/settings/console-oidc", s.consoleOIDCSave)
 	t.add(signedIn, post, "/settings/password-policy", s.passwordPolicySave)
 	t.confirm(signedIn, "/settings/password-policy/delete", s.passwordPolicyDeletion())
 

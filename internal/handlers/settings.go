@@ -35,6 +35,9 @@ func (s *Server) settingsShow(c echo.Context) error {
 		return err
 	}
 	f.Guardrails = guardrailsForm(g)
+	if f.ConsoleOIDC, err = s.consoleOIDCForm(c); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templates.SettingsPage(s.page(c, "Settings", "settings"), f))
 }
 

@@ -72,6 +72,11 @@ type TempCredentials struct {
 	TransitiveTagKeys []string
 	SourceIdentity    string
 	FederatedProvider string
+	// FederatedSubject is the sub of the person an OpenID Connect provider
+	// vouched for, for a console session opened by signing in through it
+	// (consolesso.go), and FederatedEmail their email at that sign-in.
+	FederatedSubject string
+	FederatedEmail   string
 	// Expiration is when API credentials expire (zero for console
 	// sessions): what they obtain may not outlive them.
 	Expiration time.Time

@@ -109,6 +109,11 @@ type Meta struct {
 	// for whichever the user is in); a user of another answers as a wrong
 	// password does.
 	Account string
+	// FederatedProvider and FederatedSubject name who an identity provider
+	// vouched for when the caller's console session was opened through it:
+	// every event the session causes records them.
+	FederatedProvider string
+	FederatedSubject  string
 }
 
 // event is an audit event under construction.
@@ -150,6 +155,14 @@ func (s *Service) audit(ctx context.Context, st *models.Store, m Meta, accountID
 		if asError(err, &e) {
 			rec.ErrorMessage = truncate(e.Message, 1024)
 		}
+	}
+	if m.FederatedProvider != "" {
+		params := make(map[string]any, len(ev.params)+1)
+		for k, v := range ev.params {
+			params[k] = v
+		}
+		params["federatedIdentity"] = map[string]string{"identityProvider": m.FederatedProvider, "subject": m.FederatedSubject}
+		ev.params = params
 	}
 	if len(ev.params) > 0 {
 		b, jerr := json.Marshal(ev.params)

@@ -97,4 +97,7 @@ func (s *Service) Housekeeping(ctx context.Context) {
 	if _, err := s.store.DeleteExpiredSTSSessions(ctx, now.Add(-time.Hour)); err != nil {
 		s.cfg.Log.Warn("housekeeping: temporary credentials", "err", err)
 	}
+	if _, err := s.store.DeleteExpiredOIDCSignInStates(ctx, now); err != nil {
+		s.cfg.Log.Warn("housekeeping: OIDC sign-ins", "err", err)
+	}
 }

@@ -411,11 +411,24 @@ func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Princi
 		ExpiresAt: now.Add(s.cfg.SessionMax), SourceIP: m.SourceIP, UserAgent: truncate(m.UserAgent, 512),
 		MustChangePassword: p.MustChangePassword,
 	}
+	params := map[string]any{"mfaUsed": p.MFA}
+	if fs := p.Session; fs != nil && fs.FederatedSubject != "" {
+		// A sign-in through an identity provider: who it vouched for, for
+		// no longer than its role allows.
+		if !fs.Expiration.IsZero() && fs.Expiration.Before(sess.ExpiresAt) {
+			sess.ExpiresAt = fs.Expiration
+		}
+		sess.FederatedProvider, sess.FederatedSubject = fs.FederatedProvider, truncate(fs.FederatedSubject, 255)
+		params["identityProvider"], params["subject"], params["sessionId"], params["roleArn"] =
+			fs.FederatedProvider, sess.FederatedSubject, sess.PublicID, fs.RoleARN
+		if fs.FederatedEmail != "" {
+			params["email"] = fs.FederatedEmail
+		}
+	}
 	if err := tx.CreateSession(ctx, sess); err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, tx, m, p.AccountID, p.ARN, event{name: eventName, resource: p.ARN,
-		params: map[string]any{"mfaUsed": p.MFA}}, nil); err != nil {
+	if err := s.audit(ctx, tx, m, p.AccountID, p.ARN, event{name: eventName, resource: p.ARN, params: params}, nil); err != nil {
 		return nil, err
 	}
 	p.SessionID, p.AuthTime = sess.IDHash, now
@@ -461,6 +474,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		if err := s.roleSessionFromID(ctx, p); err != nil {
 			return nil, err
 		}
+		p.Session.FederatedProvider, p.Session.FederatedSubject = sess.FederatedProvider, sess.FederatedSubject
 	}
 	return p, nil
 }

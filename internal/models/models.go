@@ -54,6 +54,11 @@ type Session struct {
 	UserAgent  string `gorm:"size:512"`
 	// MustChangePassword confines the session to changing its password.
 	MustChangePassword bool `gorm:"not null;default:false"`
+	// FederatedProvider and FederatedSubject name who an OpenID Connect
+	// provider vouched for, for a role session opened through console
+	// sign-in with it ("" otherwise).
+	FederatedProvider string `gorm:"size:2048;not null;default:''"`
+	FederatedSubject  string `gorm:"size:255;not null;default:''"`
 }
 
 // AuditEvent is one entry of the append-only audit log, shaped like a

@@ -40,6 +40,11 @@ type PrincipalView struct {
 	// CanSwitchRole offers "Switch role": false for root and for a
 	// session that is already a role's, which may not switch.
 	CanSwitchRole bool
+	// FederatedProvider and FederatedSubject name, for a role session
+	// opened by signing in through an identity provider, the provider
+	// (its URL) and who it vouched for.
+	FederatedProvider string
+	FederatedSubject  string
 }
 
 // Flash is a one-time message shown at the top of a page.

@@ -99,6 +99,12 @@ type Claims struct {
 	HasTags bool
 	// SourceIdentity is the https://aws.amazon.com/source_identity claim.
 	SourceIdentity string
+	// Nonce is the nonce claim (OpenID Connect's replay guard for a sign-in
+	// the relying party started), "" when absent.
+	Nonce string
+	// All are every claim of the verified token, for relying parties that
+	// read their own (email, groups, a custom claim).
+	All map[string]any
 }
 
 // MatchedAudience is the client ID the token was accepted for: azp when
@@ -124,6 +130,7 @@ type extra struct {
 		TransitiveTagKeys []string                   `json:"transitive_tag_keys"`
 	} `json:"https://aws.amazon.com/tags"`
 	SourceIdentity string `json:"https://aws.amazon.com/source_identity"`
+	Nonce          string `json:"nonce"`
 }
 
 // parsed is a token read but not yet verified.
@@ -131,6 +138,7 @@ type parsed struct {
 	tok   *jwt.JSONWebToken
 	std   jwt.Claims
 	extra extra
+	all   map[string]any
 }
 
 // parse reads a compact JWS without verifying it: the algorithm must be
@@ -194,8 +202,9 @@ func (v *Verifier) Verify(ctx context.Context, p Provider, raw string) (*Claims,
 		}
 		var std jwt.Claims
 		var ex extra
-		if verr = t.tok.Claims(k.Key, &std, &ex); verr == nil {
-			t.std, t.extra, verified = std, ex, true
+		var all map[string]any
+		if verr = t.tok.Claims(k.Key, &std, &ex, &all); verr == nil {
+			t.std, t.extra, t.all, verified = std, ex, all, true
 			break
 		}
 	}
@@ -234,7 +243,7 @@ func (v *Verifier) checkTimes(std *jwt.Claims) error {
 
 func claimsOf(t *parsed) (*Claims, error) {
 	c := &Claims{Issuer: t.std.Issuer, Subject: t.std.Subject, Audience: t.std.Audience, AuthorizedParty: t.extra.AZP,
-		SourceIdentity: t.extra.SourceIdentity}
+		SourceIdentity: t.extra.SourceIdentity, Nonce: t.extra.Nonce, All: t.all}
 	if t.std.Subject == "" {
 		return nil, refuse(Invalid, errors.New("no sub"), msgInvalid)
 	}
