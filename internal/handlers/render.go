@@ -52,8 +52,12 @@ func (s *Server) page(c echo.Context, title, active string) templates.Page {
 }
 
 func principalView(p *iam.Principal) *templates.PrincipalView {
-	return &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID,
+	v := &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID,
 		CanSwitchRole: iam.SwitchRoleRefusal(p) == nil}
+	if p.Session != nil {
+		v.FederatedProvider, v.FederatedSubject = p.Session.FederatedProvider, p.Session.FederatedSubject
+	}
+	return v
 }
 
 // flash leaves a one-time message for the next page (after a redirect).

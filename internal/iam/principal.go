@@ -72,6 +72,9 @@ type TempCredentials struct {
 	TransitiveTagKeys []string
 	SourceIdentity    string
 	FederatedProvider string
+	// FederatedSubject is who the provider vouched for (a SAML NameID),
+	// in console sessions a provider opened: the banner names them.
+	FederatedSubject string
 	// Expiration is when API credentials expire (zero for console
 	// sessions): what they obtain may not outlive them.
 	Expiration time.Time

@@ -382,6 +382,14 @@ func (s *Service) openSession(ctx context.Context, p *Principal, m Meta, eventNa
 // createSession stores a session for p with a fresh random ID, and its
 // audit event, through tx.
 func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Principal, m Meta, eventName string) (*SignInResult, error) {
+	return s.createFederatedSession(ctx, tx, p, m, eventName, nil)
+}
+
+// createFederatedSession is createSession for a session an identity
+// provider vouched for (fed non-nil): the session ends when the
+// federation's does, if sooner, its federated identity is kept beside it,
+// and the sign-in event names the provider, the subject and the session.
+func (s *Service) createFederatedSession(ctx context.Context, tx *models.Store, p *Principal, m Meta, eventName string, fed *consoleFederation) (*SignInResult, error) {
 	if p.Type == TypeUser {
 		// The user was read before its password was checked; a rename may
 		// have committed since, ending the sessions of the old ARN but not
@@ -411,11 +419,19 @@ func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Princi
 		ExpiresAt: now.Add(s.cfg.SessionMax), SourceIP: m.SourceIP, UserAgent: truncate(m.UserAgent, 512),
 		MustChangePassword: p.MustChangePassword,
 	}
+	params := map[string]any{"mfaUsed": p.MFA}
+	if fed != nil {
+		fed.open(sess, params)
+	}
 	if err := tx.CreateSession(ctx, sess); err != nil {
 		return nil, err
 	}
-	if err := s.audit(ctx, tx, m, p.AccountID, p.ARN, event{name: eventName, resource: p.ARN,
-		params: map[string]any{"mfaUsed": p.MFA}}, nil); err != nil {
+	if fed != nil {
+		if err := tx.CreateConsoleFederation(ctx, &fed.row); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.audit(ctx, tx, m, p.AccountID, p.ARN, event{name: eventName, resource: p.ARN, params: params}, nil); err != nil {
 		return nil, err
 	}
 	p.SessionID, p.AuthTime = sess.IDHash, now
@@ -459,6 +475,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 	p.MustChangePassword = sess.MustChangePassword
 	if p.Type == TypeAssumedRole {
 		if err := s.roleSessionFromID(ctx, p); err != nil {
+			return nil, err
+		}
+		if err := s.readConsoleFederation(ctx, p); err != nil {
 			return nil, err
 		}
 	}

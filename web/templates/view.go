@@ -40,6 +40,10 @@ type PrincipalView struct {
 	// CanSwitchRole offers "Switch role": false for root and for a
 	// session that is already a role's, which may not switch.
 	CanSwitchRole bool
+	// FederatedProvider and FederatedSubject name who an identity
+	// provider signed in, in a role session it opened ("" otherwise): the
+	// banner shows them, and signing out instead of switching back.
+	FederatedProvider, FederatedSubject string
 }
 
 // Flash is a one-time message shown at the top of a page.
