@@ -38,6 +38,7 @@ func (s *Server) samlProvidersView(c echo.Context) (templates.SAMLProvidersView,
 		if s.can(c, iam.OpDelete, sp.Arn) {
 			r.DeleteHref = "/identity-providers/saml/delete?arn=" + url.QueryEscape(sp.Arn)
 		}
+		v.Rows = append(v.Rows, r)
 		if s.can(c, iam.OpUpdate, sp.Arn) {
 			v.Console.CanChange = true
 			v.Console.Providers = append(v.Console.Providers, sp.Arn)

@@ -195,7 +195,7 @@ func (x *samlSignIn) signIn(ctx context.Context) (*SAMLSignInResult, error) {
 	x.params["subject"], x.params["assertionId"] = a.Subject, a.ID
 	choices := samlRoleChoices(a.Attributes[samlRoleAttr], providerARN)
 	if len(choices) == 0 {
-		return nil, newErr(AccessDenied, "The SAML assertion names no role for the provider %s.", providerARN)
+		return nil, invalidIdentityToken("The SAML assertion names no role for the provider " + providerARN + ".")
 	}
 	roleARN := x.in.Role
 	if roleARN == "" {
