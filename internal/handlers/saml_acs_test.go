@@ -261,8 +261,13 @@ func TestSAMLConsoleSignIn(t *testing.T) {
 	}
 
 	// Several roles: a page to choose; nothing used until one is chosen.
+	// The session keeps the assertion's tags and provider: saml-other lists
+	// users only for the dev team, signed in through corp.
+	e.inline(iam.RoleNamed("saml-other"), fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*",
+		"Condition":{"StringEquals":{"aws:PrincipalTag/team":"dev","aws:FederatedProvider":%q}}}]}`, s.providerARN))
 	c := e.browser()
-	two := s.response(t, samltest.Assertion{}, s.roleARN, s.role("saml-other"))
+	two := s.response(t, samltest.Assertion{Attributes: []samltest.Attr{{Name: samltest.PrincipalTagPrefix + "team", Values: []string{"dev"}}}},
+		s.roleARN, s.role("saml-other"))
 	res, body = s.acs(t, c, two)
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="saml-role-form"`) || !strings.Contains(body, s.role("saml-other")) {
 		t.Fatalf("role page: %d", res.StatusCode)
@@ -276,6 +281,15 @@ func TestSAMLConsoleSignIn(t *testing.T) {
 	mustRedirect(t, res, body, "/")
 	if _, body = c.get("/"); !regexp.MustCompile(`Using role <strong>saml-other</strong>`).MatchString(body) {
 		t.Fatal("not signed in as the chosen role")
+	}
+	if res, _ = c.get("/users"); res.StatusCode != http.StatusOK {
+		t.Errorf("the dev team's session lists users: %d", res.StatusCode)
+	}
+	untagged := e.browser()
+	res, body = s.acs(t, untagged, s.response(t, samltest.Assertion{}, s.role("saml-other")))
+	mustRedirect(t, res, body, "/")
+	if res, _ = untagged.get("/users"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a session without the tag lists users: %d", res.StatusCode)
 	}
 
 	// Off: nobody signs in.
