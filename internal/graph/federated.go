@@ -178,7 +178,7 @@ func federatedGap(provider string, st *policy.Statement) (severity, why string) 
 		return SeverityCritical, "any GitHub Actions workflow of any repository assume the role: no condition on " + host + ":sub"
 	}
 	if !hasConditionOn(st, host+":aud") {
-		return SeverityHigh, "anyone " + host + " issues a token to assume the role: no condition on " + host + ":sub or :aud"
+		return SeverityHigh, "anyone holding a token of " + host + " assume the role: no condition on " + host + ":sub or :aud"
 	}
-	return SeverityHigh, "every identity of " + host + " with the audience assume the role: no condition on " + host + ":sub"
+	return SeverityHigh, "every identity " + host + " issues tokens to for the audience assume the role: no condition on " + host + ":sub"
 }
