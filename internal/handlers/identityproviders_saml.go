@@ -18,6 +18,10 @@ import (
 func (s *Server) samlProvidersView(c echo.Context) (templates.SAMLProvidersView, error) {
 	ctx, p := c.Request().Context(), principal(c)
 	ps, err := s.svc.ListSAMLProviders(ctx, p, meta(c))
+	if iam.KindOf(err) == iam.AccessDenied {
+		// Whoever may list the OpenID Connect providers still sees them.
+		return templates.SAMLProvidersView{Denied: true}, nil
+	}
 	if err != nil {
 		return templates.SAMLProvidersView{}, err
 	}

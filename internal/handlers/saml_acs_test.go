@@ -161,6 +161,17 @@ func TestSAMLProvidersPage(t *testing.T) {
 	if _, body = b.get("/identity-providers"); strings.Contains(body, arn) || !strings.Contains(body, "was deleted") {
 		t.Fatal("provider still listed after delete")
 	}
+	// Whoever may list only the OpenID Connect providers still sees them.
+	e.user("oidc-reader").password(alicePassword, false).inline(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+		"Action":"iam:ListOpenIDConnectProviders","Resource":"*"}]}`)
+	reader := e.browser()
+	if res := reader.login("oidc-reader", alicePassword, "/"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("oidc-reader sign-in: %d", res.StatusCode)
+	}
+	if res, body := reader.get("/identity-providers"); res.StatusCode != http.StatusOK || !strings.Contains(body, `id="saml-providers-denied"`) ||
+		strings.Contains(body, s.providerARN) {
+		t.Fatalf("OIDC reader's page: %d", res.StatusCode)
+	}
 	// A bad assertion consumer URL is shown beside its field.
 	res, body = b.form("/identity-providers", "/identity-providers/saml/console", "SAMLProviderArn", s.providerARN, "ACSURL", "not a url")
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="ACSURL-error"`) {
