@@ -19,6 +19,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/iamconsole/console/internal/federation/saml/samltest"
+	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/internal/models"
 )
 
@@ -333,4 +334,63 @@ func TestAWSCLISAML(t *testing.T) {
 		!strings.HasPrefix(out.Credentials.AccessKeyId, "ASIA") || out.SubjectType != "persistent" {
 		t.Fatalf("assume-role-with-saml = %+v", out)
 	}
+}
+
+// TestSAMLSessionFederation: what an assertion proves stays with the
+// session, as a web identity session's does: its PrincipalTag attributes
+// are aws:PrincipalTag/* in the session's later calls, its SourceIdentity
+// is aws:SourceIdentity, the provider is aws:FederatedProvider, and role
+// chaining passes on the transitive tags and the source identity.
+func TestSAMLSessionFederation(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		s := newSAMLEnv(t, e)
+		// A role of its own: saml-dev reads everything anyway.
+		fed := e.seedRole("saml-fed", fmt.Sprintf(samlTrust, s.providerARN))
+		_, err := e.svc.PutInlinePolicy(e.ctx, nil, iam.RoleNamed("saml-fed"), "by-federation", fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+			"Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"dev","aws:SourceIdentity":"alice",
+			"aws:FederatedProvider":%q}}}]}`, s.providerARN), iam.Meta{})
+		ok(t, err)
+		next := e.seedRole("saml-next", trustFor(fed, ""))
+		_, err = e.svc.PutInlinePolicy(e.ctx, nil, iam.RoleNamed("saml-fed"), "chain", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+			"Action":"sts:AssumeRole","Resource":"`+next+`"}]}`, iam.Meta{})
+		ok(t, err)
+		_, err = e.svc.PutInlinePolicy(e.ctx, nil, iam.RoleNamed("saml-next"), "by-tag", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+			"Action":["iam:ListUsers","iam:ListRoles"],"Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"dev","aws:SourceIdentity":"alice"}}}]}`, iam.Meta{})
+		ok(t, err)
+		_, err = e.svc.PutInlinePolicy(e.ctx, nil, iam.RoleNamed("saml-next"), "by-untransitive-tag", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+			"Action":"iam:ListGroups","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/site":"berlin"}}}]}`, iam.Meta{})
+		ok(t, err)
+
+		tagged := func(extra ...samltest.Attr) *stssdk.AssumeRoleWithSAMLOutput {
+			t.Helper()
+			out, err := s.assume(s.response(t, s.idp, samltest.Assertion{Attributes: s.attrs(fed+","+s.providerARN, extra...)}, nil),
+				func(in *stssdk.AssumeRoleWithSAMLInput) { in.RoleArn = aws.String(fed) })
+			ok(t, err)
+			return out
+		}
+		cr := tagged(samltest.Attr{Name: samltest.SourceIdentityAttr, Values: []string{"alice"}},
+			samltest.Attr{Name: samltest.PrincipalTagPrefix + "team", Values: []string{"dev"}},
+			samltest.Attr{Name: samltest.PrincipalTagPrefix + "site", Values: []string{"berlin"}},
+			samltest.Attr{Name: "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys", Values: []string{"team"}}).Credentials
+		ic := e.iamClient(aws.ToString(cr.AccessKeyId), aws.ToString(cr.SecretAccessKey), aws.ToString(cr.SessionToken))
+		ok(t, err2(ic.ListUsers(e.ctx, &iamsdk.ListUsersInput{})))
+
+		// Chained: the transitive tag and the source identity pass on; the
+		// other tag does not.
+		chained := must[*stssdk.AssumeRoleOutput](t)(e.stsClient(aws.ToString(cr.AccessKeyId), aws.ToString(cr.SecretAccessKey), aws.ToString(cr.SessionToken)).
+			AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(next), RoleSessionName: aws.String("chained")})).Credentials
+		if aws.ToString(chained.AccessKeyId) == "" {
+			t.Fatal("no chained credentials")
+		}
+		nc := e.iamClient(aws.ToString(chained.AccessKeyId), aws.ToString(chained.SecretAccessKey), aws.ToString(chained.SessionToken))
+		ok(t, err2(nc.ListUsers(e.ctx, &iamsdk.ListUsersInput{})))
+		_, err = nc.ListGroups(e.ctx, &iamsdk.ListGroupsInput{})
+		wantCode(t, err, "AccessDenied")
+
+		// Without the tag and the source identity, the same role may not.
+		cr = tagged().Credentials
+		ic = e.iamClient(aws.ToString(cr.AccessKeyId), aws.ToString(cr.SecretAccessKey), aws.ToString(cr.SessionToken))
+		_, err = ic.ListUsers(e.ctx, &iamsdk.ListUsersInput{})
+		wantCode(t, err, "AccessDenied")
+	})
 }

@@ -191,7 +191,8 @@ func (g *Graph) assumeEdges() {
 			d := policy.Evaluate(&in, &policy.Request{Principal: fp.req, Action: action, Resource: r.arn, Context: g.context(nil), Time: g.now})
 			if d.Allowed() || (d.ResourceAllowed || len(d.Missing) > 0) && d.Outcome != policy.ExplicitDeny {
 				e := Edge{From: f, To: r.arn, Kind: EdgeCanAssume, Technique: "sts-001", Label: action,
-					Steps: []Step{{Action: action, Resource: r.arn, Statements: trustStatements(d.Deciding(), r)}}}
+					Steps:   []Step{{Action: action, Resource: r.arn, Statements: trustStatements(d.Deciding(), r)}},
+					Assumes: federatedWho(f, doc)}
 				if !d.Allowed() {
 					e.Needs = append([]string(nil), d.Missing...)
 				}

@@ -224,6 +224,9 @@ func (g *Graph) trustFindings() []Finding {
 		for _, f := range g.permissiveTrust(r) {
 			add(f)
 		}
+		for _, f := range g.federatedTrust(r) {
+			add(f)
+		}
 	}
 
 	return out

@@ -137,8 +137,14 @@ func TestPermissiveTrust(t *testing.T) {
 			users: []User{user("sam", nil, map[string]string{"assume": doc(allow("sts:AssumeRole", "*"))})}},
 		{name: "same-account root", trust: trust(`{"AWS":"arn:aws:iam::`+acct+`:root"}`, "")},
 		{name: "service", trust: trust(`{"Service":"ec2.amazonaws.com"}`, "")},
-		{name: "federated SAML", trust: doc(`{"Effect":"Allow","Principal":{"Federated":"` + saml + `"},"Action":"sts:AssumeRoleWithSAML"}`)},
-		{name: "federated OIDC", trust: doc(`{"Effect":"Allow","Principal":{"Federated":"` + oidc + `"},"Action":"sts:AssumeRoleWithWebIdentity"}`)},
+		// Providers are flagged when nothing says which of their users
+		// (TestFederatedTrust has the rest).
+		{name: "federated SAML", trust: doc(`{"Effect":"Allow","Principal":{"Federated":"` + saml + `"},"Action":"sts:AssumeRoleWithSAML"}`),
+			want: "Medium " + saml},
+		{name: "federated OIDC", trust: doc(`{"Effect":"Allow","Principal":{"Federated":"` + oidc + `"},"Action":"sts:AssumeRoleWithWebIdentity"}`),
+			want: "Critical " + oidc},
+		{name: "federated SAML with SAML:aud", trust: doc(`{"Effect":"Allow","Principal":{"Federated":"` + saml + `"},"Action":"sts:AssumeRoleWithSAML",
+			"Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}`)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

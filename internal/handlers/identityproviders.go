@@ -11,13 +11,26 @@ import (
 	"github.com/iamconsole/console/web/templates"
 )
 
-// identityProvidersList shows the account's OpenID Connect providers.
+// identityProvidersList shows the account's OpenID Connect and SAML
+// providers.
 func (s *Server) identityProvidersList(c echo.Context) error {
+	return s.identityProvidersPage(c, http.StatusOK, nil)
+}
+
+// identityProvidersPage renders the list with status; edit, when set,
+// puts a SAML form's input and errors back (identityproviders_saml.go).
+func (s *Server) identityProvidersPage(c echo.Context, status int, edit func(*templates.SAMLProvidersView)) error {
 	ps, err := s.svc.ListOIDCProviders(c.Request().Context(), principal(c), meta(c))
 	if err != nil {
 		return err
 	}
 	v := templates.IdentityProvidersView{CanCreate: s.can(c, iam.OpCreate, accountARN(c, "oidc-provider/*"))}
+	if v.SAML, err = s.samlProvidersView(c); err != nil {
+		return err
+	}
+	if edit != nil {
+		edit(&v.SAML)
+	}
 	for _, p := range ps {
 		r := templates.IdentityProviderRow{URL: p.Url, ARN: p.Arn, Type: "OpenID Connect", ClientIDs: strings.Join(p.ClientIDList, ", "),
 			Created: when(p.CreateDate)}
@@ -26,7 +39,11 @@ func (s *Server) identityProvidersList(c echo.Context) error {
 		}
 		v.Rows = append(v.Rows, r)
 	}
-	return render(c, http.StatusOK, templates.IdentityProvidersPage(s.page(c, "Identity providers", "identity-providers"), v))
+	page := s.page(c, "Identity providers", "identity-providers")
+	if status != http.StatusOK {
+		page = s.formPage(c, "Identity providers", "identity-providers", "/identity-providers")
+	}
+	return render(c, status, templates.IdentityProvidersPage(page, v))
 }
 
 // identityProviderNew shows the add-provider form.

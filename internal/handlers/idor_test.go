@@ -11,8 +11,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamconsole/console/internal/auth/sigv4"
+	"github.com/iamconsole/console/internal/federation/saml/samltest"
 	"github.com/iamconsole/console/internal/handlers"
 	"github.com/iamconsole/console/internal/iam"
 )
@@ -142,6 +144,10 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 	_, err = e.svc.CreateOIDCProvider(ctx, nil, iam.CreateOIDCProviderInput{Url: "https://token.actions.githubusercontent.com",
 		ClientIDList: []string{"canary-oidc-audience"}}, m)
 	must(err)
+	idp, err := samltest.New("https://idp.example.com/saml", time.Now())
+	must(err)
+	_, err = e.svc.CreateSAMLProvider(ctx, nil, iam.CreateSAMLProviderInput{Name: "corp", SAMLMetadataDocument: idp.Metadata()}, m)
+	must(err)
 
 	f, err := os.Open(filepath.Join("..", "graph", "testdata", "aws-authorization-details", "small.json"))
 	must(err)
@@ -219,6 +225,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 	everything := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 	pol := url.QueryEscape(w.readerARN)
 	oidcARN := "arn:aws:iam::" + w.acct + ":oidc-provider/token.actions.githubusercontent.com"
+	samlARN := "arn:aws:iam::" + w.acct + ":saml-provider/corp"
 	review := func(path, action string) idorRoute {
 		return idorRoute{cases: []idorCase{{what: "the imported account", path: path + "?account=" + w.imported + "&action=s3:GetObject", want: deny(action)},
 			{what: "the live account", path: path, want: deny(action)}}}
@@ -479,25 +486,36 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 			{what: "the CI provider, unconfirmed", path: "/identity-providers/delete", form: []string{"arn", oidcARN}, want: deny("iam:GetOpenIDConnectProvider")}}},
 		"GET /identity-providers":     {cases: []idorCase{{what: "the account's providers", path: "/identity-providers", want: deny("iam:ListOpenIDConnectProviders")}}},
 		"GET /identity-providers/new": {none: "the empty form"},
-		"POST /identity-providers":    {none: "creates"},
-		"GET /import":                 {none: "the upload form"},
-		"POST /import":                {none: "makes a new imported account"},
-		"POST /switch-back":           {none: "the caller's own role session"},
-		"GET /simulator":              {none: "the empty form"},
-		"GET /users":                  {none: "a list, authorized by path"},
-		"GET /users/new":              {none: "the empty form"},
-		"POST /users":                 {none: "creates"},
-		"GET /groups":                 {none: "a list, authorized by path"},
-		"GET /groups/new":             {none: "the empty form"},
-		"POST /groups":                {none: "creates"},
-		"GET /roles":                  {none: "a list, authorized by path"},
-		"GET /roles/new":              {none: "the empty form"},
-		"POST /roles":                 {none: "creates"},
-		"GET /policies":               {none: "a list, authorized by path"},
-		"GET /policies/new":           {none: "the empty form"},
-		"GET /policies/arns":          {cases: []idorCase{{what: "the account's policy ARNs", path: "/policies/arns", want: deny("iam:ListPolicies")}}},
-		"GET /policies/actions":       {none: "AWS's public list of action names (the Service Authorization Reference); nothing of any account"},
-		"POST /policies":              {none: "creates"},
+		"GET /identity-providers/saml/delete": {cases: []idorCase{{what: "the corp SAML provider", path: "/identity-providers/saml/delete?arn=" + url.QueryEscape(samlARN),
+			want: deny("iam:GetSAMLProvider")}}},
+		"POST /identity-providers/saml/delete": {cases: []idorCase{
+			{what: "the corp SAML provider", path: "/identity-providers/saml/delete", form: []string{"arn", samlARN, "confirm", "corp"},
+				want: deny("iam:DeleteSAMLProvider")},
+			{what: "the corp SAML provider, unconfirmed", path: "/identity-providers/saml/delete", form: []string{"arn", samlARN}, want: deny("iam:GetSAMLProvider")}}},
+		"POST /identity-providers/saml/console": {cases: []idorCase{{what: "console sign-in through the corp SAML provider", path: "/identity-providers/saml/console",
+			form: []string{"SAMLProviderArn", samlARN, "ACSURL", "https://console.example.com/saml/acs"}, want: deny("iam:UpdateSAMLProvider")}}},
+		"GET /identity-providers/saml/new": {none: "the empty form"},
+		"POST /identity-providers/saml":    {none: "creates"},
+		"POST /saml/acs":                   {none: "SAML sign-in: no session; the signed assertion, addressed to this console, is the credential"},
+		"POST /identity-providers":         {none: "creates"},
+		"GET /import":                      {none: "the upload form"},
+		"POST /import":                     {none: "makes a new imported account"},
+		"POST /switch-back":                {none: "the caller's own role session"},
+		"GET /simulator":                   {none: "the empty form"},
+		"GET /users":                       {none: "a list, authorized by path"},
+		"GET /users/new":                   {none: "the empty form"},
+		"POST /users":                      {none: "creates"},
+		"GET /groups":                      {none: "a list, authorized by path"},
+		"GET /groups/new":                  {none: "the empty form"},
+		"POST /groups":                     {none: "creates"},
+		"GET /roles":                       {none: "a list, authorized by path"},
+		"GET /roles/new":                   {none: "the empty form"},
+		"POST /roles":                      {none: "creates"},
+		"GET /policies":                    {none: "a list, authorized by path"},
+		"GET /policies/new":                {none: "the empty form"},
+		"GET /policies/arns":               {cases: []idorCase{{what: "the account's policy ARNs", path: "/policies/arns", want: deny("iam:ListPolicies")}}},
+		"GET /policies/actions":            {none: "AWS's public list of action names (the Service Authorization Reference); nothing of any account"},
+		"POST /policies":                   {none: "creates"},
 	}
 }
 

@@ -56,7 +56,7 @@ func principalView(p *iam.Principal) *templates.PrincipalView {
 	v := &templates.PrincipalView{Name: p.Name, ARN: p.ARN, Type: p.Type, AccountID: p.AccountID,
 		CanSwitchRole: iam.SwitchRoleRefusal(p) == nil}
 	if p.Session != nil && p.Session.FederatedProvider != "" && p.SessionID != "" {
-		_, v.FederatedProvider, _ = strings.Cut(p.Session.FederatedProvider, ":oidc-provider/")
+		v.FederatedProvider, v.FederatedProviderARN = providerName(p.Session.FederatedProvider), p.Session.FederatedProvider
 		v.FederatedSubject = p.Session.FederatedSubject
 	}
 	return v
@@ -88,4 +88,15 @@ func (s *Server) takeFlashes(c echo.Context) []templates.Flash {
 		return []templates.Flash{{Kind: k, Text: string(text)}}
 	}
 	return nil
+}
+
+// providerName is an identity provider's name as the banner says it: an
+// OpenID Connect provider's host and path, a SAML provider's name.
+func providerName(arn string) string {
+	for _, kind := range []string{":oidc-provider/", ":saml-provider/"} {
+		if _, name, ok := strings.Cut(arn, kind); ok {
+			return name
+		}
+	}
+	return arn
 }

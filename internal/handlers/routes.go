@@ -201,6 +201,15 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/identity-providers/new", s.identityProviderNew)
 	t.add(signedIn, post, "/identity-providers", s.identityProviderCreate)
 	t.confirm(signedIn, "/identity-providers/delete", s.identityProviderDeletion())
+	// Identity providers (SAML), and SAML sign-in to the console. The
+	// assertion consumer service is public: a cross-site POST from the IdP
+	// by design, with no session and no CSRF token; the signed assertion,
+	// addressed to this console and used once, is checked instead.
+	t.add(signedIn, get, "/identity-providers/saml/new", s.samlProviderNew)
+	t.add(signedIn, post, "/identity-providers/saml", s.samlProviderCreate)
+	t.confirm(signedIn, "/identity-providers/saml/delete", s.samlProviderDeletion())
+	t.add(signedIn, post, "/identity-providers/saml/console", s.samlConsoleSave)
+	t.add(public, post, "/saml/acs", s.samlACS)
 
 	// Managed policies.
 	t.add(signedIn, get, "/policies", s.policiesList)

@@ -72,9 +72,10 @@ type TempCredentials struct {
 	TransitiveTagKeys []string
 	SourceIdentity    string
 	FederatedProvider string
-	// FederatedSubject is the sub of the person an OpenID Connect provider
-	// vouched for, for a console session opened by signing in through it
-	// (consolesso.go), and FederatedEmail their email at that sign-in.
+	// FederatedSubject is who an identity provider vouched for, in a
+	// console session opened by signing in through it: an OpenID Connect
+	// sub (consolesso.go, with FederatedEmail their email at that sign-in)
+	// or a SAML NameID (saml_console.go).
 	FederatedSubject string
 	FederatedEmail   string
 	// Expiration is when API credentials expire (zero for console

@@ -34,6 +34,11 @@ type SAMLProvider struct {
 	AssertionEncryptionMode string
 	PrivateKeyList          []SAMLPrivateKey
 	Tags                    []Tag
+	// EntityID and SigningCertExpiry are read from the metadata for the
+	// console's list (AWS answers neither): the IdP's entityID, and when
+	// the first of its signing certificates expires.
+	EntityID          string
+	SigningCertExpiry time.Time
 }
 
 // SAMLPrivateKey is AWS's SAMLPrivateKey: a decryption key's ID and when
@@ -343,7 +348,14 @@ func (s *Service) ListSAMLProviders(ctx context.Context, caller *Principal, m Me
 	}
 	out := make([]SAMLProvider, len(ps))
 	for i, p := range ps {
-		out[i] = SAMLProvider{Arn: samlProviderARN(acct, p.Name), CreateDate: p.CreatedAt.UTC(), ValidUntil: p.ValidUntil.UTC()}
+		out[i] = SAMLProvider{Arn: samlProviderARN(acct, p.Name), CreateDate: p.CreatedAt.UTC(), ValidUntil: p.ValidUntil.UTC(), EntityID: p.EntityID}
+		if md, err := saml.ParseMetadata(p.MetadataDocument); err == nil { // it was read when stored
+			for _, c := range md.SigningCerts {
+				if out[i].SigningCertExpiry.IsZero() || c.NotAfter.Before(out[i].SigningCertExpiry) {
+					out[i].SigningCertExpiry = c.NotAfter.UTC()
+				}
+			}
+		}
 	}
 	return out, nil
 }

@@ -143,6 +143,7 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in AssumeRoleWithSAMLI
 		arns, _ := json.Marshal(in.PolicyArns) // a []string always encodes
 		x.PolicyARNs = string(arns)
 	}
+	samlFederation(x, a, in.PrincipalArn, claims)
 	params["durationSeconds"] = int(expires.Sub(now) / time.Second)
 	if len(claims.tags) > 0 {
 		params["principalTags"] = claims.tags
@@ -196,6 +197,34 @@ func (s *Service) samlTrusts(role *models.Role, in AssumeRoleWithSAMLInput, acct
 		}
 	}
 	return nil
+}
+
+// samlFederation keeps with the session what the assertion proved, as a
+// web identity session keeps it: the session tags (aws:PrincipalTag/* in
+// its later calls) and the transitive keys among them, the source identity
+// (aws:SourceIdentity, fixed for every chained session) and the provider
+// and subject (aws:FederatedProvider, and the switch-role banner's name).
+func samlFederation(x *models.STSSession, a *saml.Assertion, providerARN string, c *samlClaims) {
+	x.SourceIdentity, x.FederatedProvider, x.FederatedSubject = c.sourceIdentity, providerARN, a.Subject
+	if len(c.tags) == 0 {
+		return
+	}
+	tags := make(map[string]string, len(c.tags))
+	for _, t := range c.tags {
+		tags[t.Key] = t.Value
+	}
+	b, _ := json.Marshal(tags) // strings always encode
+	x.SessionTags = string(b)
+	// AWS keeps as transitive only keys that are session tags.
+	var transitive []string
+	for _, k := range a.Attributes[samlTransitiveTagKeysAttr] {
+		if _, ok := tags[k]; ok {
+			transitive = append(transitive, k)
+		}
+	}
+	if len(transitive) > 0 {
+		x.TransitiveTagKeys = jsonList(transitive)
+	}
 }
 
 // samlExpiry is when the credentials expire: after dur seconds, or when

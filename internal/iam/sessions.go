@@ -94,6 +94,9 @@ func (s *Service) Housekeeping(ctx context.Context) {
 	if _, err := s.store.DeleteExpiredSessions(ctx, now, s.cfg.SessionIdle); err != nil {
 		s.cfg.Log.Warn("housekeeping: sessions", "err", err)
 	}
+	if _, err := s.store.DeleteExpiredConsoleFederations(ctx, now); err != nil {
+		s.cfg.Log.Warn("housekeeping: console federations", "err", err)
+	}
 	if _, err := s.store.DeleteExpiredSTSSessions(ctx, now.Add(-time.Hour)); err != nil {
 		s.cfg.Log.Warn("housekeeping: temporary credentials", "err", err)
 	}

@@ -382,6 +382,14 @@ func (s *Service) openSession(ctx context.Context, p *Principal, m Meta, eventNa
 // createSession stores a session for p with a fresh random ID, and its
 // audit event, through tx.
 func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Principal, m Meta, eventName string) (*SignInResult, error) {
+	return s.createFederatedSession(ctx, tx, p, m, eventName, nil)
+}
+
+// createFederatedSession is createSession for a session an identity
+// provider vouched for (fed non-nil): the session ends when the
+// federation's does, if sooner, its federated identity is kept beside it,
+// and the sign-in event names the provider, the subject and the session.
+func (s *Service) createFederatedSession(ctx context.Context, tx *models.Store, p *Principal, m Meta, eventName string, fed *consoleFederation) (*SignInResult, error) {
 	if p.Type == TypeUser {
 		// The user was read before its password was checked; a rename may
 		// have committed since, ending the sessions of the old ARN but not
@@ -412,9 +420,11 @@ func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Princi
 		MustChangePassword: p.MustChangePassword,
 	}
 	params := map[string]any{"mfaUsed": p.MFA}
-	if fs := p.Session; fs != nil && fs.FederatedSubject != "" {
-		// A sign-in through an identity provider: who it vouched for, for
-		// no longer than its role allows.
+	if fed != nil {
+		fed.open(sess, params)
+	} else if fs := p.Session; fs != nil && fs.FederatedSubject != "" {
+		// A sign-in through an OpenID Connect provider: who it vouched
+		// for, for no longer than its role allows.
 		if !fs.Expiration.IsZero() && fs.Expiration.Before(sess.ExpiresAt) {
 			sess.ExpiresAt = fs.Expiration
 		}
@@ -427,6 +437,11 @@ func (s *Service) createSession(ctx context.Context, tx *models.Store, p *Princi
 	}
 	if err := tx.CreateSession(ctx, sess); err != nil {
 		return nil, err
+	}
+	if fed != nil {
+		if err := tx.CreateConsoleFederation(ctx, &fed.row); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.audit(ctx, tx, m, p.AccountID, p.ARN, event{name: eventName, resource: p.ARN, params: params}, nil); err != nil {
 		return nil, err
@@ -475,6 +490,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 			return nil, err
 		}
 		p.Session.FederatedProvider, p.Session.FederatedSubject = sess.FederatedProvider, sess.FederatedSubject
+		// A SAML sign-in keeps its identity (and session tags) in a row
+		// of its own.
+		if err := s.readConsoleFederation(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

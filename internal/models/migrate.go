@@ -33,6 +33,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0016_credential_report", Migrate: migrate0016CredentialReport},
 		{ID: "0017_guardrails", Migrate: migrate0017Guardrails},
 		{ID: "0018_console_oidc", Migrate: migrate0018ConsoleOIDC},
+		{ID: "0019_saml_console", Migrate: migrate0019SAMLConsole},
 	}
 }
 

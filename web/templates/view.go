@@ -44,7 +44,10 @@ type PrincipalView struct {
 	// opened by signing in through an identity provider, the provider
 	// (its URL) and who it vouched for.
 	FederatedProvider string
-	FederatedSubject  string
+	// FederatedProviderARN is the provider's ARN (FederatedProvider is
+	// its short name).
+	FederatedProviderARN string
+	FederatedSubject     string
 }
 
 // Flash is a one-time message shown at the top of a page.

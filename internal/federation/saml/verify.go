@@ -95,6 +95,34 @@ func invalid(msg string, cause error) *Error {
 // NotBefore and NotOnOrAfter give or take Skew. It does not check that the
 // assertion is new: the caller remembers IDs.
 func Verify(encoded string, md *Metadata, now time.Time) (*Assertion, error) {
+	return verify(encoded, md, now, awsTarget)
+}
+
+// VerifyForSP is Verify for a service provider of its own: the console's
+// assertion consumer service. The Recipient (and the Response's
+// Destination, when set) must be acsURL exactly, and every
+// AudienceRestriction must name it: an assertion made for AWS, or for any
+// other service the IdP serves, is refused here, as one made for the
+// console is refused by AssumeRoleWithSAML.
+func VerifyForSP(encoded string, md *Metadata, now time.Time, acsURL string) (*Assertion, error) {
+	if acsURL == "" {
+		return nil, invalid("No assertion consumer URL is configured", nil)
+	}
+	return verify(encoded, md, now, target{recipient: func(s string) bool { return s == acsURL },
+		audience: func(s string) bool { return s == acsURL }, fallback: acsURL})
+}
+
+// target is who an assertion must be addressed to: the Recipients and
+// Audiences accepted, and the URL gosaml2 compares to when the document
+// names none accepted.
+type target struct {
+	recipient, audience func(string) bool
+	fallback            string
+}
+
+var awsTarget = target{recipient: acceptedRecipient, audience: acceptedAudience, fallback: SignInURL}
+
+func verify(encoded string, md *Metadata, now time.Time, to target) (*Assertion, error) {
 	if md == nil || len(md.SigningCerts) == 0 {
 		return nil, invalid("SAML provider has no signing certificate", nil)
 	}
@@ -112,8 +140,8 @@ func Verify(encoded string, md *Metadata, now time.Time) (*Assertion, error) {
 		// accepts any of its sign-in endpoints, so the URL asked for is the
 		// one the document claims when AWS would accept it. The library
 		// then requires the signed value to equal it.
-		AssertionConsumerServiceURL: recipientClaimed(raw),
-		AudienceURI:                 SignInURL, // checked below against all of AWS's
+		AssertionConsumerServiceURL: recipientClaimed(raw, to),
+		AudienceURI:                 to.fallback, // checked below against every accepted one
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: md.SigningCerts},
 		// The library's only strict time check is the bearer
 		// confirmation's NotOnOrAfter (and the certificate's validity):
@@ -157,7 +185,7 @@ func Verify(encoded string, md *Metadata, now time.Time) (*Assertion, error) {
 	for _, ar := range c.AudienceRestrictions {
 		ok := false
 		for _, au := range ar.Audiences {
-			ok = ok || acceptedAudience(strings.TrimSpace(au.Value))
+			ok = ok || to.audience(strings.TrimSpace(au.Value))
 		}
 		if !ok {
 			return nil, invalid("SAML assertion audience is not valid", nil)
@@ -183,18 +211,18 @@ func Verify(encoded string, md *Metadata, now time.Time) (*Assertion, error) {
 // it is one AWS accepts; otherwise AWS's global endpoint, which the
 // library's check then refuses. The value only picks what the library
 // compares the signed value to.
-func recipientClaimed(raw []byte) string {
+func recipientClaimed(raw []byte, to target) string {
 	doc := etree.NewDocument()
 	doc.ReadSettings.Permissive = false
 	if err := doc.ReadFromBytes(raw); err != nil {
-		return SignInURL
+		return to.fallback
 	}
 	if el := doc.FindElement("//SubjectConfirmationData"); el != nil {
-		if r := el.SelectAttrValue("Recipient", ""); acceptedRecipient(r) {
+		if r := el.SelectAttrValue("Recipient", ""); to.recipient(r) {
 			return r
 		}
 	}
-	return SignInURL
+	return to.fallback
 }
 
 // libraryError words gosaml2's refusals as STS does.

@@ -258,3 +258,44 @@ func FuzzParseMetadata(f *testing.F) {
 		}
 	})
 }
+
+// TestVerifyForSP: an assertion addressed to the console's own assertion
+// consumer URL is accepted there and nowhere else; one made for AWS (or
+// another service provider) is refused at the console.
+func TestVerifyForSP(t *testing.T) {
+	idp, md := mustIdP(t, "https://idp.example.com/saml")
+	const acs = "https://console.example.com/saml/acs"
+	sign := func(a samltest.Assertion) string {
+		t.Helper()
+		enc, err := idp.Response(a, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return enc
+	}
+	tests := []struct {
+		name      string
+		a         samltest.Assertion
+		forSP, aw bool // accepted by VerifyForSP(acs), by Verify
+	}{
+		{"for the console", samltest.Assertion{Recipient: acs, Audience: acs}, true, false},
+		{"for AWS", samltest.Assertion{}, false, true},
+		{"console recipient, AWS audience", samltest.Assertion{Recipient: acs}, false, false},
+		{"AWS recipient, console audience", samltest.Assertion{Audience: acs}, false, false},
+		{"another console", samltest.Assertion{Recipient: "https://evil.example.com/saml/acs", Audience: "https://evil.example.com/saml/acs"}, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			enc := sign(tc.a)
+			if _, err := saml.VerifyForSP(enc, md, now, acs); (err == nil) != tc.forSP {
+				t.Errorf("VerifyForSP: err = %v, want accepted %v", err, tc.forSP)
+			}
+			if _, err := saml.Verify(enc, md, now); (err == nil) != tc.aw {
+				t.Errorf("Verify: err = %v, want accepted %v", err, tc.aw)
+			}
+		})
+	}
+	if _, err := saml.VerifyForSP(sign(samltest.Assertion{Recipient: acs, Audience: acs}), md, now, ""); err == nil {
+		t.Error("VerifyForSP without a URL accepted an assertion")
+	}
+}
