@@ -20,8 +20,8 @@ func migrate0021Campaigns(tx *gorm.DB) error {
 		ScopeGroup string `gorm:"size:128"`
 		Reviewers  string `gorm:"type:text"`
 		DueDate    time.Time
-		State      string `gorm:"size:16"`
-		CreatedBy  string `gorm:"size:2048"`
+		State      string    `gorm:"size:16"`
+		CreatedBy  string    `gorm:"size:2048"`
 		CreatedAt  time.Time `gorm:"index:idx_campaigns_account,priority:2"`
 		ClosedBy   string    `gorm:"size:2048"`
 		ClosedAt   time.Time
