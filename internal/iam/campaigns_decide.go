@@ -291,3 +291,23 @@ func (s *Service) CloseCampaign(ctx context.Context, caller *Principal, id strin
 	}
 	return s.loadCampaign(ctx, s.store, acct, c.ID)
 }
+
+// CampaignRights says whether caller may decide in and close an open
+// campaign, for the page's buttons: the action allowed and a reviewer (or
+// ManageAccessReviewsAction). Nothing is audited.
+func (s *Service) CampaignRights(ctx context.Context, caller *Principal, m Meta, c *Campaign) (decide, close bool) {
+	if c.State != CampaignOpen {
+		return false, false
+	}
+	keys := map[string][]string{AccessReviewIDKey: {c.ID}}
+	reviewer := caller == nil || caller.IsRoot() || caller.Type == TypeUser && caller.Session == nil && slices.Contains(c.Reviewers, caller.Name)
+	if !reviewer {
+		ok, err := s.allowedWith(ctx, caller, m, ManageAccessReviewsAction, keys)
+		if err != nil || !ok {
+			return false, false
+		}
+	}
+	decide, _ = s.allowedWith(ctx, caller, m, DecideAccessReviewAction, keys)
+	close, _ = s.allowedWith(ctx, caller, m, CloseAccessReviewAction, keys)
+	return decide, close
+}
