@@ -116,10 +116,16 @@ func (s *Service) Decide(ctx context.Context, caller *Principal, in DecideInput,
 		if err != nil {
 			return nil, internal(err, "revocations' audit events")
 		}
-		// Each operation appended one event, in order.
+		// Each operation appended its event, named as the operation, in
+		// order; matched by name, so an operation that records more than
+		// one event cannot shift the others.
+		next := 0
 		for i := range applied {
-			if i < len(evs) {
-				applied[i].AuditEventID = evs[i].EventID
+			for j := next; j < len(evs); j++ {
+				if evs[j].EventName == applied[i].Operation {
+					applied[i].AuditEventID, next = evs[j].EventID, j+1
+					break
+				}
 			}
 		}
 	}

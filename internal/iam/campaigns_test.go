@@ -251,15 +251,38 @@ func TestAccessReviewRevokePrincipal(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustCreateUser(t, svc, root, "rita")
+	if _, err := svc.PutInlinePolicy(ctx, root, iam.UserNamed("carol"), "notes", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateGroup(ctx, root, iam.CreateGroupInput{GroupName: "ops"}, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.AddUserToGroup(ctx, root, "ops", "carol", m); err != nil {
+		t.Fatal(err)
+	}
 	c, err := svc.CreateCampaign(ctx, root, iam.CreateCampaignInput{Name: "all", Scope: iam.ScopeAllUsers, Due: time.Now().Add(time.Hour), Reviewers: []string{"rita"}}, m)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// One permission at a time: the inline policy, the membership.
+	for _, tc := range []struct{ perm, op string }{{"inline:notes", "DeleteUserPolicy"}, {"group:ops", "RemoveUserFromGroup"}} {
+		c, err = svc.Decide(ctx, root, iam.DecideInput{CampaignID: c.ID, PrincipalARN: c.Items[0].Snapshot.ARN, Permission: tc.perm, Decision: iam.DecisionRevoke}, m)
+		if err != nil {
+			t.Fatalf("revoke %s: %v", tc.perm, err)
+		}
+		ds := c.Items[0].Decisions
+		if r := ds[len(ds)-1].Revocations; len(r) != 1 || r[0].Operation != tc.op || r[0].AuditEventID == "" {
+			t.Errorf("revoke %s: %+v", tc.perm, r)
+		}
+	}
+	if gs, _, err := svc.ListGroupsForUser(ctx, root, iam.ListGroupsForUserInput{UserName: "carol"}, m); err != nil || len(gs) != 0 {
+		t.Errorf("carol's groups: %v %v", gs, err)
 	}
 	c, err = svc.Decide(ctx, root, iam.DecideInput{CampaignID: c.ID, PrincipalARN: c.Items[0].Snapshot.ARN, Decision: iam.DecisionRevoke}, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	revs := c.Items[0].Decisions[0].Revocations
+	revs := c.Items[0].Decisions[2].Revocations
 	if len(revs) != 2 || revs[0].Operation != "UpdateAccessKey" || revs[0].Target != key.AccessKeyId || revs[1].Operation != "DeleteLoginProfile" ||
 		revs[0].AuditEventID == "" || revs[1].AuditEventID == "" || revs[0].AuditEventID == revs[1].AuditEventID {
 		t.Fatalf("revocations: %+v", revs)
@@ -276,8 +299,12 @@ func TestAccessReviewRevokePrincipal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Decide(ctx, root, iam.DecideInput{CampaignID: rc.ID, PrincipalARN: rc.Items[0].Snapshot.ARN, Decision: iam.DecisionRevoke}, m); err != nil {
+	rc, err = svc.Decide(ctx, root, iam.DecideInput{CampaignID: rc.ID, PrincipalARN: rc.Items[0].Snapshot.ARN, Decision: iam.DecisionRevoke}, m)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if r := rc.Items[0].Decisions[0].Revocations; len(r) != 1 || r[0].Operation != "PutRolePolicy" || r[0].AuditEventID == "" {
+		t.Errorf("role revocation: %+v", r)
 	}
 	doc, err := svc.GetInlinePolicy(ctx, root, iam.RoleNamed("Partner"), iam.RevokedRolePolicyName(rc.ID), m)
 	if err != nil || !strings.Contains(doc.PolicyDocument, `"Deny"`) {
