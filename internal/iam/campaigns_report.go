@@ -2,12 +2,13 @@ package iam
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/iamconsole/console/internal/graph"
 )
 
 // CampaignReportJSON is a campaign's report as JSON: an auditor's evidence
@@ -62,9 +63,9 @@ func (s *Service) CampaignReport(ctx context.Context, caller *Principal, id, for
 		}
 		return nil
 	}
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"Principal", "Kind", "Access", "PathsToAdmin", "Evidence", "Decision", "Reviewer", "DecidedAt", "Revocations"})
-	for _, r := range rep.Principals {
+	header := []string{"Principal", "Kind", "Access", "PathsToAdmin", "Evidence", "Decision", "Reviewer", "DecidedAt", "Revocations"}
+	err = graph.CSVTable(w, "access review", header, len(rep.Principals), func(i int) []string {
+		r := rep.Principals[i]
 		var access, revs []string
 		for _, a := range r.Access {
 			access = append(access, a.Name+": "+a.Access)
@@ -76,11 +77,10 @@ func (s *Service) CampaignReport(ctx context.Context, caller *Principal, id, for
 		if !r.DecidedAt.IsZero() {
 			at = r.DecidedAt.Format(time.RFC3339)
 		}
-		_ = cw.Write([]string{r.Principal, r.Kind, strings.Join(access, "; "), strings.Join(r.PathsToAdmin, " | "), r.Evidence.Summary(),
-			r.Decision, r.Reviewer, at, strings.Join(revs, "; ")})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+		return []string{r.Principal, r.Kind, strings.Join(access, "; "), strings.Join(r.PathsToAdmin, " | "), r.Evidence.Summary(),
+			r.Decision, r.Reviewer, at, strings.Join(revs, "; ")}
+	})
+	if err != nil {
 		return internal(err, "write report")
 	}
 	return nil

@@ -330,3 +330,35 @@ func userID(t *testing.T, store *models.Store, acct, name string) string {
 	}
 	return u.UserID
 }
+
+// TestAccessReviewReportFormulaSafe: a user name IAM allows, "=cmd", must
+// not become a spreadsheet formula in the CSV report.
+func TestAccessReviewReportFormulaSafe(t *testing.T) {
+	ctx := context.Background()
+	svc, _, root := rootService(t, dbtest.SQLite(t))
+	m := iam.Meta{}
+	mustCreateUser(t, svc, root, "=cmd")
+	if err := svc.AttachPolicy(ctx, root, iam.UserNamed("=cmd"), adminARN, m); err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.CreateCampaign(ctx, root, iam.CreateCampaignInput{Name: "all", Scope: iam.ScopeAllUsers, Due: time.Now(), Reviewers: []string{"=cmd"}}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := svc.CampaignReport(ctx, root, c.ID, "csv", &buf, m); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("report %q %v", rows, err)
+	}
+	for _, cell := range rows[1] {
+		if strings.HasPrefix(cell, "=") {
+			t.Errorf("a cell reads as a formula: %q", cell)
+		}
+	}
+	if !strings.HasPrefix(rows[1][3], "'=cmd") {
+		t.Errorf("path cell %q", rows[1][3])
+	}
+}
