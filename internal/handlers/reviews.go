@@ -124,6 +124,10 @@ func reviewItemView(id string, i int, it iam.CampaignItem, decide bool) template
 	}
 	for _, d := range it.Decisions {
 		for _, r := range d.Revocations {
+			if r.Gone != "" {
+				v.Revocations = append(v.Revocations, r.Operation+" "+r.Target+" (already gone)")
+				continue
+			}
 			v.Revocations = append(v.Revocations, r.Operation+" "+r.Target+" (event "+r.AuditEventID+")")
 		}
 	}

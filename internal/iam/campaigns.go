@@ -155,6 +155,9 @@ type Revocation struct {
 	Operation    string
 	Target       string
 	AuditEventID string
+	// Gone says the target was already gone when the reviewer revoked it
+	// (deleted since the snapshot): nothing changed, so no event.
+	Gone string `json:",omitempty"`
 }
 
 // PrincipalSnapshot is a principal as a campaign found it.

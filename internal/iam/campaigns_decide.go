@@ -95,6 +95,11 @@ func (s *Service) Decide(ctx context.Context, caller *Principal, in DecideInput,
 	since := s.now()
 	var applied []Revocation
 	run := func(op, target string, err error) error {
+		if KindOf(err) == NotFound {
+			// Deleted since the snapshot: the access is gone already.
+			applied = append(applied, Revocation{Operation: op, Target: target, Gone: errMessage(err)})
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -116,11 +121,14 @@ func (s *Service) Decide(ctx context.Context, caller *Principal, in DecideInput,
 		if err != nil {
 			return nil, internal(err, "revocations' audit events")
 		}
-		// Each operation appended its event, named as the operation, in
+		// Each operation that changed something appended its event, named as the operation, in
 		// order; matched by name, so an operation that records more than
 		// one event cannot shift the others.
 		next := 0
 		for i := range applied {
+			if applied[i].Gone != "" {
+				continue
+			}
 			for j := next; j < len(evs); j++ {
 				if evs[j].EventName == applied[i].Operation {
 					applied[i].AuditEventID, next = evs[j].EventID, j+1
@@ -134,6 +142,13 @@ func (s *Service) Decide(ctx context.Context, caller *Principal, in DecideInput,
 		return nil, internal(err, "revocations")
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		// Closed while the operations ran: the report is final. What
+		// they changed stays, audited as themselves.
+		if now, err := tx.Campaign(ctx, acct, c.ID); err != nil {
+			return err
+		} else if now.State != CampaignOpen {
+			return newErr(Conflict, "The access review %s was closed before the decision was recorded; the changes made are in the audit log.", c.ID)
+		}
 		// The audit event first: the decision names it.
 		evID := uuid.NewString()
 		d := models.CampaignDecision{CampaignID: c.ID, ItemID: item.ID, PrincipalARN: snap.ARN, Permission: in.Permission,
@@ -149,6 +164,9 @@ func (s *Service) Decide(ctx context.Context, caller *Principal, in DecideInput,
 			params: map[string]any{"campaignId": c.ID, "principalArn": snap.ARN, "permission": in.Permission, "decision": in.Decision,
 				"revocationEventIds": ids}})
 	})
+	if KindOf(err) == Conflict {
+		return nil, err
+	}
 	if err != nil {
 		return nil, asInternal(err, "record decision")
 	}
@@ -220,6 +238,9 @@ func (s *Service) revokePrincipal(ctx context.Context, caller *Principal, acct, 
 		return run("PutRolePolicy", name, err)
 	}
 	keys, err := s.ListAccessKeys(ctx, caller, snap.Name, m)
+	if KindOf(err) == NotFound {
+		return run("DeleteUser", snap.Name, err) // the user itself is gone
+	}
 	if err != nil {
 		return err
 	}
@@ -316,4 +337,13 @@ func (s *Service) CampaignRights(ctx context.Context, caller *Principal, m Meta,
 	decide, _ = s.allowedWith(ctx, caller, m, DecideAccessReviewAction, keys)
 	close, _ = s.allowedWith(ctx, caller, m, CloseAccessReviewAction, keys)
 	return decide, close
+}
+
+// errMessage is an operation error's message, for the record.
+func errMessage(err error) string {
+	var e *Error
+	if asError(err, &e) {
+		return e.Message
+	}
+	return err.Error()
 }

@@ -71,6 +71,10 @@ func (s *Service) CampaignReport(ctx context.Context, caller *Principal, id, for
 			access = append(access, a.Name+": "+a.Access)
 		}
 		for _, rv := range r.Revocations {
+			if rv.Gone != "" {
+				revs = append(revs, fmt.Sprintf("%s %s (already gone: %s)", rv.Operation, rv.Target, rv.Gone))
+				continue
+			}
 			revs = append(revs, fmt.Sprintf("%s %s (audit event %s)", rv.Operation, rv.Target, rv.AuditEventID))
 		}
 		at := ""

@@ -362,3 +362,44 @@ func TestAccessReviewReportFormulaSafe(t *testing.T) {
 		t.Errorf("path cell %q", rows[1][3])
 	}
 }
+
+// TestAccessReviewRevokeGone: revoking what was deleted since the snapshot
+// records the decision with the revocation marked gone, and no event.
+func TestAccessReviewRevokeGone(t *testing.T) {
+	ctx := context.Background()
+	svc, _, root := rootService(t, dbtest.SQLite(t))
+	m := iam.Meta{}
+	mustCreateUser(t, svc, root, "dave")
+	mustCreateUser(t, svc, root, "erin")
+	if err := svc.AttachPolicy(ctx, root, iam.UserNamed("erin"), readOnlyARN, m); err != nil {
+		t.Fatal(err)
+	}
+	c, err := svc.CreateCampaign(ctx, root, iam.CreateCampaignInput{Name: "all", Scope: iam.ScopeAllUsers, Due: time.Now(), Reviewers: []string{"erin"}}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DeleteUser(ctx, root, "dave", m); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.DetachPolicy(ctx, root, iam.UserNamed("erin"), readOnlyARN, m); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []iam.DecideInput{
+		{CampaignID: c.ID, PrincipalARN: c.Items[0].Snapshot.ARN, Decision: iam.DecisionRevoke},
+		{CampaignID: c.ID, PrincipalARN: c.Items[1].Snapshot.ARN, Permission: "policy:" + readOnlyARN, Decision: iam.DecisionRevoke},
+	} {
+		c, err = svc.Decide(ctx, root, in, m)
+		if err != nil {
+			t.Fatalf("%+v: %v", in, err)
+		}
+	}
+	for _, it := range c.Items {
+		r := it.Decisions[0].Revocations
+		if len(r) != 1 || r[0].Gone == "" || r[0].AuditEventID != "" {
+			t.Errorf("%s: %+v", it.Snapshot.Name, r)
+		}
+	}
+	if c.Undecided != 0 {
+		t.Errorf("undecided %d", c.Undecided)
+	}
+}
