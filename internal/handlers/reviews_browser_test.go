@@ -66,12 +66,13 @@ func TestBrowserAccessReview(t *testing.T) {
 		chromedp.Click("#revoke-item-0-0"),
 		chromedp.WaitVisible("#confirm-button"),
 		chromedp.Click("#confirm-button"),
-		chromedp.WaitVisible("#review-items"),
+		chromedp.WaitVisible("#item-0 span.decision:not(.undecided)"),
 	)
 	browsertest.Screenshot(t, ctx, "access-review")
 	browsertest.Step(t, ctx, "keep bob",
 		chromedp.Click("#keep-item-1"),
-		chromedp.WaitVisible("#review-items"),
+		// The page after the keep, not the one it was clicked on.
+		chromedp.WaitVisible("#item-1 span.decision:not(.undecided)"),
 	)
 	browsertest.Step(t, ctx, "close",
 		chromedp.Click("#close-review"),
