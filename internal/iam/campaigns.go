@@ -482,7 +482,7 @@ func (s *Service) ListCampaigns(ctx context.Context, caller *Principal, m Meta) 
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorizeMeta(ctx, caller, m, ListAccessReviewsAction, "*"); err != nil {
+	if err := s.authorizeCampaign(ctx, caller, m, ListAccessReviewsAction, ""); err != nil {
 		return nil, err
 	}
 	cs, err := s.store.Campaigns(ctx, acct)
@@ -513,15 +513,28 @@ func (s *Service) GetCampaign(ctx context.Context, caller *Principal, id string,
 	return s.loadCampaign(ctx, s.store, acct, id)
 }
 
-// authorizeCampaign asks action on "*" with the campaign's ID in
-// AccessReviewIDKey.
+// authorizeCampaign asks action on "*" with the campaign's ID (if any) in
+// AccessReviewIDKey. Reading campaigns is also allowed to whoever may read
+// the account's whole authorization details: a campaign shows a part of
+// them, and so a read-only auditor (ReadOnlyAccess, IAMReadOnlyAccess)
+// sees the reviews as it sees every other page.
 func (s *Service) authorizeCampaign(ctx context.Context, caller *Principal, m Meta, action, id string) error {
 	if caller == nil || caller.IsRoot() {
 		return nil
 	}
-	ok, err := s.allowedWith(ctx, caller, m, action, map[string][]string{AccessReviewIDKey: {id}})
+	var keys map[string][]string
+	if id != "" {
+		keys = map[string][]string{AccessReviewIDKey: {id}}
+	}
+	ok, err := s.allowedWith(ctx, caller, m, action, keys)
 	if err != nil {
 		return err
+	}
+	if !ok && (action == GetAccessReviewAction || action == ListAccessReviewsAction) {
+		ok, err = s.Allowed(ctx, caller, m, "iam:GetAccountAuthorizationDetails", "*")
+		if err != nil {
+			return err
+		}
 	}
 	if ok {
 		return nil

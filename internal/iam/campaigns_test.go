@@ -403,3 +403,33 @@ func TestAccessReviewRevokeGone(t *testing.T) {
 		t.Errorf("undecided %d", c.Undecided)
 	}
 }
+
+// TestAccessReviewReadOnlyAuditor: a read-only auditor reads campaigns and
+// their reports, and may neither start one nor decide.
+func TestAccessReviewReadOnlyAuditor(t *testing.T) {
+	ctx := context.Background()
+	svc, store, root := rootService(t, dbtest.SQLite(t))
+	m := iam.Meta{}
+	auditor := signedInUser(t, svc, store, root, "audrey", readOnlyARN)
+	c, err := svc.CreateCampaign(ctx, root, iam.CreateCampaignInput{Name: "all", Scope: iam.ScopeAllUsers, Due: time.Now(), Reviewers: []string{"audrey"}}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := svc.ListCampaigns(ctx, auditor, m); err != nil || len(cs) != 1 {
+		t.Fatalf("list: %v %v", cs, err)
+	}
+	if _, err := svc.GetCampaign(ctx, auditor, c.ID, m); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := svc.CampaignReport(ctx, auditor, c.ID, "json", &buf, m); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.CreateCampaign(ctx, auditor, iam.CreateCampaignInput{Name: "x", Scope: iam.ScopeAllUsers, Due: time.Now(), Reviewers: []string{"audrey"}}, m)
+	wantKind(t, err, iam.AccessDenied, "an auditor starting a campaign")
+	// A reviewer all the same: deciding is its own action.
+	_, err = svc.Decide(ctx, auditor, iam.DecideInput{CampaignID: c.ID, PrincipalARN: c.Items[0].Snapshot.ARN, Decision: iam.DecisionKeep}, m)
+	if e := wantKind(t, err, iam.AccessDenied, "an auditor deciding"); e.Action != iam.DecideAccessReviewAction {
+		t.Errorf("refused %q", e.Action)
+	}
+}
