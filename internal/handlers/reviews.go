@@ -112,8 +112,14 @@ func reviewItemView(id string, i int, it iam.CampaignItem, decide bool) template
 	for _, sv := range sn.Evidence.ServicesLastAccessed {
 		v.ServicesLastAccessed = append(v.ServicesLastAccessed, sv.Service+": "+when(sv.LastAccessed))
 	}
+	revoked := map[string]bool{}
+	for _, d := range it.Decisions {
+		if d.Permission != "" && d.Decision == iam.DecisionRevoke {
+			revoked[d.Permission] = true
+		}
+	}
 	for j, pm := range sn.Permissions {
-		pv := templates.ReviewPermissionView{Label: permissionLabel(pm), ID: fmt.Sprintf("revoke-%s-%d", v.Anchor, j)}
+		pv := templates.ReviewPermissionView{Label: permissionLabel(pm), ID: fmt.Sprintf("revoke-%s-%d", v.Anchor, j), Revoked: revoked[pm.Key()]}
 		if decide {
 			pv.RevokeHref = decideHref(pm.Key())
 		}

@@ -92,6 +92,9 @@ func TestReviewPages(t *testing.T) {
 	}
 	res, body = rita.form(step, page+"/decide", "PrincipalArn", aliceARN, "Decision", "revoke", "Permission", "policy:arn:aws:iam::aws:policy/AdministratorAccess", "confirm", "yes")
 	mustRedirect(t, res, body, page)
+	if _, body = rita.get(page); !strings.Contains(body, `badge-bad">revoked<`) || strings.Contains(body, `id="revoke-item-0-0"`) {
+		t.Error("the revoked policy is not shown revoked")
+	}
 	// Removing her from the group is not rita's to do: the operation's refusal.
 	res, body = rita.form(page, page+"/decide", "PrincipalArn", aliceARN, "Decision", "revoke", "Permission", "group:devs", "confirm", "yes")
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "iam:RemoveUserFromGroup") {
