@@ -34,19 +34,20 @@ type Globals struct {
 type CLI struct {
 	Globals
 
-	Serve     ServeCmd     `cmd:"" default:"withargs" help:"Serve the console and the AWS API (the default)."`
-	Bootstrap BootstrapCmd `cmd:"" help:"Create the root user without a browser."`
-	Admin     AdminCmd     `cmd:"" help:"Operator commands."`
-	Backup    BackupCmd    `cmd:"" help:"Copy the SQLite database while the console runs."`
-	Export    ExportCmd    `cmd:"" help:"Print the account as GetAccountAuthorizationDetails JSON."`
-	Import    ImportCmd    `cmd:"" help:"Load an AWS account's authorization-details dump for review."`
-	Graph     GraphCmd     `cmd:"" help:"Print the access graph (DOT or JSON)."`
-	WhoCan    WhoCanCmd    `cmd:"" name:"who-can" help:"Who can do an action on a resource, and by which path, including principals outside the account its trust policies let in (JSON)."`
-	Findings  FindingsCmd  `cmd:"" help:"What a reviewer should look at (JSON or CSV)."`
-	Paths     PathsCmd     `cmd:"" help:"Who can reach full access and by which path, ranked; or how one principal can act as another (JSON, CSV or text)."`
-	Compare   CompareCmd   `cmd:"" help:"What changed in an account between two snapshots: kept imports, the account now, or an earlier export (JSON or text)."`
-	Preview   PreviewCmd   `cmd:"" help:"What a permission change to the live account would do, without making it: who can become admin and by which path, who gains or loses what (JSON or text)."`
-	Restore   RestoreCmd   `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
+	Serve        ServeCmd        `cmd:"" default:"withargs" help:"Serve the console and the AWS API (the default)."`
+	Bootstrap    BootstrapCmd    `cmd:"" help:"Create the root user without a browser."`
+	Admin        AdminCmd        `cmd:"" help:"Operator commands."`
+	Backup       BackupCmd       `cmd:"" help:"Copy the SQLite database while the console runs."`
+	Export       ExportCmd       `cmd:"" help:"Print the account as GetAccountAuthorizationDetails JSON."`
+	Import       ImportCmd       `cmd:"" help:"Load an AWS account's authorization-details dump for review."`
+	Graph        GraphCmd        `cmd:"" help:"Print the access graph (DOT or JSON)."`
+	WhoCan       WhoCanCmd       `cmd:"" name:"who-can" help:"Who can do an action on a resource, and by which path, including principals outside the account its trust policies let in (JSON)."`
+	Findings     FindingsCmd     `cmd:"" help:"What a reviewer should look at (JSON or CSV)."`
+	Paths        PathsCmd        `cmd:"" help:"Who can reach full access and by which path, ranked; or how one principal can act as another (JSON, CSV or text)."`
+	ReviewReport ReviewReportCmd `cmd:"" name:"review-report" help:"An access review campaign's report: each principal's access, paths to admin, evidence of use, decision and the revocations applied with their audit event IDs (CSV or JSON)."`
+	Compare      CompareCmd      `cmd:"" help:"What changed in an account between two snapshots: kept imports, the account now, or an earlier export (JSON or text)."`
+	Preview      PreviewCmd      `cmd:"" help:"What a permission change to the live account would do, without making it: who can become admin and by which path, who gains or loses what (JSON or text)."`
+	Restore      RestoreCmd      `cmd:"" help:"Replace the SQLite database with a backup (console stopped)."`
 }
 
 // description is the help's introduction: what a newcomer needs before the

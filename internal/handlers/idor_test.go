@@ -79,6 +79,7 @@ type idorWorld struct {
 	readerARN                 string
 	imported                  string
 	malloryKey                *iam.AccessKey
+	reviewID                  string // an access review campaign alice reviews
 	canaries                  []string
 }
 
@@ -175,6 +176,11 @@ func idorSetup(t *testing.T, e *env) *idorWorld {
 	w.aliceSession = sessionOf(alice.Arn)
 	w.rootSession = sessionOf("arn:aws:iam::" + w.acct + ":root")
 
+	review, err := e.svc.CreateCampaign(ctx, nil, iam.CreateCampaignInput{Name: "canary-review", Scope: iam.ScopeGroupMembers, Group: "ops",
+		Due: time.Now().AddDate(0, 1, 0), Reviewers: []string{"alice"}}, m)
+	must(err)
+	w.reviewID = review.ID
+
 	_, err = e.svc.CreateUser(ctx, nil, iam.CreateUserInput{UserName: "mallory"}, m)
 	must(err)
 	_, err = e.svc.CreateLoginProfile(ctx, nil, iam.CreateLoginProfileInput{UserName: "mallory", Password: malloryPassword}, m)
@@ -231,6 +237,13 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 			{what: "the live account", path: path, want: deny(action)}}}
 	}
 	api := func(cases ...idorCase) idorRoute { return idorRoute{cases: cases, api: true} }
+	aliceARN := "arn:aws:iam::" + w.acct + ":user/alice"
+	campaign := func(sub, action string, form ...string) idorRoute {
+		return idorRoute{cases: []idorCase{
+			{what: "alice's campaign", path: "/reviews/" + w.reviewID + sub, form: form, want: deny(action)},
+			{what: "a campaign that does not exist", path: "/reviews/00000000-0000-0000-0000-000000000000" + sub, form: form, want: deny(action)},
+		}}
+	}
 
 	return map[string]idorRoute{
 		// Users.
@@ -374,19 +387,29 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 			{what: "Reader's v1, unconfirmed", path: "/policies/versions/delete", form: policyPage("VersionId", "v1"), want: deny("iam:GetPolicy")}}},
 
 		// Reviews name an account, the live one or an imported one.
-		"GET /graph":          review("/graph", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.dot":      review("/graph.dot", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.svg":      review("/graph.svg", "iam:GetAccountAuthorizationDetails"),
-		"GET /graph.json":     review("/graph.json", "iam:GetAccountAuthorizationDetails"),
-		"GET /findings":       review("/findings", "iam:GetAccountAuthorizationDetails"),
-		"GET /findings.csv":   review("/findings.csv", "iam:GetAccountAuthorizationDetails"),
-		"GET /findings.json":  review("/findings.json", "iam:GetAccountAuthorizationDetails"),
-		"GET /techniques":     {none: "the catalogue of escalation techniques, no account's data"},
-		"GET /techniques/:id": {cases: []idorCase{{what: "a catalogue technique, the same for everyone", path: "/techniques/iam-002", want: yoursOnly}}},
-		"GET /who-can":        review("/who-can", "iam:GetAccountAuthorizationDetails"),
-		"GET /access":         review("/access", "iam:GetAccountAuthorizationDetails"),
-		"GET /who-can.csv":    review("/who-can.csv", "iam:GetAccountAuthorizationDetails"),
-		"GET /paths":          review("/paths", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph":      review("/graph", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.dot":  review("/graph.dot", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.svg":  review("/graph.svg", "iam:GetAccountAuthorizationDetails"),
+		"GET /graph.json": review("/graph.json", "iam:GetAccountAuthorizationDetails"),
+		// Access reviews: another's campaign, and one that does not exist,
+		// refused alike before it is looked up.
+		"GET /reviews/:id":             campaign("", "console:GetAccessReview"),
+		"GET /reviews/:id/report.csv":  campaign("/report.csv", "console:GetAccessReview"),
+		"GET /reviews/:id/report.json": campaign("/report.json", "console:GetAccessReview"),
+		"GET /reviews/:id/decide":      campaign("/decide?Decision=revoke&PrincipalArn="+url.QueryEscape(aliceARN), "console:GetAccessReview"),
+		"POST /reviews/:id/decide": with(campaign("/decide", "console:DecideAccessReview", "PrincipalArn", aliceARN, "Decision", "keep"),
+			idorCase{what: "revoking alice, confirmed", path: "/reviews/" + w.reviewID + "/decide",
+				form: []string{"PrincipalArn", aliceARN, "Decision", "revoke", "confirm", "yes"}, want: deny("console:DecideAccessReview")}),
+		"POST /reviews/:id/close": campaign("/close", "console:CloseAccessReview", "Force", "true"),
+		"GET /findings":           review("/findings", "iam:GetAccountAuthorizationDetails"),
+		"GET /findings.csv":       review("/findings.csv", "iam:GetAccountAuthorizationDetails"),
+		"GET /findings.json":      review("/findings.json", "iam:GetAccountAuthorizationDetails"),
+		"GET /techniques":         {none: "the catalogue of escalation techniques, no account's data"},
+		"GET /techniques/:id":     {cases: []idorCase{{what: "a catalogue technique, the same for everyone", path: "/techniques/iam-002", want: yoursOnly}}},
+		"GET /who-can":            review("/who-can", "iam:GetAccountAuthorizationDetails"),
+		"GET /access":             review("/access", "iam:GetAccountAuthorizationDetails"),
+		"GET /who-can.csv":        review("/who-can.csv", "iam:GetAccountAuthorizationDetails"),
+		"GET /paths":              review("/paths", "iam:GetAccountAuthorizationDetails"),
 		"GET /graph/principals": {cases: []idorCase{
 			{what: "the imported account's principals", path: "/graph/principals?q=a&account=" + w.imported, want: deny("iam:GetAccountAuthorizationDetails")},
 			{what: "the live account's principals", path: "/graph/principals?q=a", want: deny("iam:GetAccountAuthorizationDetails")}}},
@@ -471,6 +494,8 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /security/password":                {none: "the caller's own password"},
 		"POST /security/password":               {none: "the caller's own password"},
 		"GET /settings":                         {none: "account settings, authorized as such"},
+		"GET /reviews":                          {none: "the account's campaigns, authorized as console:ListAccessReviews"},
+		"POST /reviews":                         {none: "starts a new campaign, authorized as console:CreateAccessReview"},
 		"POST /settings/account":                {none: "account settings, authorized as such"},
 		"POST /settings/guardrails":             {none: "account settings, authorized as such"},
 		"POST /settings/console-oidc":           {none: "account settings, authorized as such"},

@@ -136,6 +136,15 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/simulator", s.simulatorShow)
 	t.add(signedIn, post, "/simulator", s.simulatorRun)
 
+	// Access review campaigns.
+	t.add(signedIn, get, "/reviews", s.reviewsList)
+	t.add(signedIn, post, "/reviews", s.reviewCreate)
+	t.add(signedIn, get, "/reviews/:id", s.reviewShow)
+	t.confirm(signedIn, "/reviews/:id/decide", s.reviewDecision())
+	t.add(signedIn, post, "/reviews/:id/close", s.reviewClose)
+	t.add(signedIn, get, "/reviews/:id/report.csv", s.reviewReport("csv"))
+	t.add(signedIn, get, "/reviews/:id/report.json", s.reviewReport("json"))
+
 	// Switching role.
 	t.add(signedIn, get, "/switch-role", s.switchRoleShow)
 	t.add(signedIn, post, "/switch-role", s.switchRoleSave)

@@ -125,6 +125,9 @@ type event struct {
 	// its resource and parameters name (the role an instance profile gains
 	// or loses: the access graph reads profiles through their roles).
 	also []string
+	// id is the event's ID when the change names its own audit event (an
+	// access review decision); "" for a fresh one.
+	id string
 }
 
 // audit appends an event through st (a transaction, so it commits with the
@@ -145,6 +148,9 @@ func (s *Service) audit(ctx context.Context, st *models.Store, m Meta, accountID
 	}
 	if rec.EventSource == "" {
 		rec.EventSource = "console"
+	}
+	if ev.id != "" {
+		rec.EventID = ev.id
 	}
 	if err == nil {
 		rec.StateChange, rec.Changed = stateChange(ev, principalARN)

@@ -19,6 +19,8 @@ var notStateChanges = map[string]bool{
 	"ImportAccountAuthorizationDetails": true, "CreateAccountAlias": true, "DeleteAccountAlias": true,
 	"SetSecurityTokenServicePreferences": true, "EnableOutboundWebIdentityFederation": true,
 	"DisableOutboundWebIdentityFederation": true, "GetWebIdentityToken": true,
+	// Access reviews record decisions; the changes they apply are their own events.
+	"CreateAccessReview": true, "DecideAccessReview": true, "CloseAccessReview": true,
 }
 
 // statePrincipalChanges are state changes to what the acting principal owns

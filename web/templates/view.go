@@ -85,6 +85,7 @@ var Nav = []NavSection{
 		{"who-can", "Who can", "/who-can"},
 		{"findings", "Findings", "/findings"},
 		{"paths", "Paths to admin", "/paths"},
+		{"reviews", "Access reviews", "/reviews"},
 		{"simulator", "Policy simulator", "/simulator"},
 		{"audit", "Audit log", "/audit"},
 		{"import", "Import an account", "/import"},
