@@ -89,9 +89,9 @@ var iamActions = map[string]action{
 	"ListSAMLProviders":    listSAMLProviders,
 	"UpdateSAMLProvider":   updateSAMLProvider,
 	"DeleteSAMLProvider":   deleteSAMLProvider,
-	"TagSAMLProvider":      tagSAMLProvider,
-	"UntagSAMLProvider":    untagSAMLProvider,
-	"ListSAMLProviderTags": listSAMLProviderTags,
+	"TagSAMLProvider":      tag(iam.SAMLProviderType),
+	"UntagSAMLProvider":    untag(iam.SAMLProviderType),
+	"ListSAMLProviderTags": listTags(iam.SAMLProviderType),
 
 	// Access keys, login profiles, passwords
 	"CreateAccessKey":      createAccessKey,

@@ -50,7 +50,8 @@ func (p params) required(names ...string) error {
 // actions: AttachUserPolicy's UserName, TagPolicy's PolicyArn.
 var entityParam = map[iam.EntityType]string{iam.MFADeviceType: "SerialNumber", iam.UserType: "UserName", iam.GroupType: "GroupName",
 	iam.RoleType: "RoleName", iam.PolicyType: "PolicyArn", iam.InstanceProfileType: "InstanceProfileName",
-	iam.OIDCProviderType: "OpenIDConnectProviderArn", iam.ServerCertificateType: "ServerCertificateName"}
+	iam.OIDCProviderType: "OpenIDConnectProviderArn", iam.ServerCertificateType: "ServerCertificateName",
+	iam.SAMLProviderType: "SAMLProviderArn"}
 
 // entity reads the entity an action of type t names, requiring it and the
 // other parameters named, in AWS's order: the entity first.

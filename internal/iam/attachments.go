@@ -88,6 +88,9 @@ func noSuchEntity(t models.EntityType, name string) *Error {
 	if t == models.EntityOIDCProvider {
 		return noSuchOIDCProvider(name)
 	}
+	if t == models.EntitySAMLProvider {
+		return noSuchSAMLProvider(name)
+	}
 	return newErr(NotFound, "The %s with name %s cannot be found.", entityWord(t), name)
 }
 

@@ -8,7 +8,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"regexp"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -473,99 +472,3 @@ func (s *Service) DeleteSAMLProvider(ctx context.Context, caller *Principal, arn
 	return asInternal(err, "delete SAML provider")
 }
 
-// TagSAMLProvider adds tags to a provider, replacing the values of keys it
-// has. LimitExceeded past 50 tags.
-func (s *Service) TagSAMLProvider(ctx context.Context, caller *Principal, arn string, tags []Tag, m Meta) error {
-	p, acct, err := s.authorizedSAMLProvider(ctx, caller, arn, m, OpTag.Action(SAMLProviderType), tagRequestKeys(tags))
-	if err != nil {
-		return err
-	}
-	if len(tags) == 0 {
-		return invalidField("Tags", "Tags is required.")
-	}
-	if err := validateTags(tags); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		if err := s.lockSAMLProvider(ctx, tx, acct, p.ProviderID, arn); err != nil {
-			return err
-		}
-		have, err := tx.ListTags(ctx, acct, models.EntitySAMLProvider, p.ProviderID)
-		if err != nil {
-			return err
-		}
-		keys := map[string]bool{}
-		for _, h := range have {
-			keys[h.KeyLower] = true
-		}
-		for _, t := range tags {
-			keys[strings.ToLower(t.Key)] = true
-		}
-		if len(keys) > MaxTags {
-			return newErr(LimitExceeded, "The number of tags has reached the maximum limit.")
-		}
-		if err := tx.SetTags(ctx, acct, models.EntitySAMLProvider, p.ProviderID, storeTags(tags)); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "TagSAMLProvider", resource: arn,
-			params: map[string]any{"sAMLProviderArn": arn, "tags": tags}}, nil)
-	})
-	return asInternal(err, "tag SAML provider")
-}
-
-// UntagSAMLProvider removes tags by key, whatever the case; keys it does
-// not have are ignored, as AWS's.
-func (s *Service) UntagSAMLProvider(ctx context.Context, caller *Principal, arn string, keys []string, m Meta) error {
-	var rc map[string][]string
-	if len(keys) > 0 {
-		rc = map[string][]string{"aws:TagKeys": keys}
-	}
-	p, acct, err := s.authorizedSAMLProvider(ctx, caller, arn, m, OpUntag.Action(SAMLProviderType), rc)
-	if err != nil {
-		return err
-	}
-	if len(keys) == 0 {
-		return invalidField("TagKeys", "TagKeys is required.")
-	}
-	if len(keys) > MaxTags {
-		return invalidField("TagKeys", "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to %d", MaxTags)
-	}
-	for _, k := range keys {
-		if n := utf8.RuneCountInString(k); n < 1 || n > 128 || !tagChars(k) {
-			return invalidField("TagKeys", "Tag keys must be 1 to 128 letters, digits, spaces and _ . : / = + - @.")
-		}
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
-		if err := s.lockSAMLProvider(ctx, tx, acct, p.ProviderID, arn); err != nil {
-			return err
-		}
-		if err := tx.RemoveTags(ctx, acct, models.EntitySAMLProvider, p.ProviderID, keys); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "UntagSAMLProvider", resource: arn,
-			params: map[string]any{"sAMLProviderArn": arn, "tagKeys": keys}}, nil)
-	})
-	return asInternal(err, "untag SAML provider")
-}
-
-// ListSAMLProviderTags lists one page of a provider's tags, by key.
-func (s *Service) ListSAMLProviderTags(ctx context.Context, caller *Principal, arn string, in Page, m Meta) ([]Tag, string, error) {
-	p, acct, err := s.authorizedSAMLProvider(ctx, caller, arn, m, OpListTags.Action(SAMLProviderType), nil)
-	if err != nil {
-		return nil, "", err
-	}
-	f, err := listFilter("", in.Marker, in.MaxItems, "")
-	if err != nil {
-		return nil, "", err
-	}
-	rows, err := s.store.ListTags(ctx, acct, models.EntitySAMLProvider, p.ProviderID)
-	if err != nil {
-		return nil, "", internal(err, "tags")
-	}
-	out := make([]Tag, len(rows))
-	for i, r := range rows {
-		out[i] = Tag{Key: r.Key, Value: r.Value}
-	}
-	f.After = strings.ToLower(f.After)
-	return pageOf(out, func(t Tag) string { return strings.ToLower(t.Key) }, f)
-}

@@ -45,6 +45,13 @@ func (s *Service) authorizedTaggable(ctx context.Context, caller *Principal, acc
 		}
 		return &taggable{typ: t, id: p.ProviderID, label: name, arn: name, paramKey: "openIDConnectProviderArn"}, nil
 	}
+	if t == models.EntitySAMLProvider {
+		p, _, err := s.authorizedSAMLProvider(ctx, caller, name, m, action, keys)
+		if err != nil {
+			return nil, err
+		}
+		return &taggable{typ: t, id: p.ProviderID, label: name, arn: name, paramKey: "sAMLProviderArn"}, nil
+	}
 	if t == models.EntityPolicy {
 		if isAWSPolicyARN(name) && !strings.HasPrefix(action, "iam:List") {
 			return nil, s.builtinReadOnly(ctx, caller, m, action, name)

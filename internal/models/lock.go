@@ -72,6 +72,8 @@ func (s *Store) LockEntity(ctx context.Context, accountID string, t EntityType, 
 		model, key = &InstanceProfile{}, "instance_profile_id"
 	case EntityOIDCProvider:
 		model, key = &OIDCProvider{}, "provider_id"
+	case EntitySAMLProvider:
+		model, key = &SAMLProvider{}, "provider_id"
 	case EntityServerCertificate:
 		model, key = &ServerCertificate{}, "server_certificate_id"
 	default:
