@@ -53,6 +53,8 @@ type Service struct {
 	// aliases keeps the accounts' aliases for the pages' header
 	// (accountalias.go).
 	aliases aliasCache
+	// usage holds the evidence of use not yet flushed (usage.go).
+	usage usageRecorder
 }
 
 // New makes a Service.

@@ -32,6 +32,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0015_sts_federation", Migrate: migrate0015STSFederation},
 		{ID: "0016_credential_report", Migrate: migrate0016CredentialReport},
 		{ID: "0017_guardrails", Migrate: migrate0017Guardrails},
+		{ID: "0020_usage", Migrate: migrate0020Usage},
 	}
 }
 
