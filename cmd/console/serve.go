@@ -104,6 +104,11 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	// The requests are done: write the use they recorded (before the
+	// deferred store.Close).
+	if err := svc.Close(ctx); err != nil {
+		log.Warn("flush usage at shutdown", "err", err)
+	}
 	return nil
 }
 
