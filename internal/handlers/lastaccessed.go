@@ -54,4 +54,3 @@ func entityHref(arn string) string {
 	}
 	return ""
 }
-
