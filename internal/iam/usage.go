@@ -57,7 +57,7 @@ type usageRecorder struct {
 // recordUse notes caller's use of action now. It never blocks on the
 // database.
 func (s *Service) recordUse(caller *Principal, action string) {
-	if caller == nil || caller.IsRoot() || action == "" {
+	if caller == nil || caller.IsRoot() || action == "" || s.cfg.NoUsage {
 		return
 	}
 	r := &s.usage
