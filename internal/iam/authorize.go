@@ -34,7 +34,7 @@ func (s *Service) authorizeMeta(ctx context.Context, caller *Principal, m Meta, 
 		return err
 	}
 	// The operation's own decision is use, allowed or not (usage.go).
-	s.recordUse(caller, action)
+	s.recordUse(caller, action, allowed)
 	if allowed {
 		return nil
 	}

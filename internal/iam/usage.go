@@ -37,8 +37,9 @@ type usageKey struct {
 }
 
 type usageAgg struct {
-	last  int64 // Unix milliseconds
-	count int64
+	last   int64 // Unix milliseconds
+	count  int64
+	denied int64 // of count, the refused
 }
 
 // usageRecorder holds the use not yet flushed.
@@ -54,9 +55,9 @@ type usageRecorder struct {
 	closed atomic.Bool
 }
 
-// recordUse notes caller's use of action now. It never blocks on the
-// database.
-func (s *Service) recordUse(caller *Principal, action string) {
+// recordUse notes caller's use of action now, allowed or refused. It
+// never blocks on the database.
+func (s *Service) recordUse(caller *Principal, action string, allowed bool) {
 	if caller == nil || caller.IsRoot() || action == "" || s.cfg.NoUsage {
 		return
 	}
@@ -84,6 +85,9 @@ func (s *Service) recordUse(caller *Principal, action string) {
 			continue
 		}
 		a.count++
+		if !allowed {
+			a.denied++
+		}
 		if ms > a.last {
 			a.last = ms
 		}
@@ -144,13 +148,14 @@ func (s *Service) FlushUsage(ctx context.Context) error {
 	deltas := make([]models.UsageDelta, 0, len(taken))
 	for k, a := range taken {
 		deltas = append(deltas, models.UsageDelta{AccountID: k.account, PrincipalARN: k.principal, Action: k.action,
-			Day: time.UnixMilli(k.day * 24 * 60 * 60 * 1000).UTC().Format(time.DateOnly), LastUsed: time.UnixMilli(a.last), Count: a.count})
+			Day: time.UnixMilli(k.day * 24 * 60 * 60 * 1000).UTC().Format(time.DateOnly), LastUsed: time.UnixMilli(a.last), Count: a.count, Denied: a.denied})
 	}
 	if err := s.store.AddUsage(ctx, deltas); err != nil {
 		r.mu.Lock()
 		for k, a := range taken {
 			b := r.pending[k]
 			b.count += a.count
+			b.denied += a.denied
 			b.last = max(b.last, a.last)
 			r.pending[k] = b
 		}

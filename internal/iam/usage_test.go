@@ -49,6 +49,9 @@ func TestUsageWhatCounts(t *testing.T) {
 	got := map[string]int64{}
 	for _, x := range uses {
 		got[x.PrincipalARN+" "+x.Action] = x.Count
+		if want := int64(0); x.Action == "iam:CreateUser" && x.Denied != 1 || x.Action == "iam:GetUser" && x.Denied != want {
+			t.Errorf("%s denied %d of %d", x.Action, x.Denied, x.Count)
+		}
 	}
 	want := map[string]int64{u.Arn + " iam:GetUser": 3, u.Arn + " iam:CreateUser": 1}
 	if len(got) != len(want) {

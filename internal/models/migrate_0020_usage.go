@@ -15,6 +15,7 @@ func migrate0020Usage(tx *gorm.DB) error {
 			day VARCHAR(10) NOT NULL,
 			last_used BIGINT NOT NULL,
 			count BIGINT NOT NULL,
+			denied BIGINT NOT NULL DEFAULT 0,
 			PRIMARY KEY (account_id, principal_arn, action, day))`,
 		`CREATE INDEX idx_action_usages_last ON action_usages (account_id, principal_arn, last_used)`,
 		`CREATE TABLE last_accessed_jobs (

@@ -17,6 +17,7 @@ type UsageDelta struct {
 	Day          string // 2006-01-02, UTC
 	LastUsed     time.Time
 	Count        int64
+	Denied       int64 // of Count, the refused
 }
 
 // ActionUsage is a principal's use of an action over the days asked for.
@@ -25,10 +26,11 @@ type ActionUsage struct {
 	Action       string
 	LastUsed     time.Time
 	Count        int64
+	Denied       int64 // of Count, the refused
 }
 
 // usageBatch keeps one statement's parameters well under SQLite's and
-// PostgreSQL's limits (six per row).
+// PostgreSQL's limits (seven per row).
 const usageBatch = 100
 
 // AddUsage merges deltas into the stored aggregates: the later last use
@@ -44,17 +46,17 @@ func (s *Store) AddUsage(ctx context.Context, deltas []UsageDelta) error {
 		batch := deltas[:n]
 		deltas = deltas[n:]
 		var b strings.Builder
-		b.WriteString("INSERT INTO action_usages (account_id, principal_arn, action, day, last_used, count) VALUES ")
-		args := make([]any, 0, 6*n)
+		b.WriteString("INSERT INTO action_usages (account_id, principal_arn, action, day, last_used, count, denied) VALUES ")
+		args := make([]any, 0, 7*n)
 		for i, d := range batch {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(?, ?, ?, ?, ?, ?)")
-			args = append(args, d.AccountID, d.PrincipalARN, d.Action, d.Day, d.LastUsed.UnixMilli(), d.Count)
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, d.AccountID, d.PrincipalARN, d.Action, d.Day, d.LastUsed.UnixMilli(), d.Count, d.Denied)
 		}
 		b.WriteString(" ON CONFLICT (account_id, principal_arn, action, day) DO UPDATE SET last_used = " + greatest +
-			"(action_usages.last_used, excluded.last_used), count = action_usages.count + excluded.count")
+			"(action_usages.last_used, excluded.last_used), count = action_usages.count + excluded.count, denied = action_usages.denied + excluded.denied")
 		if err := s.q(ctx).Exec(b.String(), args...).Error; err != nil {
 			return translate(err, "add usage")
 		}
@@ -73,8 +75,9 @@ func (s *Store) UsageOf(ctx context.Context, accountID string, principalARNs []s
 		Action       string
 		LastUsed     int64
 		Count        int64
+		Denied       int64
 	}
-	q := s.q(ctx).Table("action_usages").Select("principal_arn, action, MAX(last_used) AS last_used, SUM(count) AS count").
+	q := s.q(ctx).Table("action_usages").Select("principal_arn, action, MAX(last_used) AS last_used, SUM(count) AS count, SUM(denied) AS denied").
 		Where("account_id = ? AND principal_arn IN ?", accountID, principalARNs)
 	if !since.IsZero() {
 		q = q.Where("day >= ?", since.UTC().Format(time.DateOnly))
@@ -84,7 +87,7 @@ func (s *Store) UsageOf(ctx context.Context, accountID string, principalARNs []s
 	}
 	out := make([]ActionUsage, len(rows))
 	for i, r := range rows {
-		out[i] = ActionUsage{PrincipalARN: r.PrincipalARN, Action: r.Action, LastUsed: time.UnixMilli(r.LastUsed).UTC(), Count: r.Count}
+		out[i] = ActionUsage{PrincipalARN: r.PrincipalARN, Action: r.Action, LastUsed: time.UnixMilli(r.LastUsed).UTC(), Count: r.Count, Denied: r.Denied}
 	}
 	return out, nil
 }
