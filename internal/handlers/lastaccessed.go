@@ -1,10 +1,14 @@
 package handlers
 
 import (
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/web/templates"
 )
 
@@ -19,6 +23,9 @@ func (s *Server) lastAccessedTab(c echo.Context, arn string) (templates.LastAcce
 		return templates.LastAccessedView{}, err
 	}
 	var v templates.LastAccessedView
+	if strings.Contains(arn, ":user/") || strings.Contains(arn, ":role/") {
+		v.GenerateHref = "/policies/generate?arn=" + url.QueryEscape(arn)
+	}
 	var never []templates.LastAccessedRow
 	for _, x := range rows {
 		r := templates.LastAccessedRow{Service: x.ServiceName, Namespace: x.ServiceNamespace, Entities: x.TotalAuthenticatedEntities}
@@ -53,4 +60,33 @@ func entityHref(arn string) string {
 		return entityURL("roles", rest[strings.LastIndexByte(rest, '/')+1:], "")
 	}
 	return ""
+}
+
+// policyGenerate shows the policy a user's or role's activity asks for,
+// as a difference from what it is granted, in the create-policy form:
+// saving it is the normal CreatePolicy.
+func (s *Server) policyGenerate(c echo.Context) error {
+	arn := c.QueryParam("arn")
+	days, err := strconv.Atoi(c.QueryParam("days"))
+	if err != nil || c.QueryParam("days") == "" {
+		days = iam.DefaultUnusedAccessDays
+	}
+	ap, err := s.svc.PolicyFromActivity(c.Request().Context(), principal(c), arn, days, meta(c))
+	if err != nil {
+		return err
+	}
+	v := templates.ActivityPolicyView{Principal: arn, PrincipalHref: entityHref(arn), Days: days, Since: when(ap.Since),
+		Form: templates.PolicyForm{Name: lastPart(arn) + "-from-activity", Document: ap.Document, Tags: nil,
+			Description: "What " + lastPart(arn) + " used in the " + strconv.Itoa(days) + " days to " + when(ap.Since.AddDate(0, 0, days))}}
+	for _, r := range ap.Services {
+		row := templates.ActivityRow{Service: r.Name, Namespace: r.Namespace, Used: r.Used, Change: "kept"}
+		switch {
+		case r.Removed():
+			row.Change = "removed"
+		case !r.Granted:
+			row.Change = "added"
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return render(c, http.StatusOK, templates.ActivityPolicyPage(s.page(c, "Policy from activity", "policies"), v))
 }

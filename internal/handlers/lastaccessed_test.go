@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"context"
+	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -50,6 +53,27 @@ func TestLastAccessedTab(t *testing.T) {
 	if !strings.Contains(row(body, `data-namespace="iam"`), "iam:GenerateServiceLastAccessedDetails") {
 		t.Errorf("the refused attempt is not in the iam row")
 	}
+	// The policy from ivy's activity: s3 goes, iam narrows to what she
+	// used; saving it is the create-policy form.
+	acct, err := e.store.LiveAccount(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ivyARN := "arn:aws:iam::" + acct.ID + ":user/ivy"
+	res, body = admin.get("/policies/generate?days=30&arn=" + url.QueryEscape(ivyARN))
+	if res.StatusCode != http.StatusOK || !strings.Contains(row(body, `data-namespace="s3"`), "removed") ||
+		!strings.Contains(row(body, `data-namespace="iam"`), "iam:ListUsers") {
+		t.Fatalf("generate: %d %s", res.StatusCode, row(body, `id="activity-diff"`))
+	}
+	doc := html.UnescapeString(between(body, `name="PolicyDocument"`, "</textarea>"))
+	doc = doc[strings.Index(doc, ">")+1:]
+	if !strings.Contains(doc, `"iam:GetUser"`) || strings.Contains(doc, "s3:") {
+		t.Errorf("generated document = %s", doc)
+	}
+	tok := admin.csrf("/policies/new")
+	if res, body := admin.post("/policies", url.Values{"_csrf": {tok}, "PolicyName": {"ivy-from-activity"}, "PolicyDocument": {doc}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("save: %d %s", res.StatusCode, body)
+	}
 	for _, path := range []string{"/roles", "/groups"} {
 		if res, _ := admin.get(path); res.StatusCode != http.StatusOK {
 			t.Errorf("%s: %d", path, res.StatusCode)
@@ -72,4 +96,10 @@ func row(body, marker string) string {
 		return body[i:]
 	}
 	return body[i : i+end]
+}
+
+func between(s, a, z string) string {
+	_, rest, _ := strings.Cut(s, a)
+	v, _, _ := strings.Cut(rest, z)
+	return v
 }

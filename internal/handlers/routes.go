@@ -207,6 +207,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/policies", s.policyCreate)
 	t.add(signedIn, get, "/policies/view", s.policyShow)
 	t.add(signedIn, get, "/policies/diff", s.policyDiff)
+	t.add(signedIn, get, "/policies/generate", s.policyGenerate)
 	t.confirm(signedIn, "/policies/delete", s.policyDeletion())
 	t.add(signedIn, post, "/policies/tags", s.policyTagsSave)
 	t.add(signedIn, post, "/policies/versions", s.previewed(s.versionPreview()))
