@@ -467,6 +467,7 @@ func idorTable(w *idorWorld) map[string]idorRoute {
 		"GET /settings":                         {none: "account settings, authorized as such"},
 		"POST /settings/account":                {none: "account settings, authorized as such"},
 		"POST /settings/guardrails":             {none: "account settings, authorized as such"},
+		"POST /settings/unused-access":          {none: "account settings, authorized as such"},
 		"POST /settings/password-policy":        {none: "account settings, authorized as such"},
 		"GET /settings/password-policy/delete":  {none: "account settings, authorized as such"},
 		"POST /settings/password-policy/delete": {none: "account settings, authorized as such"},

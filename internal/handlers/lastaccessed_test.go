@@ -103,3 +103,26 @@ func between(s, a, z string) string {
 	v, _, _ := strings.Cut(rest, z)
 	return v
 }
+
+// TestUnusedAccessSetting: the settings page sets the unused-access
+// window, and refuses one out of range with AWS-like words.
+func TestUnusedAccessSetting(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	admin := e.browser()
+	admin.setup()
+	if _, body := admin.get("/settings"); !strings.Contains(body, `id="UnusedAccessDays"`) || !strings.Contains(between(body, `id="UnusedAccessDays"`, ">"), `value="90"`) {
+		t.Fatalf("settings page: %s", between(body, `id="unused-access-form"`, "</form>"))
+	}
+	for _, c := range []struct {
+		days, want string
+	}{{"120", "Unused access window saved."}, {"900", "between 1 and 365"}} {
+		tok := admin.csrf("/settings")
+		res, _ := admin.post("/settings/unused-access", url.Values{"_csrf": {tok}, "UnusedAccessDays": {c.days}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save %s: %d", c.days, res.StatusCode)
+		}
+		if _, body := admin.get("/settings"); !strings.Contains(body, c.want) || !strings.Contains(between(body, `id="UnusedAccessDays"`, ">"), `value="120"`) {
+			t.Errorf("after %s: %s", c.days, between(body, `id="unused-access-form"`, "</form>"))
+		}
+	}
+}

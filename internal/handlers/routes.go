@@ -106,6 +106,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, get, "/settings", s.settingsShow)
 	t.add(signedIn, post, "/settings/account", s.accountSettingsSave)
 	t.add(signedIn, post, "/settings/guardrails", s.guardrailsSave)
+	t.add(signedIn, post, "/settings/unused-access", s.unusedAccessSave)
 	t.add(signedIn, post, "/settings/password-policy", s.passwordPolicySave)
 	t.confirm(signedIn, "/settings/password-policy/delete", s.passwordPolicyDeletion())
 
