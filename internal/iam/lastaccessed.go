@@ -248,12 +248,28 @@ func (s *Service) FlushAndUsage(ctx context.Context, acct string, arns []string,
 	if err := s.FlushUsage(ctx); err != nil {
 		s.cfg.Log.Warn("flush usage", "err", err)
 	}
+	if len(arns) > usageBindMax {
+		// A policy attached to thousands: read the account's use and keep
+		// theirs, rather than bind more parameters than a statement takes.
+		all, err := s.store.UsageOfAccount(ctx, acct, since)
+		if err != nil {
+			return nil, internal(err, "usage")
+		}
+		keep := make(map[string]bool, len(arns))
+		for _, a := range arns {
+			keep[a] = true
+		}
+		return slices.DeleteFunc(all, func(u models.ActionUsage) bool { return !keep[u.PrincipalARN] }), nil
+	}
 	uses, err := s.store.UsageOf(ctx, acct, arns, since)
 	if err != nil {
 		return nil, internal(err, "usage")
 	}
 	return uses, nil
 }
+
+// usageBindMax is the most principals whose use is asked for by name.
+const usageBindMax = 1000
 
 // servicesLastAccessed is the report on a job's subject: each granted
 // service (sorted by namespace) with its last use.
@@ -332,30 +348,57 @@ func (sub *lastAccessedSubject) arns() []string {
 	return out
 }
 
-// subjectOf resolves a report's ARN in the live account: a user (itself,
-// its and its groups' policies), a group (its users, its policies), a role
-// (itself, its policies) or a managed policy (the users, groups' users and
-// roles it is attached to; its default document). NoSuchEntity otherwise.
+// subjectOf resolves a report's ARN in the live account (see
+// subjectIndex.of).
 func subjectOf(a *graph.Account, arn string) (*lastAccessedSubject, error) {
-	sub := &lastAccessedSubject{granted: map[string]string{}}
-	managed := map[string]*graph.ManagedPolicy{}
-	for i := range a.Policies {
-		managed[a.Policies[i].ARN] = &a.Policies[i]
+	return newSubjectIndex(a).of(arn)
+}
+
+// subjectIndex finds an account's entities by ARN and remembers what each
+// document grants, so that asking for every principal (the unused-access
+// findings) costs a lookup each, not a walk of the account and a parse of
+// every policy each.
+type subjectIndex struct {
+	a        *graph.Account
+	users    map[string]*graph.User
+	groups   map[string]*graph.Group // by name, as users list them
+	groupARN map[string]*graph.Group
+	roles    map[string]*graph.Role
+	managed  map[string]*graph.ManagedPolicy
+	grants   map[string]map[string]string // policy ARN or inline document -> granted services
+}
+
+func newSubjectIndex(a *graph.Account) *subjectIndex {
+	x := &subjectIndex{a: a, users: map[string]*graph.User{}, groups: map[string]*graph.Group{}, groupARN: map[string]*graph.Group{},
+		roles: map[string]*graph.Role{}, managed: map[string]*graph.ManagedPolicy{}, grants: map[string]map[string]string{}}
+	for i := range a.Users {
+		x.users[a.Users[i].ARN] = &a.Users[i]
 	}
-	groups := map[string]*graph.Group{}
 	for i := range a.Groups {
-		groups[a.Groups[i].Name] = &a.Groups[i]
+		x.groups[a.Groups[i].Name] = &a.Groups[i]
+		x.groupARN[a.Groups[i].ARN] = &a.Groups[i]
 	}
+	for i := range a.Roles {
+		x.roles[a.Roles[i].ARN] = &a.Roles[i]
+	}
+	for i := range a.Policies {
+		x.managed[a.Policies[i].ARN] = &a.Policies[i]
+	}
+	return x
+}
+
+// of resolves arn: a user (itself, its and its groups' policies), a group
+// (its users, its policies), a role (itself, its policies) or a managed
+// policy (the users, groups' users and roles it is attached to; its
+// default document). NoSuchEntity otherwise.
+func (x *subjectIndex) of(arn string) (*lastAccessedSubject, error) {
+	sub := &lastAccessedSubject{granted: map[string]string{}}
 	grant := func(inline []graph.InlinePolicy, attached []graph.AttachedPolicy) {
 		for _, p := range inline {
-			sub.grantDoc(p.Document)
+			x.grantInto(sub, p.Document, p.Document)
 		}
 		for _, ap := range attached {
-			if mp := managed[ap.ARN]; mp != nil {
-				sub.grantDoc(mp.Document())
-			} else if b := Builtin(ap.ARN); b != nil {
-				sub.grantDoc(b.Document())
-			}
+			x.grantInto(sub, ap.ARN, x.managedDoc(ap.ARN))
 		}
 	}
 	user := func(u *graph.User) EntityLastAccessed {
@@ -375,56 +418,46 @@ func subjectOf(a *graph.Account, arn string) (*lastAccessedSubject, error) {
 	t, _ := typeOfARN(arn)
 	switch t {
 	case UserType:
-		for i := range a.Users {
-			if u := &a.Users[i]; u.ARN == arn {
-				sub.entities = append(sub.entities, user(u))
-				grant(u.Inline, u.Attached)
-				for _, gn := range u.Groups {
-					if g := groups[gn]; g != nil {
-						grant(g.Inline, g.Attached)
-					}
+		if u := x.users[arn]; u != nil {
+			sub.entities = append(sub.entities, user(u))
+			grant(u.Inline, u.Attached)
+			for _, gn := range u.Groups {
+				if g := x.groups[gn]; g != nil {
+					grant(g.Inline, g.Attached)
 				}
-				return sub, nil
 			}
+			return sub, nil
 		}
 	case GroupType:
-		for i := range a.Groups {
-			if g := &a.Groups[i]; g.ARN == arn {
-				grant(g.Inline, g.Attached)
-				for j := range a.Users {
-					if u := &a.Users[j]; slices.Contains(u.Groups, g.Name) {
-						sub.entities = append(sub.entities, user(u))
-					}
+		if g := x.groupARN[arn]; g != nil {
+			grant(g.Inline, g.Attached)
+			for i := range x.a.Users {
+				if u := &x.a.Users[i]; slices.Contains(u.Groups, g.Name) {
+					sub.entities = append(sub.entities, user(u))
 				}
-				return sub, nil
 			}
+			return sub, nil
 		}
 	case RoleType:
-		for i := range a.Roles {
-			if r := &a.Roles[i]; r.ARN == arn {
-				sub.entities = append(sub.entities, role(r))
-				grant(r.Inline, r.Attached)
-				return sub, nil
-			}
+		if r := x.roles[arn]; r != nil {
+			sub.entities = append(sub.entities, role(r))
+			grant(r.Inline, r.Attached)
+			return sub, nil
 		}
 	case PolicyType:
-		doc := ""
-		if mp := managed[arn]; mp != nil {
-			doc = mp.Document()
-		} else if b := Builtin(arn); b != nil {
-			doc = b.Document()
-		} else {
+		doc := x.managedDoc(arn)
+		if doc == "" {
 			break
 		}
-		sub.grantDoc(doc)
+		x.grantInto(sub, arn, doc)
 		viaGroup := map[string]bool{}
-		for i := range a.Groups {
-			if attachedTo(a.Groups[i].Attached) {
-				viaGroup[a.Groups[i].Name] = true
+		for i := range x.a.Groups {
+			if attachedTo(x.a.Groups[i].Attached) {
+				viaGroup[x.a.Groups[i].Name] = true
 			}
 		}
-		for i := range a.Users {
-			u := &a.Users[i]
+		for i := range x.a.Users {
+			u := &x.a.Users[i]
 			in := attachedTo(u.Attached)
 			for _, gn := range u.Groups {
 				in = in || viaGroup[gn]
@@ -433,9 +466,9 @@ func subjectOf(a *graph.Account, arn string) (*lastAccessedSubject, error) {
 				sub.entities = append(sub.entities, user(u))
 			}
 		}
-		for i := range a.Roles {
-			if attachedTo(a.Roles[i].Attached) {
-				sub.entities = append(sub.entities, role(&a.Roles[i]))
+		for i := range x.a.Roles {
+			if attachedTo(x.a.Roles[i].Attached) {
+				sub.entities = append(sub.entities, role(&x.a.Roles[i]))
 			}
 		}
 		return sub, nil
@@ -443,15 +476,33 @@ func subjectOf(a *graph.Account, arn string) (*lastAccessedSubject, error) {
 	return nil, newErr(NotFound, "The entity %s does not exist.", arn)
 }
 
-// grantDoc adds the services a document's Allow statements name (all of a
-// wildcard's, as AWS's report lists every service a policy grants).
-func (sub *lastAccessedSubject) grantDoc(doc string) {
-	d, err := policy.Parse([]byte(doc), policy.Identity)
-	if err != nil {
-		return // a stored document parsed when saved; nothing to grant otherwise
+// managedDoc is a managed policy's default document, "" when unknown.
+func (x *subjectIndex) managedDoc(arn string) string {
+	if mp := x.managed[arn]; mp != nil {
+		return mp.Document()
 	}
-	for _, ss := range policy.Summarize(d).Allow {
-		sub.granted[ss.Prefix] = ss.Name
+	if b := Builtin(arn); b != nil {
+		return b.Document()
+	}
+	return ""
+}
+
+// grantInto adds the services a document's Allow statements name (all of
+// a wildcard's, as AWS's report lists every service a policy grants),
+// read once per key.
+func (x *subjectIndex) grantInto(sub *lastAccessedSubject, key, doc string) {
+	g, ok := x.grants[key]
+	if !ok {
+		g = map[string]string{}
+		if d, err := policy.Parse([]byte(doc), policy.Identity); err == nil { // stored documents parsed when saved
+			for _, ss := range policy.Summarize(d).Allow {
+				g[ss.Prefix] = ss.Name
+			}
+		}
+		x.grants[key] = g
+	}
+	for k, v := range g {
+		sub.granted[k] = v
 	}
 }
 

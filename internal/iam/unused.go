@@ -150,7 +150,7 @@ func (s *Service) unusedPermissions(ctx context.Context, a *graph.Account, now, 
 			arns = append(arns, sb.arn)
 		}
 	}
-	uses, err := s.store.UsageOf(ctx, a.ID, arns, time.Time{})
+	uses, err := s.store.UsageOfAccount(ctx, a.ID, time.Time{})
 	if err != nil {
 		return nil, internal(err, "usage")
 	}
@@ -163,8 +163,9 @@ func (s *Service) unusedPermissions(ctx context.Context, a *graph.Account, now, 
 		last[u.PrincipalARN][ns] = later(last[u.PrincipalARN][ns], u.LastUsed)
 	}
 	var out []graph.Finding
+	subjects := newSubjectIndex(a)
 	for _, arn := range arns {
-		sub, err := subjectOf(a, arn)
+		sub, err := subjects.of(arn)
 		if err != nil {
 			continue // gone since the graph was read
 		}

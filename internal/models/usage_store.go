@@ -70,6 +70,10 @@ func (s *Store) UsageOf(ctx context.Context, accountID string, principalARNs []s
 	if len(principalARNs) == 0 {
 		return nil, nil
 	}
+	return s.usageWhere(ctx, accountID, principalARNs, since)
+}
+
+func (s *Store) usageWhere(ctx context.Context, accountID string, principalARNs []string, since time.Time) ([]ActionUsage, error) {
 	var rows []struct {
 		PrincipalARN string
 		Action       string
@@ -78,7 +82,10 @@ func (s *Store) UsageOf(ctx context.Context, accountID string, principalARNs []s
 		Denied       int64
 	}
 	q := s.q(ctx).Table("action_usages").Select("principal_arn, action, MAX(last_used) AS last_used, SUM(count) AS count, SUM(denied) AS denied").
-		Where("account_id = ? AND principal_arn IN ?", accountID, principalARNs)
+		Where("account_id = ?", accountID)
+	if principalARNs != nil {
+		q = q.Where("principal_arn IN ?", principalARNs)
+	}
 	if !since.IsZero() {
 		q = q.Where("day >= ?", since.UTC().Format(time.DateOnly))
 	}
@@ -90,6 +97,13 @@ func (s *Store) UsageOf(ctx context.Context, accountID string, principalARNs []s
 		out[i] = ActionUsage{PrincipalARN: r.PrincipalARN, Action: r.Action, LastUsed: time.UnixMilli(r.LastUsed).UTC(), Count: r.Count, Denied: r.Denied}
 	}
 	return out, nil
+}
+
+// UsageOfAccount is UsageOf for every principal of an account (no list
+// of ARNs to bind: an account may hold more principals than a statement
+// takes parameters).
+func (s *Store) UsageOfAccount(ctx context.Context, accountID string, since time.Time) ([]ActionUsage, error) {
+	return s.usageWhere(ctx, accountID, nil, since)
 }
 
 // LastUseByPrincipal is each principal's latest use of anything in an
