@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/iamconsole/console/internal/graph"
+	"github.com/iamconsole/console/internal/models"
 )
 
 // Unused access (issue 15): roles, access keys and console passwords not
@@ -51,11 +52,14 @@ func (s *Service) SetUnusedAccessDays(ctx context.Context, caller *Principal, da
 	if days < 0 || days > MaxUnusedAccessDays {
 		return invalidField("UnusedAccessDays", "The unused access window must be between 1 and %d days.", MaxUnusedAccessDays)
 	}
-	if err := s.store.SetUnusedAccessDays(ctx, acct, days, s.now()); err != nil {
-		return internal(err, "unused access days")
-	}
-	return s.audit(ctx, s.store, m, acct, callerARN(caller), event{name: "SetUnusedAccessDays", resource: "arn:aws:iam::" + acct + ":root",
-		params: map[string]any{"unusedAccessDays": days}}, nil)
+	err = s.store.Tx(ctx, func(tx *models.Store) error {
+		if err := tx.SetUnusedAccessDays(ctx, acct, days, s.now()); err != nil {
+			return internal(err, "unused access days")
+		}
+		return s.audit(ctx, tx, m, acct, callerARN(caller), event{name: "SetUnusedAccessDays", resource: "arn:aws:iam::" + acct + ":root",
+			params: map[string]any{"unusedAccessDays": days}}, nil)
+	})
+	return asInternal(err, "set unused access days")
 }
 
 func (s *Service) unusedDays(ctx context.Context, acct string) (int, error) {
