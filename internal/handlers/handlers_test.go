@@ -79,6 +79,7 @@ func newEnv(t *testing.T, cfg handlers.Config) *env {
 	t.Cleanup(func() { store.Close() })
 	clk := &clock{t: time.Now().UTC()}
 	svc := iam.New(store, iam.Config{Argon2: auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}, Now: clk.Now})
+	t.Cleanup(func() { svc.Close(context.Background()) }) // before the store closes
 	tok, err := svc.NewSetupToken(context.Background())
 	if err != nil {
 		t.Fatal(err)
