@@ -24,6 +24,7 @@ type ServeCmd struct {
 	SessionMax     time.Duration `name:"session-max" env:"CONSOLE_SESSION_MAX" default:"12h" help:"Console session absolute lifetime."`
 	BodyLimit      string        `name:"body-limit" env:"CONSOLE_BODY_LIMIT" default:"1M" help:"Largest request body accepted."`
 	ShutdownGrace  time.Duration `name:"shutdown-grace" env:"CONSOLE_SHUTDOWN_GRACE" default:"15s" help:"How long in-flight requests may finish at shutdown."`
+	NoUsage        bool          `name:"no-usage" env:"CONSOLE_NO_USAGE" help:"Do not record which principal used which action (Access Advisor and the unused-access findings then see no use)."`
 	DebugAddr      string        `name:"debug-addr" env:"CONSOLE_DEBUG_ADDR" help:"Serve Go's pprof profiles on this separate address (off when empty; keep it on loopback)."`
 }
 
@@ -39,7 +40,7 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 		return err
 	}
 	defer store.Close()
-	svc := g.service(store, sealer, log, iam.Config{SessionIdle: s.SessionIdle, SessionMax: s.SessionMax})
+	svc := g.service(store, sealer, log, iam.Config{SessionIdle: s.SessionIdle, SessionMax: s.SessionMax, NoUsage: s.NoUsage})
 
 	ln, err := net.Listen("tcp", s.Addr)
 	if err != nil {
@@ -103,6 +104,11 @@ func (s *ServeCmd) Run(g *Globals, e *env) error {
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	// The requests are done: write the use they recorded (before the
+	// deferred store.Close).
+	if err := svc.Close(ctx); err != nil {
+		log.Warn("flush usage at shutdown", "err", err)
 	}
 	return nil
 }

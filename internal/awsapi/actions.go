@@ -224,6 +224,11 @@ var iamActions = map[string]action{
 	"GenerateCredentialReport":    generateCredentialReport,
 	"GetCredentialReport":         getCredentialReport,
 
+	// Access Advisor (iam_lastaccessed.go)
+	"GenerateServiceLastAccessedDetails":        generateServiceLastAccessedDetails,
+	"GetServiceLastAccessedDetails":             getServiceLastAccessedDetails,
+	"GetServiceLastAccessedDetailsWithEntities": getServiceLastAccessedDetailsWithEntities,
+
 	// The whole account at once (the snapshot `console export` writes)
 	"GetAccountAuthorizationDetails": getAccountAuthorizationDetails,
 

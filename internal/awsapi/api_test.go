@@ -69,6 +69,7 @@ func newEnv(t *testing.T, b dbtest.Backend, opts ...func(*iam.Config)) *env {
 		o(&cfg)
 	}
 	svc := iam.New(store, cfg)
+	t.Cleanup(func() { svc.Close(ctx) }) // before the store closes
 	srv := httptest.NewServer(handlers.New(svc, handlers.Config{Log: discard, API: awsapi.New(svc, discard)}))
 	t.Cleanup(srv.Close)
 	res, err := svc.Setup(ctx, iam.SetupInput{Email: "root@example.com", Password: "correct horse battery staple"}, iam.Meta{})

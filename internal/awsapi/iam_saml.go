@@ -105,4 +105,3 @@ func deleteSAMLProvider(s *Server, c *call) (any, error) {
 	}
 	return nil, s.svc.DeleteSAMLProvider(c.ctx, c.caller, c.p.str("SAMLProviderArn"), c.meta)
 }
-

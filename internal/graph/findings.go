@@ -29,6 +29,11 @@ const (
 	// 14's guardrails): the console's account settings add these to the
 	// graph's findings.
 	FindingGuardrailViolation = "GuardrailViolation"
+	// Unused access (issue 15): credentials and permissions nobody used
+	// within the account's window, from the console's evidence of use.
+	FindingUnusedAccessKey  = "UnusedAccessKey"
+	FindingUnusedPassword   = "UnusedPassword"
+	FindingUnusedPermission = "UnusedPermission"
 )
 
 // Severities, most severe first.

@@ -40,7 +40,7 @@ var SeverityNames = []string{SeverityCritical, SeverityHigh, SeverityMedium, Sev
 // within a severity.
 var FindingTypes = []string{FindingAdmin, FindingGuardrailViolation, FindingHiddenAdmin, FindingInactiveUser, FindingPermissiveTrust,
 	FindingPrivilegeEscalation, FindingRootAccessKey, FindingRootWithoutMFA, FindingStaleAccessKey, FindingTakeoverRing,
-	FindingUnusedPolicy, FindingUnusedRole, FindingUserWithoutMFA, FindingWildcardPolicy}
+	FindingUnusedAccessKey, FindingUnusedPassword, FindingUnusedPermission, FindingUnusedPolicy, FindingUnusedRole, FindingUserWithoutMFA, FindingWildcardPolicy}
 
 // PrincipalKinds are the kinds FindingQuery.Kind accepts.
 var PrincipalKinds = []string{"user", "group", "role", "policy", "root"}

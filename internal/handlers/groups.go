@@ -52,7 +52,7 @@ func (s *Server) groupCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("groups", g.GroupName, ""))
 }
 
-var groupTabs = []struct{ key, label string }{{"members", "Users"}, {"permissions", "Permissions"}, {"access", "Access"}}
+var groupTabs = []struct{ key, label string }{{"members", "Users"}, {"permissions", "Permissions"}, {"access", "Access"}, {"last-accessed", "Last accessed"}}
 
 // groupShow shows a group on one of its tabs.
 func (s *Server) groupShow(c echo.Context) error {
@@ -84,7 +84,7 @@ func (s *Server) groupDetail(c echo.Context, name, tab string) (templates.GroupD
 	if err != nil {
 		return templates.GroupDetailView{}, err
 	}
-	if tab != "permissions" && tab != "access" {
+	if tab != "permissions" && tab != "access" && tab != "last-accessed" {
 		tab = "members"
 	}
 	v := templates.GroupDetailView{Name: g.GroupName, Path: g.Path, ARN: g.Arn, ID: g.GroupId, Created: when(g.CreateDate), Tab: tab,
@@ -105,6 +105,10 @@ func (s *Server) groupDetail(c echo.Context, name, tab string) (templates.GroupD
 	}
 	if tab == "access" {
 		v.Access, err = s.accessTab(c, g.Arn)
+		return v, err
+	}
+	if tab == "last-accessed" {
+		v.LastAccessed, err = s.lastAccessedTab(c, g.Arn)
 		return v, err
 	}
 	return v, s.groupPermissions(c, g, &v)

@@ -83,6 +83,7 @@ func newEnv(t *testing.T, cfg handlers.Config, opts ...func(*iam.Config)) *env {
 		o(&icfg)
 	}
 	svc := iam.New(store, icfg)
+	t.Cleanup(func() { svc.Close(context.Background()) }) // before the store closes
 	tok, err := svc.NewSetupToken(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -105,6 +105,7 @@ func diagnosticTexts(ds []policy.Diagnostic) []string {
 
 var policyTabs = []struct{ key, label string }{
 	{"summary", "Permissions"}, {"json", "JSON"}, {"versions", "Versions"}, {"entities", "Entities attached"},
+	{"last-accessed", "Last accessed"},
 }
 
 func policyTabURL(arn, tab string) string {
@@ -204,6 +205,9 @@ func (s *Server) policyDetail(c echo.Context, arn, tab, version string) (templat
 				v.NewDoc = pv.Document
 			}
 		}
+	case "last-accessed":
+		v.LastAccessed, err = s.lastAccessedTab(c, p.Arn)
+		return v, err
 	case "entities":
 		ents, _, err := s.svc.ListEntitiesForPolicy(ctx, pr, iam.ListEntitiesForPolicyInput{PolicyArn: p.Arn, MaxItems: 1000}, m)
 		if denied(err) {

@@ -143,7 +143,7 @@ func (s *Server) roleCreate(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, entityURL("roles", r.RoleName, ""))
 }
 
-var roleTabs = []struct{ key, label string }{{"permissions", "Permissions"}, {"trust", "Trust relationships"}, {"tags", "Tags"}, {"access", "Access"}}
+var roleTabs = []struct{ key, label string }{{"permissions", "Permissions"}, {"trust", "Trust relationships"}, {"tags", "Tags"}, {"access", "Access"}, {"last-accessed", "Last accessed"}}
 
 // roleShow shows a role on one of its tabs.
 func (s *Server) roleShow(c echo.Context) error {
@@ -205,6 +205,8 @@ func (s *Server) roleDetail(c echo.Context, name, tab string) (templates.RoleDet
 		v.Can.Tag = s.can(c, iam.OpTag, r.Arn) && s.can(c, iam.OpUntag, r.Arn)
 	case "access":
 		v.Access, err = s.accessTab(c, r.Arn)
+	case "last-accessed":
+		v.LastAccessed, err = s.lastAccessedTab(c, r.Arn)
 	}
 	return v, err
 }

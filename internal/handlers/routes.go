@@ -109,6 +109,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/settings/account", s.accountSettingsSave)
 	t.add(signedIn, post, "/settings/guardrails", s.guardrailsSave)
 	t.add(signedIn, post, "/settings/console-oidc", s.consoleOIDCSave)
+	t.add(signedIn, post, "/settings/unused-access", s.unusedAccessSave)
 	t.add(signedIn, post, "/settings/password-policy", s.passwordPolicySave)
 	t.confirm(signedIn, "/settings/password-policy/delete", s.passwordPolicyDeletion())
 
@@ -228,6 +229,7 @@ func (s *Server) pageRoutes() table {
 	t.add(signedIn, post, "/policies", s.policyCreate)
 	t.add(signedIn, get, "/policies/view", s.policyShow)
 	t.add(signedIn, get, "/policies/diff", s.policyDiff)
+	t.add(signedIn, get, "/policies/generate", s.policyGenerate)
 	t.confirm(signedIn, "/policies/delete", s.policyDeletion())
 	t.add(signedIn, post, "/policies/tags", s.policyTagsSave)
 	t.add(signedIn, post, "/policies/versions", s.previewed(s.versionPreview()))

@@ -38,7 +38,28 @@ func (s *Server) settingsShow(c echo.Context) error {
 	if f.ConsoleOIDC, err = s.consoleOIDCForm(c); err != nil {
 		return err
 	}
+	if f.UnusedAccessDays, err = s.svc.UnusedAccessDays(c.Request().Context(), principal(c), meta(c)); err != nil {
+		return err
+	}
 	return render(c, http.StatusOK, templates.SettingsPage(s.page(c, "Settings", "settings"), f))
+}
+
+// unusedAccessSave sets the window of the unused-access findings.
+func (s *Server) unusedAccessSave(c echo.Context) error {
+	days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("UnusedAccessDays")))
+	if err != nil {
+		days = -1 // out of range: the operation says why
+	}
+	err = s.svc.SetUnusedAccessDays(c.Request().Context(), principal(c), days, meta(c))
+	if iam.KindOf(err) == iam.Invalid {
+		s.flash(c, "error", err.(*iam.Error).Message)
+		return c.Redirect(http.StatusSeeOther, "/settings")
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "Unused access window saved.")
+	return c.Redirect(http.StatusSeeOther, "/settings")
 }
 
 func guardrailsForm(g iam.Guardrails) templates.GuardrailsForm {

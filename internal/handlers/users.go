@@ -210,6 +210,7 @@ func (s *Server) userCreate(c echo.Context) error {
 
 var userTabs = []struct{ key, label string }{
 	{"permissions", "Permissions"}, {"groups", "Groups"}, {"security", "Security credentials"}, {"tags", "Tags"}, {"access", "Access"},
+	{"last-accessed", "Last accessed"},
 }
 
 // userShow shows a user on one of its tabs.
@@ -275,6 +276,8 @@ func (s *Server) userDetail(c echo.Context, name, tab string) (templates.UserDet
 		v.Can.Tag = s.can(c, iam.OpTag, u.Arn) && s.can(c, iam.OpUntag, u.Arn)
 	case "access":
 		err = s.userAccess(c, u, &v)
+	case "last-accessed":
+		v.LastAccessed, err = s.lastAccessedTab(c, u.Arn)
 	}
 	return v, err
 }

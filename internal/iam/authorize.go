@@ -33,6 +33,8 @@ func (s *Service) authorizeMeta(ctx context.Context, caller *Principal, m Meta, 
 	if err != nil {
 		return err
 	}
+	// The operation's own decision is use, allowed or not (usage.go).
+	s.recordUse(caller, action, allowed)
 	if allowed {
 		return nil
 	}

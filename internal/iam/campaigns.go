@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -202,10 +203,9 @@ type UsageEvidence struct {
 	PasswordLastUsed time.Time  `json:",omitzero"`
 	RoleLastUsed     time.Time  `json:",omitzero"`
 	RoleLastRegion   string     `json:",omitempty"`
-	// ServicesLastAccessed is per-service last-accessed data. Nothing
-	// fills it yet: the per-action usage records being added in parallel
-	// plug in at serviceLastAccessed.
-	ServicesLastAccessed []ServiceLastAccessed `json:",omitempty"`
+	// ServicesLastAccessed is when the principal last used each service
+	// (allowed requests, from the usage records: usage.go).
+	ServicesLastAccessed []ServiceUse `json:",omitempty"`
 }
 
 // KeyUsage is one access key's use.
@@ -215,17 +215,34 @@ type KeyUsage struct {
 	LastUsedService string    `json:",omitempty"`
 }
 
-// ServiceLastAccessed is when a principal last used one service.
-type ServiceLastAccessed struct {
+// ServiceUse is when a principal last used one service.
+type ServiceUse struct {
 	Service      string
 	LastAccessed time.Time
 }
 
-// serviceLastAccessed is the hook for per-service last-accessed data
-// (the usage records of issue 15's other items): it returns none until
-// they exist, and the campaign pages and reports show whatever it returns.
-var serviceLastAccessed = func(ctx context.Context, s *Service, accountID, principalARN string) []ServiceLastAccessed {
-	return nil
+// serviceLastAccessed is when principalARN last used each service, from
+// the usage records (flushed first, so this process's recent use counts):
+// allowed requests only, most recent first.
+func serviceLastAccessed(ctx context.Context, s *Service, accountID, principalARN string) ([]ServiceUse, error) {
+	uses, err := s.FlushAndUsage(ctx, accountID, []string{principalARN}, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	last := map[string]time.Time{}
+	for _, u := range uses {
+		if u.Count > u.Denied && u.LastUsed.After(last[serviceOf(u.Action)]) {
+			last[serviceOf(u.Action)] = u.LastUsed
+		}
+	}
+	out := make([]ServiceUse, 0, len(last))
+	for svc, t := range last {
+		out = append(out, ServiceUse{Service: svc, LastAccessed: t})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].LastAccessed.After(out[j].LastAccessed) || out[i].LastAccessed.Equal(out[j].LastAccessed) && out[i].Service < out[j].Service
+	})
+	return out, nil
 }
 
 // Summary says the evidence in one line, for the report and the page.
@@ -463,7 +480,13 @@ func (s *Service) snapshotPrincipal(ctx context.Context, g *graph.Graph, arn str
 		}
 		snap.Evidence.RoleLastUsed, snap.Evidence.RoleLastRegion = r.LastUsed, r.LastUsedRegion
 	}
-	snap.Evidence.ServicesLastAccessed = serviceLastAccessed(ctx, s, acct.ID, arn)
+	uses, err := serviceLastAccessed(ctx, s, g.Account().ID, arn)
+	if err != nil {
+		// The snapshot still holds the rest of its evidence; the report
+		// says no service was used, which the log explains.
+		s.cfg.Log.Warn("campaign: service last accessed", "principal", arn, "err", err)
+	}
+	snap.Evidence.ServicesLastAccessed = uses
 	return snap
 }
 

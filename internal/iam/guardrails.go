@@ -332,13 +332,27 @@ func shortName(arn string) string {
 
 // AccountFindings are the findings of an account's graph and, for the
 // live account, the violations of its guardrails, in the graph's order.
+//
+// The live account's unused access (unused.go) comes from the console's
+// evidence of use and the account's window, so it replaces the graph's
+// fixed-window UnusedRole there.
 func (s *Service) AccountFindings(ctx context.Context, g *graph.Graph) ([]graph.Finding, error) {
 	fs := g.Findings(s.now())
 	gs, err := s.GuardrailFindings(ctx, g)
-	if err != nil || len(gs) == 0 {
+	if err != nil {
 		return fs, err
 	}
-	return graph.SortFindings(append(fs, gs...)), nil
+	us, err := s.UnusedAccessFindings(ctx, g)
+	if err != nil {
+		return fs, err
+	}
+	if len(gs) == 0 && us == nil {
+		return fs, nil
+	}
+	if us != nil {
+		fs = slices.DeleteFunc(fs, func(f graph.Finding) bool { return f.Type == graph.FindingUnusedRole })
+	}
+	return graph.SortFindings(append(append(fs, gs...), us...)), nil
 }
 
 // GuardrailFindings are the account's existing violations of its

@@ -34,7 +34,9 @@ func newService(t *testing.T, dsn string) (*iam.Service, *models.Store, *clock) 
 	}
 	t.Cleanup(func() { store.Close() })
 	clk := &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	return iam.New(store, iam.Config{Now: clk.Now, Argon2: fastArgon}), store, clk
+	svc := iam.New(store, iam.Config{Now: clk.Now, Argon2: fastArgon})
+	t.Cleanup(func() { svc.Close(context.Background()) }) // before the store closes: cleanups run last first
+	return svc, store, clk
 }
 
 const goodPassword = "correct horse battery staple"

@@ -471,4 +471,3 @@ func (s *Service) DeleteSAMLProvider(ctx context.Context, caller *Principal, arn
 	}
 	return asInternal(err, "delete SAML provider")
 }
-

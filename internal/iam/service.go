@@ -30,6 +30,10 @@ type Config struct {
 	// MaxUsers is the UsersPerAccount quota: AWS's default, 5,000, unless
 	// raised (as AWS lets an account raise it).
 	MaxUsers int
+	// NoUsage turns off the recording of use (usage.go): Access Advisor
+	// and the unused-access findings then see none. For measuring what
+	// recording costs, and for operators who want no such record.
+	NoUsage bool
 	// OIDC verifies web identity tokens (AssumeRoleWithWebIdentity); one
 	// with AWS-like bounds, on the service's clock, when nil.
 	OIDC *oidc.Verifier
@@ -53,6 +57,8 @@ type Service struct {
 	// aliases keeps the accounts' aliases for the pages' header
 	// (accountalias.go).
 	aliases aliasCache
+	// usage holds the evidence of use not yet flushed (usage.go).
+	usage usageRecorder
 }
 
 // New makes a Service.

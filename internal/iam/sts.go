@@ -347,7 +347,11 @@ func (s *Service) mayAssume(ctx context.Context, caller *Principal, role *models
 	}
 	req := &policy.Request{Principal: s.enginePrincipal(caller), Action: "sts:AssumeRole", Resource: arn,
 		Context: policy.NewContext(keys), Time: s.now()}
-	return policy.Decide(&inputs, req) == policy.Allowed, nil
+	allowed := policy.Decide(&inputs, req) == policy.Allowed
+	// Assuming is the operation itself (AssumeRole, switching role): use
+	// (usage.go), allowed or not.
+	s.recordUse(caller, "sts:AssumeRole", allowed)
+	return allowed, nil
 }
 
 // checkMFACode verifies a caller's MFA code for STS: the serial must be one

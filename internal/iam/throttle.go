@@ -280,6 +280,7 @@ func (s *Service) UnlockSignIn(ctx context.Context, caller *Principal, username 
 			return false, err
 		}
 		if isRoot && !caller.IsRoot() {
+			s.recordUse(caller, OpUpdateLoginProfile.Action(UserType), false)
 			return false, s.refuse(ctx, caller, m, OpUpdateLoginProfile.Action(UserType), arn)
 		}
 		if err := s.authorizeMeta(ctx, caller, m, OpUpdateLoginProfile.Action(UserType), arn); err != nil {

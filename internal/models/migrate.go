@@ -34,6 +34,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0017_guardrails", Migrate: migrate0017Guardrails},
 		{ID: "0018_console_oidc", Migrate: migrate0018ConsoleOIDC},
 		{ID: "0019_saml_console", Migrate: migrate0019SAMLConsole},
+		{ID: "0020_usage", Migrate: migrate0020Usage},
 		{ID: "0021_campaigns", Migrate: migrate0021Campaigns},
 	}
 }

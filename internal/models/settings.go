@@ -21,6 +21,9 @@ type AccountSettings struct {
 	// CredentialReportAt is when GenerateCredentialReport last started a
 	// report (nil: never). Written only by MarkCredentialReport.
 	CredentialReportAt *time.Time
+	// UnusedAccessDays is how long without use makes access unused (0:
+	// 90 days). Written only by SetUnusedAccessDays.
+	UnusedAccessDays int
 }
 
 // AccountSettings returns an account's settings, the defaults when none
@@ -38,7 +41,7 @@ func (s *Store) AccountSettings(ctx context.Context, accountID string) (*Account
 // PutAccountSettings saves an account's switches (not the credential
 // report's time, which has its own writer).
 func (s *Store) PutAccountSettings(ctx context.Context, st *AccountSettings) error {
-	return translate(s.q(ctx).Omit("CredentialReportAt").Clauses(clause.OnConflict{
+	return translate(s.q(ctx).Omit("CredentialReportAt", "UnusedAccessDays").Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "account_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"allow_users_without_mfa", "guardrails", "updated_at"}),
 	}).Create(st).Error, "put account settings")
