@@ -130,3 +130,35 @@ func TestGuardrails(t *testing.T) {
 		})
 	}
 }
+
+// TestMFASettingAcrossProcesses: whether users may go without MFA is kept
+// under the state stamp; a second process changing the setting moves the
+// stamp, so the first asks for enrollment at the session's next request.
+func TestMFASettingAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := b.DSN(t)
+			svc, store, root := rootService(t, dsn)
+			other, _, _ := newService(t, dsn)
+			m := iam.Meta{}
+			if err := svc.UpdateAccountSettings(ctx, root, iam.AccountSettings{AllowUsersWithoutMFA: true}, m); err != nil {
+				t.Fatal(err)
+			}
+			signedInUser(t, svc, store, root, "nomfa")
+			res, err := svc.SignIn(ctx, "nomfa", userPassword, iam.Meta{SourceIP: "192.0.2.9"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p, err := svc.Authenticate(ctx, res.Token); err != nil || p.MustEnrollMFA {
+				t.Fatalf("allowed without MFA: %v %+v", err, p)
+			}
+			if err := other.UpdateAccountSettings(ctx, root, iam.AccountSettings{AllowUsersWithoutMFA: false}, m); err != nil {
+				t.Fatal(err)
+			}
+			if p, err := svc.Authenticate(ctx, res.Token); err != nil || !p.MustEnrollMFA {
+				t.Fatalf("after the other process required MFA: %v, must enroll %v", err, p != nil && p.MustEnrollMFA)
+			}
+		})
+	}
+}

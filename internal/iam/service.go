@@ -48,7 +48,10 @@ type Service struct {
 	// userPages keeps the user page's reads under the state stamp
 	// (GetUserPage).
 	userPages stampCache[*userPageReads]
-	graphs    graphCache
+	// mfaOptional keeps each account's AllowUsersWithoutMFA under the
+	// state stamp (mustEnroll).
+	mfaOptional stampCache[bool]
+	graphs      graphCache
 	// compared keeps the earlier side of the last comparison (compare.go).
 	compared comparedCache
 	// details keeps the snapshot GetAccountAuthorizationDetails pages

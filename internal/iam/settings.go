@@ -67,9 +67,20 @@ func (s *Service) mustEnroll(ctx context.Context, p *Principal) (bool, error) {
 	case p.Type != TypeUser:
 		return false, nil
 	}
+	// Asked on every page a user without a device opens: the answer is
+	// kept under the IAM state stamp, which UpdateAccountSettings moves,
+	// and which the request reads anyway (its policies are kept under it).
+	stamp, err := s.requestStamp(ctx, p)
+	if err != nil {
+		return false, err
+	}
+	if allow, ok := s.mfaOptional.get(stamp, p.AccountID); ok {
+		return !allow, nil
+	}
 	st, err := s.store.AccountSettings(ctx, p.AccountID)
 	if err != nil {
 		return false, internal(err, "settings")
 	}
+	s.mfaOptional.put(stamp, p.AccountID, st.AllowUsersWithoutMFA, inputCacheMax)
 	return !st.AllowUsersWithoutMFA, nil
 }

@@ -6,7 +6,8 @@ import (
 
 // notStateChanges are the audited operations that change no IAM state (see
 // models.StateStamp): sessions, sign-ins and their throttles, account-wide
-// settings no graph or decision reads, and imports (an imported account is
+// settings no graph or decision reads (UpdateAccountSettings is not one:
+// whether users may go without MFA is kept under the stamp), and imports (an imported account is
 // stamped by its import time). Every other successful event is a state
 // change: an operation added later without an entry here makes the stamp
 // move (too often, never too rarely).
@@ -15,7 +16,7 @@ var notStateChanges = map[string]bool{
 	"EndSession": true, "EndUserSessions": true, "RecoveryCodeUsed": true, "RegenerateRecoveryCodes": true,
 	"SignInLocked": true, "SignInUnlocked": true, "AssumeRole": true, "AssumeRoleWithWebIdentity": true,
 	"AssumeRoleWithSAML": true, "GetSessionToken": true, "GetFederationToken": true,
-	"UpdateAccountPasswordPolicy": true, "DeleteAccountPasswordPolicy": true, "UpdateAccountSettings": true,
+	"UpdateAccountPasswordPolicy": true, "DeleteAccountPasswordPolicy": true,
 	"ImportAccountAuthorizationDetails": true, "CreateAccountAlias": true, "DeleteAccountAlias": true,
 	"SetSecurityTokenServicePreferences": true, "EnableOutboundWebIdentityFederation": true,
 	"DisableOutboundWebIdentityFederation": true, "GetWebIdentityToken": true,
