@@ -271,7 +271,7 @@ func (g Guardrails) adminOutside(gr *graph.Graph, principal, words string) (Guar
 		return GuardrailViolation{}, false
 	}
 	return GuardrailViolation{Rule: RuleAdminGroup, Principal: principal,
-		Explanation: shortName(principal) + " would reach full access outside group " + g.AdminGroup + ": " + words}, true
+		Explanation: arnResource(principal) + " would reach full access outside group " + g.AdminGroup + ": " + words}, true
 }
 
 // onStar is the violations among permissions: an action of NeverOnStar
@@ -285,7 +285,7 @@ func (g Guardrails) onStar(principal string, perms []graph.Permission) []Guardra
 		for _, a := range g.NeverOnStar {
 			if covers(p.Action, a) {
 				out = append(out, GuardrailViolation{Rule: RuleNeverOnStar, Principal: principal,
-					Explanation: fmt.Sprintf("%s would be granted %s on every resource (%s on *%s)", shortName(principal), a, p.Action, citeFirst(p.Statements))})
+					Explanation: fmt.Sprintf("%s would be granted %s on every resource (%s on *%s)", arnResource(principal), a, p.Action, citeFirst(p.Statements))})
 				break
 			}
 		}
@@ -321,13 +321,6 @@ func userGroups(a *graph.Account, arn string) []string {
 		}
 	}
 	return nil
-}
-
-func shortName(arn string) string {
-	if i := strings.LastIndexByte(arn, ':'); i >= 0 && strings.HasPrefix(arn, "arn:") {
-		return arn[i+1:]
-	}
-	return arn
 }
 
 // AccountFindings are the findings of an account's graph and, for the
