@@ -73,6 +73,9 @@ func TestImportUploadEvidence(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("findings: %d", res.StatusCode)
 	}
+	if strings.Contains(body, `class="fix"`) {
+		t.Error("an imported (read-only) account's findings have Fix links")
+	}
 	for _, want := range []string{"UserWithoutMFA", "StaleAccessKey", "InactiveUser", "UnusedAccessKey", "UnusedPassword", "UnusedPermission", "ec2 (never used)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("findings page lacks %q", want)
