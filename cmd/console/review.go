@@ -35,6 +35,9 @@ func printJSON(w io.Writer, v any) error {
 type ImportCmd struct {
 	File string `arg:"" type:"existingfile" help:"Output of 'aws iam get-account-authorization-details'."`
 	Name string `name:"name" help:"A label for the account."`
+	// Evidence of use (README, "Importing an account").
+	CredentialReport string `name:"credential-report" type:"existingfile" help:"AWS's credential report CSV (the decoded Content of 'aws iam get-credential-report')."`
+	LastAccessed     string `name:"last-accessed" type:"existingfile" help:"Services last accessed: JSON of 'aws iam get-service-last-accessed-details' per principal, with its Arn."`
 }
 
 // Run imports the file.
@@ -45,7 +48,12 @@ func (c *ImportCmd) Run(g *Globals, e *env) error {
 			return err
 		}
 		defer f.Close()
-		res, err := svc.ImportAccount(e.ctx, nil, f, c.Name, cliMeta("import"))
+		ev, closeEv, err := c.evidence()
+		if err != nil {
+			return err
+		}
+		defer closeEv()
+		res, err := svc.ImportAccountEvidence(e.ctx, nil, f, c.Name, ev, cliMeta("import"))
 		if err != nil {
 			return err
 		}

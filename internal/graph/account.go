@@ -37,6 +37,11 @@ type Account struct {
 	// same: a dump is one account's, whatever its ARNs say). Information,
 	// not a problem: test accounts and copied dumps carry them.
 	Foreign []string
+	// ServicesLastAccessed is, per user and role ARN, each service
+	// namespace's last use (zero: never) as an imported account's
+	// get-service-last-accessed-details evidence gave it; nil when none
+	// was given (the live account's use is recorded elsewhere).
+	ServicesLastAccessed map[string]map[string]time.Time
 }
 
 // Root is what is known about the account's root user.
@@ -193,6 +198,8 @@ type (
 		AccountId        string `json:"AccountId,omitempty"`
 		CredentialsKnown bool   `json:"CredentialsKnown,omitempty"`
 		Root             *Root  `json:"Root,omitempty"`
+		// principal ARN -> service namespace -> last use ("" never)
+		ServicesLastAccessed map[string]map[string]string `json:"ServicesLastAccessed,omitempty"`
 	}
 	jsonAttached struct {
 		PolicyName string `json:"PolicyName"`
@@ -482,6 +489,16 @@ func ParseAuthorizationDetails(rd io.Reader) (*Account, []Warning, error) {
 		a.ID = d.Console.AccountId
 		a.CredentialsKnown = d.Console.CredentialsKnown
 		a.Root = d.Console.Root
+		if d.Console.ServicesLastAccessed != nil {
+			a.ServicesLastAccessed = map[string]map[string]time.Time{}
+			for arn, m := range d.Console.ServicesLastAccessed {
+				x := map[string]time.Time{}
+				for ns, t := range m {
+					x[ns] = r.date(arn, t)
+				}
+				a.ServicesLastAccessed[arn] = x
+			}
+		}
 	}
 	if a.ID == "" {
 		a.ID = r.accountID(a)
@@ -676,6 +693,16 @@ func jsonTags(in []Tag) []Tag {
 func (a *Account) AuthorizationDetails() ([]byte, error) {
 	d := jsonDetails{UserDetailList: []jsonUser{}, GroupDetailList: []jsonGroup{}, RoleDetailList: []jsonRole{}, Policies: []jsonPolicy{},
 		Console: &jsonConsole{AccountId: a.ID, CredentialsKnown: a.CredentialsKnown, Root: a.Root}}
+	if a.ServicesLastAccessed != nil {
+		d.Console.ServicesLastAccessed = map[string]map[string]string{}
+		for arn, m := range a.ServicesLastAccessed {
+			x := map[string]string{}
+			for ns, t := range m {
+				x[ns] = fmtDate(t)
+			}
+			d.Console.ServicesLastAccessed[arn] = x
+		}
+	}
 	for _, u := range a.Users {
 		x := jsonUser{Path: u.Path, UserName: u.Name, UserId: u.ID, Arn: u.ARN, CreateDate: fmtDate(u.CreateDate),
 			GroupList: append([]string{}, u.Groups...), AttachedManagedPolicies: jsonAttacheds(u.Attached),

@@ -68,7 +68,9 @@ func (s *Server) findingsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, templates.FindingsPage(s.page(c, "Findings", "findings"), findingsView(accounts, f, res, all)))
+	v := findingsView(accounts, f, res, all)
+	s.addFixes(c, accounts, &v)
+	return render(c, http.StatusOK, templates.FindingsPage(s.page(c, "Findings", "findings"), v))
 }
 
 // findingsView formats one page of the result: the rows not shown are not

@@ -28,7 +28,12 @@ func (s *Server) importSave(c echo.Context) error {
 		return err
 	}
 	defer file.Close()
-	res, err := s.svc.ImportAccount(c.Request().Context(), principal(c), file, f.Label, meta(c))
+	ev, closeEv, err := importEvidence(c)
+	if err != nil {
+		return err
+	}
+	defer closeEv()
+	res, err := s.svc.ImportAccountEvidence(c.Request().Context(), principal(c), file, f.Label, ev, meta(c))
 	if k := iam.KindOf(err); err != nil && k == iam.Invalid {
 		f.Errors = fieldError(err)
 		return render(c, formStatus, templates.ImportPage(s.formPage(c, "Import an AWS account", "import", "/import"), f))

@@ -108,6 +108,12 @@ func arnResource(arn string) string {
 // iam:ImportAccountAuthorizationDetails (a console action, covered by
 // "iam:*" and "*").
 func (s *Service) ImportAccount(ctx context.Context, caller *Principal, r io.Reader, label string, m Meta) (*ImportResult, error) {
+	return s.ImportAccountEvidence(ctx, caller, r, label, ImportEvidence{}, m)
+}
+
+// ImportAccountEvidence is ImportAccount with evidence of use beside the
+// dump (import_evidence.go).
+func (s *Service) ImportAccountEvidence(ctx context.Context, caller *Principal, r io.Reader, label string, ev ImportEvidence, m Meta) (*ImportResult, error) {
 	if err := s.authorizeMeta(ctx, caller, m, "iam:ImportAccountAuthorizationDetails", "*"); err != nil {
 		return nil, err
 	}
@@ -130,8 +136,13 @@ func (s *Service) ImportAccount(ctx context.Context, caller *Principal, r io.Rea
 	} else if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return nil, internal(err, "live account")
 	}
+	raw, warns, err = applyEvidence(a, raw, warns, ev)
+	if err != nil {
+		return nil, err
+	}
 	res := &ImportResult{AccountID: a.ID, Label: label}
 	importReport(res, a, warns)
+	evidenceReport(res, a, ev)
 	wj, _ := json.Marshal(res.Warnings)
 	if label == "" {
 		res.Label = "Imported " + a.ID

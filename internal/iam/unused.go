@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -74,11 +75,19 @@ func (s *Service) unusedDays(ctx context.Context, acct string) (int, error) {
 }
 
 // UnusedAccessFindings are the live account's unused access (never nil,
-// though maybe empty); nil for an imported account (its credentials and
-// use are not known here).
+// though maybe empty); for an imported account, what its evidence of use
+// (credential report, services last accessed) shows, nil when it has none.
 func (s *Service) UnusedAccessFindings(ctx context.Context, g *graph.Graph) ([]graph.Finding, error) {
 	a := g.Account()
-	if !a.CredentialsKnown {
+	evidence, imported := lastAccessedOf(a)
+	if !imported && a.CredentialsKnown {
+		live, err := s.store.LiveAccount(ctx)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return nil, internal(err, "live account")
+		}
+		imported = err != nil || live.ID != a.ID
+	}
+	if !a.CredentialsKnown && evidence == nil {
 		return nil, nil
 	}
 	days, err := s.unusedDays(ctx, a.ID)
@@ -116,6 +125,9 @@ func (s *Service) UnusedAccessFindings(ctx context.Context, g *graph.Graph) ([]g
 	}
 	for i := range a.Users {
 		u := &a.Users[i]
+		if !a.CredentialsKnown {
+			break
+		}
 		for _, k := range u.AccessKeys {
 			if k.Status == "Active" {
 				add(graph.FindingUnusedAccessKey, u.ARN, "access key "+k.ID, k.CreateDate, k.LastUsed)
@@ -125,7 +137,10 @@ func (s *Service) UnusedAccessFindings(ctx context.Context, g *graph.Graph) ([]g
 			add(graph.FindingUnusedPassword, u.ARN, "console password of "+u.Name, u.LoginProfile.CreateDate, u.PasswordLastUsed)
 		}
 	}
-	perms, err := s.unusedPermissions(ctx, a, now, cutoff, days)
+	if imported && evidence == nil {
+		return out, nil // use of services unknown: nothing to judge
+	}
+	perms, err := s.unusedPermissions(ctx, a, now, cutoff, days, evidence)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +149,10 @@ func (s *Service) UnusedAccessFindings(ctx context.Context, g *graph.Graph) ([]g
 
 // unusedPermissions: per user and role older than the window, the granted
 // services it did not use within it, each with its last use or never.
-func (s *Service) unusedPermissions(ctx context.Context, a *graph.Account, now, cutoff time.Time, days int) ([]graph.Finding, error) {
+// evidence, when not nil, is an imported account's services last
+// accessed, which stands for the recorded use, and only the principals it
+// covers are judged.
+func (s *Service) unusedPermissions(ctx context.Context, a *graph.Account, now, cutoff time.Time, days int, evidence map[string]map[string]time.Time) ([]graph.Finding, error) {
 	type subject struct {
 		arn     string
 		created time.Time
@@ -150,15 +168,23 @@ func (s *Service) unusedPermissions(ctx context.Context, a *graph.Account, now, 
 	}
 	var arns []string
 	for _, sb := range subs {
+		if _, covered := evidence[sb.arn]; evidence != nil && !covered {
+			continue
+		}
 		if !sb.created.After(cutoff) {
 			arns = append(arns, sb.arn)
 		}
 	}
-	uses, err := s.store.UsageOfAccount(ctx, a.ID, time.Time{})
-	if err != nil {
-		return nil, internal(err, "usage")
-	}
 	last := map[string]map[string]time.Time{} // principal -> namespace -> last use
+	var uses []models.ActionUsage
+	if evidence != nil {
+		last = evidence
+	} else {
+		var err error
+		if uses, err = s.store.UsageOfAccount(ctx, a.ID, time.Time{}); err != nil {
+			return nil, internal(err, "usage")
+		}
+	}
 	for _, u := range uses {
 		if last[u.PrincipalARN] == nil {
 			last[u.PrincipalARN] = map[string]time.Time{}

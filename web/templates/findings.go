@@ -135,6 +135,9 @@ type FindingRow struct {
 	// AccessURL is the principal's access view ("" for a policy); PathsURL
 	// its paths to full access, for admin and escalation findings.
 	AccessURL, PathsURL, GraphURL string
+	// FixURL is the confirmation step of the change that fixes an unused
+	// finding of the live account (with its preview); "" otherwise.
+	FixURL string
 }
 
 // FindingGroupRow is one principal's findings in the grouped list.
