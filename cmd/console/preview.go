@@ -14,7 +14,7 @@ import (
 // without making it: the console's preview step, for scripts and reviews
 // of a change before it is applied.
 type PreviewCmd struct {
-	Change       string `arg:"" enum:"attach,detach,put-inline,delete-inline,trust,add-member,remove-member,boundary,delete-boundary,default-version,new-version,create-access-key,delete-access-key,create-login-profile,delete-login-profile" help:"The change: attach, detach, put-inline, delete-inline, trust, add-member, remove-member, boundary, delete-boundary, default-version, new-version, create-access-key, delete-access-key (--name KEY_ID), create-login-profile or delete-login-profile."`
+	Change       string `arg:"" enum:"attach,detach,put-inline,delete-inline,trust,add-member,remove-member,boundary,delete-boundary,default-version,new-version,create-access-key,delete-access-key,create-login-profile,delete-login-profile,delete-role" help:"The change: attach, detach, put-inline, delete-inline, trust, add-member, remove-member, boundary, delete-boundary, default-version, new-version, create-access-key, delete-access-key (--name KEY_ID), create-login-profile, delete-login-profile or delete-role."`
 	User         string `name:"user" help:"The user changed."`
 	Group        string `name:"group" help:"The group changed (add-member and remove-member: the group joined or left)."`
 	Role         string `name:"role" help:"The role changed."`

@@ -267,6 +267,7 @@ func (s *Server) roleDeletion() destructive {
 			Consequences: []string{"The role, its trust policy and its inline policies are deleted for good; sessions of the role stop working.",
 				"A role with attached managed policies cannot be deleted: detach them first."},
 			Action: "/roles/" + url.PathEscape(r.RoleName) + "/delete", Button: "Delete role", Cancel: href}
+		s.withPreview(c, &v, iam.Change{Kind: iam.ChangeDeleteRole, Entity: iam.RoleNamed(r.RoleName)})
 		return s.confirmPage(c, "Delete "+r.RoleName, "roles", "Roles", "/roles", r.RoleName, href), v, nil
 	}}
 }

@@ -35,6 +35,8 @@ const (
 	ChangeDeleteAccessKey    ChangeKind = "delete-access-key"    // DeleteAccessKey (Name: the key's ID)
 	ChangeCreateLoginProfile ChangeKind = "create-login-profile" // CreateLoginProfile
 	ChangeDeleteLoginProfile ChangeKind = "delete-login-profile" // DeleteLoginProfile
+	// ChangeDeleteRole is DeleteRole: who loses the ways through it.
+	ChangeDeleteRole ChangeKind = "delete-role"
 )
 
 // Change is one change to preview, as its operation would take it.
@@ -285,6 +287,15 @@ func applyChange(a *graph.Account, ch Change) (*graph.Account, []string, error) 
 	h, err := holderOf(&b, ch.Entity)
 	if err != nil {
 		return nil, nil, err
+	}
+	if ch.Kind == ChangeDeleteRole {
+		if h.trust == nil {
+			return nil, nil, invalidField("Entity", "Only a role is deleted this way.")
+		}
+		b.Roles = slices.DeleteFunc(b.Roles, func(r graph.Role) bool { return r.ARN == h.arn })
+		b.Policies = withoutBuiltins(b.Policies)
+		addBuiltins(&b)
+		return &b, []string{h.arn}, nil
 	}
 	changed := []string{h.arn}
 	switch ch.Kind {

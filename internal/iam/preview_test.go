@@ -245,3 +245,33 @@ func TestPreviewCredentials(t *testing.T) {
 		t.Fatalf("an unknown key: %v", err)
 	}
 }
+
+// TestPreviewDeleteRole: deleting a role previews who loses the way
+// through it, and the role itself is gone from the graph after.
+func TestPreviewDeleteRole(t *testing.T) {
+	ctx := context.Background()
+	svc, _, root := rootService(t, dbtest.SQLite(t))
+	acct, m := root.AccountID, iam.Meta{}
+	mustCreateUser(t, svc, root, "carol")
+	if _, err := svc.CreateRole(ctx, root, iam.CreateRoleInput{RoleName: "ops", AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + acct + `:user/carol"},"Action":"sts:AssumeRole"}]}`}, m); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.AttachPolicy(ctx, root, iam.RoleNamed("ops"), adminARN, m); err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.PreviewChange(ctx, root, iam.Change{Kind: iam.ChangeDeleteRole, Entity: iam.RoleNamed("ops")}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role, carol := "arn:aws:iam::"+acct+":role/ops", "arn:aws:iam::"+acct+":user/carol"
+	if got := principals(p.Diff.AdminsRemoved); !same(got, []string{role, carol}) && !same(got, []string{carol, role}) {
+		t.Fatalf("deleting ops: admins lost %v, want carol and the role", got)
+	}
+	if _, ok := p.After.Node(role); ok {
+		t.Fatal("the deleted role is still in the graph")
+	}
+	if _, err := svc.PreviewChange(ctx, root, iam.Change{Kind: iam.ChangeDeleteRole, Entity: iam.UserNamed("carol")}, m); iam.KindOf(err) != iam.Invalid {
+		t.Fatalf("deleting a user as a role: %v", err)
+	}
+}
