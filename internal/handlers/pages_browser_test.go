@@ -76,6 +76,9 @@ func mainPages(policyARN string) []struct{ name, path string } {
 		{"settings", "/settings"},
 		{"confirm-delete", "/groups/developers/delete"},
 		{"create-user", "/users/new"},
+		{"create-role", "/roles/new"},
+		{"identity-providers", "/identity-providers"},
+		{"access-reviews", "/reviews"},
 	}
 }
 
