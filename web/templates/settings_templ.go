@@ -167,7 +167,7 @@ func SettingsPage(p Page, f PasswordPolicyForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = check("TrustNeedsCondition", "No role may be assumed from another account without sts:ExternalId or MFA (trust-needs-condition)", f.Guardrails.TrustNeedsCondition).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = check("TrustNeedsCondition", "No role may be assumed from another account without sts:ExternalId or MFA, nor by an identity provider's users without a sub or SAML:aud condition (trust-needs-condition)", f.Guardrails.TrustNeedsCondition).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
