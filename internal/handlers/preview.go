@@ -193,7 +193,7 @@ func (s *Server) attachPreview(h *policyHolder) previewable {
 		},
 		step: func(c echo.Context) (string, string) {
 			typed := strings.TrimSpace(c.FormValue("PolicyArn"))
-			return "Attach " + typed[strings.LastIndexByte(typed, '/')+1:] + " to " + c.Param("name"), entityURL(h.kind, c.Param("name"), "permissions")
+			return "Attach " + policyNameOfARN(typed) + " to " + c.Param("name"), entityURL(h.kind, c.Param("name"), "permissions")
 		}}
 }
 
@@ -281,6 +281,7 @@ func (s *Server) defaultVersionPreview() previewable {
 		}}
 }
 
+// policyNameOfARN is a policy ARN's name (a typed name is itself).
 func policyNameOfARN(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
 
 // accessKeyPreview is creating an access key: shown first only when an
