@@ -79,6 +79,9 @@ func mainPages(policyARN string) []struct{ name, path string } {
 		{"create-role", "/roles/new"},
 		{"identity-providers", "/identity-providers"},
 		{"access-reviews", "/reviews"},
+		// A confirmation step with its preview: the Auditor role loses
+		// ReadOnlyAccess, every service's reads in one table.
+		{"preview-detach", "/roles/Auditor/policies/detach?PolicyArn=" + url.QueryEscape("arn:aws:iam::aws:policy/ReadOnlyAccess")},
 	}
 }
 
