@@ -225,7 +225,7 @@ func (s *Service) loadInputs(ctx context.Context, p *Principal) (*policy.Inputs,
 // An entry put under a stamp was read after the stamp was, so it shows at
 // least that state; a later change moves the stamp before its request
 // returns, and stamps never come back.
-type inputCache = stampCache[*policy.Inputs]
+type inputCache = stampCache[models.StateStamp, *policy.Inputs]
 
 // addSessionPolicies narrows a session by the policies passed at AssumeRole
 // or GetFederationToken. A federated user without any allows nothing: the

@@ -37,10 +37,10 @@ type Principal struct {
 	Session *TempCredentials
 	// inputs caches the caller's policies for the request (see inputsFor).
 	inputs *policy.Inputs
-	// stamp is the IAM state's stamp, read once for the request (see
-	// requestStamp) when the Store had committed stampCommits
-	// transactions; stamped says it was read.
-	stamp        models.StateStamp
+	// stamps are the IAM state's and the activity's stamps, read once for
+	// the request (see requestStamps) when the Store had committed
+	// stampCommits transactions; stamped says they were read.
+	stamps       models.Stamps
 	stampCommits uint64
 	stamped      bool
 	// condKeys keeps the condition keys' context for the request (see

@@ -47,11 +47,19 @@ type Service struct {
 	inputs   inputCache
 	// userPages keeps the user page's reads under the state stamp
 	// (GetUserPage).
-	userPages stampCache[*userPageReads]
+	userPages stampCache[models.StateStamp, *userPageReads]
 	// mfaOptional keeps each account's AllowUsersWithoutMFA under the
 	// state stamp (mustEnroll).
-	mfaOptional stampCache[bool]
-	graphs      graphCache
+	mfaOptional stampCache[models.StateStamp, bool]
+	// sessions keeps console sessions under the activity stamp, which
+	// every session's end moves (Authenticate); users keeps user rows
+	// under both stamps, as a sign-in moves their password's last use
+	// (keptUser). Each was a statement on every page: with the stamps',
+	// three of a user page's four, and SQLite compiles each statement
+	// again on every run.
+	sessions stampCache[uint64, *models.Session]
+	users    stampCache[models.Stamps, *models.User]
+	graphs   graphCache
 	// compared keeps the earlier side of the last comparison (compare.go).
 	compared comparedCache
 	// details keeps the snapshot GetAccountAuthorizationDetails pages

@@ -457,27 +457,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		return nil, ErrSessionInvalid
 	}
 	h := auth.HashToken(token)
-	sess, err := s.store.SessionByHash(ctx, h)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil, ErrSessionInvalid
-	}
+	p := &Principal{}
+	sess, err := s.session(ctx, p, h)
 	if err != nil {
-		return nil, internal(err, "session")
+		return nil, err
 	}
-	now := s.now()
-	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.cfg.SessionIdle {
-		if err := s.store.DeleteSession(ctx, h); err != nil {
-			s.cfg.Log.Warn("delete expired session", "err", err)
-		}
-		return nil, ErrSessionInvalid
-	}
-	if now.Sub(sess.LastSeenAt) >= time.Minute {
-		if err := s.store.TouchSession(ctx, h, now); err != nil {
-			return nil, internal(err, "touch session")
-		}
-	}
-	p := &Principal{AccountID: sess.AccountID, Type: sess.PrincipalType, Name: sess.PrincipalName,
-		ID: sess.PrincipalID, ARN: sess.PrincipalARN, MFA: sess.MFA, AuthTime: sess.CreatedAt, SessionID: h}
+	p.AccountID, p.Type, p.Name, p.ID, p.ARN = sess.AccountID, sess.PrincipalType, sess.PrincipalName, sess.PrincipalID, sess.PrincipalARN
+	p.MFA, p.AuthTime, p.SessionID = sess.MFA, sess.CreatedAt, h
 	// A session opened without a second factor means its principal had no
 	// device: root (and IAM users, unless the account allows them without)
 	// may then only enroll one.
@@ -497,6 +483,56 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Principal, e
 		}
 	}
 	return p, nil
+}
+
+// sessionsMax bounds the console sessions kept: past it the cache starts
+// over.
+const sessionsMax = 10_000
+
+// session is the console session whose token hashes to h, while it is
+// valid (ErrSessionInvalid otherwise), kept under the request's activity
+// stamp: ending a session moves it, so a session kept is one no process
+// has ended. What is kept of its last activity may be older than the
+// database's (another process records it too): a session that looks idle
+// is read again before it is ended. Activity is recorded at most once a
+// minute.
+func (s *Service) session(ctx context.Context, p *Principal, h string) (*models.Session, error) {
+	st, err := s.requestStamps(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	sess, kept := s.sessions.get(st.Activity, h)
+	if kept && now.Sub(sess.LastSeenAt) >= s.cfg.SessionIdle {
+		kept = false
+	}
+	if !kept {
+		sess, err = s.store.SessionByHash(ctx, h)
+		if errors.Is(err, models.ErrNotFound) {
+			return nil, ErrSessionInvalid
+		}
+		if err != nil {
+			return nil, internal(err, "session")
+		}
+	}
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.cfg.SessionIdle {
+		if err := s.store.DeleteSession(ctx, h); err != nil {
+			s.cfg.Log.Warn("delete expired session", "err", err)
+		}
+		return nil, ErrSessionInvalid
+	}
+	if now.Sub(sess.LastSeenAt) >= time.Minute {
+		if err := s.store.TouchSession(ctx, h, now); err != nil {
+			return nil, internal(err, "touch session")
+		}
+		touched := *sess // kept ones are shared
+		touched.LastSeenAt = now
+		sess, kept = &touched, false
+	}
+	if !kept {
+		s.sessions.put(st.Activity, h, sess, sessionsMax)
+	}
+	return sess, nil
 }
 
 // SignOut ends the caller's session server-side.

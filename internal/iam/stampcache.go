@@ -8,20 +8,20 @@ import (
 )
 
 // stampCache keeps values read from the database across requests, all under
-// one IAM state stamp: a request that reads another stamp starts it afresh.
-// An entry put under a stamp was read after the stamp was, so it shows at
-// least that state; a later change moves the stamp before its request
-// returns, and stamps never come back.
-type stampCache[V any] struct {
+// one stamp (the IAM state's, or the activity's, or both): a request that
+// reads another stamp starts it afresh. An entry put under a stamp was read
+// after the stamp was, so it shows at least that state; a later change
+// moves the stamp before its request returns, and stamps never come back.
+type stampCache[S comparable, V any] struct {
 	mu    sync.Mutex
-	stamp models.StateStamp
+	stamp S
 	m     map[string]V
 }
 
 // inputCacheMax bounds the entries kept: past it the cache starts over.
 const inputCacheMax = 50_000
 
-func (c *stampCache[V]) get(stamp models.StateStamp, key string) (V, bool) {
+func (c *stampCache[S, V]) get(stamp S, key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.stamp != stamp {
@@ -32,7 +32,7 @@ func (c *stampCache[V]) get(stamp models.StateStamp, key string) (V, bool) {
 	return v, ok
 }
 
-func (c *stampCache[V]) put(stamp models.StateStamp, key string, v V, max int) {
+func (c *stampCache[S, V]) put(stamp S, key string, v V, max int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.stamp != stamp || c.m == nil || len(c.m) >= max {
@@ -41,21 +41,28 @@ func (c *stampCache[V]) put(stamp models.StateStamp, key string, v V, max int) {
 	c.m[key] = v
 }
 
-// requestStamp is the IAM state stamp for caller's request: read once, and
-// again only after this process commits a transaction (the request's own
-// change, or another's), so a request reads it once however many caches it
-// asks. A nil caller (the operator) reads it each time.
+// requestStamp is the IAM state stamp for caller's request (see
+// requestStamps).
 func (s *Service) requestStamp(ctx context.Context, caller *Principal) (models.StateStamp, error) {
-	commits := s.store.Commits() // before the stamp: a commit after it reads it again
+	st, err := s.requestStamps(ctx, caller)
+	return st.State, err
+}
+
+// requestStamps are the stamps for caller's request: read once, and again
+// only after this process commits a transaction (the request's own change,
+// or another's), so a request reads them once however many caches it asks.
+// A nil caller (the operator) reads them each time.
+func (s *Service) requestStamps(ctx context.Context, caller *Principal) (models.Stamps, error) {
+	commits := s.store.Commits() // before the stamps: a commit after it reads them again
 	if caller != nil && caller.stamped && caller.stampCommits == commits {
-		return caller.stamp, nil
+		return caller.stamps, nil
 	}
-	stamp, err := s.store.StateStamp(ctx)
+	st, err := s.store.Stamps(ctx)
 	if err != nil {
-		return stamp, internal(err, "state stamp")
+		return st, internal(err, "state stamp")
 	}
 	if caller != nil {
-		caller.stamp, caller.stampCommits, caller.stamped = stamp, commits, true
+		caller.stamps, caller.stampCommits, caller.stamped = st, commits, true
 	}
-	return stamp, nil
+	return st, nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/iamconsole/console/internal/models"
@@ -80,6 +81,30 @@ func (s *Service) ownUser(ctx context.Context, caller *Principal, acct string) (
 	return u, nil
 }
 
+// usersMax bounds the user rows kept: past it the cache starts over.
+const usersMax = 20_000
+
+// keptUser is the named user's row, kept under the request's stamps: a
+// change to the user moves the state's, a sign-in with its password (its
+// last use) the activity's. A user that does not exist is not kept. The
+// caller gets its own copy.
+func (s *Service) keptUser(ctx context.Context, caller *Principal, acct, name string) (*models.User, error) {
+	st, err := s.requestStamps(ctx, caller)
+	if err != nil {
+		return nil, err
+	}
+	key := acct + "/" + strings.ToLower(name)
+	u, ok := s.users.get(st, key)
+	if !ok {
+		if u, err = s.store.User(ctx, acct, name); err != nil {
+			return nil, err
+		}
+		s.users.put(st, key, u, usersMax)
+	}
+	own := *u
+	return &own, nil
+}
+
 // authorizedUser finds the named user (the caller's own when name is empty)
 // and authorizes action on its ARN. A user that does not exist is
 // authorized at path "/" before NotFound is told, so a caller without the
@@ -92,7 +117,7 @@ func (s *Service) authorizedUser(ctx context.Context, caller *Principal, acct, n
 			return nil, "", err
 		}
 	} else {
-		u, err = s.store.User(ctx, acct, name)
+		u, err = s.keptUser(ctx, caller, acct, name)
 		if errors.Is(err, models.ErrNotFound) {
 			if aerr := s.authorizeMeta(ctx, caller, m, action, userARN(acct, "/", name)); aerr != nil {
 				return nil, "", aerr

@@ -24,24 +24,41 @@ func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) e
 	return translate(s.q(ctx).Model(&Session{}).Where("id_hash = ?", idHash).Update("last_seen_at", at).Error, "touch session")
 }
 
+// deleteSessions ends the sessions where says, moving the activity stamp
+// in the same transaction when it ends any: every process keeping one of
+// them reads the session again on its next request.
+func (s *Store) deleteSessions(ctx context.Context, what string, where string, args ...any) (int64, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *Store) error {
+		res := tx.q(ctx).Where(where, args...).Delete(&Session{})
+		if res.Error != nil {
+			return translate(res.Error, what)
+		}
+		if n = res.RowsAffected; n == 0 {
+			return nil
+		}
+		return tx.moveActivity(ctx)
+	})
+	return n, err
+}
+
 // DeleteSession ends one session. Deleting one that is already gone is not
 // an error: sign-out is idempotent.
 func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
-	return translate(s.q(ctx).Where("id_hash = ?", idHash).Delete(&Session{}).Error, "delete session")
+	_, err := s.deleteSessions(ctx, "delete session", "id_hash = ?", idHash)
+	return err
 }
 
 // DeleteSessionsOf ends every session of a principal in an account, except
 // the one whose hash is keep (empty keeps none).
 func (s *Store) DeleteSessionsOf(ctx context.Context, accountID, principalARN, keep string) (int64, error) {
-	res := s.q(ctx).Where("account_id = ? AND principal_arn = ? AND id_hash <> ?", accountID, principalARN, keep).Delete(&Session{})
-	return res.RowsAffected, translate(res.Error, "delete sessions")
+	return s.deleteSessions(ctx, "delete sessions", "account_id = ? AND principal_arn = ? AND id_hash <> ?", accountID, principalARN, keep)
 }
 
 // DeleteExpiredSessions removes sessions past their absolute expiry or idle
 // for longer than idle, as housekeeping; validity never depends on it.
 func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int64, error) {
-	res := s.q(ctx).Where("expires_at <= ? OR last_seen_at <= ?", now, now.Add(-idle)).Delete(&Session{})
-	return res.RowsAffected, translate(res.Error, "delete expired sessions")
+	return s.deleteSessions(ctx, "delete expired sessions", "expires_at <= ? OR last_seen_at <= ?", now, now.Add(-idle))
 }
 
 // CountSessions counts an account's sessions.
@@ -61,9 +78,9 @@ func (s *Store) SessionsOf(ctx context.Context, accountID, principalARN string) 
 // DeleteSessionByPublicID ends one of a principal's sessions by the ID the
 // sessions page shows.
 func (s *Store) DeleteSessionByPublicID(ctx context.Context, accountID, principalARN, publicID string) error {
-	res := s.q(ctx).Where("account_id = ? AND principal_arn = ? AND public_id = ?", accountID, principalARN, publicID).Delete(&Session{})
-	if res.Error == nil && res.RowsAffected == 0 {
+	n, err := s.deleteSessions(ctx, "delete session", "account_id = ? AND principal_arn = ? AND public_id = ?", accountID, principalARN, publicID)
+	if err == nil && n == 0 {
 		return translate(ErrNotFound, "delete session")
 	}
-	return translate(res.Error, "delete session")
+	return err
 }

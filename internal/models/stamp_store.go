@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // StateStamp identifies the IAM state: users, groups, roles, policies and
@@ -46,16 +48,52 @@ func (s *Store) StampWindow() int {
 	return StateStampWindow
 }
 
-// StateStamp reads the IAM state's stamp: one query on the partial index of
-// state changes.
-func (s *Store) StateStamp(ctx context.Context) (StateStamp, error) {
-	var st StateStamp
-	row := s.q(ctx).Raw(`SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0), COUNT(*) FROM
+// Stamps is what a request reads once to know which of the values a
+// process keeps across requests still hold.
+type Stamps struct {
+	// State moves with every change to IAM state.
+	State StateStamp
+	// Activity moves when a console session ends (sign-out, revocation,
+	// expiry, a password change ending the others) or a user's password is
+	// used to sign in: what a session or a user row kept since shows may be
+	// gone or stale. Opening a session does not move it (a new session is
+	// in no process's keeping), nor does a session's activity (idle
+	// timeouts are checked against the database before a session is ended).
+	Activity uint64
+}
+
+// Stamps reads both stamps in one statement: a walk of the partial index
+// of state changes and one row of activity_stamps.
+func (s *Store) Stamps(ctx context.Context) (Stamps, error) {
+	var st Stamps
+	row := s.q(ctx).Raw(`SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0), COUNT(*),
+		COALESCE((SELECT value FROM activity_stamps WHERE id = 1), 0) FROM
 		(SELECT id FROM audit_events WHERE state_change ORDER BY id DESC LIMIT ?) recent`, s.StampWindow()).Row()
-	if err := row.Scan(&st.Last, &st.Low, &st.Count); err != nil {
-		return StateStamp{}, translate(err, "state stamp")
+	if err := row.Scan(&st.State.Last, &st.State.Low, &st.State.Count, &st.Activity); err != nil {
+		return Stamps{}, translate(err, "state stamp")
 	}
 	return st, nil
+}
+
+// StateStamp reads the IAM state's stamp.
+func (s *Store) StateStamp(ctx context.Context) (StateStamp, error) {
+	st, err := s.Stamps(ctx)
+	return st.State, err
+}
+
+// moveActivity moves the activity stamp (see Stamps), in the transaction
+// of the change that moves it: a process that reads the new value sees the
+// change.
+func (s *Store) moveActivity(ctx context.Context) error {
+	return translate(s.q(ctx).Exec(`UPDATE activity_stamps SET value = value + 1 WHERE id = 1`).Error, "move activity stamp")
+}
+
+// inTx runs fn in s's transaction, or in a new one when s is none.
+func (s *Store) inTx(ctx context.Context, fn func(tx *Store) error) error {
+	if _, ok := s.db.Statement.ConnPool.(gorm.TxCommitter); ok {
+		return fn(s)
+	}
+	return s.Tx(ctx, fn)
 }
 
 // ChangedSince lists the entities (ARNs, each once) changed by the state

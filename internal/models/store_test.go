@@ -326,3 +326,86 @@ func TestStateStampWindow(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityStamp: the activity stamp moves when a session ends or a
+// password is used, in the same transaction (a rolled-back sign-out leaves
+// it), and not when a session opens, is active, or is ended twice.
+func TestActivityStamp(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		ctx := context.Background()
+		const acct = "123456789012"
+		now := time.Now().UTC()
+		if err := s.CreateUser(ctx, acct, &models.User{UserID: "AIDA1", Name: "dev"}); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		open := func() string {
+			n++
+			h := fmt.Sprintf("%064d", n)
+			err := s.CreateSession(ctx, &models.Session{IDHash: h, PublicID: fmt.Sprint(n), AccountID: acct,
+				PrincipalARN: "arn:aws:iam::" + acct + ":user/dev", CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		errRollback := errors.New("rolled back")
+		cases := []struct {
+			name  string
+			do    func() error
+			moves bool
+		}{
+			{"a session opens", func() error { open(); return nil }, false},
+			{"a session is active", func() error { return s.TouchSession(ctx, open(), now.Add(time.Minute)) }, false},
+			{"sign-out", func() error { return s.DeleteSession(ctx, open()) }, true},
+			{"sign-out of an ended session", func() error { return s.DeleteSession(ctx, "gone") }, false},
+			{"sign-out rolled back", func() error {
+				h := open()
+				err := s.Tx(ctx, func(tx *models.Store) error {
+					if err := tx.DeleteSession(ctx, h); err != nil {
+						return err
+					}
+					return errRollback
+				})
+				if errors.Is(err, errRollback) {
+					return nil
+				}
+				return err
+			}, false},
+			{"a session ended from the sessions page", func() error {
+				open()
+				return s.DeleteSessionByPublicID(ctx, acct, "arn:aws:iam::"+acct+":user/dev", fmt.Sprint(n))
+			}, true},
+			{"the user's sessions ended", func() error {
+				open()
+				_, err := s.DeleteSessionsOf(ctx, acct, "arn:aws:iam::"+acct+":user/dev", "")
+				return err
+			}, true},
+			{"expired sessions removed", func() error {
+				open()
+				_, err := s.DeleteExpiredSessions(ctx, now.Add(2*time.Hour), time.Hour)
+				return err
+			}, true},
+			{"a password used", func() error { return s.RecordPasswordUse(ctx, acct, "AIDA1", now) }, true},
+		}
+		for _, c := range cases {
+			before, err := s.Stamps(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.do(); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			after, err := s.Stamps(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if moved := after.Activity != before.Activity; moved != c.moves {
+				t.Errorf("%s: activity stamp %d, then %d (moves: %v)", c.name, before.Activity, after.Activity, c.moves)
+			}
+			if after.State != before.State {
+				t.Errorf("%s moved the state stamp: %+v, then %+v", c.name, before.State, after.State)
+			}
+		}
+	})
+}

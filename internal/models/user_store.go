@@ -85,11 +85,17 @@ func (s *Store) SetUserPermissionsBoundary(ctx context.Context, accountID, userI
 	return changedOne(res, "set permissions boundary of user "+userID)
 }
 
-// RecordPasswordUse notes a console sign-in with the user's password.
+// RecordPasswordUse notes a console sign-in with the user's password. It
+// moves the activity stamp: the user row a process keeps is stale.
 func (s *Store) RecordPasswordUse(ctx context.Context, accountID, userID string, at time.Time) error {
-	res := s.q(ctx).Model(&User{}).Where("account_id = ? AND user_id = ?", accountID, userID).
-		Update("password_last_used", at)
-	return changedOne(res, "record password use of user "+userID)
+	return s.inTx(ctx, func(tx *Store) error {
+		res := tx.q(ctx).Model(&User{}).Where("account_id = ? AND user_id = ?", accountID, userID).
+			Update("password_last_used", at)
+		if err := changedOne(res, "record password use of user "+userID); err != nil {
+			return err
+		}
+		return tx.moveActivity(ctx)
+	})
 }
 
 // DeleteUser deletes the user row and nothing else: keys, memberships,

@@ -1,0 +1,170 @@
+package iam_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models/dbtest"
+)
+
+// TestSessionEndsAcrossProcesses: a process keeps the sessions it has
+// authenticated, and every way a session ends through another process
+// refuses it on the first process's next request (two services on one
+// database, as two processes behind a load balancer).
+func TestSessionEndsAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	m := iam.Meta{SourceIP: "192.0.2.9"}
+	cases := []struct {
+		name string
+		// end ends session (its token) through svc; other is another
+		// session of the same user, root the account's root.
+		end func(t *testing.T, svc *iam.Service, root, session, other *iam.Principal) error
+	}{
+		{"sign-out", func(t *testing.T, svc *iam.Service, root, session, other *iam.Principal) error {
+			return svc.SignOut(ctx, session, m)
+		}},
+		{"ended from the user's other session", func(t *testing.T, svc *iam.Service, root, session, other *iam.Principal) error {
+			infos, err := svc.MySessions(ctx, other)
+			if err != nil {
+				return err
+			}
+			for _, in := range infos { // the user's others: the one asked, and its first
+				if !in.Current {
+					if err := svc.EndMySession(ctx, other, in.PublicID, m); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}},
+		{"an administrator ends the user's sessions", func(t *testing.T, svc *iam.Service, root, session, other *iam.Principal) error {
+			_, err := svc.EndUserSessions(ctx, root, "dev", m)
+			return err
+		}},
+		{"console password removed", func(t *testing.T, svc *iam.Service, root, session, other *iam.Principal) error {
+			return svc.DeleteLoginProfile(ctx, root, "dev", m)
+		}},
+		{"password reset by an administrator", func(t *testing.T, svc *iam.Service, root, session, other *iam.Principal) error {
+			return svc.UpdateLoginProfile(ctx, root, iam.UpdateLoginProfileInput{UserName: "dev", Password: new("another long passphrase here")}, m)
+		}},
+	}
+	for _, b := range dbtest.Backends(t) {
+		for _, c := range cases {
+			t.Run(b.Name+"/"+c.name, func(t *testing.T) {
+				dsn := b.DSN(t)
+				one, store, _ := newService(t, dsn)
+				two, _, _ := newService(t, dsn)
+				root := rootOf(mustSetup(t, one))
+				signedInUser(t, one, store, root, "dev")
+				res, err := one.SignIn(ctx, "dev", userPassword, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				other := signIn(t, two, "dev", userPassword)
+				for range 3 { // kept by both
+					for _, svc := range []*iam.Service{one, two} {
+						if _, err := svc.Authenticate(ctx, res.Token); err != nil {
+							t.Fatalf("before: %v", err)
+						}
+					}
+				}
+				session, err := two.Authenticate(ctx, res.Token)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := c.end(t, two, root, session, other); err != nil {
+					t.Fatalf("end: %v", err)
+				}
+				if p, err := one.Authenticate(ctx, res.Token); !errors.Is(err, iam.ErrSessionInvalid) {
+					t.Fatalf("the session ended through the other process still authenticates here: %v, %+v", err, p)
+				}
+				if _, err := two.Authenticate(ctx, res.Token); !errors.Is(err, iam.ErrSessionInvalid) {
+					t.Fatalf("the session ended through this process still authenticates: %v", err)
+				}
+			})
+		}
+	}
+}
+
+// TestKeptSessionIdleTimeout: the last activity a process keeps of a
+// session may be older than the database's (another process saw later
+// activity): the session is read again before it is ended as idle, and
+// ended once it really is.
+func TestKeptSessionIdleTimeout(t *testing.T) {
+	ctx := context.Background()
+	dsn := dbtest.SQLite(t)
+	one, store, clkOne := newService(t, dsn)
+	two, _, clkTwo := newService(t, dsn)
+	root := rootOf(mustSetup(t, one))
+	signedInUser(t, one, store, root, "dev")
+	res, err := one.SignIn(ctx, "dev", userPassword, iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := func(svc *iam.Service) error {
+		_, err := svc.Authenticate(ctx, res.Token)
+		return err
+	}
+	if err := auth(one); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*clock{clkOne, clkTwo} {
+		c.Advance(50 * time.Minute)
+	}
+	if err := auth(two); err != nil { // records the activity in the database
+		t.Fatal(err)
+	}
+	clkOne.Advance(20 * time.Minute) // 70 minutes after what one keeps, 20 after the database's
+	if err := auth(one); err != nil {
+		t.Fatalf("active 20 minutes ago through the other process, refused as idle: %v", err)
+	}
+	clkOne.Advance(61 * time.Minute)
+	if err := auth(one); !errors.Is(err, iam.ErrSessionInvalid) {
+		t.Fatalf("idle for 61 minutes, still valid: %v", err)
+	}
+	clkTwo.Advance(81 * time.Minute)
+	if err := auth(two); !errors.Is(err, iam.ErrSessionInvalid) {
+		t.Fatalf("ended as idle by the other process, still valid here: %v", err)
+	}
+}
+
+// TestKeptUserSeesSignIn: a process keeps user rows across requests, and a
+// sign-in through another process (the password's last use) shows on the
+// first process's next GetUser.
+func TestKeptUserSeesSignIn(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := b.DSN(t)
+			one, store, _ := newService(t, dsn)
+			two, _, clkTwo := newService(t, dsn)
+			setup := mustSetup(t, one)
+			root := rootOf(setup)
+			signedInUser(t, one, store, root, "dev")
+			// Each request has a principal of its own, which reads the
+			// stamps once.
+			before, err := one.GetUser(ctx, rootOf(setup), "dev", iam.Meta{})
+			if err != nil || before.PasswordLastUsed == nil {
+				t.Fatalf("before: %v %+v", err, before)
+			}
+			clkTwo.Advance(3 * time.Hour)
+			signIn(t, two, "dev", userPassword)
+			after, err := one.GetUser(ctx, rootOf(setup), "dev", iam.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.PasswordLastUsed == nil || !after.PasswordLastUsed.After(*before.PasswordLastUsed) {
+				t.Fatalf("password last used %v, then %v after a sign-in through the other process", before.PasswordLastUsed, after.PasswordLastUsed)
+			}
+			// The copy handed out is the caller's own.
+			after.PasswordLastUsed = nil
+			again, err := one.GetUser(ctx, rootOf(setup), "DEV", iam.Meta{})
+			if err != nil || again.PasswordLastUsed == nil {
+				t.Fatalf("again: %v %+v", err, again)
+			}
+		})
+	}
+}
