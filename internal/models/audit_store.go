@@ -8,9 +8,20 @@ import (
 )
 
 // AppendAudit adds an event to the audit log. Call it in the same Tx as the
-// change it records: if it fails, the change must not happen.
+// change it records: if it fails, the change must not happen. On SQLite a
+// state change's ID is the state stamp (see Stamps), kept in the same
+// transaction.
 func (s *Store) AppendAudit(ctx context.Context, ev *AuditEvent) error {
-	return translate(s.q(ctx).Create(ev).Error, "append audit event")
+	if !ev.StateChange || !s.sqlite() {
+		return translate(s.q(ctx).Create(ev).Error, "append audit event")
+	}
+	return s.inTx(ctx, func(tx *Store) error {
+		if err := tx.q(ctx).Create(ev).Error; err != nil {
+			return translate(err, "append audit event")
+		}
+		err := tx.q(ctx).Exec(`UPDATE stamps SET last_state_change = MAX(last_state_change, ?) WHERE id = 1`, ev.ID).Error
+		return translate(err, "move state stamp")
+	})
 }
 
 // AuditFilter narrows ListAudit. Zero fields do not filter.

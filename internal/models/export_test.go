@@ -7,3 +7,14 @@ import "context"
 func (s *Store) RawExecForTest(ctx context.Context, sql string) error {
 	return s.q(ctx).Exec(sql).Error
 }
+
+// WalkedStateStampForTest reads the state stamp by walking the last
+// StampWindow state changes, as PostgreSQL's Stamps does: on SQLite,
+// Stamps reads the row AppendAudit keeps instead, and must agree.
+func (s *Store) WalkedStateStampForTest(ctx context.Context) (StateStamp, error) {
+	var st StateStamp
+	row := s.q(ctx).Raw(`SELECT COALESCE(MAX(id), 0), COALESCE(MIN(id), 0), COUNT(*) FROM
+		(SELECT id FROM audit_events WHERE state_change ORDER BY id DESC LIMIT ?) recent`, s.StampWindow()).Row()
+	err := row.Scan(&st.Last, &st.Low, &st.Count)
+	return st, err
+}

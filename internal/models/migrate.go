@@ -36,7 +36,7 @@ func migrations() []*gormigrate.Migration {
 		{ID: "0019_saml_console", Migrate: migrate0019SAMLConsole},
 		{ID: "0020_usage", Migrate: migrate0020Usage},
 		{ID: "0021_campaigns", Migrate: migrate0021Campaigns},
-		{ID: "0022_activity", Migrate: migrate0022Activity},
+		{ID: "0022_stamps", Migrate: migrate0022Stamps},
 	}
 }
 

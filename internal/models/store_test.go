@@ -239,9 +239,13 @@ func TestStateStamp(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
 		ctx := context.Background()
 		stamp := func() models.StateStamp {
+			t.Helper()
 			st, err := s.StateStamp(ctx)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if walked, err := s.WalkedStateStampForTest(ctx); err != nil || walked != st {
+				t.Fatalf("stamp %+v, the walk of the index %+v (%v)", st, walked, err)
 			}
 			return st
 		}
@@ -406,6 +410,36 @@ func TestActivityStamp(t *testing.T) {
 			if after.State != before.State {
 				t.Errorf("%s moved the state stamp: %+v, then %+v", c.name, before.State, after.State)
 			}
+		}
+	})
+}
+
+// TestStampsMigrationKeepsStamp: a database made before the stamps row
+// (migration 0022) upgrades with the state stamp it had: kept values a
+// running older process had are not taken for current ones, nor the other
+// way round.
+func TestStampsMigrationKeepsStamp(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, dsn string) {
+		ctx := context.Background()
+		for i, state := range []bool{true, true, false} {
+			ev := &models.AuditEvent{EventID: fmt.Sprint("m", i), AccountID: "123456789012", EventTime: time.Now(),
+				EventName: "x", Result: models.ResultSuccess, StateChange: state, Changed: "arn:x"}
+			if err := s.AppendAudit(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, err := s.StateStamp(ctx)
+		if err != nil || before.Last == 0 {
+			t.Fatalf("stamp before: %+v %v", before, err)
+		}
+		for _, q := range []string{"DROP TABLE stamps", "DELETE FROM schema_migrations WHERE id = '0022_stamps'"} {
+			if err := s.RawExecForTest(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		after, err := mustOpenStore(t, dsn).StateStamp(ctx)
+		if err != nil || after != before {
+			t.Fatalf("stamp after the upgrade %+v (%v), before %+v", after, err, before)
 		}
 	})
 }
