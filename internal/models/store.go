@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -239,5 +240,24 @@ func (s *Store) Optimize(ctx context.Context) error {
 	if s.Dialect() != "sqlite" {
 		return nil
 	}
-	return translate(s.q(ctx).Exec("ANALYZE").Error, "analyze")
+	return s.Analyze(ctx)
+}
+
+// Analyze refreshes the query planner's statistics on either database: after
+// a bulk load, which PostgreSQL's autovacuum sees only a minute or more
+// later.
+// PostgreSQL's is of the console's own tables, not of every schema in the
+// database.
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.Dialect() == "sqlite" {
+		return translate(s.q(ctx).Exec("ANALYZE").Error, "analyze")
+	}
+	tables, err := s.db.WithContext(ctx).Migrator().GetTables()
+	if err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	for i, t := range tables {
+		tables[i] = pgx.Identifier{t}.Sanitize()
+	}
+	return translate(s.q(ctx).Exec("ANALYZE "+strings.Join(tables, ", ")).Error, "analyze")
 }

@@ -443,3 +443,13 @@ func TestStampsMigrationKeepsStamp(t *testing.T) {
 		}
 	})
 }
+
+// TestAnalyze: the planner's statistics are refreshed on either database
+// (after a bulk load, such as `console admin seed`).
+func TestAnalyze(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
+		if err := s.Analyze(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
