@@ -49,9 +49,6 @@ func noSuchAccessKey(id string) *Error {
 // userName is empty), at most two per user. The secret is sealed under the
 // master key before it is stored and is returned this once.
 func (s *Service) CreateAccessKey(ctx context.Context, caller *Principal, userName string, m Meta) (*AccessKey, error) {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeCreateAccessKey, Entity: UserNamed(userNameOr(caller, userName))}, m); err != nil {
-		return nil, err
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, err
@@ -64,6 +61,9 @@ func (s *Service) CreateAccessKey(ctx context.Context, caller *Principal, userNa
 	secret := newSecret()
 	sealed := s.cfg.Sealer.Seal([]byte(secret), []byte("accesskey:"+id))
 	k := &models.AccessKey{AccessKeyID: id, UserID: u.UserID, SealedSecret: sealed, Status: models.AccessKeyActive, CreatedAt: s.now()}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeCreateAccessKey, Entity: UserNamed(userNameOr(caller, userName))}, m); err != nil {
+		return nil, err
+	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
 			return err
@@ -139,15 +139,15 @@ func (s *Service) UpdateAccessKey(ctx context.Context, caller *Principal, in Upd
 // DeleteAccessKey deletes a user's key (the caller's own user when userName
 // is empty).
 func (s *Service) DeleteAccessKey(ctx context.Context, caller *Principal, userName, accessKeyID string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteAccessKey, Entity: UserNamed(userNameOr(caller, userName)), Name: accessKeyID}, m); err != nil {
-		return err
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
 	}
 	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, OpDeleteAccessKey.Action(UserType))
 	if err != nil {
+		return err
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteAccessKey, Entity: UserNamed(userNameOr(caller, userName)), Name: accessKeyID}, m); err != nil {
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {

@@ -201,9 +201,6 @@ func (s *Service) attachablePolicy(ctx context.Context, st *models.Store, acct, 
 // user, group or role. Attaching one already attached succeeds and changes
 // nothing; LimitExceeded past 10 policies.
 func (s *Service) AttachPolicy(ctx context.Context, caller *Principal, to Entity, policyArn string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeAttach, Entity: to, PolicyARN: policyArn}, m); err != nil {
-		return err
-	}
 	if err := OpAttachPolicy.supports(to); err != nil {
 		return err
 	}
@@ -221,6 +218,9 @@ func (s *Service) attach(ctx context.Context, caller *Principal, to Entity, poli
 		return err
 	}
 	if _, err := s.attachablePolicy(ctx, s.store, acct, policyArn); err != nil {
+		return err
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeAttach, Entity: to, PolicyARN: policyArn}, m); err != nil {
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
@@ -258,9 +258,6 @@ func (s *Service) attach(ctx context.Context, caller *Principal, to Entity, poli
 // DetachPolicy detaches a managed policy from a user, group or role;
 // NotFound when it is not attached.
 func (s *Service) DetachPolicy(ctx context.Context, caller *Principal, from Entity, policyArn string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDetach, Entity: from, PolicyARN: policyArn}, m); err != nil {
-		return err
-	}
 	if err := OpDetachPolicy.supports(from); err != nil {
 		return err
 	}
@@ -279,6 +276,9 @@ func (s *Service) detach(ctx context.Context, caller *Principal, from Entity, po
 	}
 	if policyArn == "" {
 		return invalidField("PolicyArn", "PolicyArn is required.")
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDetach, Entity: from, PolicyARN: policyArn}, m); err != nil {
+		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.DetachPolicy(ctx, acct, t, e.id, policyArn); err != nil {

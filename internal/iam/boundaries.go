@@ -12,9 +12,6 @@ import (
 // needs iam:Put{User,Role}PermissionsBoundary with iam:PermissionsBoundary
 // naming the policy, so a boundary can be required by policy.
 func (s *Service) PutPermissionsBoundary(ctx context.Context, caller *Principal, of Entity, boundaryArn string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeBoundary, Entity: of, PolicyARN: boundaryArn}, m); err != nil {
-		return err
-	}
 	if err := OpPutPermissionsBoundary.supports(of); err != nil {
 		return err
 	}
@@ -27,9 +24,6 @@ func (s *Service) PutPermissionsBoundary(ctx context.Context, caller *Principal,
 // DeletePermissionsBoundary removes a user's or role's permissions boundary
 // (none set is not an error).
 func (s *Service) DeletePermissionsBoundary(ctx context.Context, caller *Principal, of Entity, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteBoundary, Entity: of}, m); err != nil {
-		return err
-	}
 	if err := OpDeletePermissionsBoundary.supports(of); err != nil {
 		return err
 	}
@@ -56,9 +50,14 @@ func (s *Service) setBoundary(ctx context.Context, caller *Principal, of Entity,
 	if err := s.boundaryPolicy(ctx, acct, arn); err != nil {
 		return err
 	}
+	change := Change{Kind: ChangeDeleteBoundary, Entity: of}
 	params := map[string]any{string(t) + "Name": e.name}
 	if arn != "" {
+		change = Change{Kind: ChangeBoundary, Entity: of, PolicyARN: arn}
 		params["permissionsBoundary"] = arn
+	}
+	if err := s.guard(ctx, caller, change, m); err != nil {
+		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := lockOwner(ctx, tx, acct, t, e.id, e.name); err != nil {

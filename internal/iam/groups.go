@@ -226,9 +226,6 @@ func (s *Service) DeleteGroup(ctx context.Context, caller *Principal, name strin
 // does. Adding a member again succeeds; LimitExceeded past AWS's 10 groups
 // per user.
 func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupName, userName string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeAddMember, Entity: GroupNamed(groupName), Name: userName}, m); err != nil {
-		return err
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
@@ -246,6 +243,9 @@ func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupNa
 	}
 	if err != nil {
 		return internal(err, "user")
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeAddMember, Entity: GroupNamed(groupName), Name: userName}, m); err != nil {
+		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		// Both ends, the user first (locks.go): the user for its quota and
@@ -283,9 +283,6 @@ func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupNa
 
 // RemoveUserFromGroup ends a membership, authorized on the group.
 func (s *Service) RemoveUserFromGroup(ctx context.Context, caller *Principal, groupName, userName string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeRemoveMember, Entity: GroupNamed(groupName), Name: userName}, m); err != nil {
-		return err
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
@@ -303,6 +300,9 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, caller *Principal, gr
 	}
 	if err != nil {
 		return internal(err, "user")
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeRemoveMember, Entity: GroupNamed(groupName), Name: userName}, m); err != nil {
+		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.RemoveUserFromGroup(ctx, acct, g.GroupID, u.UserID); err != nil {

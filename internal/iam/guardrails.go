@@ -147,9 +147,11 @@ func (s *Service) guardrails(ctx context.Context, acct string) (Guardrails, erro
 // guard refuses ch when it would break one of the account's guardrails
 // and the caller may not override it. With no rule set it costs one read
 // of the account's settings. The check runs on the kept access graph
-// updated with the change (as a preview), before the operation's own
-// transaction: two changes made at the same moment are each checked
-// against the account without the other.
+// updated with the change (as a preview). Operations call it once they
+// have authorized the caller and checked the input, so a caller refused
+// anyway is refused in the operation's words and never costs a preview;
+// and before their own transaction: two changes made at the same moment
+// are each checked against the account without the other.
 func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Meta) error {
 	if caller == nil || caller.IsRoot() {
 		return nil // root cannot be restricted; the operator is the operator

@@ -162,3 +162,46 @@ func TestMFASettingAcrossProcesses(t *testing.T) {
 		})
 	}
 }
+
+// TestGuardrailAfterAuthorization: a caller the operation refuses anyway
+// gets the operation's own refusal, not a guardrail's: it learns nothing
+// of the account's paths (a guardrail's message names one) and costs no
+// preview.
+func TestGuardrailAfterAuthorization(t *testing.T) {
+	ctx := context.Background()
+	svc, store, root := rootService(t, dbtest.SQLite(t))
+	m := iam.Meta{}
+	for _, g := range []string{"Admins", "developers"} {
+		if _, err := svc.CreateGroup(ctx, root, iam.CreateGroupInput{GroupName: g}, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustCreateUser(t, svc, root, "alice")
+	if err := svc.AddUserToGroup(ctx, root, "developers", "alice", m); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.PutGuardrails(ctx, root, iam.Guardrails{AdminGroup: "Admins"}, m); err != nil {
+		t.Fatal(err)
+	}
+	nobody := signedInUser(t, svc, store, root, "nobody")
+	cases := []struct {
+		name   string
+		do     func() error
+		action string
+	}{
+		{"attach", func() error { return svc.AttachPolicy(ctx, nobody, iam.GroupNamed("developers"), adminARN, m) }, "iam:AttachGroupPolicy"},
+		{"inline", func() error {
+			_, err := svc.PutInlinePolicy(ctx, nobody, iam.GroupNamed("developers"), "all", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`, m)
+			return err
+		}, "iam:PutGroupPolicy"},
+		{"membership", func() error { return svc.AddUserToGroup(ctx, nobody, "Admins", "nobody", m) }, "iam:AddUserToGroup"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := wantKind(t, c.do(), iam.AccessDenied, c.name)
+			if !strings.Contains(e.Message, c.action) || strings.Contains(e.Message, "guardrail") || strings.Contains(e.Message, "alice") {
+				t.Errorf("refused by a guardrail before the operation's own authorization: %s", e.Message)
+			}
+		})
+	}
+}

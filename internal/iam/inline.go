@@ -42,9 +42,6 @@ func noSuchInline(t models.EntityType, name string) *Error {
 // characters for a user, 5,120 for a group, 10,240 for a role; whitespace
 // not counted).
 func (s *Service) PutInlinePolicy(ctx context.Context, caller *Principal, of Entity, policyName, document string, m Meta) ([]policy.Diagnostic, error) {
-	if err := s.guard(ctx, caller, Change{Kind: ChangePutInline, Entity: of, Name: policyName, Document: document}, m); err != nil {
-		return nil, err
-	}
 	if err := OpPutInlinePolicy.supports(of); err != nil {
 		return nil, err
 	}
@@ -68,6 +65,9 @@ func (s *Service) putInline(ctx context.Context, caller *Principal, of Entity, p
 	quota := "Maximum policy size of " + strconv.Itoa(limit) + " bytes exceeded for " + entityWord(t) + " " + e.name
 	warnings, err := checkDocument("PolicyDocument", document, policy.Identity, false, limit, quota)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangePutInline, Entity: of, Name: policyName, Document: document}, m); err != nil {
 		return nil, err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
@@ -164,9 +164,6 @@ func (s *Service) listInline(ctx context.Context, caller *Principal, of Entity, 
 // DeleteInlinePolicy deletes one of a user's, group's or role's inline
 // policies.
 func (s *Service) DeleteInlinePolicy(ctx context.Context, caller *Principal, of Entity, policyName string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteInline, Entity: of, Name: policyName}, m); err != nil {
-		return err
-	}
 	if err := OpDeleteInlinePolicy.supports(of); err != nil {
 		return err
 	}
@@ -181,6 +178,9 @@ func (s *Service) deleteInline(ctx context.Context, caller *Principal, of Entity
 	t, op := of.model(), OpDeleteInlinePolicy.name(of.Type)
 	e, err := s.authorizedEntity(ctx, caller, acct, t, of.Name, m, "iam:"+op, nil)
 	if err != nil {
+		return err
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteInline, Entity: of, Name: policyName}, m); err != nil {
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {

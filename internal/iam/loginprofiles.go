@@ -55,9 +55,6 @@ func (s *Service) checkUserPassword(ctx context.Context, acct, userName, pw stri
 // account's password policy. With PasswordResetRequired the user must
 // choose a new one at its first sign-in.
 func (s *Service) CreateLoginProfile(ctx context.Context, caller *Principal, in CreateLoginProfileInput, m Meta) (*LoginProfile, error) {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeCreateLoginProfile, Entity: UserNamed(userNameOr(caller, in.UserName))}, m); err != nil {
-		return nil, err
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, err
@@ -76,6 +73,9 @@ func (s *Service) CreateLoginProfile(ctx context.Context, caller *Principal, in 
 	now := s.now()
 	lp := &models.LoginProfile{UserID: u.UserID, PasswordHash: hash, PasswordResetRequired: in.PasswordResetRequired,
 		CreatedAt: now, PasswordChangedAt: now}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeCreateLoginProfile, Entity: UserNamed(userNameOr(caller, in.UserName))}, m); err != nil {
+		return nil, err
+	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
 			return err
@@ -177,15 +177,15 @@ func (s *Service) UpdateLoginProfile(ctx context.Context, caller *Principal, in 
 // DeleteLoginProfile takes a user's console access away, and ends its
 // console sessions. Its access keys keep working.
 func (s *Service) DeleteLoginProfile(ctx context.Context, caller *Principal, userName string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteLoginProfile, Entity: UserNamed(userNameOr(caller, userName))}, m); err != nil {
-		return err
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
 	}
 	u, arn, err := s.authorizedUser(ctx, caller, acct, userName, m, OpDeleteLoginProfile.Action(UserType))
 	if err != nil {
+		return err
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteLoginProfile, Entity: UserNamed(userNameOr(caller, userName))}, m); err != nil {
 		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {

@@ -554,11 +554,6 @@ func (s *Service) DeletePolicy(ctx context.Context, caller *Principal, arn strin
 // CreatePolicyVersion adds a version to a customer managed policy, making it
 // the default when asked. LimitExceeded when the policy has 5 versions.
 func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in CreatePolicyVersionInput, m Meta) (*PolicyVersion, error) {
-	if in.SetAsDefault {
-		if err := s.guard(ctx, caller, Change{Kind: ChangeNewVersion, PolicyARN: in.PolicyArn, Document: in.PolicyDocument}, m); err != nil {
-			return nil, err
-		}
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, err
@@ -575,6 +570,11 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in
 		return nil, err
 	}
 	var v *models.PolicyVersion
+	if in.SetAsDefault {
+		if err := s.guard(ctx, caller, Change{Kind: ChangeNewVersion, PolicyARN: in.PolicyArn, Document: in.PolicyDocument}, m); err != nil {
+			return nil, err
+		}
+	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		// Create first, then count: creating a version locks the policy row
 		// (and on SQLite, a transaction that writes first waits for the
@@ -686,9 +686,6 @@ func (s *Service) ListPolicyVersions(ctx context.Context, caller *Principal, arn
 // SetDefaultPolicyVersion makes a version the policy's default (the one that
 // is in force).
 func (s *Service) SetDefaultPolicyVersion(ctx context.Context, caller *Principal, arn, versionID string, m Meta) error {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDefaultVersion, PolicyARN: arn, VersionID: versionID}, m); err != nil {
-		return err
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return err
@@ -702,6 +699,9 @@ func (s *Service) SetDefaultPolicyVersion(ctx context.Context, caller *Principal
 	}
 	if !versionIDRE.MatchString(versionID) {
 		return invalidField("VersionId", "Version %s is not valid: write v followed by its number, such as v2.", versionID)
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeDefaultVersion, PolicyARN: arn, VersionID: versionID}, m); err != nil {
+		return err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
 		if err := tx.SetDefaultPolicyVersion(ctx, acct, p.PolicyID, versionID, s.now()); err != nil {

@@ -380,9 +380,6 @@ func (s *Service) UpdateRoleDescription(ctx context.Context, caller *Principal, 
 // UpdateAssumeRolePolicy replaces a role's trust policy. It returns the new
 // policy's lint warnings.
 func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, caller *Principal, roleName, document string, m Meta) ([]policy.Diagnostic, error) {
-	if err := s.guard(ctx, caller, Change{Kind: ChangeTrust, Entity: RoleNamed(roleName), Document: document}, m); err != nil {
-		return nil, err
-	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
 		return nil, err
@@ -396,6 +393,9 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, caller *Principal,
 		return nil, err
 	}
 	if err := s.checkTrustPrincipals(ctx, acct, document); err != nil {
+		return nil, err
+	}
+	if err := s.guard(ctx, caller, Change{Kind: ChangeTrust, Entity: RoleNamed(roleName), Document: document}, m); err != nil {
 		return nil, err
 	}
 	err = s.store.Tx(ctx, func(tx *models.Store) error {
