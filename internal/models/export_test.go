@@ -18,3 +18,16 @@ func (s *Store) WalkedStateStampForTest(ctx context.Context) (StateStamp, error)
 	err := row.Scan(&st.Last, &st.Low, &st.Count)
 	return st, err
 }
+
+// AnalyzedForTest tells whether the planner has statistics for table: on
+// PostgreSQL whether ANALYZE has run on it, on SQLite whether sqlite_stat1
+// has rows for it.
+func (s *Store) AnalyzedForTest(ctx context.Context, table string) (bool, error) {
+	q := `SELECT COUNT(*) FROM pg_stat_user_tables WHERE relname = ? AND schemaname = current_schema() AND last_analyze IS NOT NULL`
+	if s.sqlite() {
+		q = `SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = ?`
+	}
+	var n int
+	err := s.q(ctx).Raw(q, table).Row().Scan(&n)
+	return n > 0, err
+}

@@ -448,8 +448,15 @@ func TestStampsMigrationKeepsStamp(t *testing.T) {
 // (after a bulk load, such as `console admin seed`).
 func TestAnalyze(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, s *models.Store, _ string) {
-		if err := s.Analyze(context.Background()); err != nil {
+		ctx := context.Background()
+		if err := s.CreateUser(ctx, "123456789012", &models.User{UserID: "AIDA1", Name: "dev"}); err != nil {
 			t.Fatal(err)
+		}
+		if err := s.Analyze(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.AnalyzedForTest(ctx, "users"); err != nil || !ok {
+			t.Fatalf("no statistics for users after Analyze: %v %v", ok, err)
 		}
 	})
 }
