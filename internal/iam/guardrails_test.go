@@ -165,8 +165,8 @@ func TestMFASettingAcrossProcesses(t *testing.T) {
 
 // TestGuardrailAfterAuthorization: a caller the operation refuses anyway
 // gets the operation's own refusal, not a guardrail's: it learns nothing
-// of the account's paths (a guardrail's message names one) and costs no
-// preview.
+// of the account's guardrails (nor, if it may review the account, of the
+// path a guardrail's message names) and costs no preview.
 func TestGuardrailAfterAuthorization(t *testing.T) {
 	ctx := context.Background()
 	svc, store, root := rootService(t, dbtest.SQLite(t))
