@@ -3,6 +3,8 @@ package iam_test
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -166,5 +168,54 @@ func TestKeptUserSeesSignIn(t *testing.T) {
 				t.Fatalf("again: %v %+v", err, again)
 			}
 		})
+	}
+}
+
+// TestKeptSessionConcurrentSignOut: requests authenticating one session at
+// the same time as it signs out share the kept session safely (go test
+// -race), and none authenticates once the sign-out has returned.
+func TestKeptSessionConcurrentSignOut(t *testing.T) {
+	ctx := context.Background()
+	svc, store, _ := newService(t, dbtest.SQLite(t))
+	root := rootOf(mustSetup(t, svc))
+	signedInUser(t, svc, store, root, "dev")
+	res, err := svc.SignIn(ctx, "dev", userPassword, iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var signedOut atomic.Bool
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			for more := 20; more > 0; { // until 20 requests after the sign-out
+				after := signedOut.Load() // read before the request starts
+				if after {
+					more--
+				}
+				_, err := svc.Authenticate(ctx, res.Token)
+				switch {
+				case after && err == nil:
+					errs <- errors.New("a request begun after the sign-out returned authenticated")
+					return
+				case err != nil && !errors.Is(err, iam.ErrSessionInvalid):
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	p, err := svc.Authenticate(ctx, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SignOut(ctx, p, iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	signedOut.Store(true)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
