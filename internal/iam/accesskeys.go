@@ -61,10 +61,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, caller *Principal, userNa
 	secret := newSecret()
 	sealed := s.cfg.Sealer.Seal([]byte(secret), []byte("accesskey:"+id))
 	k := &models.AccessKey{AccessKeyID: id, UserID: u.UserID, SealedSecret: sealed, Status: models.AccessKeyActive, CreatedAt: s.now()}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeCreateAccessKey, Entity: UserNamed(userNameOr(caller, userName))}, m); err != nil {
-		return nil, err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeCreateAccessKey, Entity: UserNamed(userNameOr(caller, userName))}, m, func(tx *models.Store) error {
 		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
 			return err
 		}
@@ -147,10 +144,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, caller *Principal, userNa
 	if err != nil {
 		return err
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteAccessKey, Entity: UserNamed(userNameOr(caller, userName)), Name: accessKeyID}, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeDeleteAccessKey, Entity: UserNamed(userNameOr(caller, userName)), Name: accessKeyID}, m, func(tx *models.Store) error {
 		if err := tx.DeleteAccessKey(ctx, acct, u.UserID, accessKeyID); err != nil {
 			return err
 		}

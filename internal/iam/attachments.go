@@ -220,10 +220,7 @@ func (s *Service) attach(ctx context.Context, caller *Principal, to Entity, poli
 	if _, err := s.attachablePolicy(ctx, s.store, acct, policyArn); err != nil {
 		return err
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeAttach, Entity: to, PolicyARN: policyArn}, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeAttach, Entity: to, PolicyARN: policyArn}, m, func(tx *models.Store) error {
 		if err := lockOwner(ctx, tx, acct, t, e.id, e.name); err != nil {
 			return err
 		}
@@ -277,10 +274,7 @@ func (s *Service) detach(ctx context.Context, caller *Principal, from Entity, po
 	if policyArn == "" {
 		return invalidField("PolicyArn", "PolicyArn is required.")
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDetach, Entity: from, PolicyARN: policyArn}, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeDetach, Entity: from, PolicyARN: policyArn}, m, func(tx *models.Store) error {
 		if err := tx.DetachPolicy(ctx, acct, t, e.id, policyArn); err != nil {
 			return err
 		}

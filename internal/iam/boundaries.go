@@ -56,10 +56,7 @@ func (s *Service) setBoundary(ctx context.Context, caller *Principal, of Entity,
 		change = Change{Kind: ChangeBoundary, Entity: of, PolicyARN: arn}
 		params["permissionsBoundary"] = arn
 	}
-	if err := s.guard(ctx, caller, change, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, change, m, func(tx *models.Store) error {
 		if err := lockOwner(ctx, tx, acct, t, e.id, e.name); err != nil {
 			return err
 		}

@@ -244,10 +244,7 @@ func (s *Service) AddUserToGroup(ctx context.Context, caller *Principal, groupNa
 	if err != nil {
 		return internal(err, "user")
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeAddMember, Entity: GroupNamed(groupName), Name: userName}, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeAddMember, Entity: GroupNamed(groupName), Name: userName}, m, func(tx *models.Store) error {
 		// Both ends, the user first (locks.go): the user for its quota and
 		// DeleteUser, the group for DeleteGroup.
 		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
@@ -301,10 +298,7 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, caller *Principal, gr
 	if err != nil {
 		return internal(err, "user")
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeRemoveMember, Entity: GroupNamed(groupName), Name: userName}, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeRemoveMember, Entity: GroupNamed(groupName), Name: userName}, m, func(tx *models.Store) error {
 		if err := tx.RemoveUserFromGroup(ctx, acct, g.GroupID, u.UserID); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -144,39 +145,54 @@ func (s *Service) guardrails(ctx context.Context, acct string) (Guardrails, erro
 	return g, nil
 }
 
+// guardCheck is what guard checked a change against: the state stamp
+// read before its preview, when the account has guardrails.
+type guardCheck struct {
+	acct   string
+	stamp  models.StateStamp
+	active bool
+}
+
 // guard refuses ch when it would break one of the account's guardrails
 // and the caller may not override it. With no rule set it costs one read
 // of the account's settings. The check runs on the kept access graph
-// updated with the change (as a preview). Operations call it once they
-// have authorized the caller and checked the input, so a caller refused
-// anyway is refused in the operation's words and never costs a preview;
-// and before their own transaction: two changes made at the same moment
-// are each checked against the account without the other.
-func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Meta) error {
+// updated with the change (as a preview). Operations run it through
+// guardedTx once they have authorized the caller and checked the input,
+// so a caller refused anyway is refused in the operation's words and never
+// costs a preview.
+func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Meta) (guardCheck, error) {
 	if caller == nil || caller.IsRoot() {
-		return nil // root cannot be restricted; the operator is the operator
+		return guardCheck{}, nil // root cannot be restricted; the operator is the operator
 	}
 	acct, err := s.accountOf(ctx, caller)
 	if err != nil {
-		return err
+		return guardCheck{}, err
 	}
 	rules, err := s.guardrails(ctx, acct)
 	if err != nil || rules.Empty() {
-		return err
+		return guardCheck{}, err
 	}
+	// Read before the preview: the preview's graph shows at least this
+	// state, and guardedTx's transaction finding the same stamp means
+	// nothing has changed since.
+	stamp, err := s.store.StateStamp(ctx)
+	if err != nil {
+		return guardCheck{}, internal(err, "state stamp")
+	}
+	chk := guardCheck{acct: acct, stamp: stamp, active: true}
 	// The operator's own preview, whatever the caller may read: a
 	// caller's refusal must not depend on what it may review.
 	p, err := s.PreviewChange(ctx, nil, ch, m)
 	switch KindOf(err) {
 	case NotFound, Malformed, Invalid:
-		return nil // the operation refuses the input itself, in its words
+		return chk, nil // the operation refuses the input itself, in its words
 	}
 	if err != nil {
-		return err
+		return guardCheck{}, err
 	}
 	vs := p.Broken
 	if len(vs) == 0 {
-		return nil
+		return chk, nil
 	}
 	// Each rule broken needs its own override.
 	var held []GuardrailViolation
@@ -185,7 +201,7 @@ func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Met
 		if _, asked := overridden[v.Rule]; !asked {
 			ok, err := s.mayOverride(ctx, caller, m, v.Rule)
 			if err != nil {
-				return err
+				return guardCheck{}, err
 			}
 			overridden[v.Rule] = ok
 		}
@@ -194,7 +210,7 @@ func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Met
 		}
 	}
 	if len(held) == 0 {
-		return nil
+		return chk, nil
 	}
 	v := held[0]
 	// Only a caller that may review the account hears the path.
@@ -206,10 +222,62 @@ func (s *Service) guard(ctx context.Context, caller *Principal, ch Change, m Met
 		}
 	}
 	if err := s.refuse(ctx, caller, m, OverrideGuardrailAction, "*"); err != nil {
-		return newErr(AccessDenied, "User: %s is not authorized to make this change: %s. Holders of %s with %s %s may.",
+		return guardCheck{}, newErr(AccessDenied, "User: %s is not authorized to make this change: %s. Holders of %s with %s %s may.",
 			callerARN(caller), why, OverrideGuardrailAction, GuardrailKey, v.Rule)
 	}
-	return nil
+	return chk, nil
+}
+
+// guardAttempts bounds how often guardedTx checks a change again because
+// the account changed while it was being checked.
+const guardAttempts = 4
+
+var errGuardStale = errors.New("the account changed while the change was checked against its guardrails")
+
+// guardedTx runs fn in a transaction once ch keeps the account's
+// guardrails (guard), and only if the transaction sees the state the check
+// saw. Guarded transactions of an account run one at a time (they lock the
+// account's row first; SQLite's writers run one at a time anyway), so two
+// changes that each keep the rules but together break one cannot both pass
+// against the state without the other: the second finds the stamp moved and
+// is checked again, with the first in its preview. After guardAttempts
+// checks overtaken by other changes it answers AWS's ConcurrentModification.
+// A change of no Kind is not checked.
+func (s *Service) guardedTx(ctx context.Context, caller *Principal, ch Change, m Meta, fn func(tx *models.Store) error) error {
+	for attempt := 1; ; attempt++ {
+		var chk guardCheck
+		if ch.Kind != "" {
+			var err error
+			if chk, err = s.guard(ctx, caller, ch, m); err != nil {
+				return err
+			}
+		}
+		if s.afterGuard != nil {
+			s.afterGuard()
+		}
+		err := s.store.Tx(ctx, func(tx *models.Store) error {
+			if chk.active {
+				if err := tx.LockAccount(ctx, chk.acct); err != nil {
+					return err
+				}
+				now, err := tx.StateStamp(ctx)
+				if err != nil {
+					return err
+				}
+				if now != chk.stamp {
+					return errGuardStale
+				}
+			}
+			return fn(tx)
+		})
+		if !errors.Is(err, errGuardStale) {
+			return err
+		}
+		if attempt == guardAttempts {
+			return &Error{Kind: Conflict, Code: "ConcurrentModification",
+				Message: "The account kept changing while this change was checked against its guardrails: try again."}
+		}
+	}
 }
 
 // mayOverride asks the engine whether caller may override rule: the

@@ -67,10 +67,7 @@ func (s *Service) putInline(ctx context.Context, caller *Principal, of Entity, p
 	if err != nil {
 		return nil, err
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangePutInline, Entity: of, Name: policyName, Document: document}, m); err != nil {
-		return nil, err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangePutInline, Entity: of, Name: policyName, Document: document}, m, func(tx *models.Store) error {
 		if err := lockOwner(ctx, tx, acct, t, e.id, e.name); err != nil {
 			return err
 		}
@@ -180,10 +177,7 @@ func (s *Service) deleteInline(ctx context.Context, caller *Principal, of Entity
 	if err != nil {
 		return err
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteInline, Entity: of, Name: policyName}, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeDeleteInline, Entity: of, Name: policyName}, m, func(tx *models.Store) error {
 		if err := tx.DeleteInlinePolicy(ctx, acct, t, e.id, policyName); err != nil {
 			return err
 		}

@@ -73,10 +73,7 @@ func (s *Service) CreateLoginProfile(ctx context.Context, caller *Principal, in 
 	now := s.now()
 	lp := &models.LoginProfile{UserID: u.UserID, PasswordHash: hash, PasswordResetRequired: in.PasswordResetRequired,
 		CreatedAt: now, PasswordChangedAt: now}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeCreateLoginProfile, Entity: UserNamed(userNameOr(caller, in.UserName))}, m); err != nil {
-		return nil, err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeCreateLoginProfile, Entity: UserNamed(userNameOr(caller, in.UserName))}, m, func(tx *models.Store) error {
 		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
 			return err
 		}
@@ -185,10 +182,7 @@ func (s *Service) DeleteLoginProfile(ctx context.Context, caller *Principal, use
 	if err != nil {
 		return err
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDeleteLoginProfile, Entity: UserNamed(userNameOr(caller, userName))}, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeDeleteLoginProfile, Entity: UserNamed(userNameOr(caller, userName))}, m, func(tx *models.Store) error {
 		// As in UpdateLoginProfile: no session opens on the deleted profile.
 		if err := lockOwner(ctx, tx, acct, models.EntityUser, u.UserID, u.Name); err != nil {
 			return err

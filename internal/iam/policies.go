@@ -570,12 +570,11 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, caller *Principal, in
 		return nil, err
 	}
 	var v *models.PolicyVersion
+	var ch Change // a version that is not the default changes nothing in force
 	if in.SetAsDefault {
-		if err := s.guard(ctx, caller, Change{Kind: ChangeNewVersion, PolicyARN: in.PolicyArn, Document: in.PolicyDocument}, m); err != nil {
-			return nil, err
-		}
+		ch = Change{Kind: ChangeNewVersion, PolicyARN: in.PolicyArn, Document: in.PolicyDocument}
 	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, ch, m, func(tx *models.Store) error {
 		// Create first, then count: creating a version locks the policy row
 		// (and on SQLite, a transaction that writes first waits for the
 		// lock instead of failing), so of two racing creates the later one
@@ -700,10 +699,7 @@ func (s *Service) SetDefaultPolicyVersion(ctx context.Context, caller *Principal
 	if !versionIDRE.MatchString(versionID) {
 		return invalidField("VersionId", "Version %s is not valid: write v followed by its number, such as v2.", versionID)
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeDefaultVersion, PolicyARN: arn, VersionID: versionID}, m); err != nil {
-		return err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeDefaultVersion, PolicyARN: arn, VersionID: versionID}, m, func(tx *models.Store) error {
 		if err := tx.SetDefaultPolicyVersion(ctx, acct, p.PolicyID, versionID, s.now()); err != nil {
 			return err
 		}

@@ -395,10 +395,7 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, caller *Principal,
 	if err := s.checkTrustPrincipals(ctx, acct, document); err != nil {
 		return nil, err
 	}
-	if err := s.guard(ctx, caller, Change{Kind: ChangeTrust, Entity: RoleNamed(roleName), Document: document}, m); err != nil {
-		return nil, err
-	}
-	err = s.store.Tx(ctx, func(tx *models.Store) error {
+	err = s.guardedTx(ctx, caller, Change{Kind: ChangeTrust, Entity: RoleNamed(roleName), Document: document}, m, func(tx *models.Store) error {
 		if err := tx.UpdateRoleTrustPolicy(ctx, acct, r.RoleID, document); err != nil {
 			return err
 		}

@@ -60,6 +60,9 @@ type Service struct {
 	sessions stampCache[uint64, *models.Session]
 	users    stampCache[models.Stamps, *models.User]
 	graphs   graphCache
+	// afterGuard, set by tests, runs in guardedTx between a change's
+	// guardrail check and its transaction: where a concurrent change lands.
+	afterGuard func()
 	// compared keeps the earlier side of the last comparison (compare.go).
 	compared comparedCache
 	// details keeps the snapshot GetAccountAuthorizationDetails pages
