@@ -3,8 +3,6 @@ package awsapi_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
 	"time"
@@ -26,16 +24,19 @@ func mustIdP(t *testing.T, entityID string) *samltest.IdP {
 }
 
 func privateKeyPEM(t *testing.T) string {
+	_, p := samlKeyPEM(t)
+	return p
+}
+
+// samlKeyPEM is a fresh RSA key and its PKCS #8 PEM, as AddPrivateKey takes
+// it.
+func samlKeyPEM(t *testing.T) (*rsa.PrivateKey, string) {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	return k, pkcs8PEM(t, k)
 }
 
 // TestSAMLProviders walks a SAML provider through every action with the

@@ -394,3 +394,56 @@ func TestSAMLSessionFederation(t *testing.T) {
 		wantCode(t, err, "AccessDenied")
 	})
 }
+
+// TestAssumeRoleWithEncryptedSAML: a provider given private keys takes
+// assertions encrypted to them (the key being rotated in too), and with
+// AssertionEncryptionMode Required refuses plain ones; through the SDK.
+func TestAssumeRoleWithEncryptedSAML(t *testing.T) {
+	e := sqlite(t)
+	s := newSAMLEnv(t, e)
+	first, firstPEM := samlKeyPEM(t)
+	second, secondPEM := samlKeyPEM(t)
+	stranger, _ := samlKeyPEM(t)
+	provider := aws.ToString(must[*iamsdk.CreateSAMLProviderOutput](t)(e.iam.CreateSAMLProvider(e.ctx, &iamsdk.CreateSAMLProviderInput{
+		Name: aws.String("encrypted"), SAMLMetadataDocument: aws.String(s.idp.Metadata()),
+		AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeAllowed, AddPrivateKey: aws.String(firstPEM)})).SAMLProviderArn)
+	role := e.seedRole("saml-encrypted", fmt.Sprintf(samlTrustPlain, provider))
+	assume := func(a samltest.Assertion) error {
+		a.Attributes = []samltest.Attr{{Name: samltest.RoleAttr, Values: []string{role + "," + provider}},
+			{Name: samltest.RoleSessionNameAttr, Values: []string{"alice"}}}
+		_, err := s.assume(s.response(t, s.idp, a, nil), func(in *stssdk.AssumeRoleWithSAMLInput) {
+			in.RoleArn, in.PrincipalArn = aws.String(role), aws.String(provider)
+		})
+		return err
+	}
+	steps := []struct {
+		name string
+		a    samltest.Assertion
+		code string // "" allowed
+	}{
+		{"encrypted to the key", samltest.Assertion{EncryptTo: &first.PublicKey}, ""},
+		{"plain, encryption allowed", samltest.Assertion{}, ""},
+		{"encrypted to a key the provider does not have", samltest.Assertion{EncryptTo: &stranger.PublicKey}, "InvalidIdentityToken"},
+		{"encrypted to the key being rotated in", samltest.Assertion{EncryptTo: &second.PublicKey}, ""},
+		{"plain, encryption required", samltest.Assertion{}, "InvalidIdentityToken"},
+		{"encrypted, encryption required", samltest.Assertion{EncryptTo: &first.PublicKey, SignResponse: true}, ""},
+	}
+	for i, st := range steps {
+		switch i {
+		case 3:
+			must[*iamsdk.UpdateSAMLProviderOutput](t)(e.iam.UpdateSAMLProvider(e.ctx, &iamsdk.UpdateSAMLProviderInput{
+				SAMLProviderArn: aws.String(provider), AddPrivateKey: aws.String(secondPEM)}))
+		case 4:
+			must[*iamsdk.UpdateSAMLProviderOutput](t)(e.iam.UpdateSAMLProvider(e.ctx, &iamsdk.UpdateSAMLProviderInput{
+				SAMLProviderArn: aws.String(provider), AssertionEncryptionMode: iamtypes.AssertionEncryptionModeTypeRequired}))
+		}
+		err := assume(st.a)
+		if st.code == "" {
+			if err != nil {
+				t.Fatalf("%s: %v", st.name, err)
+			}
+			continue
+		}
+		wantCode(t, err, st.code)
+	}
+}

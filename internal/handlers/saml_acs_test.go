@@ -3,7 +3,11 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -309,5 +313,37 @@ func TestSAMLConsoleSignIn(t *testing.T) {
 	}
 	if res, _ = s.acs(t, e.browser(), s.response(t, samltest.Assertion{}, s.roleARN)); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("sign-in while off: %d", res.StatusCode)
+	}
+}
+
+// TestSAMLConsoleSignInEncrypted: once the provider has a private key and
+// requires encryption, an assertion encrypted to that key signs in at the
+// console's assertion consumer URL and a plain one is refused, saying why.
+func TestSAMLConsoleSignInEncrypted(t *testing.T) {
+	e := newEnv(t, handlers.Config{})
+	root := e.browser()
+	root.setup()
+	s := newSAMLConsole(t, e, root)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.UpdateSAMLProvider(context.Background(), nil, iam.UpdateSAMLProviderInput{SAMLProviderArn: s.providerARN,
+		AssertionEncryptionMode: "Required", AddPrivateKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))}, iam.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser()
+	res, body := s.acs(t, b, s.response(t, samltest.Assertion{}, s.roleARN))
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "requires encrypted assertions") {
+		t.Fatalf("plain assertion to a provider requiring encryption: %d", res.StatusCode)
+	}
+	res, body = s.acs(t, b, s.response(t, samltest.Assertion{EncryptTo: &key.PublicKey}, s.roleARN))
+	mustRedirect(t, res, body, "/")
+	if res, body = b.get("/"); res.StatusCode != http.StatusOK || !strings.Contains(body, `id="federated-banner"`) {
+		t.Fatalf("dashboard after an encrypted SAML sign-in: %d", res.StatusCode)
 	}
 }

@@ -183,12 +183,15 @@ func (x *samlSignIn) signIn(ctx context.Context) (*SAMLSignInResult, error) {
 	}
 	providerARN := samlProviderARN(acct, st.ProviderName)
 	x.principal, x.params["identityProvider"] = providerARN, providerARN
-	provider, md, err := s.samlProviderFor(ctx, acct, providerARN)
+	provider, md, decrypt, err := s.samlProviderFor(ctx, acct, providerARN)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	a, err := saml.VerifyForSP(x.in.SAMLResponse, md, now, st.ACSURL)
+	a, err := saml.VerifyForSP(x.in.SAMLResponse, md, now, st.ACSURL, decrypt...)
+	if err == nil {
+		err = encryptionKept(provider, a)
+	}
 	if err != nil {
 		return nil, samlError(err)
 	}

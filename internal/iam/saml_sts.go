@@ -2,11 +2,14 @@ package iam
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/sha1" //nolint:gosec // AWS defines NameQualifier with SHA-1; it identifies, it does not protect
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"strconv"
 	"strings"
@@ -88,12 +91,15 @@ func (s *Service) AssumeRoleWithSAML(ctx context.Context, in AssumeRoleWithSAMLI
 		}
 		return e
 	}
-	provider, md, err := s.samlProviderFor(ctx, acct, in.PrincipalArn)
+	provider, md, decrypt, err := s.samlProviderFor(ctx, acct, in.PrincipalArn)
 	if err != nil {
 		return nil, fail(err)
 	}
 	now := s.now()
-	a, err := saml.Verify(in.SAMLAssertion, md, now)
+	a, err := saml.Verify(in.SAMLAssertion, md, now, decrypt...)
+	if err == nil {
+		err = encryptionKept(provider, a)
+	}
 	if err != nil {
 		return nil, fail(samlError(err))
 	}
@@ -262,36 +268,74 @@ func checkSAMLInput(in AssumeRoleWithSAMLInput) error {
 }
 
 // samlProviderFor finds the provider PrincipalArn names in the live
-// account and reads its metadata.
-func (s *Service) samlProviderFor(ctx context.Context, acct, arn string) (*models.SAMLProvider, *saml.Metadata, error) {
+// account and reads its metadata and its private keys (RSA ones: XML
+// Encryption carries the assertion's key with RSA), which decrypt an
+// encrypted assertion.
+func (s *Service) samlProviderFor(ctx context.Context, acct, arn string) (*models.SAMLProvider, *saml.Metadata, []*rsa.PrivateKey, error) {
 	notFound := invalidIdentityToken("Specified provider doesn't exist")
 	arnAcct, name, err := parseSAMLProviderARN(arn)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if arnAcct != acct {
-		return nil, nil, notFound
+		return nil, nil, nil, notFound
 	}
 	p, err := s.store.SAMLProvider(ctx, acct, name)
 	if errors.Is(err, models.ErrNotFound) {
-		return nil, nil, notFound
+		return nil, nil, nil, notFound
 	}
 	if err != nil {
-		return nil, nil, internal(err, "SAML provider")
+		return nil, nil, nil, internal(err, "SAML provider")
 	}
 	if !p.ValidUntil.IsZero() && !s.now().Before(p.ValidUntil) {
-		return nil, nil, invalidIdentityToken("The SAML provider's metadata has expired")
-	}
-	if p.AssertionEncryptionMode == "Required" {
-		// The keys are stored, but assertions are not decrypted here yet:
-		// refused rather than accepted unencrypted against the setting.
-		return nil, nil, invalidIdentityToken("The SAML provider requires encrypted assertions, which this console does not decrypt")
+		return nil, nil, nil, invalidIdentityToken("The SAML provider's metadata has expired")
 	}
 	md, err := saml.ParseMetadata(p.MetadataDocument)
 	if err != nil { // it was read when stored: a change of parser since
-		return nil, nil, internal(err, "SAML provider metadata")
+		return nil, nil, nil, internal(err, "SAML provider metadata")
 	}
-	return p, md, nil
+	keys, err := s.samlDecryptionKeys(p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, md, keys, nil
+}
+
+// samlDecryptionKeys unseals a provider's private keys and keeps the RSA
+// ones.
+func (s *Service) samlDecryptionKeys(p *models.SAMLProvider) ([]*rsa.PrivateKey, error) {
+	stored, err := decodeSAMLKeys(p.PrivateKeys)
+	if err != nil {
+		return nil, err
+	}
+	var keys []*rsa.PrivateKey
+	for _, k := range stored {
+		pemKey, err := s.cfg.Sealer.Open(k.Sealed, []byte("saml-key:"+k.KeyID))
+		if err != nil {
+			return nil, internal(err, "unseal SAML provider key")
+		}
+		block, _ := pem.Decode(pemKey)
+		if block == nil {
+			return nil, internal(errors.New("not PEM"), "SAML provider key")
+		}
+		if rk, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+			keys = append(keys, rk)
+		} else if pk, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
+			if rk, ok := pk.(*rsa.PrivateKey); ok {
+				keys = append(keys, rk)
+			}
+		}
+	}
+	return keys, nil
+}
+
+// encryptionKept refuses a plain assertion for a provider whose
+// AssertionEncryptionMode is Required; Allowed (or none) takes both.
+func encryptionKept(p *models.SAMLProvider, a *saml.Assertion) error {
+	if p.AssertionEncryptionMode == "Required" && !a.Encrypted {
+		return &saml.Error{Reason: saml.Invalid, Message: "The SAML provider requires encrypted assertions; this one is not encrypted"}
+	}
+	return nil
 }
 
 // samlError words a verifier's refusal as STS does.

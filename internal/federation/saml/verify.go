@@ -1,6 +1,8 @@
 package saml
 
 import (
+	"crypto/rsa"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -53,6 +55,9 @@ type Assertion struct {
 	SessionNotOnOrAfter time.Time
 	// Attributes are the AttributeStatement's values by attribute Name.
 	Attributes map[string][]string
+	// Encrypted says the assertion came encrypted (EncryptedAssertion),
+	// for a provider whose AssertionEncryptionMode is Required.
+	Encrypted bool
 }
 
 // Reason classifies a refusal the way STS answers it.
@@ -94,8 +99,13 @@ func invalid(msg string, cause error) *Error {
 // endpoint, an AudienceRestriction naming AWS, and the time within
 // NotBefore and NotOnOrAfter give or take Skew. It does not check that the
 // assertion is new: the caller remembers IDs.
-func Verify(encoded string, md *Metadata, now time.Time) (*Assertion, error) {
-	return verify(encoded, md, now, awsTarget)
+//
+// An encrypted assertion (XML Encryption: the content key carried with RSA,
+// RSA-OAEP or RSA 1.5; the assertion with AES-GCM or AES-CBC) is decrypted
+// with the first of keys that opens it, the provider's private keys (two
+// while one is rotated out), and then verified like a plain one.
+func Verify(encoded string, md *Metadata, now time.Time, keys ...*rsa.PrivateKey) (*Assertion, error) {
+	return verify(encoded, md, now, awsTarget, keys)
 }
 
 // VerifyForSP is Verify for a service provider of its own: the console's
@@ -104,12 +114,12 @@ func Verify(encoded string, md *Metadata, now time.Time) (*Assertion, error) {
 // AudienceRestriction must name it: an assertion made for AWS, or for any
 // other service the IdP serves, is refused here, as one made for the
 // console is refused by AssumeRoleWithSAML.
-func VerifyForSP(encoded string, md *Metadata, now time.Time, acsURL string) (*Assertion, error) {
+func VerifyForSP(encoded string, md *Metadata, now time.Time, acsURL string, keys ...*rsa.PrivateKey) (*Assertion, error) {
 	if acsURL == "" {
 		return nil, invalid("No assertion consumer URL is configured", nil)
 	}
 	return verify(encoded, md, now, target{recipient: func(s string) bool { return s == acsURL },
-		audience: func(s string) bool { return s == acsURL }, fallback: acsURL})
+		audience: func(s string) bool { return s == acsURL }, fallback: acsURL}, keys)
 }
 
 // target is who an assertion must be addressed to: the Recipients and
@@ -122,7 +132,7 @@ type target struct {
 
 var awsTarget = target{recipient: acceptedRecipient, audience: acceptedAudience, fallback: SignInURL}
 
-func verify(encoded string, md *Metadata, now time.Time, to target) (*Assertion, error) {
+func verify(encoded string, md *Metadata, now time.Time, to target, keys []*rsa.PrivateKey) (*Assertion, error) {
 	if md == nil || len(md.SigningCerts) == 0 {
 		return nil, invalid("SAML provider has no signing certificate", nil)
 	}
@@ -152,7 +162,28 @@ func verify(encoded string, md *Metadata, now time.Time, to target) (*Assertion,
 		MaximumDecompressedBodySize: 2 * MaxEncodedLen,
 		MaximumXMLTokens:            20000,
 	}
-	info, err := sp.RetrieveAssertionInfo(encoded)
+	encrypted, keyCert := encryptedAssertion(raw)
+	if encrypted && len(keys) == 0 {
+		return nil, invalid("SAML assertion is encrypted and the provider has no private key to decrypt it", nil)
+	}
+	var info *saml2.AssertionInfo
+	for i := 0; i == 0 || encrypted && i < len(keys); i++ {
+		if encrypted {
+			// gosaml2 (v0.12) decrypts with SPKeyStore only, not the key
+			// store SetSPKeyStore sets. It wants a certificate beside the
+			// key and compares it to the one the EncryptedKey names, if
+			// any: that one is only informative (the key decides), so it
+			// is given back; the provider keeps no certificate, as AWS's.
+			sp.SPKeyStore = dsig.TLSCertKeyStore(tls.Certificate{Certificate: [][]byte{keyCert}, PrivateKey: keys[i]})
+		}
+		if info, err = sp.RetrieveAssertionInfo(encoded); err == nil {
+			break
+		}
+	}
+	if err != nil && encrypted && strings.Contains(err.Error(), "unable to decrypt") {
+		// gosaml2 says so in its error's text only.
+		return nil, invalid("SAML assertion could not be decrypted with the provider's private keys", err)
+	}
 	if err != nil {
 		return nil, libraryError(err)
 	}
@@ -193,7 +224,7 @@ func verify(encoded string, md *Metadata, now time.Time, to target) (*Assertion,
 	}
 	out := &Assertion{ID: a.ID, Issuer: a.Issuer.Value, Subject: strings.TrimSpace(a.Subject.NameID.Value),
 		SubjectFormat: a.Subject.NameID.Format, Recipient: a.Subject.SubjectConfirmation.SubjectConfirmationData.Recipient,
-		NotOnOrAfter: notOnOrAfter, Attributes: map[string][]string{}}
+		NotOnOrAfter: notOnOrAfter, Attributes: map[string][]string{}, Encrypted: encrypted}
 	if a.AuthnStatement != nil && a.AuthnStatement.SessionNotOnOrAfter != nil {
 		out.SessionNotOnOrAfter = *a.AuthnStatement.SessionNotOnOrAfter
 	}
@@ -223,6 +254,30 @@ func recipientClaimed(raw []byte, to target) string {
 		}
 	}
 	return to.fallback
+}
+
+// encryptedAssertion tells whether the (unverified) response carries its
+// assertion encrypted, an EncryptedAssertion child of the Response, and
+// the certificate its EncryptedKey names (a placeholder when it names
+// none): see verify.
+func encryptedAssertion(raw []byte) (bool, []byte) {
+	doc := etree.NewDocument()
+	doc.ReadSettings.Permissive = false
+	if err := doc.ReadFromBytes(raw); err != nil || doc.Root() == nil {
+		return false, nil
+	}
+	for _, el := range doc.Root().ChildElements() {
+		if el.Tag != "EncryptedAssertion" || el.NamespaceURI() != saml2.SAMLAssertionNamespace {
+			continue
+		}
+		if c := el.FindElement(".//EncryptedKey//X509Certificate"); c != nil {
+			if der, err := base64.StdEncoding.DecodeString(stripSpace(c.Text())); err == nil && len(der) > 0 {
+				return true, der
+			}
+		}
+		return true, []byte("no certificate")
+	}
+	return false, nil
 }
 
 // libraryError words gosaml2's refusals as STS does.

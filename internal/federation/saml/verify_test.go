@@ -1,10 +1,14 @@
 package saml_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"math/big"
 	"os"
 	"strings"
 	"testing"
@@ -298,4 +302,83 @@ func TestVerifyForSP(t *testing.T) {
 	if _, err := saml.VerifyForSP(sign(samltest.Assertion{Recipient: acs, Audience: acs}), md, now, ""); err == nil {
 		t.Error("VerifyForSP without a URL accepted an assertion")
 	}
+}
+
+// TestVerifyEncrypted: an encrypted assertion is decrypted with the first
+// of the provider's keys that opens it (signed inside, or with the whole
+// response signed; with or without the service provider's certificate
+// named), and refused without a key that opens it or when the encrypted
+// part was tampered with.
+func TestVerifyEncrypted(t *testing.T) {
+	idp, md := mustIdP(t, "https://idp.example.com/saml")
+	spKey, other := mustRSA(t), mustRSA(t)
+	role := samltest.Attr{Name: samltest.RoleAttr, Values: []string{"arn:aws:iam::123456789012:role/r,arn:aws:iam::123456789012:saml-provider/p"}}
+	cases := []struct {
+		name string
+		a    samltest.Assertion
+		keys []*rsa.PrivateKey
+		// tamper changes the encoded response's XML before it is sent.
+		tamper func(string) string
+		ok     bool
+		want   string // in the refusal
+	}{
+		{name: "assertion signed, then encrypted", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, keys: []*rsa.PrivateKey{spKey}, ok: true},
+		{name: "response signed over the encrypted assertion", a: samltest.Assertion{EncryptTo: &spKey.PublicKey, SignResponse: true}, keys: []*rsa.PrivateKey{spKey}, ok: true},
+		{name: "the second key opens it (rotation)", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, keys: []*rsa.PrivateKey{other, spKey}, ok: true},
+		{name: "the EncryptedKey names a certificate", a: samltest.Assertion{EncryptTo: &spKey.PublicKey, EncryptToCert: selfSigned(t, spKey)}, keys: []*rsa.PrivateKey{spKey}, ok: true},
+		{name: "no key", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, want: "no private key"},
+		{name: "no key that opens it", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, keys: []*rsa.PrivateKey{other}, want: "could not be decrypted"},
+		{name: "unsigned inside", a: samltest.Assertion{EncryptTo: &spKey.PublicKey, Unsigned: true}, keys: []*rsa.PrivateKey{spKey}, want: "signature"},
+		{name: "ciphertext changed", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, keys: []*rsa.PrivateKey{spKey}, tamper: func(x string) string {
+			i := strings.LastIndex(x, "</xenc:CipherValue>")
+			return x[:i-4] + "AAA=" + x[i:]
+		}, want: "could not be decrypted"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.a.Attributes = []samltest.Attr{role}
+			enc := mustResponse(t, idp, c.a)
+			if c.tamper != nil {
+				raw, _ := base64.StdEncoding.DecodeString(enc)
+				enc = base64.StdEncoding.EncodeToString([]byte(c.tamper(string(raw))))
+			}
+			a, err := saml.Verify(enc, md, now, c.keys...)
+			if c.ok {
+				if err != nil || !a.Encrypted || a.Subject != "alice@example.com" || len(a.Attributes[samltest.RoleAttr]) != 1 {
+					t.Fatalf("refused or misread: %v %+v", err, a)
+				}
+				return
+			}
+			var se *saml.Error
+			if !errors.As(err, &se) || se.Reason != saml.Invalid || !strings.Contains(se.Message, c.want) {
+				t.Fatalf("accepted or refused the wrong way (want %q): %v %+v", c.want, err, a)
+			}
+		})
+	}
+	// A plain assertion is read as before, and says it was not encrypted.
+	if a, err := saml.Verify(mustResponse(t, idp, samltest.Assertion{}), md, now, spKey); err != nil || a.Encrypted {
+		t.Fatalf("plain: %v %+v", err, a)
+	}
+}
+
+func mustRSA(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// selfSigned is a certificate for key, as a service provider publishes
+// with its encryption key.
+func selfSigned(t *testing.T, key *rsa.PrivateKey) []byte {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "console"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
 }

@@ -5,8 +5,11 @@
 package samltest
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -116,6 +119,13 @@ type Assertion struct {
 	SignResponse bool
 	// Unsigned signs nothing.
 	Unsigned bool
+	// EncryptTo, when set, sends the (signed) assertion encrypted to this
+	// service provider's key, as an EncryptedAssertion: AES-256-GCM, the
+	// content key carried with RSA-OAEP.
+	EncryptTo *rsa.PublicKey
+	// EncryptToCert names the service provider's certificate in the
+	// EncryptedKey, as some IdPs do.
+	EncryptToCert []byte
 }
 
 // Document builds and signs the response at time now.
@@ -197,24 +207,82 @@ func (p *IdP) Document(a Assertion, now time.Time) (*etree.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case a.Unsigned:
-		resp.AddChild(as)
-	case a.SignResponse:
-		resp.AddChild(as)
+	if !a.Unsigned && !a.SignResponse {
+		if as, err = ctx.SignEnveloped(as); err != nil {
+			return nil, fmt.Errorf("samltest: sign assertion: %w", err)
+		}
+	}
+	if a.EncryptTo != nil {
+		if as, err = encrypt(as, a.EncryptTo, a.EncryptToCert); err != nil {
+			return nil, err
+		}
+	}
+	resp.AddChild(as)
+	if a.SignResponse && !a.Unsigned {
 		signed, err := ctx.SignEnveloped(resp)
 		if err != nil {
 			return nil, fmt.Errorf("samltest: sign response: %w", err)
 		}
 		doc.SetRoot(signed)
-	default:
-		signed, err := ctx.SignEnveloped(as)
-		if err != nil {
-			return nil, fmt.Errorf("samltest: sign assertion: %w", err)
-		}
-		resp.AddChild(signed)
 	}
 	return doc, nil
+}
+
+// XML Encryption's algorithms, as IdPs name them.
+const (
+	nsXMLEnc   = "http://www.w3.org/2001/04/xmlenc#"
+	encElement = nsXMLEnc + "Element"
+	aes256GCM  = "http://www.w3.org/2009/xmlenc11#aes256-gcm"
+	rsaOAEP    = nsXMLEnc + "rsa-oaep-mgf1p"
+	sha1Digest = nsDSig + "sha1"
+)
+
+// encrypt wraps as in an EncryptedAssertion for key: the assertion's XML
+// sealed with a fresh AES-256-GCM key (nonce first, as XML Encryption 1.1
+// writes it), that key with RSA-OAEP (SHA-1, MGF1).
+func encrypt(as *etree.Element, key *rsa.PublicKey, cert []byte) (*etree.Element, error) {
+	d := etree.NewDocument()
+	d.SetRoot(as.Copy())
+	plain, err := d.WriteToBytes()
+	if err != nil {
+		return nil, fmt.Errorf("samltest: write assertion: %w", err)
+	}
+	cek := make([]byte, 32)
+	nonce := make([]byte, 12)
+	_, _ = rand.Read(cek)
+	_, _ = rand.Read(nonce)
+	block, err := aes.NewCipher(cek)
+	if err != nil {
+		return nil, err
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	sealed := gcm.Seal(append([]byte(nil), nonce...), nonce, plain, nil)
+	wrapped, err := rsa.EncryptOAEP(sha1.New(), rand.Reader, key, cek, nil)
+	if err != nil {
+		return nil, fmt.Errorf("samltest: wrap key: %w", err)
+	}
+	ea := etree.NewElement("saml:EncryptedAssertion")
+	ea.CreateAttr("xmlns:saml", nsAssertion)
+	ed := ea.CreateElement("xenc:EncryptedData")
+	ed.CreateAttr("xmlns:xenc", nsXMLEnc)
+	ed.CreateAttr("Type", encElement)
+	ed.CreateElement("xenc:EncryptionMethod").CreateAttr("Algorithm", aes256GCM)
+	ki := ed.CreateElement("ds:KeyInfo")
+	ki.CreateAttr("xmlns:ds", nsDSig)
+	ek := ki.CreateElement("xenc:EncryptedKey")
+	em := ek.CreateElement("xenc:EncryptionMethod")
+	em.CreateAttr("Algorithm", rsaOAEP)
+	em.CreateElement("ds:DigestMethod").CreateAttr("Algorithm", sha1Digest)
+	if cert != nil {
+		ek.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
+			SetText(base64.StdEncoding.EncodeToString(cert))
+	}
+	ek.CreateElement("xenc:CipherData").CreateElement("xenc:CipherValue").SetText(base64.StdEncoding.EncodeToString(wrapped))
+	ed.CreateElement("xenc:CipherData").CreateElement("xenc:CipherValue").SetText(base64.StdEncoding.EncodeToString(sealed))
+	return ea, nil
 }
 
 // Response is Document, encoded as AssumeRoleWithSAML's SAMLAssertion.
