@@ -218,7 +218,9 @@ func TestVerifyRejects(t *testing.T) {
 //	go test ./internal/federation/saml -run XXX -fuzz FuzzVerify -fuzztime 60s -fuzzminimizetime 3s
 func FuzzVerify(f *testing.F) {
 	idp, md := fuzzIdP(f)
-	for _, a := range []samltest.Assertion{{ID: "_seed1"}, {ID: "_seed2", SignResponse: true}, {Unsigned: true}} {
+	// The IdP's key decrypts too: encrypted seeds reach the decryption.
+	for _, a := range []samltest.Assertion{{ID: "_seed1"}, {ID: "_seed2", SignResponse: true}, {Unsigned: true},
+		{ID: "_seed3", EncryptTo: &idp.Key.PublicKey}, {ID: "_seed4", EncryptTo: &idp.Key.PublicKey, SignResponse: true}} {
 		doc, err := idp.Document(a, now)
 		if err != nil {
 			f.Fatal(err)
@@ -231,7 +233,7 @@ func FuzzVerify(f *testing.F) {
 		if len(raw) > 64<<10 {
 			return
 		}
-		a, err := saml.Verify(base64.StdEncoding.EncodeToString(raw), md, now)
+		a, err := saml.Verify(base64.StdEncoding.EncodeToString(raw), md, now, idp.Key)
 		if err == nil && (a.Issuer != idp.EntityID || a.ID == "") {
 			t.Fatalf("accepted %+v", a)
 		}
