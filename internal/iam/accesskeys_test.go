@@ -2,10 +2,12 @@ package iam_test
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/iamconsole/console/internal/auth/sigv4"
 	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/internal/models/dbtest"
 )
@@ -47,9 +49,9 @@ func TestAccessKeys(t *testing.T) {
 			if err != nil || strings.Contains(row.SealedSecret, keys[0].SecretAccessKey) || row.SealedSecret == "" {
 				t.Fatalf("stored secret %q (%v)", row.SealedSecret, err)
 			}
-			secret, gotAcct, userID, active, err := svc.AccessKeySecret(ctx, keys[0].AccessKeyId)
-			if err != nil || secret != keys[0].SecretAccessKey || gotAcct != acct || userID != u.UserId || !active {
-				t.Fatalf("AccessKeySecret: %v %v %v %v", gotAcct, userID, active, err)
+			cred, err := svc.APICredential(ctx, keys[0].AccessKeyId)
+			if err != nil || cred.Secret != keys[0].SecretAccessKey || cred.AccountID != acct {
+				t.Fatalf("APICredential: %+v %v", cred.AccountID, err)
 			}
 			// Listed without secrets; the secret is nowhere in the metadata.
 			ks, err := svc.ListAccessKeys(ctx, root, "frank", iam.Meta{})
@@ -67,8 +69,8 @@ func TestAccessKeys(t *testing.T) {
 			if err := svc.UpdateAccessKey(ctx, root, iam.UpdateAccessKeyInput{UserName: "frank", AccessKeyId: keys[0].AccessKeyId, Status: "Inactive"}, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
-			if _, _, _, active, _ := svc.AccessKeySecret(ctx, keys[0].AccessKeyId); active {
-				t.Fatal("inactive key active")
+			if _, err := svc.APICredential(ctx, keys[0].AccessKeyId); !errors.Is(err, sigv4.ErrUnknownKey) {
+				t.Fatalf("inactive key: %v", err)
 			}
 			if err := svc.UpdateAccessKey(ctx, root, iam.UpdateAccessKeyInput{UserName: "frank", AccessKeyId: keys[0].AccessKeyId, Status: "Off"}, iam.Meta{}); iam.KindOf(err) != iam.Invalid {
 				t.Fatalf("bad status: %v", err)

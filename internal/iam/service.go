@@ -59,7 +59,10 @@ type Service struct {
 	// again on every run.
 	sessions stampCache[uint64, *models.Session]
 	users    stampCache[models.Stamps, *models.User]
-	graphs   graphCache
+	// apiKeys keeps long-term access keys with their users under the
+	// state stamp, for the API's requests (keptAPIKey).
+	apiKeys stampCache[models.StateStamp, *apiKey]
+	graphs  graphCache
 	// afterGuard, set by tests, runs in guardedTx between a change's
 	// guardrail check and its transaction: where a concurrent change lands.
 	afterGuard func()

@@ -3,11 +3,13 @@ package iam_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/iamconsole/console/internal/auth/sigv4"
 	"github.com/iamconsole/console/internal/iam"
 	"github.com/iamconsole/console/internal/models/dbtest"
 )
@@ -217,5 +219,65 @@ func TestKeptSessionConcurrentSignOut(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestKeptAPIKeyAcrossProcesses: a process keeps the access keys its API
+// requests were signed with, and a key deactivated or deleted, or its user
+// renamed, through another process takes effect on the first process's
+// next request.
+func TestKeptAPIKeyAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := b.DSN(t)
+			one, _, _ := newService(t, dsn)
+			two, _, _ := newService(t, dsn)
+			root := rootOf(mustSetup(t, one))
+			mustCreateUser(t, one, root, "ci")
+			key, err := one.CreateAccessKey(ctx, root, "ci", iam.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := key.AccessKeyId
+			request := func() (*iam.Principal, error) { // the verifier's lookup, then the caller
+				if _, err := one.APICredential(ctx, id); err != nil {
+					return nil, err
+				}
+				return one.APIPrincipal(ctx, &sigv4.Result{AccessKeyID: id, Service: "iam", Region: "us-east-1"}, iam.Meta{})
+			}
+			for range 3 {
+				if p, err := request(); err != nil || p.Name != "ci" {
+					t.Fatalf("before: %v %+v", err, p)
+				}
+			}
+			if _, err := two.UpdateUser(ctx, root, iam.UpdateUserInput{UserName: "ci", NewUserName: "deploy"}, iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			if p, err := request(); err != nil || p.Name != "deploy" || !strings.HasSuffix(p.ARN, ":user/deploy") {
+				t.Fatalf("after the user was renamed through the other process: %v %+v", err, p)
+			}
+			if err := two.UpdateAccessKey(ctx, root, iam.UpdateAccessKeyInput{UserName: "deploy", AccessKeyId: id, Status: "Inactive"}, iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := request(); !errors.Is(err, sigv4.ErrUnknownKey) {
+				t.Fatalf("a key deactivated through the other process still signs here: %v", err)
+			}
+			if err := two.UpdateAccessKey(ctx, root, iam.UpdateAccessKeyInput{UserName: "deploy", AccessKeyId: id, Status: "Active"}, iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := request(); err != nil {
+				t.Fatalf("active again: %v", err)
+			}
+			if err := two.DeleteAccessKey(ctx, root, "deploy", id, iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := request(); !errors.Is(err, sigv4.ErrUnknownKey) {
+				t.Fatalf("a key deleted through the other process still signs here: %v", err)
+			}
+			if _, err := one.APIPrincipal(ctx, &sigv4.Result{AccessKeyID: id}, iam.Meta{}); iam.KindOf(err) != iam.Unauthenticated {
+				t.Fatalf("the caller of a deleted key: %v", err)
+			}
+		})
 	}
 }

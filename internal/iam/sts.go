@@ -18,21 +18,43 @@ import (
 // Now is the service's clock (the SigV4 verifier shares it).
 func (s *Service) Now() time.Time { return s.now() }
 
-// AccessKeySecret unseals a long-term access key's secret, for the SigV4
-// verifier. NotFound for an unknown key.
-func (s *Service) AccessKeySecret(ctx context.Context, accessKeyID string) (secret, accountID, userID string, active bool, err error) {
-	k, err := s.store.AccessKeyByID(ctx, accessKeyID)
+// apiKey is what a request signed with a long-term access key needs of the
+// database: the key's row (its secret still sealed) and its user's. It is
+// kept under the IAM state stamp, which a key's creation, deactivation or
+// deletion and its user's rename or deletion move, so a key taken away
+// through any process is refused on the next request. Its last use is not
+// state: what is kept of it may be older than the database's.
+type apiKey struct {
+	key  models.AccessKey
+	user models.User
+}
+
+// apiKeysMax bounds the access keys kept: past it the cache starts over.
+const apiKeysMax = 10_000
+
+// keptAPIKey is the long-term access key id with its user, kept under
+// stamp. NotFound when the key or its user does not exist.
+func (s *Service) keptAPIKey(ctx context.Context, stamp models.StateStamp, id string) (*apiKey, error) {
+	if k, ok := s.apiKeys.get(stamp, id); ok {
+		return k, nil
+	}
+	k, err := s.store.AccessKeyByID(ctx, id)
 	if errors.Is(err, models.ErrNotFound) {
-		return "", "", "", false, newErr(NotFound, "The Access Key with id %s cannot be found.", accessKeyID)
+		return nil, noSuchAccessKey(id)
 	}
 	if err != nil {
-		return "", "", "", false, internal(err, "access key")
+		return nil, internal(err, "access key")
 	}
-	pt, err := s.cfg.Sealer.Open(k.SealedSecret, []byte("accesskey:"+k.AccessKeyID))
+	u, err := s.store.UserByID(ctx, k.AccountID, k.UserID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, noSuchAccessKey(id)
+	}
 	if err != nil {
-		return "", "", "", false, internal(err, "unseal access key")
+		return nil, internal(err, "user")
 	}
-	return string(pt), k.AccountID, k.UserID, k.Status == models.AccessKeyActive, nil
+	ak := &apiKey{key: *k, user: *u}
+	s.apiKeys.put(stamp, id, ak, apiKeysMax)
+	return ak, nil
 }
 
 // APICredential is the SigV4 verifier's lookup: long-term keys (AKIA) of
@@ -56,19 +78,22 @@ func (s *Service) APICredential(ctx context.Context, accessKeyID string) (sigv4.
 		return sigv4.Credential{AccessKeyID: x.AccessKeyID, Secret: string(secret), SessionToken: string(token),
 			Expiration: x.Expiration, AccountID: x.AccountID, PrincipalARN: x.PrincipalARN}, nil
 	}
-	secret, acct, userID, active, err := s.AccessKeySecret(ctx, accessKeyID)
-	if KindOf(err) == NotFound || err == nil && !active {
+	stamp, err := s.store.StateStamp(ctx)
+	if err != nil {
+		return sigv4.Credential{}, err
+	}
+	ak, err := s.keptAPIKey(ctx, stamp, accessKeyID)
+	if KindOf(err) == NotFound || err == nil && ak.key.Status != models.AccessKeyActive {
 		return sigv4.Credential{}, sigv4.ErrUnknownKey
 	}
 	if err != nil {
 		return sigv4.Credential{}, err
 	}
-	if _, err := s.store.UserByID(ctx, acct, userID); errors.Is(err, models.ErrNotFound) {
-		return sigv4.Credential{}, sigv4.ErrUnknownKey
-	} else if err != nil {
-		return sigv4.Credential{}, err
+	secret, err := s.cfg.Sealer.Open(ak.key.SealedSecret, []byte("accesskey:"+accessKeyID))
+	if err != nil {
+		return sigv4.Credential{}, internal(err, "unseal access key")
 	}
-	return sigv4.Credential{AccessKeyID: accessKeyID, Secret: secret, AccountID: acct}, nil
+	return sigv4.Credential{AccessKeyID: accessKeyID, Secret: string(secret), AccountID: ak.key.AccountID}, nil
 }
 
 // APIPrincipal turns a verified request into its caller, and records the
@@ -107,25 +132,36 @@ func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (
 		}
 		return p, nil
 	}
-	k, err := s.store.AccessKeyByID(ctx, id)
+	// The caller's stamps, read once for the request: its operation asks
+	// its other caches under the same.
+	p := &Principal{}
+	st, err := s.requestStamps(ctx, p)
 	if err != nil {
-		return nil, asInvalidToken(err)
+		return nil, err
 	}
-	u, err := s.store.UserByID(ctx, k.AccountID, k.UserID)
+	ak, err := s.keptAPIKey(ctx, st.State, id)
+	if KindOf(err) == NotFound {
+		return nil, asInvalidToken(models.ErrNotFound)
+	}
 	if err != nil {
-		return nil, asInvalidToken(err)
+		return nil, err
 	}
 	// Last use is recorded at most once a minute per key (and whenever the
 	// service or region changes): a write per API call would serialize
 	// every caller on SQLite for a timestamp nobody reads to the second.
+	k, u := &ak.key, &ak.user
 	now := s.now()
 	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) >= time.Minute || k.LastUsedService != res.Service || k.LastUsedRegion != res.Region {
 		if err := s.store.RecordAccessKeyUse(ctx, k.AccountID, id, now, res.Service, res.Region); err != nil {
 			s.cfg.Log.Warn("record access key use", "err", err)
+		} else {
+			used := *ak // kept ones are shared
+			used.key.LastUsedAt, used.key.LastUsedService, used.key.LastUsedRegion = &now, res.Service, res.Region
+			s.apiKeys.put(st.State, id, &used, apiKeysMax)
 		}
 	}
-	return &Principal{AccountID: k.AccountID, Type: TypeUser, Name: u.Name, ID: u.UserID,
-		ARN: userARN(k.AccountID, u.Path, u.Name)}, nil
+	p.AccountID, p.Type, p.Name, p.ID, p.ARN = k.AccountID, TypeUser, u.Name, u.UserID, userARN(k.AccountID, u.Path, u.Name)
+	return p, nil
 }
 
 func asInvalidToken(err error) error {
