@@ -3,6 +3,7 @@ package awsapi_test
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models/dbtest"
 )
 
 // seedRole makes a role with a trust policy and managed policies, through
@@ -265,4 +267,32 @@ func TestGetAccessKeyInfo(t *testing.T) {
 		_, err := dev.GetAccessKeyInfo(e.ctx, &stssdk.GetAccessKeyInfoInput{AccessKeyId: aws.String(devKey)})
 		wantCode(t, err, "AccessDenied")
 	})
+}
+
+// TestKeptTemporaryCredentialsExpire: temporary credentials are kept by the
+// server after their first use (their row never changes), and still stop
+// working at their Expiration.
+func TestKeptTemporaryCredentialsExpire(t *testing.T) {
+	var ahead atomic.Int64 // how far the server's clock runs ahead
+	e := newEnv(t, dbtest.Backend{Name: "sqlite", DSN: dbtest.SQLite}, func(c *iam.Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	})
+	devKey, devSecret := e.user("dev")
+	e.seedInline("dev", "assume", allowAssume)
+	role := e.seedRole("short-role", trustFor(e.userARN("dev"), ""))
+	// The server 14 minutes behind (within SigV4's 15 of the client's
+	// signatures): the 15-minute credentials end a minute from now.
+	ahead.Store(int64(-14 * time.Minute))
+	out, err := e.stsClient(devKey, devSecret, "").AssumeRole(e.ctx, &stssdk.AssumeRoleInput{RoleArn: aws.String(role),
+		RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(900)})
+	ok(t, err)
+	c := out.Credentials
+	tmp := e.stsClient(aws.ToString(c.AccessKeyId), aws.ToString(c.SecretAccessKey), aws.ToString(c.SessionToken))
+	for range 3 {
+		_, err := tmp.GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{})
+		ok(t, err)
+	}
+	ahead.Store(int64(2 * time.Minute))
+	_, err = tmp.GetCallerIdentity(e.ctx, &stssdk.GetCallerIdentityInput{})
+	wantCode(t, err, "ExpiredToken")
 }

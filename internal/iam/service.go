@@ -62,7 +62,10 @@ type Service struct {
 	// apiKeys keeps long-term access keys with their users under the
 	// state stamp, for the API's requests (keptAPIKey).
 	apiKeys stampCache[models.StateStamp, *apiKey]
-	graphs  graphCache
+	// stsSessions keeps temporary credentials, which never change
+	// (keptSTSSession).
+	stsSessions stampCache[noStamp, *models.STSSession]
+	graphs      graphCache
 	// afterGuard, set by tests, runs in guardedTx between a change's
 	// guardrail check and its transaction: where a concurrent change lands.
 	afterGuard func()

@@ -18,6 +18,29 @@ import (
 // Now is the service's clock (the SigV4 verifier shares it).
 func (s *Service) Now() time.Time { return s.now() }
 
+// stsSessionsMax bounds the temporary credentials kept: past it the cache
+// starts over.
+const stsSessionsMax = 10_000
+
+// noStamp is the stamp of what never changes once stored.
+type noStamp struct{}
+
+// keptSTSSession is the row of temporary credentials. It is kept without a
+// stamp: a row never changes once made, and is deleted only once expired,
+// which every use checks (the SigV4 verifier, on the Expiration it gets
+// from APICredential). The row is shared: read it only.
+func (s *Service) keptSTSSession(ctx context.Context, id string) (*models.STSSession, error) {
+	if x, ok := s.stsSessions.get(noStamp{}, id); ok {
+		return x, nil
+	}
+	x, err := s.store.STSSessionByKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.stsSessions.put(noStamp{}, id, x, stsSessionsMax)
+	return x, nil
+}
+
 // apiKey is what a request signed with a long-term access key needs of the
 // database: the key's row (its secret still sealed) and its user's. It is
 // kept under the IAM state stamp, which a key's creation, deactivation or
@@ -63,7 +86,7 @@ func (s *Service) keptAPIKey(ctx context.Context, stamp models.StateStamp, id st
 // (InvalidClientTokenId).
 func (s *Service) APICredential(ctx context.Context, accessKeyID string) (sigv4.Credential, error) {
 	if strings.HasPrefix(accessKeyID, PrefixTempKey) {
-		x, err := s.store.STSSessionByKey(ctx, accessKeyID)
+		x, err := s.keptSTSSession(ctx, accessKeyID)
 		if errors.Is(err, models.ErrNotFound) {
 			return sigv4.Credential{}, sigv4.ErrUnknownKey
 		}
@@ -101,7 +124,7 @@ func (s *Service) APICredential(ctx context.Context, accessKeyID string) (sigv4.
 func (s *Service) APIPrincipal(ctx context.Context, res *sigv4.Result, m Meta) (*Principal, error) {
 	id := res.AccessKeyID
 	if strings.HasPrefix(id, PrefixTempKey) {
-		x, err := s.store.STSSessionByKey(ctx, id)
+		x, err := s.keptSTSSession(ctx, id)
 		if err != nil {
 			return nil, asInvalidToken(err)
 		}
