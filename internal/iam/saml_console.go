@@ -328,13 +328,25 @@ func (f *consoleFederation) open(sess *models.Session, params map[string]any) {
 
 // readConsoleFederation gives a console role session what its federation
 // carries, when a provider opened it.
+//
+// The row (or that there is none) is kept by session: it is written in
+// the transaction that opens the session, never changed, and deleted only
+// once expired, after its session.
 func (s *Service) readConsoleFederation(ctx context.Context, p *Principal) error {
-	f, err := s.store.ConsoleFederation(ctx, p.SessionID)
-	if errors.Is(err, models.ErrNotFound) {
-		return nil
+	f, ok := s.federations.get(noStamp{}, p.SessionID)
+	if !ok {
+		var err error
+		f, err = s.store.ConsoleFederation(ctx, p.SessionID)
+		if errors.Is(err, models.ErrNotFound) {
+			f, err = nil, nil
+		}
+		if err != nil {
+			return internal(err, "console federation")
+		}
+		s.federations.put(noStamp{}, p.SessionID, f, sessionsMax)
 	}
-	if err != nil {
-		return internal(err, "console federation")
+	if f == nil {
+		return nil
 	}
 	return readConsoleFederationRow(f, p)
 }

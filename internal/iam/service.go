@@ -65,7 +65,13 @@ type Service struct {
 	// stsSessions keeps temporary credentials, which never change
 	// (keptSTSSession).
 	stsSessions stampCache[noStamp, *models.STSSession]
-	graphs      graphCache
+	// sessionRoles and federations keep what a console role session's
+	// every request reads besides its session: the role (under the state
+	// stamp) and the federated identity it was opened with (never changed;
+	// nil for none).
+	sessionRoles stampCache[models.StateStamp, *models.Role]
+	federations  stampCache[noStamp, *models.ConsoleFederation]
+	graphs       graphCache
 	// afterGuard, set by tests, runs in guardedTx between a change's
 	// guardrail check and its transaction: where a concurrent change lands.
 	afterGuard func()

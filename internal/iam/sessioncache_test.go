@@ -281,3 +281,60 @@ func TestKeptAPIKeyAcrossProcesses(t *testing.T) {
 		})
 	}
 }
+
+// TestKeptRoleSessionAcrossProcesses: a switched-role console session's
+// role is kept by the process that authenticates it, and the role deleted
+// through another process ends the session on the first's next request.
+func TestKeptRoleSessionAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	for _, b := range dbtest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := b.DSN(t)
+			one, store, _ := newService(t, dsn)
+			two, _, _ := newService(t, dsn)
+			root := rootOf(mustSetup(t, one))
+			if err := one.UpdateAccountSettings(ctx, root, iam.AccountSettings{AllowUsersWithoutMFA: true}, iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			dev := signedInUser(t, one, store, root, "dev")
+			if _, err := one.PutInlinePolicy(ctx, root, iam.UserNamed("dev"), "assume", `{"Version":"2012-10-17","Statement":[
+				{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`, iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			role, err := one.CreateRole(ctx, root, iam.CreateRoleInput{RoleName: "ops", AssumeRolePolicyDocument: `{"Version":"2012-10-17","Statement":[
+				{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + root.AccountID + `:root"},"Action":"sts:AssumeRole"}]}`}, iam.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dev, err = one.Authenticate(ctx, mustToken(t, one, "dev"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := one.SwitchRole(ctx, dev, role.Arn, iam.Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				if p, err := one.Authenticate(ctx, res.Token); err != nil || p.Session == nil || p.Session.RoleARN != role.Arn {
+					t.Fatalf("role session: %v %+v", err, p)
+				}
+			}
+			if err := two.DeleteRole(ctx, root, "ops", iam.Meta{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := one.Authenticate(ctx, res.Token); !errors.Is(err, iam.ErrSessionInvalid) {
+				t.Fatalf("a session of a role deleted through the other process still authenticates: %v", err)
+			}
+		})
+	}
+}
+
+// mustToken signs name in and returns the session's token.
+func mustToken(t *testing.T, svc *iam.Service, name string) string {
+	t.Helper()
+	res, err := svc.SignIn(context.Background(), name, userPassword, iam.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Token
+}

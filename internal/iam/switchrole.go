@@ -93,12 +93,23 @@ func (s *Service) roleSessionFromID(ctx context.Context, p *Principal) error {
 	if !ok {
 		return ErrSessionInvalid
 	}
-	r, err := s.store.RoleByID(ctx, p.AccountID, roleID)
-	if errors.Is(err, models.ErrNotFound) {
-		return ErrSessionInvalid // the role is gone: so is the session
-	}
+	// The role is kept under the state stamp (a rename or deletion
+	// moves it): a role session's every page asked for it.
+	st, err := s.requestStamps(ctx, p)
 	if err != nil {
-		return internal(err, "role")
+		return err
+	}
+	key := p.AccountID + "/" + roleID
+	r, ok := s.sessionRoles.get(st.State, key)
+	if !ok {
+		r, err = s.store.RoleByID(ctx, p.AccountID, roleID)
+		if errors.Is(err, models.ErrNotFound) {
+			return ErrSessionInvalid // the role is gone: so is the session
+		}
+		if err != nil {
+			return internal(err, "role")
+		}
+		s.sessionRoles.put(st.State, key, r, sessionsMax)
 	}
 	p.Session = &TempCredentials{Kind: "AssumedRole", RoleID: roleID, RoleARN: roleARN(p.AccountID, r.Path, r.Name), SessionName: sessionName}
 	return nil
