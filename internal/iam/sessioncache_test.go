@@ -11,8 +11,27 @@ import (
 
 	"github.com/iamconsole/console/internal/auth/sigv4"
 	"github.com/iamconsole/console/internal/iam"
+	"github.com/iamconsole/console/internal/models"
 	"github.com/iamconsole/console/internal/models/dbtest"
 )
+
+// processes are two services on one database, as two processes behind a
+// load balancer: the first's store, both clocks, and the account set up.
+type processes struct {
+	one, two       *iam.Service
+	store          *models.Store
+	clkOne, clkTwo *clock
+	setup          *iam.SetupResult
+	root           *iam.Principal
+}
+
+func twoProcesses(t *testing.T, dsn string) *processes {
+	t.Helper()
+	one, store, clkOne := newService(t, dsn)
+	two, _, clkTwo := newService(t, dsn)
+	setup := mustSetup(t, one)
+	return &processes{one: one, two: two, store: store, clkOne: clkOne, clkTwo: clkTwo, setup: setup, root: rootOf(setup)}
+}
 
 // TestSessionEndsAcrossProcesses: a process keeps the sessions it has
 // authenticated, and every way a session ends through another process
@@ -58,10 +77,8 @@ func TestSessionEndsAcrossProcesses(t *testing.T) {
 	for _, b := range dbtest.Backends(t) {
 		for _, c := range cases {
 			t.Run(b.Name+"/"+c.name, func(t *testing.T) {
-				dsn := b.DSN(t)
-				one, store, _ := newService(t, dsn)
-				two, _, _ := newService(t, dsn)
-				root := rootOf(mustSetup(t, one))
+				p := twoProcesses(t, b.DSN(t))
+				one, two, store, root := p.one, p.two, p.store, p.root
 				signedInUser(t, one, store, root, "dev")
 				res, err := one.SignIn(ctx, "dev", userPassword, m)
 				if err != nil {
@@ -99,10 +116,8 @@ func TestSessionEndsAcrossProcesses(t *testing.T) {
 // ended once it really is.
 func TestKeptSessionIdleTimeout(t *testing.T) {
 	ctx := context.Background()
-	dsn := dbtest.SQLite(t)
-	one, store, clkOne := newService(t, dsn)
-	two, _, clkTwo := newService(t, dsn)
-	root := rootOf(mustSetup(t, one))
+	p := twoProcesses(t, dbtest.SQLite(t))
+	one, two, store, clkOne, clkTwo, root := p.one, p.two, p.store, p.clkOne, p.clkTwo, p.root
 	signedInUser(t, one, store, root, "dev")
 	res, err := one.SignIn(ctx, "dev", userPassword, iam.Meta{})
 	if err != nil {
@@ -142,11 +157,8 @@ func TestKeptUserSeesSignIn(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range dbtest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			dsn := b.DSN(t)
-			one, store, _ := newService(t, dsn)
-			two, _, clkTwo := newService(t, dsn)
-			setup := mustSetup(t, one)
-			root := rootOf(setup)
+			p := twoProcesses(t, b.DSN(t))
+			one, two, store, clkTwo, setup, root := p.one, p.two, p.store, p.clkTwo, p.setup, p.root
 			signedInUser(t, one, store, root, "dev")
 			// Each request has a principal of its own, which reads the
 			// stamps once.
@@ -230,10 +242,8 @@ func TestKeptAPIKeyAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range dbtest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			dsn := b.DSN(t)
-			one, _, _ := newService(t, dsn)
-			two, _, _ := newService(t, dsn)
-			root := rootOf(mustSetup(t, one))
+			p := twoProcesses(t, b.DSN(t))
+			one, two, root := p.one, p.two, p.root
 			mustCreateUser(t, one, root, "ci")
 			key, err := one.CreateAccessKey(ctx, root, "ci", iam.Meta{})
 			if err != nil {
@@ -289,10 +299,8 @@ func TestKeptRoleSessionAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
 	for _, b := range dbtest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			dsn := b.DSN(t)
-			one, store, _ := newService(t, dsn)
-			two, _, _ := newService(t, dsn)
-			root := rootOf(mustSetup(t, one))
+			p := twoProcesses(t, b.DSN(t))
+			one, two, store, root := p.one, p.two, p.store, p.root
 			if err := one.UpdateAccountSettings(ctx, root, iam.AccountSettings{AllowUsersWithoutMFA: true}, iam.Meta{}); err != nil {
 				t.Fatal(err)
 			}
