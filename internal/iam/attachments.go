@@ -151,14 +151,8 @@ func (s *Service) authorizedEntity(ctx context.Context, caller *Principal, acct 
 	}
 	ac := withRequestContext(caller, keys)
 	e, err := s.findEntity(ctx, s.store, acct, t, name)
-	if errors.Is(err, models.ErrNotFound) {
-		if aerr := s.authorizeMeta(ctx, ac, m, action, entityARN(acct, t, "/", name)); aerr != nil {
-			return nil, aerr
-		}
-		return nil, noSuchEntity(t, name)
-	}
 	if err != nil {
-		return nil, internal(err, string(t))
+		return nil, s.lookupFailed(ctx, ac, m, action, err, entityARN(acct, t, "/", name), noSuchEntity(t, name), string(t))
 	}
 	if err := s.authorizeMeta(ctx, ac, m, action, e.arn); err != nil {
 		return nil, err

@@ -54,14 +54,8 @@ func (s *Service) authorizedGroup(ctx context.Context, caller *Principal, acct, 
 		return nil, "", invalidField("GroupName", "GroupName is required.")
 	}
 	g, err := s.store.Group(ctx, acct, name)
-	if errors.Is(err, models.ErrNotFound) {
-		if aerr := s.authorizeMeta(ctx, caller, m, action, groupARN(acct, "/", name)); aerr != nil {
-			return nil, "", aerr
-		}
-		return nil, "", noSuchGroup(name)
-	}
 	if err != nil {
-		return nil, "", internal(err, "group")
+		return nil, "", s.lookupFailed(ctx, caller, m, action, err, groupARN(acct, "/", name), noSuchGroup(name), "group")
 	}
 	arn := groupARN(acct, g.Path, g.Name)
 	if err := s.authorizeMeta(ctx, caller, m, action, arn); err != nil {

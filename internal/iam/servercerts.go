@@ -86,14 +86,8 @@ func (s *Service) authorizedServerCertificate(ctx context.Context, caller *Princ
 		return nil, "", invalidField("ServerCertificateName", "ServerCertificateName is required.")
 	}
 	c, err := s.store.ServerCertificate(ctx, acct, name)
-	if errors.Is(err, models.ErrNotFound) {
-		if aerr := s.authorizeMeta(ctx, caller, m, action, serverCertificateARN(acct, "/", name)); aerr != nil {
-			return nil, "", aerr
-		}
-		return nil, "", noSuchServerCertificate(name)
-	}
 	if err != nil {
-		return nil, "", internal(err, "server certificate")
+		return nil, "", s.lookupFailed(ctx, caller, m, action, err, serverCertificateARN(acct, "/", name), noSuchServerCertificate(name), "server certificate")
 	}
 	arn := serverCertificateARN(acct, c.Path, c.Name)
 	if err := s.authorizeMeta(ctx, caller, m, action, arn); err != nil {

@@ -105,6 +105,20 @@ func (s *Service) keptUser(ctx context.Context, caller *Principal, acct, name st
 	return &own, nil
 }
 
+// lookupFailed answers a lookup by name that failed with err: when nothing
+// has the name, action is authorized on atRoot, the ARN the name would have
+// at path "/", before notFound is told, so a caller without the right
+// learns nothing of which names exist; any other failure is internal.
+func (s *Service) lookupFailed(ctx context.Context, caller *Principal, m Meta, action string, err error, atRoot string, notFound error, what string) error {
+	if !errors.Is(err, models.ErrNotFound) {
+		return internal(err, what)
+	}
+	if aerr := s.authorizeMeta(ctx, caller, m, action, atRoot); aerr != nil {
+		return aerr
+	}
+	return notFound
+}
+
 // authorizedUser finds the named user (the caller's own when name is empty)
 // and authorizes action on its ARN. A user that does not exist is
 // authorized at path "/" before NotFound is told, so a caller without the
@@ -117,15 +131,8 @@ func (s *Service) authorizedUser(ctx context.Context, caller *Principal, acct, n
 			return nil, "", err
 		}
 	} else {
-		u, err = s.keptUser(ctx, caller, acct, name)
-		if errors.Is(err, models.ErrNotFound) {
-			if aerr := s.authorizeMeta(ctx, caller, m, action, userARN(acct, "/", name)); aerr != nil {
-				return nil, "", aerr
-			}
-			return nil, "", noSuchUser(name)
-		}
-		if err != nil {
-			return nil, "", internal(err, "user")
+		if u, err = s.keptUser(ctx, caller, acct, name); err != nil {
+			return nil, "", s.lookupFailed(ctx, caller, m, action, err, userARN(acct, "/", name), noSuchUser(name), "user")
 		}
 	}
 	arn := userARN(acct, u.Path, u.Name)
