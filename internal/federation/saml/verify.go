@@ -241,7 +241,9 @@ func verify(encoded string, md *Metadata, now time.Time, to target, keys []*rsa.
 // recipientClaimed is the Recipient the (unverified) document names, when
 // it is one AWS accepts; otherwise AWS's global endpoint, which the
 // library's check then refuses. The value only picks what the library
-// compares the signed value to.
+// compares the signed value to. An encrypted assertion hides its
+// Recipient: the Response's Destination, which IdPs set to the same URL,
+// names it then.
 func recipientClaimed(raw []byte, to target) string {
 	doc := etree.NewDocument()
 	doc.ReadSettings.Permissive = false
@@ -251,6 +253,10 @@ func recipientClaimed(raw []byte, to target) string {
 	if el := doc.FindElement("//SubjectConfirmationData"); el != nil {
 		if r := el.SelectAttrValue("Recipient", ""); to.recipient(r) {
 			return r
+		}
+	} else if root := doc.Root(); root != nil {
+		if d := root.SelectAttrValue("Destination", ""); to.recipient(d) {
+			return d
 		}
 	}
 	return to.fallback

@@ -327,6 +327,8 @@ func TestVerifyEncrypted(t *testing.T) {
 		{name: "assertion signed, then encrypted", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, keys: []*rsa.PrivateKey{spKey}, ok: true},
 		{name: "response signed over the encrypted assertion", a: samltest.Assertion{EncryptTo: &spKey.PublicKey, SignResponse: true}, keys: []*rsa.PrivateKey{spKey}, ok: true},
 		{name: "the second key opens it (rotation)", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, keys: []*rsa.PrivateKey{other, spKey}, ok: true},
+		{name: "a regional sign-in endpoint as recipient", a: samltest.Assertion{EncryptTo: &spKey.PublicKey,
+			Recipient: "https://eu-west-1.signin.aws.amazon.com/saml"}, keys: []*rsa.PrivateKey{spKey}, ok: true},
 		{name: "the EncryptedKey names a certificate", a: samltest.Assertion{EncryptTo: &spKey.PublicKey, EncryptToCert: selfSigned(t, spKey)}, keys: []*rsa.PrivateKey{spKey}, ok: true},
 		{name: "no key", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, want: "no private key"},
 		{name: "no key that opens it", a: samltest.Assertion{EncryptTo: &spKey.PublicKey}, keys: []*rsa.PrivateKey{other}, want: "could not be decrypted"},
