@@ -144,13 +144,21 @@ func verify(encoded string, md *Metadata, now time.Time, to target, keys []*rsa.
 	if err != nil {
 		return nil, invalid("Invalid base64 SAMLResponse", err)
 	}
+	// Read once, unverified, for what picks how to verify it: the
+	// recipient it claims and whether its assertion is encrypted. nil when
+	// it is not XML: gosaml2 then refuses it in its words.
+	unverified := etree.NewDocument()
+	unverified.ReadSettings.Permissive = false
+	if unverified.ReadFromBytes(raw) != nil {
+		unverified = nil
+	}
 	sp := &saml2.SAMLServiceProvider{
 		IdentityProviderIssuer: md.EntityID,
 		// gosaml2 compares Recipient (and Destination) to one URL; AWS
 		// accepts any of its sign-in endpoints, so the URL asked for is the
 		// one the document claims when AWS would accept it. The library
 		// then requires the signed value to equal it.
-		AssertionConsumerServiceURL: recipientClaimed(raw, to),
+		AssertionConsumerServiceURL: recipientClaimed(unverified, to),
 		AudienceURI:                 to.fallback, // checked below against every accepted one
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: md.SigningCerts},
 		// The library's only strict time check is the bearer
@@ -162,7 +170,7 @@ func verify(encoded string, md *Metadata, now time.Time, to target, keys []*rsa.
 		MaximumDecompressedBodySize: 2 * MaxEncodedLen,
 		MaximumXMLTokens:            20000,
 	}
-	encrypted, keyCert := encryptedAssertion(raw)
+	encrypted, keyCert := encryptedAssertion(unverified)
 	if encrypted && len(keys) == 0 {
 		return nil, invalid("SAML assertion is encrypted and the provider has no private key to decrypt it", nil)
 	}
@@ -244,10 +252,8 @@ func verify(encoded string, md *Metadata, now time.Time, to target, keys []*rsa.
 // compares the signed value to. An encrypted assertion hides its
 // Recipient: the Response's Destination, which IdPs set to the same URL,
 // names it then.
-func recipientClaimed(raw []byte, to target) string {
-	doc := etree.NewDocument()
-	doc.ReadSettings.Permissive = false
-	if err := doc.ReadFromBytes(raw); err != nil {
+func recipientClaimed(doc *etree.Document, to target) string {
+	if doc == nil {
 		return to.fallback
 	}
 	if el := doc.FindElement("//SubjectConfirmationData"); el != nil {
@@ -266,10 +272,8 @@ func recipientClaimed(raw []byte, to target) string {
 // assertion encrypted, an EncryptedAssertion child of the Response, and
 // the certificate its EncryptedKey names (a placeholder when it names
 // none): see verify.
-func encryptedAssertion(raw []byte) (bool, []byte) {
-	doc := etree.NewDocument()
-	doc.ReadSettings.Permissive = false
-	if err := doc.ReadFromBytes(raw); err != nil || doc.Root() == nil {
+func encryptedAssertion(doc *etree.Document) (bool, []byte) {
+	if doc == nil || doc.Root() == nil {
 		return false, nil
 	}
 	for _, el := range doc.Root().ChildElements() {
